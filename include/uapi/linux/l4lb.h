@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * l4lb: a layer-4 load balancer, configured over generic netlink.
+ *
+ * Family name L4LB_GENL_NAME, version L4LB_GENL_VERSION. All state is per
+ * network namespace: a command acts on the namespace of the socket it came
+ * from. IPv4 only in this version; addresses are 4-byte big-endian
+ * (NLA_BE32), ports 2-byte big-endian (NLA_BE16).
+ *
+ * Permissions: every command, reads included, needs CAP_NET_ADMIN in the
+ * initial user namespace (GENL_ADMIN_PERM), as IPVS does. Reads are
+ * privileged too because the connection table reveals client addresses.
+ * The user-namespace variant (GENL_UNS_ADMIN_PERM) was rejected on purpose:
+ * it would let any unprivileged user reach the parser through `unshare -Urn`.
+ *
+ * Validation is strict: unknown attributes, wrong lengths, unterminated
+ * strings and unknown flag bits are rejected with EINVAL and an extack
+ * message naming the attribute. A rejected command changes nothing.
+ *
+ * Errnos: EEXIST (service or destination already exists), ENOENT (no such
+ * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or missing attribute; see
+ * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (service limit reached).
+ *
+ * L4LB_CMD_GET_INFO: no attributes in; replies with:
+ *    L4LB_A_INFO: NLA_NESTED
+ *        L4LB_INFO_A_VERSION: NLA_NUL_STRING, module version
+ *        L4LB_INFO_A_CONN_MAX: NLA_U32, connection table capacity (entries)
+ *        L4LB_INFO_A_CONN_BUCKETS: NLA_U32, connection hash buckets
+ *        L4LB_INFO_A_CONN_COUNT: NLA_U32, live entries in this netns
+ *        L4LB_INFO_A_CONN_ENTRY_SIZE: NLA_U32, bytes per entry (slab object)
+ *        L4LB_INFO_A_SERVICES: NLA_U32, services in this netns
+ *        L4LB_INFO_A_DESTS: NLA_U32, destinations in this netns, including
+ *                           deleted ones still referenced by connections
+ *        L4LB_INFO_A_DROPS: NLA_NESTED, per-netns drop counters
+ *            L4LB_DROP_A_NO_DEST: NLA_U64, new flow, no usable destination
+ *            L4LB_DROP_A_TABLE_FULL: NLA_U64, new flow, table full
+ *            L4LB_DROP_A_MALFORMED: NLA_U64, truncated or bad headers
+ *            L4LB_DROP_A_MTU: NLA_U64, too big with DF (ICMP sent)
+ *            L4LB_DROP_A_NO_ROUTE: NLA_U64, no route to the real server
+ *
+ * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
+ *    L4LB_A_SERVICE: NLA_NESTED
+ *        L4LB_SVC_A_PROTOCOL: NLA_U8, IPPROTO_TCP or IPPROTO_UDP (required)
+ *        L4LB_SVC_A_ADDR: NLA_BE32, virtual IP (required)
+ *        L4LB_SVC_A_PORT: NLA_BE16, virtual port, not 0 (required)
+ *        L4LB_SVC_A_SCHED: NLA_NUL_STRING, scheduler name, at most
+ *                          L4LB_SCHED_NAME_MAX - 1 bytes: "rr" or "wrr";
+ *                          default "wrr" (as ipvsadm defaults to a
+ *                          weighted scheduler); unknown names are ENOENT
+ *        L4LB_SVC_A_FLAGS: NLA_U32, 0 for now; any bit set is EINVAL
+ *
+ * L4LB_CMD_SET_SERVICE: edit a service (key as above; ENOENT if absent).
+ *    Attributes given replace the current values; absent ones stay.
+ *
+ * L4LB_CMD_DEL_SERVICE: delete a service and its destinations (key only).
+ *    Connections of a deleted service are dropped from the table lazily;
+ *    their packets are no longer forwarded.
+ *
+ * L4LB_CMD_GET_SERVICE: with a key, one service; with NLM_F_DUMP, all
+ *    services of the netns. Each reply carries:
+ *    L4LB_A_SERVICE: NLA_NESTED
+ *        L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_ADDR, L4LB_SVC_A_PORT,
+ *        L4LB_SVC_A_SCHED, L4LB_SVC_A_FLAGS as above
+ *        L4LB_SVC_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
+ *        L4LB_SVC_A_DESTS: NLA_NESTED, only if the request had
+ *                          L4LB_A_WITH_DESTS (NLA_FLAG) set
+ *            L4LB_A_DEST: NLA_NESTED, one per destination, as below
+ *    Dumps set NLM_F_DUMP_INTR on a message if the table changed while
+ *    the dump was in progress; the caller should retry.
+ *
+ * L4LB_CMD_NEW_DEST / L4LB_CMD_SET_DEST / L4LB_CMD_DEL_DEST:
+ *    L4LB_A_SERVICE: NLA_NESTED, the service key (PROTOCOL, ADDR, PORT)
+ *    L4LB_A_DEST: NLA_NESTED
+ *        L4LB_DEST_A_ADDR: NLA_BE32, real server IP (required)
+ *        L4LB_DEST_A_PORT: NLA_BE16, real server port; defaults to the
+ *                          service port; must equal it for DR (EINVAL)
+ *        L4LB_DEST_A_FWD: NLA_U8, enum l4lb_fwd_method; default DR
+ *        L4LB_DEST_A_WEIGHT: NLA_U32, 0..65535; default 1. 0 is quiescent:
+ *                            existing flows continue, no new ones.
+ *    Deleting a destination moves its flows: their next packet is
+ *    scheduled to a live destination of the same service.
+ *
+ * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
+ *    Each reply: L4LB_A_DEST: NLA_NESTED with ADDR, PORT, FWD, WEIGHT and
+ *        L4LB_DEST_A_ACTIVE_CONNS: NLA_U32, connections ESTABLISHED
+ *        L4LB_DEST_A_INACTIVE_CONNS: NLA_U32, other live connections
+ *        L4LB_DEST_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
+ *
+ * L4LB_CMD_FLUSH: delete every service of the netns (and so every dest).
+ *
+ * L4LB_CMD_GET_TIMEOUTS / L4LB_CMD_SET_TIMEOUTS:
+ *    L4LB_A_TIMEOUTS: NLA_NESTED, seconds, 1..L4LB_TIMEOUT_MAX; on SET an
+ *    absent attribute (or 0, as with ipvsadm --set) leaves the value alone
+ *        L4LB_TIMEOUT_A_TCP: NLA_U32, TCP ESTABLISHED (default 900)
+ *        L4LB_TIMEOUT_A_TCP_FIN: NLA_U32, TCP after FIN (default 120)
+ *        L4LB_TIMEOUT_A_UDP: NLA_U32, UDP flows (default 300)
+ *
+ * L4LB_CMD_ZERO: zero counters; with L4LB_A_SERVICE (key) only that
+ *    service and its destinations, else every service of the netns and
+ *    the netns drop counters.
+ *
+ * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
+ *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
+ *    server), PKTS_OUT, BYTES_OUT (server to client; NAT only).
+ */
+#ifndef _UAPI_LINUX_L4LB_H
+#define _UAPI_LINUX_L4LB_H
+
+#define L4LB_GENL_NAME		"l4lb"
+#define L4LB_GENL_VERSION	1
+
+#define L4LB_SCHED_NAME_MAX	16
+#define L4LB_TIMEOUT_MAX	(31 * 24 * 3600)	/* a month, seconds */
+#define L4LB_WEIGHT_MAX		65535
+
+enum l4lb_cmd {
+	L4LB_CMD_UNSPEC,
+	L4LB_CMD_GET_INFO,
+	L4LB_CMD_NEW_SERVICE,
+	L4LB_CMD_SET_SERVICE,
+	L4LB_CMD_DEL_SERVICE,
+	L4LB_CMD_GET_SERVICE,
+	L4LB_CMD_NEW_DEST,
+	L4LB_CMD_SET_DEST,
+	L4LB_CMD_DEL_DEST,
+	L4LB_CMD_GET_DEST,
+	L4LB_CMD_FLUSH,
+	L4LB_CMD_GET_TIMEOUTS,
+	L4LB_CMD_SET_TIMEOUTS,
+	L4LB_CMD_ZERO,
+	__L4LB_CMD_MAX
+};
+#define L4LB_CMD_MAX (__L4LB_CMD_MAX - 1)
+
+enum l4lb_attr {
+	L4LB_A_UNSPEC,
+	L4LB_A_INFO,
+	L4LB_A_SERVICE,
+	L4LB_A_DEST,
+	L4LB_A_TIMEOUTS,
+	L4LB_A_WITH_DESTS,
+	__L4LB_A_MAX
+};
+#define L4LB_A_MAX (__L4LB_A_MAX - 1)
+
+enum l4lb_info_attr {
+	L4LB_INFO_A_UNSPEC,
+	L4LB_INFO_A_VERSION,
+	L4LB_INFO_A_CONN_MAX,
+	L4LB_INFO_A_CONN_BUCKETS,
+	L4LB_INFO_A_CONN_COUNT,
+	L4LB_INFO_A_CONN_ENTRY_SIZE,
+	L4LB_INFO_A_SERVICES,
+	L4LB_INFO_A_DESTS,
+	L4LB_INFO_A_DROPS,
+	__L4LB_INFO_A_MAX
+};
+#define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)
+
+enum l4lb_drop_attr {
+	L4LB_DROP_A_UNSPEC,
+	L4LB_DROP_A_PAD,
+	L4LB_DROP_A_NO_DEST,
+	L4LB_DROP_A_TABLE_FULL,
+	L4LB_DROP_A_MALFORMED,
+	L4LB_DROP_A_MTU,
+	L4LB_DROP_A_NO_ROUTE,
+	__L4LB_DROP_A_MAX
+};
+#define L4LB_DROP_A_MAX (__L4LB_DROP_A_MAX - 1)
+
+enum l4lb_svc_attr {
+	L4LB_SVC_A_UNSPEC,
+	L4LB_SVC_A_PROTOCOL,
+	L4LB_SVC_A_ADDR,
+	L4LB_SVC_A_PORT,
+	L4LB_SVC_A_SCHED,
+	L4LB_SVC_A_FLAGS,
+	L4LB_SVC_A_STATS,
+	L4LB_SVC_A_DESTS,
+	__L4LB_SVC_A_MAX
+};
+#define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
+
+/* No service flags are defined yet; the kernel rejects any bit. */
+#define L4LB_SVC_F_ALL		0u
+
+enum l4lb_fwd_method {
+	L4LB_FWD_DR = 1,	/* direct routing: keep the IP header, L2 to RIP */
+	L4LB_FWD_NAT = 2,	/* masquerading: rewrite VIP:port to RIP:port */
+	__L4LB_FWD_MAX
+};
+#define L4LB_FWD_MAX (__L4LB_FWD_MAX - 1)
+
+enum l4lb_dest_attr {
+	L4LB_DEST_A_UNSPEC,
+	L4LB_DEST_A_ADDR,
+	L4LB_DEST_A_PORT,
+	L4LB_DEST_A_FWD,
+	L4LB_DEST_A_WEIGHT,
+	L4LB_DEST_A_ACTIVE_CONNS,
+	L4LB_DEST_A_INACTIVE_CONNS,
+	L4LB_DEST_A_STATS,
+	__L4LB_DEST_A_MAX
+};
+#define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
+
+enum l4lb_timeout_attr {
+	L4LB_TIMEOUT_A_UNSPEC,
+	L4LB_TIMEOUT_A_TCP,
+	L4LB_TIMEOUT_A_TCP_FIN,
+	L4LB_TIMEOUT_A_UDP,
+	__L4LB_TIMEOUT_A_MAX
+};
+#define L4LB_TIMEOUT_A_MAX (__L4LB_TIMEOUT_A_MAX - 1)
+
+enum l4lb_stats_attr {
+	L4LB_STATS_A_UNSPEC,
+	L4LB_STATS_A_PAD,
+	L4LB_STATS_A_CONNS,
+	L4LB_STATS_A_PKTS_IN,
+	L4LB_STATS_A_PKTS_OUT,
+	L4LB_STATS_A_BYTES_IN,
+	L4LB_STATS_A_BYTES_OUT,
+	__L4LB_STATS_A_MAX
+};
+#define L4LB_STATS_A_MAX (__L4LB_STATS_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_L4LB_H */
