@@ -1,0 +1,30 @@
+#!/bin/bash
+# make check: the userland unit tests on the host, then every selftest in
+# the VM. Ends with one line "N passed, N failed[, N skipped]" over both.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+passed=0 failed=0 skipped=0
+
+count() { # LOG: add its last "N passed, N failed[, N skipped]" line
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	[ -n "$line" ] || { failed=$((failed + 1)); return; }
+	set -- $line
+	passed=$((passed + $1)) failed=$((failed + $3))
+	[ $# -ge 6 ] && skipped=$((skipped + $5))
+	return 0
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if [ -z "${1:-}" ]; then
+	echo "== unit tests (host)"
+	make -s -C "$top/userspace" test 2>&1 | tee "$log"
+	count "$log"
+fi
+echo "== selftests (VM)"
+"$here/run.sh" "$@" 2>&1 | tee "$log"
+count "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,110 @@
+#!/bin/bash
+# Run selftests in a VM: Debian's kernel under qemu (TCG), this host's root
+# shared read-only over 9p, the project at its own path.
+#
+#   run.sh [NAME...]    selftests/tests/NAME.sh (default: all), TAP output,
+#                       last line "N passed, N failed, N skipped"
+#   run.sh --demo       selftests/demo.sh, its output on the console
+#   run.sh --bench      selftests/bench.sh
+#   run.sh --shell CMD  run one command in the VM (for debugging)
+#
+# If the VM dies during a test (a panic: the command line has
+# panic_on_warn=1), that test fails with the console's tail and the VM is
+# booted again for the tests that had not run yet.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+KDIR=${KDIR:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)}
+KVER=${KVER:-$(basename "$(dirname "$KDIR")")}
+kernel=/boot/vmlinuz-$KVER
+per_test_timeout=${L4LB_TEST_TIMEOUT:-300}
+build=$top/build
+mkdir -p "$build"
+
+[ -r "$kernel" ] || { echo "run.sh: no kernel $kernel (run make deps)" >&2; exit 1; }
+initrd=$build/initrd-$KVER.gz
+if [ ! -s "$initrd" ] || [ "$here/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+	"$here/vm/mkinitramfs.sh" "$KVER" "$initrd"
+fi
+
+# boot_vm MODE TESTS TIMEOUT LOG: one VM run, console to LOG and stdout.
+boot_vm() {
+	local mode=$1 tests=$2 limit=$3 log=$4
+	local append="console=ttyS0 quiet panic=-1 panic_on_warn=1 oops=panic"
+	append+=" l4lb.init=$here/vm/guest-init.sh l4lb.dir=$top"
+	append+=" l4lb.mode=$mode l4lb.tests=$tests l4lb.timeout=$per_test_timeout"
+	timeout -k 10 "$limit" qemu-system-x86_64 \
+		-accel tcg -cpu max -smp 2 -m 3G \
+		-kernel "$kernel" -initrd "$initrd" -append "$append" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-display none -serial stdio -monitor none -nic none -no-reboot \
+		</dev/null 2>&1 | tr -d '\r' | tee "$log" || true
+}
+
+case ${1:-} in
+--demo|--bench)
+	mode=${1#--}
+	log=$build/$mode.log
+	boot_vm "$mode" none 3600 "$log" | grep -v '^# DONE'
+	grep -q '^# exit 0$' "$log"
+	exit
+	;;
+--shell)
+	shift
+	mkdir -p "$build/shell"
+	printf '%s\n' "$*" >"$build/shell/cmd.sh"
+	boot_vm shell none 600 "$build/shell.log" | grep -v '^# DONE'
+	grep -q '^# exit 0$' "$build/shell.log"
+	exit
+	;;
+esac
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for t in "$here"/tests/*.sh; do tests+=("$(basename "$t" .sh)"); done
+fi
+for t in "${tests[@]}"; do
+	[ -f "$here/tests/$t.sh" ] || { echo "run.sh: no test selftests/tests/$t.sh" >&2; exit 2; }
+done
+
+passed=0 failed=0 skipped=0 n=0
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+while [ ${#tests[@]} -gt 0 ]; do
+	log=$build/vm-$$.log
+	list=$(IFS=,; echo "${tests[*]}")
+	boot_vm test "$list" $(( (per_test_timeout + 30) * ${#tests[@]} + 60 )) "$log" |
+		grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^# (BEGIN|END|DONE)' || true
+	rest=()
+	for t in "${tests[@]}"; do
+		result=$(grep -E "^(ok|not ok) [0-9]+ - $t( |\$)" "$log" | head -n 1 || true)
+		if [ -n "$result" ]; then
+			n=$((n + 1))
+			case $result in
+			ok*SKIP*) skipped=$((skipped + 1)) ;;
+			ok*) passed=$((passed + 1)) ;;
+			*) failed=$((failed + 1)) ;;
+			esac
+			echo "$result" | sed -E "s/^(ok|not ok) [0-9]+/\\1 $n/"
+		elif grep -q "^# BEGIN $t\$" "$log"; then
+			n=$((n + 1)) failed=$((failed + 1))
+			echo "# the VM died during $t; the console's last lines:"
+			tail -n 40 "$log" | sed 's/^/# | /'
+			echo "not ok $n - $t (VM died)"
+		else
+			rest+=("$t")
+		fi
+	done
+	if [ ${#rest[@]} -eq ${#tests[@]} ]; then
+		echo "# the VM did not start any test; console:"
+		sed 's/^/# | /' "$log" | tail -n 40
+		for t in "${rest[@]}"; do n=$((n + 1)) failed=$((failed + 1)); echo "not ok $n - $t (VM did not boot)"; done
+		rest=()
+	fi
+	tests=("${rest[@]+"${rest[@]}"}")
+	rm -f "$log"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
