@@ -116,16 +116,26 @@ listening() { # NS PROTO PORT
 
 wait_listen() { wait_for 10 listening "$@"; }
 
-# name_server NS PROTO PORT NAME: answers every TCP connection or UDP datagram
-# with "NAME\n" (TCP: then closes, so the server is the active closer).
+# name_server NS PROTO PORT NAME [BIND]: answers every TCP connection or UDP
+# datagram with "NAME\n" (TCP: then closes, so the server is the active
+# closer). A UDP server behind a VIP on lo must bind the VIP, or it would
+# answer from its own address.
 name_server() {
-	local ns=$1 proto=$2 port=$3 name=$4
+	local ns=$1 proto=$2 port=$3 name=$4 bind=${5:+,bind=$5}
 	if [ "$proto" = tcp ]; then
-		bg "$ns" socat -T 30 TCP-LISTEN:"$port",fork,reuseaddr SYSTEM:"echo $name; cat >/dev/null"
+		bg "$ns" socat -T 30 TCP-LISTEN:"$port",fork,reuseaddr$bind SYSTEM:"echo $name"
 	else
-		bg "$ns" socat UDP-RECVFROM:"$port",fork SYSTEM:"echo $name"
+		bg "$ns" socat UDP-RECVFROM:"$port",fork$bind SYSTEM:"echo $name"
 	fi
 	wait_listen "$ns" "$proto" "$port"
+}
+
+# chat_server NS PORT NAME: a TCP server for long connections: answers
+# "NAME LINE" to every LINE until the client closes.
+chat_server() {
+	bg "$1" socat -T 60 TCP-LISTEN:"$2",fork,reuseaddr \
+		SYSTEM:"while read -r l; do echo $3 \$l; done"
+	wait_listen "$1" tcp "$2"
 }
 
 # http_server NS PORT NAME: nginx answering "NAME\n" to every request.
@@ -153,16 +163,50 @@ CONF
 	wait_listen "$ns" tcp "$port"
 }
 
-# tcp_names NS ADDR PORT COUNT: open COUNT fresh TCP connections, print the
-# first line each answered. Bash's /dev/tcp: no process per connection.
+# tcp_names NS ADDR PORT COUNT [GREETING]: open COUNT fresh TCP connections,
+# send GREETING if given, print the first word each answered. Bash's
+# /dev/tcp: no process per connection.
 tcp_names() {
 	nsx "$1" bash -c '
 		for ((i = 0; i < $3; i++)); do
 			exec 3<>"/dev/tcp/$1/$2" || exit 1
-			IFS= read -r -t 10 name <&3 || exit 1
+			[ -z "$4" ] || echo "$4" >&3
+			read -r -t 10 name rest <&3 || exit 1
 			echo "$name"
 			exec 3<&- 3>&-
-		done' tcp_names "$2" "$3" "$4"
+		done' tcp_names "$2" "$3" "$4" "${5:-}"
+}
+
+# udp_names NS ADDR PORT COUNT [same]: COUNT datagrams, each from a new
+# socket (a new flow), or with "same" all from one socket (one flow); print
+# the first word of each answer.
+udp_names() {
+	nsx "$1" bash -c '
+		[ "$4" = same ] && exec 3<>"/dev/udp/$1/$2"
+		for ((i = 0; i < $3; i++)); do
+			[ "$4" = same ] || exec 3<>"/dev/udp/$1/$2"
+			echo x >&3
+			read -r -t 10 name rest <&3 || exit 1
+			echo "$name"
+		done' udp_names "$2" "$3" "$4" "${5:-}"
+}
+
+# conn_open FD NS ADDR PORT: a long-lived TCP connection to a chat_server,
+# driven through fifo FD; conn_say FD WORD sends WORD and prints which
+# server answered it.
+conn_open() {
+	local fd=$1 ns=$2
+	rm -f "/tmp/conn-$fd.in"
+	mkfifo "/tmp/conn-$fd.in"
+	: >"/tmp/conn-$fd.out"
+	eval "exec $fd<>/tmp/conn-$fd.in"
+	bg "$ns" socat -t 60 - TCP:"$3":"$4" <"/tmp/conn-$fd.in" >"/tmp/conn-$fd.out"
+}
+
+conn_say() {
+	echo "$2" >&"$1"
+	wait_for 10 grep -q " $2\$" "/tmp/conn-$1.out"
+	awk -v w="$2" '$2 == w { print $1 }' "/tmp/conn-$1.out"
 }
 
 # http_names NS ADDR PORT COUNT: COUNT HTTP/1.0 GETs, print each body.
@@ -192,3 +236,42 @@ accept_vip_lo() {
 		net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
 	ip -n "$prefix-$1" addr add "$2/32" dev lo
 }
+
+# topo_dr [MODE...]: the direct-routing topology, all hosts on one segment.
+#
+#   c (10.0.0.1) ---+
+#   lb (10.0.0.2, VIP 10.0.0.100) ---+--- br0 (in sw)
+#   rs1..rsN (10.0.0.11..) ---+
+#
+# One real server per MODE: "redirect" (iptables REDIRECT of the VIP) or
+# "lo" (VIP on lo, arp_ignore/arp_announce). Loads the module.
+VIP=10.0.0.100
+topo_dr() {
+	local i=0 mode
+	module_load
+	switch_add sw
+	ns_add c lb
+	plug sw c 10.0.0.1/24
+	plug sw lb 10.0.0.2/24
+	ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
+	for mode in "$@"; do
+		i=$((i + 1))
+		ns_add "rs$i"
+		plug sw "rs$i" "10.0.0.$((10 + i))/24"
+		case $mode in
+		redirect) accept_vip_redirect "rs$i" "$VIP" ;;
+		lo) accept_vip_lo "rs$i" "$VIP" ;;
+		*) fail "topo_dr: unknown mode $mode" ;;
+		esac
+	done
+}
+
+# rip N: the address of real server N.
+rip() { echo "10.0.0.$((10 + $1))"; }
+
+# name_servers PROTO PORT N: "rsI" name servers on every rsI, I = 1..N.
+name_servers() {
+	local i
+	for ((i = 1; i <= $3; i++)); do name_server "rs$i" "$1" "$2" "rs$i"; done
+}
+
