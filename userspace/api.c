@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * api.c - l4lb generic netlink requests (see include/uapi/linux/l4lb.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/genetlink.h>
+
+#include "api.h"
+
+/* --- building ----------------------------------------------------------- */
+
+static void put_service_key(struct nlmsghdr *nlh,
+			    const struct l4lb_service *svc)
+{
+	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, svc->protocol);
+	mnl_attr_put(nlh, L4LB_SVC_A_ADDR, sizeof(svc->addr.s_addr),
+		     &svc->addr.s_addr);
+	mnl_attr_put_u16(nlh, L4LB_SVC_A_PORT, htons(svc->port));
+}
+
+struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
+				    uint16_t flags,
+				    const struct l4lb_service *svc,
+				    bool key_only)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = nl_genl_start(buf, family, cmd, L4LB_GENL_VERSION, flags);
+	if (!svc)
+		return nlh;
+	nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+	put_service_key(nlh, svc);
+	if (!key_only) {
+		if (svc->set & L4LB_HAS_SCHED)
+			mnl_attr_put_strz(nlh, L4LB_SVC_A_SCHED, svc->sched);
+		if (svc->set & L4LB_HAS_FLAGS)
+			mnl_attr_put_u32(nlh, L4LB_SVC_A_FLAGS, svc->flags);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
+				 const struct l4lb_service *svc,
+				 const struct l4lb_dest *d)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = l4lb_build_service(buf, family, cmd, 0, svc, true);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_DEST);
+	mnl_attr_put(nlh, L4LB_DEST_A_ADDR, sizeof(d->addr.s_addr),
+		     &d->addr.s_addr);
+	if (d->set & L4LB_HAS_PORT)
+		mnl_attr_put_u16(nlh, L4LB_DEST_A_PORT, htons(d->port));
+	if (cmd != L4LB_CMD_DEL_DEST) {
+		if (d->set & L4LB_HAS_FWD)
+			mnl_attr_put_u8(nlh, L4LB_DEST_A_FWD, d->fwd);
+		if (d->set & L4LB_HAS_WEIGHT)
+			mnl_attr_put_u32(nlh, L4LB_DEST_A_WEIGHT, d->weight);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
+				     const struct l4lb_timeouts *t)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = nl_genl_start(buf, family, L4LB_CMD_SET_TIMEOUTS,
+			    L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_TIMEOUTS);
+	/* 0 means "leave alone", as with ipvsadm --set: omit it. */
+	if (t->tcp)
+		mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_TCP, t->tcp);
+	if (t->tcp_fin)
+		mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_TCP_FIN, t->tcp_fin);
+	if (t->udp)
+		mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_UDP, t->udp);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* --- parsing ------------------------------------------------------------ */
+
+#define TB_MAX 16
+
+struct tb {
+	const struct nlattr *a[TB_MAX + 1];
+};
+
+static int tb_cb(const struct nlattr *attr, void *data)
+{
+	struct tb *tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type <= TB_MAX)
+		tb->a[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int tb_nested(const struct nlattr *nest, struct tb *tb)
+{
+	memset(tb, 0, sizeof(*tb));
+	return mnl_attr_parse_nested(nest, tb_cb, tb) < 0 ? -EBADMSG : 0;
+}
+
+static int tb_msg(const struct nlmsghdr *nlh, struct tb *tb)
+{
+	memset(tb, 0, sizeof(*tb));
+	return mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, tb) < 0 ?
+	       -EBADMSG : 0;
+}
+
+static bool ok(const struct nlattr *a, enum mnl_attr_data_type t)
+{
+	return a && mnl_attr_validate(a, t) >= 0;
+}
+
+static uint32_t get_u32(const struct nlattr *a)
+{
+	return ok(a, MNL_TYPE_U32) ? mnl_attr_get_u32(a) : 0;
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	return ok(a, MNL_TYPE_U64) ? mnl_attr_get_u64(a) : 0;
+}
+
+static int get_be32(const struct nlattr *a, struct in_addr *out)
+{
+	if (!ok(a, MNL_TYPE_U32))
+		return -EBADMSG;
+	memcpy(&out->s_addr, mnl_attr_get_payload(a), 4);
+	return 0;
+}
+
+static int get_be16(const struct nlattr *a, uint16_t *out)
+{
+	if (!ok(a, MNL_TYPE_U16))
+		return -EBADMSG;
+	*out = ntohs(mnl_attr_get_u16(a));
+	return 0;
+}
+
+static void parse_stats(const struct nlattr *nest, struct l4lb_stats *s)
+{
+	struct tb tb;
+
+	if (!nest || tb_nested(nest, &tb))
+		return;
+	s->conns = get_u64(tb.a[L4LB_STATS_A_CONNS]);
+	s->pkts_in = get_u64(tb.a[L4LB_STATS_A_PKTS_IN]);
+	s->pkts_out = get_u64(tb.a[L4LB_STATS_A_PKTS_OUT]);
+	s->bytes_in = get_u64(tb.a[L4LB_STATS_A_BYTES_IN]);
+	s->bytes_out = get_u64(tb.a[L4LB_STATS_A_BYTES_OUT]);
+}
+
+int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
+{
+	struct tb tb;
+
+	memset(d, 0, sizeof(*d));
+	if (tb_nested(nest, &tb) || get_be32(tb.a[L4LB_DEST_A_ADDR], &d->addr))
+		return -EBADMSG;
+	if (get_be16(tb.a[L4LB_DEST_A_PORT], &d->port) == 0)
+		d->set |= L4LB_HAS_PORT;
+	if (ok(tb.a[L4LB_DEST_A_FWD], MNL_TYPE_U8)) {
+		d->fwd = mnl_attr_get_u8(tb.a[L4LB_DEST_A_FWD]);
+		d->set |= L4LB_HAS_FWD;
+	}
+	if (ok(tb.a[L4LB_DEST_A_WEIGHT], MNL_TYPE_U32)) {
+		d->weight = mnl_attr_get_u32(tb.a[L4LB_DEST_A_WEIGHT]);
+		d->set |= L4LB_HAS_WEIGHT;
+	}
+	d->active_conns = get_u32(tb.a[L4LB_DEST_A_ACTIVE_CONNS]);
+	d->inactive_conns = get_u32(tb.a[L4LB_DEST_A_INACTIVE_CONNS]);
+	parse_stats(tb.a[L4LB_DEST_A_STATS], &d->stats);
+	return 0;
+}
+
+static int add_dest(struct l4lb_service *svc, const struct l4lb_dest *d)
+{
+	struct l4lb_dest *n;
+
+	n = realloc(svc->dests, (svc->ndests + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	svc->dests = n;
+	svc->dests[svc->ndests++] = *d;
+	return 0;
+}
+
+int l4lb_parse_service_nest(const struct nlattr *nest,
+			    struct l4lb_service *svc)
+{
+	const struct nlattr *a;
+	struct tb tb;
+	int ret;
+
+	memset(svc, 0, sizeof(*svc));
+	if (tb_nested(nest, &tb) ||
+	    !ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
+	    get_be32(tb.a[L4LB_SVC_A_ADDR], &svc->addr) ||
+	    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
+		return -EBADMSG;
+	svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
+	if (ok(tb.a[L4LB_SVC_A_SCHED], MNL_TYPE_NUL_STRING)) {
+		strncpy(svc->sched, mnl_attr_get_str(tb.a[L4LB_SVC_A_SCHED]),
+			sizeof(svc->sched) - 1);
+		svc->set |= L4LB_HAS_SCHED;
+	}
+	if (ok(tb.a[L4LB_SVC_A_FLAGS], MNL_TYPE_U32)) {
+		svc->flags = mnl_attr_get_u32(tb.a[L4LB_SVC_A_FLAGS]);
+		svc->set |= L4LB_HAS_FLAGS;
+	}
+	parse_stats(tb.a[L4LB_SVC_A_STATS], &svc->stats);
+	if (tb.a[L4LB_SVC_A_DESTS]) {
+		svc->set |= L4LB_HAS_DESTS;
+		mnl_attr_for_each_nested(a, tb.a[L4LB_SVC_A_DESTS]) {
+			struct l4lb_dest d;
+
+			if (mnl_attr_get_type(a) != L4LB_A_DEST)
+				continue;
+			ret = l4lb_parse_dest_nest(a, &d);
+			if (!ret)
+				ret = add_dest(svc, &d);
+			if (ret) {
+				l4lb_service_free(svc);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+int l4lb_parse_service_msg(const struct nlmsghdr *nlh,
+			   struct l4lb_service *svc)
+{
+	struct tb tb;
+
+	if (tb_msg(nlh, &tb) || !tb.a[L4LB_A_SERVICE])
+		return -EBADMSG;
+	return l4lb_parse_service_nest(tb.a[L4LB_A_SERVICE], svc);
+}
+
+int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
+{
+	struct tb tb, in, dr;
+
+	memset(info, 0, sizeof(*info));
+	if (tb_msg(nlh, &tb) || !tb.a[L4LB_A_INFO] ||
+	    tb_nested(tb.a[L4LB_A_INFO], &in))
+		return -EBADMSG;
+	if (ok(in.a[L4LB_INFO_A_VERSION], MNL_TYPE_NUL_STRING))
+		strncpy(info->version,
+			mnl_attr_get_str(in.a[L4LB_INFO_A_VERSION]),
+			sizeof(info->version) - 1);
+	info->conn_max = get_u32(in.a[L4LB_INFO_A_CONN_MAX]);
+	info->conn_buckets = get_u32(in.a[L4LB_INFO_A_CONN_BUCKETS]);
+	info->conn_count = get_u32(in.a[L4LB_INFO_A_CONN_COUNT]);
+	info->conn_entry_size = get_u32(in.a[L4LB_INFO_A_CONN_ENTRY_SIZE]);
+	info->services = get_u32(in.a[L4LB_INFO_A_SERVICES]);
+	info->dests = get_u32(in.a[L4LB_INFO_A_DESTS]);
+	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
+		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
+		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);
+		info->drop_malformed = get_u64(dr.a[L4LB_DROP_A_MALFORMED]);
+		info->drop_mtu = get_u64(dr.a[L4LB_DROP_A_MTU]);
+		info->drop_no_route = get_u64(dr.a[L4LB_DROP_A_NO_ROUTE]);
+	}
+	return 0;
+}
+
+int l4lb_parse_timeouts_msg(const struct nlmsghdr *nlh,
+			    struct l4lb_timeouts *t)
+{
+	struct tb tb, to;
+
+	memset(t, 0, sizeof(*t));
+	if (tb_msg(nlh, &tb) || !tb.a[L4LB_A_TIMEOUTS] ||
+	    tb_nested(tb.a[L4LB_A_TIMEOUTS], &to))
+		return -EBADMSG;
+	t->tcp = get_u32(to.a[L4LB_TIMEOUT_A_TCP]);
+	t->tcp_fin = get_u32(to.a[L4LB_TIMEOUT_A_TCP_FIN]);
+	t->udp = get_u32(to.a[L4LB_TIMEOUT_A_UDP]);
+	return 0;
+}
+
+void l4lb_service_free(struct l4lb_service *svc)
+{
+	free(svc->dests);
+	svc->dests = NULL;
+	svc->ndests = 0;
+}
+
+void l4lb_service_list_free(struct l4lb_service_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		l4lb_service_free(&l->svcs[i]);
+	free(l->svcs);
+	l->svcs = NULL;
+	l->n = 0;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_dest(const void *pa, const void *pb)
+{
+	const struct l4lb_dest *a = pa, *b = pb;
+	int r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
+
+	return r ? r : cmp_u32(a->port, b->port);
+}
+
+static int cmp_service(const void *pa, const void *pb)
+{
+	const struct l4lb_service *a = pa, *b = pb;
+	int r = cmp_u32(a->protocol, b->protocol);
+
+	if (!r)
+		r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
+	return r ? r : cmp_u32(a->port, b->port);
+}
+
+void l4lb_service_list_sort(struct l4lb_service_list *l)
+{
+	if (l->n > 1)
+		qsort(l->svcs, l->n, sizeof(*l->svcs), cmp_service);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->svcs[i].ndests > 1)
+			qsort(l->svcs[i].dests, l->svcs[i].ndests,
+			      sizeof(struct l4lb_dest), cmp_dest);
+}
+
+/* --- requests ----------------------------------------------------------- */
+
+int l4lb_open(struct nl_ctx *nl)
+{
+	return nl_open(nl, L4LB_GENL_NAME);
+}
+
+static int info_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (l4lb_parse_info_msg(nlh, data)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int l4lb_get_info(struct nl_ctx *nl, struct l4lb_info *info)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	memset(info, 0, sizeof(*info));
+	return nl_talk(nl, nl_genl_start(buf, nl->family, L4LB_CMD_GET_INFO,
+					 L4LB_GENL_VERSION, 0),
+		       info_cb, info);
+}
+
+int l4lb_service_cmd(struct nl_ctx *nl, uint8_t cmd,
+		     const struct l4lb_service *svc)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_service(buf, nl->family, cmd, 0, svc,
+					      cmd == L4LB_CMD_DEL_SERVICE),
+		       NULL, NULL);
+}
+
+int l4lb_dest_cmd(struct nl_ctx *nl, uint8_t cmd,
+		  const struct l4lb_service *svc, const struct l4lb_dest *d)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_dest(buf, nl->family, cmd, svc, d),
+		       NULL, NULL);
+}
+
+int l4lb_flush(struct nl_ctx *nl)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, nl_genl_start(buf, nl->family, L4LB_CMD_FLUSH,
+					 L4LB_GENL_VERSION, 0), NULL, NULL);
+}
+
+int l4lb_zero(struct nl_ctx *nl, const struct l4lb_service *key)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_service(buf, nl->family, L4LB_CMD_ZERO,
+					      0, key, true), NULL, NULL);
+}
+
+static int timeouts_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (l4lb_parse_timeouts_msg(nlh, data)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int l4lb_get_timeouts(struct nl_ctx *nl, struct l4lb_timeouts *t)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	memset(t, 0, sizeof(*t));
+	return nl_talk(nl, nl_genl_start(buf, nl->family,
+					 L4LB_CMD_GET_TIMEOUTS,
+					 L4LB_GENL_VERSION, 0),
+		       timeouts_cb, t);
+}
+
+int l4lb_set_timeouts(struct nl_ctx *nl, const struct l4lb_timeouts *t)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_timeouts(buf, nl->family, t),
+		       NULL, NULL);
+}
+
+static int service_list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct l4lb_service_list *l = data;
+	struct l4lb_service svc, *n;
+	int ret = l4lb_parse_service_msg(nlh, &svc);
+
+	if (ret) {
+		errno = -ret;
+		return MNL_CB_ERROR;
+	}
+	n = realloc(l->svcs, (l->n + 1) * sizeof(*n));
+	if (!n) {
+		l4lb_service_free(&svc);
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	l->svcs = n;
+	l->svcs[l->n++] = svc;
+	return MNL_CB_OK;
+}
+
+#define DUMP_RETRIES 5
+
+int l4lb_get_services(struct nl_ctx *nl, const struct l4lb_service *key,
+		      bool with_dests, struct l4lb_service_list *out)
+{
+	char buf[NL_TX_BUFSIZE];
+	struct nlmsghdr *nlh;
+	int ret, tries = 0;
+
+	do {
+		memset(out, 0, sizeof(*out));
+		nlh = l4lb_build_service(buf, nl->family,
+					 L4LB_CMD_GET_SERVICE,
+					 key ? 0 : NLM_F_DUMP, key, true);
+		if (with_dests)
+			mnl_attr_put(nlh, L4LB_A_WITH_DESTS, 0, NULL);
+		ret = nl_talk(nl, nlh, service_list_cb, out);
+		if (ret == 0 && nl->dump_intr && ++tries < DUMP_RETRIES) {
+			l4lb_service_list_free(out);
+			continue;
+		}
+		break;
+	} while (1);
+	if (ret)
+		l4lb_service_list_free(out);
+	return ret;
+}
+
+static int dest_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct l4lb_service *svc = data;
+	struct l4lb_dest d;
+	struct tb tb;
+	int ret;
+
+	if (tb_msg(nlh, &tb) || !tb.a[L4LB_A_DEST]) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	ret = l4lb_parse_dest_nest(tb.a[L4LB_A_DEST], &d);
+	if (!ret)
+		ret = add_dest(svc, &d);
+	if (ret) {
+		errno = -ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int l4lb_get_dests(struct nl_ctx *nl, struct l4lb_service *svc)
+{
+	char buf[NL_TX_BUFSIZE];
+	int ret, tries = 0;
+
+	do {
+		l4lb_service_free(svc);
+		ret = nl_talk(nl, l4lb_build_service(buf, nl->family,
+						     L4LB_CMD_GET_DEST,
+						     NLM_F_DUMP, svc, true),
+			      dest_cb, svc);
+	} while (ret == 0 && nl->dump_intr && ++tries < DUMP_RETRIES);
+	return ret;
+}

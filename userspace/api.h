@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * api.h - typed l4lb requests and reply parsing over nl.h.
+ *
+ * Message building (l4lb_build_*) and reply parsing (l4lb_parse_*) are
+ * separate from the socket so both can be unit tested on a host without
+ * the module. Shared by l4lbadm and l4lbd.
+ */
+#ifndef L4LB_API_H
+#define L4LB_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <linux/l4lb.h>
+
+#include "nl.h"
+
+/* Presence bits for optional fields (struct l4lb_service/dest .set). */
+#define L4LB_HAS_SCHED		(1u << 0)
+#define L4LB_HAS_FLAGS		(1u << 1)
+#define L4LB_HAS_PORT		(1u << 2)	/* dest port */
+#define L4LB_HAS_FWD		(1u << 3)
+#define L4LB_HAS_WEIGHT		(1u << 4)
+#define L4LB_HAS_DESTS		(1u << 5)	/* reply carried SVC_A_DESTS */
+
+struct l4lb_stats {
+	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
+};
+
+struct l4lb_dest {
+	struct in_addr addr;
+	uint16_t port;			/* host byte order */
+	uint8_t fwd;			/* enum l4lb_fwd_method */
+	uint32_t weight;
+	uint32_t active_conns;
+	uint32_t inactive_conns;
+	struct l4lb_stats stats;
+	unsigned int set;		/* L4LB_HAS_* */
+};
+
+struct l4lb_service {
+	uint8_t protocol;		/* IPPROTO_TCP / IPPROTO_UDP */
+	struct in_addr addr;
+	uint16_t port;			/* host byte order */
+	char sched[L4LB_SCHED_NAME_MAX];
+	uint32_t flags;
+	struct l4lb_stats stats;
+	unsigned int set;		/* L4LB_HAS_* */
+	size_t ndests;
+	struct l4lb_dest *dests;	/* malloc'ed by the parsers */
+};
+
+struct l4lb_service_list {
+	size_t n;
+	struct l4lb_service *svcs;
+};
+
+struct l4lb_info {
+	char version[64];
+	uint32_t conn_max, conn_buckets, conn_count, conn_entry_size;
+	uint32_t services, dests;
+	uint64_t drop_no_dest, drop_table_full, drop_malformed, drop_mtu,
+		 drop_no_route;
+};
+
+struct l4lb_timeouts {
+	uint32_t tcp, tcp_fin, udp;	/* seconds; 0 = unset/unchanged */
+};
+
+/* --- building (pure) ---------------------------------------------------- */
+
+struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
+				    uint16_t flags,
+				    const struct l4lb_service *svc,
+				    bool key_only);
+struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
+				 const struct l4lb_service *svc,
+				 const struct l4lb_dest *dest);
+struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
+				     const struct l4lb_timeouts *t);
+
+/* --- parsing (pure) ----------------------------------------------------- */
+
+/* Parse an L4LB_A_SERVICE nest; allocates svc->dests. 0 or -errno. */
+int l4lb_parse_service_nest(const struct nlattr *nest,
+			    struct l4lb_service *svc);
+int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *dest);
+/* Parse a whole genl reply message. */
+int l4lb_parse_service_msg(const struct nlmsghdr *nlh,
+			   struct l4lb_service *svc);
+int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info);
+int l4lb_parse_timeouts_msg(const struct nlmsghdr *nlh,
+			    struct l4lb_timeouts *t);
+
+void l4lb_service_free(struct l4lb_service *svc);
+void l4lb_service_list_free(struct l4lb_service_list *l);
+/* ipvsadm order: protocol, address, port; dests by address, port. */
+void l4lb_service_list_sort(struct l4lb_service_list *l);
+
+/* --- requests (need the module) ----------------------------------------- */
+
+int l4lb_open(struct nl_ctx *nl);	/* nl_open(L4LB_GENL_NAME) */
+int l4lb_get_info(struct nl_ctx *nl, struct l4lb_info *info);
+/* cmd: L4LB_CMD_NEW_SERVICE, _SET_SERVICE or _DEL_SERVICE. */
+int l4lb_service_cmd(struct nl_ctx *nl, uint8_t cmd,
+		     const struct l4lb_service *svc);
+/* cmd: L4LB_CMD_NEW_DEST, _SET_DEST or _DEL_DEST. */
+int l4lb_dest_cmd(struct nl_ctx *nl, uint8_t cmd,
+		  const struct l4lb_service *svc, const struct l4lb_dest *d);
+int l4lb_flush(struct nl_ctx *nl);
+int l4lb_zero(struct nl_ctx *nl, const struct l4lb_service *key_or_null);
+int l4lb_get_timeouts(struct nl_ctx *nl, struct l4lb_timeouts *t);
+int l4lb_set_timeouts(struct nl_ctx *nl, const struct l4lb_timeouts *t);
+/* key NULL: every service (dump, retried on NLM_F_DUMP_INTR); else one. */
+int l4lb_get_services(struct nl_ctx *nl, const struct l4lb_service *key,
+		      bool with_dests, struct l4lb_service_list *out);
+/* Destinations of one service through L4LB_CMD_GET_DEST (dump). */
+int l4lb_get_dests(struct nl_ctx *nl, struct l4lb_service *svc);
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd.c - l4lbadm command handlers: cmdline -> l4lb requests -> output.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "output.h"
+
+static bool is_server_cmd(enum l4lbadm_cmd cmd)
+{
+	return cmd == CMD_ADD_SERVER || cmd == CMD_EDIT_SERVER ||
+	       cmd == CMD_DEL_SERVER;
+}
+
+static const char *base_msg(enum l4lbadm_cmd cmd, int err,
+			    const char *extack)
+{
+	switch (err) {
+	case EPERM:
+		return "Permission denied (you must be root)";
+	case ENOMEM:
+		return "Memory allocation problem";
+	case EEXIST:
+		return is_server_cmd(cmd) ? "Destination already exists"
+					  : "Service already exists";
+	case ENOSPC:
+		return "Service limit reached";
+	case ENOENT:
+		switch (cmd) {
+		case CMD_ADD_SERVICE:
+			return "Scheduler not found";
+		case CMD_EDIT_SERVICE:
+			return extack && strcasestr(extack, "sched") ?
+			       "Scheduler not found" : "No such service";
+		case CMD_ADD_SERVER:
+			return "No such service";
+		case CMD_EDIT_SERVER:
+		case CMD_DEL_SERVER:
+			/* ENOENT names either; the extack says which. */
+			return extack && strcasestr(extack, "service") &&
+			       !strcasestr(extack, "dest") ?
+			       "No such service" : "No such destination";
+		default:
+			return "No such service";
+		}
+	default:
+		return strerror(err);
+	}
+}
+
+void l4lbadm_errmsg(enum l4lbadm_cmd cmd, int err, const char *extack,
+		    char *buf, size_t len)
+{
+	const char *m = base_msg(cmd, err, extack);
+
+	if (extack && *extack)
+		snprintf(buf, len, "%s: %s", m, extack);
+	else
+		snprintf(buf, len, "%s", m);
+}
+
+/* Print "l4lbadm: <message>" for a failed request; returns the exit code. */
+static int report(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl,
+		  int ret)
+{
+	char msg[512];
+
+	if (ret == 0)
+		return L4LBADM_EXIT_OK;
+	l4lbadm_errmsg(cl->cmd->id, -ret, nl->extack, msg, sizeof(msg));
+	fprintf(stderr, "l4lbadm: %s\n", msg);
+	return L4LBADM_EXIT_FAIL;
+}
+
+static int open_nl(struct nl_ctx *nl)
+{
+	int ret = l4lb_open(nl);
+
+	if (ret == -ENOENT)
+		fprintf(stderr, "l4lbadm: " L4LBADM_NOT_LOADED "\n");
+	else if (ret)
+		fprintf(stderr, "l4lbadm: cannot talk to the kernel over "
+			"generic netlink: %s\n", strerror(-ret));
+	return ret;
+}
+
+/* Open the family, run @fn, report its error; returns the exit code. */
+static int with_nl(const struct l4lbadm_cmdline *cl,
+		   int (*fn)(const struct l4lbadm_cmdline *, struct nl_ctx *))
+{
+	struct nl_ctx nl;
+	int rc;
+
+	if (open_nl(&nl))
+		return L4LBADM_EXIT_FAIL;
+	rc = report(cl, &nl, fn(cl, &nl));
+	nl_close(&nl);
+	return rc;
+}
+
+static int do_service(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	uint8_t cmd = cl->cmd->id == CMD_ADD_SERVICE ? L4LB_CMD_NEW_SERVICE :
+		      cl->cmd->id == CMD_EDIT_SERVICE ? L4LB_CMD_SET_SERVICE :
+		      L4LB_CMD_DEL_SERVICE;
+
+	return l4lb_service_cmd(nl, cmd, &cl->svc);
+}
+
+static int do_server(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	uint8_t cmd = cl->cmd->id == CMD_ADD_SERVER ? L4LB_CMD_NEW_DEST :
+		      cl->cmd->id == CMD_EDIT_SERVER ? L4LB_CMD_SET_DEST :
+		      L4LB_CMD_DEL_DEST;
+
+	return l4lb_dest_cmd(nl, cmd, &cl->svc, &cl->dest);
+}
+
+static int do_clear(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	(void)cl;
+	return l4lb_flush(nl);
+}
+
+static int do_zero(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	return l4lb_zero(nl, cl->opts & OPT_SERVICE ? &cl->svc : NULL);
+}
+
+static int do_set(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	return l4lb_set_timeouts(nl, &cl->timeouts);
+}
+
+int l4lbadm_run_service(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_service);
+}
+
+int l4lbadm_run_server(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_server);
+}
+
+int l4lbadm_run_clear(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_clear);
+}
+
+int l4lbadm_run_zero(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_zero);
+}
+
+int l4lbadm_run_set(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_set);
+}
+
+static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	const struct l4lb_service *key = cl->opts & OPT_SERVICE ? &cl->svc
+								: NULL;
+	struct l4lb_service_list l;
+	struct l4lb_info info;
+	int ret;
+
+	if (cl->opts & OPT_TIMEOUT) {
+		struct l4lb_timeouts t;
+
+		ret = l4lb_get_timeouts(nl, &t);
+		if (!ret)
+			l4lbadm_print_timeouts(stdout, &t);
+		return ret;
+	}
+	/* ipvsadm prints the version header only when listing everything. */
+	if (!key && !cl->json) {
+		ret = l4lb_get_info(nl, &info);
+		if (ret)
+			return ret;
+	}
+	ret = l4lb_get_services(nl, key, true, &l);
+	if (ret)
+		return ret;
+	/* A kernel that ignores L4LB_A_WITH_DESTS: ask per service. */
+	for (size_t i = 0; i < l.n && !ret; i++)
+		if (!(l.svcs[i].set & L4LB_HAS_DESTS))
+			ret = l4lb_get_dests(nl, &l.svcs[i]);
+	if (!ret) {
+		l4lb_service_list_sort(&l);
+		if (cl->json)
+			l4lbadm_print_json(stdout, &l);
+		else
+			l4lbadm_print_list(stdout, key ? NULL : &info, &l,
+					   cl->numeric);
+	}
+	l4lb_service_list_free(&l);
+	return ret;
+}
+
+int l4lbadm_run_list(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_list);
+}
+
+int l4lbadm_run_version(const struct l4lbadm_cmdline *cl)
+{
+	struct l4lb_info info;
+	struct nl_ctx nl;
+	int ret;
+
+	printf("l4lbadm " L4LBADM_VERSION "\n");
+	fflush(stdout);
+	if (open_nl(&nl))
+		return L4LBADM_EXIT_FAIL;
+	ret = l4lb_get_info(&nl, &info);
+	if (!ret)
+		printf("l4lb kernel module %s (generic netlink family \"%s\" "
+		       "version %u)\n", info.version[0] ? info.version : "?",
+		       L4LB_GENL_NAME, nl.family_version);
+	ret = report(cl, &nl, ret);
+	nl_close(&nl);
+	return ret;
+}
+
+int l4lbadm_run_help(const struct l4lbadm_cmdline *cl)
+{
+	(void)cl;
+	l4lbadm_usage(stdout, "l4lbadm");
+	return L4LBADM_EXIT_OK;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l4lbadm - administer the l4lb layer-4 load balancer, in ipvsadm syntax.
+ *
+ * THE table below lists every command and option once: the parser builds
+ * its getopt strings from it, checks which options each command accepts,
+ * prints --help from it, and main() dispatches through its run pointer.
+ */
+#include <stdio.h>
+#include <netinet/in.h>
+
+#include "cmd.h"
+#include "parse.h"
+
+#define SVC_OPTS	(OPT_SERVICE)
+#define SRV_OPTS	(OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT)
+#define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT)
+
+const struct l4lbadm_opt l4lbadm_table[] = {
+	/* commands */
+	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
+	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
+	  .allowed = SVC_OPTS | OPT_SCHED, .required = OPT_SERVICE,
+	  .usage = "-A|E -t|u service-address [-s scheduler]",
+	  .run = l4lbadm_run_service },
+	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
+	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
+	  .allowed = SVC_OPTS | OPT_SCHED, .required = OPT_SERVICE,
+	  .run = l4lbadm_run_service },
+	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
+	  .id = CMD_DEL_SERVICE, .help = "delete virtual service",
+	  .allowed = SVC_OPTS, .required = OPT_SERVICE,
+	  .usage = "-D -t|u service-address",
+	  .run = l4lbadm_run_service },
+	{ .long_name = "clear", .short_name = 'C', .is_cmd = true,
+	  .id = CMD_CLEAR, .help = "clear the whole table",
+	  .usage = "-C", .run = l4lbadm_run_clear },
+	{ .long_name = "add-server", .short_name = 'a', .is_cmd = true,
+	  .id = CMD_ADD_SERVER, .help = "add real server with options",
+	  .allowed = SRV_OPTS, .required = OPT_SERVICE | OPT_SERVER,
+	  .usage = "-a|e -t|u service-address -r server-address [-g|-m] "
+		   "[-w weight]",
+	  .run = l4lbadm_run_server },
+	{ .long_name = "edit-server", .short_name = 'e', .is_cmd = true,
+	  .id = CMD_EDIT_SERVER, .help = "edit real server with options",
+	  .allowed = SRV_OPTS, .required = OPT_SERVICE | OPT_SERVER,
+	  .run = l4lbadm_run_server },
+	{ .long_name = "delete-server", .short_name = 'd', .is_cmd = true,
+	  .id = CMD_DEL_SERVER, .help = "delete real server",
+	  .allowed = OPT_SERVICE | OPT_SERVER,
+	  .required = OPT_SERVICE | OPT_SERVER,
+	  .usage = "-d -t|u service-address -r server-address",
+	  .run = l4lbadm_run_server },
+	{ .long_name = "list", .short_name = 'L', .alias = 'l', .is_cmd = true,
+	  .id = CMD_LIST, .help = "list the table",
+	  .allowed = LIST_OPTS,
+	  .usage = "-L|l [-n] [--json] [-t|u service-address]\n"
+		   "  l4lbadm -L --timeout",
+	  .run = l4lbadm_run_list },
+	{ .long_name = "zero", .short_name = 'Z', .is_cmd = true,
+	  .id = CMD_ZERO, .help = "zero counters in a service or all services",
+	  .allowed = OPT_SERVICE, .usage = "-Z [-t|u service-address]",
+	  .run = l4lbadm_run_zero },
+	{ .long_name = "set", .is_cmd = true, .id = CMD_SET,
+	  .argname = "tcp tcpfin udp",
+	  .help = "set connection timeout values (seconds, 0 = unchanged)",
+	  .usage = "--set tcp tcpfin udp", .run = l4lbadm_run_set },
+	{ .long_name = "version", .short_name = 'v', .is_cmd = true,
+	  .id = CMD_VERSION, .help = "show l4lbadm and kernel module versions",
+	  .usage = "--version", .run = l4lbadm_run_version },
+	{ .long_name = "help", .short_name = 'h', .is_cmd = true,
+	  .id = CMD_HELP, .help = "display this help message",
+	  .usage = "-h", .run = l4lbadm_run_help },
+
+	/* options */
+	{ .long_name = "tcp-service", .short_name = 't', .has_arg = true,
+	  .id = OPT_SERVICE, .value = IPPROTO_TCP, .argname = "service-address",
+	  .help = "service-address is host:port" },
+	{ .long_name = "udp-service", .short_name = 'u', .has_arg = true,
+	  .id = OPT_SERVICE, .value = IPPROTO_UDP, .argname = "service-address",
+	  .help = "service-address is host:port" },
+	{ .long_name = "scheduler", .short_name = 's', .has_arg = true,
+	  .id = OPT_SCHED, .argname = "scheduler",
+	  .help = "one of rr|wrr, the default scheduler is wrr" },
+	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
+	  .id = OPT_SERVER, .argname = "server-address",
+	  .help = "server-address is host (and port)" },
+	{ .long_name = "gatewaying", .short_name = 'g', .id = OPT_FORWARD,
+	  .value = L4LB_FWD_DR,
+	  .help = "gatewaying (direct routing) (default)" },
+	{ .long_name = "masquerading", .short_name = 'm', .id = OPT_FORWARD,
+	  .value = L4LB_FWD_NAT, .help = "masquerading (NAT)" },
+	{ .long_name = "weight", .short_name = 'w', .has_arg = true,
+	  .id = OPT_WEIGHT, .argname = "weight",
+	  .help = "capacity of real server (0..65535, default 1)" },
+	{ .long_name = "numeric", .short_name = 'n', .id = OPT_NUMERIC,
+	  .help = "numeric output of addresses and ports" },
+	{ .long_name = "json", .id = OPT_JSON,
+	  .help = "list as one JSON document (see README.md)" },
+	{ .long_name = "timeout", .id = OPT_TIMEOUT,
+	  .help = "list the timeouts (tcp tcpfin udp)" },
+};
+
+const size_t l4lbadm_table_len = sizeof(l4lbadm_table) /
+				 sizeof(l4lbadm_table[0]);
+
+/* Parse, then dispatch through the table. Returns the exit status. */
+int l4lbadm_main(int argc, char **argv)
+{
+	struct l4lbadm_cmdline cl;
+	int ret;
+
+	if (argc < 2) {
+		l4lbadm_usage(stderr, "l4lbadm");
+		return L4LBADM_EXIT_USAGE;
+	}
+	ret = l4lbadm_parse(argc, argv, &cl);
+	if (ret) {
+		fprintf(stderr, "l4lbadm: %s\n", cl.err);
+		if (cl.hint)
+			fprintf(stderr, "Try `l4lbadm -h' or 'l4lbadm --help' "
+				"for more information.\n");
+		return ret;
+	}
+	return cl.cmd->run(&cl);
+}
+
+#ifndef L4LBADM_NO_MAIN
+int main(int argc, char **argv)
+{
+	return l4lbadm_main(argc, argv);
+}
+#endif

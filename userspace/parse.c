@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse.c - l4lbadm argument parsing (ipvsadm syntax) into a cmdline.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "parse.h"
+
+static const struct {
+	unsigned int bit;
+	const char *name;
+} opt_names[] = {
+	/* ipvsadm's names for the same options, used in its messages */
+	{ OPT_SERVICE, "service-address" },
+	{ OPT_SCHED, "scheduler" },
+	{ OPT_SERVER, "real-server" },
+	{ OPT_FORWARD, "forwarding-method" },
+	{ OPT_WEIGHT, "weight" },
+	{ OPT_NUMERIC, "numeric" },
+	{ OPT_JSON, "json" },
+	{ OPT_TIMEOUT, "timeout" },
+};
+
+const char *l4lbadm_opt_name(unsigned int bit)
+{
+	for (size_t i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
+		if (opt_names[i].bit == bit)
+			return opt_names[i].name;
+	return "?";
+}
+
+static int fail(struct l4lbadm_cmdline *cl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct l4lbadm_cmdline *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cl->err, sizeof(cl->err), fmt, ap);
+	va_end(ap);
+	return L4LBADM_EXIT_USAGE;
+}
+
+static void set_err(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Decimal 0..max, digits only (no sign, no spaces, no hex). */
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!all_digits(s) || strlen(s) > 10)
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool numeric_host(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && *s != '.')
+			return false;
+	return true;
+}
+
+int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
+			   struct in_addr *addr, uint16_t *port,
+			   bool *has_port, char *err, size_t errlen)
+{
+	char host[256];
+	const char *colon, *p;
+	size_t hlen;
+
+	*has_port = false;
+	*port = 0;
+	if (word[0] == '[' || (strchr(word, ':') &&
+			       strchr(word, ':') != strrchr(word, ':'))) {
+		set_err(err, errlen, "IPv6 is not supported: \"%s\"", word);
+		return -1;
+	}
+	colon = strrchr(word, ':');
+	hlen = colon ? (size_t)(colon - word) : strlen(word);
+	if (hlen >= sizeof(host)) {
+		set_err(err, errlen, "invalid address in \"%s\"", word);
+		return -1;
+	}
+	memcpy(host, word, hlen);
+	host[hlen] = '\0';
+
+	if (!host[0]) {
+		set_err(err, errlen, "missing address in \"%s\"", word);
+		return -1;
+	}
+	if (numeric_host(host)) {
+		/* Looks like a dotted quad: never ask the resolver. */
+		if (inet_pton(AF_INET, host, addr) != 1) {
+			if (colon)
+				set_err(err, errlen,
+					"invalid address \"%s\" in \"%s\"",
+					host, word);
+			else
+				set_err(err, errlen,
+					"invalid address \"%s\"", host);
+			return -1;
+		}
+	} else {
+		struct addrinfo hints = { .ai_family = AF_INET }, *res;
+		int r = getaddrinfo(host, NULL, &hints, &res);
+
+		if (r) {
+			set_err(err, errlen, "cannot resolve host \"%s\": %s",
+				host, gai_strerror(r));
+			return -1;
+		}
+		*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+		freeaddrinfo(res);
+	}
+
+	if (!colon) {
+		if (port_required) {
+			set_err(err, errlen, "missing port in \"%s\"", word);
+			return -1;
+		}
+		return 0;
+	}
+	p = colon + 1;
+	if (isalpha((unsigned char)*p)) {
+		struct servent *se;
+
+		se = getservbyname(p, proto == IPPROTO_UDP ? "udp" : "tcp");
+		if (!se) {
+			set_err(err, errlen, "unknown service \"%s\" in \"%s\"",
+				p, word);
+			return -1;
+		}
+		*port = ntohs((uint16_t)se->s_port);
+	} else {
+		unsigned long v;
+
+		if (!parse_uint(p, 65535, &v)) {
+			set_err(err, errlen, "invalid port \"%s\" in \"%s\"",
+				p, word);
+			return -1;
+		}
+		*port = (uint16_t)v;
+	}
+	if (*port == 0) {
+		set_err(err, errlen,
+			"invalid port \"%s\" in \"%s\" (must be 1..65535)",
+			p, word);
+		return -1;
+	}
+	*has_port = true;
+	return 0;
+}
+
+static const struct l4lbadm_opt *find_short(int c)
+{
+	for (size_t i = 0; i < l4lbadm_table_len; i++)
+		if (c && (l4lbadm_table[i].short_name == c ||
+			  l4lbadm_table[i].alias == c))
+			return &l4lbadm_table[i];
+	return NULL;
+}
+
+#define LONG_BASE 256
+
+struct raw_args {
+	const char *service;
+	const char *sched;
+	const char *server;
+	const char *weight;
+};
+
+static int check_combination(struct l4lbadm_cmdline *cl)
+{
+	const struct l4lbadm_opt *c = cl->cmd;
+
+	for (unsigned int bit = 1; bit; bit <<= 1) {
+		if ((cl->opts & bit) && !(c->allowed & bit))
+			return fail(cl, "Illegal '%s' option with the '%s' "
+				    "command", l4lbadm_opt_name(bit),
+				    c->long_name);
+		if (!(cl->opts & bit) && (c->required & bit))
+			return fail(cl, "You need to supply the '%s' option "
+				    "for the '%s' command",
+				    l4lbadm_opt_name(bit), c->long_name);
+	}
+	return 0;
+}
+
+static int parse_timeouts(struct l4lbadm_cmdline *cl, char **words, int n)
+{
+	uint32_t *dst[3] = { &cl->timeouts.tcp, &cl->timeouts.tcp_fin,
+			     &cl->timeouts.udp };
+	unsigned long v;
+
+	if (n != 3)
+		return fail(cl, "--set option requires 3 timeout values "
+			    "(tcp tcpfin udp)");
+	for (int i = 0; i < 3; i++) {
+		if (!parse_uint(words[i], L4LB_TIMEOUT_MAX, &v))
+			return fail(cl, "invalid timeout value \"%s\" "
+				    "(must be 0..%u seconds)", words[i],
+				    L4LB_TIMEOUT_MAX);
+		*dst[i] = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
+{
+	enum l4lbadm_cmd cmd = cl->cmd->id;
+	bool has_port;
+	unsigned long v;
+
+	if (r->service &&
+	    l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
+				   &cl->svc.addr, &cl->svc.port, &has_port,
+				   cl->err, sizeof(cl->err)))
+		return L4LBADM_EXIT_USAGE;
+
+	if (r->sched) {
+		if (strcmp(r->sched, "rr") && strcmp(r->sched, "wrr"))
+			return fail(cl, "unknown scheduler \"%s\"", r->sched);
+		strcpy(cl->svc.sched, r->sched);
+		cl->svc.set |= L4LB_HAS_SCHED;
+	}
+
+	if (r->weight) {
+		if (!parse_uint(r->weight, L4LB_WEIGHT_MAX, &v))
+			return fail(cl, "illegal weight \"%s\" (must be 0..%u)",
+				    r->weight, L4LB_WEIGHT_MAX);
+		cl->dest.weight = (uint32_t)v;
+		cl->dest.set |= L4LB_HAS_WEIGHT;
+	}
+
+	if (r->server) {
+		if (l4lbadm_parse_addrport(r->server, cl->svc.protocol, false,
+					   &cl->dest.addr, &cl->dest.port,
+					   &has_port, cl->err,
+					   sizeof(cl->err)))
+			return L4LBADM_EXIT_USAGE;
+		/* As ipvsadm: no port means the service port. */
+		if (!has_port)
+			cl->dest.port = cl->svc.port;
+		cl->dest.set |= L4LB_HAS_PORT;
+
+		/* -a defaults to direct routing, as ipvsadm. */
+		if (cmd == CMD_ADD_SERVER && !cl->fwd_given) {
+			cl->dest.fwd = L4LB_FWD_DR;
+			cl->dest.set |= L4LB_HAS_FWD;
+		}
+		if (cmd != CMD_DEL_SERVER && (cl->dest.set & L4LB_HAS_FWD) &&
+		    cl->dest.fwd == L4LB_FWD_DR &&
+		    cl->dest.port != cl->svc.port)
+			return fail(cl, "real server port %u in \"%s\" differs "
+				    "from service port %u: direct routing "
+				    "(-g) cannot change the port; use -m",
+				    cl->dest.port, r->server, cl->svc.port);
+	}
+	return 0;
+}
+
+int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
+{
+	struct option longopts[64];
+	char optstring[128];
+	struct raw_args raw = { 0 };
+	size_t nl = 0, ns = 0;
+	int c, ret;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->dest.weight = 1;
+
+	/*
+	 * ':' first: a missing argument is reported as ':'. GNU permutation
+	 * stays on, so "--set 900 120 300" leaves the numbers in argv[optind..].
+	 */
+	optstring[ns++] = ':';
+	for (size_t i = 0; i < l4lbadm_table_len; i++) {
+		const struct l4lbadm_opt *o = &l4lbadm_table[i];
+		int sn[2] = { o->short_name, o->alias };
+
+		for (int k = 0; k < 2; k++) {
+			if (!sn[k])
+				continue;
+			optstring[ns++] = (char)sn[k];
+			if (o->has_arg)
+				optstring[ns++] = ':';
+		}
+		if (o->long_name && nl < sizeof(longopts) / sizeof(longopts[0]) - 1)
+			longopts[nl++] = (struct option){
+				o->long_name,
+				o->has_arg ? required_argument : no_argument,
+				NULL, LONG_BASE + (int)i };
+	}
+	optstring[ns] = '\0';
+	longopts[nl] = (struct option){ 0 };
+
+	optind = 0;	/* full reinitialisation (glibc) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		const struct l4lbadm_opt *o;
+
+		if (c == '?' || c == ':')
+			cl->hint = true;
+		if (c == '?') {
+			if (optopt && optopt < LONG_BASE)
+				return fail(cl, "invalid option \"-%c\"",
+					    optopt);
+			return fail(cl, "invalid option \"%s\"",
+				    argv[optind - 1]);
+		}
+		if (c == ':') {
+			if (optopt && optopt < LONG_BASE)
+				return fail(cl, "option \"-%c\" requires an "
+					    "argument", optopt);
+			return fail(cl, "option \"%s\" requires an argument",
+				    argv[optind - 1]);
+		}
+		o = c >= LONG_BASE ? &l4lbadm_table[c - LONG_BASE]
+				   : find_short(c);
+		if (!o)
+			return fail(cl, "invalid option \"-%c\"", c);
+
+		if (o->is_cmd) {
+			if (cl->cmd)
+				return fail(cl, "multiple commands specified");
+			cl->cmd = o;
+			continue;
+		}
+		if (cl->opts & o->id)
+			return fail(cl, "multiple '%s' options specified",
+				    l4lbadm_opt_name(o->id));
+		cl->opts |= o->id;
+		switch (o->id) {
+		case OPT_SERVICE:
+			cl->svc.protocol = (uint8_t)o->value;
+			raw.service = optarg;
+			break;
+		case OPT_SCHED:
+			raw.sched = optarg;
+			break;
+		case OPT_SERVER:
+			raw.server = optarg;
+			break;
+		case OPT_FORWARD:
+			cl->fwd_given = true;
+			cl->dest.fwd = (uint8_t)o->value;
+			cl->dest.set |= L4LB_HAS_FWD;
+			break;
+		case OPT_WEIGHT:
+			raw.weight = optarg;
+			break;
+		case OPT_NUMERIC:
+			cl->numeric = true;
+			break;
+		case OPT_JSON:
+			cl->json = true;
+			break;
+		case OPT_TIMEOUT:
+			break;
+		}
+	}
+
+	if (!cl->cmd) {
+		cl->hint = true;
+		return fail(cl, "no command specified");
+	}
+
+	if (cl->cmd->id == CMD_SET) {
+		ret = parse_timeouts(cl, argv + optind, argc - optind);
+		if (ret)
+			return ret;
+	} else if (optind < argc) {
+		return fail(cl, "unexpected argument \"%s\"", argv[optind]);
+	}
+
+	ret = check_combination(cl);
+	if (ret)
+		return ret;
+	if ((cl->opts & OPT_TIMEOUT) && (cl->opts & (OPT_SERVICE | OPT_JSON)))
+		return fail(cl, "The option 'timeout' conflicts with the '%s' "
+			    "option in the '%s' command",
+			    l4lbadm_opt_name(cl->opts & OPT_SERVICE ?
+					     OPT_SERVICE : OPT_JSON),
+			    cl->cmd->long_name);
+	return parse_values(cl, &raw);
+}
+
+void l4lbadm_usage(FILE *f, const char *prog)
+{
+	fprintf(f, "l4lbadm " L4LBADM_VERSION "\nUsage:\n");
+	for (size_t i = 0; i < l4lbadm_table_len; i++)
+		if (l4lbadm_table[i].usage)
+			fprintf(f, "  %s %s\n", prog, l4lbadm_table[i].usage);
+
+	fprintf(f, "\nCommands:\nEither long or short options are allowed.\n");
+	for (size_t i = 0; i < l4lbadm_table_len; i++) {
+		const struct l4lbadm_opt *o = &l4lbadm_table[i];
+		char longn[32], shortn[16] = "";
+
+		if (!o->is_cmd)
+			continue;
+		snprintf(longn, sizeof(longn), "--%s%s%s", o->long_name,
+			 o->argname ? " " : "", o->argname ? o->argname : "");
+		if (o->short_name && o->alias)
+			snprintf(shortn, sizeof(shortn), "-%c|-%c",
+				 o->short_name, o->alias);
+		else if (o->short_name)
+			snprintf(shortn, sizeof(shortn), "-%c", o->short_name);
+		fprintf(f, "  %-22s %-8s %s\n", longn, shortn, o->help);
+	}
+
+	fprintf(f, "\nOptions:\n");
+	for (size_t i = 0; i < l4lbadm_table_len; i++) {
+		const struct l4lbadm_opt *o = &l4lbadm_table[i];
+		char longn[32], shortn[40] = "";
+
+		if (o->is_cmd)
+			continue;
+		snprintf(longn, sizeof(longn), "--%s", o->long_name);
+		if (o->short_name)
+			snprintf(shortn, sizeof(shortn), "-%c%s%s",
+				 o->short_name, o->has_arg ? " " : "",
+				 o->has_arg ? o->argname : "");
+		else if (o->has_arg)
+			snprintf(shortn, sizeof(shortn), "%s", o->argname);
+		fprintf(f, "  %-16s %-20s %s\n", longn, shortn, o->help);
+	}
+}

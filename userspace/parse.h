@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * parse.h - ipvsadm-style command line parsing for l4lbadm.
+ *
+ * Pure: no netlink, no exit(), no printing. Errors come back as an exit
+ * code (L4LBADM_EXIT_USAGE) and a message in cl->err. Names are resolved
+ * with getaddrinfo()/getservbyname() only when the word is not numeric.
+ */
+#ifndef L4LBADM_PARSE_H
+#define L4LBADM_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "api.h"
+
+#define L4LBADM_VERSION		"v0.1.0"
+
+/* Exit codes; see README.md "Exit status". */
+#define L4LBADM_EXIT_OK		0
+#define L4LBADM_EXIT_FAIL	1	/* the kernel refused / runtime error */
+#define L4LBADM_EXIT_USAGE	2	/* bad command line (as ipvsadm) */
+
+enum l4lbadm_cmd {
+	CMD_NONE,
+	CMD_ADD_SERVICE,
+	CMD_EDIT_SERVICE,
+	CMD_DEL_SERVICE,
+	CMD_CLEAR,
+	CMD_ADD_SERVER,
+	CMD_EDIT_SERVER,
+	CMD_DEL_SERVER,
+	CMD_LIST,
+	CMD_ZERO,
+	CMD_SET,
+	CMD_VERSION,
+	CMD_HELP,
+};
+
+/* Option bits (struct l4lbadm_opt.id for options, cl->opts). */
+enum {
+	OPT_SERVICE	= 1u << 0,	/* -t / -u */
+	OPT_SCHED	= 1u << 1,	/* -s */
+	OPT_SERVER	= 1u << 2,	/* -r */
+	OPT_FORWARD	= 1u << 3,	/* -g / -m */
+	OPT_WEIGHT	= 1u << 4,	/* -w */
+	OPT_NUMERIC	= 1u << 5,	/* -n */
+	OPT_JSON	= 1u << 6,	/* --json */
+	OPT_TIMEOUT	= 1u << 7,	/* --timeout (with -L) */
+};
+
+struct l4lbadm_cmdline;
+
+/*
+ * One row of THE table (main.c): a command (-A, --list, ...) or an
+ * option (-t, --weight, ...). getopt strings, help text, validation of
+ * option/command combinations and dispatch all come from it.
+ */
+struct l4lbadm_opt {
+	const char *long_name;
+	int short_name;		/* 0: long only */
+	int alias;		/* second short name (-l for -L), or 0 */
+	bool is_cmd;
+	bool has_arg;
+	unsigned int id;	/* enum l4lbadm_cmd, or an OPT_* bit */
+	int value;		/* options sharing a bit: -t/-u, -g/-m */
+	const char *argname;	/* for help */
+	const char *help;
+	/* commands only */
+	unsigned int allowed;	/* OPT_* accepted */
+	unsigned int required;	/* OPT_* compulsory */
+	const char *usage;	/* synopsis after the program name */
+	int (*run)(const struct l4lbadm_cmdline *cl);
+};
+
+extern const struct l4lbadm_opt l4lbadm_table[];
+extern const size_t l4lbadm_table_len;
+
+/* Long name of an option bit, e.g. "weight" (for messages). */
+const char *l4lbadm_opt_name(unsigned int bit);
+
+struct l4lbadm_cmdline {
+	const struct l4lbadm_opt *cmd;	/* the command's row */
+	unsigned int opts;		/* OPT_* seen */
+	struct l4lb_service svc;	/* -t/-u, -s */
+	struct l4lb_dest dest;		/* -r, -g/-m, -w */
+	struct l4lb_timeouts timeouts;	/* --set */
+	bool numeric;
+	bool json;
+	bool fwd_given;
+	bool hint;			/* error: also suggest -h */
+	char err[512];
+};
+
+/*
+ * Parse argv. Returns 0 (cl->cmd set) or L4LBADM_EXIT_USAGE with cl->err.
+ * Resets getopt state, so it may be called repeatedly (tests).
+ */
+int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl);
+
+/*
+ * "host[:port]" -> address and port. proto selects the services database.
+ * port_required: error if missing. Returns 0 or -1 with err filled.
+ * *has_port tells whether a port was given.
+ */
+int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
+			   struct in_addr *addr, uint16_t *port,
+			   bool *has_port, char *err, size_t errlen);
+
+/* Usage/help text (generated from the table). */
+void l4lbadm_usage(FILE *f, const char *prog);
+
+#endif
