@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l4lbd.h - the l4lb health-check daemon: configuration model, rise/fall
+ * state machine, checks and the event loop.
+ *
+ * The configuration objects (struct vs, struct rs, struct check) carry
+ * their runtime state too, so a reload can hand a running check over to
+ * the new configuration simply by moving the object.
+ */
+#ifndef L4LBD_H
+#define L4LBD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+
+#include "../api.h"
+
+#define L4LBD_VERSION	"0.1.0"
+
+/* Defaults (see l4lbd.8). Durations are milliseconds. */
+#define DEF_DELAY_LOOP_MS	5000
+#define DEF_CONNECT_TIMEOUT_MS	5000
+#define DEF_RETRY		3
+#define DEF_RISE		2
+#define DEF_RESYNC_MS		2000
+#define MAX_DURATION_MS		(86400u * 1000u)
+#define MAX_COUNT		100
+
+/* --- rise/fall state machine (state.c) ---------------------------------- */
+
+struct hc_state {
+	bool up;
+	unsigned int rise;	/* consecutive successes to go UP */
+	unsigned int fall;	/* consecutive failures to go DOWN ("retry") */
+	unsigned int ok_run;	/* current run of successes while DOWN */
+	unsigned int fail_run;	/* current run of failures while UP */
+};
+
+void hc_state_init(struct hc_state *s, bool up, unsigned int rise,
+		   unsigned int fall);
+/* Feed one probe result; returns true if s->up changed. */
+bool hc_state_feed(struct hc_state *s, bool ok);
+
+/* --- timers and event loop (loop.c) ------------------------------------- */
+
+struct timer {
+	uint64_t when;		/* CLOCK_MONOTONIC ms; valid while armed */
+	int idx;		/* heap index, -1 when not armed */
+	void (*fn)(struct timer *t);
+};
+
+struct watch {
+	int fd;
+	void (*fn)(struct watch *w, uint32_t events);
+};
+
+uint64_t now_ms(void);
+int loop_init(void);
+void timer_init(struct timer *t, void (*fn)(struct timer *));
+void timer_arm(struct timer *t, uint64_t when);
+void timer_cancel(struct timer *t);
+static inline bool timer_armed(const struct timer *t) { return t->idx >= 0; }
+int watch_add(struct watch *w, uint32_t events);
+int watch_mod(struct watch *w, uint32_t events);
+void watch_del(struct watch *w);
+/* Run expired timers, wait for events at most until the next timer. */
+int loop_once(int max_wait_ms);
+size_t timers_armed(void);
+/* Free @p with @fn once the current batch of events is handled. */
+void loop_defer_free(void (*fn)(void *), void *p);
+
+/* --- configuration (config.c) ------------------------------------------- */
+
+enum check_type { CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC };
+
+struct status_range { uint16_t lo, hi; };
+
+struct check {
+	/* configuration */
+	enum check_type type;
+	int line;
+	struct in_addr connect_ip;	/* 0: the real server's address */
+	uint16_t connect_port;		/* 0: the real server's port */
+	unsigned int connect_timeout_ms;
+	unsigned int retry, rise;	/* 0 until inherited */
+	unsigned int delay_before_retry_ms;
+	char *path;			/* HTTP_GET / SSL_GET url path */
+	char *virtualhost;
+	size_t nstatus;
+	struct status_range status[8];
+	char digest[33];		/* lowercase MD5 hex, or "" */
+	char *misc_path;
+	unsigned int misc_timeout_ms;
+
+	/* runtime */
+	struct rs *rs;
+	struct hc_state st;
+	struct timer timer;
+	struct watch watch;		/* TCP socket, MISC pidfd */
+	bool running;
+	uint64_t started;
+	void *easy;			/* CURL * while an HTTP probe runs */
+	void *md5;			/* struct md5_ctx * during HTTP probe */
+	size_t body_len;
+	pid_t pid;
+	bool killed;			/* MISC timed out and was killed */
+	char reason[160];		/* why the last probe failed */
+};
+
+struct rs {
+	/* configuration */
+	struct in_addr addr;
+	uint16_t port;
+	uint32_t weight;
+	bool inhibit;
+	uint8_t fwd;			/* 0: the virtual server's lb_kind */
+	bool alpha;			/* start DOWN */
+	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	int line;
+	size_t nchecks;
+	struct check **checks;
+
+	/* runtime */
+	struct vs *vs;
+	bool up;
+	char reason[160];
+};
+
+struct vs {
+	/* configuration */
+	uint8_t protocol;
+	struct in_addr addr;
+	uint16_t port;
+	char sched[L4LB_SCHED_NAME_MAX];
+	uint8_t fwd;
+	unsigned int delay_loop_ms;
+	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	int line;
+	size_t nrs;
+	struct rs **rs;
+
+	/* runtime */
+	bool created;		/* l4lbd created the service in the kernel */
+};
+
+struct config {
+	char *file;
+	unsigned int resync_ms;
+	size_t nvs;
+	struct vs **vs;
+};
+
+#define CONFIG_MAX_ERRORS	20
+
+struct config_errors {
+	size_t n;
+	char msg[CONFIG_MAX_ERRORS][256];
+	bool truncated;
+};
+
+/* Parse @text (named @name in messages). NULL on errors (in @errs). */
+struct config *config_parse_string(const char *name, const char *text,
+				   struct config_errors *errs);
+struct config *config_parse_file(const char *path,
+				 struct config_errors *errs);
+void config_errors_print(const struct config_errors *errs, FILE *f);
+void config_free(struct config *c);
+void check_free(struct check *c);
+void rs_free(struct rs *r);
+bool check_conf_equal(const struct check *a, const struct check *b);
+struct vs *config_find_vs(const struct config *c, uint8_t proto,
+			  struct in_addr addr, uint16_t port);
+struct rs *vs_find_rs(const struct vs *v, struct in_addr addr, uint16_t port);
+const char *check_type_name(enum check_type t);
+/* "TCP 10.0.0.100:80" */
+const char *vs_name(const struct vs *v, char *buf, size_t len);
+/* "10.0.0.11:80" */
+const char *rs_name(const struct rs *r, char *buf, size_t len);
+bool status_ok(const struct check *c, long code);
+
+/* --- checks (checks.c) -------------------------------------------------- */
+
+int checks_init(void);
+void checks_cleanup(void);
+/* Schedule the first probe of @c in [now, now + spread_ms). */
+void check_start(struct check *c, uint64_t spread_ms);
+/* Stop @c: cancel its timer and any probe in flight. */
+void check_stop(struct check *c);
+extern unsigned long long probes_done;
+
+/* --- daemon (main.c) ---------------------------------------------------- */
+
+void logmsg(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+extern bool verbose;
+/* A check finished a probe: feed the state machine, act on changes. */
+void check_result(struct check *c, bool ok, const char *reason);
+
+/* --- MD5 (md5.c) -------------------------------------------------------- */
+
+struct md5_ctx {
+	uint32_t a, b, c, d;
+	uint64_t len;
+	unsigned char buf[64];
+};
+void md5_init(struct md5_ctx *m);
+void md5_update(struct md5_ctx *m, const void *data, size_t len);
+void md5_final(struct md5_ctx *m, unsigned char out[16]);
+void md5_hex(const unsigned char d[16], char out[33]);
+
+#endif

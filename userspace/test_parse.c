@@ -1,0 +1,857 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_parse.c - host unit tests for l4lbadm: argument parsing, error
+ * messages and exit codes, the option table, netlink message building and
+ * reply parsing, and the -L / --json output. No kernel module needed.
+ *
+ * Output: one "ok N - name" / "not ok N - name" line per check, then
+ * exactly "N passed, N failed". Exit status 0 iff nothing failed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "parse.h"
+
+int l4lbadm_main(int argc, char **argv);
+
+static int n_pass, n_fail, n_test;
+
+static void check(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void check(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (cond)
+		n_pass++;
+	else
+		n_fail++;
+}
+
+static void skip(const char *what)
+{
+	printf("ok %d - %s # SKIP\n", ++n_test, what);
+	n_pass++;
+}
+
+/* Split a command line on spaces (no quoting needed in these tests). */
+#define MAXARGS 32
+struct argv_buf {
+	char buf[512];
+	char *argv[MAXARGS];
+	int argc;
+};
+
+static void split(struct argv_buf *a, const char *line)
+{
+	char *tok, *save = NULL;
+
+	snprintf(a->buf, sizeof(a->buf), "l4lbadm %s", line);
+	a->argc = 0;
+	for (tok = strtok_r(a->buf, " ", &save); tok && a->argc < MAXARGS - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		a->argv[a->argc++] = tok;
+	a->argv[a->argc] = NULL;
+}
+
+static int parse(const char *line, struct l4lbadm_cmdline *cl)
+{
+	struct argv_buf a;
+
+	split(&a, line);
+	return l4lbadm_parse(a.argc, a.argv, cl);
+}
+
+static bool addr_is(struct in_addr a, const char *dotted)
+{
+	struct in_addr b;
+
+	return inet_pton(AF_INET, dotted, &b) == 1 && a.s_addr == b.s_addr;
+}
+
+/* --- parsing: accepted command lines ------------------------------------ */
+
+static void test_parse_ok(void)
+{
+	struct l4lbadm_cmdline cl;
+	int r;
+
+	r = parse("-A -t 10.0.0.1:80 -s wrr", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ADD_SERVICE &&
+	      cl.svc.protocol == IPPROTO_TCP && addr_is(cl.svc.addr, "10.0.0.1") &&
+	      cl.svc.port == 80 && !strcmp(cl.svc.sched, "wrr") &&
+	      (cl.svc.set & L4LB_HAS_SCHED), "-A -t VIP:PORT -s wrr");
+
+	r = parse("-A -u 10.0.0.1:53", &cl);
+	check(r == 0 && cl.svc.protocol == IPPROTO_UDP && cl.svc.port == 53 &&
+	      !(cl.svc.set & L4LB_HAS_SCHED),
+	      "-A -u without -s leaves the scheduler to the kernel");
+
+	r = parse("--add-service --tcp-service 10.0.0.1:80 --scheduler rr", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ADD_SERVICE &&
+	      !strcmp(cl.svc.sched, "rr"), "long options for -A");
+
+	r = parse("-At 10.0.0.1:80", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ADD_SERVICE && cl.svc.port == 80,
+	      "clustered short options -At");
+
+	r = parse("-E -t 10.0.0.1:80 -s rr", &cl);
+	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVICE, "-E");
+	r = parse("--edit-service -t 10.0.0.1:80", &cl);
+	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVICE &&
+	      !(cl.svc.set & L4LB_HAS_SCHED), "--edit-service without -s");
+	r = parse("-D -t 10.0.0.1:80", &cl);
+	check(r == 0 && cl.cmd->id == CMD_DEL_SERVICE, "-D");
+	r = parse("--delete-service -u 10.0.0.1:53", &cl);
+	check(r == 0 && cl.cmd->id == CMD_DEL_SERVICE, "--delete-service");
+	r = parse("-C", &cl);
+	check(r == 0 && cl.cmd->id == CMD_CLEAR, "-C");
+	r = parse("--clear", &cl);
+	check(r == 0 && cl.cmd->id == CMD_CLEAR, "--clear");
+
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 5", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ADD_SERVER &&
+	      addr_is(cl.dest.addr, "10.0.0.2") && cl.dest.port == 80 &&
+	      cl.dest.fwd == L4LB_FWD_DR && (cl.dest.set & L4LB_HAS_FWD) &&
+	      cl.dest.weight == 5 && (cl.dest.set & L4LB_HAS_WEIGHT),
+	      "-a: port defaults to the service port, DR is the default");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g", &cl);
+	check(r == 0 && cl.dest.fwd == L4LB_FWD_DR, "-a -g with equal port");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -m", &cl);
+	check(r == 0 && cl.dest.fwd == L4LB_FWD_NAT && cl.dest.port == 8080,
+	      "-a -m may change the port");
+	r = parse("--add-server --tcp-service 10.0.0.1:80 --real-server "
+		  "10.0.0.2:8080 --masquerading --weight 3", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ADD_SERVER &&
+	      cl.dest.fwd == L4LB_FWD_NAT && cl.dest.weight == 3,
+	      "long options for -a");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2 --gatewaying", &cl);
+	check(r == 0 && cl.dest.fwd == L4LB_FWD_DR, "--gatewaying");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2", &cl);
+	check(r == 0 && !(cl.dest.set & L4LB_HAS_WEIGHT),
+	      "-a without -w leaves the weight to the kernel (1)");
+
+	r = parse("-e -t 10.0.0.1:80 -r 10.0.0.2 -w 0", &cl);
+	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVER && cl.dest.weight == 0 &&
+	      (cl.dest.set & L4LB_HAS_WEIGHT) && !(cl.dest.set & L4LB_HAS_FWD),
+	      "-e -w 0 (quiesce) does not touch the forwarding method");
+	r = parse("--edit-server -t 10.0.0.1:80 -r 10.0.0.2:8080 -w 65535", &cl);
+	check(r == 0 && cl.dest.weight == 65535 && cl.dest.port == 8080,
+	      "--edit-server, weight 65535");
+	r = parse("-d -t 10.0.0.1:80 -r 10.0.0.2", &cl);
+	check(r == 0 && cl.cmd->id == CMD_DEL_SERVER && cl.dest.port == 80,
+	      "-d");
+	r = parse("--delete-server -t 10.0.0.1:80 -r 10.0.0.2:8080", &cl);
+	check(r == 0 && cl.cmd->id == CMD_DEL_SERVER && cl.dest.port == 8080,
+	      "--delete-server of a NAT destination");
+
+	r = parse("-L", &cl);
+	check(r == 0 && cl.cmd->id == CMD_LIST && !cl.numeric && !cl.json,
+	      "-L");
+	r = parse("-l", &cl);
+	check(r == 0 && cl.cmd->id == CMD_LIST, "-l");
+	r = parse("-Ln", &cl);
+	check(r == 0 && cl.cmd->id == CMD_LIST && cl.numeric, "-Ln");
+	r = parse("--list --numeric -t 10.0.0.1:80", &cl);
+	check(r == 0 && cl.numeric && (cl.opts & OPT_SERVICE) &&
+	      cl.svc.port == 80, "--list --numeric -t");
+	r = parse("-L --json", &cl);
+	check(r == 0 && cl.json, "-L --json");
+	r = parse("-L --timeout", &cl);
+	check(r == 0 && (cl.opts & OPT_TIMEOUT), "-L --timeout");
+
+	r = parse("-Z", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ZERO && !(cl.opts & OPT_SERVICE),
+	      "-Z");
+	r = parse("--zero -u 10.0.0.1:53", &cl);
+	check(r == 0 && cl.cmd->id == CMD_ZERO && (cl.opts & OPT_SERVICE),
+	      "--zero -u");
+
+	r = parse("--set 900 120 300", &cl);
+	check(r == 0 && cl.cmd->id == CMD_SET && cl.timeouts.tcp == 900 &&
+	      cl.timeouts.tcp_fin == 120 && cl.timeouts.udp == 300, "--set");
+	r = parse("--set 0 0 10", &cl);
+	check(r == 0 && cl.timeouts.tcp == 0 && cl.timeouts.udp == 10,
+	      "--set with 0 = unchanged");
+	r = parse("--set 2678400 1 1", &cl);
+	check(r == 0 && cl.timeouts.tcp == L4LB_TIMEOUT_MAX,
+	      "--set maximum timeout");
+
+	r = parse("--version", &cl);
+	check(r == 0 && cl.cmd->id == CMD_VERSION, "--version");
+	r = parse("-h", &cl);
+	check(r == 0 && cl.cmd->id == CMD_HELP, "-h");
+	r = parse("--help", &cl);
+	check(r == 0 && cl.cmd->id == CMD_HELP, "--help");
+
+	/* name resolution: /etc/services and /etc/hosts */
+	r = parse("-A -t 10.0.0.1:http", &cl);
+	check(r == 0 && cl.svc.port == 80, "service name http -> 80");
+	r = parse("-A -u 10.0.0.1:domain", &cl);
+	check(r == 0 && cl.svc.port == 53, "udp service name domain -> 53");
+	r = parse("-A -t localhost:80", &cl);
+	if (r == 0)
+		check(addr_is(cl.svc.addr, "127.0.0.1"), "host name localhost");
+	else
+		skip("host name localhost (no resolver)");
+}
+
+/* --- parsing: rejected command lines ------------------------------------ */
+
+static void expect_err(const char *line, const char *msg)
+{
+	struct l4lbadm_cmdline cl;
+	int r = parse(line, &cl);
+
+	check(r == L4LBADM_EXIT_USAGE && !strcmp(cl.err, msg),
+	      "\"%s\" -> exit %d \"%s\"%s%s", line, r, cl.err,
+	      strcmp(cl.err, msg) ? " expected: " : "",
+	      strcmp(cl.err, msg) ? msg : "");
+}
+
+static void test_parse_errors(void)
+{
+	expect_err("-A -t 10.0.0.1:8o", "invalid port \"8o\" in \"10.0.0.1:8o\"");
+	expect_err("-A -t 10.0.0.1:", "invalid port \"\" in \"10.0.0.1:\"");
+	expect_err("-A -t 10.0.0.1:65536",
+		   "invalid port \"65536\" in \"10.0.0.1:65536\"");
+	expect_err("-A -t 10.0.0.1:-1", "invalid port \"-1\" in \"10.0.0.1:-1\"");
+	expect_err("-A -t 10.0.0.1:0",
+		   "invalid port \"0\" in \"10.0.0.1:0\" (must be 1..65535)");
+	expect_err("-A -t 10.0.0.1", "missing port in \"10.0.0.1\"");
+	expect_err("-A -t 10.0.0.1:nosuchsvc",
+		   "unknown service \"nosuchsvc\" in \"10.0.0.1:nosuchsvc\"");
+	expect_err("-A -t 10.0.0.300:80",
+		   "invalid address \"10.0.0.300\" in \"10.0.0.300:80\"");
+	expect_err("-A -t :80", "missing address in \":80\"");
+	expect_err("-A -t [::1]:80", "IPv6 is not supported: \"[::1]:80\"");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2:8o",
+		   "invalid port \"8o\" in \"10.0.0.2:8o\"");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.256",
+		   "invalid address \"10.0.0.256\"");
+
+	expect_err("-A -t 10.0.0.1:80 -s foo", "unknown scheduler \"foo\"");
+	expect_err("-A -t 10.0.0.1:80 -s wlc", "unknown scheduler \"wlc\"");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 70000",
+		   "illegal weight \"70000\" (must be 0..65535)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1",
+		   "illegal weight \"-1\" (must be 0..65535)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w abc",
+		   "illegal weight \"abc\" (must be 0..65535)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 99999999999",
+		   "illegal weight \"99999999999\" (must be 0..65535)");
+
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2:8080",
+		   "real server port 8080 in \"10.0.0.2:8080\" differs from "
+		   "service port 80: direct routing (-g) cannot change the "
+		   "port; use -m");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -g",
+		   "real server port 8080 in \"10.0.0.2:8080\" differs from "
+		   "service port 80: direct routing (-g) cannot change the "
+		   "port; use -m");
+	expect_err("-e -t 10.0.0.1:80 -r 10.0.0.2:8080 -g",
+		   "real server port 8080 in \"10.0.0.2:8080\" differs from "
+		   "service port 80: direct routing (-g) cannot change the "
+		   "port; use -m");
+
+	expect_err("-A -t 10.0.0.1:80 -w 5",
+		   "Illegal 'weight' option with the 'add-service' command");
+	expect_err("-D -t 10.0.0.1:80 -s rr",
+		   "Illegal 'scheduler' option with the 'delete-service' "
+		   "command");
+	expect_err("-d -t 10.0.0.1:80 -r 10.0.0.2 -w 1",
+		   "Illegal 'weight' option with the 'delete-server' command");
+	expect_err("-C -t 10.0.0.1:80",
+		   "Illegal 'service-address' option with the 'clear' command");
+	expect_err("-L -s rr",
+		   "Illegal 'scheduler' option with the 'list' command");
+	expect_err("-A -t 10.0.0.1:80 -n",
+		   "Illegal 'numeric' option with the 'add-service' command");
+	expect_err("-A --json -t 10.0.0.1:80",
+		   "Illegal 'json' option with the 'add-service' command");
+	expect_err("-A", "You need to supply the 'service-address' option for "
+		   "the 'add-service' command");
+	expect_err("-a -t 10.0.0.1:80", "You need to supply the 'real-server' "
+		   "option for the 'add-server' command");
+	expect_err("-d -r 10.0.0.2", "You need to supply the 'service-address' "
+		   "option for the 'delete-server' command");
+
+	expect_err("-A -D -t 10.0.0.1:80", "multiple commands specified");
+	expect_err("-L -l", "multiple commands specified");
+	expect_err("-A -t 10.0.0.1:80 -u 10.0.0.1:80",
+		   "multiple 'service-address' options specified");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -g -m",
+		   "multiple 'forwarding-method' options specified");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 1 -w 2",
+		   "multiple 'weight' options specified");
+
+	expect_err("-x", "invalid option \"-x\"");
+	expect_err("-Lx", "invalid option \"-x\"");
+	expect_err("--bogus", "invalid option \"--bogus\"");
+	expect_err("-A -t", "option \"-t\" requires an argument");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 --weight",
+		   "option \"--weight\" requires an argument");
+	expect_err("-n", "no command specified");
+	expect_err("-C extra", "unexpected argument \"extra\"");
+	expect_err("-L -n 10.0.0.1:80", "unexpected argument \"10.0.0.1:80\"");
+
+	expect_err("--set 1 2",
+		   "--set option requires 3 timeout values (tcp tcpfin udp)");
+	expect_err("--set 1 2 3 4",
+		   "--set option requires 3 timeout values (tcp tcpfin udp)");
+	expect_err("--set 1 2 x",
+		   "invalid timeout value \"x\" (must be 0..2678400 seconds)");
+	expect_err("--set 2678401 1 1", "invalid timeout value \"2678401\" "
+		   "(must be 0..2678400 seconds)");
+	expect_err("-L --timeout -t 10.0.0.1:80", "The option 'timeout' "
+		   "conflicts with the 'service-address' option in the 'list' "
+		   "command");
+
+	/* hints to run -h come with getopt-level errors only */
+	struct l4lbadm_cmdline cl;
+
+	parse("-x", &cl);
+	check(cl.hint, "invalid option suggests -h");
+	parse("-A -t 10.0.0.1:8o", &cl);
+	check(!cl.hint, "bad value does not suggest -h");
+}
+
+/* --- the table ---------------------------------------------------------- */
+
+static void test_table(void)
+{
+	bool ok_run = true, uniq = true, opt_ok = true;
+	static const char *longs[] = {
+		"add-service", "edit-service", "delete-service", "clear",
+		"add-server", "edit-server", "delete-server", "list",
+		"numeric", "tcp-service", "udp-service", "scheduler",
+		"real-server", "gatewaying", "masquerading", "weight", "zero",
+		"set", "version", "help", "json",
+	};
+
+	for (size_t i = 0; i < l4lbadm_table_len; i++) {
+		const struct l4lbadm_opt *a = &l4lbadm_table[i];
+
+		if (a->is_cmd && !a->run)
+			ok_run = false;
+		if (!a->is_cmd && (a->run || !a->id || (a->id & (a->id - 1))))
+			opt_ok = false;
+		for (size_t j = i + 1; j < l4lbadm_table_len; j++) {
+			const struct l4lbadm_opt *b = &l4lbadm_table[j];
+			int sa[2] = { a->short_name, a->alias };
+			int sb[2] = { b->short_name, b->alias };
+
+			if (!strcmp(a->long_name, b->long_name))
+				uniq = false;
+			for (int x = 0; x < 2; x++)
+				for (int y = 0; y < 2; y++)
+					if (sa[x] && sa[x] == sb[y])
+						uniq = false;
+		}
+	}
+	check(ok_run, "every command row has a handler");
+	check(opt_ok, "every option row is one OPT_* bit, no handler");
+	check(uniq, "short and long names are unique");
+	for (size_t k = 0; k < sizeof(longs) / sizeof(longs[0]); k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < l4lbadm_table_len; i++)
+			found |= !strcmp(l4lbadm_table[i].long_name, longs[k]);
+		check(found, "long option --%s exists", longs[k]);
+	}
+}
+
+/* --- kernel error messages ---------------------------------------------- */
+
+static void expect_msg(enum l4lbadm_cmd cmd, int err, const char *extack,
+		       const char *want)
+{
+	char buf[512];
+
+	l4lbadm_errmsg(cmd, err, extack, buf, sizeof(buf));
+	check(!strcmp(buf, want), "errno %d cmd %d -> \"%s\"", err, cmd, buf);
+}
+
+static void test_errmsg(void)
+{
+	expect_msg(CMD_ADD_SERVICE, EEXIST, NULL, "Service already exists");
+	expect_msg(CMD_DEL_SERVICE, ENOENT, NULL, "No such service");
+	expect_msg(CMD_EDIT_SERVICE, ENOENT, "", "No such service");
+	expect_msg(CMD_ZERO, ENOENT, NULL, "No such service");
+	expect_msg(CMD_LIST, ENOENT, NULL, "No such service");
+	expect_msg(CMD_ADD_SERVER, ENOENT, NULL, "No such service");
+	expect_msg(CMD_ADD_SERVER, EEXIST, NULL, "Destination already exists");
+	expect_msg(CMD_DEL_SERVER, ENOENT, NULL, "No such destination");
+	expect_msg(CMD_EDIT_SERVER, ENOENT, NULL, "No such destination");
+	expect_msg(CMD_DEL_SERVER, ENOENT, "no such service",
+		   "No such service: no such service");
+	expect_msg(CMD_ADD_SERVICE, ENOENT, NULL, "Scheduler not found");
+	expect_msg(CMD_ADD_SERVICE, ENOMEM, NULL, "Memory allocation problem");
+	expect_msg(CMD_CLEAR, EPERM, NULL,
+		   "Permission denied (you must be root)");
+	expect_msg(CMD_ADD_SERVICE, EINVAL, "L4LB_SVC_A_PORT: port 0",
+		   "Invalid argument: L4LB_SVC_A_PORT: port 0");
+	check(!strcmp(L4LBADM_NOT_LOADED, "l4lb kernel module is not loaded "
+		      "(generic netlink family \"l4lb\" not found)"),
+	      "module-not-loaded message");
+}
+
+/* --- netlink messages (built and parsed without a kernel) --------------- */
+
+struct tb {
+	const struct nlattr *a[32];
+};
+
+static int tb_cb(const struct nlattr *attr, void *data)
+{
+	struct tb *tb = data;
+
+	if (mnl_attr_get_type(attr) < 32)
+		tb->a[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static void test_build(void)
+{
+	char buf[NL_TX_BUFSIZE];
+	struct l4lbadm_cmdline cl;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct tb top = { 0 }, svc = { 0 }, dst = { 0 }, to = { 0 };
+
+	parse("-A -t 10.0.0.1:80 -s rr", &cl);
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_NEW_SERVICE, 0, &cl.svc,
+				 false);
+	g = mnl_nlmsg_get_payload(nlh);
+	check(nlh->nlmsg_type == 42 && g->cmd == L4LB_CMD_NEW_SERVICE &&
+	      g->version == L4LB_GENL_VERSION &&
+	      nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK),
+	      "NEW_SERVICE header: family, cmd, version, REQUEST|ACK");
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	check(top.a[L4LB_A_SERVICE] != NULL, "L4LB_A_SERVICE nest present");
+	mnl_attr_parse_nested(top.a[L4LB_A_SERVICE], tb_cb, &svc);
+	check(svc.a[L4LB_SVC_A_PROTOCOL] &&
+	      mnl_attr_get_payload_len(svc.a[L4LB_SVC_A_PROTOCOL]) == 1 &&
+	      mnl_attr_get_u8(svc.a[L4LB_SVC_A_PROTOCOL]) == IPPROTO_TCP,
+	      "PROTOCOL is a u8 6");
+	check(svc.a[L4LB_SVC_A_ADDR] &&
+	      mnl_attr_get_payload_len(svc.a[L4LB_SVC_A_ADDR]) == 4 &&
+	      !memcmp(mnl_attr_get_payload(svc.a[L4LB_SVC_A_ADDR]),
+		      "\x0a\x00\x00\x01", 4), "ADDR is be32 10.0.0.1");
+	check(svc.a[L4LB_SVC_A_PORT] &&
+	      mnl_attr_get_payload_len(svc.a[L4LB_SVC_A_PORT]) == 2 &&
+	      !memcmp(mnl_attr_get_payload(svc.a[L4LB_SVC_A_PORT]),
+		      "\x00\x50", 2), "PORT is be16 80");
+	check(svc.a[L4LB_SVC_A_SCHED] &&
+	      !strcmp(mnl_attr_get_str(svc.a[L4LB_SVC_A_SCHED]), "rr") &&
+	      mnl_attr_get_payload_len(svc.a[L4LB_SVC_A_SCHED]) == 3,
+	      "SCHED is a NUL-terminated \"rr\"");
+	check(!svc.a[L4LB_SVC_A_FLAGS], "FLAGS not sent");
+
+	parse("-D -t 10.0.0.1:80", &cl);
+	memset(&top, 0, sizeof(top));
+	memset(&svc, 0, sizeof(svc));
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_DEL_SERVICE, 0, &cl.svc,
+				 true);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_SERVICE], tb_cb, &svc);
+	check(svc.a[L4LB_SVC_A_PORT] && !svc.a[L4LB_SVC_A_SCHED],
+	      "DEL_SERVICE carries the key only");
+
+	parse("-a -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 7", &cl);
+	memset(&top, 0, sizeof(top));
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	check(top.a[L4LB_A_SERVICE] && top.a[L4LB_A_DEST],
+	      "NEW_DEST has service key and dest nests");
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dst);
+	check(dst.a[L4LB_DEST_A_ADDR] &&
+	      !memcmp(mnl_attr_get_payload(dst.a[L4LB_DEST_A_ADDR]),
+		      "\x0a\x00\x00\x02", 4) &&
+	      dst.a[L4LB_DEST_A_PORT] &&
+	      !memcmp(mnl_attr_get_payload(dst.a[L4LB_DEST_A_PORT]),
+		      "\x1f\x90", 2), "DEST ADDR be32, PORT be16 8080");
+	check(dst.a[L4LB_DEST_A_FWD] &&
+	      mnl_attr_get_payload_len(dst.a[L4LB_DEST_A_FWD]) == 1 &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_FWD]) == L4LB_FWD_NAT &&
+	      dst.a[L4LB_DEST_A_WEIGHT] &&
+	      mnl_attr_get_payload_len(dst.a[L4LB_DEST_A_WEIGHT]) == 4 &&
+	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_WEIGHT]) == 7,
+	      "DEST FWD u8 NAT, WEIGHT u32 7");
+
+	parse("-d -t 10.0.0.1:80 -r 10.0.0.2", &cl);
+	memset(&top, 0, sizeof(top));
+	memset(&dst, 0, sizeof(dst));
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_DEL_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dst);
+	check(dst.a[L4LB_DEST_A_ADDR] && dst.a[L4LB_DEST_A_PORT] &&
+	      !dst.a[L4LB_DEST_A_FWD] && !dst.a[L4LB_DEST_A_WEIGHT],
+	      "DEL_DEST carries address and port only");
+
+	parse("--set 0 60 0", &cl);
+	memset(&top, 0, sizeof(top));
+	nlh = l4lb_build_timeouts(buf, 42, &cl.timeouts);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_TIMEOUTS], tb_cb, &to);
+	check(!to.a[L4LB_TIMEOUT_A_TCP] && !to.a[L4LB_TIMEOUT_A_UDP] &&
+	      to.a[L4LB_TIMEOUT_A_TCP_FIN] &&
+	      mnl_attr_get_u32(to.a[L4LB_TIMEOUT_A_TCP_FIN]) == 60,
+	      "SET_TIMEOUTS omits zero values");
+
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_GET_SERVICE, NLM_F_DUMP,
+				 NULL, true);
+	check((nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP &&
+	      nlh->nlmsg_len == NLMSG_HDRLEN + NL_GENL_HDRLEN,
+	      "dump request without key has no attributes");
+}
+
+static void put_stats(struct nlmsghdr *nlh, int type, uint64_t conns)
+{
+	struct nlattr *st = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u64(nlh, L4LB_STATS_A_CONNS, conns);
+	mnl_attr_nest_end(nlh, st);
+}
+
+static void put_dest(struct nlmsghdr *nlh, const char *ip, uint16_t port,
+		     uint8_t fwd, uint32_t w, uint32_t act, uint32_t inact)
+{
+	struct nlattr *d = mnl_attr_nest_start(nlh, L4LB_A_DEST);
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	mnl_attr_put(nlh, L4LB_DEST_A_ADDR, 4, &a.s_addr);
+	mnl_attr_put_u16(nlh, L4LB_DEST_A_PORT, htons(port));
+	mnl_attr_put_u8(nlh, L4LB_DEST_A_FWD, fwd);
+	mnl_attr_put_u32(nlh, L4LB_DEST_A_WEIGHT, w);
+	mnl_attr_put_u32(nlh, L4LB_DEST_A_ACTIVE_CONNS, act);
+	mnl_attr_put_u32(nlh, L4LB_DEST_A_INACTIVE_CONNS, inact);
+	put_stats(nlh, L4LB_DEST_A_STATS, 5);
+	mnl_attr_nest_end(nlh, d);
+}
+
+static void test_parse_replies(void)
+{
+	char buf[NL_TX_BUFSIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *ds;
+	struct l4lb_service svc;
+	struct l4lb_info info;
+	struct l4lb_timeouts t;
+	struct in_addr a;
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_SERVICE, 1, 0);
+	n = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, IPPROTO_UDP);
+	inet_pton(AF_INET, "192.0.2.1", &a);
+	mnl_attr_put(nlh, L4LB_SVC_A_ADDR, 4, &a.s_addr);
+	mnl_attr_put_u16(nlh, L4LB_SVC_A_PORT, htons(53));
+	mnl_attr_put_strz(nlh, L4LB_SVC_A_SCHED, "rr");
+	mnl_attr_put_u32(nlh, L4LB_SVC_A_FLAGS, 0);
+	put_stats(nlh, L4LB_SVC_A_STATS, 11);
+	ds = mnl_attr_nest_start(nlh, L4LB_SVC_A_DESTS);
+	put_dest(nlh, "192.0.2.20", 5353, L4LB_FWD_NAT, 2, 3, 4);
+	put_dest(nlh, "192.0.2.10", 53, L4LB_FWD_DR, 1, 0, 9);
+	mnl_attr_nest_end(nlh, ds);
+	mnl_attr_put_u32(nlh, 99, 1);	/* unknown attribute: ignored */
+	mnl_attr_nest_end(nlh, n);
+
+	check(l4lb_parse_service_msg(nlh, &svc) == 0, "service reply parses");
+	check(svc.protocol == IPPROTO_UDP && addr_is(svc.addr, "192.0.2.1") &&
+	      svc.port == 53 && !strcmp(svc.sched, "rr") &&
+	      svc.stats.conns == 11 && (svc.set & L4LB_HAS_DESTS),
+	      "service fields");
+	check(svc.ndests == 2 && addr_is(svc.dests[0].addr, "192.0.2.20") &&
+	      svc.dests[0].port == 5353 && svc.dests[0].fwd == L4LB_FWD_NAT &&
+	      svc.dests[0].weight == 2 && svc.dests[0].active_conns == 3 &&
+	      svc.dests[0].inactive_conns == 4 &&
+	      svc.dests[0].stats.conns == 5, "nested destinations");
+	l4lb_service_free(&svc);
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_SERVICE, 1, 0);
+	n = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, IPPROTO_TCP);
+	mnl_attr_nest_end(nlh, n);
+	check(l4lb_parse_service_msg(nlh, &svc) == -EBADMSG,
+	      "service reply without address is rejected");
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_INFO, 1, 0);
+	n = mnl_attr_nest_start(nlh, L4LB_A_INFO);
+	mnl_attr_put_strz(nlh, L4LB_INFO_A_VERSION, "0.1.0");
+	mnl_attr_put_u32(nlh, L4LB_INFO_A_CONN_MAX, 1 << 20);
+	mnl_attr_put_u32(nlh, L4LB_INFO_A_CONN_BUCKETS, 4096);
+	ds = mnl_attr_nest_start(nlh, L4LB_INFO_A_DROPS);
+	mnl_attr_put_u64(nlh, L4LB_DROP_A_MTU, 7);
+	mnl_attr_nest_end(nlh, ds);
+	mnl_attr_nest_end(nlh, n);
+	check(l4lb_parse_info_msg(nlh, &info) == 0 &&
+	      !strcmp(info.version, "0.1.0") && info.conn_max == 1 << 20 &&
+	      info.conn_buckets == 4096 && info.drop_mtu == 7,
+	      "info reply parses");
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_TIMEOUTS, 1, 0);
+	n = mnl_attr_nest_start(nlh, L4LB_A_TIMEOUTS);
+	mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_TCP, 900);
+	mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_TCP_FIN, 120);
+	mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_UDP, 300);
+	mnl_attr_nest_end(nlh, n);
+	check(l4lb_parse_timeouts_msg(nlh, &t) == 0 && t.tcp == 900 &&
+	      t.tcp_fin == 120 && t.udp == 300, "timeouts reply parses");
+}
+
+/* --- output ------------------------------------------------------------- */
+
+static struct l4lb_service mksvc(uint8_t proto, const char *ip, uint16_t port,
+				 const char *sched)
+{
+	struct l4lb_service s = { .protocol = proto, .port = port };
+
+	inet_pton(AF_INET, ip, &s.addr);
+	snprintf(s.sched, sizeof(s.sched), "%s", sched);
+	return s;
+}
+
+static void adddest(struct l4lb_service *s, const char *ip, uint16_t port,
+		    uint8_t fwd, uint32_t w, uint32_t act, uint32_t inact)
+{
+	struct l4lb_dest *d;
+
+	s->dests = realloc(s->dests, (s->ndests + 1) * sizeof(*d));
+	d = &s->dests[s->ndests++];
+	memset(d, 0, sizeof(*d));
+	inet_pton(AF_INET, ip, &d->addr);
+	d->port = port;
+	d->fwd = fwd;
+	d->weight = w;
+	d->active_conns = act;
+	d->inactive_conns = inact;
+}
+
+static char *capture_list(const struct l4lb_info *info,
+			  const struct l4lb_service_list *l, bool json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (json)
+		l4lbadm_print_json(f, l);
+	else
+		l4lbadm_print_list(f, info, l, true);
+	fclose(f);
+	return out;
+}
+
+static void test_output(void)
+{
+	struct l4lb_info info = { .version = "0.1.0", .conn_buckets = 4096 };
+	struct l4lb_service svcs[3];
+	struct l4lb_service_list l = { .n = 3, .svcs = svcs };
+	char *out;
+	const char *want =
+		"l4lb version 0.1.0 (size=4096)\n"
+		"Prot LocalAddress:Port Scheduler Flags\n"
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		"TCP  10.0.0.1:80 wrr\n"
+		"  -> 10.0.0.2:80                  Route   1      0          0         \n"
+		"  -> 10.0.0.3:80                  Route   100    12345      7         \n"
+		"TCP  10.0.0.1:443 rr\n"
+		"UDP  10.0.0.1:53 wrr\n"
+		"  -> 192.168.100.200:5353         Masq    0      0          65535     \n";
+	const char *want_json =
+		"{\"services\":["
+		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"
+		"\"scheduler\":\"wrr\",\"flags\":0,\"destinations\":["
+		"{\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
+		"\"weight\":1,\"active_conns\":0,\"inactive_conns\":0},"
+		"{\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
+		"\"weight\":100,\"active_conns\":12345,\"inactive_conns\":7}]},"
+		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":443,"
+		"\"scheduler\":\"rr\",\"flags\":0,\"destinations\":[]},"
+		"{\"protocol\":\"udp\",\"address\":\"10.0.0.1\",\"port\":53,"
+		"\"scheduler\":\"wrr\",\"flags\":0,\"destinations\":["
+		"{\"address\":\"192.168.100.200\",\"port\":5353,"
+		"\"forward\":\"masq\",\"weight\":0,\"active_conns\":0,"
+		"\"inactive_conns\":65535}]}]}\n";
+
+	/* deliberately unsorted: the list is sorted as ipvsadm does */
+	svcs[0] = mksvc(IPPROTO_UDP, "10.0.0.1", 53, "wrr");
+	adddest(&svcs[0], "192.168.100.200", 5353, L4LB_FWD_NAT, 0, 0, 65535);
+	svcs[1] = mksvc(IPPROTO_TCP, "10.0.0.1", 443, "rr");
+	svcs[2] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "wrr");
+	adddest(&svcs[2], "10.0.0.3", 80, L4LB_FWD_DR, 100, 12345, 7);
+	adddest(&svcs[2], "10.0.0.2", 80, L4LB_FWD_DR, 1, 0, 0);
+	l4lb_service_list_sort(&l);
+
+	out = capture_list(&info, &l, false);
+	check(!strcmp(out, want), "-L -n output matches ipvsadm's layout");
+	if (strcmp(out, want))
+		printf("# got:\n%s# want:\n%s", out, want);
+	free(out);
+
+	out = capture_list(NULL, &l, false);
+	check(!strncmp(out, "Prot LocalAddress:Port", 22),
+	      "-L -t output has no version header (as ipvsadm)");
+	free(out);
+
+	out = capture_list(NULL, &l, true);
+	check(!strcmp(out, want_json), "--json document");
+	if (strcmp(out, want_json))
+		printf("# got:  %s# want: %s", out, want_json);
+	free(out);
+
+	struct l4lb_service_list empty = { 0 };
+
+	out = capture_list(NULL, &empty, true);
+	check(!strcmp(out, "{\"services\":[]}\n"), "--json with no services");
+	free(out);
+
+	/* a long name is cut at ipvsadm's 33/28 columns */
+	struct l4lb_service s = mksvc(IPPROTO_TCP, "255.255.255.255", 65535,
+				      "wrr");
+	char line[128];
+	FILE *f = fmemopen(line, sizeof(line), "w");
+
+	l4lbadm_print_service(f, &s, true);
+	fclose(f);
+	check(!strcmp(line, "TCP  255.255.255.255:65535 wrr\n"),
+	      "widest IPv4 service line");
+
+	char ap[64];
+
+	l4lbadm_addrport(ap, sizeof(ap), s.addr, 80, IPPROTO_TCP, true);
+	check(!strcmp(ap, "255.255.255.255:80"), "numeric addr:port");
+	inet_pton(AF_INET, "127.0.0.1", &s.addr);
+	l4lbadm_addrport(ap, sizeof(ap), s.addr, 80, IPPROTO_TCP, false);
+	check(!strcmp(ap, "localhost:http"),
+	      "reverse-resolved addr:port \"%s\"", ap);
+	l4lbadm_addrport(ap, sizeof(ap), s.addr, 61999, IPPROTO_UDP, false);
+	check(!strncmp(ap + strlen(ap) - 6, ":61999", 6),
+	      "unknown port stays numeric \"%s\"", ap);
+
+	check(!strcmp(l4lbadm_fwd_name(L4LB_FWD_DR), "Route") &&
+	      !strcmp(l4lbadm_fwd_name(L4LB_FWD_NAT), "Masq"),
+	      "forward names Route/Masq");
+
+	for (int i = 0; i < 3; i++)
+		l4lb_service_free(&svcs[i]);
+}
+
+/* --- the program: exit codes and streams -------------------------------- */
+
+struct run_result {
+	int status;
+	char out[8192], err[8192];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void run(const char *line, struct run_result *r)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	struct argv_buf a;
+	pid_t pid;
+	int st;
+
+	split(&a, line);
+	if (!*line)
+		a.argc = 1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(err), 2);
+		int rc = l4lbadm_main(a.argc, a.argv);
+
+		fflush(NULL);
+		_exit(rc);
+	}
+	waitpid(pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	slurp(out, r->out, sizeof(r->out));
+	slurp(err, r->err, sizeof(r->err));
+}
+
+static void test_program(void)
+{
+	static struct run_result r;
+	struct nl_ctx nl;
+	bool loaded;
+
+	run("", &r);
+	check(r.status == 2 && strstr(r.err, "Usage:") && !r.out[0],
+	      "no arguments: usage on stderr, exit 2");
+	run("-h", &r);
+	check(r.status == 0 && strstr(r.out, "Usage:") &&
+	      strstr(r.out, "--add-service") && strstr(r.out, "--masquerading")
+	      && !r.err[0], "-h: usage on stdout, exit 0");
+	run("-A -t 10.0.0.1:8o", &r);
+	check(r.status == 2 && !strcmp(r.err,
+	      "l4lbadm: invalid port \"8o\" in \"10.0.0.1:8o\"\n"),
+	      "bad port: message and exit 2");
+	run("-A -t 10.0.0.1:80 -s foo", &r);
+	check(r.status == 2 &&
+	      !strcmp(r.err, "l4lbadm: unknown scheduler \"foo\"\n"),
+	      "bad scheduler: message and exit 2");
+	run("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 70000", &r);
+	check(r.status == 2 && !strcmp(r.err,
+	      "l4lbadm: illegal weight \"70000\" (must be 0..65535)\n"),
+	      "bad weight: message and exit 2");
+	run("--frobnicate", &r);
+	check(r.status == 2 && strstr(r.err, "invalid option \"--frobnicate\"")
+	      && strstr(r.err, "--help"), "unknown option: hint, exit 2");
+
+	loaded = l4lb_open(&nl) == 0;
+	if (loaded)
+		nl_close(&nl);
+	if (loaded) {
+		skip("--version without the module (module is loaded)");
+		skip("-L without the module (module is loaded)");
+		return;
+	}
+	run("--version", &r);
+	check(r.status == 1 && !strcmp(r.out, "l4lbadm v0.1.0\n") &&
+	      !strcmp(r.err, "l4lbadm: " L4LBADM_NOT_LOADED "\n"),
+	      "--version without the module: CLI version, message, exit 1");
+	run("-L -n", &r);
+	check(r.status == 1 && strstr(r.err, "not loaded"),
+	      "-L without the module: exit 1");
+}
+
+int main(void)
+{
+	test_parse_ok();
+	test_parse_errors();
+	test_table();
+	test_errmsg();
+	test_build();
+	test_parse_replies();
+	test_output();
+	test_program();
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
