@@ -17,9 +17,12 @@
 struct nlmsghdr *nl_genl_start(void *buf, uint16_t family, uint8_t cmd,
 			       uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 
+	/* Zero it all: attribute padding must not leak stack bytes. */
+	memset(buf, 0, NL_TX_BUFSIZE);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));

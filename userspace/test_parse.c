@@ -753,6 +753,66 @@ static void test_output(void)
 		l4lb_service_free(&svcs[i]);
 }
 
+/* --- nl.c against a real genl family: the kernel's own "nlctrl" ------- */
+
+static int family_name_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
+	    !strcmp(mnl_attr_get_str(attr), "nlctrl"))
+		*(bool *)data = true;
+	return MNL_CB_OK;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct { int n; bool nlctrl; } *c = data;
+
+	c->n++;
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, family_name_cb, &c->nlctrl);
+	return MNL_CB_OK;
+}
+
+static void test_nl_layer(void)
+{
+	struct { int n; bool nlctrl; } c = { 0 };
+	char buf[NL_TX_BUFSIZE];
+	struct nlmsghdr *nlh;
+	struct nl_ctx nl;
+	int r;
+
+	r = nl_open(&nl, "nlctrl");
+	if (r) {
+		skip("nl layer: no generic netlink socket here");
+		return;
+	}
+	check(nl.family == GENL_ID_CTRL, "nl_open resolves nlctrl to %u",
+	      nl.family);
+
+	nlh = nl_genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			    NLM_F_DUMP);
+	r = nl_talk(&nl, nlh, count_cb, &c);
+	check(r == 0 && c.n > 0 && c.nlctrl,
+	      "dump runs to NLMSG_DONE (%d families, nlctrl among them)", c.n);
+
+	nlh = nl_genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME,
+			  "a-family-name-longer-than-GENL_NAMSIZ");
+	r = nl_talk(&nl, nlh, NULL, NULL);
+	check(r == -EINVAL && nl.extack[0],
+	      "request error: -EINVAL with extack \"%s\"", nl.extack);
+
+	nlh = nl_genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	c.n = 0;
+	r = nl_talk(&nl, nlh, count_cb, &c);
+	check(r == 0 && c.n == 1 && !nl.extack[0],
+	      "request: one reply, then the ACK; extack cleared");
+	nl_close(&nl);
+
+	check(nl_open(&nl, "no-such-family") == -ENOENT,
+	      "nl_open of a missing family is -ENOENT");
+}
+
 /* --- the program: exit codes and streams -------------------------------- */
 
 struct run_result {
@@ -851,6 +911,7 @@ int main(void)
 	test_build();
 	test_parse_replies();
 	test_output();
+	test_nl_layer();
 	test_program();
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
