@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l4lb internal definitions shared by every subsystem of the module.
+ *
+ * Locking rules (checked with lockdep where possible):
+ *  - configuration (services, dests, timeouts) changes under the per-netns
+ *    mutex l4lb_net.lock; netlink handlers take it;
+ *  - the packet path (netfilter hook, conn expiry timers) never sleeps and
+ *    only reads configuration under RCU;
+ *  - connection entries are linked/unlinked, change state and change dest
+ *    under their conn-table bucket lock;
+ *  - every object reachable by RCU readers is freed after a grace period.
+ */
+#ifndef _L4LB_H
+#define _L4LB_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/atomic.h>
+#include <linux/percpu.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/l4lb.h>
+
+#define L4LB_MOD_VERSION	"0.1.0"
+
+/* Per-netns service hash table: small, services are few. */
+#define L4LB_SVC_TAB_BITS	8
+#define L4LB_SVC_TAB_SIZE	(1U << L4LB_SVC_TAB_BITS)
+
+/* Bounds so that configuration memory cannot grow without limit. */
+#define L4LB_SVC_MAX_PER_NET	4096
+#define L4LB_DEST_MAX_PER_SVC	256
+
+/* Default timeouts, seconds (same as IPVS). */
+#define L4LB_DEF_TIMEOUT_TCP		900
+#define L4LB_DEF_TIMEOUT_TCP_FIN	120
+#define L4LB_DEF_TIMEOUT_UDP		300
+/* Fixed timeouts, seconds. */
+#define L4LB_TIMEOUT_SYN_RECV		60
+#define L4LB_TIMEOUT_CLOSE		10
+
+/* ---- stats.c: per-CPU 64-bit counters, summed on read ---- */
+
+/* Counter slots; services and dests use the traffic ones, the netns the
+ * drop ones. Both sets have five members so one layout serves both.
+ */
+enum {
+	L4LB_CTR_CONNS,
+	L4LB_CTR_PKTS_IN,
+	L4LB_CTR_BYTES_IN,
+	L4LB_CTR_PKTS_OUT,
+	L4LB_CTR_BYTES_OUT,
+	L4LB_NR_CTRS
+};
+
+enum {
+	L4LB_DROP_NO_DEST,
+	L4LB_DROP_TABLE_FULL,
+	L4LB_DROP_MALFORMED,
+	L4LB_DROP_MTU,
+	L4LB_DROP_NO_ROUTE,
+	L4LB_NR_DROPS
+};
+
+struct l4lb_pcpu_ctrs {
+	u64_stats_t		v[L4LB_NR_CTRS];
+	struct u64_stats_sync	syncp;
+};
+
+/*
+ * Writers only touch their own CPU's slot. "Zeroing" records the current
+ * sums as a base (under the netns mutex) instead of writing other CPUs'
+ * slots, which would race with the packet path.
+ */
+struct l4lb_stats {
+	struct l4lb_pcpu_ctrs __percpu	*pcpu;
+	u64				base[L4LB_NR_CTRS];
+};
+
+int l4lb_stats_init(struct l4lb_stats *s);
+void l4lb_stats_free(struct l4lb_stats *s);
+void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i, u64 a,
+		     unsigned int j, u64 b);
+void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i);
+void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS]);
+void l4lb_stats_zero(struct l4lb_stats *s);
+
+/* ---- per network namespace state ---- */
+
+struct l4lb_net {
+	struct net		*net;
+	/* Serialises configuration; see the locking rules above. */
+	struct mutex		lock;
+	struct hlist_head	svc_tab[L4LB_SVC_TAB_SIZE];
+	/* Read locklessly by the hook as a fast "nothing to do" test. */
+	unsigned int		svc_count;
+	/* Dests alive, including deleted ones still held by conns. */
+	atomic_t		dest_count;
+	atomic_t		conn_count;
+	/* Bumped on every change; dumps use it to detect interference. */
+	u32			gen;
+	/* Seconds; written under lock, read with READ_ONCE by packets. */
+	u32			timeout_tcp;
+	u32			timeout_tcp_fin;
+	u32			timeout_udp;
+	struct l4lb_stats	drops;
+	bool			hooks_registered;
+};
+
+extern unsigned int l4lb_net_id;
+
+static inline struct l4lb_net *l4lb_pernet(const struct net *net)
+{
+	return net_generic(net, l4lb_net_id);
+}
+
+static inline void l4lb_count_drop(struct l4lb_net *ln, unsigned int what)
+{
+	l4lb_stats_inc(&ln->drops, what);
+}
+
+/* ---- dest.c ---- */
+
+enum {
+	L4LB_DEST_F_DEAD,	/* removed from its service */
+};
+
+struct l4lb_service;
+
+struct l4lb_dest {
+	struct list_head	list;	/* in svc->dests, under ln->lock */
+	struct l4lb_service	*svc;	/* config side only */
+	struct l4lb_net		*ln;
+	__be32			addr;
+	__be16			port;
+	u8			fwd;
+	u32			weight;	/* under ln->lock */
+	unsigned long		flags;
+	/* One for the service list, one per connection. */
+	refcount_t		refcnt;
+	atomic_t		active_conns;
+	atomic_t		inactive_conns;
+	struct l4lb_stats	stats;
+	struct rcu_head		rcu;
+};
+
+struct l4lb_dest_cfg {
+	__be32	addr;
+	__be16	port;
+	u8	fwd;
+	u32	weight;
+};
+
+struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
+				  const struct l4lb_dest_cfg *cfg);
+void l4lb_dest_put(struct l4lb_dest *dest);
+
+static inline bool l4lb_dest_is_dead(const struct l4lb_dest *dest)
+{
+	return test_bit(L4LB_DEST_F_DEAD, &dest->flags);
+}
+
+static inline bool l4lb_dest_hold(struct l4lb_dest *dest)
+{
+	return refcount_inc_not_zero(&dest->refcnt);
+}
+
+/* ---- sched.c: scheduler interface ---- */
+
+struct l4lb_sched_ops;
+
+/*
+ * Immutable-membership scheduler state for one service, rebuilt under
+ * ln->lock whenever the usable dests change and published with RCU.
+ * Each scheduler embeds this header first in its own state.
+ */
+struct l4lb_sched_state {
+	const struct l4lb_sched_ops	*ops;
+	struct rcu_head			rcu;
+};
+
+struct l4lb_sched_ops {
+	const char		*name;
+	struct list_head	list;
+	/*
+	 * update: build a new state for @n usable dests (weight > 0, not
+	 * dead), under ln->lock; may sleep. The caller publishes it.
+	 */
+	struct l4lb_sched_state *(*update)(struct l4lb_dest *const *dests,
+					   unsigned int n);
+	/* pick: packet path, RCU read side, softirq; no ref taken. */
+	struct l4lb_dest *(*pick)(struct l4lb_sched_state *st);
+	/* destroy: free @st after an RCU grace period. */
+	void (*destroy)(struct l4lb_sched_state *st);
+};
+
+int l4lb_sched_register(struct l4lb_sched_ops *ops);
+void l4lb_sched_unregister(struct l4lb_sched_ops *ops);
+const struct l4lb_sched_ops *l4lb_sched_find(const char *name);
+int l4lb_sched_init(void);
+void l4lb_sched_exit(void);
+int l4lb_sched_rr_register(void);
+void l4lb_sched_rr_unregister(void);
+int l4lb_sched_wrr_register(void);
+void l4lb_sched_wrr_unregister(void);
+
+#define L4LB_DEFAULT_SCHED	"wrr"
+
+/* ---- service.c ---- */
+
+struct l4lb_svc_key {
+	__be32	addr;
+	__be16	port;
+	u8	protocol;
+};
+
+struct l4lb_service {
+	struct hlist_node		node;	/* ln->svc_tab, RCU */
+	struct l4lb_net			*ln;
+	struct l4lb_svc_key		key;
+	u32				flags;
+	const struct l4lb_sched_ops	*sched;		/* under ln->lock */
+	struct l4lb_sched_state __rcu	*sched_state;	/* NULL: no dest */
+	struct list_head		dests;		/* under ln->lock */
+	unsigned int			dest_count;
+	struct l4lb_stats		stats;
+	struct rcu_head			rcu;
+};
+
+struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln, u8 protocol,
+					 __be32 addr, __be16 port);
+struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
+				   const struct l4lb_svc_key *key);
+int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
+		 const struct l4lb_sched_ops *sched, u32 flags);
+int l4lb_svc_edit(struct l4lb_service *svc,
+		  const struct l4lb_sched_ops *sched, u32 flags);
+void l4lb_svc_del(struct l4lb_service *svc);
+void l4lb_svc_flush(struct l4lb_net *ln);
+int l4lb_svc_rebuild_sched(struct l4lb_service *svc);
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
+				     __be16 port);
+int l4lb_svc_add_dest(struct l4lb_service *svc,
+		      const struct l4lb_dest_cfg *cfg);
+int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
+		       u32 weight);
+int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest);
+void l4lb_svc_zero(struct l4lb_service *svc);
+struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc);
+void l4lb_svc_table_init(struct l4lb_net *ln);
+
+static inline void l4lb_config_changed(struct l4lb_net *ln)
+{
+	lockdep_assert_held(&ln->lock);
+	/* Never 0: netlink treats a 0 dump sequence as "unset". */
+	if (++ln->gen == 0)
+		ln->gen = 1;
+}
+
+/* ---- conn.c ---- */
+
+/* What the hook extracted from one packet, client to VIP. */
+struct l4lb_pkt {
+	__be32	caddr;
+	__be32	vaddr;
+	__be16	cport;
+	__be16	vport;
+	u8	protocol;
+	u8	tcp_flags;	/* L4LB_TCP_* below */
+};
+
+#define L4LB_TCP_SYN	BIT(0)
+#define L4LB_TCP_ACK	BIT(1)
+#define L4LB_TCP_FIN	BIT(2)
+#define L4LB_TCP_RST	BIT(3)
+
+extern unsigned int l4lb_conn_tab_bits;
+extern unsigned int l4lb_conn_max;
+
+int l4lb_conn_cache_create(void);
+void l4lb_conn_cache_destroy(void);
+unsigned int l4lb_conn_entry_size(void);
+int l4lb_conn_table_init(void);
+void l4lb_conn_table_free(void);
+unsigned int l4lb_conn_buckets(void);
+unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
+			  struct sk_buff *skb, const struct l4lb_pkt *pkt);
+void l4lb_conn_flush_net(struct net *net);
+
+/* ---- xmit.c ---- */
+
+unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
+		       struct l4lb_dest *dest);
+
+/* ---- hooks.c ---- */
+
+int l4lb_hooks_register(struct net *net);
+void l4lb_hooks_unregister(struct net *net);
+
+/* ---- netlink.c ---- */
+
+int l4lb_genl_register(void);
+void l4lb_genl_unregister(void);
+
+#endif /* _L4LB_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l4lb: a layer-4 load balancer (IPVS-like), module init/exit, module
+ * parameters and per-netns setup/teardown.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <net/genetlink.h>
+#include "l4lb.h"
+
+module_param_named(conn_tab_bits, l4lb_conn_tab_bits, uint, 0444);
+MODULE_PARM_DESC(conn_tab_bits,
+		 "log2 of connection hash buckets (8..24, default 16)");
+module_param_named(conn_max, l4lb_conn_max, uint, 0444);
+MODULE_PARM_DESC(conn_max,
+		 "maximum connection entries, all netns together (default 262144)");
+
+#define L4LB_CONN_TAB_BITS_MIN	8
+#define L4LB_CONN_TAB_BITS_MAX	24
+#define L4LB_CONN_MAX_LIMIT	(1U << 26)
+
+unsigned int l4lb_net_id __read_mostly;
+
+static int __net_init l4lb_net_init(struct net *net)
+{
+	struct l4lb_net *ln = l4lb_pernet(net);
+	int err;
+
+	ln->net = net;
+	mutex_init(&ln->lock);
+	l4lb_svc_table_init(ln);
+	atomic_set(&ln->dest_count, 0);
+	atomic_set(&ln->conn_count, 0);
+	ln->gen = 1;
+	ln->timeout_tcp = L4LB_DEF_TIMEOUT_TCP;
+	ln->timeout_tcp_fin = L4LB_DEF_TIMEOUT_TCP_FIN;
+	ln->timeout_udp = L4LB_DEF_TIMEOUT_UDP;
+	err = l4lb_stats_init(&ln->drops);
+	if (err)
+		return err;
+	err = l4lb_hooks_register(net);
+	if (err)
+		goto err_free_drops;
+	ln->hooks_registered = true;
+	return 0;
+
+err_free_drops:
+	l4lb_stats_free(&ln->drops);
+	return err;
+}
+
+/*
+ * Hooks first (no new packets, no new conns), then configuration, then
+ * the connections left behind.
+ */
+static void __net_exit l4lb_net_exit(struct net *net)
+{
+	struct l4lb_net *ln = l4lb_pernet(net);
+
+	if (ln->hooks_registered)
+		l4lb_hooks_unregister(net);
+	mutex_lock(&ln->lock);
+	l4lb_svc_flush(ln);
+	mutex_unlock(&ln->lock);
+	l4lb_conn_flush_net(net);
+}
+
+/*
+ * One rcu_barrier() for the batch: conn RCU callbacks drop dest references
+ * and touch l4lb_net counters, so they must finish before the per-netns
+ * memory goes away.
+ */
+static void __net_exit l4lb_net_exit_batch(struct list_head *net_list)
+{
+	struct net *net;
+
+	rcu_barrier();
+	list_for_each_entry(net, net_list, exit_list) {
+		struct l4lb_net *ln = l4lb_pernet(net);
+
+		WARN_ON(atomic_read(&ln->conn_count));
+		WARN_ON(atomic_read(&ln->dest_count));
+		WARN_ON(ln->svc_count);
+		l4lb_stats_free(&ln->drops);
+	}
+}
+
+static struct pernet_operations l4lb_net_ops = {
+	.init		= l4lb_net_init,
+	.exit		= l4lb_net_exit,
+	.exit_batch	= l4lb_net_exit_batch,
+	.id		= &l4lb_net_id,
+	.size		= sizeof(struct l4lb_net),
+};
+
+static int __init l4lb_init(void)
+{
+	int err;
+
+	if (l4lb_conn_tab_bits < L4LB_CONN_TAB_BITS_MIN ||
+	    l4lb_conn_tab_bits > L4LB_CONN_TAB_BITS_MAX) {
+		pr_err("l4lb: conn_tab_bits must be %u..%u\n",
+		       L4LB_CONN_TAB_BITS_MIN, L4LB_CONN_TAB_BITS_MAX);
+		return -EINVAL;
+	}
+	if (!l4lb_conn_max || l4lb_conn_max > L4LB_CONN_MAX_LIMIT) {
+		pr_err("l4lb: conn_max must be 1..%u\n", L4LB_CONN_MAX_LIMIT);
+		return -EINVAL;
+	}
+
+	err = l4lb_conn_cache_create();
+	if (err)
+		return err;
+	err = l4lb_conn_table_init();
+	if (err)
+		goto err_destroy_cache;
+	err = l4lb_sched_init();
+	if (err)
+		goto err_free_table;
+	err = register_pernet_subsys(&l4lb_net_ops);
+	if (err)
+		goto err_sched_exit;
+	/* Last: the user-facing API only appears once everything works. */
+	err = l4lb_genl_register();
+	if (err)
+		goto err_unregister_pernet;
+
+	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes\n",
+		L4LB_MOD_VERSION, l4lb_conn_buckets(), l4lb_conn_max,
+		l4lb_conn_entry_size());
+	return 0;
+
+err_unregister_pernet:
+	unregister_pernet_subsys(&l4lb_net_ops);
+err_sched_exit:
+	l4lb_sched_exit();
+err_free_table:
+	l4lb_conn_table_free();
+err_destroy_cache:
+	rcu_barrier();
+	l4lb_conn_cache_destroy();
+	return err;
+}
+
+static void __exit l4lb_exit(void)
+{
+	l4lb_genl_unregister();
+	unregister_pernet_subsys(&l4lb_net_ops);
+	l4lb_sched_exit();
+	/*
+	 * Wait for every RCU callback of ours (dest, service and conn frees,
+	 * some queued by other callbacks during the pernet barrier) before
+	 * their code and the conn cache disappear.
+	 */
+	rcu_barrier();
+	l4lb_conn_table_free();
+	l4lb_conn_cache_destroy();
+}
+
+module_init(l4lb_init);
+module_exit(l4lb_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_VERSION(L4LB_MOD_VERSION);
+MODULE_DESCRIPTION("l4lb: layer-4 load balancer (direct routing)");
+MODULE_ALIAS_GENL_FAMILY(L4LB_GENL_NAME);

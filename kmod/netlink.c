@@ -1,0 +1,929 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink API; the contract is include/uapi/linux/l4lb.h.
+ *
+ * Every command needs CAP_NET_ADMIN (GENL_ADMIN_PERM), reads included.
+ * Attributes are validated strictly by the policies below, then by the
+ * handlers, before anything is changed: a rejected command changes nothing.
+ * The family is not parallel_ops, so genl_mutex serialises requests; the
+ * handlers still take the per-netns mutex, which is what protects the
+ * configuration against netns teardown and documents the locking rule.
+ */
+#include <linux/in.h>
+#include <net/genetlink.h>
+#include <net/ip.h>
+#include "l4lb.h"
+
+/*
+ * Plain NLA_POLICY_MAX holds an s16 only; these bounds are larger. (6.1
+ * wants a non-const pointer here.)
+ */
+static struct netlink_range_validation l4lb_weight_range __ro_after_init = {
+	.max = L4LB_WEIGHT_MAX,
+};
+
+static struct netlink_range_validation l4lb_timeout_range __ro_after_init = {
+	.max = L4LB_TIMEOUT_MAX,
+};
+
+static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
+	[L4LB_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
+	[L4LB_SVC_A_ADDR]	= { .type = NLA_BE32 },
+	[L4LB_SVC_A_PORT]	= { .type = NLA_BE16 },
+	[L4LB_SVC_A_SCHED]	= { .type = NLA_NUL_STRING,
+				    .len = L4LB_SCHED_NAME_MAX - 1 },
+	[L4LB_SVC_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_SVC_F_ALL),
+	[L4LB_SVC_A_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "output-only attribute" },
+	[L4LB_SVC_A_DESTS]	= { .type = NLA_REJECT,
+				    .reject_message = "output-only attribute" },
+};
+
+static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
+	[L4LB_DEST_A_ADDR]	= { .type = NLA_BE32 },
+	[L4LB_DEST_A_PORT]	= { .type = NLA_BE16 },
+	[L4LB_DEST_A_FWD]	= NLA_POLICY_RANGE(NLA_U8, L4LB_FWD_DR,
+						   L4LB_FWD_MAX),
+	[L4LB_DEST_A_WEIGHT]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+							&l4lb_weight_range),
+	[L4LB_DEST_A_ACTIVE_CONNS] = { .type = NLA_REJECT,
+				       .reject_message = "output-only attribute" },
+	[L4LB_DEST_A_INACTIVE_CONNS] = { .type = NLA_REJECT,
+					 .reject_message = "output-only attribute" },
+	[L4LB_DEST_A_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "output-only attribute" },
+};
+
+static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
+	[L4LB_TIMEOUT_A_TCP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	[L4LB_TIMEOUT_A_TCP_FIN] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	[L4LB_TIMEOUT_A_UDP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+};
+
+static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
+	[L4LB_A_INFO]		= { .type = NLA_REJECT,
+				    .reject_message = "output-only attribute" },
+	[L4LB_A_SERVICE]	= NLA_POLICY_NESTED(l4lb_svc_policy),
+	[L4LB_A_DEST]		= NLA_POLICY_NESTED(l4lb_dest_policy),
+	[L4LB_A_TIMEOUTS]	= NLA_POLICY_NESTED(l4lb_timeout_policy),
+	[L4LB_A_WITH_DESTS]	= { .type = NLA_FLAG },
+};
+
+static struct genl_family l4lb_genl_family;
+
+/* Missing required attribute: name it (and its nest) in the extack. */
+#define L4LB_MISSING(extack, nest, type, msg) ({		\
+	NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
+	NL_SET_ERR_MSG_MOD(extack, msg);			\
+	-EINVAL;						\
+})
+
+/* Rough upper bounds for reply sizes. */
+#define L4LB_SVC_MSG_SIZE	512
+#define L4LB_DEST_MSG_SIZE	192
+
+/* ---------------------------------------------------------------- */
+/* Request parsing                                                   */
+
+static bool l4lb_bad_unicast(__be32 addr)
+{
+	return ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	       ipv4_is_lbcast(addr);
+}
+
+static int l4lb_parse_svc(struct nlattr **attrs, struct nlattr **tb,
+			  struct netlink_ext_ack *extack)
+{
+	if (!attrs[L4LB_A_SERVICE])
+		return L4LB_MISSING(extack, NULL, L4LB_A_SERVICE,
+				    "Missing service (L4LB_A_SERVICE)");
+	return nla_parse_nested(tb, L4LB_SVC_A_MAX, attrs[L4LB_A_SERVICE],
+				l4lb_svc_policy, extack);
+}
+
+static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
+			      struct l4lb_svc_key *key,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *nest = attrs[L4LB_A_SERVICE];
+	int err;
+
+	err = l4lb_parse_svc(attrs, tb, extack);
+	if (err)
+		return err;
+	if (!tb[L4LB_SVC_A_PROTOCOL])
+		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PROTOCOL,
+				    "Missing service protocol");
+	if (!tb[L4LB_SVC_A_ADDR])
+		return L4LB_MISSING(extack, nest, L4LB_SVC_A_ADDR,
+				    "Missing service address");
+	if (!tb[L4LB_SVC_A_PORT])
+		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PORT,
+				    "Missing service port");
+
+	key->protocol = nla_get_u8(tb[L4LB_SVC_A_PROTOCOL]);
+	key->addr = nla_get_be32(tb[L4LB_SVC_A_ADDR]);
+	key->port = nla_get_be16(tb[L4LB_SVC_A_PORT]);
+	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PROTOCOL],
+				    "service protocol must be TCP or UDP");
+		return -EINVAL;
+	}
+	if (l4lb_bad_unicast(key->addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_ADDR],
+				    "service address must be a unicast address");
+		return -EINVAL;
+	}
+	if (!key->port) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PORT],
+				    "service port must not be 0");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct l4lb_sched_ops *
+l4lb_parse_sched(struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	const struct l4lb_sched_ops *sched;
+
+	sched = l4lb_sched_find(attr ? nla_data(attr) : L4LB_DEFAULT_SCHED);
+	if (!sched)
+		NL_SET_ERR_MSG_ATTR(extack, attr, "unknown scheduler");
+	return sched;
+}
+
+static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
+{
+	if (!info->attrs[L4LB_A_DEST])
+		return L4LB_MISSING(info->extack, NULL, L4LB_A_DEST,
+				    "Missing destination (L4LB_A_DEST)");
+	return nla_parse_nested(tb, L4LB_DEST_A_MAX, info->attrs[L4LB_A_DEST],
+				l4lb_dest_policy, info->extack);
+}
+
+/* The dest's identity: address plus port (default: the service port). */
+static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
+			       const struct l4lb_service *svc,
+			       __be32 *addr, __be16 *port)
+{
+	if (!tb[L4LB_DEST_A_ADDR])
+		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DEST],
+				    L4LB_DEST_A_ADDR,
+				    "Missing destination address");
+	*addr = nla_get_be32(tb[L4LB_DEST_A_ADDR]);
+	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
+				       svc->key.port;
+	return 0;
+}
+
+/* Checks that depend on the forwarding method. */
+static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
+			  const struct l4lb_service *svc, u8 fwd, __be16 port)
+{
+	if (fwd == L4LB_FWD_NAT) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FWD],
+				    "NAT forwarding not implemented yet");
+		return -EOPNOTSUPP;
+	}
+	if (fwd == L4LB_FWD_DR && port != svc->key.port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
+				    "real server port must equal the service port for direct routing");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reply building                                                    */
+
+static int l4lb_put_stats(struct sk_buff *skb, int attr,
+			  const struct l4lb_stats *s)
+{
+	static const int map[L4LB_NR_CTRS] = {
+		[L4LB_CTR_CONNS]	= L4LB_STATS_A_CONNS,
+		[L4LB_CTR_PKTS_IN]	= L4LB_STATS_A_PKTS_IN,
+		[L4LB_CTR_BYTES_IN]	= L4LB_STATS_A_BYTES_IN,
+		[L4LB_CTR_PKTS_OUT]	= L4LB_STATS_A_PKTS_OUT,
+		[L4LB_CTR_BYTES_OUT]	= L4LB_STATS_A_BYTES_OUT,
+	};
+	u64 v[L4LB_NR_CTRS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	l4lb_stats_read(s, v);
+	for (i = 0; i < L4LB_NR_CTRS; i++) {
+		if (nla_put_u64_64bit(skb, map[i], v[i], L4LB_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int l4lb_put_drops(struct sk_buff *skb, struct l4lb_net *ln)
+{
+	static const int map[L4LB_NR_DROPS] = {
+		[L4LB_DROP_NO_DEST]	= L4LB_DROP_A_NO_DEST,
+		[L4LB_DROP_TABLE_FULL]	= L4LB_DROP_A_TABLE_FULL,
+		[L4LB_DROP_MALFORMED]	= L4LB_DROP_A_MALFORMED,
+		[L4LB_DROP_MTU]		= L4LB_DROP_A_MTU,
+		[L4LB_DROP_NO_ROUTE]	= L4LB_DROP_A_NO_ROUTE,
+	};
+	u64 v[L4LB_NR_CTRS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	BUILD_BUG_ON((int)L4LB_NR_DROPS > (int)L4LB_NR_CTRS);
+	nest = nla_nest_start(skb, L4LB_INFO_A_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	l4lb_stats_read(&ln->drops, v);
+	for (i = 0; i < L4LB_NR_DROPS; i++) {
+		if (nla_put_u64_64bit(skb, map[i], v[i], L4LB_DROP_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int l4lb_put_dest(struct sk_buff *skb, const struct l4lb_dest *dest)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, L4LB_A_DEST);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_be32(skb, L4LB_DEST_A_ADDR, dest->addr) ||
+	    nla_put_be16(skb, L4LB_DEST_A_PORT, dest->port) ||
+	    nla_put_u8(skb, L4LB_DEST_A_FWD, dest->fwd) ||
+	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
+	    nla_put_u32(skb, L4LB_DEST_A_ACTIVE_CONNS,
+			atomic_read(&dest->active_conns)) ||
+	    nla_put_u32(skb, L4LB_DEST_A_INACTIVE_CONNS,
+			atomic_read(&dest->inactive_conns)) ||
+	    l4lb_put_stats(skb, L4LB_DEST_A_STATS, &dest->stats)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int l4lb_put_svc(struct sk_buff *skb, const struct l4lb_service *svc,
+			bool with_dests)
+{
+	const struct l4lb_dest *dest;
+	struct nlattr *nest, *dests;
+
+	nest = nla_nest_start(skb, L4LB_A_SERVICE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, svc->key.protocol) ||
+	    nla_put_be32(skb, L4LB_SVC_A_ADDR, svc->key.addr) ||
+	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
+	    nla_put_string(skb, L4LB_SVC_A_SCHED, svc->sched->name) ||
+	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
+	    l4lb_put_stats(skb, L4LB_SVC_A_STATS, &svc->stats))
+		goto err_cancel;
+	if (with_dests) {
+		dests = nla_nest_start(skb, L4LB_SVC_A_DESTS);
+		if (!dests)
+			goto err_cancel;
+		list_for_each_entry(dest, &svc->dests, list)
+			if (l4lb_put_dest(skb, dest))
+				goto err_cancel;
+		nla_nest_end(skb, dests);
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static size_t l4lb_svc_msg_size(const struct l4lb_service *svc,
+				bool with_dests)
+{
+	return L4LB_SVC_MSG_SIZE +
+	       (with_dests ? svc->dest_count * L4LB_DEST_MSG_SIZE : 0);
+}
+
+/* ---------------------------------------------------------------- */
+/* Commands                                                          */
+
+static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
+				L4LB_CMD_GET_INFO);
+	if (!hdr)
+		goto err_free;
+
+	mutex_lock(&ln->lock);
+	nest = nla_nest_start(msg, L4LB_A_INFO);
+	if (!nest ||
+	    nla_put_string(msg, L4LB_INFO_A_VERSION, L4LB_MOD_VERSION) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_MAX, l4lb_conn_max) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_BUCKETS, l4lb_conn_buckets()) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_COUNT,
+			atomic_read(&ln->conn_count)) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_ENTRY_SIZE,
+			l4lb_conn_entry_size()) ||
+	    nla_put_u32(msg, L4LB_INFO_A_SERVICES, ln->svc_count) ||
+	    nla_put_u32(msg, L4LB_INFO_A_DESTS,
+			atomic_read(&ln->dest_count)) ||
+	    l4lb_put_drops(msg, ln)) {
+		mutex_unlock(&ln->lock);
+		goto err_free;
+	}
+	mutex_unlock(&ln->lock);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	const struct l4lb_sched_ops *sched;
+	struct l4lb_svc_key key;
+	u32 flags = 0;
+	int err;
+
+	err = l4lb_parse_svc_key(info->attrs, tb, &key, info->extack);
+	if (err)
+		return err;
+	sched = l4lb_parse_sched(tb[L4LB_SVC_A_SCHED], info->extack);
+	if (!sched)
+		return -ENOENT;
+	if (tb[L4LB_SVC_A_FLAGS])
+		flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+
+	mutex_lock(&ln->lock);
+	err = l4lb_svc_add(ln, &key, sched, flags);
+	mutex_unlock(&ln->lock);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_SERVICE],
+				    "Service already exists");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG_MOD(info->extack, "Service limit reached");
+	return err;
+}
+
+/* Lock held on success; the service is looked up in the caller's netns. */
+static struct l4lb_service *l4lb_nl_lock_svc(struct genl_info *info,
+					     struct nlattr **tb, int *err)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct l4lb_service *svc;
+	struct l4lb_svc_key key;
+
+	*err = l4lb_parse_svc_key(info->attrs, tb, &key, info->extack);
+	if (*err)
+		return NULL;
+	mutex_lock(&ln->lock);
+	svc = l4lb_svc_find(ln, &key);
+	if (!svc) {
+		mutex_unlock(&ln->lock);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_SERVICE],
+				    "No such service");
+		*err = -ENOENT;
+	}
+	return svc;
+}
+
+static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	const struct l4lb_sched_ops *sched;
+	struct l4lb_service *svc;
+	u32 flags;
+	int err;
+
+	svc = l4lb_nl_lock_svc(info, tb, &err);
+	if (!svc)
+		return err;
+	sched = svc->sched;
+	if (tb[L4LB_SVC_A_SCHED]) {
+		sched = l4lb_parse_sched(tb[L4LB_SVC_A_SCHED], info->extack);
+		if (!sched) {
+			err = -ENOENT;
+			goto out_unlock;
+		}
+	}
+	flags = tb[L4LB_SVC_A_FLAGS] ? nla_get_u32(tb[L4LB_SVC_A_FLAGS]) :
+				       svc->flags;
+	err = l4lb_svc_edit(svc, sched, flags);
+out_unlock:
+	mutex_unlock(&svc->ln->lock);
+	return err;
+}
+
+static int l4lb_nl_del_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_net *ln;
+	int err;
+
+	svc = l4lb_nl_lock_svc(info, tb, &err);
+	if (!svc)
+		return err;
+	ln = svc->ln;
+	l4lb_svc_del(svc);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+static int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
+{
+	bool with_dests = nla_get_flag(info->attrs[L4LB_A_WITH_DESTS]);
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	svc = l4lb_nl_lock_svc(info, tb, &err);
+	if (!svc)
+		return err;
+	err = -ENOMEM;
+	msg = genlmsg_new(l4lb_svc_msg_size(svc, with_dests), GFP_KERNEL);
+	if (!msg)
+		goto out_unlock;
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
+				L4LB_CMD_GET_SERVICE);
+	if (!hdr || l4lb_put_svc(msg, svc, with_dests)) {
+		nlmsg_free(msg);
+		goto out_unlock;
+	}
+	mutex_unlock(&svc->ln->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+out_unlock:
+	mutex_unlock(&svc->ln->lock);
+	return err;
+}
+
+/* One service per message; resumable at (bucket, index in bucket). */
+static int l4lb_nl_dump_services(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
+	bool with_dests = nla_get_flag(info->attrs[L4LB_A_WITH_DESTS]);
+	unsigned long bucket = cb->args[0], skip = cb->args[1], idx;
+	struct l4lb_service *svc;
+	int err = 0;
+
+	mutex_lock(&ln->lock);
+	cb->seq = ln->gen;
+	for (; bucket < L4LB_SVC_TAB_SIZE; bucket++, skip = 0) {
+		idx = 0;
+		hlist_for_each_entry_rcu(svc, &ln->svc_tab[bucket], node,
+					 lockdep_is_held(&ln->lock)) {
+			void *hdr;
+
+			if (idx++ < skip)
+				continue;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq,
+					  &l4lb_genl_family, NLM_F_MULTI,
+					  L4LB_CMD_GET_SERVICE);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				goto out;
+			}
+			genl_dump_check_consistent(cb, hdr);
+			if (l4lb_put_svc(skb, svc, with_dests)) {
+				genlmsg_cancel(skb, hdr);
+				err = -EMSGSIZE;
+				goto out;
+			}
+			genlmsg_end(skb, hdr);
+		}
+	}
+out:
+	mutex_unlock(&ln->lock);
+	cb->args[0] = bucket;
+	cb->args[1] = idx ? idx - 1 : 0;
+	/* Nothing fitted in an empty buffer: report it, do not end quietly. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_dest_cfg cfg;
+	int err;
+
+	err = l4lb_parse_dest(info, dtb);
+	if (err)
+		return err;
+	svc = l4lb_nl_lock_svc(info, tb, &err);
+	if (!svc)
+		return err;
+	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.addr, &cfg.port);
+	if (err)
+		goto out_unlock;
+	if (l4lb_bad_unicast(cfg.addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, dtb[L4LB_DEST_A_ADDR],
+				    "destination address must be a unicast address");
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	cfg.fwd = dtb[L4LB_DEST_A_FWD] ? nla_get_u8(dtb[L4LB_DEST_A_FWD]) :
+					 L4LB_FWD_DR;
+	cfg.weight = dtb[L4LB_DEST_A_WEIGHT] ?
+		     nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : 1;
+	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+	if (err)
+		goto out_unlock;
+
+	err = l4lb_svc_add_dest(svc, &cfg);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
+				    "Destination already exists");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "Destination limit of the service reached");
+out_unlock:
+	mutex_unlock(&svc->ln->lock);
+	return err;
+}
+
+/* Lock held and dest found on success. */
+static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
+					   struct nlattr **dtb,
+					   struct l4lb_service **svcp,
+					   int *err)
+{
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	__be32 addr;
+	__be16 port;
+
+	*err = l4lb_parse_dest(info, dtb);
+	if (*err)
+		return NULL;
+	svc = l4lb_nl_lock_svc(info, tb, err);
+	if (!svc)
+		return NULL;
+	*err = l4lb_parse_dest_key(info, dtb, svc, &addr, &port);
+	if (*err)
+		goto err_unlock;
+	dest = l4lb_svc_find_dest(svc, addr, port);
+	if (!dest) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
+				    "No such destination");
+		*err = -ENOENT;
+		goto err_unlock;
+	}
+	*svcp = svc;
+	return dest;
+
+err_unlock:
+	mutex_unlock(&svc->ln->lock);
+	return NULL;
+}
+
+static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	u32 weight;
+	int err;
+
+	dest = l4lb_nl_lock_dest(info, dtb, &svc, &err);
+	if (!dest)
+		return err;
+	if (dtb[L4LB_DEST_A_FWD]) {
+		/* Only DR exists today, so a valid value never changes it. */
+		err = l4lb_check_fwd(info, dtb, svc,
+				     nla_get_u8(dtb[L4LB_DEST_A_FWD]),
+				     dest->port);
+		if (err)
+			goto out_unlock;
+	}
+	weight = dtb[L4LB_DEST_A_WEIGHT] ?
+		 nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : dest->weight;
+	if (weight != dest->weight)
+		err = l4lb_svc_edit_dest(svc, dest, weight);
+out_unlock:
+	mutex_unlock(&svc->ln->lock);
+	return err;
+}
+
+static int l4lb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	int err;
+
+	dest = l4lb_nl_lock_dest(info, dtb, &svc, &err);
+	if (!dest)
+		return err;
+	err = l4lb_svc_del_dest(svc, dest);
+	mutex_unlock(&svc->ln->lock);
+	return err;
+}
+
+/* Validate the key up front so errors come back as a normal ack. */
+static int l4lb_nl_dump_dests_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_net *ln = l4lb_pernet(sock_net(cb->skb->sk));
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_svc_key key;
+	int err;
+
+	err = l4lb_parse_svc_key(info->attrs, tb, &key, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	if (!l4lb_svc_find(ln, &key)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[L4LB_A_SERVICE],
+				    "No such service");
+		err = -ENOENT;
+	}
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+/* One dest per message; resumable at the index in the service's list. */
+static int l4lb_nl_dump_dests(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	unsigned long idx = 0, skip = cb->args[0];
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	struct l4lb_svc_key key;
+	int err;
+
+	err = l4lb_parse_svc_key(info->attrs, tb, &key, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	cb->seq = ln->gen;
+	svc = l4lb_svc_find(ln, &key);
+	if (!svc) {
+		/* Deleted mid-dump: the generation check flags the change. */
+		err = skb->len;
+		goto out;
+	}
+	err = 0;
+	list_for_each_entry(dest, &svc->dests, list) {
+		void *hdr;
+
+		if (idx++ < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &l4lb_genl_family,
+				  NLM_F_MULTI, L4LB_CMD_GET_DEST);
+		if (!hdr) {
+			idx--;
+			break;
+		}
+		genl_dump_check_consistent(cb, hdr);
+		if (l4lb_put_dest(skb, dest)) {
+			genlmsg_cancel(skb, hdr);
+			idx--;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = idx;
+	err = skb->len;
+out:
+	mutex_unlock(&ln->lock);
+	return err;
+}
+
+static int l4lb_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+
+	mutex_lock(&ln->lock);
+	l4lb_svc_flush(ln);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+static int l4lb_nl_get_timeouts(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
+				L4LB_CMD_GET_TIMEOUTS);
+	if (!hdr)
+		goto err_free;
+	mutex_lock(&ln->lock);
+	nest = nla_nest_start(msg, L4LB_A_TIMEOUTS);
+	if (!nest ||
+	    nla_put_u32(msg, L4LB_TIMEOUT_A_TCP, ln->timeout_tcp) ||
+	    nla_put_u32(msg, L4LB_TIMEOUT_A_TCP_FIN, ln->timeout_tcp_fin) ||
+	    nla_put_u32(msg, L4LB_TIMEOUT_A_UDP, ln->timeout_udp)) {
+		mutex_unlock(&ln->lock);
+		goto err_free;
+	}
+	mutex_unlock(&ln->lock);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* 0 or absent leaves a value alone (as ipvsadm --set does). */
+static void l4lb_set_timeout(u32 *val, struct nlattr *attr)
+{
+	u32 secs = attr ? nla_get_u32(attr) : 0;
+
+	if (secs)
+		WRITE_ONCE(*val, secs);
+}
+
+static int l4lb_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_TIMEOUT_A_MAX + 1];
+	int err;
+
+	if (!info->attrs[L4LB_A_TIMEOUTS])
+		return L4LB_MISSING(info->extack, NULL, L4LB_A_TIMEOUTS,
+				    "Missing timeouts (L4LB_A_TIMEOUTS)");
+	err = nla_parse_nested(tb, L4LB_TIMEOUT_A_MAX,
+			       info->attrs[L4LB_A_TIMEOUTS],
+			       l4lb_timeout_policy, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	l4lb_set_timeout(&ln->timeout_tcp, tb[L4LB_TIMEOUT_A_TCP]);
+	l4lb_set_timeout(&ln->timeout_tcp_fin, tb[L4LB_TIMEOUT_A_TCP_FIN]);
+	l4lb_set_timeout(&ln->timeout_udp, tb[L4LB_TIMEOUT_A_UDP]);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct l4lb_service *svc;
+	unsigned int i;
+	int err;
+
+	if (info->attrs[L4LB_A_SERVICE]) {
+		svc = l4lb_nl_lock_svc(info, tb, &err);
+		if (!svc)
+			return err;
+		l4lb_svc_zero(svc);
+		mutex_unlock(&ln->lock);
+		return 0;
+	}
+	mutex_lock(&ln->lock);
+	for (i = 0; i < L4LB_SVC_TAB_SIZE; i++)
+		hlist_for_each_entry_rcu(svc, &ln->svc_tab[i], node,
+					 lockdep_is_held(&ln->lock))
+			l4lb_svc_zero(svc);
+	l4lb_stats_zero(&ln->drops);
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
+static const struct genl_ops l4lb_genl_ops[] = {
+	{
+		.cmd	= L4LB_CMD_GET_INFO,
+		.doit	= l4lb_nl_get_info,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_NEW_SERVICE,
+		.doit	= l4lb_nl_new_service,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_SET_SERVICE,
+		.doit	= l4lb_nl_set_service,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_DEL_SERVICE,
+		.doit	= l4lb_nl_del_service,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_GET_SERVICE,
+		.doit	= l4lb_nl_get_service,
+		.dumpit	= l4lb_nl_dump_services,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_NEW_DEST,
+		.doit	= l4lb_nl_new_dest,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_SET_DEST,
+		.doit	= l4lb_nl_set_dest,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_DEL_DEST,
+		.doit	= l4lb_nl_del_dest,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_GET_DEST,
+		.start	= l4lb_nl_dump_dests_start,
+		.dumpit	= l4lb_nl_dump_dests,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_FLUSH,
+		.doit	= l4lb_nl_flush,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_GET_TIMEOUTS,
+		.doit	= l4lb_nl_get_timeouts,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_SET_TIMEOUTS,
+		.doit	= l4lb_nl_set_timeouts,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_ZERO,
+		.doit	= l4lb_nl_zero,
+		.flags	= GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family l4lb_genl_family __ro_after_init = {
+	.name		= L4LB_GENL_NAME,
+	.version	= L4LB_GENL_VERSION,
+	.maxattr	= L4LB_A_MAX,
+	.policy		= l4lb_policy,
+	.netnsok	= true,
+	.parallel_ops	= false,
+	.module		= THIS_MODULE,
+	.ops		= l4lb_genl_ops,
+	.n_ops		= ARRAY_SIZE(l4lb_genl_ops),
+	/* Strict validation (reserved header fields too) for every op. */
+	.resv_start_op	= L4LB_CMD_MAX + 1,
+};
+
+int l4lb_genl_register(void)
+{
+	return genl_register_family(&l4lb_genl_family);
+}
+
+void l4lb_genl_unregister(void)
+{
+	genl_unregister_family(&l4lb_genl_family);
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services: a per-netns hash table keyed by (protocol, VIP, port).
+ * The packet path looks services up under RCU; everything else runs under
+ * the netns mutex. Every change to a service's usable dests rebuilds its
+ * scheduler state and publishes it with RCU, so the packet path always
+ * sees one consistent set.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include "l4lb.h"
+
+static u32 l4lb_svc_hash(u8 protocol, __be32 addr, __be16 port)
+{
+	/*
+	 * No secret seed: only an administrator can add services, so nobody
+	 * can aim collisions at this table.
+	 */
+	return jhash_3words((__force u32)addr, (__force u32)port, protocol, 0) &
+	       (L4LB_SVC_TAB_SIZE - 1);
+}
+
+void l4lb_svc_table_init(struct l4lb_net *ln)
+{
+	unsigned int i;
+
+	for (i = 0; i < L4LB_SVC_TAB_SIZE; i++)
+		INIT_HLIST_HEAD(&ln->svc_tab[i]);
+}
+
+/* Packet path: caller holds rcu_read_lock (netfilter hooks do). */
+struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln, u8 protocol,
+					 __be32 addr, __be16 port)
+{
+	struct l4lb_service *svc;
+	u32 h = l4lb_svc_hash(protocol, addr, port);
+
+	hlist_for_each_entry_rcu(svc, &ln->svc_tab[h], node)
+		if (svc->key.addr == addr && svc->key.port == port &&
+		    svc->key.protocol == protocol)
+			return svc;
+	return NULL;
+}
+
+struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
+				   const struct l4lb_svc_key *key)
+{
+	struct l4lb_service *svc;
+	u32 h = l4lb_svc_hash(key->protocol, key->addr, key->port);
+
+	lockdep_assert_held(&ln->lock);
+	hlist_for_each_entry_rcu(svc, &ln->svc_tab[h], node,
+				 lockdep_is_held(&ln->lock))
+		if (svc->key.addr == key->addr && svc->key.port == key->port &&
+		    svc->key.protocol == key->protocol)
+			return svc;
+	return NULL;
+}
+
+/*
+ * Build (but do not publish) scheduler state for the service's current
+ * usable dests: those with weight > 0 still on the list. Nothing changes
+ * if this fails, so callers can reject a command cleanly.
+ */
+static int l4lb_svc_build_state(struct l4lb_service *svc,
+				const struct l4lb_sched_ops *sched,
+				struct l4lb_sched_state **out)
+{
+	struct l4lb_dest **usable;
+	struct l4lb_dest *dest;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&svc->ln->lock);
+	usable = kmalloc_array(max(svc->dest_count, 1U), sizeof(*usable),
+			       GFP_KERNEL);
+	if (!usable)
+		return -ENOMEM;
+	list_for_each_entry(dest, &svc->dests, list)
+		if (dest->weight > 0 && !l4lb_dest_is_dead(dest))
+			usable[n++] = dest;
+	*out = sched->update(usable, n);
+	kfree(usable);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* Cannot fail: swap in the new scheduler and state, retire the old one. */
+static void l4lb_svc_publish_state(struct l4lb_service *svc,
+				   const struct l4lb_sched_ops *sched,
+				   struct l4lb_sched_state *st)
+{
+	struct l4lb_sched_state *old;
+
+	lockdep_assert_held(&svc->ln->lock);
+	svc->sched = sched;
+	old = rcu_replace_pointer(svc->sched_state, st,
+				  lockdep_is_held(&svc->ln->lock));
+	if (old)
+		old->ops->destroy(old);
+	l4lb_config_changed(svc->ln);
+}
+
+int l4lb_svc_rebuild_sched(struct l4lb_service *svc)
+{
+	struct l4lb_sched_state *st;
+	int err;
+
+	err = l4lb_svc_build_state(svc, svc->sched, &st);
+	if (err)
+		return err;
+	l4lb_svc_publish_state(svc, svc->sched, st);
+	return 0;
+}
+
+int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
+		 const struct l4lb_sched_ops *sched, u32 flags)
+{
+	struct l4lb_sched_state *st;
+	struct l4lb_service *svc;
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (l4lb_svc_find(ln, key))
+		return -EEXIST;
+	if (ln->svc_count >= L4LB_SVC_MAX_PER_NET)
+		return -ENOSPC;
+
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		return -ENOMEM;
+	err = l4lb_stats_init(&svc->stats);
+	if (err)
+		goto err_free_svc;
+	svc->ln = ln;
+	svc->key = *key;
+	svc->flags = flags;
+	INIT_LIST_HEAD(&svc->dests);
+	err = l4lb_svc_build_state(svc, sched, &st);
+	if (err)
+		goto err_free_stats;
+	l4lb_svc_publish_state(svc, sched, st);
+
+	hlist_add_head_rcu(&svc->node,
+			   &ln->svc_tab[l4lb_svc_hash(key->protocol, key->addr,
+						      key->port)]);
+	WRITE_ONCE(ln->svc_count, ln->svc_count + 1);
+	return 0;
+
+err_free_stats:
+	l4lb_stats_free(&svc->stats);
+err_free_svc:
+	kfree(svc);
+	return err;
+}
+
+int l4lb_svc_edit(struct l4lb_service *svc,
+		  const struct l4lb_sched_ops *sched, u32 flags)
+{
+	struct l4lb_sched_state *st;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	if (sched != svc->sched) {
+		err = l4lb_svc_build_state(svc, sched, &st);
+		if (err)
+			return err;
+		l4lb_svc_publish_state(svc, sched, st);
+	}
+	if (flags != svc->flags) {
+		svc->flags = flags;
+		l4lb_config_changed(svc->ln);
+	}
+	return 0;
+}
+
+static void l4lb_svc_free_rcu(struct rcu_head *head)
+{
+	struct l4lb_service *svc = container_of(head, struct l4lb_service, rcu);
+
+	l4lb_stats_free(&svc->stats);
+	kfree(svc);
+}
+
+/*
+ * Unlink the service and kill its dests. Connections keep their (now dead)
+ * dests until they expire; see l4lb_conn_in() for how they are treated.
+ */
+void l4lb_svc_del(struct l4lb_service *svc)
+{
+	struct l4lb_net *ln = svc->ln;
+	struct l4lb_sched_state *old;
+	struct l4lb_dest *dest, *tmp;
+
+	lockdep_assert_held(&ln->lock);
+	hlist_del_rcu(&svc->node);
+	WRITE_ONCE(ln->svc_count, ln->svc_count - 1);
+
+	old = rcu_replace_pointer(svc->sched_state, NULL,
+				  lockdep_is_held(&ln->lock));
+	if (old)
+		old->ops->destroy(old);
+
+	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
+		set_bit(L4LB_DEST_F_DEAD, &dest->flags);
+		list_del(&dest->list);
+		dest->svc = NULL;
+		svc->dest_count--;
+		l4lb_dest_put(dest);
+	}
+	l4lb_config_changed(ln);
+	call_rcu(&svc->rcu, l4lb_svc_free_rcu);
+}
+
+void l4lb_svc_flush(struct l4lb_net *ln)
+{
+	struct l4lb_service *svc;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	lockdep_assert_held(&ln->lock);
+	for (i = 0; i < L4LB_SVC_TAB_SIZE; i++)
+		hlist_for_each_entry_safe(svc, tmp, &ln->svc_tab[i], node)
+			l4lb_svc_del(svc);
+}
+
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
+				     __be16 port)
+{
+	struct l4lb_dest *dest;
+
+	lockdep_assert_held(&svc->ln->lock);
+	list_for_each_entry(dest, &svc->dests, list)
+		if (dest->addr == addr && dest->port == port)
+			return dest;
+	return NULL;
+}
+
+int l4lb_svc_add_dest(struct l4lb_service *svc,
+		      const struct l4lb_dest_cfg *cfg)
+{
+	struct l4lb_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	if (l4lb_svc_find_dest(svc, cfg->addr, cfg->port))
+		return -EEXIST;
+	if (svc->dest_count >= L4LB_DEST_MAX_PER_SVC)
+		return -ENOSPC;
+
+	dest = l4lb_dest_alloc(svc->ln, cfg);
+	if (!dest)
+		return -ENOMEM;
+	dest->svc = svc;
+	list_add_tail(&dest->list, &svc->dests);
+	svc->dest_count++;
+	err = l4lb_svc_rebuild_sched(svc);
+	if (err) {
+		list_del(&dest->list);
+		svc->dest_count--;
+		l4lb_dest_put(dest);
+		return err;
+	}
+	return 0;
+}
+
+int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
+		       u32 weight)
+{
+	u32 old = dest->weight;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	dest->weight = weight;
+	err = l4lb_svc_rebuild_sched(svc);
+	if (err)
+		dest->weight = old;
+	return err;
+}
+
+int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
+{
+	struct list_head *prev = dest->list.prev;
+	struct l4lb_sched_state *st;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	/* Build the state without the dest first: failure changes nothing. */
+	list_del(&dest->list);
+	err = l4lb_svc_build_state(svc, svc->sched, &st);
+	if (err) {
+		list_add(&dest->list, prev);
+		return err;
+	}
+	svc->dest_count--;
+	/* DEAD before publishing: flows on it move on their next packet. */
+	set_bit(L4LB_DEST_F_DEAD, &dest->flags);
+	dest->svc = NULL;
+	l4lb_svc_publish_state(svc, svc->sched, st);
+	l4lb_dest_put(dest);
+	return 0;
+}
+
+void l4lb_svc_zero(struct l4lb_service *svc)
+{
+	struct l4lb_dest *dest;
+
+	lockdep_assert_held(&svc->ln->lock);
+	l4lb_stats_zero(&svc->stats);
+	list_for_each_entry(dest, &svc->dests, list)
+		l4lb_stats_zero(&dest->stats);
+}
+
+/*
+ * Packet path: choose a dest for a new (or moved) flow and take a
+ * reference for the connection. A reader may still see a state that
+ * includes a dest deleted a moment ago; skip it and ask once more.
+ */
+struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
+{
+	struct l4lb_sched_state *st;
+	struct l4lb_dest *dest;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		st = rcu_dereference(svc->sched_state);
+		if (!st)
+			return NULL;
+		dest = st->ops->pick(st);
+		if (!dest)
+			return NULL;
+		if (!l4lb_dest_is_dead(dest) && l4lb_dest_hold(dest))
+			return dest;
+	}
+	return NULL;
+}
