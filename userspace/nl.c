@@ -127,7 +127,7 @@ int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	struct talk_data td = { .nl = nl, .cb = cb, .data = data };
 	unsigned int seq = ++nl->seq;
 	ssize_t n;
-	int ret;
+	int ret, cb_err = 0;
 
 	nl->extack[0] = '\0';
 	nl->dump_intr = false;
@@ -138,9 +138,11 @@ int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 
 	/*
 	 * mnl_cb_run2() would do, but it aborts on the first message flagged
-	 * NLM_F_DUMP_INTR and leaves the rest of the dump queued on the
-	 * socket. Walk the replies with libmnl's iterators instead: note the
-	 * flag, read on to NLMSG_DONE, and let the caller retry.
+	 * NLM_F_DUMP_INTR or failing its callback and leaves the rest of the
+	 * reply queued on the socket, where it would confuse the next
+	 * request (a long-lived daemon shares this code). Walk the replies
+	 * with libmnl's iterators instead: note the flag or the callback's
+	 * error, read on to the ACK or NLMSG_DONE, then report.
 	 */
 	for (;;) {
 		const struct nlmsghdr *m;
@@ -153,23 +155,28 @@ int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 		len = (int)n;
 		ret = MNL_CB_OK;
 		while (mnl_nlmsg_ok(m, len)) {
+			/* Leftovers of an earlier, abandoned exchange. */
 			if (!mnl_nlmsg_seq_ok(m, seq) ||
-			    !mnl_nlmsg_portid_ok(m, nl->portid))
-				return -EPROTO;
+			    !mnl_nlmsg_portid_ok(m, nl->portid)) {
+				m = mnl_nlmsg_next(m, &len);
+				continue;
+			}
 			errno = 0;
-			if (m->nlmsg_type < NLMSG_MIN_TYPE)
+			if (m->nlmsg_type < NLMSG_MIN_TYPE) {
 				ret = ctl[m->nlmsg_type] ?
 				      ctl[m->nlmsg_type](m, nl) : MNL_CB_OK;
-			else
-				ret = data_cb(m, &td);
-			if (ret <= MNL_CB_STOP)
-				break;
+				if (ret <= MNL_CB_STOP)
+					break;
+			} else if (!cb_err &&
+				   data_cb(m, &td) == MNL_CB_ERROR) {
+				cb_err = errno ? -errno : -EIO;
+			}
 			m = mnl_nlmsg_next(m, &len);
 		}
 		if (ret == MNL_CB_ERROR)
 			return errno ? -errno : -EIO;
 		if (ret == MNL_CB_STOP)
-			return 0;
+			return cb_err;
 	}
 }
 

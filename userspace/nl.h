@@ -56,7 +56,10 @@ struct nlmsghdr *nl_genl_start(void *buf, uint16_t family, uint8_t cmd,
  * Send @nlh and process every reply with @cb (may be NULL) until the
  * final ACK (requests) or NLMSG_DONE (dumps). Returns 0 on success or a
  * negative errno; nl->extack holds the kernel's message when it sent one.
- * A callback returning MNL_CB_ERROR with errno set aborts with -errno.
+ * @cb returns MNL_CB_OK, or MNL_CB_ERROR with errno set: the rest of the
+ * reply is then read and dropped, and nl_talk returns -errno, leaving the
+ * socket ready for the next request. After a dump, nl->dump_intr tells
+ * whether the kernel flagged it NLM_F_DUMP_INTR (the caller retries).
  */
 int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 

@@ -772,6 +772,14 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int fail_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(int *)data)++;
+	errno = ENOMEM;
+	return MNL_CB_ERROR;
+}
+
 static void test_nl_layer(void)
 {
 	struct { int n; bool nlctrl; } c = { 0 };
@@ -807,6 +815,19 @@ static void test_nl_layer(void)
 	r = nl_talk(&nl, nlh, count_cb, &c);
 	check(r == 0 && c.n == 1 && !nl.extack[0],
 	      "request: one reply, then the ACK; extack cleared");
+
+	int calls = 0;
+
+	nlh = nl_genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			    NLM_F_DUMP);
+	r = nl_talk(&nl, nlh, fail_cb, &calls);
+	check(r == -ENOMEM && calls == 1,
+	      "a failing dump callback stops the callbacks, returns its errno");
+	nlh = nl_genl_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "nlctrl");
+	c.n = 0;
+	r = nl_talk(&nl, nlh, count_cb, &c);
+	check(r == 0 && c.n == 1, "the socket is clean for the next request");
 	nl_close(&nl);
 
 	check(nl_open(&nl, "no-such-family") == -ENOENT,

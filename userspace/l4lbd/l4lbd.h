@@ -104,6 +104,7 @@ struct check {
 	bool running;
 	uint64_t started;
 	void *easy;			/* CURL * while an HTTP probe runs */
+	void *hdrs;			/* struct curl_slist * (Host:) */
 	void *md5;			/* struct md5_ctx * during HTTP probe */
 	size_t body_len;
 	pid_t pid;

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * checks.c - the probes, all non-blocking on the one event loop:
+ *   TCP_CHECK   non-blocking connect(), EPOLLOUT, SO_ERROR, timer timeout
+ *   HTTP_GET    libcurl multi interface driven by socket/timer callbacks
+ *   SSL_GET     the same over https (certificates are not verified)
+ *   MISC_CHECK  fork + exec of /bin/sh -c, exit watched through a pidfd,
+ *               the whole process group killed at misc_timeout
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <curl/curl.h>
+
+#include "l4lbd.h"
+
+unsigned long long probes_done;
+
+static CURLM *multi;
+static struct timer curl_timer;
+
+static struct sockaddr_in target(const struct check *c)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+
+	sa.sin_addr = c->connect_ip.s_addr ? c->connect_ip : c->rs->addr;
+	sa.sin_port = htons(c->connect_port ? c->connect_port : c->rs->port);
+	return sa;
+}
+
+static void probe_timer(struct timer *t);
+
+/* Next probe: sooner (delay_before_retry) while a transition is pending. */
+static void schedule_next(struct check *c, bool ok)
+{
+	bool pending = c->st.up ? !ok || c->st.fail_run : ok || c->st.ok_run;
+	unsigned int d = pending ? c->delay_before_retry_ms
+				 : c->rs->vs->delay_loop_ms;
+
+	c->timer.fn = probe_timer;
+	timer_arm(&c->timer, now_ms() + d);
+}
+
+static void cleanup_probe(struct check *c);
+
+static void finish(struct check *c, bool ok, const char *reason)
+{
+	cleanup_probe(c);
+	c->running = false;
+	probes_done++;
+	check_result(c, ok, reason);
+	schedule_next(c, ok);
+}
+
+/* --- TCP_CHECK ---------------------------------------------------------- */
+
+static void tcp_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	int err = 0;
+	socklen_t len = sizeof(err);
+	char why[160];
+
+	(void)events;
+	if (!c->running || c->type != CHECK_TCP || w->fd < 0)
+		return;
+	if (getsockopt(w->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (!err) {
+		finish(c, true, NULL);
+		return;
+	}
+	snprintf(why, sizeof(why), "TCP connect: %s", strerror(err));
+	finish(c, false, why);
+}
+
+static void tcp_start(struct check *c)
+{
+	struct sockaddr_in sa = target(c);
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	char why[160];
+	int fd;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "TCP socket: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	/* Close with RST: no TIME_WAIT pile-up on the checker's ports. */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	c->watch.fd = fd;
+	c->watch.fn = tcp_event;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		finish(c, true, NULL);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		snprintf(why, sizeof(why), "TCP connect: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (watch_add(&c->watch, EPOLLOUT) < 0) {
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
+}
+
+/* --- HTTP_GET / SSL_GET (libcurl multi) --------------------------------- */
+
+struct csock {
+	struct watch w;
+	bool dead;
+};
+
+static void process_curl_done(void)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(multi, &left))) {
+		struct check *c = NULL;
+		char why[256];
+		long code = 0;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&c);
+		if (!c || c->easy != msg->easy_handle)
+			continue;
+		if (msg->data.result != CURLE_OK) {
+			if (msg->data.result == CURLE_OPERATION_TIMEDOUT)
+				snprintf(why, sizeof(why), "%s timeout after %u ms",
+					 check_type_name(c->type),
+					 c->connect_timeout_ms);
+			else
+				snprintf(why, sizeof(why), "%s: %s",
+					 check_type_name(c->type),
+					 curl_easy_strerror(msg->data.result));
+			finish(c, false, why);
+			continue;
+		}
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE,
+				  &code);
+		if (!status_ok(c, code)) {
+			snprintf(why, sizeof(why), "%s %s: status %ld",
+				 check_type_name(c->type), c->path, code);
+			finish(c, false, why);
+			continue;
+		}
+		if (c->digest[0]) {
+			unsigned char d[16];
+			char hex[33];
+
+			md5_final(c->md5, d);
+			md5_hex(d, hex);
+			if (strcmp(hex, c->digest)) {
+				snprintf(why, sizeof(why), "%s %s: digest %s, want %s",
+					 check_type_name(c->type), c->path,
+					 hex, c->digest);
+				finish(c, false, why);
+				continue;
+			}
+		}
+		finish(c, true, NULL);
+	}
+}
+
+static void csock_event(struct watch *w, uint32_t events)
+{
+	struct csock *cs = (struct csock *)w;
+	int flags = 0, running;
+
+	if (cs->dead)
+		return;
+	if (events & (EPOLLIN | EPOLLHUP))
+		flags |= CURL_CSELECT_IN;
+	if (events & EPOLLOUT)
+		flags |= CURL_CSELECT_OUT;
+	if (events & EPOLLERR)
+		flags |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(multi, w->fd, flags, &running);
+	process_curl_done();
+}
+
+static int curl_sock_cb(CURL *e, curl_socket_t s, int what, void *userp,
+			void *sockp)
+{
+	struct csock *cs = sockp;
+	uint32_t ev = 0;
+
+	(void)e;
+	(void)userp;
+	if (what == CURL_POLL_REMOVE) {
+		if (cs) {
+			watch_del(&cs->w);
+			cs->dead = true;
+			curl_multi_assign(multi, s, NULL);
+			loop_defer_free(free, cs);
+		}
+		return 0;
+	}
+	if (!cs) {
+		cs = calloc(1, sizeof(*cs));
+		if (!cs)
+			return -1;
+		cs->w.fd = s;
+		cs->w.fn = csock_event;
+		curl_multi_assign(multi, s, cs);
+	}
+	if (what & CURL_POLL_IN)
+		ev |= EPOLLIN;
+	if (what & CURL_POLL_OUT)
+		ev |= EPOLLOUT;
+	return watch_mod(&cs->w, ev) < 0 ? -1 : 0;
+}
+
+static int curl_timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+	(void)m;
+	(void)userp;
+	if (timeout_ms < 0)
+		timer_cancel(&curl_timer);
+	else
+		timer_arm(&curl_timer, now_ms() + (uint64_t)timeout_ms);
+	return 0;
+}
+
+static void curl_timeout(struct timer *t)
+{
+	int running;
+
+	(void)t;
+	curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	process_curl_done();
+}
+
+static size_t body_cb(char *ptr, size_t size, size_t n, void *data)
+{
+	struct check *c = data;
+
+	if (c->md5)
+		md5_update(c->md5, ptr, size * n);
+	c->body_len += size * n;
+	return size * n;
+}
+
+static void http_start(struct check *c)
+{
+	struct sockaddr_in sa = target(c);
+	char url[2048], ip[INET_ADDRSTRLEN], why[160];
+	CURL *e = curl_easy_init();
+
+	if (!e) {
+		finish(c, false, "curl_easy_init failed");
+		return;
+	}
+	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+	snprintf(url, sizeof(url), "%s://%s:%u%s",
+		 c->type == CHECK_SSL ? "https" : "http", ip,
+		 ntohs(sa.sin_port), c->path);
+	c->easy = e;
+	c->body_len = 0;
+	if (c->digest[0]) {
+		c->md5 = malloc(sizeof(struct md5_ctx));
+		if (!c->md5) {
+			finish(c, false, "out of memory");
+			return;
+		}
+		md5_init(c->md5);
+	}
+	if (c->virtualhost) {
+		char h[512];
+
+		snprintf(h, sizeof(h), "Host: %s", c->virtualhost);
+		c->hdrs = curl_slist_append(NULL, h);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdrs);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)c);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, body_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)c->connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)c->connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(e, CURLOPT_PROXY, "");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "l4lbd/" L4LBD_VERSION);
+	if (curl_multi_add_handle(multi, e) != CURLM_OK) {
+		snprintf(why, sizeof(why), "curl_multi_add_handle failed");
+		finish(c, false, why);
+	}
+}
+
+/* --- MISC_CHECK --------------------------------------------------------- */
+
+struct reaper {
+	struct watch w;
+	pid_t pid;
+};
+
+static void reaper_event(struct watch *w, uint32_t events)
+{
+	struct reaper *r = (struct reaper *)w;
+
+	(void)events;
+	if (r->pid < 0)
+		return;
+	if (waitpid(r->pid, NULL, WNOHANG) == 0)
+		return;
+	watch_del(w);
+	close(w->fd);
+	r->pid = -1;
+	loop_defer_free(free, r);
+}
+
+static void misc_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	char why[160];
+	int st;
+	pid_t r;
+
+	(void)events;
+	if (!c->running || c->type != CHECK_MISC || c->pid < 0)
+		return;
+	r = waitpid(c->pid, &st, WNOHANG);
+	if (r == 0)
+		return;
+	c->pid = -1;
+	if (r < 0)
+		snprintf(why, sizeof(why), "MISC_CHECK waitpid: %s",
+			 strerror(errno));
+	else if (c->killed)
+		snprintf(why, sizeof(why), "MISC_CHECK timeout after %u ms",
+			 c->misc_timeout_ms);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		finish(c, true, NULL);
+		return;
+	} else if (WIFEXITED(st))
+		snprintf(why, sizeof(why), "MISC_CHECK exit status %d",
+			 WEXITSTATUS(st));
+	else
+		snprintf(why, sizeof(why), "MISC_CHECK killed by signal %d",
+			 WTERMSIG(st));
+	finish(c, false, why);
+}
+
+static void misc_start(struct check *c)
+{
+	char why[160];
+	sigset_t none;
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid < 0) {
+		snprintf(why, sizeof(why), "MISC_CHECK fork: %s",
+			 strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (pid == 0) {
+		int s;
+
+		setpgid(0, 0);
+		for (s = 1; s < NSIG; s++)
+			signal(s, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			if (fd > 2)
+				close(fd);
+		}
+		syscall(SYS_close_range, 3U, ~0U, 0U);
+		execl("/bin/sh", "sh", "-c", c->misc_path, (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	c->pid = pid;
+	c->killed = false;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "pidfd_open: %s", strerror(errno));
+		kill(-pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		c->pid = -1;
+		finish(c, false, why);
+		return;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	c->watch.fd = fd;
+	c->watch.fn = misc_event;
+	watch_add(&c->watch, EPOLLIN);
+	timer_arm(&c->timer, c->started + c->misc_timeout_ms);
+}
+
+/* --- common ------------------------------------------------------------- */
+
+static void cleanup_probe(struct check *c)
+{
+	timer_cancel(&c->timer);
+	if (c->easy) {
+		curl_multi_remove_handle(multi, c->easy);
+		curl_easy_cleanup(c->easy);
+		c->easy = NULL;
+	}
+	if (c->hdrs) {
+		curl_slist_free_all(c->hdrs);
+		c->hdrs = NULL;
+	}
+	free(c->md5);
+	c->md5 = NULL;
+	if (c->pid > 0) {
+		/* Still running (stop during a probe): kill, reap later. */
+		struct reaper *r = calloc(1, sizeof(*r));
+
+		kill(-c->pid, SIGKILL);
+		watch_del(&c->watch);
+		if (r) {
+			r->w.fd = c->watch.fd;
+			r->w.fn = reaper_event;
+			r->pid = c->pid;
+			watch_add(&r->w, EPOLLIN);
+		}
+		c->pid = -1;
+		c->watch.fd = -1;
+	}
+	if (c->watch.fd >= 0) {
+		watch_del(&c->watch);
+		close(c->watch.fd);
+		c->watch.fd = -1;
+	}
+}
+
+static void probe_timer(struct timer *t)
+{
+	struct check *c = (struct check *)((char *)t -
+					   offsetof(struct check, timer));
+
+	if (c->running) {
+		/* The probe's own deadline (TCP and MISC). */
+		if (c->type == CHECK_TCP) {
+			char why[64];
+
+			snprintf(why, sizeof(why), "TCP connect timeout");
+			finish(c, false, why);
+		} else if (c->type == CHECK_MISC && c->pid > 0) {
+			kill(-c->pid, SIGKILL);
+			c->killed = true;
+		}
+		return;
+	}
+	c->running = true;
+	c->started = now_ms();
+	c->reason[0] = '\0';
+	if (verbose) {
+		char b[64];
+
+		logmsg(7, "probe %s of real server %s", check_type_name(c->type),
+		       rs_name(c->rs, b, sizeof(b)));
+	}
+	switch (c->type) {
+	case CHECK_TCP:
+		tcp_start(c);
+		break;
+	case CHECK_HTTP:
+	case CHECK_SSL:
+		http_start(c);
+		break;
+	case CHECK_MISC:
+		misc_start(c);
+		break;
+	}
+}
+
+void check_start(struct check *c, uint64_t spread_ms)
+{
+	c->timer.fn = probe_timer;
+	c->watch.fd = -1;
+	c->pid = -1;
+	timer_arm(&c->timer, now_ms() + (spread_ms ? (uint64_t)random() % spread_ms : 0));
+}
+
+void check_stop(struct check *c)
+{
+	cleanup_probe(c);
+	c->running = false;
+}
+
+int checks_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return -1;
+	multi = curl_multi_init();
+	if (!multi)
+		return -1;
+	timer_init(&curl_timer, curl_timeout);
+	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, curl_sock_cb);
+	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
+	return 0;
+}
+
+void checks_cleanup(void)
+{
+	if (multi)
+		curl_multi_cleanup(multi);
+	multi = NULL;
+	curl_global_cleanup();
+}
