@@ -28,7 +28,8 @@ static const char *base_msg(enum l4lbadm_cmd cmd, int err,
 		return is_server_cmd(cmd) ? "Destination already exists"
 					  : "Service already exists";
 	case ENOSPC:
-		return "Service limit reached";
+		return is_server_cmd(cmd) ? "Destination limit reached"
+					  : "Service limit reached";
 	case ENOENT:
 		switch (cmd) {
 		case CMD_ADD_SERVICE:
@@ -56,6 +57,13 @@ void l4lbadm_errmsg(enum l4lbadm_cmd cmd, int err, const char *extack,
 		    char *buf, size_t len)
 {
 	const char *m = base_msg(cmd, err, extack);
+	const char *e = extack;
+
+	/* The module often says the same words; don't say them twice. */
+	if (e && !strncmp(e, L4LB_GENL_NAME ": ", strlen(L4LB_GENL_NAME) + 2))
+		e += strlen(L4LB_GENL_NAME) + 2;
+	if (e && !strcasecmp(e, m))
+		extack = NULL;
 
 	if (extack && *extack)
 		snprintf(buf, len, "%s: %s", m, extack);
@@ -96,7 +104,7 @@ static int with_nl(const struct l4lbadm_cmdline *cl,
 	int rc;
 
 	if (open_nl(&nl))
-		return L4LBADM_EXIT_FAIL;
+		return L4LBADM_EXIT_NOKERNEL;
 	rc = report(cl, &nl, fn(cl, &nl));
 	nl_close(&nl);
 	return rc;
@@ -216,7 +224,7 @@ int l4lbadm_run_version(const struct l4lbadm_cmdline *cl)
 	printf("l4lbadm " L4LBADM_VERSION "\n");
 	fflush(stdout);
 	if (open_nl(&nl))
-		return L4LBADM_EXIT_FAIL;
+		return L4LBADM_EXIT_NOKERNEL;
 	ret = l4lb_get_info(&nl, &info);
 	if (!ret)
 		printf("l4lb kernel module %s (generic netlink family \"%s\" "

@@ -17,10 +17,11 @@
 
 #define L4LBADM_VERSION		"v0.1.0"
 
-/* Exit codes; see README.md "Exit status". */
+/* Exit codes; see README.md "Errors and exit status". */
 #define L4LBADM_EXIT_OK		0
-#define L4LBADM_EXIT_FAIL	1	/* the kernel refused / runtime error */
+#define L4LBADM_EXIT_NOKERNEL	1	/* module not loaded, no netlink */
 #define L4LBADM_EXIT_USAGE	2	/* bad command line (as ipvsadm) */
+#define L4LBADM_EXIT_FAIL	2	/* the kernel refused the command */
 
 enum l4lbadm_cmd {
 	CMD_NONE,

@@ -398,14 +398,30 @@ static void test_errmsg(void)
 	expect_msg(CMD_ADD_SERVER, EEXIST, NULL, "Destination already exists");
 	expect_msg(CMD_DEL_SERVER, ENOENT, NULL, "No such destination");
 	expect_msg(CMD_EDIT_SERVER, ENOENT, NULL, "No such destination");
-	expect_msg(CMD_DEL_SERVER, ENOENT, "no such service",
-		   "No such service: no such service");
+	expect_msg(CMD_DEL_SERVER, ENOENT, "service 10.0.0.1:80 not found",
+		   "No such service: service 10.0.0.1:80 not found");
 	expect_msg(CMD_ADD_SERVICE, ENOENT, NULL, "Scheduler not found");
 	expect_msg(CMD_ADD_SERVICE, ENOMEM, NULL, "Memory allocation problem");
 	expect_msg(CMD_CLEAR, EPERM, NULL,
 		   "Permission denied (you must be root)");
 	expect_msg(CMD_ADD_SERVICE, EINVAL, "L4LB_SVC_A_PORT: port 0",
 		   "Invalid argument: L4LB_SVC_A_PORT: port 0");
+	/* the module's extack often repeats ipvsadm's words */
+	expect_msg(CMD_ADD_SERVICE, EEXIST, "Service already exists",
+		   "Service already exists");
+	expect_msg(CMD_EDIT_SERVER, ENOENT, "No such destination",
+		   "No such destination");
+	expect_msg(CMD_DEL_SERVER, ENOENT, "No such service",
+		   "No such service");
+	expect_msg(CMD_ADD_SERVICE, ENOSPC, "l4lb: Service limit reached",
+		   "Service limit reached");
+	expect_msg(CMD_ADD_SERVER, ENOSPC,
+		   "l4lb: Destination limit of the service reached",
+		   "Destination limit reached: l4lb: Destination limit of "
+		   "the service reached");
+	check(L4LBADM_EXIT_USAGE == 2 && L4LBADM_EXIT_FAIL == 2 &&
+	      L4LBADM_EXIT_NOKERNEL == 1, "exit codes: usage 2, refused 2, "
+	      "no module 1");
 	check(!strcmp(L4LBADM_NOT_LOADED, "l4lb kernel module is not loaded "
 		      "(generic netlink family \"l4lb\" not found)"),
 	      "module-not-loaded message");
