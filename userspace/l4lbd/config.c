@@ -211,12 +211,43 @@ static void skip_block(struct parser *p)
 	}
 }
 
-/* After an unknown keyword: skip its arguments (rest of line) or block. */
-static void skip_unknown(struct parser *p, const struct tok *kw)
+static const char *const vs_kws[] = {
+	"protocol", "lb_algo", "lb_kind", "delay_loop", "real_server", "retry",
+	"nb_get_retry", "rise", "delay_before_retry", "connect_timeout", NULL
+};
+static const char *const rs_kws[] = {
+	"weight", "inhibit_on_failure", "alpha", "lb_kind", "TCP_CHECK",
+	"HTTP_GET", "SSL_GET", "MISC_CHECK", "retry", "nb_get_retry", "rise",
+	"delay_before_retry", "connect_timeout", NULL
+};
+static const char *const check_kws[] = {
+	"connect_port", "connect_ip", "url", "virtualhost", "misc_path",
+	"misc_timeout", "retry", "nb_get_retry", "rise", "delay_before_retry",
+	"connect_timeout", NULL
+};
+static const char *const url_kws[] = { "path", "status_code", "digest", NULL };
+static const char *const top_kws[] = { "virtual_server", "global_defs", NULL };
+static const char *const global_kws[] = { "resync_interval", NULL };
+
+static bool known_kw(const struct tok *t, const char *const *kws)
+{
+	for (; kws && *kws; kws++)
+		if (!t->quoted && !strcmp(t->s, *kws))
+			return true;
+	return false;
+}
+
+/*
+ * After an unknown keyword: skip its arguments, i.e. the rest of its line
+ * up to a keyword known here (@kws), or its block.
+ */
+static void skip_unknown(struct parser *p, const struct tok *kw,
+			 const char *const *kws)
 {
 	struct tok *t;
 
-	while ((t = peek(p)) && t->line == kw->line && !is_brace(t, '}')) {
+	while ((t = peek(p)) && t->line == kw->line && !is_brace(t, '}') &&
+	       !known_kw(t, kws)) {
 		if (is_brace(t, '{')) {
 			skip_block(p);
 			return;
@@ -371,10 +402,11 @@ static bool parse_tuning(struct parser *p, const struct tok *kw,
 	return true;
 }
 
-static void unknown(struct parser *p, const struct tok *kw, const char *where)
+static void unknown(struct parser *p, const struct tok *kw, const char *where,
+		    const char *const *kws)
 {
 	perr(p, kw->line, "unknown keyword '%s' in %s", kw->s, where);
-	skip_unknown(p, kw);
+	skip_unknown(p, kw, kws);
 }
 
 /* --- checks ------------------------------------------------------------- */
@@ -473,7 +505,7 @@ static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 				u->digest[i] = (char)tolower((unsigned char)s[i]);
 			u->digest[32] = '\0';
 		} else {
-			unknown(p, k, "url");
+			unknown(p, k, "url", url_kws);
 		}
 	}
 	if (!u->path)
@@ -523,7 +555,7 @@ static void parse_check(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(k->s, "misc_timeout") && type == CHECK_MISC) {
 			parse_duration(p, k, arg(p, k), &c->misc_timeout_ms);
 		} else {
-			unknown(p, k, kw->s);
+			unknown(p, k, kw->s, check_kws);
 		}
 	}
 	if (type == CHECK_MISC) {
@@ -660,7 +692,7 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 		else if (!strcmp(k->s, "MISC_CHECK"))
 			parse_check(p, k, CHECK_MISC, r);
 		else
-			unknown(p, k, "real_server");
+			unknown(p, k, "real_server", rs_kws);
 	}
 	if (ok) {
 		struct rs *old = vs_find_rs(v, r->addr, r->port);
@@ -771,7 +803,7 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(k->s, "real_server")) {
 			parse_rs(p, k, v);
 		} else {
-			unknown(p, k, "virtual_server");
+			unknown(p, k, "virtual_server", vs_kws);
 		}
 	}
 	if (ok) {
@@ -805,7 +837,7 @@ static void parse_global(struct parser *p, const struct tok *kw,
 		if (!strcmp(k->s, "resync_interval"))
 			parse_duration(p, k, arg(p, k), &cfg->resync_ms);
 		else
-			unknown(p, k, "global_defs");
+			unknown(p, k, "global_defs", global_kws);
 	}
 }
 
@@ -830,7 +862,7 @@ struct config *config_parse_string(const char *name, const char *text,
 			else if (is_brace(k, '}'))
 				perr(&p, k->line, "unbalanced '}'");
 			else
-				unknown(&p, k, "the top level (expected virtual_server or global_defs)");
+				unknown(&p, k, "the top level (expected virtual_server or global_defs)", top_kws);
 		}
 	}
 	for (i = 0; i < p.n; i++)

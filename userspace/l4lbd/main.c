@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * l4lbd - health-check daemon for l4lb.
+ *
+ * Reads a keepalived-style configuration, applies it to the l4lb module
+ * over generic netlink, probes every real server on one epoll loop and
+ * sets a failed server's weight to 0 (inhibit_on_failure) or removes it,
+ * restoring it once it recovers. SIGHUP reloads, keeping the state of
+ * what did not change; a periodic resync re-applies the configuration,
+ * which also covers the module being unloaded and loaded again.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "l4lbd.h"
+
+bool verbose;
+static bool use_syslog, dry_run, cleanup_on_exit;
+static const char *conf_path = "/etc/l4lbd.conf";
+static struct config *cfg;
+static struct nl_ctx nl;
+static bool nl_ok, nl_warned;
+static struct timer resync_timer;
+static struct watch sig_watch;
+static volatile bool stopping;
+
+void logmsg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (prio >= LOG_DEBUG && !verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "l4lbd: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	if (use_syslog) {
+		va_start(ap, fmt);
+		vsyslog(prio, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* --- netlink ------------------------------------------------------------ */
+
+static int nl_ensure(void)
+{
+	int ret;
+
+	if (nl_ok)
+		return 0;
+	ret = l4lb_open(&nl);
+	if (ret < 0) {
+		if (!nl_warned)
+			logmsg(LOG_WARNING, "cannot reach the l4lb module (%s); retrying",
+			       ret == -ENOENT ? "generic netlink family not found, module not loaded?"
+					      : strerror(-ret));
+		nl_warned = true;
+		return ret;
+	}
+	nl_ok = true;
+	if (nl_warned)
+		logmsg(LOG_NOTICE, "l4lb module found; applying the configuration");
+	nl_warned = false;
+	return 0;
+}
+
+static void nl_reset(void)
+{
+	if (nl_ok)
+		nl_close(&nl);
+	nl_ok = false;
+}
+
+static void resync_soon(void)
+{
+	if (!stopping)
+		timer_arm(&resync_timer, now_ms() + 200);
+}
+
+static void fill_key(const struct vs *v, struct l4lb_service *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->protocol = v->protocol;
+	s->addr = v->addr;
+	s->port = v->port;
+	strcpy(s->sched, v->sched);
+	s->set = L4LB_HAS_SCHED;
+}
+
+/* The destination @r should be in the kernel, or false if it should not. */
+static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->addr = r->addr;
+	d->port = r->port;
+	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
+	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT;
+	if (r->up)
+		d->weight = r->weight;
+	else if (r->inhibit)
+		d->weight = 0;
+	else
+		return false;
+	return true;
+}
+
+static const char *cmd_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case L4LB_CMD_NEW_SERVICE: return "add service";
+	case L4LB_CMD_SET_SERVICE: return "edit service";
+	case L4LB_CMD_DEL_SERVICE: return "delete service";
+	case L4LB_CMD_NEW_DEST: return "add real server";
+	case L4LB_CMD_SET_DEST: return "edit real server";
+	case L4LB_CMD_DEL_DEST: return "delete real server";
+	}
+	return "?";
+}
+
+static int dest_cmd(uint8_t cmd, const struct rs *r, const struct l4lb_dest *d,
+		    bool quiet_enoent)
+{
+	struct l4lb_service key;
+	char a[64], b[64];
+	int ret;
+
+	fill_key(r->vs, &key);
+	ret = l4lb_dest_cmd(&nl, cmd, &key, d);
+	if (ret < 0 && !(quiet_enoent && ret == -ENOENT))
+		logmsg(LOG_ERR, "[%s] %s %s: %s%s%s", vs_name(r->vs, a, sizeof(a)),
+		       cmd_name(cmd), rs_name(r, b, sizeof(b)), strerror(-ret),
+		       nl.extack[0] ? ": " : "", nl.extack);
+	else if (ret == 0)
+		logmsg(LOG_INFO, "[%s] %s %s weight %u",
+		       vs_name(r->vs, a, sizeof(a)), cmd_name(cmd),
+		       rs_name(r, b, sizeof(b)), d->weight);
+	return ret;
+}
+
+/* Apply the state of one real server (after it changed). */
+static void apply_rs(struct rs *r)
+{
+	struct l4lb_dest d;
+	int ret;
+
+	if (dry_run || nl_ensure() < 0)
+		return;
+	if (rs_desired(r, &d)) {
+		ret = l4lb_dest_cmd(&nl, L4LB_CMD_SET_DEST, &(struct l4lb_service){
+			.protocol = r->vs->protocol, .addr = r->vs->addr,
+			.port = r->vs->port }, &d);
+		if (ret == -ENOENT)
+			ret = dest_cmd(L4LB_CMD_NEW_DEST, r, &d, false);
+		else if (ret < 0)
+			ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
+		else {
+			char a[64], b[64];
+
+			logmsg(LOG_INFO, "[%s] %s %s weight %u",
+			       vs_name(r->vs, a, sizeof(a)), cmd_name(L4LB_CMD_SET_DEST),
+			       rs_name(r, b, sizeof(b)), d.weight);
+		}
+	} else {
+		ret = dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
+		if (ret == -ENOENT)
+			ret = 0;
+	}
+	if (ret < 0)
+		resync_soon();
+}
+
+static struct l4lb_dest *find_kdest(struct l4lb_service *s, const struct rs *r)
+{
+	size_t i;
+
+	for (i = 0; s && i < s->ndests; i++)
+		if (s->dests[i].addr.s_addr == r->addr.s_addr &&
+		    s->dests[i].port == r->port)
+			return &s->dests[i];
+	return NULL;
+}
+
+static struct l4lb_service *find_ksvc(struct l4lb_service_list *l,
+				      const struct vs *v)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->svcs[i].protocol == v->protocol &&
+		    l->svcs[i].addr.s_addr == v->addr.s_addr &&
+		    l->svcs[i].port == v->port)
+			return &l->svcs[i];
+	return NULL;
+}
+
+/*
+ * Make the kernel match the configuration for everything the
+ * configuration mentions. Returns 0, or -1 to be retried soon.
+ */
+static int sync_all(void)
+{
+	struct l4lb_service_list list;
+	int ret, errors = 0;
+	size_t i, j;
+
+	if (dry_run || !cfg)
+		return 0;
+	if (nl_ensure() < 0)
+		return -1;
+	ret = l4lb_get_services(&nl, NULL, true, &list);
+	if (ret < 0) {
+		/* The family may have gone (module unloaded): resolve again. */
+		nl_reset();
+		if (nl_ensure() < 0)
+			return -1;
+		ret = l4lb_get_services(&nl, NULL, true, &list);
+		if (ret < 0) {
+			logmsg(LOG_ERR, "listing services: %s", strerror(-ret));
+			nl_reset();
+			return -1;
+		}
+	}
+	for (i = 0; i < cfg->nvs; i++) {
+		struct vs *v = cfg->vs[i];
+		struct l4lb_service key, *ks = find_ksvc(&list, v);
+		char a[64];
+
+		fill_key(v, &key);
+		if (!ks) {
+			ret = l4lb_service_cmd(&nl, L4LB_CMD_NEW_SERVICE, &key);
+			if (ret < 0) {
+				logmsg(LOG_ERR, "[%s] add service: %s%s%s",
+				       vs_name(v, a, sizeof(a)), strerror(-ret),
+				       nl.extack[0] ? ": " : "", nl.extack);
+				errors++;
+				continue;
+			}
+			v->created = true;
+			logmsg(LOG_INFO, "[%s] add service, scheduler %s",
+			       vs_name(v, a, sizeof(a)), v->sched);
+		} else if (strcmp(ks->sched, v->sched)) {
+			ret = l4lb_service_cmd(&nl, L4LB_CMD_SET_SERVICE, &key);
+			if (ret < 0) {
+				logmsg(LOG_ERR, "[%s] edit service: %s",
+				       vs_name(v, a, sizeof(a)), strerror(-ret));
+				errors++;
+			} else {
+				logmsg(LOG_INFO, "[%s] scheduler %s",
+				       vs_name(v, a, sizeof(a)), v->sched);
+			}
+		}
+		for (j = 0; j < v->nrs; j++) {
+			struct rs *r = v->rs[j];
+			struct l4lb_dest d, *kd = find_kdest(ks, r);
+			bool want = rs_desired(r, &d);
+
+			if (want && !kd)
+				ret = dest_cmd(L4LB_CMD_NEW_DEST, r, &d, false);
+			else if (want && (kd->weight != d.weight ||
+					  kd->fwd != d.fwd))
+				ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
+			else if (!want && kd)
+				ret = dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
+			else
+				ret = 0;
+			if (ret < 0 && ret != -ENOENT)
+				errors++;
+		}
+	}
+	l4lb_service_list_free(&list);
+	return errors ? -1 : 0;
+}
+
+/* Remove from the kernel what @old configured and @new does not. */
+static void remove_stale(struct config *old, struct config *new)
+{
+	size_t i, j;
+	char a[64];
+
+	for (i = 0; i < old->nvs; i++) {
+		struct vs *ov = old->vs[i];
+		struct vs *nv = new ? config_find_vs(new, ov->protocol,
+						     ov->addr, ov->port) : NULL;
+
+		if (nv)
+			nv->created = ov->created;
+		if (dry_run || nl_ensure() < 0)
+			continue;
+		if (!nv && ov->created) {
+			struct l4lb_service key;
+			int ret;
+
+			fill_key(ov, &key);
+			ret = l4lb_service_cmd(&nl, L4LB_CMD_DEL_SERVICE, &key);
+			if (ret < 0 && ret != -ENOENT)
+				logmsg(LOG_ERR, "[%s] delete service: %s",
+				       vs_name(ov, a, sizeof(a)), strerror(-ret));
+			else
+				logmsg(LOG_INFO, "[%s] delete service",
+				       vs_name(ov, a, sizeof(a)));
+			continue;
+		}
+		for (j = 0; j < ov->nrs; j++) {
+			struct rs *r = ov->rs[j];
+			struct l4lb_dest d;
+
+			if (nv && vs_find_rs(nv, r->addr, r->port))
+				continue;
+			rs_desired(r, &d);
+			dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
+		}
+	}
+}
+
+static void resync(struct timer *t)
+{
+	int ret = sync_all();
+
+	timer_arm(t, now_ms() + (ret < 0 ? 1000 : cfg->resync_ms));
+}
+
+/* --- state -------------------------------------------------------------- */
+
+void check_result(struct check *c, bool ok, const char *reason)
+{
+	struct rs *r = c->rs;
+	bool up = true;
+	char a[64], b[64];
+	size_t i;
+
+	if (!ok)
+		snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	if (verbose)
+		logmsg(LOG_DEBUG, "[%s] real server %s %s %s%s%s",
+		       vs_name(r->vs, a, sizeof(a)), rs_name(r, b, sizeof(b)),
+		       check_type_name(c->type), ok ? "ok" : "failed",
+		       ok ? "" : ": ", ok ? "" : reason);
+	if (!hc_state_feed(&c->st, ok))
+		return;
+	for (i = 0; i < r->nchecks; i++)
+		if (!r->checks[i]->st.up)
+			up = false;
+	if (up == r->up)
+		return;
+	r->up = up;
+	if (up) {
+		r->reason[0] = '\0';
+		logmsg(LOG_NOTICE, "real server %s UP [%s]",
+		       rs_name(r, b, sizeof(b)), vs_name(r->vs, a, sizeof(a)));
+	} else {
+		snprintf(r->reason, sizeof(r->reason), "%s", c->reason);
+		logmsg(LOG_WARNING, "real server %s DOWN (%s) [%s]",
+		       rs_name(r, b, sizeof(b)), r->reason,
+		       vs_name(r->vs, a, sizeof(a)));
+	}
+	apply_rs(r);
+}
+
+static void start_rs_checks(struct rs *r, bool fresh)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		struct check *c = r->checks[i];
+
+		c->rs = r;
+		hc_state_init(&c->st, r->up, c->rise, c->retry);
+		check_start(c, fresh ? r->vs->delay_loop_ms : 0);
+	}
+}
+
+static void config_counts(const struct config *c, size_t *nrs, size_t *nck)
+{
+	size_t i, j;
+
+	*nrs = *nck = 0;
+	for (i = 0; i < c->nvs; i++) {
+		*nrs += c->vs[i]->nrs;
+		for (j = 0; j < c->vs[i]->nrs; j++)
+			*nck += c->vs[i]->rs[j]->nchecks;
+	}
+}
+
+static void stop_all_checks(struct config *c)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < c->nvs; i++)
+		for (j = 0; j < c->vs[i]->nrs; j++)
+			for (k = 0; k < c->vs[i]->rs[j]->nchecks; k++)
+				if (c->vs[i]->rs[j]->checks[k])
+					check_stop(c->vs[i]->rs[j]->checks[k]);
+}
+
+static void free_config_cb(void *p)
+{
+	config_free(p);
+}
+
+static void reload(void)
+{
+	struct config_errors errs;
+	struct config *n = config_parse_file(conf_path, &errs), *old = cfg;
+	size_t i, j, k, m, nrs, nck;
+
+	if (!n) {
+		logmsg(LOG_ERR, "reload of %s rejected; the previous configuration stays in force:",
+		       conf_path);
+		for (i = 0; i < errs.n; i++)
+			logmsg(LOG_ERR, "  %s", errs.msg[i]);
+		return;
+	}
+	for (i = 0; i < n->nvs; i++) {
+		struct vs *nv = n->vs[i];
+		struct vs *ov = config_find_vs(old, nv->protocol, nv->addr,
+					       nv->port);
+
+		for (j = 0; j < nv->nrs; j++) {
+			struct rs *nr = nv->rs[j];
+			struct rs *or = ov ? vs_find_rs(ov, nr->addr, nr->port)
+					   : NULL;
+
+			nr->vs = nv;
+			if (!or) {
+				nr->up = !nr->alpha;
+				start_rs_checks(nr, true);
+				continue;
+			}
+			nr->up = or->up;
+			memcpy(nr->reason, or->reason, sizeof(nr->reason));
+			for (k = 0; k < nr->nchecks; k++) {
+				struct check *nc = nr->checks[k];
+
+				for (m = 0; m < or->nchecks; m++) {
+					struct check *oc = or->checks[m];
+
+					if (oc && check_conf_equal(oc, nc)) {
+						/* Keep the running check and its state. */
+						nr->checks[k] = oc;
+						or->checks[m] = NULL;
+						oc->rs = nr;
+						check_free(nc);
+						nc = NULL;
+						break;
+					}
+				}
+				if (nc) {
+					nc->rs = nr;
+					hc_state_init(&nc->st, nr->up, nc->rise,
+						      nc->retry);
+					check_start(nc, 0);
+				}
+			}
+			/* Checks removed from a DOWN server may bring it UP. */
+			if (!nr->up && nr->nchecks) {
+				bool up = true;
+
+				for (k = 0; k < nr->nchecks; k++)
+					up = up && nr->checks[k]->st.up;
+				nr->up = up;
+			} else if (!nr->nchecks) {
+				nr->up = true;
+			}
+		}
+	}
+	stop_all_checks(old);
+	remove_stale(old, n);
+	cfg = n;
+	loop_defer_free(free_config_cb, old);
+	config_counts(n, &nrs, &nck);
+	logmsg(LOG_NOTICE, "reloaded %s: %zu virtual servers, %zu real servers, %zu checks",
+	       conf_path, n->nvs, nrs, nck);
+	sync_all();
+	timer_arm(&resync_timer, now_ms() + cfg->resync_ms);
+}
+
+static void dump_state(void)
+{
+	size_t i, j;
+	char a[64], b[64];
+
+	for (i = 0; i < cfg->nvs; i++)
+		for (j = 0; j < cfg->vs[i]->nrs; j++) {
+			struct rs *r = cfg->vs[i]->rs[j];
+
+			logmsg(LOG_INFO, "[%s] real server %s %s%s%s%s weight %u",
+			       vs_name(cfg->vs[i], a, sizeof(a)),
+			       rs_name(r, b, sizeof(b)), r->up ? "UP" : "DOWN",
+			       r->up ? "" : " (", r->up ? "" : r->reason,
+			       r->up ? "" : ")", r->weight);
+		}
+}
+
+/* --- signals ------------------------------------------------------------ */
+
+static void sig_event(struct watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			logmsg(LOG_NOTICE, "SIGHUP: reloading %s", conf_path);
+			reload();
+			break;
+		case SIGUSR1:
+			dump_state();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			stopping = true;
+			break;
+		}
+	}
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	sig_watch.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	sig_watch.fn = sig_event;
+	if (sig_watch.fd < 0)
+		return -1;
+	return watch_add(&sig_watch, EPOLLIN);
+}
+
+/* --- benchmark ---------------------------------------------------------- */
+
+#define BENCH_PORTS 16
+#define BENCH_BASE_PORT 40100
+
+/* Child: accept and close on BENCH_PORTS listeners until killed. */
+static void bench_acceptor(int *lfd)
+{
+	int ep = epoll_create1(0), i;
+	struct epoll_event ev[64];
+
+	for (i = 0; i < BENCH_PORTS; i++) {
+		struct epoll_event e = { .events = EPOLLIN, .data.fd = lfd[i] };
+
+		epoll_ctl(ep, EPOLL_CTL_ADD, lfd[i], &e);
+	}
+	for (;;) {
+		int n = epoll_wait(ep, ev, 64, -1), fd;
+
+		for (i = 0; i < n; i++)
+			while ((fd = accept4(ev[i].data.fd, NULL, NULL,
+					     SOCK_NONBLOCK)) >= 0)
+				close(fd);
+	}
+}
+
+static int bench(unsigned int nchecks, unsigned int seconds)
+{
+	struct config *c = calloc(1, sizeof(*c));
+	struct vs *v = calloc(1, sizeof(*v));
+	int lfd[BENCH_PORTS], i, one = 1;
+	struct rusage ru0, ru1;
+	unsigned long long p0;
+	uint64_t t0, t1;
+	double cpu;
+	pid_t child;
+
+	for (i = 0; i < BENCH_PORTS; i++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET,
+			.sin_port = htons(BENCH_BASE_PORT + i),
+			.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+		lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(lfd[i], (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    listen(lfd[i], 4096) < 0) {
+			perror("bench: listen");
+			return 1;
+		}
+	}
+	child = fork();
+	if (child == 0)
+		bench_acceptor(lfd);
+	for (i = 0; i < BENCH_PORTS; i++)
+		close(lfd[i]);
+
+	c->resync_ms = 1000000;
+	c->vs = (struct vs **)calloc(1, sizeof(*c->vs));
+	c->vs[0] = v;
+	c->nvs = 1;
+	v->protocol = IPPROTO_TCP;
+	v->port = 80;
+	v->delay_loop_ms = 1;
+	v->rs = calloc(nchecks, sizeof(*v->rs));
+	for (i = 0; i < (int)nchecks; i++) {
+		struct rs *r = calloc(1, sizeof(*r));
+		struct check *k = calloc(1, sizeof(*k));
+
+		r->addr.s_addr = htonl(INADDR_LOOPBACK);
+		r->port = (uint16_t)(BENCH_BASE_PORT + i % BENCH_PORTS);
+		r->vs = v;
+		r->up = true;
+		r->weight = 1;
+		r->checks = calloc(1, sizeof(*r->checks));
+		r->checks[0] = k;
+		r->nchecks = 1;
+		k->type = CHECK_TCP;
+		k->connect_timeout_ms = 1000;
+		k->retry = k->rise = 1;
+		k->delay_before_retry_ms = 1;
+		timer_init(&k->timer, NULL);
+		v->rs[v->nrs++] = r;
+	}
+	cfg = c;
+	dry_run = true;
+	for (i = 0; i < (int)nchecks; i++)
+		start_rs_checks(v->rs[i], true);
+	/* Warm up for a second, then measure. */
+	t0 = now_ms();
+	while (now_ms() - t0 < 1000)
+		loop_once(100);
+	p0 = probes_done;
+	getrusage(RUSAGE_SELF, &ru0);
+	t0 = now_ms();
+	while ((t1 = now_ms()) - t0 < seconds * 1000ULL)
+		loop_once(100);
+	getrusage(RUSAGE_SELF, &ru1);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec +
+		       ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+	      (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec +
+		       ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+	printf("bench: %u concurrent TCP checks against 127.0.0.1, %.1f s: %llu probes, %.0f probes/s wall, %.2f CPU s, %.0f probes per CPU-second\n",
+	       nchecks, (double)(t1 - t0) / 1000, probes_done - p0,
+	       (double)(probes_done - p0) * 1000 / (double)(t1 - t0), cpu,
+	       cpu > 0 ? (double)(probes_done - p0) / cpu : 0);
+	return 0;
+}
+
+/* --- main --------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: l4lbd [-f CONFIG] [-S] [-v] [-n] [-c]\n"
+		"       l4lbd -t [-f CONFIG]\n"
+		"       l4lbd -B CHECKS[:SECONDS]\n"
+		"  -f CONFIG  configuration file (default /etc/l4lbd.conf)\n"
+		"  -t         check the configuration and exit (0 ok, 2 errors)\n"
+		"  -S         log to syslog too\n"
+		"  -v         verbose: log every probe\n"
+		"  -n         dry run: probe and log, do not touch the kernel\n"
+		"  -c         on exit, remove what l4lbd configured\n"
+		"  -B N[:S]   benchmark N concurrent TCP checks on loopback for S s\n"
+		"  -V         print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct config_errors errs;
+	bool test_only = false;
+	unsigned int bench_n = 0, bench_s = 5;
+	size_t i, j, nrs, nck;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "f:tSvncB:Vh")) != -1) {
+		switch (opt) {
+		case 'f': conf_path = optarg; break;
+		case 't': test_only = true; break;
+		case 'S': use_syslog = true; break;
+		case 'v': verbose = true; break;
+		case 'n': dry_run = true; break;
+		case 'c': cleanup_on_exit = true; break;
+		case 'B':
+			if (sscanf(optarg, "%u:%u", &bench_n, &bench_s) < 1 ||
+			    !bench_n || !bench_s) {
+				usage(stderr);
+				return 2;
+			}
+			break;
+		case 'V': printf("l4lbd %s\n", L4LBD_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	srandom((unsigned int)(time(NULL) ^ getpid()));
+	if (bench_n) {
+		if (loop_init() < 0 || checks_init() < 0)
+			return 1;
+		return bench(bench_n, bench_s);
+	}
+	cfg = config_parse_file(conf_path, &errs);
+	if (!cfg) {
+		config_errors_print(&errs, stderr);
+		return 2;
+	}
+	config_counts(cfg, &nrs, &nck);
+	if (test_only) {
+		printf("%s: OK: %zu virtual servers, %zu real servers, %zu checks\n",
+		       conf_path, cfg->nvs, nrs, nck);
+		config_free(cfg);
+		return 0;
+	}
+	if (use_syslog)
+		openlog("l4lbd", LOG_PID, LOG_DAEMON);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	if (loop_init() < 0 || setup_signals() < 0 || checks_init() < 0) {
+		logmsg(LOG_ERR, "initialisation failed: %s", strerror(errno));
+		return 1;
+	}
+	logmsg(LOG_NOTICE, "l4lbd %s starting: %s: %zu virtual servers, %zu real servers, %zu checks%s",
+	       L4LBD_VERSION, conf_path, cfg->nvs, nrs, nck,
+	       dry_run ? " (dry run)" : "");
+	for (i = 0; i < cfg->nvs; i++)
+		for (j = 0; j < cfg->vs[i]->nrs; j++) {
+			struct rs *r = cfg->vs[i]->rs[j];
+
+			r->up = !r->alpha || !r->nchecks;
+			start_rs_checks(r, true);
+		}
+	timer_init(&resync_timer, resync);
+	sync_all();
+	timer_arm(&resync_timer, now_ms() + cfg->resync_ms);
+	while (!stopping)
+		if (loop_once(-1) < 0 && errno != EINTR) {
+			logmsg(LOG_ERR, "epoll: %s", strerror(errno));
+			break;
+		}
+	logmsg(LOG_NOTICE, "stopping");
+	stop_all_checks(cfg);
+	if (cleanup_on_exit) {
+		struct config empty = { 0 };
+
+		remove_stale(cfg, &empty);
+	}
+	config_free(cfg);
+	checks_cleanup();
+	nl_reset();
+	return 0;
+}

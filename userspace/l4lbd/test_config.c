@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_config.c - the configuration parser: a good file, every error. */
+#include <arpa/inet.h>
+
+#include "l4lbd.h"
+#include "test.h"
+
+static struct in_addr ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a;
+}
+
+static void test_example(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_file("example.conf", &errs);
+	struct vs *v;
+	struct rs *r;
+	struct check *k;
+
+	CHECK(c != NULL, "example.conf: %s", errs.n ? errs.msg[0] : "");
+	if (!c)
+		return;
+	CHECK(c->nvs == 4, "nvs %zu", c->nvs);
+	CHECK(c->resync_ms == 2000, "resync %u", c->resync_ms);
+
+	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 80);
+	CHECK(v != NULL, "vs :80");
+	if (!v)
+		goto out;
+	CHECK(!strcmp(v->sched, "wrr"), "sched %s", v->sched);
+	CHECK(v->fwd == L4LB_FWD_DR, "fwd %u", v->fwd);
+	CHECK(v->delay_loop_ms == 2000, "delay_loop %u", v->delay_loop_ms);
+	CHECK(v->nrs == 3, "nrs %zu", v->nrs);
+
+	r = vs_find_rs(v, ip("10.0.0.11"), 80);
+	CHECK(r && r->weight == 2 && r->inhibit && r->nchecks == 1, "rs1");
+	if (r && r->nchecks == 1) {
+		k = r->checks[0];
+		CHECK(k->type == CHECK_HTTP, "type %d", k->type);
+		CHECK(k->path && !strcmp(k->path, "/health"), "path");
+		CHECK(k->nstatus == 1 && k->status[0].lo == 200 &&
+		      k->status[0].hi == 200, "status");
+		CHECK(status_ok(k, 200) && !status_ok(k, 204), "status_ok");
+		CHECK(k->connect_timeout_ms == 1000, "ct %u", k->connect_timeout_ms);
+		/* Inherited from the virtual server. */
+		CHECK(k->retry == 3 && k->rise == 2, "retry %u rise %u",
+		      k->retry, k->rise);
+		CHECK(k->delay_before_retry_ms == 1000, "dbr %u",
+		      k->delay_before_retry_ms);
+		CHECK(k->rs == r, "back pointer");
+	}
+	r = vs_find_rs(v, ip("10.0.0.12"), 80);
+	CHECK(r && !r->inhibit && r->weight == 1 && r->nchecks == 1, "rs2");
+	if (r && r->nchecks == 1) {
+		k = r->checks[0];
+		CHECK(!strcmp(k->digest, "9e107d9d372bb6826bd81d3542a419d6"), "digest");
+		CHECK(k->virtualhost && !strcmp(k->virtualhost, "www.example.com"), "vhost");
+		CHECK(status_ok(k, 204) && !status_ok(k, 301), "2xx range");
+	}
+	r = vs_find_rs(v, ip("10.0.0.13"), 80);
+	CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_TCP, "rs3");
+
+	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 443);
+	CHECK(v && !strcmp(v->sched, "rr") && v->nrs == 1 &&
+	      v->rs[0]->nchecks == 1 && v->rs[0]->checks[0]->type == CHECK_SSL,
+	      "vs :443");
+	if (v && v->nrs == 1) {
+		/* Defaults. */
+		CHECK(v->delay_loop_ms == DEF_DELAY_LOOP_MS, "default delay_loop");
+		CHECK(v->rs[0]->weight == 1, "default weight");
+	}
+
+	v = config_find_vs(c, IPPROTO_UDP, ip("10.0.0.100"), 53);
+	CHECK(v && v->nrs == 2, "vs udp:53");
+	if (v && v->nrs == 2) {
+		k = v->rs[0]->checks[0];
+		CHECK(k->type == CHECK_MISC && k->misc_path &&
+		      !strcmp(k->misc_path, "/usr/local/bin/check_dns 10.0.0.21 example.com"),
+		      "misc_path '%s'", k->misc_path ? k->misc_path : "");
+		CHECK(k->misc_timeout_ms == 3000, "misc_timeout");
+		CHECK(!v->rs[0]->alpha && v->rs[1]->alpha, "alpha");
+	}
+
+	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 8080);
+	CHECK(v && v->fwd == L4LB_FWD_NAT && v->nrs == 1 &&
+	      v->rs[0]->port == 80 && v->rs[0]->nchecks == 2, "vs :8080");
+	if (v && v->nrs == 1 && v->rs[0]->nchecks == 2)
+		CHECK(v->rs[0]->checks[1]->connect_port == 9100, "connect_port");
+out:
+	config_free(c);
+}
+
+static void test_oneliner(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("one.conf",
+		"virtual_server 10.0.0.100 80 { protocol TCP  lb_algo wrr  real_server 10.0.0.11 80 { weight 2  inhibit_on_failure  TCP_CHECK { connect_timeout 1 } } }",
+		&errs);
+
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 1 &&
+	      c->vs[0]->rs[0]->weight == 2 && c->vs[0]->rs[0]->inhibit &&
+	      c->vs[0]->rs[0]->nchecks == 1 &&
+	      c->vs[0]->rs[0]->checks[0]->connect_timeout_ms == 1000,
+	      "one-line config: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	/* Two urls: two checks; quoted strings with escapes; comments. */
+	c = config_parse_string("two.conf",
+		"! comment\n"
+		"virtual_server 1.2.3.4 80 { # comment\n"
+		"  delay_loop 0.5\n"
+		"  real_server 5.6.7.8 80 {\n"
+		"    retry 5 rise 4\n"
+		"    HTTP_GET { url { path /a } url { path /b status_code 301 } retry 2 }\n"
+		"    MISC_CHECK { misc_path \"/bin/x \\\"a b\\\"\" }\n"
+		"  }\n"
+		"}\n", &errs);
+	CHECK(c && c->vs[0]->rs[0]->nchecks == 3, "urls: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->vs[0]->rs[0]->nchecks == 3) {
+		struct rs *r = c->vs[0]->rs[0];
+
+		CHECK(c->vs[0]->delay_loop_ms == 500, "decimal delay_loop");
+		CHECK(!strcmp(r->checks[0]->path, "/a") &&
+		      !strcmp(r->checks[1]->path, "/b"), "paths");
+		CHECK(r->checks[0]->retry == 2 && r->checks[0]->rise == 4,
+		      "check overrides rs: %u %u", r->checks[0]->retry,
+		      r->checks[0]->rise);
+		CHECK(r->checks[2]->retry == 5, "rs retry inherited");
+		CHECK(status_ok(r->checks[1], 301) && !status_ok(r->checks[1], 200),
+		      "status 301");
+		CHECK(!strcmp(r->checks[2]->misc_path, "/bin/x \"a b\""),
+		      "quoted: %s", r->checks[2]->misc_path);
+		CHECK(r->checks[2]->misc_timeout_ms == 500, "misc_timeout default");
+		CHECK(check_conf_equal(r->checks[0], r->checks[0]) &&
+		      !check_conf_equal(r->checks[0], r->checks[1]), "equal");
+	}
+	config_free(c);
+}
+
+/* @text must fail with an error containing @want (e.g. "t.conf:3: ..."). */
+static void expect_error(const char *text, const char *want)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("t.conf", text, &errs);
+	size_t i;
+	bool found = false;
+
+	for (i = 0; i < errs.n; i++)
+		if (strstr(errs.msg[i], want))
+			found = true;
+	CHECK(!c && found, "want error '%s', got %zu errors, first '%s'", want,
+	      errs.n, errs.n ? errs.msg[0] : "(none)");
+	config_free(c);
+}
+
+#define VS "virtual_server 10.0.0.100 80 {\n"
+#define RS "real_server 10.0.0.11 80 {\n"
+
+static void test_errors(void)
+{
+	expect_error("virtual_serve 1.2.3.4 80 {}\n",
+		     "t.conf:1: unknown keyword 'virtual_serve' in the top level");
+	expect_error("\n\nvirtual_server 1.2.3 80 { }\n",
+		     "t.conf:3: virtual_server: '1.2.3' is not an IPv4 address");
+	expect_error("virtual_server 1.2.3.4 0 { }\n",
+		     "t.conf:1: virtual_server: '0' is not an integer in 1..65535");
+	expect_error("virtual_server 1.2.3.4 80 protocol TCP }\n",
+		     "t.conf:1: expected '{' after virtual_server, got protocol");
+	expect_error(VS "protocol SCTP\n}\n",
+		     "t.conf:2: protocol: 'SCTP' is not TCP or UDP");
+	expect_error(VS "lb_algo lc\n}\n",
+		     "t.conf:2: lb_algo: 'lc' is not rr or wrr");
+	expect_error(VS "lb_kind TUN\n}\n",
+		     "t.conf:2: lb_kind: 'TUN' is not DR or NAT");
+	expect_error(VS "delay_loop 0\n}\n",
+		     "t.conf:2: delay_loop: '0' is not a duration");
+	expect_error(VS "delay_loop\n}\n",
+		     "t.conf:2: 'delay_loop' needs an argument");
+	expect_error(VS "retry 0\n}\n",
+		     "t.conf:2: retry: '0' is not an integer in 1..100");
+	expect_error(VS "rise many\n}\n",
+		     "t.conf:2: rise: 'many' is not an integer");
+	expect_error(VS "quorum 2\n}\n",
+		     "t.conf:2: unknown keyword 'quorum' in virtual_server");
+	expect_error(VS RS "weight 65536\n}\n}\n",
+		     "t.conf:3: weight: '65536' is not an integer in 0..65535");
+	expect_error(VS RS "}\n" RS "}\n}\n",
+		     "t.conf:4: duplicate real_server 10.0.0.11:80 (first at line 2)");
+	expect_error(VS "}\n" VS "}\n",
+		     "t.conf:3: duplicate virtual_server TCP 10.0.0.100:80 (first at line 1)");
+	expect_error(VS "real_server 10.0.0.11 8080 {\n}\n}\n",
+		     "t.conf:2: real_server port 8080 differs from the virtual_server port 80");
+	expect_error(VS RS "HTTP_GET { connect_timeout 1 }\n}\n}\n",
+		     "t.conf:3: HTTP_GET: a 'url { path ... }' block is required");
+	expect_error(VS RS "HTTP_GET {\nurl { status_code 200 }\n}\n}\n}\n",
+		     "t.conf:4: url: 'path' is required");
+	expect_error(VS RS "HTTP_GET {\nurl { path x }\n}\n}\n}\n",
+		     "t.conf:4: path: 'x' must start with '/'");
+	expect_error(VS RS "HTTP_GET {\nurl { path /\nstatus_code 700 }\n}\n}\n}\n",
+		     "t.conf:5: status_code: '700' is not an HTTP status");
+	expect_error(VS RS "HTTP_GET {\nurl { path /\ndigest abc }\n}\n}\n}\n",
+		     "t.conf:5: digest: 'abc' is not an MD5 sum");
+	expect_error(VS RS "MISC_CHECK {\nmisc_timeout 2\n}\n}\n}\n",
+		     "t.conf:3: MISC_CHECK: 'misc_path' is required");
+	expect_error(VS RS "TCP_CHECK {\nmisc_path /bin/true\n}\n}\n}\n",
+		     "t.conf:4: unknown keyword 'misc_path' in TCP_CHECK");
+	expect_error(VS RS "TCP_CHECK {\nconnect_port 70000\n}\n}\n}\n",
+		     "t.conf:4: connect_port: '70000' is not an integer in 1..65535");
+	expect_error(VS RS "TCP_CHECK {\nconnect_ip 10.0.0\n}\n}\n}\n",
+		     "t.conf:4: connect_ip: '10.0.0' is not an IPv4 address");
+	expect_error(VS RS "MISC_CHECK { misc_path \"/bin/true\n}\n}\n}\n",
+		     "t.conf:3: unterminated quoted string");
+	expect_error(VS RS "TCP_CHECK {\n",
+		     "t.conf:3: unexpected end of file: 'TCP_CHECK' block opened at line 3 is not closed");
+	expect_error(VS "}\n}\n", "t.conf:3: unbalanced '}'");
+	expect_error("global_defs {\nrouter_id x\n}\n",
+		     "t.conf:2: unknown keyword 'router_id' in global_defs");
+	/* Several errors in one file: each is reported with its line. */
+	{
+		struct config_errors errs;
+		struct config *c = config_parse_string("m.conf",
+			VS "protocol X\n" RS "weight -1 bogus 1 TCP_CHECK { connect_timeout x }\n}\n}\n",
+			&errs);
+
+		CHECK(!c && errs.n == 4, "multiple errors: %zu", errs.n);
+		if (errs.n == 4) {
+			CHECK(strstr(errs.msg[0], "m.conf:2: protocol"), "%s", errs.msg[0]);
+			CHECK(strstr(errs.msg[1], "m.conf:4: weight"), "%s", errs.msg[1]);
+			CHECK(strstr(errs.msg[2], "m.conf:4: unknown keyword 'bogus'"), "%s", errs.msg[2]);
+			CHECK(strstr(errs.msg[3], "m.conf:4: connect_timeout"), "%s", errs.msg[3]);
+		}
+		config_free(c);
+	}
+	{
+		struct config_errors errs;
+		struct config *c = config_parse_file("/nonexistent/l4lbd.conf", &errs);
+
+		CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "No such file"),
+		      "missing file");
+	}
+}
+
+int main(void)
+{
+	test_example();
+	test_oneliner();
+	test_errors();
+	TEST_DONE();
+}
