@@ -457,6 +457,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	u32 hash = l4lb_conn_hash(ln->net, p);
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
+	unsigned int segs;
 	int tries;
 
 	for (tries = 0; tries < 3 && !dest; tries++) {
@@ -497,9 +498,11 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	if (!dest)
 		return NF_DROP;
 
-	l4lb_stats_add2(&svc->stats, L4LB_CTR_PKTS_IN, 1,
+	/* A GRO packet counts as the packets it was built from. */
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	l4lb_stats_add2(&svc->stats, L4LB_CTR_PKTS_IN, segs,
 			L4LB_CTR_BYTES_IN, skb->len);
-	l4lb_stats_add2(&dest->stats, L4LB_CTR_PKTS_IN, 1,
+	l4lb_stats_add2(&dest->stats, L4LB_CTR_PKTS_IN, segs,
 			L4LB_CTR_BYTES_IN, skb->len);
 	return l4lb_xmit(ln, skb, dest);
 }

@@ -497,7 +497,7 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
 	bool with_dests = nla_get_flag(info->attrs[L4LB_A_WITH_DESTS]);
-	unsigned long bucket = cb->args[0], skip = cb->args[1], idx;
+	unsigned long bucket = cb->args[0], skip = cb->args[1], idx = 0;
 	struct l4lb_service *svc;
 	int err = 0;
 
@@ -914,8 +914,10 @@ static struct genl_family l4lb_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= l4lb_genl_ops,
 	.n_ops		= ARRAY_SIZE(l4lb_genl_ops),
-	/* Strict validation (reserved header fields too) for every op. */
-	.resv_start_op	= L4LB_CMD_MAX + 1,
+	/*
+	 * resv_start_op stays 0, as for every new family: all ops get strict
+	 * attribute validation and must have zero reserved header fields.
+	 */
 };
 
 int l4lb_genl_register(void)

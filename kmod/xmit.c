@@ -55,6 +55,13 @@ static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 	fl4.daddr = dest->addr;
 	fl4.flowi4_tos = RT_TOS(ip_hdr(skb)->tos);
 	fl4.flowi4_mark = skb->mark;
+	/*
+	 * The packet keeps daddr = VIP, but the next hop must be the real
+	 * server: KNOWN_NH gives an uncached route whose gateway is the RIP
+	 * even on a link route (otherwise the neighbour lookup would ARP
+	 * for the VIP, which is our own address).
+	 */
+	fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt)) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
