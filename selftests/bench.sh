@@ -1,0 +1,456 @@
+#!/bin/bash
+# make bench, the VM side: plain routing vs IPVS vs l4lb on one topology.
+# Run by `selftests/run.sh --bench` (PID 1 of the VM runs it); the host side
+# (selftests/bench/host.sh) builds the helpers first and turns the raw lines
+# printed between "=== RESULTS-BEGIN ===" and "=== RESULTS-END ===" into
+# bench/results.md and bench/pps-vs-table.png.
+#
+#   c 10.1.0.1/16 (eth0) ---- veth ---- (eth1 10.1.255.254/16) lb (eth0 10.0.0.2/24)
+#                                                                 |
+#                                  rs1..rs3 10.0.0.11..13 ------ br0 (sw)
+#
+# VIP 10.9.0.100 (on the LB's lo for IPVS and l4lb). The real servers' default
+# route is the LB. Back ends, set up and torn down around every run, in turn
+# (plain, ipvs, l4lb, plain, ipvs, l4lb, ...):
+#   plain  the LB only routes: the client addresses the real servers
+#          themselves (the floor; what any LB costs on top of forwarding)
+#   ipvs   Debian's ip_vs + ipvsadm, scheduler rr
+#   l4lb   $L4LB_DIR/kmod/l4lb.ko + l4lbadm, the same commands
+#
+# CPUs: this script and everything it starts (generator, clients, servers)
+# run on CPU 1. RPS steers the LB's receive (eth0, eth1) to CPU 0 and the
+# real servers' and the client's receive back to CPU 1, so CPU 0 runs the
+# LB's packet path only (and the bridge hop towards the servers, the same
+# for every back end). "LB CPU" below is CPU 0's system+irq+softirq time from
+# /proc/stat, per packet or per connection.
+#
+# Raw output lines (parsed by selftests/bench/report.awk):
+#   R SCENARIO BACKEND RUN KEY VALUE     one measurement
+#   N SCENARIO BACKEND TEXT...           why a back end is n/a
+#   M KEY VALUE...                       metadata
+. "$(dirname "$0")/lib.sh"
+set +o pipefail
+
+prefix=bn
+B=$L4LB_DIR/selftests/bench
+RUNS=5		# repetitions per measurement, back ends interleaved
+T_UDP=3		# seconds per UDP flood measurement
+T_TCP=3		# seconds per connection-rate measurement
+T_BULK=3	# seconds per iperf3 run
+FLOWS=4096	# UDP flows of the packet-rate scenario
+SCALE="100000 1000000"	# table sizes of the scale scenario
+SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
+IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
+CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
+SCENARIOS="dr_udp nat_udp nat_cps nat_bulk scale control"
+# build/bench.env (written by the host side, optional) may override these,
+# e.g. RUNS=1 SCALE=100000 for a quick check.
+# shellcheck disable=SC1091
+[ -r "$L4LB_DIR/build/bench.env" ] && . "$L4LB_DIR/build/bench.env"
+
+VIP=10.9.0.100
+RIPS="10.0.0.11 10.0.0.12 10.0.0.13"
+RIPS_C=${RIPS// /,}
+BACKENDS="plain ipvs l4lb"
+out=/tmp/bench.raw
+: >"$out"
+
+raw() { echo "$*" | tee -a "$out"; }
+say() { echo "# $*" >&2; }
+
+for p in udpflood tcpcr tcpsrv; do
+	[ -x "$B/$p" ] || { echo "bench: $B/$p missing: run make -C selftests/bench on the host" >&2; exit 1; }
+done
+
+taskset -pc 1 $$ >/dev/null
+echo "=== RESULTS-BEGIN ==="
+raw M date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+raw M kernel "$(uname -r)"
+raw M vcpus "$(nproc --all)"
+raw M vcpu_model "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+raw M runs "$RUNS"
+raw M flows "$FLOWS"
+raw M scale_sizes "$SCALE"
+raw M control_desc "$CP_SVCS services × $CP_DESTS destinations"
+
+# ---- topology -------------------------------------------------------------
+rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
+switch_add sw
+ns_add c lb
+link_pair c eth0 10.1.0.1/16 lb eth1 10.1.255.254/16
+plug sw lb 10.0.0.2/24
+i=0
+for r in $RIPS; do
+	i=$((i + 1))
+	ns_add "rs$i"
+	plug sw "rs$i" "$r/24"
+	ip -n "$prefix-rs$i" route add default via 10.0.0.2
+	# The flood's packets are counted and dropped where they arrive.
+	nsx "rs$i" tc qdisc add dev eth0 clsact
+	nsx "rs$i" tc filter add dev eth0 ingress protocol ip flower ip_proto udp dst_port 9 action drop
+	rps "rs$i" eth0 2
+	# DR: the real server takes the VIP (TCP is never DR here, so lo is enough).
+	accept_vip_lo "rs$i" "$VIP"
+done
+ip -n "$prefix-c" route add default via 10.1.255.254
+nsx c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+rps c eth0 2
+nsx lb sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+	net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
+	net.ipv4.conf.eth1.rp_filter=0
+rps lb eth0 1
+rps lb eth1 1
+for i in 1 2 3; do bg "rs$i" "$B/tcpsrv" -p 80; done
+for i in 1 2 3; do wait_listen "rs$i" tcp 80; done
+LBMAC=$(ip -n "$prefix-lb" -br link show eth1 | awk '{ print $3 }')
+# Neighbours and the bridge's FDB learned before any measurement.
+nsx lb sh -c "for r in $RIPS; do bash -c \"exec 3<>/dev/tcp/\$r/80\" 2>/dev/null; done"
+nsx c bash -c "exec 3<>/dev/tcp/10.0.0.11/80" || true
+# From here on a failed step costs its measurement, not the whole run.
+set +e
+
+# ---- back ends ------------------------------------------------------------
+HAVE_L4LB=1 L4LB_WHY=
+if [ ! -f "$L4LB_KO" ]; then
+	HAVE_L4LB=0 L4LB_WHY="kmod/l4lb.ko not built"
+elif [ ! -x "$L4LBADM" ]; then
+	HAVE_L4LB=0 L4LB_WHY="userspace/l4lbadm not built"
+elif ! insmod "$L4LB_KO" 2>/tmp/insmod.err; then
+	HAVE_L4LB=0 L4LB_WHY="insmod failed: $(head -c 200 /tmp/insmod.err)"
+else
+	rmmod l4lb
+fi
+l4lb_params=
+
+# ADM BACKEND ARGS...: ipvsadm or l4lbadm in the LB.
+lbadm() {
+	local be=$1
+	shift
+	case $be in
+	ipvs) nsx lb ipvsadm "$@" ;;
+	l4lb) nsx lb "$L4LBADM" "$@" ;;
+	esac
+}
+
+# be_up BACKEND: load what the back end needs and give the LB the VIP.
+be_up() {
+	case $1 in
+	plain) ;;
+	ipvs)
+		modprobe ip_vs ${IPVS_PARAMS:-}
+		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
+		nsx lb ipvsadm --set 900 120 900
+		;;
+	l4lb)
+		# shellcheck disable=SC2086
+		insmod "$L4LB_KO" $l4lb_params
+		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
+		nsx lb "$L4LBADM" --set 900 120 900 || true
+		;;
+	esac
+}
+
+# be_down BACKEND: remove the service, the VIP and the module.
+be_down() {
+	case $1 in
+	plain) ;;
+	ipvs)
+		nsx lb ipvsadm -C
+		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
+		rmmod ip_vs_rr ip_vs 2>/dev/null || say "ip_vs stays loaded"
+		;;
+	l4lb)
+		nsx lb "$L4LBADM" -C || true
+		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
+		rmmod l4lb || say "l4lb did not unload"
+		;;
+	esac
+}
+
+# service BACKEND -t|-u PORT -g|-m [RIPS]: one rr service on VIP:PORT.
+service() {
+	local be=$1 proto=$2 port=$3 fwd=$4 rips=${5:-$RIPS} r
+	[ "$be" = plain ] && return 0
+	lbadm "$be" -A "$proto" "$VIP:$port" -s rr || return 1
+	for r in $rips; do
+		lbadm "$be" -a "$proto" "$VIP:$port" -r "$r:$port" "$fwd" -w 1 || return 1
+	done
+}
+
+# Targets of the client: the VIP, or for plain the real servers themselves.
+targets() { if [ "$1" = plain ]; then echo "$RIPS_C"; else echo "$VIP"; fi; }
+
+# ---- counters -------------------------------------------------------------
+rs_pkts() {
+	local i n=0
+	for i in 1 2 3; do
+		n=$((n + $(nsx "rs$i" tc -s filter show dev eth0 ingress | awk '/Sent/ { print $4; exit }')))
+	done
+	echo $n
+}
+# Packets dropped by full backlogs (all CPUs), a sign of saturation.
+# CPU 0: "busy idle" in jiffies (busy = user+nice+system+irq+softirq+steal).
+cpu0() { awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
+hz=$(getconf CLK_TCK)
+now() { date +%s.%N; }
+softnet_drops() {
+	local s=0 _a d _r
+	while read -r _a d _r; do s=$((s + 0x$d)); done </proc/net/softnet_stat
+	echo $s
+}
+
+# flood BACKEND SECONDS FLOWS SRC: hot traffic to the service (or the RIPs),
+# prints "pps ns_per_pkt cpu0_busy_pct gen_pps".
+flood() {
+	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} p0 p1 c0 c1 t0 t1 gen
+	local d0 d1
+	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); t0=$(now)
+	gen=$(nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s "$src" -d "$(targets "$be")" \
+		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
+	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops)
+	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v c0="$c0" -v c1="$c1" -v hz="$hz" -v g="$gen" -v d="$((d1 - d0))" '
+		BEGIN { split(c0, a, " "); split(c1, b, " ");
+			busy = b[1] - a[1]; idle = b[2] - a[2];
+			printf "%.0f %.0f %.1f %s %d\n", p / (u - t), (p ? busy / hz * 1e9 / p : 0),
+				100 * busy / (busy + idle + 1e-9), g, d }'
+}
+
+# fill BACKEND N: one packet for each of N idle flows (sources from
+# 10.1.16.0 up), at most 3 passes until the table holds them.
+# Live entries: ipvsadm's ActiveConn + InActConn (ip_vs_conn shares a merged
+# slab cache with others), the l4lb_conn cache's active objects.
+table_count() {
+	case $1 in
+	ipvs) nsx lb ipvsadm -L -n | awk '$1 == "->" && $5 ~ /^[0-9]+$/ { n += $5 + $6 } END { print n + 0 }' ;;
+	l4lb) awk '$1 == "l4lb_conn" { n = $2 } END { print n + 0 }' /proc/slabinfo ;;
+	*) echo 0 ;;
+	esac
+}
+fill() {
+	local be=$1 n=$2 pass
+	for pass in 1 2 3; do
+		nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s 10.1.16.0 -d "$(targets "$be")" \
+			-p 9 -n "$n" -P 60000 -c "$n" -r "${FILL_PPS:-0}" >/dev/null
+		[ "$be" = plain ] && return 0
+		[ "$(table_count "$be")" -ge $((n * 98 / 100)) ] && return 0
+		say "fill $be $n: pass $pass left $(table_count "$be") entries"
+	done
+}
+
+available() { # BACKEND SCENARIO: 0 if the back end can run
+	[ "$1" != l4lb ] && return 0
+	[ "$HAVE_L4LB" = 1 ] && return 0
+	raw N "$2" l4lb "$L4LB_WHY"
+	return 1
+}
+
+# ---- 1. DR and NAT, UDP packet rate --------------------------------------
+pkt_rate() { # SCENARIO -g|-m
+	local sc=$1 fwd=$2 run be res
+	declare -A dead=()
+	say "== $sc: $FLOWS UDP flows, 64-byte frames, ${T_UDP}s x $RUNS runs"
+	for ((run = 1; run <= RUNS; run++)); do
+		for be in $BACKENDS; do
+			[ -z "${dead[$be]:-}" ] || continue
+			available "$be" "$sc" || { dead[$be]=1; continue; }
+			be_up "$be"
+			if ! service "$be" -u 9 "$fwd"; then
+				raw N "$sc" "$be" "service with $fwd rejected (NAT not available?)"
+				dead[$be]=1
+				be_down "$be"
+				continue
+			fi
+			nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s 10.1.0.1 -d "$(targets "$be")" \
+				-p 9 -n "$FLOWS" -P 60000 -c $((FLOWS * 2)) -r 20000 >/dev/null
+			res=$(flood "$be" "$T_UDP" "$FLOWS")
+			set -- $res
+			raw R "$sc" "$be" "$run" pps "$1"
+			raw R "$sc" "$be" "$run" lb_ns_per_pkt "$2"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
+			raw R "$sc" "$be" "$run" offered_pps "$4"
+			raw R "$sc" "$be" "$run" backlog_drops "$5"
+			be_down "$be"
+		done
+	done
+}
+
+# ---- 2. NAT, TCP connection rate -----------------------------------------
+nat_cps() {
+	local sc=nat_cps run be res c0 c1 conns
+	declare -A dead=()
+	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight, ${T_TCP}s x $RUNS runs"
+	for ((run = 1; run <= RUNS; run++)); do
+		for be in $BACKENDS; do
+			[ -z "${dead[$be]:-}" ] || continue
+			available "$be" "$sc" || { dead[$be]=1; continue; }
+			be_up "$be"
+			if ! service "$be" -t 80 -m; then
+				raw N "$sc" "$be" "n/a (NAT not available: l4lbadm -a ... -m failed)"
+				dead[$be]=1
+				be_down "$be"
+				continue
+			fi
+			nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 8 -t 0.5 >/dev/null
+			c0=$(cpu0)
+			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
+			c1=$(cpu0)
+			say "$be: $res"
+			set -- $res
+			conns=$2
+			raw R "$sc" "$be" "$run" cps "$6"
+			raw R "$sc" "$be" "$run" errors "$4"
+			raw R "$sc" "$be" "$run" connect_p50_us "$8"
+			raw R "$sc" "$be" "$run" connect_p99_us "${10}"
+			raw R "$sc" "$be" "$run" txn_p50_us "${12}"
+			raw R "$sc" "$be" "$run" txn_p99_us "${14}"
+			raw R "$sc" "$be" "$run" lb_us_per_conn "$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v n="$conns" \
+				'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1f", n ? (y[1] - x[1]) / hz * 1e6 / n : 0 }')"
+			be_down "$be"
+		done
+	done
+}
+
+# ---- 3. NAT, bulk TCP -----------------------------------------------------
+nat_bulk() {
+	local sc=nat_bulk run be bps c0 c1 t0 t1 target
+	declare -A dead=()
+	say "== $sc: iperf3 through the VIP to rs1, ${T_BULK}s x $RUNS runs"
+	for ((run = 1; run <= RUNS; run++)); do
+		for be in $BACKENDS; do
+			[ -z "${dead[$be]:-}" ] || continue
+			available "$be" "$sc" || { dead[$be]=1; continue; }
+			be_up "$be"
+			if ! service "$be" -t 5201 -m 10.0.0.11; then
+				raw N "$sc" "$be" "n/a (NAT not available: l4lbadm -a ... -m failed)"
+				dead[$be]=1
+				be_down "$be"
+				continue
+			fi
+			target=$VIP
+			[ "$be" = plain ] && target=10.0.0.11
+			nsx rs1 pkill -x iperf3 2>/dev/null
+			bg rs1 iperf3 -s -p 5201 -1
+			wait_listen rs1 tcp 5201
+			c0=$(cpu0); t0=$(now)
+			bps=$(nsx c iperf3 -c "$target" -p 5201 -t "$T_BULK" -J 2>/dev/null |
+				jq -r '.end.sum_received.bits_per_second // 0')
+			t1=$(now); c1=$(cpu0)
+			raw R "$sc" "$be" "$run" mbit_s "$(awk -v b="${bps:-0}" 'BEGIN { printf "%.0f", b / 1e6 }')"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "$(awk -v a="$c0" -v b="$c1" \
+				'BEGIN { split(a, x, " "); split(b, y, " "); bu = y[1] - x[1]; id = y[2] - x[2]; printf "%.1f", 100 * bu / (bu + id + 1e-9) }')"
+			be_down "$be"
+		done
+	done
+}
+
+# ---- 4. connection-table scale -------------------------------------------
+# Bytes one object takes in its slab (object, metadata, alignment).
+slab_size() { cat "/sys/kernel/slab/$1/slab_size" 2>/dev/null || echo 0; }
+slab_kb() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+scale() {
+	local sc=scale be size run res cache prev kb0 kb1 n0 n1
+	say "== $sc: hot traffic on $FLOWS flows with 0 / $SCALE idle flows in the table"
+	for be in $BACKENDS; do
+		available "$be" "$sc" || continue
+		l4lb_params="conn_max=2000000" IPVS_PARAMS=$IPVS_SCALE_PARAMS
+		be_up "$be"
+		l4lb_params= IPVS_PARAMS=
+		service "$be" -u 9 -g || { raw N "$sc" "$be" "service rejected"; be_down "$be"; continue; }
+		case $be in ipvs) cache=ip_vs_conn ;; l4lb) cache=l4lb_conn ;; *) cache= ;; esac
+		nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s 10.1.0.1 -d "$(targets "$be")" \
+			-p 9 -n "$FLOWS" -P 60000 -c $((FLOWS * 2)) -r 20000 >/dev/null
+		prev=0
+		kb0=$(slab_kb); n0=$(table_count "$be")
+		for size in 0 $SCALE; do
+			if [ "$size" != 0 ]; then
+				local t0
+				t0=$(now)
+				fill "$be" "$size"
+				say "$be: table filled to $(table_count "$be") entries in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')s"
+			fi
+			for ((run = 1; run <= SCALE_RUNS; run++)); do
+				res=$(flood "$be" "$T_UDP" "$FLOWS")
+				set -- $res
+				raw R "scale_$size" "$be" "$run" pps "$1"
+				raw R "scale_$size" "$be" "$run" lb_ns_per_pkt "$2"
+			done
+			if [ -n "$cache" ]; then
+				raw R "scale_$size" "$be" 1 entries "$(table_count "$be")"
+			fi
+		done
+		if [ -n "$cache" ]; then
+			kb1=$(slab_kb); n1=$(table_count "$be")
+			raw R mem "$be" 1 slab_size "$(slab_size "$cache")"
+			raw R mem "$be" 1 slab_bytes_per_entry "$(awk -v a="$kb0" -v b="$kb1" -v m="$n0" -v n="$n1" \
+				'BEGIN { printf "%.0f", (n > m ? (b - a) * 1024 / (n - m) : 0) }')"
+		fi
+		be_down "$be"
+	done
+}
+
+# ---- 5. control plane -----------------------------------------------------
+control() {
+	local sc=control be run t0 t1 rules=/tmp/rules.txt n
+	say "== $sc: $CP_SVCS services x $CP_DESTS destinations, restore / list / clear, $CP_RUNS runs"
+	ns_add cp
+	awk -v s="$CP_SVCS" -v d="$CP_DESTS" 'BEGIN {
+		for (i = 0; i < s; i++) {
+			vip = sprintf("10.%d.%d.%d:80", 100 + int(i / 65536), int(i / 256) % 256, i % 256)
+			printf "-A -t %s -s rr\n", vip
+			for (j = 0; j < d; j++)
+				printf "-a -t %s -r 10.200.%d.%d:80 -m -w 1\n", vip, j, 1 + i % 250
+		}
+	}' >"$rules"
+	raw M control_rules "$(wc -l <"$rules")"
+	local l4lb_restore=1
+	if [ "$HAVE_L4LB" = 1 ]; then
+		insmod "$L4LB_KO"
+		if ! nsx cp "$L4LBADM" -R </dev/null 2>/tmp/r.err; then
+			l4lb_restore=0
+			raw N "$sc" l4lb "n/a (l4lbadm -R: $(head -c 120 /tmp/r.err | tr '\n' ' '))"
+		fi
+		rmmod l4lb
+	fi
+	for ((run = 1; run <= CP_RUNS; run++)); do
+		for be in ipvs l4lb; do
+			[ "$be" = ipvs ] || { [ "$HAVE_L4LB" = 1 ] && [ "$l4lb_restore" = 1 ]; } || continue
+			case $be in
+			ipvs) modprobe ip_vs; adm_bin=ipvsadm ;;
+			l4lb) insmod "$L4LB_KO"; adm_bin=$L4LBADM ;;
+			esac
+			t0=$(now)
+			nsx cp "$adm_bin" -R <"$rules" || say "$be: restore failed"
+			t1=$(now)
+			raw R "$sc" "$be" "$run" restore_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+			t0=$(now)
+			n=$(nsx cp "$adm_bin" -L -n | wc -l)
+			t1=$(now)
+			raw R "$sc" "$be" "$run" list_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+			raw R "$sc" "$be" "$run" list_lines "$n"
+			t0=$(now)
+			nsx cp "$adm_bin" -C
+			t1=$(now)
+			raw R "$sc" "$be" "$run" clear_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
+			case $be in
+			ipvs) rmmod ip_vs_rr ip_vs 2>/dev/null || true ;;
+			l4lb) rmmod l4lb || true ;;
+			esac
+		done
+	done
+}
+
+start=$(now)
+for sc in $SCENARIOS; do
+	s0=$(now)
+	case $sc in
+	dr_udp) pkt_rate dr_udp -g ;;
+	nat_udp) pkt_rate nat_udp -m ;;
+	nat_cps) nat_cps ;;
+	nat_bulk) nat_bulk ;;
+	scale) scale ;;
+	control) control ;;
+	esac
+	raw M "time_$sc" "$(awk -v a="$s0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')"
+done
+raw M time_total "$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')"
+echo "=== RESULTS-END ==="

@@ -1,0 +1,148 @@
+# Turns bench.sh's raw lines into bench/results.md (Markdown on stdout) and
+# the plot's data (to the file named by -v dat=FILE).
+#   R SCENARIO BACKEND RUN KEY VALUE / N SCENARIO BACKEND TEXT / M KEY VALUE
+# Cells are "median (min-max)" over the runs; ratios are of medians.
+# Plain POSIX awk (mawk).
+
+function add(k, v) { vals[k] = (k in vals) ? vals[k] " " v : v }
+function med(k,    n, a, i, j, t) {
+	if (!(k in vals)) return ""
+	n = split(vals[k], a, " ")
+	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	cnt[k] = n; lo[k] = a[1]; hi[k] = a[n]
+	if (n % 2) return a[(n + 1) / 2] + 0
+	return (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function fmt(x) {
+	if (x == "") return ""
+	if (x >= 100 || x == int(x)) return sprintf("%.0f", x)
+	if (x >= 10) return sprintf("%.1f", x)
+	return sprintf("%.2f", x)
+}
+function cell(sc, be, key,    k, m) {
+	k = sc SUBSEP be SUBSEP key
+	m = med(k)
+	if (m == "") {
+		if ((sc SUBSEP be) in why) return "n/a"
+		return "–"
+	}
+	M[sc, be, key] = m
+	if (cnt[k] > 1) return fmt(m) " (" fmt(lo[k]) "–" fmt(hi[k]) ")"
+	return fmt(m)
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+function rfmt(r) { return r == "" ? "–" : sprintf("%.2f", r) }
+function goal(ok) { return ok ? "**met**" : "**not met**" }
+
+# row SC KEY LABEL [GOALTEXT]: one table row; the goal is judged by caller.
+function row(sc, key, label, gtext,    p, i, l, rI, rP) {
+	p = cell(sc, "plain", key); i = cell(sc, "ipvs", key); l = cell(sc, "l4lb", key)
+	rI = ratio(M[sc, "l4lb", key], M[sc, "ipvs", key])
+	rP = ratio(M[sc, "l4lb", key], M[sc, "plain", key])
+	RI = rI; RP = rP
+	printf "| %s | %s | %s | %s | %s | %s | %s |\n", label, p, i, l, rfmt(rI), rfmt(rP), gtext
+}
+function has(sc, be, key) { return (sc SUBSEP be SUBSEP key) in vals }
+
+$1 == "M" { k = $2; $1 = ""; $2 = ""; sub(/^  */, ""); meta[k] = $0; next }
+$1 == "N" { k = $2 SUBSEP $3; $1 = ""; $2 = ""; $3 = ""; sub(/^  */, ""); why[k] = $0; next }
+$1 == "R" {
+	add($2 SUBSEP $3 SUBSEP $5, $6)
+	if ($5 == "lb_ns_per_pkt" && $6 > 0) add($2 SUBSEP $3 SUBSEP "lb_kpps", 1e6 / $6)
+	next
+}
+
+END {
+	print "# l4lb benchmark: plain routing vs IPVS vs l4lb"
+	print ""
+	printf "- date: %s\n", meta["date"]
+	printf "- kernel (VM): %s; %s vCPUs, %s\n", meta["kernel"], meta["vcpus"], meta["vcpu_model"]
+	printf "- host CPU: %s\n", meta["host_cpu"]
+	printf "- runs per measurement: %s, back ends interleaved (plain, IPVS, l4lb, plain, ...); cells are median (min–max)\n", meta["runs"]
+	printf "- VM time: %s s; written by `make bench` (selftests/bench/host.sh)\n", meta["time_total"]
+	print ""
+	print "Everything runs under qemu TCG: absolute numbers mean little, ratios do. The host may"
+	print "also be busy with other work, which widens the spread. \"LB CPU\" is the LB's CPU 0"
+	print "(system+irq+softirq from /proc/stat; RPS puts only the LB's packet path there), and"
+	print "\"LB capacity\" is 1/(LB CPU per packet): the rate one LB CPU would sustain, which does"
+	print "not depend on how fast the generator is. Delivered pps is capped by the generator and the"
+	print "real servers, which share CPU 1."
+	print ""
+	print "| measurement | plain | IPVS | l4lb | l4lb/IPVS | l4lb/plain | goal |"
+	print "| --- | --- | --- | --- | --- | --- | --- |"
+
+	# 1. packet rate
+	split("dr_udp nat_udp", S, " ")
+	for (s = 1; s <= 2; s++) {
+		sc = S[s]; nm = (sc == "dr_udp") ? "DR" : "NAT"
+		row(sc, "pps", nm " UDP 64 B: delivered pps", "")
+		row(sc, "lb_ns_per_pkt", nm " UDP: LB CPU ns/packet (lower is better)", "")
+		row(sc, "lb_kpps", nm " UDP: LB capacity kpps/CPU", "")
+		if (RI == "") g = "n/a"
+		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(RI >= 1.3), RI, goal(RP >= 0.85), RP)
+		printf "| ↳ goal, %s packet rate (on capacity) | | | | | | %s |\n", nm, g
+		row(sc, "backlog_drops", nm " UDP: packets dropped at full backlogs", "")
+	}
+	# 2. connection rate
+	row("nat_cps", "cps", "NAT TCP: connections/s", "")
+	g = (RI == "") ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(RI >= 1.3), RI)
+	printf "| ↳ goal, NAT connection rate | | | | | | %s |\n", g
+	row("nat_cps", "connect_p50_us", "NAT TCP: connect latency p50, µs", "")
+	row("nat_cps", "connect_p99_us", "NAT TCP: connect latency p99, µs", "")
+	g = (RI == "") ? "n/a" : sprintf("p99 ≤ IPVS: %s", goal(RI <= 1))
+	printf "| ↳ goal, NAT connect p99 | | | | | | %s |\n", g
+	row("nat_cps", "txn_p99_us", "NAT TCP: whole transaction p99, µs", "")
+	row("nat_cps", "lb_us_per_conn", "NAT TCP: LB CPU µs/connection", "")
+	row("nat_cps", "errors", "NAT TCP: failed connections", "")
+	# 3. bulk
+	row("nat_bulk", "mbit_s", "NAT TCP bulk (iperf3): Mbit/s", "")
+	row("nat_bulk", "lb_cpu_pct", "NAT TCP bulk: LB CPU busy %", "")
+	# 4. scale
+	nsz = split("0 " meta["scale_sizes"], Z, " ")
+	for (z = 1; z <= nsz; z++) {
+		sc = "scale_" Z[z]
+		lab = Z[z] == 0 ? "empty table (only the hot flows)" : sprintf("%d idle entries", Z[z])
+		row(sc, "pps", "DR UDP, " lab ": delivered pps", "")
+		row(sc, "lb_kpps", "DR UDP, " lab ": LB capacity kpps/CPU", "")
+		row(sc, "entries", "DR UDP, " lab ": table entries", "")
+	}
+	last = "scale_" Z[nsz]
+	for (b = 1; b <= 3; b++) {
+		be = (b == 1) ? "plain" : (b == 2) ? "ipvs" : "l4lb"
+		full[be] = ratio(M[last, be, "lb_kpps"], M["scale_0", be, "lb_kpps"])
+	}
+	g = (full["l4lb"] == "") ? "n/a" : sprintf("within 10%% of empty: %s", goal(full["l4lb"] >= 0.9))
+	printf "| capacity with %s entries / empty | %s | %s | %s | | | %s |\n", Z[nsz], rfmt(full["plain"]), rfmt(full["ipvs"]), rfmt(full["l4lb"]), g
+	row("mem", "slab_size", "bytes per connection entry (slab object)", "")
+	g = (RI == "") ? "n/a" : sprintf("≤ half of ip_vs_conn: %s (%.2f)", goal(RI <= 0.5), RI)
+	printf "| ↳ goal, memory per entry | | | | | | %s |\n", g
+	row("mem", "slab_bytes_per_entry", "slab growth per entry, bytes (incl. hash, per-entry extras)", "")
+	# 5. control plane
+	cpn = meta["control_rules"]
+	row("control", "restore_s", "restore " meta["control_desc"] " (" cpn " lines), s", "")
+	g = (RI == "") ? "n/a" : sprintf("≥5× faster than ipvsadm -R: %s (%.1f×)", goal(RI > 0 && 1 / RI >= 5), (RI > 0 ? 1 / RI : 0))
+	printf "| ↳ goal, restore | | | | | | %s |\n", g
+	row("control", "list_s", "list them (-L -n), s", "")
+	row("control", "clear_s", "clear (-C), s", "")
+	# 6. scheduler
+	for (z = 1; z <= 3; z++) {
+		n = (z == 1) ? 10 : (z == 2) ? 100 : 1000
+		row("sched", "ir_" n, "smooth WRR pick, " n " dests: instructions (callgrind)", "")
+	}
+	print ""
+	print "Not available:"
+	print ""
+	for (k in why) { split(k, a, SUBSEP); printf "- %s, %s: %s\n", a[1], a[2], why[k] }
+	print ""
+	t = ""
+	for (k in meta) if (k ~ /^time_/ && k != "time_total") t = t " " substr(k, 6) "=" meta[k]
+	print "Time per scenario in the VM (s):" t
+	if (dat != "") {
+		for (z = 1; z <= nsz; z++) {
+			sc = "scale_" Z[z]
+			x = Z[z] == 0 ? meta["flows"] : Z[z]
+			printf "%s %s %s %s %s %s %s\n", x, M[sc, "plain", "pps"] + 0, M[sc, "ipvs", "pps"] + 0, M[sc, "l4lb", "pps"] + 0,
+				M[sc, "plain", "lb_kpps"] + 0, M[sc, "ipvs", "lb_kpps"] + 0, M[sc, "l4lb", "lb_kpps"] + 0 > dat
+		}
+	}
+}

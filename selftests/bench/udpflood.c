@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udpflood: minimum-size UDP frames (60 bytes + FCS = 64 on the wire) from
+ * an AF_PACKET socket with sendmmsg, cycling over many flows (source
+ * address x source port), so the kernel's UDP stack costs the sender
+ * nothing. For benchmarks inside network namespaces only.
+ *
+ *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT
+ *            [-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT]
+ *            [-r PPS] [-b BATCH]
+ *
+ * Flow k (0 <= k < FLOWS) is source SRC + k / PORTS_PER_SRC, port
+ * 1024 + k % PORTS_PER_SRC, destination DST[k % NDST]; flows are sent in
+ * turn, so one pass of FLOWS packets touches every flow once.
+ * Prints "sent N pps P" at the end.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FRAME 60
+#define MAXB 256
+#define MAXD 16
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint16_t ip_csum(const uint8_t *h)
+{
+	uint32_t s = 0;
+	int i;
+
+	for (i = 0; i < 20; i += 2)
+		s += (h[i] << 8) | h[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT "
+		"[-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT] [-r PPS] [-b BATCH]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *ifname = NULL, *mac = NULL;
+	uint32_t src = 0, dst[MAXD];
+	unsigned int ndst = 0, nflows = 1, pps_src = 60000, batch = 64;
+	unsigned long long count = 0, sent = 0, flow = 0;
+	double seconds = 0, rate = 0, t0, t;
+	uint8_t frames[MAXB][FRAME], smac[6], dmac[6];
+	struct mmsghdr msgs[MAXB];
+	struct iovec iov[MAXB];
+	struct sockaddr_ll sll;
+	uint16_t dport = 0;
+	int opt, fd, i;
+
+	while ((opt = getopt(argc, argv, "i:m:s:d:p:n:P:t:c:r:b:")) != -1) {
+		switch (opt) {
+		case 'i': ifname = optarg; break;
+		case 'm': mac = optarg; break;
+		case 's': src = ntohl(inet_addr(optarg)); break;
+		case 'd': {
+			char *s = strdup(optarg), *tok, *save = NULL;
+
+			for (tok = strtok_r(s, ",", &save); tok && ndst < MAXD;
+			     tok = strtok_r(NULL, ",", &save))
+				dst[ndst++] = inet_addr(tok);
+			break;
+		}
+		case 'p': dport = (uint16_t)atoi(optarg); break;
+		case 'n': nflows = (unsigned int)strtoul(optarg, NULL, 0); break;
+		case 'P': pps_src = (unsigned int)strtoul(optarg, NULL, 0); break;
+		case 't': seconds = atof(optarg); break;
+		case 'c': count = strtoull(optarg, NULL, 0); break;
+		case 'r': rate = atof(optarg); break;
+		case 'b': batch = (unsigned int)atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (!ifname || !mac || !src || !ndst || !dport || !nflows || !pps_src ||
+	    pps_src > 64000 || !batch || batch > MAXB || (!seconds && !count))
+		usage();
+	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dmac[0], &dmac[1],
+		   &dmac[2], &dmac[3], &dmac[4], &dmac[5]) != 6)
+		usage();
+
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	if (fd < 0) {
+		perror("socket");
+		return 1;
+	}
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	sll.sll_halen = 6;
+	memcpy(sll.sll_addr, dmac, 6);
+	if (!sll.sll_ifindex) {
+		perror(ifname);
+		return 1;
+	}
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		perror("bind");
+		return 1;
+	}
+	{	/* our own MAC, for the Ethernet source */
+		char path[128];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+		f = fopen(path, "r");
+		if (!f || fscanf(f, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &smac[0], &smac[1],
+				 &smac[2], &smac[3], &smac[4], &smac[5]) != 6) {
+			fprintf(stderr, "cannot read %s\n", path);
+			return 1;
+		}
+		fclose(f);
+	}
+
+	memset(frames, 0, sizeof(frames));
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < MAXB; i++) {
+		uint8_t *f = frames[i];
+
+		memcpy(f, dmac, 6);
+		memcpy(f + 6, smac, 6);
+		f[12] = 0x08; f[13] = 0x00;
+		f[14] = 0x45;			/* IPv4, 20-byte header */
+		f[16] = 0; f[17] = FRAME - 14;	/* total length 46 */
+		f[20] = 0x40;			/* DF */
+		f[22] = 64;			/* TTL */
+		f[23] = IPPROTO_UDP;
+		f[36] = dport >> 8; f[37] = dport & 0xff;
+		f[38] = 0; f[39] = FRAME - 34;	/* UDP length 26, checksum 0 */
+		iov[i].iov_base = f;
+		iov[i].iov_len = FRAME;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	t0 = now();
+	for (;;) {
+		unsigned int n = batch, off = 0;
+		int r;
+
+		t = now() - t0;
+		if (seconds && t >= seconds)
+			break;
+		if (count) {
+			if (sent >= count)
+				break;
+			if (count - sent < n)
+				n = (unsigned int)(count - sent);
+		}
+		if (rate > 0 && sent > rate * t) {
+			usleep(200);
+			continue;
+		}
+		for (i = 0; i < (int)n; i++) {
+			uint8_t *f = frames[i];
+			uint32_t s = src + (uint32_t)(flow / pps_src);
+			uint16_t sport = (uint16_t)(1024 + flow % pps_src);
+			uint32_t d = dst[flow % ndst];
+			uint16_t c;
+
+			f[26] = s >> 24; f[27] = s >> 16; f[28] = s >> 8; f[29] = s;
+			memcpy(f + 30, &d, 4);
+			f[24] = f[25] = 0;
+			c = ip_csum(f + 14);
+			f[24] = c >> 8; f[25] = c & 0xff;
+			f[34] = sport >> 8; f[35] = sport & 0xff;
+			if (++flow == nflows)
+				flow = 0;
+		}
+		while (off < n) {
+			r = sendmmsg(fd, msgs + off, n - off, 0);
+			if (r < 0) {
+				if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR)
+					continue;
+				perror("sendmmsg");
+				return 1;
+			}
+			off += (unsigned int)r;
+		}
+		sent += n;
+	}
+	t = now() - t0;
+	printf("sent %llu pps %.0f\n", sent, sent / t);
+	return 0;
+}
