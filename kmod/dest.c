@@ -17,10 +17,10 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
 	if (!dest)
 		return NULL;
-	if (l4lb_stats_init(&dest->stats)) {
-		kfree(dest);
-		return NULL;
-	}
+	if (l4lb_stats_init(&dest->stats))
+		goto err_free_dest;
+	if (dst_cache_init(&dest->dst_cache, GFP_KERNEL))
+		goto err_free_stats;
 	INIT_LIST_HEAD(&dest->list);
 	dest->ln = ln;
 	dest->addr = cfg->addr;
@@ -32,12 +32,19 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	atomic_set(&dest->inactive_conns, 0);
 	atomic_inc(&ln->dest_count);
 	return dest;
+
+err_free_stats:
+	l4lb_stats_free(&dest->stats);
+err_free_dest:
+	kfree(dest);
+	return NULL;
 }
 
 static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
 
+	dst_cache_destroy(&dest->dst_cache);
 	l4lb_stats_free(&dest->stats);
 	kfree(dest);
 }

@@ -26,6 +26,7 @@
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/dst_cache.h>
 #include <uapi/linux/l4lb.h>
 
 #define L4LB_MOD_VERSION	"0.1.0"
@@ -148,6 +149,8 @@ struct l4lb_dest {
 	atomic_t		active_conns;
 	atomic_t		inactive_conns;
 	struct l4lb_stats	stats;
+	/* Per-CPU route to the real server; revalidated on every use. */
+	struct dst_cache	dst_cache;
 	struct rcu_head		rcu;
 };
 

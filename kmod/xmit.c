@@ -35,11 +35,50 @@ static bool l4lb_too_big(const struct sk_buff *skb, unsigned int mtu)
 	return true;
 }
 
+/*
+ * Route to the real server, from the dest's per-CPU cache when still valid
+ * (dst_cache checks the route's generation), else from the FIB. Returns a
+ * held route or NULL (drop counted). The route depends on the dest only,
+ * not on the packet, so one cache per dest serves every flow.
+ */
+static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
+				      struct l4lb_dest *dest)
+{
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = dst_cache_get_ip4(&dest->dst_cache, &saddr);
+	if (rt)
+		return rt;
+
+	fl4.daddr = dest->addr;
+	/*
+	 * The packet keeps daddr = VIP, but the next hop must be the real
+	 * server: KNOWN_NH gives an uncached route whose gateway is the RIP
+	 * even on a link route (otherwise the neighbour lookup would ARP
+	 * for the VIP, which is our own address).
+	 */
+	fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
+	rt = ip_route_output_key(ln->net, &fl4);
+	if (IS_ERR(rt)) {
+		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
+		return NULL;
+	}
+	/* A real server address that is local would loop straight back. */
+	if (rt->rt_flags & (RTCF_LOCAL | RTCF_BROADCAST | RTCF_MULTICAST)) {
+		ip_rt_put(rt);
+		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
+		return NULL;
+	}
+	dst_cache_set_ip4(&dest->dst_cache, &rt->dst, fl4.saddr);
+	return rt;
+}
+
 static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 				 struct l4lb_dest *dest)
 {
 	struct net *net = ln->net;
-	struct flowi4 fl4 = {};
 	struct rtable *rt;
 	unsigned int mtu;
 
@@ -52,27 +91,9 @@ static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	fl4.daddr = dest->addr;
-	fl4.flowi4_tos = RT_TOS(ip_hdr(skb)->tos);
-	fl4.flowi4_mark = skb->mark;
-	/*
-	 * The packet keeps daddr = VIP, but the next hop must be the real
-	 * server: KNOWN_NH gives an uncached route whose gateway is the RIP
-	 * even on a link route (otherwise the neighbour lookup would ARP
-	 * for the VIP, which is our own address).
-	 */
-	fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt)) {
-		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
+	rt = l4lb_route_dest(ln, dest);
+	if (!rt)
 		return NF_DROP;
-	}
-	/* A real server address that is local would loop straight back. */
-	if (rt->rt_flags & (RTCF_LOCAL | RTCF_BROADCAST | RTCF_MULTICAST)) {
-		ip_rt_put(rt);
-		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
-		return NF_DROP;
-	}
 
 	mtu = dst_mtu(&rt->dst);
 	if (l4lb_too_big(skb, mtu)) {
