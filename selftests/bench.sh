@@ -34,9 +34,9 @@ set +o pipefail
 prefix=bn
 B=$L4LB_DIR/selftests/bench
 RUNS=5		# repetitions per measurement, back ends interleaved
-T_UDP=3		# seconds per UDP flood measurement
-T_TCP=3		# seconds per connection-rate measurement
-T_BULK=3	# seconds per iperf3 run
+T_UDP=2		# seconds per UDP flood measurement
+T_TCP=2		# seconds per connection-rate measurement
+T_BULK=2	# seconds per iperf3 run
 FLOWS=4096	# UDP flows of the packet-rate scenario
 SCALE="100000 1000000"	# table sizes of the scale scenario
 SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
