@@ -28,8 +28,10 @@
 #include "l4lbd.h"
 
 bool verbose;
+static bool stamp;	/* timestamps on stderr: not when the journal adds them */
 static bool use_syslog, dry_run, cleanup_on_exit;
 static const char *conf_path = "/etc/l4lbd.conf";
+static const char *pid_file;
 static struct config *cfg;
 static struct nl_ctx nl;
 static bool nl_ok, nl_warned;
@@ -43,6 +45,13 @@ void logmsg(int prio, const char *fmt, ...)
 
 	if (prio >= LOG_DEBUG && !verbose)
 		return;
+	if (stamp) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(stderr, "[%lld.%03ld] ", (long long)ts.tv_sec,
+			ts.tv_nsec / 1000000);
+	}
 	va_start(ap, fmt);
 	fprintf(stderr, "l4lbd: ");
 	vfprintf(stderr, fmt, ap);
@@ -664,7 +673,7 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: l4lbd [-f CONFIG] [-S] [-v] [-n] [-c]\n"
+		"Usage: l4lbd [-f CONFIG] [-p PIDFILE] [-S] [-v] [-n] [-c]\n"
 		"       l4lbd -t [-f CONFIG]\n"
 		"       l4lbd -B CHECKS[:SECONDS]\n"
 		"  -f CONFIG  configuration file (default /etc/l4lbd.conf)\n"
@@ -673,6 +682,7 @@ static void usage(FILE *f)
 		"  -v         verbose: log every probe\n"
 		"  -n         dry run: probe and log, do not touch the kernel\n"
 		"  -c         on exit, remove what l4lbd configured\n"
+		"  -p FILE    write the process id to FILE\n"
 		"  -B N[:S]   benchmark N concurrent TCP checks on loopback for S s\n"
 		"  -V         print the version\n");
 }
@@ -685,7 +695,7 @@ int main(int argc, char **argv)
 	size_t i, j, nrs, nck;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "f:tSvncB:Vh")) != -1) {
+	while ((opt = getopt(argc, argv, "f:tSvncp:B:Vh")) != -1) {
 		switch (opt) {
 		case 'f': conf_path = optarg; break;
 		case 't': test_only = true; break;
@@ -693,6 +703,7 @@ int main(int argc, char **argv)
 		case 'v': verbose = true; break;
 		case 'n': dry_run = true; break;
 		case 'c': cleanup_on_exit = true; break;
+		case 'p': pid_file = optarg; break;
 		case 'B':
 			if (sscanf(optarg, "%u:%u", &bench_n, &bench_s) < 1 ||
 			    !bench_n || !bench_s) {
@@ -729,6 +740,7 @@ int main(int argc, char **argv)
 	}
 	if (use_syslog)
 		openlog("l4lbd", LOG_PID, LOG_DAEMON);
+	stamp = !getenv("JOURNAL_STREAM");
 	setvbuf(stderr, NULL, _IOLBF, 0);
 	if (loop_init() < 0 || setup_signals() < 0 || checks_init() < 0) {
 		logmsg(LOG_ERR, "initialisation failed: %s", strerror(errno));
@@ -744,6 +756,14 @@ int main(int argc, char **argv)
 			r->up = !r->alpha || !r->nchecks;
 			start_rs_checks(r, true);
 		}
+	if (pid_file) {
+		FILE *f = fopen(pid_file, "w");
+
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+			logmsg(LOG_ERR, "%s: %s", pid_file, strerror(errno));
+			return 1;
+		}
+	}
 	timer_init(&resync_timer, resync);
 	sync_all();
 	timer_arm(&resync_timer, now_ms() + cfg->resync_ms);
@@ -762,5 +782,7 @@ int main(int argc, char **argv)
 	config_free(cfg);
 	checks_cleanup();
 	nl_reset();
+	if (pid_file)
+		unlink(pid_file);
 	return 0;
 }

@@ -1,0 +1,234 @@
+#!/bin/bash
+# l4lbd, the health-check daemon, end to end over direct routing.
+#
+#   c 10.0.0.1 --+
+#   lb 10.0.0.2, VIP 10.0.0.100, runs l4lbd --+-- br0 (sw)
+#   rs1..rs3 10.0.0.11..13, nginx on :80 answering "webN" --+
+#
+# Cases: a killed server goes to weight 0 (inhibit_on_failure) within
+# delay_loop x retry + 1 s and no request reaches it, then comes back; a
+# reload keeps the state of what did not change and applies a new weight;
+# without inhibit_on_failure the server is removed and re-added; a server
+# that accepts but never answers is DOWN by HTTP_GET and UP by TCP_CHECK;
+# MISC_CHECK follows a flag file; a broken config is rejected on SIGHUP and
+# the old one stays in force; a service l4lbd does not mention is left
+# alone; the module is unloaded and loaded again under the daemon.
+. "$(dirname "$0")/../lib.sh"
+
+L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
+[ -x "$L4LBD" ] || fail "no $L4LBD (make -C userspace/l4lbd)"
+conf=/tmp/l4lbd.conf
+dlog=/tmp/l4lbd.log
+pidf=/tmp/l4lbd.pid
+DELAY=1 RETRY=2
+: >"$dlog"
+
+# On failure, show what the daemon said.
+fail() {
+	echo "FAIL: $*" >&2
+	sed 's/^/# l4lbd: /' "$dlog" >&2
+	exit 1
+}
+
+# weights [PORT]: "W1 W2 W3" of rs1..rs3 in VIP:PORT, "-" when absent.
+weights() {
+	local port=${1:-80} out i w ws=()
+	out=$(adm lb -L -n -t "$VIP:$port" 2>/dev/null) || { echo "no service"; return; }
+	for i in 1 2 3; do
+		w=$(echo "$out" | awk -v r="$(rip "$i"):$port" '$2 == r { print $4 }')
+		ws+=("${w:--}")
+	done
+	echo "${ws[*]}"
+}
+weights_are() { [ "$(weights "${2:-80}")" == "$1" ]; }
+expect_weights() { # WANT TIMEOUT WHAT [PORT]
+	wait_for "$2" weights_are "$1" "${4:-80}"
+	log "$3: weights $(weights "${4:-80}")"
+}
+not_listening() { ! listening "$@"; }
+daemon_pid() { cat "$pidf"; }
+hup() {
+	local before
+	before=$(grep -c 'SIGHUP' "$dlog" || true)
+	kill -HUP "$(daemon_pid)"
+	wait_for 10 bash -c "[ \$(grep -c SIGHUP $dlog) -gt $before ]"
+}
+kill_nginx() { # N
+	kill "$(cat "/tmp/nginx-rs$1-80.pid")"
+	wait_for 10 not_listening "rs$1" tcp 80
+}
+# requests_avoid_rs1 WHAT: 100 new HTTP requests through the VIP, every
+# one answered, by web2 or web3.
+requests_avoid_rs1() {
+	local bodies ok
+	bodies=$(http_names c "$VIP" 80 100) || fail "$1: requests through the VIP failed"
+	ok=$(echo "$bodies" | grep -cx -e web2 -e web3 || true)
+	expect_eq "$1: of 100 requests, answered by web2/web3" "$ok" 100
+}
+service_gone() { ! adm lb -L -n -t "$VIP:$1" >/dev/null 2>&1; }
+
+# write_conf W2 INHIBIT1 CHECK3 [EXTRA]: the configuration.
+write_conf() {
+	local w2=$1 inh1=$2 check3=$3 extra=${4:-}
+	local http="HTTP_GET { url { path / status_code 200 } connect_timeout 1 }"
+	local c3=$http
+	[ "$check3" = tcp ] && c3="TCP_CHECK { connect_timeout 1 }"
+	cat >"$conf" <<CONF
+# written by selftests/tests/healthcheck.sh
+global_defs { resync_interval 1 }
+virtual_server $VIP 80 {
+	protocol TCP
+	lb_algo rr
+	lb_kind DR
+	delay_loop $DELAY
+	retry $RETRY
+	rise 1
+	real_server $(rip 1) 80 {
+		weight 1
+		$inh1
+		$http
+	}
+	real_server $(rip 2) 80 {
+		weight $w2
+		inhibit_on_failure
+		$http
+	}
+	real_server $(rip 3) 80 {
+		weight 1
+		inhibit_on_failure
+		$c3
+	}
+}
+$extra
+CONF
+}
+
+topo_dr redirect redirect redirect
+for i in 1 2 3; do http_server "rs$i" 80 "web$i"; done
+
+# A service l4lbd does not mention: it must be left alone throughout.
+adm lb -A -t "$VIP:9999" -s rr
+adm lb -a -t "$VIP:9999" -r "$(rip 1):9999" -w 7
+
+"$L4LBD" -t -f "$conf" >/dev/null 2>&1 && fail "l4lbd -t accepted a missing file"
+write_conf 1 inhibit_on_failure http
+"$L4LBD" -t -f "$conf" || fail "l4lbd -t rejected the test configuration"
+
+bg lb bash -c "exec $L4LBD -f $conf -p $pidf 2>>$dlog"
+wait_for 10 test -s "$pidf"
+expect_weights "1 1 1" 10 "l4lbd applied the configuration"
+bodies=$(http_names c "$VIP" 80 30 | sort | uniq -c | awk '{ print $1 }' | tr '\n' ' ')
+expect_eq "30 requests spread over 3 servers" "$bodies" "10 10 10 "
+
+# --- 1. inhibit_on_failure: killed server -> weight 0 ----------------------
+kill_nginx 1
+t0=$(date +%s.%N)
+expect_weights "0 1 1" $((DELAY * RETRY + 5)) "rs1 killed (inhibit_on_failure)"
+# The daemon's own latency, from its timestamped log line (polling with
+# l4lbadm under an emulated CPU is slower than the daemon).
+t1=$(sed -nE "s/^\[([0-9.]+)\] l4lbd: real server $(rip 1):80 DOWN \(HTTP_GET.*/\1/p" "$dlog" | tail -n 1)
+[ -n "$t1" ] || fail "no DOWN log line for rs1"
+awk -v a="$t0" -v b="$t1" -v lim=$((DELAY * RETRY + 1)) 'BEGIN { exit !(b - a <= lim) }' ||
+	fail "rs1 went DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s after the kill, limit $((DELAY * RETRY + 1)) s"
+log "rs1 DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the kill (limit $((DELAY * RETRY + 1)) s)"
+requests_avoid_rs1 "rs1 DOWN"
+
+# --- 2. reload with a changed weight: rs1 stays DOWN (state kept) ----------
+write_conf 3 inhibit_on_failure http
+hup
+expect_weights "0 3 1" 10 "SIGHUP, rs2 weight 3"
+grep -q "reloaded $conf" "$dlog" || fail "no reload log line"
+expect_eq "rs1 still DOWN right after the reload" "$(weights | cut -d' ' -f1)" 0
+
+# --- 3. recovery --------------------------------------------------------------
+http_server rs1 80 web1
+expect_weights "1 3 1" $((DELAY * 2 + 2)) "rs1 restarted"
+grep -q "real server $(rip 1):80 UP" "$dlog" || fail "no UP log line for rs1"
+
+# --- 4. without inhibit_on_failure: removed, then re-added ---------------------
+write_conf 1 "" http
+hup
+expect_weights "1 1 1" 10 "SIGHUP, rs1 without inhibit_on_failure"
+kill_nginx 1
+expect_weights "- 1 1" $((DELAY * RETRY + 1)) "rs1 killed (no inhibit): removed"
+requests_avoid_rs1 "rs1 removed"
+http_server rs1 80 web1
+expect_weights "1 1 1" $((DELAY * 2 + 2)) "rs1 restarted: re-added"
+
+# --- 5. accepts but never answers: DOWN by HTTP_GET, UP by TCP_CHECK ----------
+# rs3's port 80 is switched, with no refused window, to a server that
+# accepts and never answers: new connections to 10.0.0.13:80 go to socat.
+bg rs3 socat TCP-LISTEN:8081,fork,reuseaddr EXEC:"sleep 1000"
+wait_listen rs3 tcp 8081
+nsx rs3 iptables -t nat -I PREROUTING -d "$(rip 3)" -p tcp --dport 80 -j REDIRECT --to-ports 8081
+expect_weights "1 1 0" $((DELAY * RETRY + RETRY * 1 + 5)) "rs3 hangs: HTTP_GET DOWN"
+grep -q "real server $(rip 3):80 DOWN (HTTP_GET timeout" "$dlog" || fail "no HTTP timeout log line for rs3"
+write_conf 1 "" tcp
+hup
+expect_weights "1 1 1" $((DELAY * 2 + 2)) "rs3 hangs: TCP_CHECK UP"
+
+# --- 6. MISC_CHECK on a second service, following a flag file ---------------
+touch /tmp/misc-flag
+misc="virtual_server $VIP 8080 {
+	delay_loop $DELAY
+	retry $RETRY
+	rise 1
+	real_server $(rip 2) 8080 {
+		weight 5
+		inhibit_on_failure
+		MISC_CHECK { misc_path \"test -e /tmp/misc-flag\" misc_timeout 2 }
+	}
+}"
+write_conf 1 "" tcp "$misc"
+hup
+expect_weights "- 5 -" 10 "MISC_CHECK service added" 8080
+rm /tmp/misc-flag
+expect_weights "- 0 -" $((DELAY * RETRY + 1)) "MISC_CHECK flag removed" 8080
+grep -q "real server $(rip 2):8080 DOWN (MISC_CHECK exit status 1)" "$dlog" || fail "no MISC DOWN log line"
+touch /tmp/misc-flag
+expect_weights "- 5 -" $((DELAY * 2 + 2)) "MISC_CHECK flag back" 8080
+
+# --- 7. a broken configuration is rejected; the old one stays -----------------
+cp "$conf" /tmp/l4lbd.good
+printf 'virtual_server %s 80 {\n\tlb_algo lc\n' "$VIP" >"$conf"
+hup
+wait_for 10 grep -q "reload of $conf rejected" "$dlog"
+grep -q "$conf:2: lb_algo: 'lc' is not rr or wrr" "$dlog" || fail "the rejection does not name file:line"
+kill -0 "$(daemon_pid)" || fail "l4lbd died on a broken configuration"
+expect_eq "weights after the rejected reload" "$(weights)" "1 1 1"
+expect_eq "MISC service after the rejected reload" "$(weights 8080)" "- 5 -"
+# The old configuration still runs its checks.
+rm /tmp/misc-flag
+expect_weights "- 0 -" $((DELAY * RETRY + 1)) "old configuration still checking" 8080
+touch /tmp/misc-flag
+expect_weights "- 5 -" $((DELAY * 2 + 2)) "old configuration still checking" 8080
+
+# --- 8. a service removed from the configuration goes -------------------------
+cp /tmp/l4lbd.good "$conf"
+write_conf 1 "" tcp
+hup
+wait_for 10 service_gone 8080
+log "service 8080 deleted after its removal from the file"
+expect_weights "1 1 1" 5 "service 80 untouched by the removal of 8080"
+
+# The service the file never mentioned was left alone by all of the above.
+out=$(adm lb -L -n -t "$VIP:9999")
+echo "$out" | grep -Eq "$(rip 1):9999 +Route +7 " || fail "service 9999 changed: $out"
+log "service 9999 (not in the file) untouched"
+
+# --- 9. the module goes away and comes back -----------------------------------
+rmmod l4lb
+module_load
+expect_weights "1 1 1" 15 "module reloaded: configuration re-applied"
+kill -0 "$(daemon_pid)" || fail "l4lbd died with the module"
+grep -q "l4lb module found; applying the configuration" "$dlog" || fail "no log line about the module coming back"
+
+# A real server killed after the module reload is still handled.
+kill_nginx 2
+expect_weights "1 0 1" $((DELAY * RETRY + 1)) "rs2 killed after module reload"
+
+adm lb -L -n
+pid=$(daemon_pid)
+kill -TERM "$pid"
+wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
+log "l4lbd stopped on SIGTERM"
