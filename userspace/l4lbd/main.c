@@ -234,6 +234,8 @@ static int sync_all(void)
 	ret = l4lb_get_services(&nl, NULL, true, &list);
 	if (ret < 0) {
 		/* The family may have gone (module unloaded): resolve again. */
+		logmsg(LOG_WARNING, "listing l4lb services: %s; resolving the l4lb family again",
+		       strerror(-ret));
 		nl_reset();
 		if (nl_ensure() < 0)
 			return -1;
@@ -446,7 +448,7 @@ static void reload(void)
 
 			nr->vs = nv;
 			if (!or) {
-				nr->up = !nr->alpha;
+				nr->up = !nr->alpha || !nr->nchecks;
 				start_rs_checks(nr, true);
 				continue;
 			}
