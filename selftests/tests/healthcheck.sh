@@ -32,13 +32,17 @@ fail() {
 
 # weights [PORT]: "W1 W2 W3" of rs1..rs3 in VIP:PORT, "-" when absent.
 weights() {
-	local port=${1:-80} out i w ws=()
-	out=$(adm lb -L -n -t "$VIP:$port" 2>/dev/null) || { echo "no service"; return; }
-	for i in 1 2 3; do
-		w=$(echo "$out" | awk -v r="$(rip "$i"):$port" '$2 == r { print $4 }')
-		ws+=("${w:--}")
-	done
-	echo "${ws[*]}"
+	adm lb -L -n -t "$VIP:${1:-80}" 2>/dev/null | awk -v p="${1:-80}" \
+		-v r1="$(rip 1)" -v r2="$(rip 2)" -v r3="$(rip 3)" '
+		{ w[$2] = $4 }
+		END {
+			if (!NR) { print "no service"; exit }
+			n = split(r1 " " r2 " " r3, r, " ")
+			for (i = 1; i <= n; i++) {
+				k = r[i] ":" p
+				printf "%s%s", (k in w ? w[k] : "-"), (i < n ? " " : "\n")
+			}
+		}'
 }
 weights_are() { [ "$(weights "${2:-80}")" == "$1" ]; }
 expect_weights() { # WANT TIMEOUT WHAT [PORT]
@@ -117,8 +121,6 @@ write_conf 1 inhibit_on_failure http
 bg lb bash -c "exec $L4LBD -f $conf -p $pidf 2>>$dlog"
 wait_for 10 test -s "$pidf"
 expect_weights "1 1 1" 10 "l4lbd applied the configuration"
-bodies=$(http_names c "$VIP" 80 30 | sort | uniq -c | awk '{ print $1 }' | tr '\n' ' ')
-expect_eq "30 requests spread over 3 servers" "$bodies" "10 10 10 "
 
 # --- 1. inhibit_on_failure: killed server -> weight 0 ----------------------
 kill_nginx 1

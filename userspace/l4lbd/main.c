@@ -29,6 +29,8 @@
 
 bool verbose;
 static bool stamp;	/* timestamps on stderr: not when the journal adds them */
+static bool bench_mode;	/* -B: no per-server logging */
+static unsigned long long bench_failed;
 static bool use_syslog, dry_run, cleanup_on_exit;
 static const char *conf_path = "/etc/l4lbd.conf";
 static const char *pid_file;
@@ -43,7 +45,7 @@ void logmsg(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (prio >= LOG_DEBUG && !verbose)
+	if ((prio >= LOG_DEBUG && !verbose) || bench_mode)
 		return;
 	if (stamp) {
 		struct timespec ts;
@@ -354,8 +356,10 @@ void check_result(struct check *c, bool ok, const char *reason)
 	char a[64], b[64];
 	size_t i;
 
-	if (!ok)
+	if (!ok) {
 		snprintf(c->reason, sizeof(c->reason), "%s", reason);
+		bench_failed++;
+	}
 	if (verbose)
 		logmsg(LOG_DEBUG, "[%s] real server %s %s %s%s%s",
 		       vs_name(r->vs, a, sizeof(a)), rs_name(r, b, sizeof(b)),
@@ -645,6 +649,7 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 	}
 	cfg = c;
 	dry_run = true;
+	bench_mode = true;
 	for (i = 0; i < (int)nchecks; i++)
 		start_rs_checks(v->rs[i], true);
 	/* Warm up for a second, then measure. */
@@ -652,6 +657,7 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 	while (now_ms() - t0 < 1000)
 		loop_once(100);
 	p0 = probes_done;
+	bench_failed = 0;
 	getrusage(RUSAGE_SELF, &ru0);
 	t0 = now_ms();
 	while ((t1 = now_ms()) - t0 < seconds * 1000ULL)
@@ -663,10 +669,10 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 		       ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
 	      (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec +
 		       ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
-	printf("bench: %u concurrent TCP checks against 127.0.0.1, %.1f s: %llu probes, %.0f probes/s wall, %.2f CPU s, %.0f probes per CPU-second\n",
+	printf("bench: %u concurrent TCP checks against 127.0.0.1, %.1f s: %llu probes, %.0f probes/s wall, %.2f CPU s, %.0f probes per CPU-second, %llu failed\n",
 	       nchecks, (double)(t1 - t0) / 1000, probes_done - p0,
 	       (double)(probes_done - p0) * 1000 / (double)(t1 - t0), cpu,
-	       cpu > 0 ? (double)(probes_done - p0) / cpu : 0);
+	       cpu > 0 ? (double)(probes_done - p0) / cpu : 0, bench_failed);
 	return 0;
 }
 
