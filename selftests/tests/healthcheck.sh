@@ -123,8 +123,8 @@ wait_for 10 test -s "$pidf"
 expect_weights "1 1 1" 10 "l4lbd applied the configuration"
 
 # --- 1. inhibit_on_failure: killed server -> weight 0 ----------------------
-kill_nginx 1
 t0=$(date +%s.%N)
+kill_nginx 1
 expect_weights "0 1 1" $((DELAY * RETRY + 5)) "rs1 killed (inhibit_on_failure)"
 # The daemon's own latency, from its timestamped log line (polling with
 # l4lbadm under an emulated CPU is slower than the daemon).
