@@ -25,6 +25,7 @@ module: deps
 
 userspace: deps
 	$(MAKE) -C userspace
+	$(MAKE) -C userspace/l4lbd
 
 unit: userspace
 	$(MAKE) -C userspace test
@@ -39,20 +40,23 @@ demo: all
 	./selftests/run.sh --demo
 
 bench: all
-	./selftests/run.sh --bench
+	./selftests/bench/host.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C userspace/l4lbd install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	install -D -m 644 include/uapi/linux/l4lb.h $(DESTDIR)$(PREFIX)/include/linux/l4lb.h
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/kmod/l4lb.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(MAKE) -C userspace uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C userspace/l4lbd uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/l4lb.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
+	$(MAKE) -C userspace/l4lbd clean

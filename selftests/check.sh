@@ -19,9 +19,11 @@ count() { # LOG: add its last "N passed, N failed[, N skipped]" line
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if [ -z "${1:-}" ]; then
-	echo "== unit tests (host)"
-	make -s -C "$top/userspace" test 2>&1 | tee "$log"
-	count "$log"
+	for dir in userspace userspace/l4lbd; do
+		echo "== unit tests: $dir (host)"
+		make -s -C "$top/$dir" test 2>&1 | tee "$log"
+		count "$log"
+	done
 fi
 echo "== selftests (VM)"
 "$here/run.sh" "$@" 2>&1 | tee "$log"

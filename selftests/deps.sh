@@ -7,9 +7,9 @@ packages=(
 	build-essential make gcc pkg-config
 	linux-headers-amd64 linux-image-amd64 kmod
 	qemu-system-x86 busybox-static cpio
-	libmnl-dev
+	libmnl-dev libcurl4-openssl-dev
 	iproute2 iptables socat curl nginx-light iperf3 ipvsadm
-	jq procps ethtool kmod
+	jq procps ethtool util-linux binutils valgrind gnuplot-nox
 )
 
 missing=()

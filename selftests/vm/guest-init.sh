@@ -43,9 +43,8 @@ run_one() {
 	dmesg -C
 	echo "# BEGIN $name"
 	out=/tmp/$name.out
-	timeout -k 5 "$timeout" bash "selftests/tests/$name.sh" >"$out" 2>&1
-	rc=$?
-	sed 's/^/# /' "$out"
+	timeout -k 5 "$timeout" bash "selftests/tests/$name.sh" 2>&1 | tee "$out" | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
 	if dmesg | grep -Eq "$splat"; then
 		echo "# kernel log after $name shows a splat:"
 		dmesg | sed 's/^/# | /'
