@@ -35,6 +35,7 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds.
 wait_for() {
@@ -127,7 +128,9 @@ wait_listen() { wait_for 10 listening "$@"; }
 name_server() {
 	local ns=$1 proto=$2 port=$3 name=$4 bind=${5:+,bind=$5}
 	if [ "$proto" = tcp ]; then
-		bg "$ns" socat -T 30 TCP-LISTEN:"$port",fork,reuseaddr$bind SYSTEM:"echo $name"
+		# A file, not a command: a fork per connection but no exec.
+		echo "$name" >"/tmp/name-$ns-$port"
+		bg "$ns" socat -U TCP-LISTEN:"$port",fork,reuseaddr$bind OPEN:"/tmp/name-$ns-$port",rdonly
 	else
 		bg "$ns" socat UDP-RECVFROM:"$port",fork$bind SYSTEM:"echo $name"
 	fi
@@ -182,17 +185,16 @@ tcp_names() {
 }
 
 # udp_names NS ADDR PORT COUNT [same]: COUNT datagrams, each from a new
-# socket (a new flow), or with "same" all from one socket (one flow); print
-# the first word of each answer.
+# source port (a new flow), or with "same" all from one port (one flow);
+# print the first word of each answer. (Not bash's /dev/udp: its read takes
+# one byte per recv and so loses the rest of a datagram.)
 udp_names() {
-	nsx "$1" bash -c '
-		[ "$4" = same ] && exec 3<>"/dev/udp/$1/$2"
-		for ((i = 0; i < $3; i++)); do
-			[ "$4" = same ] || exec 3<>"/dev/udp/$1/$2"
-			echo x >&3
-			read -r -t 10 name rest <&3 || exit 1
-			echo "$name"
-		done' udp_names "$2" "$3" "$4" "${5:-}"
+	local i sport=20000
+	for ((i = 0; i < $4; i++)); do
+		[ "${5:-}" = same ] || sport=$((21000 + i))
+		echo x | nsx "$1" socat -t 3 - UDP:"$2:$3",sourceport=$sport,reuseaddr |
+			awk '{ print $1; exit }'
+	done
 }
 
 # conn_open FD NS ADDR PORT: a long-lived TCP connection to a chat_server,

@@ -38,7 +38,7 @@ boot_vm() {
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-display none -serial stdio -monitor none -nic none -no-reboot \
-		</dev/null 2>&1 | tr -d '\r' | tee "$log" || true
+		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" || true
 }
 
 case ${1:-} in

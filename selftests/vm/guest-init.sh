@@ -40,6 +40,9 @@ splat='BUG:|WARNING:|Oops|KASAN|suspicious RCU|general protection|kmemleak|UBSAN
 
 run_one() {
 	local n=$1 name=$2 rc out
+	# A test killed at its timeout may leave namespaces or the module.
+	ip -all netns delete 2>/dev/null
+	rmmod l4lb 2>/dev/null
 	dmesg -C
 	echo "# BEGIN $name"
 	out=/tmp/$name.out
