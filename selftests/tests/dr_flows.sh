@@ -56,7 +56,7 @@ wait_for 10 no_client_conns
 log "the deleted server's connection was reset by a live server"
 names=$(tcp_names c "$VIP" 81 30 hello)
 expect_eq "new connections to the deleted rs$victim" "$(echo "$names" | count_of "rs$victim")" 0
-packets=$(nsx "rs$victim" iptables -L INPUT -v -x -n | awk '$4 == "tcp" { print $1; exit }')
+packets=$(nsx "rs$victim" iptables -L INPUT -v -x -n | awk '/dpt:81/ { print $1; exit }')
 expect_eq "packets reaching rs$victim after its deletion" "$packets" 0
 
 # No stall: the server closes first, the client reuses its port at once.
