@@ -140,7 +140,7 @@ name_server() {
 # chat_server NS PORT NAME: a TCP server for long connections: answers
 # "NAME LINE" to every LINE until the client closes.
 chat_server() {
-	bg "$1" socat -T 60 TCP-LISTEN:"$2",fork,reuseaddr \
+	bg "$1" socat -T 600 TCP-LISTEN:"$2",fork,reuseaddr \
 		SYSTEM:"while read -r l; do echo $3 \$l; done"
 	wait_listen "$1" tcp "$2"
 }
