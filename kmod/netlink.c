@@ -322,6 +322,22 @@ static size_t l4lb_svc_msg_size(const struct l4lb_service *svc,
 /* ---------------------------------------------------------------- */
 /* Commands                                                          */
 
+/* A reply to @info of command @cmd with room for @size bytes, or NULL. */
+static struct sk_buff *l4lb_reply_new(struct genl_info *info, size_t size,
+				      u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
@@ -329,13 +345,9 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = l4lb_reply_new(info, NLMSG_GOODSIZE, L4LB_CMD_GET_INFO, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_INFO);
-	if (!hdr)
-		goto err_free;
 
 	mutex_lock(&ln->lock);
 	nest = nla_nest_start(msg, L4LB_A_INFO);
@@ -471,13 +483,12 @@ static int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 	if (!svc)
 		return err;
 	err = -ENOMEM;
-	msg = genlmsg_new(l4lb_svc_msg_size(svc, with_dests), GFP_KERNEL);
+	msg = l4lb_reply_new(info, l4lb_svc_msg_size(svc, with_dests),
+			     L4LB_CMD_GET_SERVICE, &hdr);
 	if (!msg)
 		goto out_unlock;
 	err = -EMSGSIZE;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_SERVICE);
-	if (!hdr || l4lb_put_svc(msg, svc, with_dests)) {
+	if (l4lb_put_svc(msg, svc, with_dests)) {
 		nlmsg_free(msg);
 		goto out_unlock;
 	}
@@ -751,13 +762,9 @@ static int l4lb_nl_get_timeouts(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = l4lb_reply_new(info, NLMSG_GOODSIZE, L4LB_CMD_GET_TIMEOUTS, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &l4lb_genl_family, 0,
-				L4LB_CMD_GET_TIMEOUTS);
-	if (!hdr)
-		goto err_free;
 	mutex_lock(&ln->lock);
 	nest = nla_nest_start(msg, L4LB_A_TIMEOUTS);
 	if (!nest ||
