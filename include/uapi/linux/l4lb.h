@@ -19,7 +19,9 @@
  *
  * Errnos: EEXIST (service or destination already exists), ENOENT (no such
  * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or missing attribute; see
- * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (service limit reached).
+ * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached: 4096 services
+ * per netns, 256 destinations per service), EOPNOTSUPP (NAT destinations:
+ * not implemented yet).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
