@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connection table: one global hash table for all netns, sized at module
- * load, holding at most conn_max entries. Lookups run under RCU; inserts,
- * removals, state changes and dest changes take the bucket's lock.
+ * load, holding at most conn_max entries, keyed by the client side of a flow
+ * (client address and port, VIP and port, protocol). NAT entries are also
+ * chained in a second table keyed by the server side (real server address
+ * and port, client address and port), which is how replies are recognised.
+ * Lookups run under RCU; inserts, removals and state changes take the
+ * client-side bucket's lock, then (NAT) the server-side bucket's lock.
+ *
+ * An entry's keys and dest never change. A flow that must move to another
+ * dest (its dest was deleted, or a new SYN reuses a closing entry) gets a
+ * new entry, so the server-side chain never needs rehashing.
  *
  * Expiry: each entry has a timer and a separate "expires" field. Packets
  * only store a new expiry time; the timer handler, when it fires, re-arms
@@ -28,36 +36,6 @@
 #include "l4lb.h"
 #include "compat.h"
 
-enum l4lb_conn_state {
-	L4LB_CS_NONE,
-	L4LB_CS_SYN_RECV,
-	L4LB_CS_ESTABLISHED,
-	L4LB_CS_FIN_WAIT,
-	L4LB_CS_TIME_WAIT,
-	L4LB_CS_CLOSE,
-	L4LB_CS_UDP,
-};
-
-/*
- * Kept small on purpose (no HWCACHE alignment, 8-byte packing): with
- * conn_max entries this is most of the module's memory.
- */
-struct l4lb_conn {
-	struct hlist_node		node;		/* bucket chain, RCU */
-	possible_net_t			net;
-	struct l4lb_dest __rcu		*dest;		/* holds a reference */
-	struct timer_list		timer;
-	unsigned long			expires;	/* jiffies, lockless */
-	__be32				caddr;
-	__be32				vaddr;
-	__be16				cport;
-	__be16				vport;
-	u32				hash;
-	u8				protocol;
-	u8				state;		/* bucket lock */
-	u8				hashed;		/* bucket lock */
-	struct rcu_head			rcu;
-};
 
 unsigned int l4lb_conn_tab_bits = 16;
 unsigned int l4lb_conn_max = 262144;
@@ -67,7 +45,9 @@ unsigned int l4lb_conn_max = 262144;
 
 static struct kmem_cache *l4lb_conn_cache;
 static struct hlist_head *l4lb_conn_tab;
+static struct hlist_head *l4lb_conn_rtab;	/* server-side keys */
 static spinlock_t *l4lb_conn_locks;
+static spinlock_t *l4lb_conn_rlocks;
 static unsigned int l4lb_conn_nlocks;
 static u32 l4lb_conn_seed;
 static atomic_t l4lb_conn_total = ATOMIC_INIT(0);
@@ -97,34 +77,63 @@ unsigned int l4lb_conn_buckets(void)
 	return 1U << l4lb_conn_tab_bits;
 }
 
-int l4lb_conn_table_init(void)
+static struct hlist_head *l4lb_conn_buckets_alloc(void)
 {
 	unsigned int i, buckets = l4lb_conn_buckets();
+	struct hlist_head *tab;
 
-	l4lb_conn_tab = kvmalloc_array(buckets, sizeof(*l4lb_conn_tab),
-				       GFP_KERNEL);
+	tab = kvmalloc_array(buckets, sizeof(*tab), GFP_KERNEL);
+	if (tab)
+		for (i = 0; i < buckets; i++)
+			INIT_HLIST_HEAD(&tab[i]);
+	return tab;
+}
+
+static spinlock_t *l4lb_conn_locks_alloc(void)
+{
+	spinlock_t *locks;
+	unsigned int i;
+
+	locks = kvmalloc_array(l4lb_conn_nlocks, sizeof(*locks), GFP_KERNEL);
+	if (locks)
+		for (i = 0; i < l4lb_conn_nlocks; i++)
+			spin_lock_init(&locks[i]);
+	return locks;
+}
+
+int l4lb_conn_table_init(void)
+{
+	l4lb_conn_nlocks = min(l4lb_conn_buckets(), L4LB_CONN_LOCKS_MAX);
+	l4lb_conn_tab = l4lb_conn_buckets_alloc();
 	if (!l4lb_conn_tab)
 		return -ENOMEM;
-	for (i = 0; i < buckets; i++)
-		INIT_HLIST_HEAD(&l4lb_conn_tab[i]);
-
-	l4lb_conn_nlocks = min(buckets, L4LB_CONN_LOCKS_MAX);
-	l4lb_conn_locks = kvmalloc_array(l4lb_conn_nlocks,
-					 sizeof(*l4lb_conn_locks), GFP_KERNEL);
-	if (!l4lb_conn_locks) {
-		kvfree(l4lb_conn_tab);
-		return -ENOMEM;
-	}
-	for (i = 0; i < l4lb_conn_nlocks; i++)
-		spin_lock_init(&l4lb_conn_locks[i]);
+	l4lb_conn_rtab = l4lb_conn_buckets_alloc();
+	if (!l4lb_conn_rtab)
+		goto err_free_tab;
+	l4lb_conn_locks = l4lb_conn_locks_alloc();
+	if (!l4lb_conn_locks)
+		goto err_free_rtab;
+	l4lb_conn_rlocks = l4lb_conn_locks_alloc();
+	if (!l4lb_conn_rlocks)
+		goto err_free_locks;
 	l4lb_conn_seed = get_random_u32();
 	return 0;
+
+err_free_locks:
+	kvfree(l4lb_conn_locks);
+err_free_rtab:
+	kvfree(l4lb_conn_rtab);
+err_free_tab:
+	kvfree(l4lb_conn_tab);
+	return -ENOMEM;
 }
 
 void l4lb_conn_table_free(void)
 {
 	WARN_ON(atomic_read(&l4lb_conn_total));
+	kvfree(l4lb_conn_rlocks);
 	kvfree(l4lb_conn_locks);
+	kvfree(l4lb_conn_rtab);
 	kvfree(l4lb_conn_tab);
 }
 
@@ -134,6 +143,23 @@ static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_pkt *p)
 			    ((__force u32)p->cport << 16 |
 			     (__force u32)p->vport) ^ p->protocol,
 			    l4lb_conn_seed ^ net_hash_mix(net));
+}
+
+/* Server-side key; the seed differs so both tables never collide alike. */
+static u32 l4lb_conn_rhash(const struct net *net, u8 protocol,
+			   __be32 raddr, __be16 rport,
+			   __be32 caddr, __be16 cport)
+{
+	return jhash_3words((__force u32)raddr, (__force u32)caddr,
+			    ((__force u32)rport << 16 |
+			     (__force u32)cport) ^ protocol,
+			    ~l4lb_conn_seed ^ net_hash_mix(net));
+}
+
+static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
+{
+	return l4lb_conn_rhash(c->dest->ln->net, c->protocol, c->dest->addr,
+			       c->dest->port, c->caddr, c->cport);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -146,12 +172,18 @@ static spinlock_t *l4lb_conn_lock(u32 hash)
 	return &l4lb_conn_locks[hash & (l4lb_conn_nlocks - 1)];
 }
 
+static bool l4lb_conn_is_nat(const struct l4lb_conn *c)
+{
+	return c->dest->fwd == L4LB_FWD_NAT;
+}
+
+/* The netns comes last: the dest is one more cache line. */
 static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
 			    const struct l4lb_pkt *p)
 {
 	return c->caddr == p->caddr && c->vaddr == p->vaddr &&
 	       c->cport == p->cport && c->vport == p->vport &&
-	       c->protocol == p->protocol && net_eq(read_pnet(&c->net), net);
+	       c->protocol == p->protocol && net_eq(c->dest->ln->net, net);
 }
 
 /* RCU readers, or the bucket lock holder. */
@@ -167,22 +199,63 @@ static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
 	return NULL;
 }
 
+struct l4lb_conn *l4lb_conn_find(const struct net *net,
+				 const struct l4lb_pkt *p)
+{
+	return l4lb_conn_lookup(net, p, l4lb_conn_hash(net, p));
+}
+
+/* Packet path, RCU: the NAT entry a server's packet belongs to. */
+struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
+				       const struct l4lb_reply_pkt *p)
+{
+	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr, p->rport,
+				    p->caddr, p->cport);
+	struct hlist_head *head = &l4lb_conn_rtab[rhash &
+						  (l4lb_conn_buckets() - 1)];
+	struct l4lb_conn *c;
+
+	hlist_for_each_entry_rcu(c, head, rnode)
+		if (c->caddr == p->caddr && c->cport == p->cport &&
+		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
+		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
+			return c;
+	return NULL;
+}
+
+/* Client-side bucket lock held: add or remove the server-side link. */
+static void l4lb_conn_rlink(struct l4lb_conn *c, bool add)
+{
+	u32 rhash = l4lb_conn_rhash_of(c);
+	spinlock_t *rlock = &l4lb_conn_rlocks[rhash & (l4lb_conn_nlocks - 1)];
+
+	lockdep_assert_held(l4lb_conn_lock(c->hash));
+	spin_lock(rlock);
+	if (add)
+		hlist_add_head_rcu(&c->rnode,
+				   &l4lb_conn_rtab[rhash &
+						   (l4lb_conn_buckets() - 1)]);
+	else
+		hlist_del_rcu(&c->rnode);
+	spin_unlock(rlock);
+}
+
 static unsigned long l4lb_state_timeout(const struct l4lb_net *ln, u8 state)
 {
 	u32 secs;
 
 	switch (state) {
-	case L4LB_CS_SYN_RECV:
+	case L4LB_CONN_S_SYN_RECV:
 		secs = L4LB_TIMEOUT_SYN_RECV;
 		break;
-	case L4LB_CS_ESTABLISHED:
+	case L4LB_CONN_S_ESTABLISHED:
 		secs = READ_ONCE(ln->timeout_tcp);
 		break;
-	case L4LB_CS_FIN_WAIT:
-	case L4LB_CS_TIME_WAIT:
+	case L4LB_CONN_S_FIN_WAIT:
+	case L4LB_CONN_S_TIME_WAIT:
 		secs = READ_ONCE(ln->timeout_tcp_fin);
 		break;
-	case L4LB_CS_UDP:
+	case L4LB_CONN_S_UDP:
 		secs = READ_ONCE(ln->timeout_udp);
 		break;
 	default:
@@ -195,43 +268,42 @@ static unsigned long l4lb_state_timeout(const struct l4lb_net *ln, u8 state)
 /* Active = ESTABLISHED, inactive = any other live state. */
 static atomic_t *l4lb_conn_counter(struct l4lb_dest *dest, u8 state)
 {
-	return state == L4LB_CS_ESTABLISHED ? &dest->active_conns :
+	return state == L4LB_CONN_S_ESTABLISHED ? &dest->active_conns :
 					      &dest->inactive_conns;
 }
 
 /*
- * TCP state from the client's packets only (DR never sees the replies).
- * Returns the next state; a SYN on a closing entry is handled by the
- * caller as a new connection.
+ * TCP state from either side's flags (DR only sees the client's). A SYN
+ * on a closing entry is handled by the caller as a new connection.
  */
 static u8 l4lb_tcp_next_state(u8 state, u8 flags)
 {
 	if (flags & L4LB_TCP_RST)
-		return L4LB_CS_CLOSE;
+		return L4LB_CONN_S_CLOSE;
 	if (flags & L4LB_TCP_SYN)
-		return state == L4LB_CS_NONE ? L4LB_CS_SYN_RECV : state;
+		return state == L4LB_CONN_S_NONE ? L4LB_CONN_S_SYN_RECV : state;
 	if (flags & L4LB_TCP_FIN)
-		return state == L4LB_CS_TIME_WAIT || state == L4LB_CS_CLOSE ?
-		       state : L4LB_CS_FIN_WAIT;
+		return state == L4LB_CONN_S_TIME_WAIT || state == L4LB_CONN_S_CLOSE ?
+		       state : L4LB_CONN_S_FIN_WAIT;
 	if (flags & L4LB_TCP_ACK) {
 		switch (state) {
-		case L4LB_CS_NONE:
-		case L4LB_CS_SYN_RECV:
-			return L4LB_CS_ESTABLISHED;
-		case L4LB_CS_FIN_WAIT:
-			return L4LB_CS_TIME_WAIT;
+		case L4LB_CONN_S_NONE:
+		case L4LB_CONN_S_SYN_RECV:
+			return L4LB_CONN_S_ESTABLISHED;
+		case L4LB_CONN_S_FIN_WAIT:
+			return L4LB_CONN_S_TIME_WAIT;
 		default:
 			return state;
 		}
 	}
-	return state == L4LB_CS_NONE ? L4LB_CS_ESTABLISHED : state;
+	return state == L4LB_CONN_S_NONE ? L4LB_CONN_S_ESTABLISHED : state;
 }
 
-static u8 l4lb_first_state(const struct l4lb_pkt *p)
+static u8 l4lb_next_state(u8 protocol, u8 state, u8 tcp_flags)
 {
-	if (p->protocol == IPPROTO_UDP)
-		return L4LB_CS_UDP;
-	return l4lb_tcp_next_state(L4LB_CS_NONE, p->tcp_flags);
+	if (protocol == IPPROTO_UDP)
+		return L4LB_CONN_S_UDP;
+	return l4lb_tcp_next_state(state, tcp_flags);
 }
 
 /* A SYN (without ACK) on a closing entry starts a new connection now. */
@@ -240,34 +312,36 @@ static bool l4lb_conn_is_restart(const struct l4lb_pkt *p, u8 state)
 	return p->protocol == IPPROTO_TCP &&
 	       (p->tcp_flags & (L4LB_TCP_SYN | L4LB_TCP_ACK | L4LB_TCP_RST)) ==
 	       L4LB_TCP_SYN &&
-	       (state == L4LB_CS_FIN_WAIT || state == L4LB_CS_TIME_WAIT ||
-		state == L4LB_CS_CLOSE);
+	       (state == L4LB_CONN_S_FIN_WAIT || state == L4LB_CONN_S_TIME_WAIT ||
+		state == L4LB_CONN_S_CLOSE);
 }
 
 static void l4lb_conn_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_conn *c = container_of(head, struct l4lb_conn, rcu);
 
-	l4lb_dest_put(rcu_dereference_protected(c->dest, 1));
+	l4lb_dest_put(c->dest);
 	kmem_cache_free(l4lb_conn_cache, c);
 }
 
 /* Bucket lock held; the caller then owns @c and must release it. */
 static void l4lb_conn_unlink(struct l4lb_conn *c)
 {
-	struct l4lb_dest *dest;
-
 	lockdep_assert_held(l4lb_conn_lock(c->hash));
-	dest = rcu_dereference_protected(c->dest,
-					 lockdep_is_held(l4lb_conn_lock(c->hash)));
 	hlist_del_rcu(&c->node);
+	if (l4lb_conn_is_nat(c))
+		l4lb_conn_rlink(c, false);
 	c->hashed = 0;
-	atomic_dec(l4lb_conn_counter(dest, c->state));
-	atomic_dec(&dest->ln->conn_count);
+	atomic_dec(l4lb_conn_counter(c->dest, c->state));
+	atomic_dec(&c->dest->ln->conn_count);
 	atomic_dec(&l4lb_conn_total);
 }
 
-/* Timer is dead (or is the caller); readers may still hold @c. */
+/*
+ * The timer is dead, or is the caller, or is a handler that will find the
+ * entry unhashed and leave it alone: it runs in softirq context, which the
+ * grace period waits for. Readers may still hold @c.
+ */
 static void l4lb_conn_release(struct l4lb_conn *c)
 {
 	call_rcu(&c->rcu, l4lb_conn_free_rcu);
@@ -281,7 +355,7 @@ static void l4lb_conn_expire(struct timer_list *t)
 
 	spin_lock_bh(lock);
 	if (!c->hashed) {
-		/* A flush unlinked it and owns it now. */
+		/* Someone else unlinked it and owns it now. */
 		spin_unlock_bh(lock);
 		return;
 	}
@@ -298,15 +372,25 @@ static void l4lb_conn_expire(struct timer_list *t)
 }
 
 /*
- * Set a new expiry under the bucket lock. The timer only ever fires late
- * relative to "expires" when the timeout shrinks (e.g. ESTABLISHED to
- * CLOSE), so pull it in then.
+ * Packet path: remove an entry so that the flow's next lookup schedules it
+ * afresh. del_timer() rather than the _sync variant (softirq context); see
+ * l4lb_conn_release() for why that is enough.
  */
-static void l4lb_conn_set_expiry_locked(struct l4lb_conn *c,
-					unsigned long expires)
+static void l4lb_conn_kill(struct l4lb_conn *c)
 {
-	WRITE_ONCE(c->expires, expires);
-	timer_reduce(&c->timer, expires);
+	spinlock_t *lock = l4lb_conn_lock(c->hash);
+	bool mine = false;
+
+	spin_lock_bh(lock);
+	if (c->hashed) {
+		l4lb_conn_unlink(c);
+		mine = true;
+	}
+	spin_unlock_bh(lock);
+	if (mine) {
+		del_timer(&c->timer);
+		l4lb_conn_release(c);
+	}
 }
 
 static void l4lb_conn_count_new(struct l4lb_service *svc,
@@ -343,15 +427,14 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	if (!c)
 		goto err_uncount;
 
-	write_pnet(&c->net, ln->net);
-	RCU_INIT_POINTER(c->dest, dest);
+	c->dest = dest;
 	c->caddr = p->caddr;
 	c->vaddr = p->vaddr;
 	c->cport = p->cport;
 	c->vport = p->vport;
 	c->protocol = p->protocol;
 	c->hash = hash;
-	c->state = l4lb_first_state(p);
+	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
@@ -363,6 +446,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 		goto err_uncount;
 	}
 	c->hashed = 1;
+	if (l4lb_conn_is_nat(c))
+		l4lb_conn_rlink(c, true);
 	hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
 	atomic_inc(l4lb_conn_counter(dest, c->state));
 	atomic_inc(&ln->conn_count);
@@ -380,76 +465,61 @@ err_uncount:
 }
 
 /*
- * Existing flow whose state changes, whose dest was deleted ("no
- * blackholes": move it to a live dest of the same service), or which is
- * restarted by a new SYN ("no stalls": schedule afresh, never wait for the
- * old entry to expire). Returns the dest to use, NULL to drop (counted),
- * or ERR_PTR(-EAGAIN) if the entry vanished meanwhile.
+ * Move the entry to the state a packet with @tcp_flags leads to, and push
+ * its expiry out. The common case (no state change) takes no lock.
  */
-static struct l4lb_dest *l4lb_conn_change(struct l4lb_net *ln,
-					  struct l4lb_service *svc,
-					  struct l4lb_conn *c,
-					  const struct l4lb_pkt *p,
-					  bool need_dest)
+static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
+			    u8 tcp_flags)
 {
 	spinlock_t *lock = l4lb_conn_lock(c->hash);
-	struct l4lb_dest *old, *fresh = NULL, *put = NULL, *use;
-	bool restart;
-	u8 state;
+	unsigned long expires;
+	u8 state = READ_ONCE(c->state), next;
 
-	if (need_dest) {
-		fresh = l4lb_svc_pick_dest(svc);
-		if (!fresh) {
-			l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
-			return NULL;
-		}
+	next = l4lb_next_state(c->protocol, state, tcp_flags);
+	if (next == state) {
+		expires = jiffies + l4lb_state_timeout(ln, state);
+		if (READ_ONCE(c->expires) != expires)
+			WRITE_ONCE(c->expires, expires);
+		return;
 	}
 
 	spin_lock_bh(lock);
-	if (!c->hashed) {
-		spin_unlock_bh(lock);
-		if (fresh)
-			l4lb_dest_put(fresh);
-		return ERR_PTR(-EAGAIN);
+	if (c->hashed) {
+		/* Re-decide under the lock: another CPU may have moved it. */
+		next = l4lb_next_state(c->protocol, c->state, tcp_flags);
+		atomic_dec(l4lb_conn_counter(c->dest, c->state));
+		c->state = next;
+		atomic_inc(l4lb_conn_counter(c->dest, next));
+		/*
+		 * The timer only ever fires late relative to "expires" when
+		 * the timeout shrinks (e.g. ESTABLISHED to CLOSE): pull it in.
+		 */
+		expires = jiffies + l4lb_state_timeout(ln, next);
+		WRITE_ONCE(c->expires, expires);
+		timer_reduce(&c->timer, expires);
 	}
-	old = rcu_dereference_protected(c->dest, lockdep_is_held(lock));
-	/* Re-decide under the lock: another CPU may have done it already. */
-	restart = l4lb_conn_is_restart(p, c->state);
-	if (p->protocol == IPPROTO_UDP)
-		state = L4LB_CS_UDP;
-	else if (restart)
-		state = L4LB_CS_SYN_RECV;
-	else
-		state = l4lb_tcp_next_state(c->state, p->tcp_flags);
-
-	atomic_dec(l4lb_conn_counter(old, c->state));
-	use = old;
-	if (fresh && (restart || l4lb_dest_is_dead(old))) {
-		rcu_assign_pointer(c->dest, fresh);
-		use = fresh;
-		put = old;
-		fresh = NULL;
-	}
-	c->state = state;
-	atomic_inc(l4lb_conn_counter(use, state));
-	l4lb_conn_set_expiry_locked(c, jiffies + l4lb_state_timeout(ln, state));
 	spin_unlock_bh(lock);
+}
 
-	if (restart)
-		l4lb_conn_count_new(svc, use);
-	else if (put)
-		l4lb_stats_inc(&use->stats, L4LB_CTR_CONNS);
-	/* Freed after a grace period, so concurrent readers stay safe. */
-	if (put)
-		l4lb_dest_put(put);
-	if (fresh)
-		l4lb_dest_put(fresh);
-	return use;
+/* A GRO packet counts as the packets it was built from. */
+static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
+			   const struct sk_buff *skb)
+{
+	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+
+	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
+		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
+	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, skb->len);
 }
 
 /*
  * Packet path entry: find or create the flow's connection, update it, and
  * hand the packet to the transmitter. Returns a netfilter verdict.
+ *
+ * "No blackholes": a flow whose dest was deleted gets a live one on its
+ * next packet. "No stalls": a new SYN on a closing entry is scheduled
+ * afresh instead of waiting for the old entry to expire. Both replace
+ * the entry.
  */
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			  struct sk_buff *skb, const struct l4lb_pkt *p)
@@ -457,13 +527,10 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	u32 hash = l4lb_conn_hash(ln->net, p);
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
-	unsigned int segs;
 	int tries;
 
 	for (tries = 0; tries < 3 && !dest; tries++) {
 		bool raced = false;
-		unsigned long expires;
-		u8 state, next;
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
@@ -472,39 +539,73 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 				return NF_DROP;
 			continue;
 		}
-
-		dest = rcu_dereference(c->dest);
-		state = READ_ONCE(c->state);
-		if (p->protocol == IPPROTO_UDP)
-			next = L4LB_CS_UDP;
-		else
-			next = l4lb_tcp_next_state(state, p->tcp_flags);
-		if (l4lb_conn_is_restart(p, state) ||
-		    l4lb_dest_is_dead(dest) || next != state) {
-			dest = l4lb_conn_change(ln, svc, c, p,
-						l4lb_conn_is_restart(p, state) ||
-						l4lb_dest_is_dead(dest));
-			if (!dest)
-				return NF_DROP;
-			if (IS_ERR(dest))
-				dest = NULL;	/* expired meanwhile: retry */
+		if (l4lb_dest_is_dead(c->dest) ||
+		    l4lb_conn_is_restart(p, READ_ONCE(c->state))) {
+			l4lb_conn_kill(c);
 			continue;
 		}
-		/* Hot path: same state, just push the expiry out. */
-		expires = jiffies + l4lb_state_timeout(ln, state);
-		if (READ_ONCE(c->expires) != expires)
-			WRITE_ONCE(c->expires, expires);
+		l4lb_conn_track(ln, c, p->tcp_flags);
+		dest = c->dest;
 	}
 	if (!dest)
 		return NF_DROP;
 
-	/* A GRO packet counts as the packets it was built from. */
-	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-	l4lb_stats_add2(&svc->stats, L4LB_CTR_PKTS_IN, segs,
-			L4LB_CTR_BYTES_IN, skb->len);
-	l4lb_stats_add2(&dest->stats, L4LB_CTR_PKTS_IN, segs,
-			L4LB_CTR_BYTES_IN, skb->len);
+	l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_IN, skb);
+	l4lb_count_pkt(&dest->stats, L4LB_CTR_PKTS_IN, skb);
 	return l4lb_xmit(ln, skb, dest);
+}
+
+/* Packet path: a real server's packet of NAT entry @c passes the LB. */
+void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
+			  const struct l4lb_reply_pkt *p,
+			  const struct sk_buff *skb)
+{
+	struct l4lb_service *svc;
+
+	l4lb_conn_track(ln, c, p->tcp_flags);
+	svc = rcu_dereference(c->dest->svc);
+	if (svc)
+		l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_OUT, skb);
+	l4lb_count_pkt(&c->dest->stats, L4LB_CTR_PKTS_OUT, skb);
+}
+
+/*
+ * Dump support: call @fn on the entries of @net from bucket *@bucket on,
+ * skipping the first *@skip of that bucket, until @fn returns nonzero (the
+ * message is full); the cursor is left where the next call resumes. RCU is
+ * held per bucket and the walk yields every 1024 buckets, so even a table
+ * of millions never holds up the packet path or other tasks for long.
+ */
+int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
+		   unsigned long *skip,
+		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg)
+{
+	unsigned long b, buckets = l4lb_conn_buckets();
+	const struct l4lb_conn *c;
+	int err = 0;
+
+	for (b = *bucket; b < buckets && !err; b++) {
+		unsigned long idx = 0;
+
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(c, &l4lb_conn_tab[b], node) {
+			if (!net_eq(c->dest->ln->net, net) || idx++ < *skip)
+				continue;
+			err = fn(c, arg);
+			if (err) {
+				*skip = idx - 1;
+				break;
+			}
+		}
+		rcu_read_unlock();
+		if (err)
+			break;
+		*skip = 0;
+		if (!(b & 1023))
+			cond_resched();
+	}
+	*bucket = b;
+	return err;
 }
 
 /*
@@ -524,7 +625,7 @@ void l4lb_conn_flush_net(struct net *net)
 			spin_lock_bh(lock);
 			hlist_for_each_entry_rcu(c, &l4lb_conn_tab[i], node,
 						 lockdep_is_held(lock)) {
-				if (net_eq(read_pnet(&c->net), net)) {
+				if (net_eq(c->dest->ln->net, net)) {
 					found = c;
 					break;
 				}

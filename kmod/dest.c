@@ -31,6 +31,8 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	atomic_set(&dest->active_conns, 0);
 	atomic_set(&dest->inactive_conns, 0);
 	atomic_inc(&ln->dest_count);
+	if (dest->fwd == L4LB_FWD_NAT)
+		atomic_inc(&ln->nat_dest_count);
 	return dest;
 
 err_free_stats:
@@ -57,6 +59,8 @@ void l4lb_dest_put(struct l4lb_dest *dest)
 {
 	if (refcount_dec_and_test(&dest->refcnt)) {
 		atomic_dec(&dest->ln->dest_count);
+		if (dest->fwd == L4LB_FWD_NAT)
+			atomic_dec(&dest->ln->nat_dest_count);
 		call_rcu(&dest->rcu, l4lb_dest_free_rcu);
 	}
 }

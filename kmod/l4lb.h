@@ -112,10 +112,19 @@ struct l4lb_net {
 	u32			timeout_tcp_fin;
 	u32			timeout_udp;
 	struct l4lb_stats	drops;
+	/*
+	 * NAT dests alive, including deleted ones still held by conns: the
+	 * reply hook does nothing while this is 0.
+	 */
+	atomic_t		nat_dest_count;
 	bool			hooks_registered;
+	/* nf_defrag_ipv4 enabled for NAT replies (config lock). */
+	bool			defrag_enabled;
 };
 
 extern unsigned int l4lb_net_id;
+
+int l4lb_nat_enable(struct l4lb_net *ln);
 
 static inline struct l4lb_net *l4lb_pernet(const struct net *net)
 {
@@ -137,11 +146,12 @@ struct l4lb_service;
 
 struct l4lb_dest {
 	struct list_head	list;	/* in svc->dests, under ln->lock */
-	struct l4lb_service	*svc;	/* config side only */
+	/* NULL once deleted; the service itself is freed after RCU. */
+	struct l4lb_service __rcu *svc;
 	struct l4lb_net		*ln;
 	__be32			addr;
 	__be16			port;
-	u8			fwd;
+	u8			fwd;	/* immutable: conns depend on it */
 	u32			weight;	/* under ln->lock */
 	unsigned long		flags;
 	/* One for the service list, one per connection. */
@@ -254,6 +264,8 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 		      const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 		       u32 weight);
+int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
+			  const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest);
 void l4lb_svc_zero(struct l4lb_service *svc);
 struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc);
@@ -279,10 +291,43 @@ struct l4lb_pkt {
 	u8	tcp_flags;	/* L4LB_TCP_* below */
 };
 
+/* The same for a packet from a real server back to a client (NAT). */
+struct l4lb_reply_pkt {
+	__be32	raddr;
+	__be32	caddr;
+	__be16	rport;
+	__be16	cport;
+	u8	protocol;
+	u8	tcp_flags;
+};
+
 #define L4LB_TCP_SYN	BIT(0)
 #define L4LB_TCP_ACK	BIT(1)
 #define L4LB_TCP_FIN	BIT(2)
 #define L4LB_TCP_RST	BIT(3)
+
+/*
+ * One flow. Its keys and its dest never change after insertion: moving a
+ * flow to another dest replaces the entry. Kept small on purpose (no
+ * HWCACHE alignment, 8-byte packing): with conn_max entries this is most
+ * of the module's memory.
+ */
+struct l4lb_conn {
+	struct hlist_node	node;	/* client-side chain, RCU */
+	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
+	struct l4lb_dest	*dest;	/* holds a reference */
+	struct timer_list	timer;
+	unsigned long		expires;	/* jiffies, lockless */
+	__be32			caddr;
+	__be32			vaddr;
+	__be16			cport;
+	__be16			vport;
+	u32			hash;		/* of the client-side key */
+	u8			protocol;
+	u8			state;		/* bucket lock */
+	u8			hashed;		/* bucket lock */
+	struct rcu_head		rcu;
+};
 
 extern unsigned int l4lb_conn_tab_bits;
 extern unsigned int l4lb_conn_max;
@@ -295,12 +340,34 @@ void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			  struct sk_buff *skb, const struct l4lb_pkt *pkt);
+struct l4lb_conn *l4lb_conn_find(const struct net *net,
+				 const struct l4lb_pkt *p);
+struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
+				       const struct l4lb_reply_pkt *p);
+void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
+			  const struct l4lb_reply_pkt *p,
+			  const struct sk_buff *skb);
+int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
+		   unsigned long *skip,
+		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg);
 void l4lb_conn_flush_net(struct net *net);
 
 /* ---- xmit.c ---- */
 
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 		       struct l4lb_dest *dest);
+unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
+			    struct l4lb_dest *dest);
+unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
+			    struct l4lb_conn *c);
+void l4lb_nat_rewrite(struct sk_buff *skb, unsigned int l4off, u8 protocol,
+		      bool dst, __be32 addr, __be16 port);
+void l4lb_untrack(struct sk_buff *skb);
+
+/* ---- icmp.c: errors about a balanced flow, both directions ---- */
+
+unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb);
+unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb);
 
 /* ---- hooks.c ---- */
 

@@ -7,6 +7,7 @@
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include "l4lb.h"
 
 module_param_named(conn_tab_bits, l4lb_conn_tab_bits, uint, 0444);
@@ -22,6 +23,26 @@ MODULE_PARM_DESC(conn_max,
 
 unsigned int l4lb_net_id __read_mostly;
 
+/*
+ * NAT replies are matched by their ports, which only the first fragment
+ * carries, so the netns reassembles before we look (as IPVS does). Only
+ * once a NAT dest exists: DR needs no reassembly outside LOCAL_IN, and a
+ * netns that merely routes should not start reassembling because the
+ * module is loaded. It stays on until the netns goes.
+ */
+int l4lb_nat_enable(struct l4lb_net *ln)
+{
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->defrag_enabled)
+		return 0;
+	err = nf_defrag_ipv4_enable(ln->net);
+	if (!err)
+		ln->defrag_enabled = true;
+	return err;
+}
+
 static int __net_init l4lb_net_init(struct net *net)
 {
 	struct l4lb_net *ln = l4lb_pernet(net);
@@ -32,6 +53,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	l4lb_svc_table_init(ln);
 	atomic_set(&ln->dest_count, 0);
 	atomic_set(&ln->conn_count, 0);
+	atomic_set(&ln->nat_dest_count, 0);
 	ln->gen = 1;
 	ln->timeout_tcp = L4LB_DEF_TIMEOUT_TCP;
 	ln->timeout_tcp_fin = L4LB_DEF_TIMEOUT_TCP_FIN;
@@ -64,6 +86,8 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	l4lb_svc_flush(ln);
 	mutex_unlock(&ln->lock);
 	l4lb_conn_flush_net(net);
+	if (ln->defrag_enabled)
+		nf_defrag_ipv4_disable(net);
 }
 
 /*
@@ -163,5 +187,5 @@ module_exit(l4lb_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_VERSION(L4LB_MOD_VERSION);
-MODULE_DESCRIPTION("l4lb: layer-4 load balancer (direct routing)");
+MODULE_DESCRIPTION("l4lb: layer-4 load balancer (direct routing and NAT)");
 MODULE_ALIAS_GENL_FAMILY(L4LB_GENL_NAME);

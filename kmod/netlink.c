@@ -63,6 +63,12 @@ static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 };
 
+/* Only what a connection dump can filter on. */
+static const struct nla_policy l4lb_conn_policy[L4LB_CONN_A_MAX + 1] = {
+	[L4LB_CONN_A_CADDR]	= { .type = NLA_BE32 },
+	[L4LB_CONN_A_CPORT]	= { .type = NLA_BE16 },
+};
+
 static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_INFO]		= { .type = NLA_REJECT,
 				    .reject_message = "output-only attribute" },
@@ -70,6 +76,7 @@ static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_DEST]		= NLA_POLICY_NESTED(l4lb_dest_policy),
 	[L4LB_A_TIMEOUTS]	= NLA_POLICY_NESTED(l4lb_timeout_policy),
 	[L4LB_A_WITH_DESTS]	= { .type = NLA_FLAG },
+	[L4LB_A_CONN]		= NLA_POLICY_NESTED(l4lb_conn_policy),
 };
 
 static struct genl_family l4lb_genl_family;
@@ -184,11 +191,6 @@ static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
 static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 			  const struct l4lb_service *svc, u8 fwd, __be16 port)
 {
-	if (fwd == L4LB_FWD_NAT) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FWD],
-				    "NAT forwarding not implemented yet");
-		return -EOPNOTSUPP;
-	}
 	if (fwd == L4LB_FWD_DR && port != svc->key.port) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
 				    "real server port must equal the service port for direct routing");
@@ -639,19 +641,23 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	dest = l4lb_nl_lock_dest(info, dtb, &svc, &err);
 	if (!dest)
 		return err;
-	if (dtb[L4LB_DEST_A_FWD]) {
-		/* Only DR exists today, so a valid value never changes it. */
-		err = l4lb_check_fwd(info, dtb, svc,
-				     nla_get_u8(dtb[L4LB_DEST_A_FWD]),
-				     dest->port);
-		if (err)
-			goto out_unlock;
-	}
 	weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		 nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : dest->weight;
-	if (weight != dest->weight)
+	if (dtb[L4LB_DEST_A_FWD] &&
+	    nla_get_u8(dtb[L4LB_DEST_A_FWD]) != dest->fwd) {
+		struct l4lb_dest_cfg cfg = {
+			.addr	= dest->addr,
+			.port	= dest->port,
+			.fwd	= nla_get_u8(dtb[L4LB_DEST_A_FWD]),
+			.weight	= weight,
+		};
+
+		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+		if (!err)
+			err = l4lb_svc_replace_dest(svc, dest, &cfg);
+	} else if (weight != dest->weight) {
 		err = l4lb_svc_edit_dest(svc, dest, weight);
-out_unlock:
+	}
 	mutex_unlock(&svc->ln->lock);
 	return err;
 }
@@ -743,6 +749,159 @@ static int l4lb_nl_dump_dests(struct sk_buff *skb,
 out:
 	mutex_unlock(&ln->lock);
 	return err;
+}
+
+/* What a connection dump selects; kept in cb->args[2..] between calls. */
+struct l4lb_conn_filter {
+	struct l4lb_svc_key	svc;
+	__be32			daddr;
+	__be32			caddr;
+	__be16			dport;
+	__be16			cport;
+	u8			has_svc:1, has_daddr:1, has_dport:1,
+				has_caddr:1, has_cport:1;
+};
+
+struct l4lb_conn_dump {
+	const struct l4lb_conn_filter	*filter;
+	struct sk_buff			*skb;
+	struct netlink_callback		*cb;
+};
+
+static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct l4lb_conn_filter) >
+		     sizeof(cb->args) - 2 * sizeof(cb->args[0]));
+	return (struct l4lb_conn_filter *)&cb->args[2];
+}
+
+static int l4lb_nl_dump_conns_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct l4lb_conn_filter *f = l4lb_conn_filter(cb);
+	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
+	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
+	struct nlattr *ctb[L4LB_CONN_A_MAX + 1];
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	if (info->attrs[L4LB_A_SERVICE]) {
+		err = l4lb_parse_svc_key(info->attrs, tb, &f->svc, cb->extack);
+		if (err)
+			return err;
+		f->has_svc = 1;
+	}
+	if (info->attrs[L4LB_A_DEST]) {
+		err = nla_parse_nested(dtb, L4LB_DEST_A_MAX,
+				       info->attrs[L4LB_A_DEST],
+				       l4lb_dest_policy, cb->extack);
+		if (err)
+			return err;
+		if (!dtb[L4LB_DEST_A_ADDR])
+			return L4LB_MISSING(cb->extack, info->attrs[L4LB_A_DEST],
+					    L4LB_DEST_A_ADDR,
+					    "Missing destination address");
+		f->daddr = nla_get_be32(dtb[L4LB_DEST_A_ADDR]);
+		f->has_daddr = 1;
+		if (dtb[L4LB_DEST_A_PORT]) {
+			f->dport = nla_get_be16(dtb[L4LB_DEST_A_PORT]);
+			f->has_dport = 1;
+		}
+	}
+	if (info->attrs[L4LB_A_CONN]) {
+		err = nla_parse_nested(ctb, L4LB_CONN_A_MAX,
+				       info->attrs[L4LB_A_CONN],
+				       l4lb_conn_policy, cb->extack);
+		if (err)
+			return err;
+		if (!ctb[L4LB_CONN_A_CADDR])
+			return L4LB_MISSING(cb->extack, info->attrs[L4LB_A_CONN],
+					    L4LB_CONN_A_CADDR,
+					    "Missing client address");
+		f->caddr = nla_get_be32(ctb[L4LB_CONN_A_CADDR]);
+		f->has_caddr = 1;
+		if (ctb[L4LB_CONN_A_CPORT]) {
+			f->cport = nla_get_be16(ctb[L4LB_CONN_A_CPORT]);
+			f->has_cport = 1;
+		}
+	}
+	return 0;
+}
+
+static bool l4lb_conn_selected(const struct l4lb_conn_filter *f,
+			       const struct l4lb_conn *c)
+{
+	return (!f->has_svc || (c->protocol == f->svc.protocol &&
+				c->vaddr == f->svc.addr &&
+				c->vport == f->svc.port)) &&
+	       (!f->has_daddr || c->dest->addr == f->daddr) &&
+	       (!f->has_dport || c->dest->port == f->dport) &&
+	       (!f->has_caddr || c->caddr == f->caddr) &&
+	       (!f->has_cport || c->cport == f->cport);
+}
+
+static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
+{
+	long left = (long)(READ_ONCE(c->expires) - jiffies);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, L4LB_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, c->protocol) ||
+	    nla_put_be32(skb, L4LB_CONN_A_CADDR, c->caddr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_CPORT, c->cport) ||
+	    nla_put_be32(skb, L4LB_CONN_A_VADDR, c->vaddr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_VPORT, c->vport) ||
+	    nla_put_be32(skb, L4LB_CONN_A_DADDR, c->dest->addr) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, c->dest->port) ||
+	    nla_put_u8(skb, L4LB_CONN_A_FWD, c->dest->fwd) ||
+	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
+			left > 0 ? jiffies_to_msecs(left) : 0)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* l4lb_conn_walk() callback: one entry per message; nonzero when full. */
+static int l4lb_dump_conn(const struct l4lb_conn *c, void *arg)
+{
+	struct l4lb_conn_dump *d = arg;
+	void *hdr;
+
+	if (!l4lb_conn_selected(d->filter, c))
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &l4lb_genl_family,
+			  NLM_F_MULTI, L4LB_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (l4lb_put_conn(d->skb, c)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct l4lb_conn_dump d = {
+		.filter	= l4lb_conn_filter(cb),
+		.skb	= skb,
+		.cb	= cb,
+	};
+	int err;
+
+	err = l4lb_conn_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
+			     l4lb_dump_conn, &d);
+	/* Not even one entry fitted in an empty buffer: say so. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
 }
 
 static int l4lb_nl_flush(struct sk_buff *skb, struct genl_info *info)
@@ -907,6 +1066,12 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_ZERO,
 		.doit	= l4lb_nl_zero,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_GET_CONN,
+		.start	= l4lb_nl_dump_conns_start,
+		.dumpit	= l4lb_nl_dump_conns,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

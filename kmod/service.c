@@ -202,7 +202,7 @@ void l4lb_svc_del(struct l4lb_service *svc)
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
 		set_bit(L4LB_DEST_F_DEAD, &dest->flags);
 		list_del(&dest->list);
-		dest->svc = NULL;
+		RCU_INIT_POINTER(dest->svc, NULL);
 		svc->dest_count--;
 		l4lb_dest_put(dest);
 	}
@@ -246,10 +246,15 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 	if (svc->dest_count >= L4LB_DEST_MAX_PER_SVC)
 		return -ENOSPC;
 
+	if (cfg->fwd == L4LB_FWD_NAT) {
+		err = l4lb_nat_enable(svc->ln);
+		if (err)
+			return err;
+	}
 	dest = l4lb_dest_alloc(svc->ln, cfg);
 	if (!dest)
 		return -ENOMEM;
-	dest->svc = svc;
+	rcu_assign_pointer(dest->svc, svc);
 	list_add_tail(&dest->list, &svc->dests);
 	svc->dest_count++;
 	err = l4lb_svc_rebuild_sched(svc);
@@ -276,6 +281,43 @@ int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 	return err;
 }
 
+/*
+ * A dest's forwarding method is fixed for its life (its connections'
+ * reply matching depends on it), so changing it replaces the dest by a new
+ * one in the same place; flows on the old one move on their next packet,
+ * as after a delete. Counters start from zero.
+ */
+int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
+			  const struct l4lb_dest_cfg *cfg)
+{
+	struct l4lb_sched_state *st;
+	struct l4lb_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->ln->lock);
+	if (cfg->fwd == L4LB_FWD_NAT) {
+		err = l4lb_nat_enable(svc->ln);
+		if (err)
+			return err;
+	}
+	dest = l4lb_dest_alloc(svc->ln, cfg);
+	if (!dest)
+		return -ENOMEM;
+	list_replace(&old->list, &dest->list);
+	err = l4lb_svc_build_state(svc, svc->sched, &st);
+	if (err) {
+		list_replace(&dest->list, &old->list);
+		l4lb_dest_put(dest);
+		return err;
+	}
+	rcu_assign_pointer(dest->svc, svc);
+	set_bit(L4LB_DEST_F_DEAD, &old->flags);
+	RCU_INIT_POINTER(old->svc, NULL);
+	l4lb_svc_publish_state(svc, svc->sched, st);
+	l4lb_dest_put(old);
+	return 0;
+}
+
 int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
 {
 	struct list_head *prev = dest->list.prev;
@@ -293,7 +335,7 @@ int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
 	svc->dest_count--;
 	/* DEAD before publishing: flows on it move on their next packet. */
 	set_bit(L4LB_DEST_F_DEAD, &dest->flags);
-	dest->svc = NULL;
+	RCU_INIT_POINTER(dest->svc, NULL);
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(dest);
 	return 0;

@@ -5,12 +5,18 @@
  * address: the real server owns the VIP on a non-ARPing interface and
  * answers the client directly.
  *
- * NAT is part of the API but not implemented yet; configuration rejects NAT
- * dests, so l4lb_xmit() only ever sees DR ones. A NAT transmitter slots in
- * beside l4lb_xmit_dr().
+ * NAT rewrites the destination to the real server's address and port; the
+ * real server's replies route back through the balancer, where the reply
+ * hook finds their entry and rewrites the source back to the VIP and port
+ * (l4lb_nat_reply()) before the kernel forwards them on.
+ *
+ * Either way the packets are untracked, so conntrack and an iptables
+ * MASQUERADE/SNAT rule on the balancer never translate them a second time.
  */
 #include <linux/ip.h>
 #include <linux/icmp.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <net/ip.h>
 #include <net/icmp.h>
 #include <net/route.h>
@@ -54,12 +60,14 @@ static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
 
 	fl4.daddr = dest->addr;
 	/*
-	 * The packet keeps daddr = VIP, but the next hop must be the real
-	 * server: KNOWN_NH gives an uncached route whose gateway is the RIP
-	 * even on a link route (otherwise the neighbour lookup would ARP
-	 * for the VIP, which is our own address).
+	 * DR: the packet keeps daddr = VIP, but the next hop must be the
+	 * real server: KNOWN_NH gives an uncached route whose gateway is the
+	 * RIP even on a link route (otherwise the neighbour lookup would ARP
+	 * for the VIP, which is our own address). NAT packets carry the RIP
+	 * as their destination, so an ordinary route does.
 	 */
-	fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
+	if (dest->fwd == L4LB_FWD_DR)
+		fl4.flowi4_flags = FLOWI_FLAG_KNOWN_NH;
 	rt = ip_route_output_key(ln->net, &fl4);
 	if (IS_ERR(rt)) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
@@ -75,14 +83,80 @@ static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
 	return rt;
 }
 
-static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
-				 struct l4lb_dest *dest)
+/*
+ * Rewrite one end (@dst: the destination, else the source) of the TCP or
+ * UDP packet whose L4 header is at @l4off, fixing the IP and L4
+ * checksums for whatever checksum state the stack gave the skb: with
+ * CHECKSUM_PARTIAL (offload, GSO, GRO) the L4 field holds the pseudo-header
+ * sum, and with CHECKSUM_COMPLETE skb->csum must follow the pseudo-header
+ * change; inet_proto_csum_replace*() handle both. A UDP checksum of 0 means
+ * "none" and stays 0. The caller made the headers writable.
+ */
+void l4lb_nat_rewrite(struct sk_buff *skb, unsigned int l4off, u8 protocol,
+		      bool dst, __be32 addr, __be16 port)
 {
+	struct iphdr *iph = ip_hdr(skb);
+	__be32 *addrp = dst ? &iph->daddr : &iph->saddr;
+	__sum16 *check;
+	__be16 *portp;
+
+	if (protocol == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)(skb->data + l4off);
+
+		portp = dst ? &th->dest : &th->source;
+		check = &th->check;
+	} else {
+		struct udphdr *uh = (struct udphdr *)(skb->data + l4off);
+
+		portp = dst ? &uh->dest : &uh->source;
+		check = &uh->check;
+		if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
+			check = NULL;
+	}
+	if (check) {
+		inet_proto_csum_replace4(check, skb, *addrp, addr, true);
+		inet_proto_csum_replace2(check, skb, *portp, port, false);
+		if (protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*portp = port;
+	csum_replace4(&iph->check, *addrp, addr);
+	*addrp = addr;
+}
+
+/*
+ * nf_ct_set() is inline, so this adds no dependency on the conntrack
+ * module. An unconfirmed entry made for the packet is simply dropped.
+ */
+void l4lb_untrack(struct sk_buff *skb)
+{
+	nf_reset_ct(skb);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
+
+static unsigned int l4lb_l4_hdr_len(u8 protocol)
+{
+	return protocol == IPPROTO_TCP ? sizeof(struct tcphdr) :
+					 sizeof(struct udphdr);
+}
+
+/*
+ * Send @skb (still addressed as it arrived at LOCAL_IN) to @dest; with
+ * @dnat, rewrite its destination to the dest's address and port first.
+ * ICMP errors (TTL, path MTU) are sent before any rewrite, so they quote
+ * the packet as the client sent it, from the VIP.
+ */
+static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
+				 struct l4lb_dest *dest, bool dnat)
+{
+	unsigned int hdrs = ip_hdrlen(skb);
 	struct net *net = ln->net;
 	struct rtable *rt;
 	unsigned int mtu;
 
-	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+	if (dnat)
+		hdrs += l4lb_l4_hdr_len(ip_hdr(skb)->protocol);
+	if (skb_ensure_writable(skb, hdrs))
 		return NF_DROP;
 
 	if (ip_hdr(skb)->ttl <= 1) {
@@ -103,20 +177,17 @@ static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
+	if (dnat)
+		l4lb_nat_rewrite(skb, ip_hdrlen(skb), ip_hdr(skb)->protocol,
+				 true, dest->addr, dest->port);
+
 	/* Early demux may have attached a local socket; it is not ours. */
 	skb_orphan(skb);
 	ip_decrease_ttl(ip_hdr(skb));
 	skb_forward_csum(skb);
 	/* An rx timestamp would be read as a departure time by fq/EDT. */
 	skb_clear_tstamp(skb);
-
-	/*
-	 * Untrack: otherwise a MASQUERADE/SNAT rule on the balancer could
-	 * rewrite the client address of DR traffic. nf_ct_set() is inline,
-	 * so this adds no dependency on the conntrack module.
-	 */
-	nf_reset_ct(skb);
-	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	l4lb_untrack(skb);
 
 	skb_dst_drop(skb);
 	skb_dst_set(skb, &rt->dst);
@@ -127,14 +198,34 @@ static unsigned int l4lb_xmit_dr(struct l4lb_net *ln, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/* A client's TCP or UDP packet, to the dest its flow is scheduled to. */
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 		       struct l4lb_dest *dest)
 {
-	switch (dest->fwd) {
-	case L4LB_FWD_DR:
-		return l4lb_xmit_dr(ln, skb, dest);
-	default:
-		/* Unreachable: other methods are refused at configuration. */
+	return l4lb_xmit_to(ln, skb, dest, dest->fwd == L4LB_FWD_NAT);
+}
+
+/* An ICMP error about a flow, already translated for @dest if NAT. */
+unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
+			    struct l4lb_dest *dest)
+{
+	return l4lb_xmit_to(ln, skb, dest, false);
+}
+
+/*
+ * FORWARD hook, NAT: a real server's packet of entry @c, on its way to the
+ * client. Make it come from the VIP and port, then let the kernel go on
+ * forwarding it (its TTL and MTU checks already ran in ip_forward()).
+ */
+unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
+			    struct l4lb_conn *c)
+{
+	unsigned int ihl = ip_hdrlen(skb);
+
+	/* The hook checked the headers are there: this is only -ENOMEM. */
+	if (skb_ensure_writable(skb, ihl + l4lb_l4_hdr_len(c->protocol)))
 		return NF_DROP;
-	}
+	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->vaddr, c->vport);
+	l4lb_untrack(skb);
+	return NF_ACCEPT;
 }

@@ -63,6 +63,7 @@ for p in udpflood tcpcr tcpsrv; do
 done
 
 taskset -pc 1 $$ >/dev/null
+modprobe nf_defrag_ipv4	# l4lb.ko needs it; insmod does not load it
 echo "=== RESULTS-BEGIN ==="
 raw M date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 raw M kernel "$(uname -r)"

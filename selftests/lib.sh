@@ -61,6 +61,8 @@ module_loaded() { [ -d /sys/module/l4lb ]; }
 module_load() {
 	module_loaded && return 0
 	[ -s /tmp/l4lb.ko ] || objcopy --strip-debug "$L4LB_KO" /tmp/l4lb.ko
+	# insmod does not load dependencies (nf_defrag_ipv4); modprobe does.
+	modinfo -F depends /tmp/l4lb.ko | tr ',' '\n' | xargs -r -n 1 modprobe
 	insmod /tmp/l4lb.ko "$@"
 }
 
@@ -95,13 +97,14 @@ switch_add() {
 	ip -n "$prefix-$1" link set br0 up
 }
 
-# plug SWITCH HOST ADDR/LEN: a veth from HOST's eth0 to SWITCH's bridge.
+# plug SWITCH HOST ADDR/LEN [IFACE]: a veth from HOST's IFACE (eth0) to
+# SWITCH's bridge.
 plug() {
-	local sw=$1 host=$2 addr=$3
-	ip link add "v-$host" netns "$prefix-$sw" type veth peer name eth0 netns "$prefix-$host"
+	local sw=$1 host=$2 addr=$3 dev=${4:-eth0}
+	ip link add "v-$host" netns "$prefix-$sw" type veth peer name "$dev" netns "$prefix-$host"
 	ip -n "$prefix-$sw" link set "v-$host" master br0 up
-	ip -n "$prefix-$host" addr add "$addr" dev eth0
-	ip -n "$prefix-$host" link set eth0 up
+	ip -n "$prefix-$host" addr add "$addr" dev "$dev"
+	ip -n "$prefix-$host" link set "$dev" up
 }
 
 # link_pair A IFA ADDRA B IFB ADDRB: a point-to-point veth between two hosts.
@@ -132,7 +135,9 @@ name_server() {
 		echo "$name" >"/tmp/name-$ns-$port"
 		bg "$ns" socat -U TCP-LISTEN:"$port",fork,reuseaddr$bind OPEN:"/tmp/name-$ns-$port",rdonly
 	else
-		bg "$ns" socat UDP-RECVFROM:"$port",fork$bind SYSTEM:"echo $name"
+		# -t: socat's 0.5 s default wait for the answer is too short
+		# for sh to start on a loaded host.
+		bg "$ns" socat -t 10 UDP-RECVFROM:"$port",fork$bind SYSTEM:"echo $name"
 	fi
 	wait_listen "$ns" "$proto" "$port"
 }
@@ -282,5 +287,45 @@ rip() { echo "10.0.0.$((10 + $1))"; }
 name_servers() {
 	local i
 	for ((i = 1; i <= $3; i++)); do name_server "rs$i" "$1" "$2" "rs$i"; done
+}
+
+# topo_nat N: the NAT topology. The LB sits between the client's segment
+# and the real servers' one, which it routes for (their default gateway):
+#
+#   c 198.51.100.1 --+                            +-- rs1..rsN 10.0.0.11..
+#   rsd 198.51.100.21 (DR: takes the VIP by REDIRECT) |
+#        out (bridge) --+-- eth0 lb eth1 --+-- in (bridge)
+#   198.51.100.2, VIP 198.51.100.100       10.0.0.1
+#                                          +-- r 10.0.0.254 -- rs9 10.0.2.9
+#                                              (a router; its route to rs9
+#                                               has MTU 1000)
+#
+# Loads the module.
+NAT_VIP=198.51.100.100
+topo_nat() {
+	local i
+	module_load
+	switch_add out
+	switch_add in
+	ns_add c lb rsd r rs9
+	plug out c 198.51.100.1/24
+	plug out rsd 198.51.100.21/24
+	plug out lb 198.51.100.2/24 eth0
+	plug in lb 10.0.0.1/24 eth1
+	ip -n "$prefix-lb" addr add "$NAT_VIP/24" dev eth0
+	nsx lb sysctl -qw net.ipv4.ip_forward=1
+	accept_vip_redirect rsd "$NAT_VIP"
+	for ((i = 1; i <= $1; i++)); do
+		ns_add "rs$i"
+		plug in "rs$i" "$(rip "$i")/24"
+		ip -n "$prefix-rs$i" route add default via 10.0.0.1
+	done
+	plug in r 10.0.0.254/24
+	link_pair r eth1 10.0.2.1/24 rs9 eth0 10.0.2.9/24
+	nsx r sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$prefix-r" route add default via 10.0.0.1
+	ip -n "$prefix-r" route add 10.0.2.9/32 dev eth1 mtu 1000
+	ip -n "$prefix-rs9" route add default via 10.0.2.1
+	ip -n "$prefix-lb" route add 10.0.2.0/24 via 10.0.0.254
 }
 

@@ -20,8 +20,7 @@
  * Errnos: EEXIST (service or destination already exists), ENOENT (no such
  * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or missing attribute; see
  * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached: 4096 services
- * per netns, 256 destinations per service), EOPNOTSUPP (NAT destinations:
- * not implemented yet).
+ * per netns, 256 destinations per service).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
@@ -80,7 +79,13 @@
  *        L4LB_DEST_A_WEIGHT: NLA_U32, 0..65535; default 1. 0 is quiescent:
  *                            existing flows continue, no new ones.
  *    Deleting a destination moves its flows: their next packet is
- *    scheduled to a live destination of the same service.
+ *    scheduled to a live destination of the same service. SET_DEST with a
+ *    different FWD replaces the destination in place: its flows move as
+ *    after a delete, and its counters start from zero.
+ *    NAT: the real server's replies must route back through the balancer
+ *    (its default gateway), which forwards them (net.ipv4.ip_forward=1);
+ *    the first NAT destination of a netns enables IPv4 defragmentation
+ *    there (nf_defrag_ipv4), as replies are matched by port.
  *
  * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
  *    Each reply: L4LB_A_DEST: NLA_NESTED with ADDR, PORT, FWD, WEIGHT and
@@ -100,6 +105,24 @@
  * L4LB_CMD_ZERO: zero counters; with L4LB_A_SERVICE (key) only that
  *    service and its destinations, else every service of the netns and
  *    the netns drop counters.
+ *
+ * L4LB_CMD_GET_CONN: NLM_F_DUMP only: the netns's connection entries.
+ *    Optional filters, all of which an entry must match:
+ *    L4LB_A_SERVICE: NLA_NESTED, a service key (PROTOCOL, ADDR, PORT)
+ *    L4LB_A_DEST: NLA_NESTED, ADDR and optionally PORT of a real server
+ *    L4LB_A_CONN: NLA_NESTED, CADDR and optionally CPORT of a client
+ *    Each reply:
+ *    L4LB_A_CONN: NLA_NESTED
+ *        L4LB_CONN_A_PROTOCOL: NLA_U8
+ *        L4LB_CONN_A_CADDR, L4LB_CONN_A_CPORT: client (NLA_BE32, NLA_BE16)
+ *        L4LB_CONN_A_VADDR, L4LB_CONN_A_VPORT: service
+ *        L4LB_CONN_A_DADDR, L4LB_CONN_A_DPORT: real server
+ *        L4LB_CONN_A_FWD: NLA_U8, enum l4lb_fwd_method
+ *        L4LB_CONN_A_STATE: NLA_U8, enum l4lb_conn_state
+ *        L4LB_CONN_A_EXPIRES: NLA_U32, milliseconds until the entry expires
+ *    The table changes under the dump, which is resumable and does bounded
+ *    work per message: an entry added or removed meanwhile may be missed,
+ *    never reported twice within one bucket pass.
  *
  * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
  *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
@@ -130,6 +153,7 @@ enum l4lb_cmd {
 	L4LB_CMD_GET_TIMEOUTS,
 	L4LB_CMD_SET_TIMEOUTS,
 	L4LB_CMD_ZERO,
+	L4LB_CMD_GET_CONN,
 	__L4LB_CMD_MAX
 };
 #define L4LB_CMD_MAX (__L4LB_CMD_MAX - 1)
@@ -141,6 +165,7 @@ enum l4lb_attr {
 	L4LB_A_DEST,
 	L4LB_A_TIMEOUTS,
 	L4LB_A_WITH_DESTS,
+	L4LB_A_CONN,
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
@@ -227,5 +252,33 @@ enum l4lb_stats_attr {
 	__L4LB_STATS_A_MAX
 };
 #define L4LB_STATS_A_MAX (__L4LB_STATS_A_MAX - 1)
+
+/* TCP states as the balancer tracks them; UDP flows have one state. */
+enum l4lb_conn_state {
+	L4LB_CONN_S_NONE,
+	L4LB_CONN_S_SYN_RECV,
+	L4LB_CONN_S_ESTABLISHED,
+	L4LB_CONN_S_FIN_WAIT,
+	L4LB_CONN_S_TIME_WAIT,
+	L4LB_CONN_S_CLOSE,
+	L4LB_CONN_S_UDP,
+	__L4LB_CONN_S_MAX
+};
+
+enum l4lb_conn_attr {
+	L4LB_CONN_A_UNSPEC,
+	L4LB_CONN_A_PROTOCOL,
+	L4LB_CONN_A_CADDR,
+	L4LB_CONN_A_CPORT,
+	L4LB_CONN_A_VADDR,
+	L4LB_CONN_A_VPORT,
+	L4LB_CONN_A_DADDR,
+	L4LB_CONN_A_DPORT,
+	L4LB_CONN_A_FWD,
+	L4LB_CONN_A_STATE,
+	L4LB_CONN_A_EXPIRES,
+	__L4LB_CONN_A_MAX
+};
+#define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_L4LB_H */

@@ -1,0 +1,138 @@
+#!/bin/bash
+# NAT end to end: the client only ever sees the VIP; real servers see the
+# client's own address and answer through the LB. Topology (topo_nat in
+# lib.sh):
+#
+#   c 198.51.100.1, rsd 198.51.100.21 (DR) -- out -- lb -- in -- rs1..rs3 10.0.0.11..13
+#   VIP 198.51.100.100 on lb                               +- r -- rs9 (MTU 1000 at r)
+#
+# With L4LB_NAT_CONNTRACK=1 (nat_conntrack.sh) the LB also runs conntrack
+# and masquerades everything it forwards; every check must still pass.
+. "$(dirname "$0")/../lib.sh"
+
+topo_nat 3
+VIP=$NAT_VIP
+if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
+	nsx lb iptables -t nat -A POSTROUTING -j MASQUERADE
+	nsx lb iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
+	nsx lb iptables -A FORWARD -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
+	grep -q '^nf_conntrack ' /proc/modules || fail "nf_conntrack did not load"
+	log "LB runs conntrack with MASQUERADE on every interface"
+fi
+# Counts what reaches the client from the servers' own addresses: must stay 0.
+nsx c iptables -A INPUT -s 10.0.0.0/8 -j ACCEPT
+leaked() { nsx c iptables -L INPUT -v -x -n | awk '$8 == "10.0.0.0/8" { print $1 }'; }
+
+# Aggregates through the LB: GRO on its receive side, TSO at the ends.
+for dev in eth0 eth1; do nsx lb ethtool -K "$dev" gro on 2>/dev/null || true; done
+
+# Port mapping VIP:80 -> RIP:8080; rr gives exactly 50 each, in turn.
+for i in 1 2 3; do name_server "rs$i" tcp 8080 "rs$i"; done
+adm lb -A -t "$VIP:80" -s rr
+for i in 1 2 3; do adm lb -a -t "$VIP:80" -r "$(rip "$i"):8080" -m; done
+names=$(tcp_names c "$VIP" 80 150)
+for i in 1 2 3; do
+	expect_eq "rr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 50
+done
+expect_eq "rr: the same server twice in a row" "$(echo "$names" | uniq -d | wc -l)" 0
+
+# wrr 1:2:3: exactly 50/100/150, smooth.
+adm lb -E -t "$VIP:80" -s wrr
+for i in 1 2 3; do adm lb -e -t "$VIP:80" -r "$(rip "$i"):8080" -w "$i"; done
+names=$(tcp_names c "$VIP" 80 300)
+for i in 1 2 3; do
+	expect_eq "wrr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" $((i * 50))
+done
+adm lb -L -n
+
+# The real server sees the client's own address (no SNAT on the way in,
+# even with MASQUERADE on the LB), and the client sees only the VIP.
+bg rs1 socat TCP-LISTEN:8090,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+wait_listen rs1 tcp 8090
+adm lb -A -t "$VIP:90"
+adm lb -a -t "$VIP:90" -r "$(rip 1):8090" -m
+expect_eq "client address seen by the real server" \
+	"$(nsx c socat -t 5 - TCP:"$VIP":90 </dev/null)" 198.51.100.1
+
+# HTTP (nginx) through the VIP, port-mapped.
+adm lb -A -t "$VIP:81" -s rr
+for i in 1 2 3; do
+	http_server "rs$i" 8081 "web$i"
+	adm lb -a -t "$VIP:81" -r "$(rip "$i"):8081" -m
+done
+bodies=$(for i in 1 2 3; do nsx c curl -sS --max-time 10 "http://$VIP:81/"; done | sort | tr '\n' ' ')
+expect_eq "HTTP bodies through the VIP" "$bodies" "web1 web2 web3 "
+
+# 50 MB both ways, compared by sha256: down through the reply path
+# (rs1's nginx), up through the forward path.
+head -c 50M /dev/urandom >/tmp/payload
+want=$(sha256sum </tmp/payload)
+for i in 1 2 3; do cp /tmp/payload "/tmp/big-rs$i"; done
+nsx c curl -sS --max-time 120 -o /tmp/download "http://$VIP:81/big"
+expect_eq "sha256 of 50 MB downloaded through the VIP" "$(sha256sum </tmp/download)" "$want"
+rm -f /tmp/download
+bg rs2 socat -u TCP-LISTEN:9000,reuseaddr OPEN:/tmp/up-rs2,creat,trunc
+wait_listen rs2 tcp 9000
+adm lb -A -t "$VIP:9000"
+adm lb -a -t "$VIP:9000" -r "$(rip 2):9000" -m
+nsx c socat -u FILE:/tmp/payload TCP:"$VIP":9000
+upload_done() { [ "$(stat -c %s /tmp/up-rs2 2>/dev/null)" = "$(stat -c %s /tmp/payload)" ]; }
+wait_for 30 upload_done
+expect_eq "sha256 of 50 MB uploaded through the VIP" "$(sha256sum </tmp/up-rs2)" "$want"
+rm -f /tmp/up-rs2
+
+# Path MTU: rs9 sits behind router r, whose route to it has MTU 1000. The
+# client's full-size DF segments draw a frag-needed from r, addressed to
+# the client and quoting client -> rs9; the LB must translate it (from the
+# VIP, quoting client -> VIP) for the client to lower its path MTU.
+head -c 2M /dev/urandom >/tmp/small
+bg rs9 socat -u TCP-LISTEN:9000,reuseaddr OPEN:/tmp/up-rs9,creat,trunc
+wait_listen rs9 tcp 9000
+adm lb -A -t "$VIP:9009"
+adm lb -a -t "$VIP:9009" -r 10.0.2.9:9000 -m
+nsx c socat -u FILE:/tmp/small TCP:"$VIP":9009
+upload9_done() { cmp -s /tmp/small /tmp/up-rs9; }
+wait_for 30 upload9_done
+nsx c ip route get "$VIP" | grep -q "mtu 1000" ||
+	fail "client did not learn MTU 1000: $(nsx c ip route get "$VIP")"
+log "DF upload behind an MTU-1000 hop arrived; the client learned mtu 1000 from the VIP"
+
+# ICMP port unreachable from a real server (nothing listens on UDP 5000)
+# reaches the client from the VIP, and the client's socket sees it.
+adm lb -A -u "$VIP:5000"
+adm lb -a -u "$VIP:5000" -r "$(rip 3):5000" -m
+nsx c iptables -A INPUT -p icmp --icmp-type port-unreachable -s "$VIP" -j ACCEPT
+err=$(echo x | nsx c socat -t 3 - UDP:"$VIP":5000 2>&1 >/dev/null || true)
+case $err in *"Connection refused"*) ;; *) fail "UDP client got no port unreachable: $err" ;; esac
+unreach=$(nsx c iptables -L INPUT -v -x -n | awk '$4 == "icmp" && $8 == "'"$VIP"'" { print $1 }')
+[ "$unreach" -ge 1 ] || fail "no port unreachable from the VIP"
+log "port unreachable reached the client from $VIP"
+
+# A UDP datagram bigger than the MTU, fragmented both ways, arrives whole
+# and comes back whole (the real server echoes it).
+bg rs1 socat -t 10 UDP-RECVFROM:7000,fork SYSTEM:cat
+wait_listen rs1 udp 7000
+adm lb -A -u "$VIP:7"
+adm lb -a -u "$VIP:7" -r "$(rip 1):7000" -m
+head -c 4000 /dev/urandom >/tmp/dgram
+nsx c socat -t 5 - UDP:"$VIP":7 </tmp/dgram >/tmp/dgram.back
+cmp /tmp/dgram /tmp/dgram.back || fail "4000-byte datagram did not come back whole ($(stat -c %s /tmp/dgram.back) bytes)"
+log "4000-byte datagram through the VIP and back intact"
+
+# One DR and one NAT destination behind the same VIP both serve.
+name_server rsd tcp 82 rsd
+name_server rs1 tcp 8082 rs1
+adm lb -A -t "$VIP:82" -s rr
+adm lb -a -t "$VIP:82" -r 198.51.100.21:82 -g
+adm lb -a -t "$VIP:82" -r "$(rip 1):8082" -m
+names=$(tcp_names c "$VIP" 82 10)
+expect_eq "mixed service: DR rsd, NAT rs1" "$(echo "$names" | count_of rsd) $(echo "$names" | count_of rs1)" "5 5"
+
+# -e changes the forwarding method (the dest is replaced in place).
+adm lb -e -t "$VIP:82" -r "$(rip 1):8082" -g 2>/tmp/err && fail "DR with port 8082 on a port-82 service was accepted"
+grep -q "port" /tmp/err || fail "no clear message: $(cat /tmp/err)"
+adm lb -e -t "$VIP:90" -r "$(rip 1):8090" -m -w 3
+adm lb -L -n -t "$VIP:90" | grep -q "$(rip 1):8090 *Masq *3" || fail "edit changed the dest: $(adm lb -L -n -t "$VIP:90")"
+
+# Nothing reached the client from a real server's own address.
+expect_eq "packets at the client from the servers' network" "$(leaked)" 0
