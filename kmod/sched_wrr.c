@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Weighted round robin, smooth variant (see swrr.h): exact ratios per round
- * and interleaved picks. The running "cur" values are shared by all CPUs, so
- * a pick takes the state's spinlock; a pick is O(number of dests), which is
- * bounded by L4LB_DEST_MAX_PER_SVC and paid once per new flow only.
+ * and interleaved picks.
+ *
+ * Usually the whole period of picks is computed when the dests change, and
+ * a pick is one atomic increment and a table lookup, with no lock shared by
+ * the CPUs. A period longer than L4LB_SWRR_SEQ_MAX (large, coprime weights)
+ * falls back to running the algorithm per pick under the state's spinlock,
+ * O(number of dests).
  */
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -13,7 +17,10 @@
 
 struct l4lb_wrr_state {
 	struct l4lb_sched_state	hdr;
-	spinlock_t		lock;	/* protects ent[].cur */
+	atomic_t		cursor;	/* picks so far, with seq */
+	unsigned int		period;	/* of seq; 0: no seq */
+	u16			*seq;	/* after dests[], or NULL */
+	spinlock_t		lock;	/* protects ent[].cur, without seq */
 	int			total;
 	unsigned int		n;
 	struct l4lb_dest	**dests;	/* points after ent[] */
@@ -25,24 +32,39 @@ static struct l4lb_sched_ops l4lb_wrr_ops;
 static struct l4lb_sched_state *
 l4lb_wrr_update(struct l4lb_dest *const *dests, unsigned int n)
 {
+	unsigned int i, period, gcd = 0;
 	struct l4lb_wrr_state *st;
-	unsigned int i;
 	size_t size;
+	int total = 0;
 
-	size = size_add(struct_size(st, ent, n),
-			array_size(n, sizeof(*dests)));
+	/* The weights first, to size the sequence (see swrr.h). */
+	for (i = 0; i < n; i++) {
+		total += dests[i]->weight;
+		gcd = l4lb_swrr_gcd(gcd, dests[i]->weight);
+	}
+	period = gcd ? total / gcd : 0;
+	if (period > L4LB_SWRR_SEQ_MAX)
+		period = 0;
+
+	size = size_add(size_add(struct_size(st, ent, n),
+				 array_size(n, sizeof(*dests))),
+			array_size(period, sizeof(*st->seq)));
 	st = kzalloc(size, GFP_KERNEL);
 	if (!st)
 		return NULL;
 	st->hdr.ops = &l4lb_wrr_ops;
 	spin_lock_init(&st->lock);
 	st->n = n;
+	st->total = total;
 	st->dests = (struct l4lb_dest **)&st->ent[n];
 	for (i = 0; i < n; i++) {
 		st->dests[i] = dests[i];
 		st->ent[i].weight = dests[i]->weight;
-		st->ent[i].cur = 0;
-		st->total += dests[i]->weight;
+	}
+	if (period) {
+		st->period = period;
+		st->seq = (u16 *)&st->dests[n];
+		l4lb_swrr_fill(st->ent, n, total, st->seq, period);
 	}
 	return &st->hdr;
 }
@@ -55,6 +77,9 @@ static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_sched_state *hdr)
 
 	if (!st->n)
 		return NULL;
+	if (st->seq)
+		return st->dests[st->seq[(u32)(atomic_inc_return(&st->cursor) - 1) %
+					 st->period]];
 	spin_lock_bh(&st->lock);
 	i = l4lb_swrr_next(st->ent, st->n, st->total);
 	spin_unlock_bh(&st->lock);

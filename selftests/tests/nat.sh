@@ -21,7 +21,8 @@ if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
 fi
 # Counts what reaches the client from the servers' own addresses: must stay 0.
 nsx c iptables -A INPUT -s 10.0.0.0/8 -j ACCEPT
-leaked() { nsx c iptables -L INPUT -v -x -n | awk '$8 == "10.0.0.0/8" { print $1 }'; }
+rule_pkts() { nsx c iptables -L INPUT "$1" -v -x -n | awk '{ print $1 }'; }
+leaked() { rule_pkts 1; }
 
 # Aggregates through the LB: GRO on its receive side, TSO at the ends.
 for dev in eth0 eth1; do nsx lb ethtool -K "$dev" gro on 2>/dev/null || true; done
@@ -104,8 +105,7 @@ adm lb -a -u "$VIP:5000" -r "$(rip 3):5000" -m
 nsx c iptables -A INPUT -p icmp --icmp-type port-unreachable -s "$VIP" -j ACCEPT
 err=$(echo x | nsx c socat -t 3 - UDP:"$VIP":5000 2>&1 >/dev/null || true)
 case $err in *"Connection refused"*) ;; *) fail "UDP client got no port unreachable: $err" ;; esac
-unreach=$(nsx c iptables -L INPUT -v -x -n | awk '$4 == "icmp" && $8 == "'"$VIP"'" { print $1 }')
-[ "$unreach" -ge 1 ] || fail "no port unreachable from the VIP"
+[ "$(rule_pkts 2)" -ge 1 ] || fail "no port unreachable from the VIP"
 log "port unreachable reached the client from $VIP"
 
 # A UDP datagram bigger than the MTU, fragmented both ways, arrives whole
@@ -128,11 +128,17 @@ adm lb -a -t "$VIP:82" -r "$(rip 1):8082" -m
 names=$(tcp_names c "$VIP" 82 10)
 expect_eq "mixed service: DR rsd, NAT rs1" "$(echo "$names" | count_of rsd) $(echo "$names" | count_of rs1)" "5 5"
 
-# -e changes the forwarding method (the dest is replaced in place).
+# -e changes the forwarding method in place (DR -> NAT -> DR here; the
+# listing shows it, and after switching back both serve again). A DR
+# method with a mapped port is refused with a message naming the port.
 adm lb -e -t "$VIP:82" -r "$(rip 1):8082" -g 2>/tmp/err && fail "DR with port 8082 on a port-82 service was accepted"
 grep -q "port" /tmp/err || fail "no clear message: $(cat /tmp/err)"
-adm lb -e -t "$VIP:90" -r "$(rip 1):8090" -m -w 3
-adm lb -L -n -t "$VIP:90" | grep -q "$(rip 1):8090 *Masq *3" || fail "edit changed the dest: $(adm lb -L -n -t "$VIP:90")"
+adm lb -e -t "$VIP:82" -r 198.51.100.21:82 -m
+adm lb -L -n -t "$VIP:82" | grep -q "198.51.100.21:82 *Masq" || fail "-e -m did not switch: $(adm lb -L -n -t "$VIP:82")"
+adm lb -e -t "$VIP:82" -r 198.51.100.21:82 -g -w 1
+adm lb -L -n -t "$VIP:82" | grep -q "198.51.100.21:82 *Route" || fail "-e -g did not switch back: $(adm lb -L -n -t "$VIP:82")"
+names=$(tcp_names c "$VIP" 82 10)
+expect_eq "mixed service after switching back" "$(echo "$names" | count_of rsd) $(echo "$names" | count_of rs1)" "5 5"
 
 # Nothing reached the client from a real server's own address.
 expect_eq "packets at the client from the servers' network" "$(leaked)" 0
