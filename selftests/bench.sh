@@ -41,6 +41,7 @@ FLOWS=4096	# UDP flows of the packet-rate scenario
 SCALE="100000 1000000"	# table sizes of the scale scenario
 SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
 IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
+L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
 SCENARIOS="dr_udp nat_udp nat_cps nat_bulk scale control"
 # build/bench.env (written by the host side, optional) may override these,
@@ -353,7 +354,7 @@ scale() {
 	say "== $sc: hot traffic on $FLOWS flows with 0 / $SCALE idle flows in the table"
 	for be in $BACKENDS; do
 		available "$be" "$sc" || continue
-		l4lb_params="conn_max=2000000" IPVS_PARAMS=$IPVS_SCALE_PARAMS
+		l4lb_params=$L4LB_SCALE_PARAMS IPVS_PARAMS=$IPVS_SCALE_PARAMS
 		be_up "$be"
 		l4lb_params= IPVS_PARAMS=
 		service "$be" -u 9 -g || { raw N "$sc" "$be" "service rejected"; be_down "$be"; continue; }

@@ -48,12 +48,12 @@ adm lb -L -n
 
 # The real server sees the client's own address (no SNAT on the way in,
 # even with MASQUERADE on the LB), and the client sees only the VIP.
-bg rs1 socat TCP-LISTEN:8090,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
+bg rs1 socat -t 30 TCP-LISTEN:8090,fork,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR'
 wait_listen rs1 tcp 8090
 adm lb -A -t "$VIP:90"
 adm lb -a -t "$VIP:90" -r "$(rip 1):8090" -m
 expect_eq "client address seen by the real server" \
-	"$(nsx c socat -t 5 - TCP:"$VIP":90 </dev/null)" 198.51.100.1
+	"$(nsx c socat -t 30 - TCP:"$VIP":90 </dev/null)" 198.51.100.1
 
 # HTTP (nginx) through the VIP, port-mapped.
 adm lb -A -t "$VIP:81" -s rr
