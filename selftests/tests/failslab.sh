@@ -10,8 +10,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 failslab=/sys/kernel/debug/failslab
-[ -e /proc/thread-self/fail-nth ] && [ -d $failslab ] ||
+if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $failslab ]; then
 	skip "this kernel has no fail-nth/failslab (make check-debug runs this test)"
+fi
 failnth=$L4LB_DIR/selftests/debug/failnth
 [ -x "$failnth" ] || fail "$failnth not built (make -C selftests/debug)"
 
@@ -23,6 +24,7 @@ restore_failslab() {
 	echo "$saved_gfp_wait" >$failslab/ignore-gfp-wait
 	echo "$saved_verbose" >$failslab/verbose
 }
+# shellcheck disable=SC2154 # rc is set inside the trap
 trap 'rc=$?; restore_failslab; (exit $rc); cleanup' EXIT
 echo N >$failslab/ignore-gfp-wait
 echo 0 >$failslab/verbose
