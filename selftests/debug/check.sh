@@ -38,7 +38,7 @@ set +e
 L4LB_KERNEL=$kernel/bzImage \
 L4LB_MODULE=$out/src/kmod/l4lb.ko \
 L4LB_VM_MEM=${L4LB_VM_MEM:-4G} \
-L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-1800} \
+L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-1200} \
 L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$kernel/modroot/lib/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120" \
 	"$top/selftests/run.sh" "$@" | tee "$out/check.log"
 rc=${PIPESTATUS[0]}
