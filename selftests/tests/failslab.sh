@@ -128,7 +128,8 @@ sweep zero two zero
 # hence the wait), caches gone after unload.
 adm -C
 slab_objects() { awk '/^l4lb_/ { n += $2 } END { print n + 0 }' /proc/slabinfo; }
-wait_for 60 test "$(slab_objects)" = 0
+slabs_empty() { [ "$(slab_objects)" = 0 ]; }
+wait_for 60 slabs_empty
 log "l4lb_* slab objects after flush: $(slab_objects)"
 if [ -w $kmemleak ]; then
 	start=$SECONDS
