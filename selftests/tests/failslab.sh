@@ -33,32 +33,32 @@ module_load
 kmemleak=/sys/kernel/debug/kmemleak
 [ -w $kmemleak ] && echo clear >$kmemleak
 
-adm() { "$L4LBADM" "$@"; }
+lbadm() { "$L4LBADM" "$@"; }
 vip=10.0.0.1
 
 state() {
-	adm -L -n --json
-	adm -L --timeout
+	lbadm -L -n --json
+	lbadm -L --timeout
 }
 
 # The starting configurations.
 setup_none() { :; }
-setup_svc() { adm -A -t $vip:80 -s rr; }
+setup_svc() { lbadm -A -t $vip:80 -s rr; }
 setup_dest() {
 	setup_svc
-	adm -a -t $vip:80 -r 10.0.1.1:80 -g -w 1
+	lbadm -a -t $vip:80 -r 10.0.1.1:80 -g -w 1
 }
 setup_two() {
 	setup_dest
-	adm -a -t $vip:80 -r 10.0.1.2:80 -g -w 2
-	adm -A -u $vip:53 -s wrr
-	adm -a -u $vip:53 -r 10.0.1.3:53 -g -w 4
+	lbadm -a -t $vip:80 -r 10.0.1.2:80 -g -w 2
+	lbadm -A -u $vip:53 -s wrr
+	lbadm -a -u $vip:53 -r 10.0.1.3:53 -g -w 4
 }
 
 # reset SETUP: a known configuration, built without faults.
 reset() {
-	adm -C
-	adm --set 901 121 301
+	lbadm -C
+	lbadm --set 901 121 301
 	"setup_$1"
 }
 
@@ -126,7 +126,7 @@ sweep zero two zero
 # Nothing left behind: slabs empty after the flush (RCU frees may lag),
 # no leak of the module's (kmemleak reports objects older than 5 s only,
 # hence the wait), caches gone after unload.
-adm -C
+lbadm -C
 slab_objects() { awk '/^l4lb_/ { n += $2 } END { print n + 0 }' /proc/slabinfo; }
 slabs_empty() { [ "$(slab_objects)" = 0 ]; }
 wait_for 60 slabs_empty
