@@ -2,6 +2,7 @@
 #   make            module (kmod/l4lb.ko) and userland (userspace/l4lbadm, l4lbd)
 #   make check      userland unit tests on the host, then every selftest in a VM
 #   make check T=x  only selftests/x.sh
+#   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make demo       DR demo in a VM
 #   make bench      l4lb vs IPVS vs plain forwarding, in a VM
 #   make install    module, tools, header, man pages (DESTDIR, PREFIX)
@@ -13,7 +14,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export KDIR KVER
 
-.PHONY: all deps module userspace check unit vmtest demo bench install uninstall clean
+.PHONY: all deps module userspace check unit vmtest demo bench install uninstall clean check-debug
 
 all: module userspace
 
@@ -35,6 +36,10 @@ vmtest: all
 
 check: all
 	@./selftests/check.sh $(T)
+
+# Not part of .ci/run: builds a debug kernel once (~40+ min), see README.md.
+check-debug: all
+	@./selftests/debug/check.sh $(T)
 
 demo: all
 	./selftests/run.sh --demo

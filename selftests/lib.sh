@@ -11,7 +11,7 @@ set -eu
 set -o pipefail
 
 L4LB_DIR=${L4LB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-L4LB_KO=$L4LB_DIR/kmod/l4lb.ko
+L4LB_KO=${L4LB_MODULE:-$L4LB_DIR/kmod/l4lb.ko}
 L4LBADM=$L4LB_DIR/userspace/l4lbadm
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
 prefix=l4t

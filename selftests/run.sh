@@ -8,6 +8,11 @@
 #   run.sh --bench      selftests/bench.sh
 #   run.sh --shell CMD  run one command in the VM (for debugging)
 #
+# Another kernel (the debug lane, selftests/debug/check.sh): L4LB_KERNEL is a
+# bzImage with virtio-pci and 9p built in, booted without an initramfs
+# (L4LB_INITRD if it needs one); L4LB_MODULE the l4lb.ko built for it;
+# L4LB_VM_MEM the guest memory (3G); L4LB_APPEND more kernel parameters.
+#
 # If the VM dies during a test (a panic: the command line has
 # panic_on_warn=1), that test fails with the console's tail and the VM is
 # booted again for the tests that had not run yet.
@@ -16,15 +21,28 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 KDIR=${KDIR:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)}
 KVER=${KVER:-$(basename "$(dirname "$KDIR")")}
-kernel=/boot/vmlinuz-$KVER
+kernel=${L4LB_KERNEL:-/boot/vmlinuz-$KVER}
 per_test_timeout=${L4LB_TEST_TIMEOUT:-300}
 build=$top/build
 mkdir -p "$build"
 
 [ -r "$kernel" ] || { echo "run.sh: no kernel $kernel (run make deps)" >&2; exit 1; }
-initrd=$build/initrd-$KVER.gz
-if [ ! -s "$initrd" ] || [ "$here/vm/mkinitramfs.sh" -nt "$initrd" ]; then
-	"$here/vm/mkinitramfs.sh" "$KVER" "$initrd"
+if [ -n "${L4LB_KERNEL:-}" ]; then
+	initrd=${L4LB_INITRD:-}
+else
+	initrd=$build/initrd-$KVER.gz
+	if [ ! -s "$initrd" ] || [ "$here/vm/mkinitramfs.sh" -nt "$initrd" ]; then
+		"$here/vm/mkinitramfs.sh" "$KVER" "$initrd"
+	fi
+fi
+boot=(-kernel "$kernel")
+root=
+if [ -n "$initrd" ]; then
+	boot+=(-initrd "$initrd")
+else
+	# The kernel mounts the 9p share itself and runs guest-init as PID 1.
+	root="root=hostroot rootfstype=9p ro init=$here/vm/guest-init.sh"
+	root+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
 fi
 
 # boot_vm MODE TESTS TIMEOUT LOG: one VM run, console to LOG and stdout.
@@ -33,9 +51,10 @@ boot_vm() {
 	local append="console=ttyS0 quiet panic=-1 panic_on_warn=1 oops=panic"
 	append+=" l4lb.init=$here/vm/guest-init.sh l4lb.dir=$top"
 	append+=" l4lb.mode=$mode l4lb.tests=$tests l4lb.timeout=$per_test_timeout"
+	append+=" $root ${L4LB_MODULE:+l4lb.module=$L4LB_MODULE} ${L4LB_APPEND:-}"
 	timeout -k 10 "$limit" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp 2 -m 3G \
-		-kernel "$kernel" -initrd "$initrd" -append "$append" \
+		-accel tcg -cpu max -smp 2 -m "${L4LB_VM_MEM:-3G}" \
+		"${boot[@]}" -append "$append" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-display none -serial stdio -monitor none -nic none -no-reboot \
 		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" || true

@@ -5,6 +5,9 @@
 # failing any test after which the kernel log shows a splat. Then powers off.
 #
 # Kernel command line: l4lb.dir=PROJECT l4lb.tests=a,b,c l4lb.timeout=SECONDS
+# Optional: l4lb.module=KO (the l4lb.ko the tests load, as L4LB_MODULE) and
+# l4lb.setup=SCRIPT, sourced before the tests (the debug lane prepares its
+# kernel there); a suite_end function it defines runs after the last test.
 # A test script exits 0 (pass), 4 (skip; its last output line says why) or
 # anything else (fail).
 
@@ -31,10 +34,13 @@ for arg in $(cat /proc/cmdline); do
 	l4lb.tests=*) tests=${arg#*=} ;;
 	l4lb.timeout=*) timeout=${arg#*=} ;;
 	l4lb.mode=*) mode=${arg#*=} ;;
+	l4lb.module=*) export L4LB_MODULE=${arg#*=} ;;
+	l4lb.setup=*) setup=${arg#*=} ;;
 	esac
 done
 export L4LB_DIR=$dir
 cd "$dir" || { echo "l4lb-vm: no project at $dir"; poweroff -f; }
+[ -z "${setup:-}" ] || . "$setup"
 
 splat='BUG:|WARNING:|Oops|KASAN|suspicious RCU|general protection|kmemleak|UBSAN'
 
@@ -71,6 +77,7 @@ test)
 		n=$((n + 1))
 		run_one "$n" "$name"
 	done
+	! declare -F suite_end >/dev/null || suite_end
 	;;
 shell)
 	bash build/shell/cmd.sh 2>&1

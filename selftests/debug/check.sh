@@ -1,0 +1,56 @@
+#!/bin/bash
+# make check-debug: the selftests on a debug kernel (KASAN, kmemleak,
+# lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, failslab/fail-nth) built from
+# Debian's linux-source-6.1, then a kmemleak scan of the whole run.
+#
+#   check.sh [NAME...]    selftests/tests/NAME.sh (default: all)
+#
+# The kernel is built once (~40+ min on 2 cores, at nice 19) and cached in
+# /var/cache/l4lb-debug-kernel (build-kernel.sh). l4lb.ko is built against
+# it in build/debug/, apart from the normal build. The console goes to
+# build/debug/check.log. Exit 0 when every test passed and kmemleak found
+# nothing of the module's.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/debug
+
+kernel=$("$here/build-kernel.sh" | tail -n 1)
+release=$(cat "$kernel/release")
+
+# modules.builtin and depmod's index for the guest's /lib/modules.
+if [ ! -f "$kernel/modroot/lib/modules/$release/modules.builtin" ]; then
+	rm -rf "$kernel/modroot"
+	make -s -C "$kernel/build" INSTALL_MOD_PATH="$kernel/modroot" modules_install >/dev/null
+	rm -f "$kernel/modroot/lib/modules/$release/"{build,source}
+fi
+
+# The module, from a copy of its sources (Kbuild has no separate output
+# directory for external modules in 6.1).
+mkdir -p "$out/src"
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	"$top/Kbuild" "$top/kmod" "$top/include" "$out/src/"
+make -s -C "$kernel/build" M="$out/src" modules
+make -s -C "$here"
+
+echo "# debug kernel $release: $kernel/bzImage"
+set +e
+L4LB_KERNEL=$kernel/bzImage \
+L4LB_MODULE=$out/src/kmod/l4lb.ko \
+L4LB_VM_MEM=${L4LB_VM_MEM:-4G} \
+L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-1200} \
+L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$kernel/modroot/lib/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120" \
+	"$top/selftests/run.sh" "$@" | tee "$out/check.log"
+rc=${PIPESTATUS[0]}
+set -e
+
+if grep -q '^# debug-lane kmemleak: clean$' "$out/check.log"; then
+	echo "debug lane: kmemleak found no leak of l4lb"
+elif grep -q '^# debug-lane kmemleak: LEAKS$' "$out/check.log"; then
+	echo "debug lane: kmemleak found leaks of l4lb (above)"
+	rc=1
+else
+	echo "debug lane: the final kmemleak scan did not run"
+	rc=1
+fi
+exit "$rc"

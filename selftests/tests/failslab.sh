@@ -1,0 +1,145 @@
+#!/bin/bash
+# Allocation failure in every config command (debug kernel only: needs
+# FAILSLAB and fail-nth, see selftests/debug/). For each command, from a
+# fixed starting configuration, fail the 1st, 2nd, ... slab allocation of
+# the one netlink request until it goes through unfaulted. Each faulted
+# attempt must either succeed (the failure was tolerated) or fail with
+# ENOMEM/ENOBUFS and leave the configuration exactly as it was. At the end
+# nothing the module allocated may leak: kmemleak finds nothing of l4lb's,
+# the l4lb_* slabs are empty after a flush and gone after unload.
+. "$(dirname "$0")/../lib.sh"
+
+failslab=/sys/kernel/debug/failslab
+if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d $failslab ]; then
+	skip "this kernel has no fail-nth/failslab (make check-debug runs this test)"
+fi
+failnth=$L4LB_DIR/selftests/debug/failnth
+[ -x "$failnth" ] || fail "$failnth not built (make -C selftests/debug)"
+
+# Slab allocations that may sleep are the module's GFP_KERNEL config
+# allocations: by default failslab skips them.
+saved_gfp_wait=$(cat $failslab/ignore-gfp-wait)
+saved_verbose=$(cat $failslab/verbose)
+restore_failslab() {
+	echo "$saved_gfp_wait" >$failslab/ignore-gfp-wait
+	echo "$saved_verbose" >$failslab/verbose
+}
+# shellcheck disable=SC2154 # rc is set inside the trap
+trap 'rc=$?; restore_failslab; (exit $rc); cleanup' EXIT
+echo N >$failslab/ignore-gfp-wait
+echo 0 >$failslab/verbose
+
+module_load
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w $kmemleak ] && echo clear >$kmemleak
+
+lbadm() { "$L4LBADM" "$@"; }
+vip=10.0.0.1
+
+state() {
+	lbadm -L -n --json
+	lbadm -L --timeout
+}
+
+# The starting configurations.
+setup_none() { :; }
+setup_svc() { lbadm -A -t $vip:80 -s rr; }
+setup_dest() {
+	setup_svc
+	lbadm -a -t $vip:80 -r 10.0.1.1:80 -g -w 1
+}
+setup_two() {
+	setup_dest
+	lbadm -a -t $vip:80 -r 10.0.1.2:80 -g -w 2
+	lbadm -A -u $vip:53 -s wrr
+	lbadm -a -u $vip:53 -r 10.0.1.3:53 -g -w 4
+}
+
+# reset SETUP: a known configuration, built without faults.
+reset() {
+	lbadm -C
+	lbadm --set 901 121 301
+	"setup_$1"
+}
+
+# sweep NAME SETUP FAILNTH-ARGS...
+sweep() {
+	local name=$1 setup=$2 ref_before ref_after n out outcome err injected now
+	shift 2
+	reset "$setup"
+	ref_before=$(state)
+	out=$("$failnth" 0 "$@")
+	[ "$out" = "ok 0 injected=n" ] || fail "$name without faults: $out"
+	ref_after=$(state)
+	[ "$ref_after" != "$ref_before" ] || [ "$name" = zero ] ||
+		fail "$name changed nothing even without faults"
+
+	for ((n = 1; n <= 500; n++)); do
+		reset "$setup"
+		[ "$(state)" = "$ref_before" ] || fail "$name: reset did not restore the setup"
+		out=$("$failnth" "$n" "$@")
+		read -r outcome err injected <<<"$out"
+		now=$(state) || fail "$name, fault $n ($out): the module stopped answering"
+		case $outcome/$injected in
+		ok/injected=n)
+			[ "$now" = "$ref_after" ] || fail "$name: unfaulted run differs from the reference"
+			log "$name: $((n - 1)) allocation points, each failed once: clean"
+			return 0
+			;;
+		ok/injected=y)
+			# The failed allocation was optional (or retried).
+			[ "$now" = "$ref_after" ] ||
+				fail "$name, fault $n: success reported, configuration not as expected"
+			;;
+		send-failed/injected=y | nack/injected=y)
+			case $err in ENOMEM | ENOBUFS) ;; *)
+				fail "$name, fault $n: $err, want ENOMEM (or ENOBUFS from netlink)" ;;
+			esac
+			[ "$now" = "$ref_before" ] ||
+				fail "$name, fault $n failed with $err but changed the configuration:
+$(diff <(echo "$ref_before") <(echo "$now"))"
+			;;
+		ack-lost/injected=y)
+			# The handler ran; only netlink's ACK could not be
+			# allocated. Either state is legitimate, a mix is not.
+			[ "$now" = "$ref_before" ] || [ "$now" = "$ref_after" ] ||
+				fail "$name, fault $n: ACK lost and the configuration is half changed"
+			;;
+		*)
+			fail "$name, fault $n: unexpected result '$out'"
+			;;
+		esac
+	done
+	fail "$name: still failing after $((n - 1)) injected faults"
+}
+
+sweep add-service none svc-add tcp $vip 80 wrr
+sweep edit-service svc svc-edit tcp $vip 80 wrr
+sweep add-dest dest dest-add tcp $vip 80 10.0.1.2 80 3
+sweep edit-dest dest dest-edit tcp $vip 80 10.0.1.1 80 5
+sweep delete-dest two dest-del tcp $vip 80 10.0.1.1 80
+sweep delete-service two svc-del tcp $vip 80
+sweep flush two flush
+sweep set-timeouts svc timeouts 900 120 300
+sweep zero two zero
+
+# Nothing left behind: slabs empty after the flush (RCU frees may lag),
+# no leak of the module's (kmemleak reports objects older than 5 s only,
+# hence the wait), caches gone after unload.
+lbadm -C
+slab_objects() { awk '/^l4lb_/ { n += $2 } END { print n + 0 }' /proc/slabinfo; }
+slabs_empty() { [ "$(slab_objects)" = 0 ]; }
+wait_for 60 slabs_empty
+log "l4lb_* slab objects after flush: $(slab_objects)"
+if [ -w $kmemleak ]; then
+	start=$SECONDS
+	old_enough() { [ $((SECONDS - start)) -ge 6 ]; }
+	wait_for 10 old_enough
+	echo scan >$kmemleak
+	echo scan >$kmemleak
+	leaks=$(awk -v RS='unreferenced object' 'NR > 1 && /l4lb|failnth/' $kmemleak)
+	[ -z "$leaks" ] || fail "kmemleak: l4lb objects leaked:
+$leaks"
+	log "kmemleak: no l4lb leak"
+fi
+module_unload
