@@ -88,42 +88,108 @@ for t in "${tests[@]}"; do
 	[ -f "$here/tests/$t.sh" ] || { echo "run.sh: no test selftests/tests/$t.sh" >&2; exit 2; }
 done
 
-passed=0 failed=0 skipped=0 n=0
+# run_group G TEST...: the tests one after another in a VM, booting a new
+# one if a VM dies. Console lines (test output, minus the TAP lines) go to
+# $out_G, one result per test ("ok - NAME", "not ok - NAME (why)") to
+# $res_G, and each test's run time ("NAME SECONDS") to $dur_G.
+run_group() {
+	local g=$1 log=$build/vm-$$-$1.log out res dur t result list rest
+	shift
+	local tests=("$@")
+	out=$(group_file out "$g") res=$(group_file res "$g") dur=$(group_file dur "$g")
+	: >"$res"
+	: >"$dur"
+	while [ ${#tests[@]} -gt 0 ]; do
+		list=$(IFS=,; echo "${tests[*]}")
+		boot_vm test "$list" $(( (per_test_timeout + 30) * ${#tests[@]} + 60 )) "$log" |
+			grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^# (BEGIN|END|DONE)' >>"$out" || true
+		sed -nE 's/^# END ([^ ]+) ([0-9]+)s$/\1 \2/p' "$log" >>"$dur"
+		rest=()
+		for t in "${tests[@]}"; do
+			result=$(grep -E "^(ok|not ok) [0-9]+ - $t( |\$)" "$log" | head -n 1 || true)
+			if [ -n "$result" ]; then
+				echo "$result" | sed -E 's/^(ok|not ok) [0-9]+ - /\1 - /' >>"$res"
+			elif grep -q "^# BEGIN $t\$" "$log"; then
+				{ echo "# the VM died during $t; the console's last lines:"
+				  tail -n 40 "$log" | sed 's/^/# | /'; } >>"$out"
+				echo "not ok - $t (VM died)" >>"$res"
+			else
+				rest+=("$t")
+			fi
+		done
+		if [ ${#rest[@]} -eq ${#tests[@]} ]; then
+			{ echo "# the VM did not start any test; console:"
+			  sed 's/^/# | /' "$log" | tail -n 40; } >>"$out"
+			for t in "${rest[@]}"; do echo "not ok - $t (VM did not boot)" >>"$res"; done
+			rest=()
+		fi
+		tests=("${rest[@]+"${rest[@]}"}")
+	done
+	rm -f "$log"
+}
+
+# One VM shows its console live; with several, each one's is printed when
+# all are done.
+group_file() {
+	if [ "$1" = out ] && [ "$jobs" -eq 1 ]; then echo /dev/stdout; else echo "$build/group-$$-$2.$1"; fi
+}
+
+# Split the tests over L4LB_VM_JOBS VMs (default 2; the tests mostly wait
+# on timers and sockets, so two VMs overlap well even on 2 CPUs), longest
+# first onto the least loaded VM, by the run times of the last run
+# (build/durations; 120 s if unknown).
+jobs=${L4LB_VM_JOBS:-2}
+[ "$jobs" -le ${#tests[@]} ] || jobs=${#tests[@]}
+declare -A secs=()
+if [ -r "$build/durations" ]; then
+	while read -r t d; do secs[$t]=$d; done <"$build/durations"
+fi
+mapfile -t sorted < <(for t in "${tests[@]}"; do echo "${secs[$t]:-120} $t"; done | sort -rn | awk '{ print $2 }')
+groups=() loads=()
+for ((g = 0; g < jobs; g++)); do groups[g]= loads[g]=0; done
+for t in "${sorted[@]}"; do
+	best=0
+	for ((g = 1; g < jobs; g++)); do [ "${loads[g]}" -lt "${loads[best]}" ] && best=$g; done
+	groups[best]+=" $t"
+	loads[best]=$(( loads[best] + ${secs[$t]:-120} ))
+done
+
 echo "TAP version 13"
 echo "1..${#tests[@]}"
-while [ ${#tests[@]} -gt 0 ]; do
-	log=$build/vm-$$.log
-	list=$(IFS=,; echo "${tests[*]}")
-	boot_vm test "$list" $(( (per_test_timeout + 30) * ${#tests[@]} + 60 )) "$log" |
-		grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^# (BEGIN|END|DONE)' || true
-	rest=()
-	for t in "${tests[@]}"; do
-		result=$(grep -E "^(ok|not ok) [0-9]+ - $t( |\$)" "$log" | head -n 1 || true)
-		if [ -n "$result" ]; then
-			n=$((n + 1))
-			case $result in
-			ok*SKIP*) skipped=$((skipped + 1)) ;;
-			ok*) passed=$((passed + 1)) ;;
-			*) failed=$((failed + 1)) ;;
-			esac
-			echo "$result" | sed -E "s/^(ok|not ok) [0-9]+/\\1 $n/"
-		elif grep -q "^# BEGIN $t\$" "$log"; then
-			n=$((n + 1)) failed=$((failed + 1))
-			echo "# the VM died during $t; the console's last lines:"
-			tail -n 40 "$log" | sed 's/^/# | /'
-			echo "not ok $n - $t (VM died)"
-		else
-			rest+=("$t")
-		fi
-	done
-	if [ ${#rest[@]} -eq ${#tests[@]} ]; then
-		echo "# the VM did not start any test; console:"
-		sed 's/^/# | /' "$log" | tail -n 40
-		for t in "${rest[@]}"; do n=$((n + 1)) failed=$((failed + 1)); echo "not ok $n - $t (VM did not boot)"; done
-		rest=()
-	fi
-	tests=("${rest[@]+"${rest[@]}"}")
-	rm -f "$log"
+pids=()
+for ((g = 0; g < jobs; g++)); do
+	# shellcheck disable=SC2086
+	run_group "$g" ${groups[g]} &
+	pids+=($!)
 done
+wait "${pids[@]}" || true
+
+passed=0 failed=0 skipped=0 n=0
+for ((g = 0; g < jobs; g++)); do
+	if [ "$jobs" -gt 1 ]; then
+		echo "# ---- VM $((g + 1)):${groups[g]}"
+		cat "$(group_file out "$g")"
+	fi
+	while read -r result; do
+		n=$((n + 1))
+		case $result in
+		ok*SKIP*) skipped=$((skipped + 1)) ;;
+		ok*) passed=$((passed + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+		echo "$result" | sed -E "s/^(ok|not ok) - /\\1 $n - /"
+	done <"$(group_file res "$g")"
+done
+# Remember this run's times for the next split.
+for ((g = 0; g < jobs; g++)); do cat "$(group_file dur "$g")"; done |
+	awk '{ t[$1] = $2 } END { for (k in t) print k, t[k] }' >"$build/durations.new"
+if [ -r "$build/durations" ]; then
+	awk 'NR == FNR { seen[$1] = 1; print; next } !($1 in seen)' "$build/durations.new" "$build/durations" >"$build/durations.tmp"
+	mv "$build/durations.tmp" "$build/durations"
+	rm -f "$build/durations.new"
+else
+	mv "$build/durations.new" "$build/durations"
+fi
+for ((g = 0; g < jobs; g++)); do rm -f "$(group_file res "$g")" "$(group_file dur "$g")"; [ "$jobs" -eq 1 ] || rm -f "$(group_file out "$g")"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -45,7 +45,7 @@ cd "$dir" || { echo "l4lb-vm: no project at $dir"; poweroff -f; }
 splat='BUG:|WARNING:|Oops|KASAN|suspicious RCU|general protection|kmemleak|UBSAN'
 
 run_one() {
-	local n=$1 name=$2 rc out
+	local n=$1 name=$2 rc out start=$SECONDS
 	# A test killed at its timeout may leave namespaces or the module.
 	ip -all netns delete 2>/dev/null
 	rmmod l4lb 2>/dev/null
@@ -67,7 +67,7 @@ run_one() {
 	else
 		echo "not ok $n - $name (exit $rc)"
 	fi
-	echo "# END $name"
+	echo "# END $name $((SECONDS - start))s"
 }
 
 case $mode in
