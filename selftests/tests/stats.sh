@@ -65,12 +65,14 @@ adm lb -Z -u "$VIP:9"
 expect_eq "-Z -u: that service zeroed" "$(svc_field 9 stats.pkts_in)" 0
 expect_eq "-Z -u: drops kept" "$(adm lb -L --info --json | jq .info.drops.no_dest)" 7
 
-# Rates: a steady 1000 pps for 15 s (paced in batches of 5 packets). Once
-# 2 s into the stream, three reads 2.1 s apart: the last two are rate
-# samples, so the last read's window lies inside the stream.
+# Rates: a steady 1000 pps (paced in batches of 5 packets), for as long as
+# the reads take (each takes seconds under TCG). Once 2 s into the stream,
+# three reads 2.1 s apart: the last two are rate samples, so the last
+# read's window lies inside the stream.
 rate=1000
-send 9 -n 10 -r "$rate" -t 15 -b 5 >/tmp/flood.out &
-bg_pids+=($!)
+send 9 -n 10 -r "$rate" -t 120 -b 5 >/tmp/flood.out &
+flood_pid=$!
+bg_pids+=($flood_pid)
 wait_for 10 pkts_in_over 9 2000
 for i in 1 2; do
 	svc_field 9 rates >/dev/null
@@ -89,8 +91,8 @@ adm lb -L -n --rate
 # The same window (no new sample within 2 s): the text shows the rate too.
 adm lb -L -n --rate -u "$VIP:9" | awk -v r="$rate" 'NR == 3 && $4 >= r * 0.9 && $4 <= r * 1.1 { ok = 1 } END { exit !ok }' ||
 	fail "--rate line does not show the rate"
-wait
-cat /tmp/flood.out
+# The sender runs in c: stop everything there (as the cleanup would).
+ip netns pids "$prefix-c" | xargs -r kill
 
 # Title lines as ipvsadm's, byte for byte.
 modprobe ip_vs
