@@ -322,6 +322,16 @@ static void test_parse_errors(void)
 	expect_err("-L --timeout -t 10.0.0.1:80", "The option 'timeout' "
 		   "conflicts with the 'service-address' option in the 'list' "
 		   "command");
+	expect_err("-L --stats --rate", "The option 'stats' conflicts with "
+		   "the 'rate' option in the 'list' command");
+	expect_err("-L --info --stats", "The option 'info' conflicts with "
+		   "the 'stats' option in the 'list' command");
+	expect_err("-S --json", "Illegal 'json' option with the 'save' "
+		   "command");
+	expect_err("-R -n", "Illegal 'numeric' option with the 'restore' "
+		   "command");
+	expect_err("-Z --stats", "Illegal 'stats' option with the 'zero' "
+		   "command");
 
 	/* hints to run -h come with getopt-level errors only */
 	struct l4lbadm_cmdline cl;
