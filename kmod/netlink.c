@@ -275,6 +275,9 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 {
 	struct nlattr *nest;
 
+	/* Reading stats may take a rate sample: serialised by the mutex. */
+	lockdep_assert_held(&dest->ln->lock);
+
 	nest = nla_nest_start(skb, L4LB_A_DEST);
 	if (!nest)
 		return -EMSGSIZE;
@@ -308,6 +311,7 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 	struct l4lb_dest *dest;
 	int ret = 0;
 
+	lockdep_assert_held(&svc->ln->lock);
 	nest = nla_nest_start(skb, L4LB_A_SERVICE);
 	if (!nest)
 		return -EMSGSIZE;
