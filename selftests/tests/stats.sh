@@ -71,8 +71,7 @@ expect_eq "-Z -u: drops kept" "$(adm lb -L --info --json | jq .info.drops.no_des
 # read's window lies inside the stream.
 rate=1000
 send 9 -n 10 -r "$rate" -t 120 -b 5 >/tmp/flood.out &
-flood_pid=$!
-bg_pids+=($flood_pid)
+bg_pids+=("$!")
 wait_for 10 pkts_in_over 9 2000
 for i in 1 2; do
 	svc_field 9 rates >/dev/null
