@@ -5,16 +5,23 @@
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make demo       DR demo in a VM
 #   make bench      l4lb vs IPVS vs plain forwarding, in a VM
-#   make install    module, tools, header, man pages (DESTDIR, PREFIX)
+#   make install    module, tools, header, man pages, completion, systemd
+#                   unit, example config (DESTDIR, PREFIX); make uninstall
+#   make dkms-src   the module's sources for DKMS in $(DESTDIR)/usr/src
 
 # The newest installed headers, not `uname -r`: this host's own kernel has none.
 KDIR ?= $(lastword $(sort $(wildcard /lib/modules/*/build)))
 KVER ?= $(notdir $(patsubst %/build,%,$(KDIR)))
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Where modprobe prefers a module over the kernel's own.
+MODDIR ?= /lib/modules/$(KVER)/updates
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC ?= /usr/src/l4lb-$(VERSION)
 export KDIR KVER
 
-.PHONY: all deps module userspace check unit vmtest demo bench install uninstall clean check-debug
+.PHONY: all deps module userspace check unit vmtest demo bench install uninstall \
+	dkms-src install-check clean check-debug
 
 all: module userspace
 
@@ -47,19 +54,34 @@ demo: all
 bench: all
 	./selftests/bench/host.sh
 
+# A plain copy rather than the kernel's modules_install, which would also
+# write depmod's index files under DESTDIR; depmod runs only for a real
+# install (no DESTDIR), where it must.
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
+	install -D -m 644 kmod/l4lb.ko $(DESTDIR)$(MODDIR)/l4lb.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	$(MAKE) -C userspace/l4lbd install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	install -D -m 644 include/uapi/linux/l4lb.h $(DESTDIR)$(PREFIX)/include/linux/l4lb.h
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KVER)/updates/kmod/l4lb.ko
+	rm -f $(DESTDIR)$(MODDIR)/l4lb.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	$(MAKE) -C userspace uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	$(MAKE) -C userspace/l4lbd uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/l4lb.h
+
+# What `dkms add` wants in /usr/src/l4lb-VERSION: Kbuild, kmod/, the UAPI.
+dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/include/uapi/linux
+	install -m 644 dkms.conf Kbuild $(DESTDIR)$(DKMS_SRC)/
+	install -m 644 kmod/Kbuild kmod/*.c kmod/*.h $(DESTDIR)$(DKMS_SRC)/kmod/
+	install -m 644 include/uapi/linux/l4lb.h $(DESTDIR)$(DKMS_SRC)/include/uapi/linux/
+
+# Host-side: install/uninstall into a scratch DESTDIR, man pages, completion,
+# dkms build (selftests/install-check.sh; part of make check).
+install-check: all
+	./selftests/install-check.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

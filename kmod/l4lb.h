@@ -75,14 +75,28 @@ struct l4lb_pcpu_ctrs {
 	struct u64_stats_sync	syncp;
 };
 
+/* Raw counter sums at one instant, for rates computed on read. */
+struct l4lb_rate_sample {
+	u64	t_ns;			/* ktime_get_ns() */
+	u64	v[L4LB_NR_CTRS];
+};
+
 /*
  * Writers only touch their own CPU's slot. "Zeroing" records the current
  * sums as a base (under the netns mutex) instead of writing other CPUs'
- * slots, which would race with the packet path.
+ * slots, which would race with the packet path. The two rate samples are
+ * only touched by readers, under the netns mutex (see stats.c).
  */
 struct l4lb_stats {
 	struct l4lb_pcpu_ctrs __percpu	*pcpu;
 	u64				base[L4LB_NR_CTRS];
+	struct l4lb_rate_sample		rate_old, rate_new;
+};
+
+/* Per-second rates over the last sampling window (see stats.c). */
+struct l4lb_rates {
+	u64	per_sec[L4LB_NR_CTRS];
+	u64	window_ms;
 };
 
 int l4lb_stats_init(struct l4lb_stats *s);
@@ -91,6 +105,8 @@ void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i, u64 a,
 		     unsigned int j, u64 b);
 void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i);
 void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS]);
+void l4lb_stats_read_rates(struct l4lb_stats *s, u64 out[L4LB_NR_CTRS],
+			   struct l4lb_rates *rates);
 void l4lb_stats_zero(struct l4lb_stats *s);
 
 /* ---- per network namespace state ---- */

@@ -90,7 +90,7 @@ static struct genl_family l4lb_genl_family;
 
 /* Rough upper bounds for reply sizes. */
 #define L4LB_SVC_MSG_SIZE	512
-#define L4LB_DEST_MSG_SIZE	192
+#define L4LB_DEST_MSG_SIZE	320
 
 /* ---------------------------------------------------------------- */
 /* Request parsing                                                   */
@@ -202,8 +202,8 @@ static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 /* ---------------------------------------------------------------- */
 /* Reply building                                                    */
 
-static int l4lb_put_stats(struct sk_buff *skb, int attr,
-			  const struct l4lb_stats *s)
+/* Counters and rates; reading may take a rate sample, so not const. */
+static int l4lb_put_stats(struct sk_buff *skb, int attr, struct l4lb_stats *s)
 {
 	static const int map[L4LB_NR_CTRS] = {
 		[L4LB_CTR_CONNS]	= L4LB_STATS_A_CONNS,
@@ -212,6 +212,14 @@ static int l4lb_put_stats(struct sk_buff *skb, int attr,
 		[L4LB_CTR_PKTS_OUT]	= L4LB_STATS_A_PKTS_OUT,
 		[L4LB_CTR_BYTES_OUT]	= L4LB_STATS_A_BYTES_OUT,
 	};
+	static const int rate_map[L4LB_NR_CTRS] = {
+		[L4LB_CTR_CONNS]	= L4LB_STATS_A_CONN_RATE,
+		[L4LB_CTR_PKTS_IN]	= L4LB_STATS_A_PKTS_IN_RATE,
+		[L4LB_CTR_BYTES_IN]	= L4LB_STATS_A_BYTES_IN_RATE,
+		[L4LB_CTR_PKTS_OUT]	= L4LB_STATS_A_PKTS_OUT_RATE,
+		[L4LB_CTR_BYTES_OUT]	= L4LB_STATS_A_BYTES_OUT_RATE,
+	};
+	struct l4lb_rates rates;
 	u64 v[L4LB_NR_CTRS];
 	struct nlattr *nest;
 	unsigned int i;
@@ -219,15 +227,22 @@ static int l4lb_put_stats(struct sk_buff *skb, int attr,
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
-	l4lb_stats_read(s, v);
+	l4lb_stats_read_rates(s, v, &rates);
 	for (i = 0; i < L4LB_NR_CTRS; i++) {
-		if (nla_put_u64_64bit(skb, map[i], v[i], L4LB_STATS_A_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
+		if (nla_put_u64_64bit(skb, map[i], v[i], L4LB_STATS_A_PAD) ||
+		    nla_put_u64_64bit(skb, rate_map[i], rates.per_sec[i],
+				      L4LB_STATS_A_PAD))
+			goto err_cancel;
 	}
+	if (nla_put_u64_64bit(skb, L4LB_STATS_A_RATE_WINDOW_MS,
+			      rates.window_ms, L4LB_STATS_A_PAD))
+		goto err_cancel;
 	nla_nest_end(skb, nest);
 	return 0;
+
+err_cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
 }
 
 static int l4lb_put_drops(struct sk_buff *skb, struct l4lb_net *ln)
@@ -258,9 +273,12 @@ static int l4lb_put_drops(struct sk_buff *skb, struct l4lb_net *ln)
 	return 0;
 }
 
-static int l4lb_put_dest(struct sk_buff *skb, const struct l4lb_dest *dest)
+static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 {
 	struct nlattr *nest;
+
+	/* Reading stats may take a rate sample: serialised by the mutex. */
+	lockdep_assert_held(&dest->ln->lock);
 
 	nest = nla_nest_start(skb, L4LB_A_DEST);
 	if (!nest)
@@ -281,12 +299,21 @@ static int l4lb_put_dest(struct sk_buff *skb, const struct l4lb_dest *dest)
 	return 0;
 }
 
-static int l4lb_put_svc(struct sk_buff *skb, const struct l4lb_service *svc,
-			bool with_dests)
+/*
+ * The service, and with @with_dests its destinations from index *@dest_pos
+ * on. Returns 0 when complete, 1 when the message is full after at least
+ * one destination (*@dest_pos is then the next one, for a continuation
+ * message), -EMSGSIZE when nothing useful fitted (nothing is left in @skb).
+ */
+static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
+			bool with_dests, unsigned long *dest_pos)
 {
-	const struct l4lb_dest *dest;
+	unsigned long idx = 0, first = *dest_pos;
 	struct nlattr *nest, *dests;
+	struct l4lb_dest *dest;
+	int ret = 0;
 
+	lockdep_assert_held(&svc->ln->lock);
 	nest = nla_nest_start(skb, L4LB_A_SERVICE);
 	if (!nest)
 		return -EMSGSIZE;
@@ -301,13 +328,21 @@ static int l4lb_put_svc(struct sk_buff *skb, const struct l4lb_service *svc,
 		dests = nla_nest_start(skb, L4LB_SVC_A_DESTS);
 		if (!dests)
 			goto err_cancel;
-		list_for_each_entry(dest, &svc->dests, list)
-			if (l4lb_put_dest(skb, dest))
-				goto err_cancel;
+		list_for_each_entry(dest, &svc->dests, list) {
+			if (idx++ < first)
+				continue;
+			if (l4lb_put_dest(skb, dest)) {
+				if (idx - 1 == first)
+					goto err_cancel;
+				*dest_pos = idx - 1;
+				ret = 1;
+				break;
+			}
+		}
 		nla_nest_end(skb, dests);
 	}
 	nla_nest_end(skb, nest);
-	return 0;
+	return ret;
 
 err_cancel:
 	nla_nest_cancel(skb, nest);
@@ -477,6 +512,7 @@ static int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 	bool with_dests = nla_get_flag(info->attrs[L4LB_A_WITH_DESTS]);
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	struct l4lb_service *svc;
+	unsigned long dest_pos = 0;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -489,8 +525,9 @@ static int l4lb_nl_get_service(struct sk_buff *skb, struct genl_info *info)
 			     L4LB_CMD_GET_SERVICE, &hdr);
 	if (!msg)
 		goto out_unlock;
+	/* Sized for every destination: a partial answer is an error here. */
 	err = -EMSGSIZE;
-	if (l4lb_put_svc(msg, svc, with_dests)) {
+	if (l4lb_put_svc(msg, svc, with_dests, &dest_pos)) {
 		nlmsg_free(msg);
 		goto out_unlock;
 	}
@@ -503,7 +540,11 @@ out_unlock:
 	return err;
 }
 
-/* One service per message; resumable at (bucket, index in bucket). */
+/*
+ * One service per message, or several for a service whose destinations do
+ * not fit in one. Resumable at (bucket, index in bucket, index of the next
+ * destination of that service).
+ */
 static int l4lb_nl_dump_services(struct sk_buff *skb,
 				 struct netlink_callback *cb)
 {
@@ -511,8 +552,9 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
 	bool with_dests = nla_get_flag(info->attrs[L4LB_A_WITH_DESTS]);
 	unsigned long bucket = cb->args[0], skip = cb->args[1], idx = 0;
+	unsigned long dest_pos = cb->args[2];
 	struct l4lb_service *svc;
-	int err = 0;
+	int err = 0, ret;
 
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen;
@@ -522,8 +564,10 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 					 lockdep_is_held(&ln->lock)) {
 			void *hdr;
 
-			if (idx++ < skip)
+			if (idx < skip) {
+				idx++;
 				continue;
+			}
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq,
 					  &l4lb_genl_family, NLM_F_MULTI,
@@ -533,18 +577,27 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 				goto out;
 			}
 			genl_dump_check_consistent(cb, hdr);
-			if (l4lb_put_svc(skb, svc, with_dests)) {
+			ret = l4lb_put_svc(skb, svc, with_dests, &dest_pos);
+			if (ret < 0) {
 				genlmsg_cancel(skb, hdr);
-				err = -EMSGSIZE;
+				err = ret;
 				goto out;
 			}
 			genlmsg_end(skb, hdr);
+			if (ret > 0) {
+				/* Full: continue this service next time. */
+				err = -EMSGSIZE;
+				goto out;
+			}
+			dest_pos = 0;
+			idx++;
 		}
 	}
 out:
 	mutex_unlock(&ln->lock);
 	cb->args[0] = bucket;
-	cb->args[1] = idx ? idx - 1 : 0;
+	cb->args[1] = idx;
+	cb->args[2] = dest_pos;
 	/* Nothing fitted in an empty buffer: report it, do not end quietly. */
 	if (err && !skb->len)
 		return err;

@@ -24,6 +24,9 @@ if [ -z "${1:-}" ]; then
 		make -s -C "$top/$dir" test 2>&1 | tee "$log"
 		count "$log"
 	done
+	echo "== install, man pages, completion, dkms (host)"
+	"$here/install-check.sh" 2>&1 | tee "$log"
+	count "$log"
 fi
 echo "== selftests (VM)"
 "$here/run.sh" "$@" 2>&1 | tee "$log"

@@ -10,6 +10,7 @@ packages=(
 	libmnl-dev libcurl4-openssl-dev
 	iproute2 iptables socat curl nginx-light iperf3 ipvsadm
 	jq procps ethtool util-linux binutils valgrind gnuplot-nox
+	dkms man-db groff-base bash-completion
 )
 
 missing=()

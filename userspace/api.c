@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 
 #include "api.h"
@@ -89,7 +90,7 @@ struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
 
 /* --- parsing ------------------------------------------------------------ */
 
-#define TB_MAX 16
+#define TB_MAX 32
 
 struct tb {
 	const struct nlattr *a[TB_MAX + 1];
@@ -160,6 +161,12 @@ static void parse_stats(const struct nlattr *nest, struct l4lb_stats *s)
 	s->pkts_out = get_u64(tb.a[L4LB_STATS_A_PKTS_OUT]);
 	s->bytes_in = get_u64(tb.a[L4LB_STATS_A_BYTES_IN]);
 	s->bytes_out = get_u64(tb.a[L4LB_STATS_A_BYTES_OUT]);
+	s->conn_rate = get_u64(tb.a[L4LB_STATS_A_CONN_RATE]);
+	s->pkts_in_rate = get_u64(tb.a[L4LB_STATS_A_PKTS_IN_RATE]);
+	s->pkts_out_rate = get_u64(tb.a[L4LB_STATS_A_PKTS_OUT_RATE]);
+	s->bytes_in_rate = get_u64(tb.a[L4LB_STATS_A_BYTES_IN_RATE]);
+	s->bytes_out_rate = get_u64(tb.a[L4LB_STATS_A_BYTES_OUT_RATE]);
+	s->rate_window_ms = get_u64(tb.a[L4LB_STATS_A_RATE_WINDOW_MS]);
 }
 
 int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
@@ -431,6 +438,29 @@ int l4lb_set_timeouts(struct nl_ctx *nl, const struct l4lb_timeouts *t)
 		       NULL, NULL);
 }
 
+static bool same_service(const struct l4lb_service *a,
+			 const struct l4lb_service *b)
+{
+	return a->protocol == b->protocol && a->port == b->port &&
+	       a->addr.s_addr == b->addr.s_addr;
+}
+
+/* A continuation message: more destinations of the last service. */
+static int merge_dests(struct l4lb_service *last, struct l4lb_service *more)
+{
+	struct l4lb_dest *n;
+
+	n = realloc(last->dests, (last->ndests + more->ndests) * sizeof(*n));
+	if (!n && last->ndests + more->ndests)
+		return -ENOMEM;
+	last->dests = n;
+	memcpy(last->dests + last->ndests, more->dests,
+	       more->ndests * sizeof(*n));
+	last->ndests += more->ndests;
+	l4lb_service_free(more);
+	return 0;
+}
+
 static int service_list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct l4lb_service_list *l = data;
@@ -440,6 +470,17 @@ static int service_list_cb(const struct nlmsghdr *nlh, void *data)
 	if (ret) {
 		errno = -ret;
 		return MNL_CB_ERROR;
+	}
+	/* See "Service dumps with L4LB_A_WITH_DESTS" in the UAPI header. */
+	if (l->n && (svc.set & L4LB_HAS_DESTS) &&
+	    same_service(&l->svcs[l->n - 1], &svc)) {
+		ret = merge_dests(&l->svcs[l->n - 1], &svc);
+		if (ret) {
+			l4lb_service_free(&svc);
+			errno = -ret;
+			return MNL_CB_ERROR;
+		}
+		return MNL_CB_OK;
 	}
 	n = realloc(l->svcs, (l->n + 1) * sizeof(*n));
 	if (!n) {
@@ -514,4 +555,121 @@ int l4lb_get_dests(struct nl_ctx *nl, struct l4lb_service *svc)
 			      dest_cb, svc);
 	} while (ret == 0 && nl->dump_intr && ++tries < DUMP_RETRIES);
 	return ret;
+}
+
+/* --- batches ------------------------------------------------------------ */
+
+/*
+ * 64 KiB per sendmsg: ~700 destination requests. Far below the socket's
+ * send buffer (the kernel refuses a message larger than it), and the
+ * kernel runs a whole batch under one genl_mutex acquisition.
+ */
+#define BATCH_BYTES	(64 * 1024)
+/* Error answers of a batch full of failures must not overrun the socket. */
+#define BATCH_RCVBUF	(8 * 1024 * 1024)
+
+int l4lb_batch_init(struct l4lb_batch *bt)
+{
+	memset(bt, 0, sizeof(*bt));
+	/* One request may start at the limit: room for it past the end. */
+	bt->buf = malloc(BATCH_BYTES + NL_TX_BUFSIZE);
+	if (!bt->buf)
+		return -ENOMEM;
+	bt->b = mnl_nlmsg_batch_start(bt->buf, BATCH_BYTES + NL_TX_BUFSIZE);
+	if (!bt->b) {
+		free(bt->buf);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void l4lb_batch_free(struct l4lb_batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	free(bt->buf);
+	memset(bt, 0, sizeof(*bt));
+}
+
+void *l4lb_batch_slot(struct l4lb_batch *bt)
+{
+	return mnl_nlmsg_batch_current(bt->b);
+}
+
+bool l4lb_batch_add(struct l4lb_batch *bt, size_t index)
+{
+	if (!bt->count)
+		bt->first_index = index;
+	bt->count++;
+	mnl_nlmsg_batch_next(bt->b);
+	return mnl_nlmsg_batch_size(bt->b) + NL_TX_BUFSIZE > BATCH_BYTES;
+}
+
+static void batch_grow_rcvbuf(struct nl_ctx *nl)
+{
+	int fd = mnl_socket_get_fd(nl->sock), size = BATCH_RCVBUF;
+
+	/* FORCE needs CAP_NET_ADMIN, which every l4lb request needs anyway. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+int l4lb_batch_flush(struct nl_ctx *nl, struct l4lb_batch *bt,
+		     l4lb_batch_err_cb cb, void *data)
+{
+	char *head = mnl_nlmsg_batch_head(bt->b);
+	size_t len = mnl_nlmsg_batch_size(bt->b), i;
+	unsigned int first = nl->seq + 1, last;
+	struct nlmsghdr *nlh;
+	int failed = 0;
+
+	if (!bt->count)
+		return 0;
+	batch_grow_rcvbuf(nl);
+	/* Number the requests; only the last one asks for an ACK. */
+	nlh = (struct nlmsghdr *)head;
+	for (i = 0; i < bt->count; i++) {
+		nlh->nlmsg_seq = first + (unsigned int)i;
+		if (i + 1 < bt->count)
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+		nlh = (struct nlmsghdr *)((char *)nlh +
+					  NLMSG_ALIGN(nlh->nlmsg_len));
+	}
+	last = first + (unsigned int)bt->count - 1;
+	nl->seq = last;
+	bt->count = 0;
+	mnl_nlmsg_batch_reset(bt->b);
+
+	if (mnl_socket_sendto(nl->sock, head, len) < 0)
+		return -errno;
+	/* sendmsg ran every request; their answers are queued already. */
+	for (;;) {
+		const struct nlmsghdr *m;
+		ssize_t n;
+		int rest;
+
+		n = mnl_socket_recvfrom(nl->sock, nl->rxbuf, NL_RX_BUFSIZE);
+		if (n < 0)
+			return -errno;
+		m = (const struct nlmsghdr *)nl->rxbuf;
+		rest = (int)n;
+		for (; mnl_nlmsg_ok(m, rest); m = mnl_nlmsg_next(m, &rest)) {
+			int err;
+
+			if (m->nlmsg_type != NLMSG_ERROR ||
+			    m->nlmsg_seq < first || m->nlmsg_seq > last ||
+			    !mnl_nlmsg_portid_ok(m, nl->portid))
+				continue;
+			err = nl_error_of(nl, m);
+			if (err < 0)
+				return err;
+			if (err) {
+				failed++;
+				cb(bt->first_index + (m->nlmsg_seq - first),
+				   err, nl->extack, data);
+			}
+			if (m->nlmsg_seq == last)
+				return failed;
+		}
+	}
 }

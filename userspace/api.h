@@ -27,6 +27,9 @@
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
+	/* Per second over the last rate_window_ms (see the UAPI header). */
+	uint64_t conn_rate, pkts_in_rate, pkts_out_rate, bytes_in_rate,
+		 bytes_out_rate, rate_window_ms;
 };
 
 struct l4lb_dest {
@@ -118,5 +121,47 @@ int l4lb_get_services(struct nl_ctx *nl, const struct l4lb_service *key,
 		      bool with_dests, struct l4lb_service_list *out);
 /* Destinations of one service through L4LB_CMD_GET_DEST (dump). */
 int l4lb_get_dests(struct nl_ctx *nl, struct l4lb_service *svc);
+
+/* --- batches: many requests per sendmsg --------------------------------- */
+
+/*
+ * A batch of requests built in place, sent with one sendmsg. Only the last
+ * request of a batch asks for an ACK; the kernel answers every failing
+ * request with an error whatever its flags, so after one round trip the
+ * caller knows exactly which requests failed (by index). The kernel goes
+ * on with the next request after a failure: a batch is not atomic.
+ */
+struct l4lb_batch {
+	struct mnl_nlmsg_batch *b;
+	char *buf;
+	size_t count;			/* requests in the current batch */
+	unsigned int first_seq;		/* seq of the batch's first request */
+	size_t first_index;		/* caller's index of that request */
+};
+
+/*
+ * Called for every failed request with the caller's index, a positive
+ * errno and the kernel's extack message ("" if none). Return 0 to go on.
+ */
+typedef void (*l4lb_batch_err_cb)(size_t index, int err, const char *extack,
+				  void *data);
+
+int l4lb_batch_init(struct l4lb_batch *bt);
+void l4lb_batch_free(struct l4lb_batch *bt);
+/* Room for the next request (NL_TX_BUFSIZE bytes, for l4lb_build_*). */
+void *l4lb_batch_slot(struct l4lb_batch *bt);
+/*
+ * Account the request just built in the slot, as the caller's request
+ * @index (indexes are consecutive within a batch). Returns true when the
+ * batch is full and must be flushed before the next request is built.
+ */
+bool l4lb_batch_add(struct l4lb_batch *bt, size_t index);
+/*
+ * Send the batch and read the answers: @cb for each failed request.
+ * Returns the number of failed requests, or a negative errno when the
+ * exchange itself failed (then which requests ran is unknown).
+ */
+int l4lb_batch_flush(struct nl_ctx *nl, struct l4lb_batch *bt,
+		     l4lb_batch_err_cb cb, void *data);
 
 #endif

@@ -71,20 +71,24 @@ void l4lbadm_errmsg(enum l4lbadm_cmd cmd, int err, const char *extack,
 		snprintf(buf, len, "%s", m);
 }
 
-/* Print "l4lbadm: <message>" for a failed request; returns the exit code. */
-static int report(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl,
-		  int ret)
+int l4lbadm_report(enum l4lbadm_cmd cmd, struct nl_ctx *nl, int ret)
 {
 	char msg[512];
 
 	if (ret == 0)
 		return L4LBADM_EXIT_OK;
-	l4lbadm_errmsg(cl->cmd->id, -ret, nl->extack, msg, sizeof(msg));
+	l4lbadm_errmsg(cmd, -ret, nl->extack, msg, sizeof(msg));
 	fprintf(stderr, "l4lbadm: %s\n", msg);
 	return L4LBADM_EXIT_FAIL;
 }
 
-static int open_nl(struct nl_ctx *nl)
+static int report(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl,
+		  int ret)
+{
+	return l4lbadm_report(cl->cmd->id, nl, ret);
+}
+
+int l4lbadm_open_nl(struct nl_ctx *nl)
 {
 	int ret = l4lb_open(nl);
 
@@ -103,7 +107,7 @@ static int with_nl(const struct l4lbadm_cmdline *cl,
 	struct nl_ctx nl;
 	int rc;
 
-	if (open_nl(&nl))
+	if (l4lbadm_open_nl(&nl))
 		return L4LBADM_EXIT_NOKERNEL;
 	rc = report(cl, &nl, fn(cl, &nl));
 	nl_close(&nl);
@@ -169,6 +173,43 @@ int l4lbadm_run_set(const struct l4lbadm_cmdline *cl)
 	return with_nl(cl, do_set);
 }
 
+static int list_timeouts(const struct l4lbadm_cmdline *cl,
+			 struct nl_ctx *nl)
+{
+	struct l4lb_timeouts t;
+	int ret = l4lb_get_timeouts(nl, &t);
+
+	if (ret)
+		return ret;
+	if (cl->json)
+		l4lbadm_print_json_timeouts(stdout, &t);
+	else
+		l4lbadm_print_timeouts(stdout, &t);
+	return 0;
+}
+
+static int list_info(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	struct l4lb_info info;
+	int ret = l4lb_get_info(nl, &info);
+
+	if (ret)
+		return ret;
+	if (cl->json)
+		l4lbadm_print_json_info(stdout, &info);
+	else
+		l4lbadm_print_info(stdout, &info);
+	return 0;
+}
+
+static unsigned int list_format(const struct l4lbadm_cmdline *cl)
+{
+	return (cl->opts & OPT_STATS ? L4LBADM_FMT_STATS : 0) |
+	       (cl->opts & OPT_RATE ? L4LBADM_FMT_RATE : 0) |
+	       (cl->opts & OPT_EXACT ? L4LBADM_FMT_EXACT : 0) |
+	       (cl->numeric ? L4LBADM_FMT_NUMERIC : 0);
+}
+
 static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 {
 	const struct l4lb_service *key = cl->opts & OPT_SERVICE ? &cl->svc
@@ -177,16 +218,15 @@ static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 	struct l4lb_info info;
 	int ret;
 
-	if (cl->opts & OPT_TIMEOUT) {
-		struct l4lb_timeouts t;
-
-		ret = l4lb_get_timeouts(nl, &t);
-		if (!ret)
-			l4lbadm_print_timeouts(stdout, &t);
-		return ret;
-	}
-	/* ipvsadm prints the version header only when listing everything. */
-	if (!key && !cl->json) {
+	if (cl->opts & OPT_TIMEOUT)
+		return list_timeouts(cl, nl);
+	if (cl->opts & OPT_INFO)
+		return list_info(cl, nl);
+	/*
+	 * ipvsadm prints the version header only when listing everything;
+	 * the JSON document always carries "info".
+	 */
+	if (!key || cl->json) {
 		ret = l4lb_get_info(nl, &info);
 		if (ret)
 			return ret;
@@ -201,10 +241,10 @@ static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 	if (!ret) {
 		l4lb_service_list_sort(&l);
 		if (cl->json)
-			l4lbadm_print_json(stdout, &l);
+			l4lbadm_print_json(stdout, &info, &l);
 		else
 			l4lbadm_print_list(stdout, key ? NULL : &info, &l,
-					   cl->numeric);
+					   list_format(cl));
 	}
 	l4lb_service_list_free(&l);
 	return ret;
@@ -223,7 +263,7 @@ int l4lbadm_run_version(const struct l4lbadm_cmdline *cl)
 
 	printf("l4lbadm " L4LBADM_VERSION "\n");
 	fflush(stdout);
-	if (open_nl(&nl))
+	if (l4lbadm_open_nl(&nl))
 		return L4LBADM_EXIT_NOKERNEL;
 	ret = l4lb_get_info(&nl, &info);
 	if (!ret)

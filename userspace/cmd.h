@@ -20,6 +20,11 @@
 void l4lbadm_errmsg(enum l4lbadm_cmd cmd, int err, const char *extack,
 		    char *buf, size_t len);
 
+/* Open the l4lb family; prints why not. 0 or a negative errno. */
+int l4lbadm_open_nl(struct nl_ctx *nl);
+/* Print a failed request's message (ret < 0); returns the exit code. */
+int l4lbadm_report(enum l4lbadm_cmd cmd, struct nl_ctx *nl, int ret);
+
 int l4lbadm_run_service(const struct l4lbadm_cmdline *cl);	/* -A -E -D */
 int l4lbadm_run_server(const struct l4lbadm_cmdline *cl);	/* -a -e -d */
 int l4lbadm_run_clear(const struct l4lbadm_cmdline *cl);	/* -C */

@@ -43,9 +43,48 @@ static const char *fwd_name(uint8_t fwd)
 								  : "?";
 }
 
-void l4lbadm_print_json(FILE *f, const struct l4lb_service_list *l)
+static void json_stats(FILE *f, const struct l4lb_stats *s)
 {
-	fputs("{\"services\":[", f);
+	fprintf(f, ",\"stats\":{\"conns\":%llu,\"pkts_in\":%llu,"
+		"\"pkts_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu}",
+		(unsigned long long)s->conns, (unsigned long long)s->pkts_in,
+		(unsigned long long)s->pkts_out,
+		(unsigned long long)s->bytes_in,
+		(unsigned long long)s->bytes_out);
+	fprintf(f, ",\"rates\":{\"conns\":%llu,\"pkts_in\":%llu,"
+		"\"pkts_out\":%llu,\"bytes_in\":%llu,\"bytes_out\":%llu,"
+		"\"window_ms\":%llu}",
+		(unsigned long long)s->conn_rate,
+		(unsigned long long)s->pkts_in_rate,
+		(unsigned long long)s->pkts_out_rate,
+		(unsigned long long)s->bytes_in_rate,
+		(unsigned long long)s->bytes_out_rate,
+		(unsigned long long)s->rate_window_ms);
+}
+
+static void json_info(FILE *f, const struct l4lb_info *i)
+{
+	fputs("\"info\":{\"version\":", f);
+	json_str(f, i->version);
+	fprintf(f, ",\"conn_max\":%u,\"conn_buckets\":%u,\"conn_count\":%u,"
+		"\"conn_entry_size\":%u,\"services\":%u,\"dests\":%u,"
+		"\"drops\":{\"no_dest\":%llu,\"table_full\":%llu,"
+		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu}}",
+		i->conn_max, i->conn_buckets, i->conn_count,
+		i->conn_entry_size, i->services, i->dests,
+		(unsigned long long)i->drop_no_dest,
+		(unsigned long long)i->drop_table_full,
+		(unsigned long long)i->drop_malformed,
+		(unsigned long long)i->drop_mtu,
+		(unsigned long long)i->drop_no_route);
+}
+
+void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
+			const struct l4lb_service_list *l)
+{
+	fputc('{', f);
+	json_info(f, info);
+	fputs(",\"services\":[", f);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct l4lb_service *s = &l->svcs[i];
 
@@ -55,7 +94,9 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_service_list *l)
 		json_addr(f, s->addr);
 		fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 		json_str(f, s->sched);
-		fprintf(f, ",\"flags\":%u,\"destinations\":[", s->flags);
+		fprintf(f, ",\"flags\":%u", s->flags);
+		json_stats(f, &s->stats);
+		fputs(",\"destinations\":[", f);
 		for (size_t j = 0; j < s->ndests; j++) {
 			const struct l4lb_dest *d = &s->dests[j];
 
@@ -64,10 +105,25 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_service_list *l)
 			fprintf(f, ",\"port\":%u,\"forward\":", d->port);
 			json_str(f, fwd_name(d->fwd));
 			fprintf(f, ",\"weight\":%u,\"active_conns\":%u,"
-				"\"inactive_conns\":%u}", d->weight,
+				"\"inactive_conns\":%u", d->weight,
 				d->active_conns, d->inactive_conns);
+			json_stats(f, &d->stats);
+			fputc('}', f);
 		}
 		fputs("]}", f);
 	}
 	fputs("]}\n", f);
+}
+
+void l4lbadm_print_json_timeouts(FILE *f, const struct l4lb_timeouts *t)
+{
+	fprintf(f, "{\"timeouts\":{\"tcp\":%u,\"tcp_fin\":%u,\"udp\":%u}}\n",
+		t->tcp, t->tcp_fin, t->udp);
+}
+
+void l4lbadm_print_json_info(FILE *f, const struct l4lb_info *info)
+{
+	fputc('{', f);
+	json_info(f, info);
+	fputs("}\n", f);
 }

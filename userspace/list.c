@@ -51,16 +51,72 @@ void l4lbadm_print_header(FILE *f, const struct l4lb_info *info)
 		info->version[0] ? info->version : "?", info->conn_buckets);
 }
 
-void l4lbadm_print_title(FILE *f)
+void l4lbadm_print_title(FILE *f, unsigned int fmt)
 {
+	if (fmt & (L4LBADM_FMT_STATS | L4LBADM_FMT_RATE)) {
+		bool st = fmt & L4LBADM_FMT_STATS;
+
+		fprintf(f, "%-33s %8s %8s %8s %8s %8s\n"
+			"  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+			st ? "Conns" : "CPS", st ? "InPkts" : "InPPS",
+			st ? "OutPkts" : "OutPPS", st ? "InBytes" : "InBPS",
+			st ? "OutBytes" : "OutBPS");
+		return;
+	}
 	fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port           Forward Weight ActiveConn "
 		"InActConn\n");
 }
 
-void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
-			   bool numeric)
+/* ipvsadm's print_largenum(): 9 columns, K/M/G/T unless --exact. */
+static void print_num(FILE *f, unsigned long long v, unsigned int fmt)
 {
+	static const char unit[] = "KMGT";
+	unsigned long long div = 1000;
+	int len;
+
+	if (fmt & L4LBADM_FMT_EXACT) {
+		len = snprintf(NULL, 0, "%llu", v);
+		fprintf(f, "%*llu", len <= 8 ? 9 : len + 1, v);
+		return;
+	}
+	if (v < 100000000ULL) {
+		fprintf(f, "%9llu", v);
+		return;
+	}
+	/* < 1e9: K, < 1e11: M, < 1e14: G, else T (ipvsadm's thresholds) */
+	if (v >= 1000000000ULL)
+		div = 1000000ULL;
+	if (v >= 100000000000ULL)
+		div = 1000000000ULL;
+	if (v >= 100000000000000ULL)
+		div = 1000000000000ULL;
+	fprintf(f, "%8llu%c", v / div,
+		unit[div == 1000 ? 0 : div == 1000000ULL ? 1 :
+		     div == 1000000000ULL ? 2 : 3]);
+}
+
+static void print_counters(FILE *f, const struct l4lb_stats *s,
+			   unsigned int fmt)
+{
+	const unsigned long long *v, st[5] = {
+		s->conns, s->pkts_in, s->pkts_out, s->bytes_in, s->bytes_out
+	}, rt[5] = {
+		s->conn_rate, s->pkts_in_rate, s->pkts_out_rate,
+		s->bytes_in_rate, s->bytes_out_rate
+	};
+
+	v = fmt & L4LBADM_FMT_STATS ? st : rt;
+	for (int i = 0; i < 5; i++)
+		print_num(f, v[i], fmt);
+	fputc('\n', f);
+}
+
+void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
+			   unsigned int fmt)
+{
+	bool numeric = fmt & L4LBADM_FMT_NUMERIC;
+	bool counters = fmt & (L4LBADM_FMT_STATS | L4LBADM_FMT_RATE);
 	char name[64], svc_name[80];
 
 	l4lbadm_addrport(name, sizeof(name), svc->addr, svc->port,
@@ -68,10 +124,15 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 	snprintf(svc_name, sizeof(svc_name), "%s  %s",
 		 svc->protocol == IPPROTO_UDP ? "UDP" : "TCP", name);
 	svc_name[33] = '\0';	/* ipvsadm truncates IPv4 names here */
-	fprintf(f, "%s %s", svc_name, svc->sched);
-	if (svc->flags)
-		fprintf(f, " flags 0x%x", svc->flags);
-	fputc('\n', f);
+	if (counters) {
+		fprintf(f, "%-33s", svc_name);
+		print_counters(f, &svc->stats, fmt);
+	} else {
+		fprintf(f, "%s %s", svc_name, svc->sched);
+		if (svc->flags)
+			fprintf(f, " flags 0x%x", svc->flags);
+		fputc('\n', f);
+	}
 
 	for (size_t i = 0; i < svc->ndests; i++) {
 		const struct l4lb_dest *d = &svc->dests[i];
@@ -80,6 +141,11 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 		l4lbadm_addrport(dname, sizeof(dname), d->addr, d->port,
 				 svc->protocol, numeric);
 		dname[28] = '\0';
+		if (counters) {
+			fprintf(f, "  -> %-28s", dname);
+			print_counters(f, &d->stats, fmt);
+			continue;
+		}
 		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", dname,
 			l4lbadm_fwd_name(d->fwd), d->weight, d->active_conns,
 			d->inactive_conns);
@@ -87,13 +153,29 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 }
 
 void l4lbadm_print_list(FILE *f, const struct l4lb_info *info,
-			const struct l4lb_service_list *l, bool numeric)
+			const struct l4lb_service_list *l, unsigned int fmt)
 {
 	if (info)
 		l4lbadm_print_header(f, info);
-	l4lbadm_print_title(f);
+	l4lbadm_print_title(f, fmt);
 	for (size_t i = 0; i < l->n; i++)
-		l4lbadm_print_service(f, &l->svcs[i], numeric);
+		l4lbadm_print_service(f, &l->svcs[i], fmt);
+}
+
+void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
+{
+	fprintf(f, "l4lb version %s\n"
+		"Connections: %u of %u (%u hash buckets, %u bytes each)\n"
+		"Services: %u, destinations: %u\n"
+		"Drops: no_dest %llu, table_full %llu, malformed %llu, "
+		"mtu %llu, no_route %llu\n",
+		i->version[0] ? i->version : "?", i->conn_count, i->conn_max,
+		i->conn_buckets, i->conn_entry_size, i->services, i->dests,
+		(unsigned long long)i->drop_no_dest,
+		(unsigned long long)i->drop_table_full,
+		(unsigned long long)i->drop_malformed,
+		(unsigned long long)i->drop_mtu,
+		(unsigned long long)i->drop_no_route);
 }
 
 void l4lbadm_print_timeouts(FILE *f, const struct l4lb_timeouts *t)

@@ -11,10 +11,12 @@
 
 #include "cmd.h"
 #include "parse.h"
+#include "saverestore.h"
 
 #define SVC_OPTS	(OPT_SERVICE)
 #define SRV_OPTS	(OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT)
-#define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT)
+#define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
+			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO)
 
 const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
@@ -54,9 +56,18 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "list", .short_name = 'L', .alias = 'l', .is_cmd = true,
 	  .id = CMD_LIST, .help = "list the table",
 	  .allowed = LIST_OPTS,
-	  .usage = "-L|l [-n] [--json] [-t|u service-address]\n"
-		   "  l4lbadm -L --timeout",
+	  .usage = "-L|l [-n] [--stats|--rate [--exact]] [--json] "
+		   "[-t|u service-address]\n"
+		   "  l4lbadm -L --timeout|--info [--json]",
 	  .run = l4lbadm_run_list },
+	{ .long_name = "save", .short_name = 'S', .is_cmd = true,
+	  .id = CMD_SAVE, .help = "save rules to stdout",
+	  .allowed = OPT_NUMERIC, .usage = "-S [-n]",
+	  .run = l4lbadm_run_save },
+	{ .long_name = "restore", .short_name = 'R', .is_cmd = true,
+	  .id = CMD_RESTORE,
+	  .help = "restore rules from stdin (all or nothing)",
+	  .usage = "-R", .run = l4lbadm_run_restore },
 	{ .long_name = "zero", .short_name = 'Z', .is_cmd = true,
 	  .id = CMD_ZERO, .help = "zero counters in a service or all services",
 	  .allowed = OPT_SERVICE, .usage = "-Z [-t|u service-address]",
@@ -99,6 +110,14 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .help = "list as one JSON document (see README.md)" },
 	{ .long_name = "timeout", .id = OPT_TIMEOUT,
 	  .help = "list the timeouts (tcp tcpfin udp)" },
+	{ .long_name = "stats", .id = OPT_STATS,
+	  .help = "output of statistics information" },
+	{ .long_name = "rate", .id = OPT_RATE,
+	  .help = "output of rate information" },
+	{ .long_name = "exact", .id = OPT_EXACT,
+	  .help = "expand numbers (display exact values)" },
+	{ .long_name = "info", .id = OPT_INFO,
+	  .help = "list module, connection table and drop counters" },
 };
 
 const size_t l4lbadm_table_len = sizeof(l4lbadm_table) /

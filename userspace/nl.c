@@ -76,6 +76,17 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+int nl_error_of(struct nl_ctx *nl, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+	nl->extack[0] = '\0';
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
+		return -EBADMSG;
+	parse_extack(nl, nlh, err);
+	return err->error < 0 ? -err->error : err->error;
+}
+
 static int done_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nl_ctx *nl = data;

@@ -63,4 +63,11 @@ struct nlmsghdr *nl_genl_start(void *buf, uint16_t family, uint8_t cmd,
  */
 int nl_talk(struct nl_ctx *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
+/*
+ * An NLMSG_ERROR message: 0 for an ACK, a positive errno for an error
+ * (nl->extack then holds the kernel's message, or ""), -EBADMSG if
+ * truncated.
+ */
+int nl_error_of(struct nl_ctx *nl, const struct nlmsghdr *nlh);
+
 #endif

@@ -17,17 +17,28 @@ void l4lbadm_addrport(char *buf, size_t len, struct in_addr addr,
 		      uint16_t port, uint8_t proto, bool numeric);
 const char *l4lbadm_fwd_name(uint8_t fwd);	/* "Route", "Masq" */
 
+/* Listing formats (-L flags). */
+#define L4LBADM_FMT_NUMERIC	(1u << 0)	/* -n */
+#define L4LBADM_FMT_STATS	(1u << 1)	/* --stats */
+#define L4LBADM_FMT_RATE	(1u << 2)	/* --rate */
+#define L4LBADM_FMT_EXACT	(1u << 3)	/* --exact */
+
 /* "l4lb version X (size=N)" */
 void l4lbadm_print_header(FILE *f, const struct l4lb_info *info);
-void l4lbadm_print_title(FILE *f);
+void l4lbadm_print_title(FILE *f, unsigned int fmt);
 void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
-			   bool numeric);
-/* info NULL: no version header (as ipvsadm -L -t). */
+			   unsigned int fmt);
+/* info NULL: no version header (as ipvsadm -L -t). fmt: L4LBADM_FMT_*. */
 void l4lbadm_print_list(FILE *f, const struct l4lb_info *info,
-			const struct l4lb_service_list *l, bool numeric);
+			const struct l4lb_service_list *l, unsigned int fmt);
 void l4lbadm_print_timeouts(FILE *f, const struct l4lb_timeouts *t);
+/* -L --info: module, connection table, drop counters. */
+void l4lbadm_print_info(FILE *f, const struct l4lb_info *info);
 
-/* The --json document; see README.md for the schema. */
-void l4lbadm_print_json(FILE *f, const struct l4lb_service_list *l);
+/* The --json documents; see README.md for the schema. */
+void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
+			const struct l4lb_service_list *l);
+void l4lbadm_print_json_timeouts(FILE *f, const struct l4lb_timeouts *t);
+void l4lbadm_print_json_info(FILE *f, const struct l4lb_info *info);
 
 #endif

@@ -27,6 +27,10 @@ static const struct {
 	{ OPT_NUMERIC, "numeric" },
 	{ OPT_JSON, "json" },
 	{ OPT_TIMEOUT, "timeout" },
+	{ OPT_STATS, "stats" },
+	{ OPT_RATE, "rate" },
+	{ OPT_EXACT, "exact" },
+	{ OPT_INFO, "info" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -222,6 +226,32 @@ static int check_combination(struct l4lbadm_cmdline *cl)
 	return 0;
 }
 
+/* Listing options that cannot go together (as ipvsadm's conflict table). */
+static int check_conflicts(struct l4lbadm_cmdline *cl)
+{
+	static const struct {
+		unsigned int opt, with;
+	} conflicts[] = {
+		{ OPT_TIMEOUT, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT |
+			       OPT_INFO },
+		{ OPT_INFO, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT },
+		{ OPT_STATS, OPT_RATE },
+	};
+
+	for (size_t i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
+		unsigned int both = cl->opts & conflicts[i].with;
+
+		if (!(cl->opts & conflicts[i].opt) || !both)
+			continue;
+		return fail(cl, "The option '%s' conflicts with the '%s' "
+			    "option in the '%s' command",
+			    l4lbadm_opt_name(conflicts[i].opt),
+			    l4lbadm_opt_name(both & -both),
+			    cl->cmd->long_name);
+	}
+	return 0;
+}
+
 static int parse_timeouts(struct l4lbadm_cmdline *cl, char **words, int n)
 {
 	uint32_t *dst[3] = { &cl->timeouts.tcp, &cl->timeouts.tcp_fin,
@@ -393,6 +423,10 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			cl->json = true;
 			break;
 		case OPT_TIMEOUT:
+		case OPT_STATS:
+		case OPT_RATE:
+		case OPT_EXACT:
+		case OPT_INFO:
 			break;
 		}
 	}
@@ -413,12 +447,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 	ret = check_combination(cl);
 	if (ret)
 		return ret;
-	if ((cl->opts & OPT_TIMEOUT) && (cl->opts & (OPT_SERVICE | OPT_JSON)))
-		return fail(cl, "The option 'timeout' conflicts with the '%s' "
-			    "option in the '%s' command",
-			    l4lbadm_opt_name(cl->opts & OPT_SERVICE ?
-					     OPT_SERVICE : OPT_JSON),
-			    cl->cmd->long_name);
+	ret = check_conflicts(cl);
+	if (ret)
+		return ret;
 	return parse_values(cl, &raw);
 }
 

@@ -37,6 +37,8 @@ enum l4lbadm_cmd {
 	CMD_SET,
 	CMD_VERSION,
 	CMD_HELP,
+	CMD_SAVE,
+	CMD_RESTORE,
 };
 
 /* Option bits (struct l4lbadm_opt.id for options, cl->opts). */
@@ -49,6 +51,10 @@ enum {
 	OPT_NUMERIC	= 1u << 5,	/* -n */
 	OPT_JSON	= 1u << 6,	/* --json */
 	OPT_TIMEOUT	= 1u << 7,	/* --timeout (with -L) */
+	OPT_STATS	= 1u << 8,	/* --stats */
+	OPT_RATE	= 1u << 9,	/* --rate */
+	OPT_EXACT	= 1u << 10,	/* --exact */
+	OPT_INFO	= 1u << 11,	/* --info (with -L) */
 };
 
 struct l4lbadm_cmdline;

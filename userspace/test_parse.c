@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "output.h"
 #include "parse.h"
+#include "saverestore.h"
 
 int l4lbadm_main(int argc, char **argv);
 
@@ -320,6 +321,16 @@ static void test_parse_errors(void)
 		   "(must be 0..2678400 seconds)");
 	expect_err("-L --timeout -t 10.0.0.1:80", "The option 'timeout' "
 		   "conflicts with the 'service-address' option in the 'list' "
+		   "command");
+	expect_err("-L --stats --rate", "The option 'stats' conflicts with "
+		   "the 'rate' option in the 'list' command");
+	expect_err("-L --info --stats", "The option 'info' conflicts with "
+		   "the 'stats' option in the 'list' command");
+	expect_err("-S --json", "Illegal 'json' option with the 'save' "
+		   "command");
+	expect_err("-R -n", "Illegal 'numeric' option with the 'restore' "
+		   "command");
+	expect_err("-Z --stats", "Illegal 'stats' option with the 'zero' "
 		   "command");
 
 	/* hints to run -h come with getopt-level errors only */
@@ -666,10 +677,12 @@ static char *capture_list(const struct l4lb_info *info,
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 
+	static const struct l4lb_info none;
+
 	if (json)
-		l4lbadm_print_json(f, l);
+		l4lbadm_print_json(f, info ? info : &none, l);
 	else
-		l4lbadm_print_list(f, info, l, true);
+		l4lbadm_print_list(f, info, l, L4LBADM_FMT_NUMERIC);
 	fclose(f);
 	return out;
 }
@@ -690,21 +703,30 @@ static void test_output(void)
 		"TCP  10.0.0.1:443 rr\n"
 		"UDP  10.0.0.1:53 wrr\n"
 		"  -> 192.168.100.200:5353         Masq    0      0          65535     \n";
+#define ZS ",\"stats\":{\"conns\":0,\"pkts_in\":0,\"pkts_out\":0," \
+	   "\"bytes_in\":0,\"bytes_out\":0},\"rates\":{\"conns\":0," \
+	   "\"pkts_in\":0,\"pkts_out\":0,\"bytes_in\":0,\"bytes_out\":0," \
+	   "\"window_ms\":0}"
+#define NOINFO "\"info\":{\"version\":\"\",\"conn_max\":0," \
+	"\"conn_buckets\":0,\"conn_count\":0,\"conn_entry_size\":0," \
+	"\"services\":0,\"dests\":0,\"drops\":{\"no_dest\":0," \
+	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}}"
 	const char *want_json =
-		"{\"services\":["
+		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"
-		"\"scheduler\":\"wrr\",\"flags\":0,\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
 		"{\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":1,\"active_conns\":0,\"inactive_conns\":0},"
+		"\"weight\":1,\"active_conns\":0,\"inactive_conns\":0" ZS "},"
 		"{\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":100,\"active_conns\":12345,\"inactive_conns\":7}]},"
+		"\"weight\":100,\"active_conns\":12345,\"inactive_conns\":7"
+		ZS "}]},"
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":443,"
-		"\"scheduler\":\"rr\",\"flags\":0,\"destinations\":[]},"
+		"\"scheduler\":\"rr\",\"flags\":0" ZS ",\"destinations\":[]},"
 		"{\"protocol\":\"udp\",\"address\":\"10.0.0.1\",\"port\":53,"
-		"\"scheduler\":\"wrr\",\"flags\":0,\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
 		"{\"address\":\"192.168.100.200\",\"port\":5353,"
 		"\"forward\":\"masq\",\"weight\":0,\"active_conns\":0,"
-		"\"inactive_conns\":65535}]}]}\n";
+		"\"inactive_conns\":65535" ZS "}]}]}\n";
 
 	/* deliberately unsorted: the list is sorted as ipvsadm does */
 	svcs[0] = mksvc(IPPROTO_UDP, "10.0.0.1", 53, "wrr");
@@ -735,7 +757,8 @@ static void test_output(void)
 	struct l4lb_service_list empty = { 0 };
 
 	out = capture_list(NULL, &empty, true);
-	check(!strcmp(out, "{\"services\":[]}\n"), "--json with no services");
+	check(!strcmp(out, "{" NOINFO ",\"services\":[]}\n"),
+	      "--json with no services");
 	free(out);
 
 	/* a long name is cut at ipvsadm's 33/28 columns */
@@ -744,7 +767,7 @@ static void test_output(void)
 	char line[128];
 	FILE *f = fmemopen(line, sizeof(line), "w");
 
-	l4lbadm_print_service(f, &s, true);
+	l4lbadm_print_service(f, &s, L4LBADM_FMT_NUMERIC);
 	fclose(f);
 	check(!strcmp(line, "TCP  255.255.255.255:65535 wrr\n"),
 	      "widest IPv4 service line");
@@ -939,6 +962,153 @@ static void test_program(void)
 	      "-L without the module: exit 1");
 }
 
+
+/* --- stats/rate layout, save, restore parsing, diff, dump merging ------ */
+
+static char *capture(void (*fn)(FILE *, const void *, unsigned int),
+		     const void *arg, unsigned int fmt)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	fn(f, arg, fmt);
+	fclose(f);
+	return out;
+}
+
+static void list_fn(FILE *f, const void *l, unsigned int fmt)
+{
+	l4lbadm_print_list(f, NULL, l, fmt);
+}
+
+static void save_fn(FILE *f, const void *l, unsigned int fmt)
+{
+	l4lbadm_print_save(f, l, fmt);
+}
+
+static int restore_str(const char *in, struct l4lbadm_rules *rs, char *err)
+{
+	FILE *f = fmemopen((void *)in, strlen(in), "r");
+	int ret = l4lbadm_parse_restore(f, rs, err, 600);
+
+	fclose(f);
+	return ret;
+}
+
+static void test_ops_output(void)
+{
+	struct l4lb_service svcs[1];
+	struct l4lb_service_list l = { .n = 1, .svcs = svcs };
+	char *out;
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.100", 80, "wrr");
+	svcs[0].stats = (struct l4lb_stats){ .conns = 10, .pkts_in = 1000,
+		.bytes_in = 46000, .pkts_out = 123456789ULL,
+		.bytes_out = 12345678901234ULL, .conn_rate = 5,
+		.pkts_in_rate = 2000, .bytes_in_rate = 92000 };
+	adddest(&svcs[0], "10.0.0.11", 80, L4LB_FWD_DR, 1, 0, 0);
+	svcs[0].dests[0].stats.pkts_in = 500;
+
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_STATS);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.100:80                      10     1000  123456K    46000   12345G\n"
+		"  -> 10.0.0.11:80                        0      500        0        0        0\n"),
+	      "--stats layout and K/G units as ipvsadm");
+	if (!strstr(out, "123456K"))
+		printf("# got:\n%s", out);
+	free(out);
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_STATS |
+				   L4LBADM_FMT_EXACT);
+	check(strstr(out, " 123456789    46000 12345678901234\n") != NULL,
+	      "--exact prints whole numbers");
+	free(out);
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_RATE);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.100:80                       5     2000        0    92000        0\n"
+		"  -> 10.0.0.11:80                        0        0        0        0        0\n"),
+	      "--rate layout as ipvsadm");
+	free(out);
+
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s wrr\n"
+		      "-a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 1\n"),
+	      "-S -n prints ipvsadm -S lines");
+	free(out);
+	l4lb_service_free(&svcs[0]);
+}
+
+static void test_restore_parse(void)
+{
+	struct l4lbadm_rules rs;
+	char err[600];
+
+	check(restore_str("# saved\n\n-A -t 10.0.0.1:80 -s rr\n"
+			  "  -a -t 10.0.0.1:80 -r 10.0.0.2 -g -w 3\n"
+			  "-d -t 10.0.0.1:80 -r 10.0.0.2\n-C\n", &rs, err) == 0 &&
+	      rs.n == 4, "restore input parses (comments, blanks, indent)");
+	check(rs.n == 4 && rs.r[0].cmd == L4LB_CMD_NEW_SERVICE &&
+	      rs.r[0].line == 3 && !strcmp(rs.r[0].sched, "rr") &&
+	      rs.r[1].cmd == L4LB_CMD_NEW_DEST && rs.r[1].weight == 3 &&
+	      rs.r[1].rport == 80 && rs.r[1].line == 4 &&
+	      rs.r[2].cmd == L4LB_CMD_DEL_DEST &&
+	      rs.r[3].cmd == L4LB_CMD_FLUSH, "restore rules and line numbers");
+	l4lbadm_rules_free(&rs);
+
+	check(restore_str("-A -t 10.0.0.1:80\n-A -t 10.0.0.1:8o\n", &rs,
+			  err) == L4LBADM_EXIT_USAGE &&
+	      !strcmp(err, "line 2: invalid port \"8o\" in \"10.0.0.1:8o\"") &&
+	      rs.n == 0, "bad line: its number and the bad word (\"%s\")", err);
+	check(restore_str("-A -t 10.0.0.1:80\n-L -n\n", &rs, err) ==
+	      L4LBADM_EXIT_USAGE && !strncmp(err, "line 2: command 'list'", 22),
+	      "listing in a restore is refused (\"%s\")", err);
+}
+
+static void test_diff(void)
+{
+	struct l4lb_service a[2], b[2];
+	struct l4lb_service_list from = { .n = 2, .svcs = a },
+				 to = { .n = 2, .svcs = b };
+	struct l4lbadm_rules ops;
+
+	/* from: S1 {d1 w1, d2 w1}, S2 {d1};  to: S1 rr {d2 w5, d3}, S3 {d1} */
+	a[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "wrr");
+	adddest(&a[0], "10.0.0.11", 80, L4LB_FWD_DR, 1, 0, 0);
+	adddest(&a[0], "10.0.0.12", 80, L4LB_FWD_DR, 1, 0, 0);
+	a[1] = mksvc(IPPROTO_TCP, "10.0.0.2", 80, "wrr");
+	adddest(&a[1], "10.0.0.11", 80, L4LB_FWD_DR, 1, 0, 0);
+	b[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "rr");
+	adddest(&b[0], "10.0.0.12", 80, L4LB_FWD_DR, 5, 0, 0);
+	adddest(&b[0], "10.0.0.13", 80, L4LB_FWD_DR, 1, 0, 0);
+	b[1] = mksvc(IPPROTO_UDP, "10.0.0.3", 53, "wrr");
+	adddest(&b[1], "10.0.0.11", 53, L4LB_FWD_DR, 2, 0, 0);
+
+	check(l4lbadm_diff(&from, &to, &ops) == 0 && ops.n == 7,
+	      "diff: 7 requests (got %zu)", ops.n);
+	check(ops.n == 7 &&
+	      ops.r[0].cmd == L4LB_CMD_DEL_DEST && addr_is(ops.r[0].raddr, "10.0.0.11") &&
+	      ops.r[1].cmd == L4LB_CMD_DEL_SERVICE && addr_is(ops.r[1].vaddr, "10.0.0.2") &&
+	      ops.r[2].cmd == L4LB_CMD_SET_SERVICE && !strcmp(ops.r[2].sched, "rr") &&
+	      ops.r[3].cmd == L4LB_CMD_SET_DEST && ops.r[3].weight == 5 &&
+	      ops.r[4].cmd == L4LB_CMD_NEW_DEST && addr_is(ops.r[4].raddr, "10.0.0.13") &&
+	      ops.r[5].cmd == L4LB_CMD_NEW_SERVICE && ops.r[5].protocol == IPPROTO_UDP &&
+	      ops.r[6].cmd == L4LB_CMD_NEW_DEST && ops.r[6].weight == 2 &&
+	      ops.r[6].rport == 53,
+	      "diff: deletions first, then edits and additions");
+	l4lbadm_rules_free(&ops);
+	check(l4lbadm_diff(&to, &to, &ops) == 0 && ops.n == 0,
+	      "diff of a table with itself is empty");
+	l4lbadm_rules_free(&ops);
+	for (int i = 0; i < 2; i++) {
+		l4lb_service_free(&a[i]);
+		l4lb_service_free(&b[i]);
+	}
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -950,6 +1120,9 @@ int main(void)
 	test_output();
 	test_nl_layer();
 	test_program();
+	test_ops_output();
+	test_restore_parse();
+	test_diff();
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
 }

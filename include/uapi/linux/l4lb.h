@@ -127,6 +127,24 @@
  * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
  *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
  *    server), PKTS_OUT, BYTES_OUT (server to client; NAT only).
+ *    Counters are 64-bit, per-CPU in the kernel and summed on read;
+ *    L4LB_CMD_ZERO makes them count from 0 again.
+ *    Rates, per second, averaged over the last sampling window:
+ *    CONN_RATE, PKTS_IN_RATE, PKTS_OUT_RATE, BYTES_IN_RATE, BYTES_OUT_RATE,
+ *    and RATE_WINDOW_MS, the window's length in milliseconds.
+ *    Rates are computed when read, not by a periodic timer: each service
+ *    and destination keeps two timestamped samples of its counters; a
+ *    read takes a new sample when the newest is 2 s old or more and
+ *    reports (counters now - older sample) / (time since older sample).
+ *    With reads at least every 2 s the window is the last 2..4 s; after a
+ *    pause in reading, the first read covers the time since the read
+ *    before last (RATE_WINDOW_MS says so). Zeroing does not reset rates.
+ *
+ * Service dumps with L4LB_A_WITH_DESTS: a service whose destinations do
+ *    not fit in one message continues in the next message(s), which repeat
+ *    the service's attributes (key, SCHED, FLAGS, STATS) and carry the
+ *    following destinations in their own L4LB_SVC_A_DESTS. Consumers merge
+ *    consecutive messages that have the same service key.
  */
 #ifndef _UAPI_LINUX_L4LB_H
 #define _UAPI_LINUX_L4LB_H
@@ -249,6 +267,12 @@ enum l4lb_stats_attr {
 	L4LB_STATS_A_PKTS_OUT,
 	L4LB_STATS_A_BYTES_IN,
 	L4LB_STATS_A_BYTES_OUT,
+	L4LB_STATS_A_CONN_RATE,
+	L4LB_STATS_A_PKTS_IN_RATE,
+	L4LB_STATS_A_PKTS_OUT_RATE,
+	L4LB_STATS_A_BYTES_IN_RATE,
+	L4LB_STATS_A_BYTES_OUT_RATE,
+	L4LB_STATS_A_RATE_WINDOW_MS,
 	__L4LB_STATS_A_MAX
 };
 #define L4LB_STATS_A_MAX (__L4LB_STATS_A_MAX - 1)
