@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "conns.h"
 #include "output.h"
 
 static bool is_server_cmd(enum l4lbadm_cmd cmd)
@@ -222,6 +223,8 @@ static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 		return list_timeouts(cl, nl);
 	if (cl->opts & OPT_INFO)
 		return list_info(cl, nl);
+	if (cl->opts & OPT_CONN)
+		return l4lbadm_list_conns(cl, nl);
 	/*
 	 * ipvsadm prints the version header only when listing everything;
 	 * the JSON document always carries "info".

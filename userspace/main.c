@@ -16,7 +16,8 @@
 #define SVC_OPTS	(OPT_SERVICE)
 #define SRV_OPTS	(OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT)
 #define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
-			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO)
+			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
+			 OPT_CONN | OPT_SERVER | OPT_CLIENT)
 
 const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
@@ -58,7 +59,9 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .allowed = LIST_OPTS,
 	  .usage = "-L|l [-n] [--stats|--rate [--exact]] [--json] "
 		   "[-t|u service-address]\n"
-		   "  l4lbadm -L --timeout|--info [--json]",
+		   "  l4lbadm -L --timeout|--info [--json]\n"
+		   "  l4lbadm -L -c [-n] [--json] [-t|u service-address] "
+		   "[-r server-address] [--client address[:port]]",
 	  .run = l4lbadm_run_list },
 	{ .long_name = "save", .short_name = 'S', .is_cmd = true,
 	  .id = CMD_SAVE, .help = "save rules to stdout",
@@ -116,6 +119,11 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .help = "output of rate information" },
 	{ .long_name = "exact", .id = OPT_EXACT,
 	  .help = "expand numbers (display exact values)" },
+	{ .long_name = "connection", .short_name = 'c', .id = OPT_CONN,
+	  .help = "output of current connection entries (with -L)" },
+	{ .long_name = "client", .has_arg = true, .id = OPT_CLIENT,
+	  .argname = "address[:port]",
+	  .help = "with -L -c: only this client's connections" },
 	{ .long_name = "info", .id = OPT_INFO,
 	  .help = "list module, connection table and drop counters" },
 };

@@ -31,6 +31,8 @@ static const struct {
 	{ OPT_RATE, "rate" },
 	{ OPT_EXACT, "exact" },
 	{ OPT_INFO, "info" },
+	{ OPT_CONN, "connection" },
+	{ OPT_CLIENT, "client" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -207,6 +209,7 @@ struct raw_args {
 	const char *sched;
 	const char *server;
 	const char *weight;
+	const char *client;
 };
 
 static int check_combination(struct l4lbadm_cmdline *cl)
@@ -236,6 +239,8 @@ static int check_conflicts(struct l4lbadm_cmdline *cl)
 			       OPT_INFO },
 		{ OPT_INFO, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT },
 		{ OPT_STATS, OPT_RATE },
+		{ OPT_CONN, OPT_TIMEOUT | OPT_INFO | OPT_STATS | OPT_RATE |
+			    OPT_EXACT },
 	};
 
 	for (size_t i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++) {
@@ -304,6 +309,7 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 					   &has_port, cl->err,
 					   sizeof(cl->err)))
 			return L4LBADM_EXIT_USAGE;
+		cl->server_has_port = has_port;
 		/* As ipvsadm: no port means the service port. */
 		if (!has_port)
 			cl->dest.port = cl->svc.port;
@@ -322,6 +328,20 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 				    "(-g) cannot change the port; use -m",
 				    cl->dest.port, r->server, cl->svc.port);
 	}
+
+	if (r->client &&
+	    l4lbadm_parse_addrport(r->client, cl->svc.protocol, false,
+				   &cl->client_addr, &cl->client_port,
+				   &cl->client_has_port, cl->err,
+				   sizeof(cl->err)))
+		return L4LBADM_EXIT_USAGE;
+	/* With -L, a server or client only makes sense as a -c filter. */
+	if (cmd == CMD_LIST && (cl->opts & (OPT_SERVER | OPT_CLIENT)) &&
+	    !(cl->opts & OPT_CONN))
+		return fail(cl, "The option '%s' needs the 'connection' option "
+			    "in the 'list' command",
+			    l4lbadm_opt_name(cl->opts & OPT_SERVER ? OPT_SERVER
+								    : OPT_CLIENT));
 	return 0;
 }
 
@@ -408,6 +428,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_SERVER:
 			raw.server = optarg;
 			break;
+		case OPT_CLIENT:
+			raw.client = optarg;
+			break;
 		case OPT_FORWARD:
 			cl->fwd_given = true;
 			cl->dest.fwd = (uint8_t)o->value;
@@ -427,6 +450,7 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_RATE:
 		case OPT_EXACT:
 		case OPT_INFO:
+		case OPT_CONN:
 			break;
 		}
 	}

@@ -55,6 +55,8 @@ enum {
 	OPT_RATE	= 1u << 9,	/* --rate */
 	OPT_EXACT	= 1u << 10,	/* --exact */
 	OPT_INFO	= 1u << 11,	/* --info (with -L) */
+	OPT_CONN	= 1u << 12,	/* -c / --connection (with -L) */
+	OPT_CLIENT	= 1u << 13,	/* --client (with -L -c) */
 };
 
 struct l4lbadm_cmdline;
@@ -96,6 +98,10 @@ struct l4lbadm_cmdline {
 	bool numeric;
 	bool json;
 	bool fwd_given;
+	bool server_has_port;		/* -r gave a port */
+	struct in_addr client_addr;	/* --client */
+	uint16_t client_port;
+	bool client_has_port;
 	bool hint;			/* error: also suggest -h */
 	char err[512];
 };

@@ -18,6 +18,7 @@
 #include <linux/genetlink.h>
 
 #include "cmd.h"
+#include "conns.h"
 #include "output.h"
 #include "parse.h"
 #include "saverestore.h"
@@ -1109,8 +1110,78 @@ static void test_diff(void)
 	}
 }
 
+/* -L -c: its options, a GET_CONN reply, and ipvsadm's -Lc line. */
+static void test_conns(void)
+{
+	static char buf[NL_TX_BUFSIZE];
+	struct l4lbadm_cmdline cl;
+	struct l4lb_conn_entry e;
+	char *out = NULL;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	r = parse("-L -c -n -t 10.0.0.100:80 -r 10.0.0.11 --client 10.0.0.1:4000",
+		  &cl);
+	check(r == 0 && (cl.opts & OPT_CONN) && (cl.opts & OPT_SERVER) &&
+	      !cl.server_has_port && addr_is(cl.dest.addr, "10.0.0.11") &&
+	      cl.client_has_port && cl.client_port == 4000 &&
+	      addr_is(cl.client_addr, "10.0.0.1"),
+	      "-L -c with service, server and client filters");
+	r = parse("-L -c -r 10.0.0.11:8080", &cl);
+	check(r == 0 && cl.server_has_port && cl.dest.port == 8080,
+	      "-L -c -r with a port");
+	r = parse("-L -r 10.0.0.11", &cl);
+	check(r == 2 && strstr(cl.err, "'real-server' needs the 'connection'"),
+	      "-L -r without -c is refused: %s", cl.err);
+	r = parse("-L -c --client nohost.invalid.", &cl);
+	check(r == 2 && strstr(cl.err, "nohost.invalid."),
+	      "a bad --client is quoted: %s", cl.err);
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_CONN, L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_CONN);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_PROTOCOL, IPPROTO_TCP);
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_CADDR, inet_addr("10.0.0.1"));
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_CPORT, htons(40000));
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_VADDR, inet_addr("10.0.0.100"));
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_VPORT, htons(80));
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_DADDR, inet_addr("10.0.0.11"));
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_DPORT, htons(8080));
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_FWD, L4LB_FWD_NAT);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_STATE, L4LB_CONN_S_ESTABLISHED);
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_EXPIRES, 899500);
+	mnl_attr_nest_end(nlh, nest);
+	r = l4lb_parse_conn_msg(nlh, &e);
+	check(r == 0 && e.cport == 40000 && e.dport == 8080 &&
+	      e.fwd == L4LB_FWD_NAT && e.state == L4LB_CONN_S_ESTABLISHED &&
+	      e.expires_ms == 899500, "GET_CONN reply parsed");
+
+	f = open_memstream(&out, &len);
+	l4lbadm_print_conn(f, &e, true);
+	l4lbadm_print_conn_json(f, &e, true);
+	fclose(f);
+	check(out && !strcmp(out,
+		"TCP 14:59  ESTABLISHED 10.0.0.1:40000     10.0.0.100:80      10.0.0.11:8080\n"
+		"{\"protocol\":\"tcp\",\"client\":{\"address\":\"10.0.0.1\",\"port\":40000},"
+		"\"virtual\":{\"address\":\"10.0.0.100\",\"port\":80},"
+		"\"destination\":{\"address\":\"10.0.0.11\",\"port\":8080},"
+		"\"forward\":\"masq\",\"state\":\"ESTABLISHED\",\"expires_ms\":899500}"),
+	      "-Lc line and JSON entry: %s", out ? out : "(null)");
+	free(out);
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_CONN, L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_CONN);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_PROTOCOL, IPPROTO_TCP);
+	mnl_attr_nest_end(nlh, nest);
+	check(l4lb_parse_conn_msg(nlh, &e) == -EBADMSG,
+	      "a GET_CONN reply missing attributes is refused");
+}
+
 int main(void)
 {
+	test_conns();
 	test_parse_ok();
 	test_parse_errors();
 	test_table();

@@ -140,5 +140,25 @@ adm lb -L -n -t "$VIP:82" | grep -q "198.51.100.21:82 *Route" || fail "-e -g did
 names=$(tcp_names c "$VIP" 82 10)
 expect_eq "mixed service after switching back" "$(echo "$names" | count_of rsd) $(echo "$names" | count_of rs1)" "5 5"
 
+# -L -c: a live connection shows with its state and expiry, and the
+# kernel-side filters (service, real server, client) select it or not.
+chat_server rs2 8083 rs2
+adm lb -A -t "$VIP:83"
+adm lb -a -t "$VIP:83" -r "$(rip 2):8083" -m
+conn_open 5 c "$VIP" 83
+expect_eq "chat through NAT" "$(conn_say 5 hello)" rs2
+adm lb -L -c -n
+line=$(adm lb -L -c -n -t "$VIP:83" | tail -n +3)
+echo "$line" | grep -Eq "^TCP 1[45]:[0-9]{2}  ESTABLISHED 198\.51\.100\.1:[0-9]+ +$VIP:83 +$(rip 2):8083\$" ||
+	fail "-L -c -t: unexpected entry: $line"
+expect_eq "entries for client 198.51.100.1 on VIP:83" "$(adm lb -L -c -n --client 198.51.100.1 -t "$VIP:83" | tail -n +3 | wc -l)" 1
+expect_eq "entries for rs1 on VIP:83" "$(adm lb -L -c -n -r "$(rip 1)" -t "$VIP:83" | tail -n +3 | wc -l)" 0
+expect_eq "JSON entries for rs2:8083" \
+	"$(adm lb -L -c --json -r "$(rip 2):8083" | jq -r '.connections[] | "\(.state) \(.destination.port) \(.forward)"')" "ESTABLISHED 8083 masq"
+# Counters of a NAT service count the replies too.
+outpkts=$(adm lb -L --json -t "$VIP:83" | jq '.services[0].stats.pkts_out')
+[ "$outpkts" -ge 1 ] || fail "no reply packets counted on VIP:83: $outpkts"
+log "reply packets counted on VIP:83: $outpkts"
+
 # Nothing reached the client from a real server's own address.
 expect_eq "packets at the client from the servers' network" "$(leaked)" 0
