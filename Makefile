@@ -13,9 +13,9 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export KDIR KVER
 
-.PHONY: all deps module userspace check unit vmtest demo bench install uninstall clean
+.PHONY: all deps module userspace selftest-tools check unit vmtest demo bench install uninstall clean
 
-all: module userspace
+all: module userspace selftest-tools
 
 deps:
 	@./selftests/deps.sh
@@ -26,6 +26,11 @@ module: deps
 userspace: deps
 	$(MAKE) -C userspace
 	$(MAKE) -C userspace/l4lbd
+
+# Helpers the VM selftests run (the VM cannot build: its root is read-only).
+selftest-tools: deps
+	$(MAKE) -C selftests/fuzz
+	$(MAKE) -C selftests/bench udpflood
 
 unit: userspace
 	$(MAKE) -C userspace test
@@ -60,3 +65,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/l4lbd clean
+	$(MAKE) -C selftests/fuzz clean

@@ -26,6 +26,8 @@ cleanup() {
 	local rc=$?
 	set +e
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
+	# Leak check (defined at the end): only after a passing test.
+	[ "$rc" -ne 0 ] || leak_check_all || rc=1
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$prefix-$ns" 2>/dev/null
@@ -284,3 +286,94 @@ name_servers() {
 	for ((i = 1; i <= $3; i++)); do name_server "rs$i" "$1" "$2" "rs$i"; done
 }
 
+
+# ---- robustness helpers (issue 7) ------------------------------------------
+# Leak check run by cleanup() after every passing test, GET_INFO readers,
+# and traffic generators for the teardown/churn/table-full tests.
+
+L4LBINFO=$L4LB_DIR/selftests/fuzz/l4lbinfo
+UDPFLOOD=$L4LB_DIR/selftests/bench/udpflood
+
+# info_of NS KEY: one GET_INFO value (l4lbinfo's key=value names:
+# services, dests, conn_count, conn_max, drop_table_full, ...) of netns NS,
+# or of the initial netns if NS is "-".
+info_of() {
+	if [ "$1" = - ]; then
+		"$L4LBINFO"
+	else
+		nsx "$1" "$L4LBINFO"
+	fi | awk -F= -v k="$2" '$1 == k { print $2; found = 1 } END { exit !found }'
+}
+
+# objects_left NS: "services dests conns" of NS.
+objects_left() {
+	local out
+	if [ "$1" = - ]; then out=$("$L4LBINFO"); else out=$(nsx "$1" "$L4LBINFO"); fi ||
+		{ echo "l4lbinfo failed"; return 1; }
+	echo "$out" | awk -F= '{ v[$1] = $2 } END { print v["services"] + 0, v["dests"] + 0, v["conn_count"] + 0 }'
+}
+
+# Flushed: no service, and every destination left is a deleted one still
+# held by a live connection (so dests <= conns; 0 0 0 once they expired).
+flushed_state() { # NS
+	local s d c
+	read -r s d c < <(objects_left "$1")
+	[ "$s" -eq 0 ] && [ "$d" -le "$c" ]
+}
+empty_state() { [ "$(objects_left "$1")" = "0 0 0" ]; }
+
+# leak_check_ns NS: `l4lbadm -C` in NS (- = the initial netns), then the
+# module's own counts must come down: 0 services at once, destinations
+# only as far as connections hold them. Connections are not flushed by -C
+# (as with IPVS they expire by their timeouts); those still left are
+# flushed when the netns is deleted, where l4lb_net_exit_batch() WARNs on
+# any count not back to 0 (a splat, which fails the test), and unload
+# checks that the conn slab cache is gone. Returns 1 with a message.
+leak_check_ns() {
+	local ns=$1 i left
+	if [ "$ns" = - ]; then "$L4LBADM" -C; else adm "$ns" -C; fi || {
+		echo "leak check: l4lbadm -C failed in netns $ns" >&2
+		return 1
+	}
+	for ((i = 0; i < 60; i++)); do
+		empty_state "$ns" && { log "leak check $ns: nothing left"; return 0; }
+		sleep 0.05
+	done
+	for ((i = 0; i < 40; i++)); do
+		if flushed_state "$ns"; then
+			read -r _ left _ < <(objects_left "$ns")
+			log "leak check $ns: $(objects_left "$ns" | awk '{ print $3 }') connections still to expire hold $left deleted destinations"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "leak check: netns $ns after -C: services dests conns = $(objects_left "$ns")" >&2
+	return 1
+}
+
+# leak_check_all: leak_check_ns for the initial netns and every test netns
+# that holds any l4lb object.
+leak_check_all() {
+	local ns
+	module_loaded || return 0
+	[ -x "$L4LBINFO" ] || { echo "leak check: $L4LBINFO missing (make)" >&2; return 1; }
+	for ns in - "${namespaces[@]+"${namespaces[@]}"}"; do
+		[ "$ns" = - ] || ip netns pids "$prefix-$ns" >/dev/null 2>&1 || continue
+		empty_state "$ns" 2>/dev/null && continue
+		leak_check_ns "$ns" || return 1
+	done
+}
+
+# flood NS DST PORT [ARGS...]: udpflood from NS's eth0 towards DST:PORT
+# (64-byte UDP frames, many source ports) until killed at exit. The frames
+# go to the MAC of the next hop for DST, resolved first.
+flood() {
+	local ns=$1 dst=$2 port=$3 mac src
+	shift 3
+	[ -x "$UDPFLOOD" ] || fail "$UDPFLOOD missing: run make on the host"
+	nsx "$ns" ping -c 1 -W 2 "$dst" >/dev/null 2>&1 || true
+	mac=$(nsx "$ns" ip neigh show "$dst" dev eth0 | awk '{ print $3; exit }')
+	[ -n "$mac" ] || fail "flood: no neighbour entry for $dst in $ns"
+	src=$(nsx "$ns" ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
+	bg "$ns" "$UDPFLOOD" -i eth0 -m "$mac" -s "$src" -d "$dst" -p "$port" -t 100000 "$@"
+}
