@@ -518,6 +518,7 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 		idx = 0;
 		hlist_for_each_entry_rcu(svc, &ln->svc_tab[bucket], node,
 					 lockdep_is_held(&ln->lock)) {
+			bool first = !skb->len;
 			void *hdr;
 
 			if (idx++ < skip)
@@ -531,7 +532,15 @@ static int l4lb_nl_dump_services(struct sk_buff *skb,
 				goto out;
 			}
 			genl_dump_check_consistent(cb, hdr);
-			if (l4lb_put_svc(skb, svc, with_dests)) {
+			/*
+			 * A service with many dests may not fit even in an
+			 * empty buffer (a dump's first one can be as small as
+			 * NLMSG_GOODSIZE): then it goes without its dests,
+			 * which GET_DEST lists.
+			 */
+			if (l4lb_put_svc(skb, svc, with_dests) &&
+			    (!with_dests || !first ||
+			     l4lb_put_svc(skb, svc, false))) {
 				genlmsg_cancel(skb, hdr);
 				err = -EMSGSIZE;
 				goto out;
