@@ -4,10 +4,14 @@
  * l4lb family, then drive dumps of a full table and abandon them midway.
  *
  *   l4lbfuzz [-s SEED] [-n COUNT] [-v] [-x INDEX]
+ *   l4lbfuzz -P
  *
  * -s  seed (default fixed, printed either way); -n  generated messages
  * (default 100000; the dump phase adds ~5,000 more); -v  one line per
  * message; -x  print message INDEX of SEED as hex and exit (replay aid).
+ * -P  privilege probe: one well-formed request per command (and per dump),
+ * each must be refused with EPERM (tests/privileges.sh runs it as users
+ * without CAP_NET_ADMIN over the netns).
  * Run it as root in a netns of its own: it flushes that netns's table.
  *
  * Checks, any failing means exit 1:
@@ -314,6 +318,23 @@ static struct nlmsghdr *dest_msg(struct gnl *g, void *buf, uint32_t n)
 	return nlh;
 }
 
+/* Dests of service @n by GET_DEST, if the service dump left them out. */
+static unsigned long dest_dump_count(struct gnl *g, uint32_t n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct gnl_result res;
+	struct nlmsghdr *nlh;
+
+	nlh = svc_msg(g, buf, L4LB_CMD_GET_DEST, n);
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (gnl_talk(g, nlh, &res, NULL, NULL) || res.error) {
+		problem("GET_DEST dump of service %u: %d", n, res.error);
+		return 0;
+	}
+	account(&res);
+	return res.replies;
+}
+
 static void flush(struct gnl *g)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -358,34 +379,35 @@ static void dump_phase(struct gnl *g)
 	unsigned int i;
 
 	flush(g);
-	for (n = 1; n <= SVC_LIMIT; n++)
-		if (expect(g, svc_msg(g, buf, L4LB_CMD_NEW_SERVICE, n), 0,
-			   "filling the service table"))
-			return;
-	expect(g, svc_msg(g, buf, L4LB_CMD_NEW_SERVICE, SVC_LIMIT + 1),
-	       -ENOSPC, "service beyond the limit");
+	expect(g, svc_msg(g, buf, L4LB_CMD_NEW_SERVICE, 1), 0,
+	       "the service for many dests");
 	for (n = 0; n < DEST_LIMIT; n++)
 		if (expect(g, dest_msg(g, buf, n), 0, "filling a service's dests"))
 			return;
 	expect(g, dest_msg(g, buf, DEST_LIMIT), -ENOSPC,
 	       "destination beyond the limit");
-
 	/*
-	 * A socket that has never received: the kernel sizes the first dump
-	 * buffer at NLMSG_GOODSIZE, smaller than the service with 256 dests.
+	 * From a socket that has never received, the kernel sizes the first
+	 * dump buffer at NLMSG_GOODSIZE: smaller than this service with its
+	 * 256 dests. It must come anyway, with its dests or without the
+	 * L4LB_SVC_A_DESTS nest (then GET_DEST lists them).
 	 */
 	if (gnl_open(&d, 5, g->family) == 0) {
 		if (list_all(&d, &l, &res) == 0 &&
-		    (l.services != SVC_LIMIT || l.dests != DEST_LIMIT ||
-		     res.dump_intr))
-			problem("full dump (fresh socket): %lu services, %lu dests%s; want %u, %u",
-				l.services, l.dests,
-				res.dump_intr ? ", DUMP_INTR" : "",
-				SVC_LIMIT, DEST_LIMIT);
+		    (l.services != 1 || l.dests + (l.without_dests ? dest_dump_count(&d, 1) : 0) != DEST_LIMIT))
+			problem("dump of a service with %u dests (fresh socket): %lu services, %lu dests nested",
+				DEST_LIMIT, l.services, l.dests);
 		gnl_close(&d);
 	}
+	for (n = 2; n <= SVC_LIMIT; n++)
+		if (expect(g, svc_msg(g, buf, L4LB_CMD_NEW_SERVICE, n), 0,
+			   "filling the service table"))
+			return;
+	expect(g, svc_msg(g, buf, L4LB_CMD_NEW_SERVICE, SVC_LIMIT + 1),
+	       -ENOSPC, "service beyond the limit");
 	if (list_all(g, &l, &res) == 0 &&
-	    (l.services != SVC_LIMIT || l.dests != DEST_LIMIT))
+	    (l.services != SVC_LIMIT ||
+	     l.dests + (l.without_dests ? dest_dump_count(g, 1) : 0) != DEST_LIMIT))
 		problem("full dump: %lu services, %lu dests; want %u, %u",
 			l.services, l.dests, SVC_LIMIT, DEST_LIMIT);
 
@@ -426,9 +448,64 @@ static void dump_phase(struct gnl *g)
 			info.services, info.dests, info.conns);
 }
 
+static int probe_one(struct gnl *g, uint8_t cmd, bool dump)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct gnl_result res;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	nlh = svc_msg(g, buf, cmd, 1);
+	if (dump)
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (cmd == L4LB_CMD_NEW_DEST || cmd == L4LB_CMD_SET_DEST ||
+	    cmd == L4LB_CMD_DEL_DEST) {
+		nest = mnl_attr_nest_start(nlh, L4LB_A_DEST);
+		mnl_attr_put_u32(nlh, L4LB_DEST_A_ADDR, htonl(0x0a030001));
+		mnl_attr_nest_end(nlh, nest);
+	} else if (cmd == L4LB_CMD_SET_TIMEOUTS) {
+		nest = mnl_attr_nest_start(nlh, L4LB_A_TIMEOUTS);
+		mnl_attr_put_u32(nlh, L4LB_TIMEOUT_A_TCP, 5);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	err = gnl_talk(g, nlh, &res, NULL, NULL);
+	if (!err)
+		err = res.error;
+	printf("l4lbfuzz: command %u%s: %s%s\n", cmd, dump ? " (dump)" : "",
+	       err ? strerrorname_np(-err) : "accepted",
+	       res.replies ? ", with a reply" : "");
+	return err == -EPERM && !res.replies ? 0 : 1;
+}
+
+/* Every command, doit and dump, must be refused with EPERM. */
+static int probe_privileges(void)
+{
+	unsigned int bad = 0;
+	struct gnl g;
+	uint8_t cmd;
+	int err;
+
+	err = gnl_open(&g, 5, 0);
+	if (err) {
+		printf("FAIL: family \"%s\": %s\n", L4LB_GENL_NAME, strerror(-err));
+		return 1;
+	}
+	for (cmd = L4LB_CMD_GET_INFO; cmd <= L4LB_CMD_MAX; cmd++) {
+		if (cmd != L4LB_CMD_GET_DEST)
+			bad += probe_one(&g, cmd, false);
+		if (cmd == L4LB_CMD_GET_SERVICE || cmd == L4LB_CMD_GET_DEST)
+			bad += probe_one(&g, cmd, true);
+	}
+	gnl_close(&g);
+	printf("l4lbfuzz: %s: %u requests not refused with EPERM\n",
+	       bad ? "FAIL" : "PASS", bad);
+	return bad ? 1 : 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: l4lbfuzz [-s SEED] [-n COUNT] [-v] [-x INDEX]\n");
+	fprintf(stderr, "usage: l4lbfuzz [-s SEED] [-n COUNT] [-v] [-x INDEX] | -P\n");
 	exit(2);
 }
 
@@ -450,9 +527,10 @@ int main(int argc, char **argv)
 	unsigned long long generated;
 	double t0, t1;
 	struct gnl g;
+	bool probe = false;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "s:n:vx:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:vx:P")) != -1) {
 		char *end;
 
 		switch (opt) {
@@ -468,6 +546,9 @@ int main(int argc, char **argv)
 		case 'v':
 			verbose = 1;
 			continue;
+		case 'P':
+			probe = true;
+			continue;
 		default:
 			usage();
 		}
@@ -476,6 +557,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (probe)
+		return probe_privileges();
 
 	if (show != UINT64_MAX) {
 		static char buf[GEN_BUF_SIZE];
