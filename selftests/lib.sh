@@ -27,7 +27,8 @@ cleanup() {
 	set +e
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
 	# Leak check (defined at the end): only after a passing test.
-	[ "$rc" -ne 0 ] || leak_check_all || rc=1
+	# In a subshell: whatever goes wrong there, the cleanup goes on.
+	[ "$rc" -ne 0 ] || (leak_check_all) || rc=1
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$prefix-$ns" 2>/dev/null
@@ -313,36 +314,33 @@ objects_left() {
 	echo "$out" | awk -F= '{ v[$1] = $2 } END { print v["services"] + 0, v["dests"] + 0, v["conn_count"] + 0 }'
 }
 
-# Flushed: no service, and every destination left is a deleted one still
-# held by a live connection (so dests <= conns; 0 0 0 once they expired).
-flushed_state() { # NS
-	local s d c
-	read -r s d c < <(objects_left "$1")
-	[ "$s" -eq 0 ] && [ "$d" -le "$c" ]
-}
 empty_state() { [ "$(objects_left "$1")" = "0 0 0" ]; }
 
 # leak_check_ns NS: `l4lbadm -C` in NS (- = the initial netns), then the
-# module's own counts must come down: 0 services at once, destinations
-# only as far as connections hold them. Connections are not flushed by -C
-# (as with IPVS they expire by their timeouts); those still left are
-# flushed when the netns is deleted, where l4lb_net_exit_batch() WARNs on
-# any count not back to 0 (a splat, which fails the test), and unload
-# checks that the conn slab cache is gone. Returns 1 with a message.
+# module's own counts must come down: 0 services, and destinations only as
+# far as connections hold them. Connections are not flushed by -C (as with
+# IPVS they expire by their timeouts); those still left are flushed when
+# the netns is deleted, where l4lb_net_exit_batch() WARNs on any count not
+# back to 0 (a splat, which fails the test), and unload checks that the
+# conn slab cache is gone. -C is repeated while services reappear (a
+# daemon just killed may still be adding). Returns 1 with a message.
 leak_check_ns() {
-	local ns=$1 i left
-	if [ "$ns" = - ]; then "$L4LBADM" -C; else adm "$ns" -C; fi || {
-		echo "leak check: l4lbadm -C failed in netns $ns" >&2
-		return 1
-	}
-	for ((i = 0; i < 60; i++)); do
-		empty_state "$ns" && { log "leak check $ns: nothing left"; return 0; }
-		sleep 0.05
-	done
-	for ((i = 0; i < 40; i++)); do
-		if flushed_state "$ns"; then
-			read -r _ left _ < <(objects_left "$ns")
-			log "leak check $ns: $(objects_left "$ns" | awk '{ print $3 }') connections still to expire hold $left deleted destinations"
+	local ns=$1 i s d c
+	for ((i = 0; i < 100; i++)); do
+		# (Not < <(...): the VM has no /dev/fd for process substitution.)
+		read -r s d c <<<"$(objects_left "$ns")"
+		if [ "$s" != 0 ]; then
+			if [ "$ns" = - ]; then "$L4LBADM" -C; else adm "$ns" -C; fi ||
+				{ echo "leak check: l4lbadm -C failed in netns $ns" >&2; return 1; }
+			continue
+		fi
+		if [ "$d" = 0 ] && [ "$c" = 0 ]; then
+			log "leak check $ns: nothing left"
+			return 0
+		fi
+		# (Dests whose last conn just went are freed a moment later.)
+		if [ "$d" -le "$c" ]; then
+			log "leak check $ns: $c connections still to expire hold $d deleted destinations"
 			return 0
 		fi
 		sleep 0.05
@@ -364,6 +362,21 @@ leak_check_all() {
 	done
 }
 
+# neighbour_known NS ADDR: NS has a link-layer address for ADDR (pings it).
+neighbour_known() {
+	nsx "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 || true
+	nsx "$1" ip neigh show "$2" dev eth0 | grep -q lladdr
+}
+
+# bg_exec NS CMD...: like bg, but $! is CMD itself (ip execs it), not a
+# subshell, so killing it at exit really stops it before the leak check.
+bg_exec() {
+	local ns=$1
+	shift
+	ip netns exec "$prefix-$ns" "$@" &
+	bg_pids+=($!)
+}
+
 # flood NS DST PORT [ARGS...]: udpflood from NS's eth0 towards DST:PORT
 # (64-byte UDP frames, many source ports) until killed at exit. The frames
 # go to the MAC of the next hop for DST, resolved first.
@@ -371,9 +384,19 @@ flood() {
 	local ns=$1 dst=$2 port=$3 mac src
 	shift 3
 	[ -x "$UDPFLOOD" ] || fail "$UDPFLOOD missing: run make on the host"
-	nsx "$ns" ping -c 1 -W 2 "$dst" >/dev/null 2>&1 || true
-	mac=$(nsx "$ns" ip neigh show "$dst" dev eth0 | awk '{ print $3; exit }')
-	[ -n "$mac" ] || fail "flood: no neighbour entry for $dst in $ns"
+	wait_for 20 neighbour_known "$ns" "$dst"
+	mac=$(nsx "$ns" ip neigh show "$dst" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
 	src=$(nsx "$ns" ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
-	bg "$ns" "$UDPFLOOD" -i eth0 -m "$mac" -s "$src" -d "$dst" -p "$port" -t 100000 "$@"
+	# Not through bg/nsx: $! must be udpflood itself (ip execs it), not a
+	# subshell, so that flood_stop can end it.
+	ip netns exec "$prefix-$ns" "$UDPFLOOD" -i eth0 -m "$mac" -s "$src" \
+		-d "$dst" -p "$port" -t 100000 "$@" >/dev/null &
+	flood_pid=$!
+	bg_pids+=("$flood_pid")
+}
+
+# flood_stop: end the last flood.
+flood_stop() {
+	kill "$flood_pid" 2>/dev/null
+	wait "$flood_pid" 2>/dev/null || true
 }
