@@ -17,6 +17,7 @@ ROUNDS=${ROUNDS:-20}
 PORT=9
 # Forwarding methods exercised, as l4lbadm options: NAT joins with "-m".
 FWD_METHODS=(-g)
+# Fixed, so that one flood serves every LB netns of part 2.
 LBMAC=02:00:00:00:00:02
 
 topo_dr lo lo
@@ -39,6 +40,7 @@ conn_objects() {
 no_conn_objects() { [ "$(conn_objects)" = 0 ]; }
 
 flood c "$VIP" "$PORT" -n 4096 -r 5000
+log "flooding $VIP:$PORT from 4096 source ports at 5000 packets/s"
 
 for fwd in "${FWD_METHODS[@]}"; do
 	for ((i = 1; i <= ROUNDS; i++)); do
