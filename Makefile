@@ -20,10 +20,10 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC ?= /usr/src/l4lb-$(VERSION)
 export KDIR KVER
 
-.PHONY: all deps module userspace check unit vmtest demo bench install uninstall \
-	dkms-src install-check clean check-debug
+.PHONY: all deps module userspace selftest-tools check unit vmtest demo bench \
+	install uninstall dkms-src install-check clean check-debug
 
-all: module userspace
+all: module userspace selftest-tools
 
 deps:
 	@./selftests/deps.sh
@@ -34,6 +34,11 @@ module: deps
 userspace: deps
 	$(MAKE) -C userspace
 	$(MAKE) -C userspace/l4lbd
+
+# Helpers the VM selftests run (the VM cannot build: its root is read-only).
+selftest-tools: deps
+	$(MAKE) -C selftests/fuzz
+	$(MAKE) -C selftests/bench udpflood
 
 unit: userspace
 	$(MAKE) -C userspace test
@@ -87,3 +92,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/l4lbd clean
+	$(MAKE) -C selftests/fuzz clean

@@ -730,29 +730,14 @@ static int l4lb_nl_del_dest(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/* Validate the key up front so errors come back as a normal ack. */
-static int l4lb_nl_dump_dests_start(struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct l4lb_net *ln = l4lb_pernet(sock_net(cb->skb->sk));
-	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
-	struct l4lb_svc_key key;
-	int err;
-
-	err = l4lb_parse_svc_key(info->attrs, tb, &key, cb->extack);
-	if (err)
-		return err;
-	mutex_lock(&ln->lock);
-	if (!l4lb_svc_find(ln, &key)) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[L4LB_A_SERVICE],
-				    "No such service");
-		err = -ENOENT;
-	}
-	mutex_unlock(&ln->lock);
-	return err;
-}
-
-/* One dest per message; resumable at the index in the service's list. */
+/*
+ * One dest per message; resumable at the index in the service's list.
+ *
+ * The key is checked here, not in a .start callback: in 6.1 a .start
+ * callback runs without cb->extack, so its refusals would reach the caller
+ * without a message. A refusal on the first call comes back in NLMSG_DONE,
+ * with the extack message.
+ */
 static int l4lb_nl_dump_dests(struct sk_buff *skb,
 			      struct netlink_callback *cb)
 {
@@ -760,6 +745,7 @@ static int l4lb_nl_dump_dests(struct sk_buff *skb,
 	struct l4lb_net *ln = l4lb_pernet(sock_net(skb->sk));
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	unsigned long idx = 0, skip = cb->args[0];
+	bool started = cb->args[1];
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	struct l4lb_svc_key key;
@@ -768,9 +754,16 @@ static int l4lb_nl_dump_dests(struct sk_buff *skb,
 	err = l4lb_parse_svc_key(info->attrs, tb, &key, cb->extack);
 	if (err)
 		return err;
+	cb->args[1] = 1;
 	mutex_lock(&ln->lock);
 	cb->seq = ln->gen;
 	svc = l4lb_svc_find(ln, &key);
+	if (!svc && !started) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[L4LB_A_SERVICE],
+				    "No such service");
+		err = -ENOENT;
+		goto out;
+	}
 	if (!svc) {
 		/* Deleted mid-dump: the generation check flags the change. */
 		err = skb->len;
@@ -1097,7 +1090,6 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	},
 	{
 		.cmd	= L4LB_CMD_GET_DEST,
-		.start	= l4lb_nl_dump_dests_start,
 		.dumpit	= l4lb_nl_dump_dests,
 		.flags	= GENL_ADMIN_PERM,
 	},

@@ -64,7 +64,9 @@
  *        L4LB_SVC_A_SCHED, L4LB_SVC_A_FLAGS as above
  *        L4LB_SVC_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
  *        L4LB_SVC_A_DESTS: NLA_NESTED, only if the request had
- *                          L4LB_A_WITH_DESTS (NLA_FLAG) set
+ *                          L4LB_A_WITH_DESTS (NLA_FLAG) set; a dump leaves
+ *                          it out of a service too big for one message
+ *                          (GET_DEST then lists its destinations)
  *            L4LB_A_DEST: NLA_NESTED, one per destination, as below
  *    Dumps set NLM_F_DUMP_INTR on a message if the table changed while
  *    the dump was in progress; the caller should retry.
