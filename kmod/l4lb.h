@@ -31,12 +31,12 @@
 
 #define L4LB_MOD_VERSION	"0.1.0"
 
-/* Per-netns service hash table: small, services are few. */
-#define L4LB_SVC_TAB_BITS	8
+/* Per-netns service hash table: 8 KB, chains of 16 at the limit. */
+#define L4LB_SVC_TAB_BITS	10
 #define L4LB_SVC_TAB_SIZE	(1U << L4LB_SVC_TAB_BITS)
 
 /* Bounds so that configuration memory cannot grow without limit. */
-#define L4LB_SVC_MAX_PER_NET	4096
+#define L4LB_SVC_MAX_PER_NET	16384
 #define L4LB_DEST_MAX_PER_SVC	256
 
 /* Default timeouts, seconds (same as IPVS). */

@@ -178,7 +178,7 @@ misc="virtual_server $VIP 8080 {
 	real_server $(rip 2) 8080 {
 		weight 5
 		inhibit_on_failure
-		MISC_CHECK { misc_path \"test -e /tmp/misc-flag\" misc_timeout 2 }
+		MISC_CHECK { misc_path \"test -e /tmp/misc-flag\" misc_timeout 20 }
 	}
 }"
 write_conf 1 "" tcp "$misc"

@@ -19,7 +19,7 @@
  *
  * Errnos: EEXIST (service or destination already exists), ENOENT (no such
  * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or missing attribute; see
- * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached: 4096 services
+ * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached: 16384 services
  * per netns, 256 destinations per service).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
