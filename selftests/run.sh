@@ -139,13 +139,15 @@ group_file() {
 # Split the tests over L4LB_VM_JOBS VMs (default 2; the tests mostly wait
 # on timers and sockets, so two VMs overlap well even on 2 CPUs), longest
 # first onto the least loaded VM, by the run times of the last run
-# (build/durations; 120 s if unknown).
+# (build/durations), else by selftests/durations (seconds on an idle
+# 2-CPU host), else 120 s.
 jobs=${L4LB_VM_JOBS:-2}
 [ "$jobs" -le ${#tests[@]} ] || jobs=${#tests[@]}
 declare -A secs=()
-if [ -r "$build/durations" ]; then
-	while read -r t d; do secs[$t]=$d; done <"$build/durations"
-fi
+for f in "$here/durations" "$build/durations"; do
+	[ -r "$f" ] || continue
+	while read -r t d; do secs[$t]=$d; done <"$f"
+done
 mapfile -t sorted < <(for t in "${tests[@]}"; do echo "${secs[$t]:-120} $t"; done | sort -rn | awk '{ print $2 }')
 groups=() loads=()
 for ((g = 0; g < jobs; g++)); do groups[g]= loads[g]=0; done
