@@ -234,6 +234,22 @@ struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
 	return NULL;
 }
 
+/* A dest for @svc, not linked yet; NAT needs reassembly in the netns. */
+static struct l4lb_dest *l4lb_svc_new_dest(struct l4lb_service *svc,
+					   const struct l4lb_dest_cfg *cfg)
+{
+	struct l4lb_dest *dest;
+	int err;
+
+	if (cfg->fwd == L4LB_FWD_NAT) {
+		err = l4lb_nat_enable(svc->ln);
+		if (err)
+			return ERR_PTR(err);
+	}
+	dest = l4lb_dest_alloc(svc->ln, cfg);
+	return dest ?: ERR_PTR(-ENOMEM);
+}
+
 int l4lb_svc_add_dest(struct l4lb_service *svc,
 		      const struct l4lb_dest_cfg *cfg)
 {
@@ -246,14 +262,9 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 	if (svc->dest_count >= L4LB_DEST_MAX_PER_SVC)
 		return -ENOSPC;
 
-	if (cfg->fwd == L4LB_FWD_NAT) {
-		err = l4lb_nat_enable(svc->ln);
-		if (err)
-			return err;
-	}
-	dest = l4lb_dest_alloc(svc->ln, cfg);
-	if (!dest)
-		return -ENOMEM;
+	dest = l4lb_svc_new_dest(svc, cfg);
+	if (IS_ERR(dest))
+		return PTR_ERR(dest);
 	rcu_assign_pointer(dest->svc, svc);
 	list_add_tail(&dest->list, &svc->dests);
 	svc->dest_count++;
@@ -295,14 +306,9 @@ int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (cfg->fwd == L4LB_FWD_NAT) {
-		err = l4lb_nat_enable(svc->ln);
-		if (err)
-			return err;
-	}
-	dest = l4lb_dest_alloc(svc->ln, cfg);
-	if (!dest)
-		return -ENOMEM;
+	dest = l4lb_svc_new_dest(svc, cfg);
+	if (IS_ERR(dest))
+		return PTR_ERR(dest);
 	list_replace(&old->list, &dest->list);
 	err = l4lb_svc_build_state(svc, svc->sched, &st);
 	if (err) {
