@@ -22,7 +22,7 @@ top=$(dirname "$here")
 KDIR=${KDIR:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)}
 KVER=${KVER:-$(basename "$(dirname "$KDIR")")}
 kernel=${L4LB_KERNEL:-/boot/vmlinuz-$KVER}
-per_test_timeout=${L4LB_TEST_TIMEOUT:-300}
+per_test_timeout=${L4LB_TEST_TIMEOUT:-600}
 build=$top/build
 mkdir -p "$build"
 
