@@ -4,7 +4,7 @@
 # DR topology, three real servers. TCP service VIP:7000 (chat servers),
 # UDP service VIP:9 flooded from 4,096 source ports, and a reader listing
 # the table as JSON in a loop (no connection dump exists yet).
-#   1. Churn: for CHURN_S seconds, add/edit/delete rs3 on the TCP service,
+#   1. Churn: for CHURN_S seconds (5 rounds at least), add/edit/delete rs3 on the TCP service,
 #      edit the weights of rs1 and rs2, delete and re-create the UDP service
 #      with changing dests and scheduler, add and delete extra services.
 #      No splat; the two long TCP flows (on rs1 and rs2, which stay) keep
@@ -45,7 +45,8 @@ bg_exec lb bash -c "n=0; while :; do \"$L4LBADM\" -L -n --json >/tmp/churn-list.
 
 end=$((SECONDS + CHURN_S))
 rounds=0
-while [ $SECONDS -lt $end ]; do
+# At least 5 rounds however slow the VM, else CHURN_S seconds of them.
+while [ $SECONDS -lt $end ] || [ $rounds -lt 5 ]; do
 	rounds=$((rounds + 1))
 	w=$((rounds % 4 + 1))
 	adm lb -a $T -r "$(rip 3)" -w "$w"

@@ -63,6 +63,9 @@ for ((i = 1; i <= ROUNDS; i++)); do
 	plug sw "$lb" 10.0.0.2/24
 	ip -n "$prefix-$lb" link set eth0 address "$LBMAC"
 	ip -n "$prefix-$lb" addr add "$VIP/24" dev eth0
+	# The bridge still sends LBMAC to the dying netns's port until the new
+	# LB sends a frame of its own (the ARP for the client) and so moves it.
+	wait_for 20 neighbour_known "$lb" 10.0.0.1
 	configure "$lb" "${FWD_METHODS[$((i % ${#FWD_METHODS[@]}))]}"
 	wait_for 20 has_conns "$lb"
 	n=$(conns_in "$lb")
