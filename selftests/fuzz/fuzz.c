@@ -45,7 +45,7 @@
 #define DEFAULT_SEED	0x4c344c42u	/* "L4LB" */
 #define CHECK_EVERY	2000
 #define MAX_REPORTED	20
-#define SVC_LIMIT	4096
+#define SVC_LIMIT	16384	/* L4LB_SVC_MAX_PER_NET */
 #define DEST_LIMIT	256
 
 static unsigned long long sent, accepted, rejected, with_extack,
@@ -492,9 +492,10 @@ static int probe_privileges(void)
 		return 1;
 	}
 	for (cmd = L4LB_CMD_GET_INFO; cmd <= L4LB_CMD_MAX; cmd++) {
-		if (cmd != L4LB_CMD_GET_DEST)
+		if (cmd != L4LB_CMD_GET_DEST && cmd != L4LB_CMD_GET_CONN)
 			bad += probe_one(&g, cmd, false);
-		if (cmd == L4LB_CMD_GET_SERVICE || cmd == L4LB_CMD_GET_DEST)
+		if (cmd == L4LB_CMD_GET_SERVICE || cmd == L4LB_CMD_GET_DEST ||
+		    cmd == L4LB_CMD_GET_CONN)
 			bad += probe_one(&g, cmd, true);
 	}
 	gnl_close(&g);

@@ -415,6 +415,7 @@ static const unsigned int cmd_weight[L4LB_CMD_MAX + 1] = {
 	[L4LB_CMD_GET_TIMEOUTS]	= 3,
 	[L4LB_CMD_SET_TIMEOUTS]	= 6,
 	[L4LB_CMD_ZERO]		= 4,
+	[L4LB_CMD_GET_CONN]	= 6,
 };
 
 static uint8_t pick_cmd(struct gctx *c)
@@ -442,12 +443,13 @@ static uint8_t pick_cmd(struct gctx *c)
 static bool cmd_has_doit(uint8_t cmd)
 {
 	return cmd >= L4LB_CMD_GET_INFO && cmd <= L4LB_CMD_MAX &&
-	       cmd != L4LB_CMD_GET_DEST;
+	       cmd != L4LB_CMD_GET_DEST && cmd != L4LB_CMD_GET_CONN;
 }
 
 static bool cmd_has_dumpit(uint8_t cmd)
 {
-	return cmd == L4LB_CMD_GET_SERVICE || cmd == L4LB_CMD_GET_DEST;
+	return cmd == L4LB_CMD_GET_SERVICE || cmd == L4LB_CMD_GET_DEST ||
+	       cmd == L4LB_CMD_GET_CONN;
 }
 
 static void put_body(struct gctx *c)
@@ -477,6 +479,12 @@ static void put_body(struct gctx *c)
 		break;
 	case L4LB_CMD_GET_DEST:
 		put_service(c, false);
+		break;
+	case L4LB_CMD_GET_CONN:	/* filters, all optional */
+		if (rng_chance(c->r, 50))
+			put_service(c, false);
+		if (rng_chance(c->r, 30))
+			put_dest(c, false);
 		break;
 	case L4LB_CMD_GET_TIMEOUTS:
 		break;
@@ -544,7 +552,7 @@ void gen_message(struct rng *r, uint16_t family, void *buf,
 	/* 40% of the messages are well formed (values may still be odd). */
 	c.mut = rng_chance(r, 40) ? 0 : 4 + rng_below(r, 20);
 	m->cmd = pick_cmd(&c);
-	if (m->cmd == L4LB_CMD_GET_DEST)
+	if (m->cmd == L4LB_CMD_GET_DEST || m->cmd == L4LB_CMD_GET_CONN)
 		m->dump = rng_chance(r, 92);
 	else if (m->cmd == L4LB_CMD_GET_SERVICE)
 		m->dump = rng_chance(r, 50);
