@@ -804,8 +804,8 @@ struct l4lb_conn_filter {
 	__be32			caddr;
 	__be16			dport;
 	__be16			cport;
-	u8			has_svc:1, has_daddr:1, has_dport:1,
-				has_caddr:1, has_cport:1;
+	u8			parsed:1, has_svc:1, has_daddr:1,
+				has_dport:1, has_caddr:1, has_cport:1;
 };
 
 struct l4lb_conn_dump {
@@ -821,7 +821,12 @@ static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
 	return (struct l4lb_conn_filter *)&cb->args[2];
 }
 
-static int l4lb_nl_dump_conns_start(struct netlink_callback *cb)
+/*
+ * On the first dumpit call, not in .start: in 6.1 cb->extack is not set
+ * yet when .start runs, so its messages would be lost. A refusal here
+ * comes back in NLMSG_DONE with its message.
+ */
+static int l4lb_conn_filter_parse(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct l4lb_conn_filter *f = l4lb_conn_filter(cb);
@@ -871,6 +876,7 @@ static int l4lb_nl_dump_conns_start(struct netlink_callback *cb)
 			f->has_cport = 1;
 		}
 	}
+	f->parsed = 1;
 	return 0;
 }
 
@@ -942,6 +948,11 @@ static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	};
 	int err;
 
+	if (!d.filter->parsed) {
+		err = l4lb_conn_filter_parse(cb);
+		if (err)
+			return err;
+	}
 	err = l4lb_conn_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
 			     l4lb_dump_conn, &d);
 	/* Not even one entry fitted in an empty buffer: say so. */
@@ -1115,7 +1126,6 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	},
 	{
 		.cmd	= L4LB_CMD_GET_CONN,
-		.start	= l4lb_nl_dump_conns_start,
 		.dumpit	= l4lb_nl_dump_conns,
 		.flags	= GENL_ADMIN_PERM,
 	},

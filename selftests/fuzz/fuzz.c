@@ -147,7 +147,34 @@ static int get_info(struct gnl *g, struct info *info)
 
 struct listing {
 	unsigned long services, dests, without_dests;
+	/* A service too big for one message continues in the next. */
+	uint8_t last_key[12];
+	size_t last_len;
 };
+
+/* The service's key attributes, concatenated; true if as the last one. */
+static bool same_service(struct listing *l, const struct nlattr *top)
+{
+	uint8_t key[12];
+	size_t len = 0;
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, top) {
+		uint16_t t = mnl_attr_get_type(a);
+		uint16_t n = mnl_attr_get_payload_len(a);
+
+		if ((t == L4LB_SVC_A_PROTOCOL || t == L4LB_SVC_A_ADDR ||
+		     t == L4LB_SVC_A_PORT) && len + n <= sizeof(key)) {
+			memcpy(key + len, mnl_attr_get_payload(a), n);
+			len += n;
+		}
+	}
+	if (len == l->last_len && !memcmp(key, l->last_key, len))
+		return true;
+	memcpy(l->last_key, key, len);
+	l->last_len = len;
+	return false;
+}
 
 static void listing_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -159,7 +186,8 @@ static void listing_cb(const struct nlmsghdr *nlh, void *data)
 
 		if (mnl_attr_get_type(top) != L4LB_A_SERVICE)
 			continue;
-		l->services++;
+		if (!same_service(l, top))
+			l->services++;
 		mnl_attr_for_each_nested(a, top) {
 			if (mnl_attr_get_type(a) != L4LB_SVC_A_DESTS)
 				continue;
