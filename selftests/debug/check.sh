@@ -28,8 +28,10 @@ fi
 # The module, from a copy of its sources (Kbuild has no separate output
 # directory for external modules in 6.1).
 mkdir -p "$out/src"
-rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/Kbuild" "$top/kmod" "$top/include" "$out/src/"
+# Only sources: the normal build's outputs (l4lb.mod lists its objects by
+# absolute path) must not leak in.
+rsync -a --delete --include='*/' --include='*.[ch]' --include='Kbuild' \
+	--include='Makefile' --exclude='*' "$top/Kbuild" "$top/kmod" "$top/include" "$out/src/"
 make -s -C "$kernel/build" M="$out/src" modules
 make -s -C "$here"
 
