@@ -54,8 +54,12 @@ static atomic_t l4lb_conn_total = ATOMIC_INIT(0);
 
 int l4lb_conn_cache_create(void)
 {
-	/* Checked at build time so a field added later cannot go unnoticed. */
-	BUILD_BUG_ON(sizeof(struct l4lb_conn) > 128);
+	/*
+	 * Checked at build time so a field added later cannot go unnoticed;
+	 * not under lockdep, whose timer_list carries a lockdep_map.
+	 */
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
+		     sizeof(struct l4lb_conn) > 128);
 	l4lb_conn_cache = kmem_cache_create("l4lb_conn",
 					    sizeof(struct l4lb_conn), 0, 0,
 					    NULL);

@@ -25,11 +25,18 @@ if [ ! -f "$kernel/modroot/lib/modules/$release/modules.builtin" ]; then
 	rm -f "$kernel/modroot/lib/modules/$release/"{build,source}
 fi
 
+# The guest mounts a tmpfs over /var, so it reads them from the project.
+rm -rf "$out/modules"
+mkdir -p "$out/modules"
+cp -a "$kernel/modroot/lib/modules/$release" "$out/modules/"
+
 # The module, from a copy of its sources (Kbuild has no separate output
 # directory for external modules in 6.1).
 mkdir -p "$out/src"
-rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/Kbuild" "$top/kmod" "$top/include" "$out/src/"
+# Only sources: the normal build's outputs (l4lb.mod lists its objects by
+# absolute path) must not leak in.
+rsync -a --delete --include='*/' --include='*.[ch]' --include='Kbuild' \
+	--include='Makefile' --exclude='*' "$top/Kbuild" "$top/kmod" "$top/include" "$out/src/"
 make -s -C "$kernel/build" M="$out/src" modules
 make -s -C "$here"
 
@@ -39,7 +46,7 @@ L4LB_KERNEL=$kernel/bzImage \
 L4LB_MODULE=$out/src/kmod/l4lb.ko \
 L4LB_VM_MEM=${L4LB_VM_MEM:-4G} \
 L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-1200} \
-L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$kernel/modroot/lib/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120" \
+L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$out/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120" \
 	"$top/selftests/run.sh" "$@" | tee "$out/check.log"
 rc=${PIPESTATUS[0]}
 set -e
