@@ -171,6 +171,11 @@ static struct hlist_head *l4lb_conn_bucket(u32 hash)
 	return &l4lb_conn_tab[hash & (l4lb_conn_buckets() - 1)];
 }
 
+static struct hlist_head *l4lb_conn_rbucket(u32 rhash)
+{
+	return &l4lb_conn_rtab[rhash & (l4lb_conn_buckets() - 1)];
+}
+
 static spinlock_t *l4lb_conn_lock(u32 hash)
 {
 	return &l4lb_conn_locks[hash & (l4lb_conn_nlocks - 1)];
@@ -215,11 +220,9 @@ struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 {
 	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr, p->rport,
 				    p->caddr, p->cport);
-	struct hlist_head *head = &l4lb_conn_rtab[rhash &
-						  (l4lb_conn_buckets() - 1)];
 	struct l4lb_conn *c;
 
-	hlist_for_each_entry_rcu(c, head, rnode)
+	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode)
 		if (c->caddr == p->caddr && c->cport == p->cport &&
 		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
 		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
@@ -236,9 +239,7 @@ static void l4lb_conn_rlink(struct l4lb_conn *c, bool add)
 	lockdep_assert_held(l4lb_conn_lock(c->hash));
 	spin_lock(rlock);
 	if (add)
-		hlist_add_head_rcu(&c->rnode,
-				   &l4lb_conn_rtab[rhash &
-						   (l4lb_conn_buckets() - 1)]);
+		hlist_add_head_rcu(&c->rnode, l4lb_conn_rbucket(rhash));
 	else
 		hlist_del_rcu(&c->rnode);
 	spin_unlock(rlock);

@@ -376,8 +376,6 @@ unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_conn *c);
-void l4lb_nat_rewrite(struct sk_buff *skb, unsigned int l4off, u8 protocol,
-		      bool dst, __be32 addr, __be16 port);
 void l4lb_untrack(struct sk_buff *skb);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */

@@ -92,8 +92,8 @@ static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
  * change; inet_proto_csum_replace*() handle both. A UDP checksum of 0 means
  * "none" and stays 0. The caller made the headers writable.
  */
-void l4lb_nat_rewrite(struct sk_buff *skb, unsigned int l4off, u8 protocol,
-		      bool dst, __be32 addr, __be16 port)
+static void l4lb_nat_rewrite(struct sk_buff *skb, unsigned int l4off,
+			     u8 protocol, bool dst, __be32 addr, __be16 port)
 {
 	struct iphdr *iph = ip_hdr(skb);
 	__be32 *addrp = dst ? &iph->daddr : &iph->saddr;
