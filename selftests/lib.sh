@@ -194,15 +194,20 @@ tcp_names() {
 
 # udp_names NS ADDR PORT COUNT [same]: COUNT datagrams, each from a new
 # source port (a new flow), or with "same" all from one port (one flow);
-# print the first word of each answer. (Not bash's /dev/udp: its read takes
-# one byte per recv and so loses the rest of a datagram.)
+# print the first word of each answer. Bash's /dev/udp connects a socket
+# for us (the earlier ones stay open, so every port is a new one); dd reads
+# one whole datagram per read() (bash's read would take one byte per recv
+# and lose the rest), and returns as soon as it has it.
 udp_names() {
-	local i sport=20000
-	for ((i = 0; i < $4; i++)); do
-		[ "${5:-}" = same ] || sport=$((21000 + i))
-		echo x | nsx "$1" socat -t 3 - UDP:"$2:$3",sourceport=$sport,reuseaddr |
-			awk '{ print $1; exit }'
-	done
+	nsx "$1" bash -c '
+		for ((i = 0; i < $3; i++)); do
+			if [ "$i" = 0 ] || [ "$4" != same ]; then
+				exec {fd}<>"/dev/udp/$1/$2" || exit 1
+			fi
+			echo x >&$fd
+			answer=$(timeout 10 dd bs=2048 count=1 status=none <&$fd) || exit 1
+			echo "${answer%%[[:space:]]*}"
+		done' udp_names "$2" "$3" "$4" "${5:-}"
 }
 
 # conn_open FD NS ADDR PORT: a long-lived TCP connection to a chat_server,

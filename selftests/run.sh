@@ -42,7 +42,7 @@ if [ -n "$initrd" ]; then
 else
 	# The kernel mounts the 9p share itself and runs guest-init as PID 1.
 	root="root=hostroot rootfstype=9p ro init=$here/vm/guest-init.sh"
-	root+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
+	root+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 fi
 
 # boot_vm MODE TESTS TIMEOUT LOG: one VM run, console to LOG and stdout.
@@ -50,7 +50,7 @@ boot_vm() {
 	local mode=$1 tests=$2 limit=$3 log=$4
 	# watchdog_thresh=60: a soft lockup needs 120 s of a stuck CPU, not 20;
 	# under TCG on a busy host a vCPU may simply not run for that long.
-	local append="console=ttyS0 quiet panic=-1 panic_on_warn=1 oops=panic watchdog_thresh=60"
+	local append="console=ttyS0 quiet mitigations=off panic=-1 panic_on_warn=1 oops=panic watchdog_thresh=60"
 	append+=" l4lb.init=$here/vm/guest-init.sh l4lb.dir=$top"
 	append+=" l4lb.mode=$mode l4lb.tests=$tests l4lb.timeout=$per_test_timeout"
 	append+=" $root ${L4LB_MODULE:+l4lb.module=$L4LB_MODULE} ${L4LB_APPEND:-}"

@@ -36,7 +36,7 @@ init=
 for arg in $(cat /proc/cmdline); do
 	case $arg in l4lb.init=*) init=${arg#l4lb.init=} ;; esac
 done
-if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 hostroot /newroot; then
+if ! mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /newroot; then
 	echo "l4lb-vm: cannot mount the host root over 9p"
 	poweroff -f
 fi
