@@ -5,6 +5,7 @@
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make demo       DR demo in a VM
 #   make bench      l4lb vs IPVS vs plain forwarding, in a VM
+#   make profile    perf profile of the LB's CPU, IPVS and l4lb, in a VM
 #   make install    module, tools, header, man pages, completion, systemd
 #                   unit, example config (DESTDIR, PREFIX); make uninstall
 #   make dkms-src   the module's sources for DKMS in $(DESTDIR)/usr/src
@@ -21,7 +22,7 @@ DKMS_SRC ?= /usr/src/l4lb-$(VERSION)
 export KDIR KVER
 
 .PHONY: all deps module userspace selftest-tools check unit vmtest demo bench \
-	install uninstall dkms-src install-check clean check-debug
+	install uninstall dkms-src install-check clean check-debug profile
 
 all: module userspace selftest-tools
 
@@ -58,6 +59,9 @@ demo: all
 
 bench: all
 	./selftests/bench/host.sh
+
+profile: all
+	./selftests/run.sh --shell "bash selftests/bench/profile.sh"
 
 # A plain copy rather than the kernel's modules_install, which would also
 # write depmod's index files under DESTDIR; depmod runs only for a real
