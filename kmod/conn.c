@@ -61,8 +61,9 @@ int l4lb_conn_cache_create(void)
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
 		     sizeof(struct l4lb_conn) > 128);
 	l4lb_conn_cache = kmem_cache_create("l4lb_conn",
-					    sizeof(struct l4lb_conn), 0, 0,
-					    NULL);
+					    sizeof(struct l4lb_conn), 0,
+					    L4LB_SLAB_NO_MERGE,
+					    l4lb_slab_no_merge_ctor);
 	return l4lb_conn_cache ? 0 : -ENOMEM;
 }
 

@@ -40,15 +40,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-# wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds.
+# wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds, for
+# at most TIMEOUT_S seconds of wall time (CMD itself may be slow).
 wait_for() {
-	local limit=$1 i
+	local limit=$1 end=$((SECONDS + $1))
 	shift
-	for ((i = 0; i < limit * 20; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for: $*"
 		sleep 0.05
 	done
-	fail "timed out after ${limit}s waiting for: $*"
 }
 
 # expect_eq WHAT GOT WANT

@@ -51,7 +51,7 @@ run_one() {
 	rmmod l4lb 2>/dev/null
 	dmesg -C
 	echo "# BEGIN $name"
-	out=/tmp/$name.out
+	out=/tmp/${name//\//-}.out
 	timeout -k 5 "$timeout" bash "selftests/tests/$name.sh" 2>&1 | tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	if dmesg | grep -Eq "$splat"; then
