@@ -19,8 +19,7 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 		return NULL;
 	if (l4lb_stats_init(&dest->stats))
 		goto err_free_dest;
-	if (dst_cache_init(&dest->dst_cache, GFP_KERNEL))
-		goto err_free_stats;
+	spin_lock_init(&dest->route_lock);
 	INIT_LIST_HEAD(&dest->list);
 	dest->ln = ln;
 	dest->addr = cfg->addr;
@@ -35,8 +34,6 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 		atomic_inc(&ln->nat_dest_count);
 	return dest;
 
-err_free_stats:
-	l4lb_stats_free(&dest->stats);
 err_free_dest:
 	kfree(dest);
 	return NULL;
@@ -46,7 +43,7 @@ static void l4lb_dest_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_dest *dest = container_of(head, struct l4lb_dest, rcu);
 
-	dst_cache_destroy(&dest->dst_cache);
+	l4lb_route_free(dest);
 	l4lb_stats_free(&dest->stats);
 	kfree(dest);
 }

@@ -26,7 +26,6 @@
 #include <linux/skbuff.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
-#include <net/dst_cache.h>
 #include <uapi/linux/l4lb.h>
 
 #define L4LB_MOD_VERSION	"0.1.0"
@@ -175,8 +174,9 @@ struct l4lb_dest {
 	atomic_t		active_conns;
 	atomic_t		inactive_conns;
 	struct l4lb_stats	stats;
-	/* Per-CPU route to the real server; revalidated on every use. */
-	struct dst_cache	dst_cache;
+	/* The route to the real server (xmit.c); revalidated on every use. */
+	struct l4lb_route __rcu	*route;
+	spinlock_t		route_lock;	/* replacing ->route */
 	struct rcu_head		rcu;
 };
 
@@ -190,6 +190,7 @@ struct l4lb_dest_cfg {
 struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 				  const struct l4lb_dest_cfg *cfg);
 void l4lb_dest_put(struct l4lb_dest *dest);
+void l4lb_route_free(struct l4lb_dest *dest);
 
 static inline bool l4lb_dest_is_dead(const struct l4lb_dest *dest)
 {

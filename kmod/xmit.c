@@ -42,21 +42,44 @@ static bool l4lb_too_big(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * Route to the real server, from the dest's per-CPU cache when still valid
- * (dst_cache checks the route's generation), else from the FIB. Returns a
- * held route or NULL (drop counted). The route depends on the dest only,
- * not on the packet, so one cache per dest serves every flow.
+ * The route to a dest, shared by every CPU and flow: the route depends on
+ * the dest only, not on the packet. Packets take it without a reference
+ * (skb_dst_set_noref(), as IPVS does), so the packet path writes nothing
+ * shared: no refcount bouncing between CPUs. The cached route holds its own
+ * reference, dropped an RCU grace period after it is replaced, which a
+ * noref skb dst may rely on (anything that queues the skb takes a
+ * reference first: skb_dst_force()).
  */
-static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
-				      struct l4lb_dest *dest)
+struct l4lb_route {
+	struct dst_entry	*dst;
+	struct rcu_head		rcu;
+};
+
+static void l4lb_route_free_rcu(struct rcu_head *head)
+{
+	struct l4lb_route *r = container_of(head, struct l4lb_route, rcu);
+
+	dst_release(r->dst);
+	kfree(r);
+}
+
+/* The dest is being freed: no reader is left. */
+void l4lb_route_free(struct l4lb_dest *dest)
+{
+	struct l4lb_route *r = rcu_dereference_protected(dest->route, true);
+
+	if (r) {
+		dst_release(r->dst);
+		kfree(r);
+	}
+}
+
+/* Look the route up in the FIB; a held route or NULL (drop counted). */
+static struct rtable *l4lb_route_lookup(struct l4lb_net *ln,
+					struct l4lb_dest *dest)
 {
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
-	__be32 saddr;
-
-	rt = dst_cache_get_ip4(&dest->dst_cache, &saddr);
-	if (rt)
-		return rt;
 
 	fl4.daddr = dest->addr;
 	/*
@@ -79,8 +102,43 @@ static struct rtable *l4lb_route_dest(struct l4lb_net *ln,
 		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
 		return NULL;
 	}
-	dst_cache_set_ip4(&dest->dst_cache, &rt->dst, fl4.saddr);
 	return rt;
+}
+
+/*
+ * The route to @dest: the cached one while still valid (dst_check() sees
+ * a changed FIB or a device gone), else a new lookup, which then replaces
+ * the cached one. NULL with the drop counted if there is none. *@held
+ * tells whether the caller owns a reference: only when the new route
+ * could not be cached. Runs under RCU (a netfilter hook).
+ */
+static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
+					struct l4lb_dest *dest, bool *held)
+{
+	struct l4lb_route *r, *old;
+	struct rtable *rt;
+
+	*held = false;
+	r = rcu_dereference(dest->route);
+	if (likely(r && dst_check(r->dst, 0)))
+		return r->dst;
+
+	rt = l4lb_route_lookup(ln, dest);
+	if (!rt)
+		return NULL;
+	r = kmalloc(sizeof(*r), GFP_ATOMIC);
+	if (!r) {
+		*held = true;
+		return &rt->dst;
+	}
+	r->dst = &rt->dst;
+	spin_lock_bh(&dest->route_lock);
+	old = rcu_replace_pointer(dest->route, r,
+				  lockdep_is_held(&dest->route_lock));
+	spin_unlock_bh(&dest->route_lock);
+	if (old)
+		call_rcu(&old->rcu, l4lb_route_free_rcu);
+	return r->dst;
 }
 
 /*
@@ -151,8 +209,9 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 {
 	unsigned int hdrs = ip_hdrlen(skb);
 	struct net *net = ln->net;
-	struct rtable *rt;
+	struct dst_entry *dst;
 	unsigned int mtu;
+	bool held;
 
 	if (dnat)
 		hdrs += l4lb_l4_hdr_len(ip_hdr(skb)->protocol);
@@ -165,13 +224,14 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	rt = l4lb_route_dest(ln, dest);
-	if (!rt)
+	dst = l4lb_route_get(ln, dest, &held);
+	if (!dst)
 		return NF_DROP;
 
-	mtu = dst_mtu(&rt->dst);
+	mtu = dst_mtu(dst);
 	if (l4lb_too_big(skb, mtu)) {
-		ip_rt_put(rt);
+		if (held)
+			dst_release(dst);
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		l4lb_count_drop(ln, L4LB_DROP_MTU);
 		return NF_DROP;
@@ -190,7 +250,10 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 	l4lb_untrack(skb);
 
 	skb_dst_drop(skb);
-	skb_dst_set(skb, &rt->dst);
+	if (held)
+		skb_dst_set(skb, dst);
+	else
+		skb_dst_set_noref(skb, dst);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 
 	/* ip_output(): POSTROUTING, fragmentation of non-DF packets, L2. */
