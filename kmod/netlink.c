@@ -11,6 +11,7 @@
  */
 #include <linux/in.h>
 #include <net/genetlink.h>
+#include <linux/inetdevice.h>
 #include <net/ip.h>
 #include "l4lb.h"
 
@@ -604,6 +605,20 @@ out:
 	return skb->len;
 }
 
+/*
+ * A NAT dest's replies come back through this host's forwarding path: with
+ * forwarding off they are dropped, and the service looks dead without any
+ * error anywhere. The dest is valid (forwarding may be turned on next), so
+ * it is added, with a message that the caller shows as a warning.
+ */
+static void l4lb_warn_no_forwarding(struct genl_info *info, u8 fwd)
+{
+	if (fwd == L4LB_FWD_NAT &&
+	    !IPV4_DEVCONF_ALL(genl_info_net(info), FORWARDING))
+		NL_SET_ERR_MSG(info->extack,
+			       "net.ipv4.ip_forward is 0 here: the replies of NAT destinations will be dropped until it is 1");
+}
+
 static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
@@ -636,7 +651,9 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 
 	err = l4lb_svc_add_dest(svc, &cfg);
-	if (err == -EEXIST)
+	if (!err)
+		l4lb_warn_no_forwarding(info, cfg.fwd);
+	else if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "Destination already exists");
 	else if (err == -ENOSPC)
@@ -708,6 +725,8 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
 		if (!err)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
+		if (!err)
+			l4lb_warn_no_forwarding(info, cfg.fwd);
 	} else if (weight != dest->weight) {
 		err = l4lb_svc_edit_dest(svc, dest, weight);
 	}

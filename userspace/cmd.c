@@ -76,8 +76,12 @@ int l4lbadm_report(enum l4lbadm_cmd cmd, struct nl_ctx *nl, int ret)
 {
 	char msg[512];
 
-	if (ret == 0)
+	if (ret == 0) {
+		/* A message with success is a warning (as iproute2 shows). */
+		if (nl->extack[0])
+			fprintf(stderr, "l4lbadm: warning: %s\n", nl->extack);
 		return L4LBADM_EXIT_OK;
+	}
 	l4lbadm_errmsg(cmd, -ret, nl->extack, msg, sizeof(msg));
 	fprintf(stderr, "l4lbadm: %s\n", msg);
 	return L4LBADM_EXIT_FAIL;

@@ -160,5 +160,15 @@ outpkts=$(adm lb -L --json -t "$VIP:83" | jq '.services[0].stats.pkts_out')
 [ "$outpkts" -ge 1 ] || fail "no reply packets counted on VIP:83: $outpkts"
 log "reply packets counted on VIP:83: $outpkts"
 
+# With forwarding off, a NAT destination is still added (forwarding may
+# come next), with a warning that says why its replies would be lost.
+nsx lb sysctl -qw net.ipv4.ip_forward=0
+adm lb -a -t "$VIP:83" -r "$(rip 3):8083" -m 2>/tmp/warn || fail "NAT dest refused with ip_forward=0: $(cat /tmp/warn)"
+grep -q "^l4lbadm: warning: .*ip_forward is 0" /tmp/warn || fail "no ip_forward warning: $(cat /tmp/warn)"
+log "with ip_forward=0: $(cat /tmp/warn)"
+adm lb -a -t "$VIP:83" -r 198.51.100.21 -g 2>/tmp/warn || fail "DR dest refused: $(cat /tmp/warn)"
+[ ! -s /tmp/warn ] || fail "a DR dest drew a message with ip_forward=0: $(cat /tmp/warn)"
+nsx lb sysctl -qw net.ipv4.ip_forward=1
+
 # Nothing reached the client from a real server's own address.
 expect_eq "packets at the client from the servers' network" "$(leaked)" 0
