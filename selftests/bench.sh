@@ -76,7 +76,6 @@ raw M scale_sizes "$SCALE"
 raw M control_desc "$CP_SVCS services × $CP_DESTS destinations"
 
 # ---- topology -------------------------------------------------------------
-rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 switch_add sw
 ns_add c lb
 link_pair c eth0 10.1.0.1/16 lb eth1 10.1.255.254/16
@@ -88,8 +87,7 @@ for r in $RIPS; do
 	plug sw "rs$i" "$r/24"
 	ip -n "$prefix-rs$i" route add default via 10.0.0.2
 	# The flood's packets are counted and dropped where they arrive.
-	nsx "rs$i" tc qdisc add dev eth0 clsact
-	nsx "rs$i" tc filter add dev eth0 ingress protocol ip flower ip_proto udp dst_port 9 action drop
+	sink_udp "rs$i" 9
 	rps "rs$i" eth0 2
 	# DR: the real server takes the VIP (TCP is never DR here, so lo is enough).
 	accept_vip_lo "rs$i" "$VIP"
@@ -183,13 +181,7 @@ service() {
 targets() { if [ "$1" = plain ]; then echo "$RIPS_C"; else echo "$VIP"; fi; }
 
 # ---- counters -------------------------------------------------------------
-rs_pkts() {
-	local i n=0
-	for i in 1 2 3; do
-		n=$((n + $(nsx "rs$i" tc -s filter show dev eth0 ingress | awk '/Sent/ { print $4; exit }')))
-	done
-	echo $n
-}
+rs_pkts() { sunk rs1 rs2 rs3; }
 # Packets dropped by full backlogs (all CPUs), a sign of saturation.
 # CPU 0: "busy idle" in jiffies (busy = user+nice+system+irq+softirq+steal).
 cpu0() { awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }

@@ -451,3 +451,22 @@ flood_stop() {
 	kill "$flood_pid" 2>/dev/null
 	wait "$flood_pid" 2>/dev/null || true
 }
+
+# ---- load helpers (make bench, make profile) -------------------------------
+
+# rps NS DEV CPUMASK: receive packet steering of DEV's queue to CPUMASK.
+rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
+
+# sink_udp NS PORT: NS counts and drops UDP to PORT at eth0's ingress;
+# sunk NS... sums what those filters dropped.
+sink_udp() {
+	nsx "$1" tc qdisc add dev eth0 clsact
+	nsx "$1" tc filter add dev eth0 ingress protocol ip flower ip_proto udp dst_port "$2" action drop
+}
+sunk() {
+	local ns n=0
+	for ns; do
+		n=$((n + $(nsx "$ns" tc -s filter show dev eth0 ingress | awk '/Sent/ { print $4; exit }')))
+	done
+	echo $n
+}

@@ -16,25 +16,17 @@ prefix=pf
 
 topo_dr lo lo lo
 module_unload
-rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 # The LB receives on CPU 0; everything else (generator, servers) on CPU 1.
 rps lb eth0 1
 for i in 1 2 3; do
 	rps "rs$i" eth0 2
-	nsx "rs$i" tc qdisc add dev eth0 clsact
-	nsx "rs$i" tc filter add dev eth0 ingress protocol ip flower ip_proto udp dst_port 9 action drop
+	sink_udp "rs$i" 9
 done
 rps c eth0 2
 taskset -pc 1 $$ >/dev/null
 for i in 1 2 3; do wait_for 20 neighbour_known lb "$(rip "$i")"; done
 
-delivered() {
-	local i n=0
-	for i in 1 2 3; do
-		n=$((n + $(nsx "rs$i" tc -s filter show dev eth0 ingress | awk '/Sent/ { print $4; exit }')))
-	done
-	echo $n
-}
+delivered() { sunk rs1 rs2 rs3; }
 
 profile() { # NAME: flood, record CPU 0, report
 	local before after
