@@ -1,0 +1,4 @@
+#!/bin/bash
+# teardown.sh's second part: LB netns deleted under traffic, 20 times.
+export L4LB_TEARDOWN=netns
+. "$(dirname "$0")/teardown.sh"
