@@ -545,7 +545,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 				return NF_DROP;
 			continue;
 		}
-		if (l4lb_dest_is_dead(c->dest) ||
+		if (l4lb_dest_unusable(c->dest) ||
 		    l4lb_conn_is_restart(p, READ_ONCE(c->state))) {
 			l4lb_conn_kill(c);
 			continue;

@@ -26,6 +26,8 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	dest->port = cfg->port;
 	dest->fwd = cfg->fwd;
 	dest->weight = cfg->weight;
+	if (cfg->down)
+		set_bit(L4LB_DEST_DOWN_BIT, &dest->flags);
 	refcount_set(&dest->refcnt, 1);
 	atomic_set(&dest->active_conns, 0);
 	atomic_set(&dest->inactive_conns, 0);

@@ -153,8 +153,10 @@ static inline void l4lb_count_drop(struct l4lb_net *ln, unsigned int what)
 
 /* ---- dest.c ---- */
 
+/* Bit numbers in dest->flags. */
 enum {
-	L4LB_DEST_F_DEAD,	/* removed from its service */
+	L4LB_DEST_DEAD_BIT,	/* removed from its service */
+	L4LB_DEST_DOWN_BIT,	/* L4LB_DEST_F_DOWN: failed its health checks */
 };
 
 struct l4lb_service;
@@ -185,6 +187,7 @@ struct l4lb_dest_cfg {
 	__be16	port;
 	u8	fwd;
 	u32	weight;
+	bool	down;
 };
 
 struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
@@ -192,9 +195,19 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 void l4lb_dest_put(struct l4lb_dest *dest);
 void l4lb_route_free(struct l4lb_dest *dest);
 
-static inline bool l4lb_dest_is_dead(const struct l4lb_dest *dest)
+static inline bool l4lb_dest_is_down(const struct l4lb_dest *dest)
 {
-	return test_bit(L4LB_DEST_F_DEAD, &dest->flags);
+	return test_bit(L4LB_DEST_DOWN_BIT, &dest->flags);
+}
+
+/*
+ * Deleted or down: takes no new flow, and the flows on it move to another
+ * dest on their next packet.
+ */
+static inline bool l4lb_dest_unusable(const struct l4lb_dest *dest)
+{
+	return READ_ONCE(dest->flags) &
+	       (BIT(L4LB_DEST_DEAD_BIT) | BIT(L4LB_DEST_DOWN_BIT));
 }
 
 static inline bool l4lb_dest_hold(struct l4lb_dest *dest)
@@ -280,7 +293,7 @@ struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
 int l4lb_svc_add_dest(struct l4lb_service *svc,
 		      const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
-		       u32 weight);
+		       u32 weight, bool down);
 int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
 			  const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest);

@@ -53,6 +53,7 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 					 .reject_message = "output-only attribute" },
 	[L4LB_DEST_A_STATS]	= { .type = NLA_REJECT,
 				    .reject_message = "output-only attribute" },
+	[L4LB_DEST_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_DEST_F_ALL),
 };
 
 static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
@@ -288,6 +289,8 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	    nla_put_be16(skb, L4LB_DEST_A_PORT, dest->port) ||
 	    nla_put_u8(skb, L4LB_DEST_A_FWD, dest->fwd) ||
 	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
+	    nla_put_u32(skb, L4LB_DEST_A_FLAGS,
+			l4lb_dest_is_down(dest) ? L4LB_DEST_F_DOWN : 0) ||
 	    nla_put_u32(skb, L4LB_DEST_A_ACTIVE_CONNS,
 			atomic_read(&dest->active_conns)) ||
 	    nla_put_u32(skb, L4LB_DEST_A_INACTIVE_CONNS,
@@ -619,6 +622,14 @@ static void l4lb_warn_no_forwarding(struct genl_info *info, u8 fwd)
 			       "net.ipv4.ip_forward is 0 here: the replies of NAT destinations will be dropped until it is 1");
 }
 
+/* L4LB_DEST_F_DOWN from the request, else @dflt. */
+static bool l4lb_dest_down_attr(struct nlattr **dtb, bool dflt)
+{
+	if (!dtb[L4LB_DEST_A_FLAGS])
+		return dflt;
+	return nla_get_u32(dtb[L4LB_DEST_A_FLAGS]) & L4LB_DEST_F_DOWN;
+}
+
 static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
@@ -646,6 +657,7 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 					 L4LB_FWD_DR;
 	cfg.weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		     nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : 1;
+	cfg.down = l4lb_dest_down_attr(dtb, false);
 	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
 	if (err)
 		goto out_unlock;
@@ -706,6 +718,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	u32 weight;
+	bool down;
 	int err;
 
 	dest = l4lb_nl_lock_dest(info, dtb, &svc, &err);
@@ -713,6 +726,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		 nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : dest->weight;
+	down = l4lb_dest_down_attr(dtb, l4lb_dest_is_down(dest));
 	if (dtb[L4LB_DEST_A_FWD] &&
 	    nla_get_u8(dtb[L4LB_DEST_A_FWD]) != dest->fwd) {
 		struct l4lb_dest_cfg cfg = {
@@ -720,6 +734,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			.port	= dest->port,
 			.fwd	= nla_get_u8(dtb[L4LB_DEST_A_FWD]),
 			.weight	= weight,
+			.down	= down,
 		};
 
 		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
@@ -727,8 +742,9 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
 		if (!err)
 			l4lb_warn_no_forwarding(info, cfg.fwd);
-	} else if (weight != dest->weight) {
-		err = l4lb_svc_edit_dest(svc, dest, weight);
+	} else if (weight != dest->weight ||
+		   down != l4lb_dest_is_down(dest)) {
+		err = l4lb_svc_edit_dest(svc, dest, weight, down);
 	}
 	mutex_unlock(&svc->ln->lock);
 	return err;

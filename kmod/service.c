@@ -76,7 +76,7 @@ static int l4lb_svc_build_state(struct l4lb_service *svc,
 	if (!usable)
 		return -ENOMEM;
 	list_for_each_entry(dest, &svc->dests, list)
-		if (dest->weight > 0 && !l4lb_dest_is_dead(dest))
+		if (dest->weight > 0 && !l4lb_dest_unusable(dest))
 			usable[n++] = dest;
 	*out = sched->update(usable, n);
 	kfree(usable);
@@ -200,7 +200,7 @@ void l4lb_svc_del(struct l4lb_service *svc)
 		old->ops->destroy(old);
 
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
-		set_bit(L4LB_DEST_F_DEAD, &dest->flags);
+		set_bit(L4LB_DEST_DEAD_BIT, &dest->flags);
 		list_del(&dest->list);
 		RCU_INIT_POINTER(dest->svc, NULL);
 		svc->dest_count--;
@@ -278,17 +278,26 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 	return 0;
 }
 
+/*
+ * Marking a dest down takes effect on the packet path at once (its flows
+ * move), a moment before the new scheduler state leaves it out; until
+ * then a pick that lands on it is refused (l4lb_svc_pick_dest()).
+ */
 int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
-		       u32 weight)
+		       u32 weight, bool down)
 {
+	bool was_down = l4lb_dest_is_down(dest);
 	u32 old = dest->weight;
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
 	dest->weight = weight;
+	assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, down);
 	err = l4lb_svc_rebuild_sched(svc);
-	if (err)
+	if (err) {
 		dest->weight = old;
+		assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, was_down);
+	}
 	return err;
 }
 
@@ -317,7 +326,7 @@ int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
 		return err;
 	}
 	rcu_assign_pointer(dest->svc, svc);
-	set_bit(L4LB_DEST_F_DEAD, &old->flags);
+	set_bit(L4LB_DEST_DEAD_BIT, &old->flags);
 	RCU_INIT_POINTER(old->svc, NULL);
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(old);
@@ -340,7 +349,7 @@ int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
 	}
 	svc->dest_count--;
 	/* DEAD before publishing: flows on it move on their next packet. */
-	set_bit(L4LB_DEST_F_DEAD, &dest->flags);
+	set_bit(L4LB_DEST_DEAD_BIT, &dest->flags);
 	RCU_INIT_POINTER(dest->svc, NULL);
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(dest);
@@ -375,7 +384,7 @@ struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
 		dest = st->ops->pick(st);
 		if (!dest)
 			return NULL;
-		if (!l4lb_dest_is_dead(dest) && l4lb_dest_hold(dest))
+		if (!l4lb_dest_unusable(dest) && l4lb_dest_hold(dest))
 			return dest;
 	}
 	return NULL;

@@ -37,6 +37,7 @@ struct l4lb_dest {
 	uint16_t port;			/* host byte order */
 	uint8_t fwd;			/* enum l4lb_fwd_method */
 	uint32_t weight;
+	uint32_t flags;			/* L4LB_DEST_F_* */
 	uint32_t active_conns;
 	uint32_t inactive_conns;
 	struct l4lb_stats stats;

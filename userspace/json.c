@@ -104,8 +104,10 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 			json_addr(f, d->addr);
 			fprintf(f, ",\"port\":%u,\"forward\":", d->port);
 			json_str(f, fwd_name(d->fwd));
-			fprintf(f, ",\"weight\":%u,\"active_conns\":%u,"
-				"\"inactive_conns\":%u", d->weight,
+			fprintf(f, ",\"weight\":%u,\"down\":%s,"
+				"\"active_conns\":%u,\"inactive_conns\":%u",
+				d->weight,
+				d->flags & L4LB_DEST_F_DOWN ? "true" : "false",
 				d->active_conns, d->inactive_conns);
 			json_stats(f, &d->stats);
 			fputc('}', f);

@@ -717,21 +717,26 @@ static void test_output(void)
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"
 		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
 		"{\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":1,\"active_conns\":0,\"inactive_conns\":0" ZS "},"
+		"\"weight\":1,\"down\":false,\"active_conns\":0,"
+		"\"inactive_conns\":0" ZS "},"
 		"{\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":100,\"active_conns\":12345,\"inactive_conns\":7"
+		"\"weight\":100,\"down\":false,\"active_conns\":12345,"
+		"\"inactive_conns\":7"
 		ZS "}]},"
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":443,"
 		"\"scheduler\":\"rr\",\"flags\":0" ZS ",\"destinations\":[]},"
 		"{\"protocol\":\"udp\",\"address\":\"10.0.0.1\",\"port\":53,"
 		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
 		"{\"address\":\"192.168.100.200\",\"port\":5353,"
-		"\"forward\":\"masq\",\"weight\":0,\"active_conns\":0,"
+		"\"forward\":\"masq\",\"weight\":0,\"down\":true,"
+		"\"active_conns\":0,"
 		"\"inactive_conns\":65535" ZS "}]}]}\n";
 
 	/* deliberately unsorted: the list is sorted as ipvsadm does */
 	svcs[0] = mksvc(IPPROTO_UDP, "10.0.0.1", 53, "wrr");
 	adddest(&svcs[0], "192.168.100.200", 5353, L4LB_FWD_NAT, 0, 0, 65535);
+	/* Down shows in JSON only: -L keeps ipvsadm's layout. */
+	svcs[0].dests[0].flags = L4LB_DEST_F_DOWN;
 	svcs[1] = mksvc(IPPROTO_TCP, "10.0.0.1", 443, "rr");
 	svcs[2] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "wrr");
 	adddest(&svcs[2], "10.0.0.3", 80, L4LB_FWD_DR, 100, 12345, 7);

@@ -382,6 +382,10 @@ static void put_dest(struct gctx *c, bool full)
 		put_u8(c, L4LB_DEST_A_FWD, pick_fwd(c));
 	if (full && rng_chance(c->r, 70))
 		put_u32(c, L4LB_DEST_A_WEIGHT, pick_weight(c));
+	/* DOWN half the time, else pick_flags()'s usual and bad bits. */
+	if (full && rng_chance(c->r, 20))
+		put_u32(c, L4LB_DEST_A_FLAGS, rng_chance(c->r, 50) ?
+			L4LB_DEST_F_DOWN : pick_flags(c));
 	put_stray(c, L4LB_DEST_A_MAX, out_only, 3);
 	mnl_attr_nest_end(c->nlh, nest);
 }

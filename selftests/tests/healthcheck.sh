@@ -12,7 +12,9 @@
 # that accepts but never answers is DOWN by HTTP_GET and UP by TCP_CHECK;
 # MISC_CHECK follows a flag file; a broken config is rejected on SIGHUP and
 # the old one stays in force; a service l4lbd does not mention is left
-# alone; the module is unloaded and loaded again under the daemon.
+# alone; the module is unloaded and loaded again under the daemon; a
+# server whose link goes down with a flow on it is marked down, and the
+# flow is reset by a live server at its next packet instead of hanging.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -228,6 +230,39 @@ grep -Eq "l4lb module found|resolving the l4lb family again" "$dlog" || fail "no
 # A real server killed after the module reload is still handled.
 kill_nginx 2
 expect_weights "1 0 1" $((DELAY * RETRY + 1)) "rs2 killed after module reload"
+
+# --- 10. a server dies with a flow on it: the flow does not hang ---------------
+# inhibit_on_failure sets weight 0 and marks the server down. With IPVS
+# the flow would go on being sent to the dead server until it timed out;
+# here its next packet goes to a live server, which resets it at once.
+for i in 1 3; do chat_server "rs$i" 7000 "rs$i"; done
+chat_rs() { echo "real_server $(rip "$1") 7000 { weight 1 inhibit_on_failure TCP_CHECK { connect_timeout 1 } }"; }
+write_conf 1 "" tcp "virtual_server $VIP 7000 {
+	delay_loop $DELAY
+	retry $RETRY
+	rise 1
+	$(chat_rs 1)
+	$(chat_rs 3)
+}"
+hup
+expect_weights "1 - 1" 10 "chat service added" 7000
+conn_open 7 c "$VIP" 7000
+flow_pid=${bg_pids[-1]}
+on=$(conn_say 7 hello)
+dead=${on#rs}
+down_flag() { adm lb -L --json -t "$VIP:7000" | jq -r ".services[0].destinations[] | select(.address == \"$(rip "$1")\") | .down"; }
+expect_eq "rs$dead down before its failure" "$(down_flag "$dead")" false
+ip -n "$prefix-sw" link set "v-rs$dead" down
+if [ "$dead" = 1 ]; then want="0 - 1"; else want="1 - 0"; fi
+expect_weights "$want" $((DELAY * RETRY + 5)) "rs$dead's link down, with a flow on it" 7000
+expect_eq "rs$dead down in --json" "$(down_flag "$dead")" true
+echo again >&7
+flow_gone() { ! kill -0 "$flow_pid" 2>/dev/null; }
+wait_for 20 flow_gone
+log "the flow on the dead rs$dead was reset by a live server at its next packet"
+ip -n "$prefix-sw" link set "v-rs$dead" up
+expect_weights "1 - 1" $((DELAY * 2 + 5)) "rs$dead's link up again" 7000
+expect_eq "rs$dead down after its recovery" "$(down_flag "$dead")" false
 
 adm lb -L -n
 pid=$(daemon_pid)

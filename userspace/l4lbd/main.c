@@ -120,13 +120,16 @@ static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 	d->addr = r->addr;
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
-	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT;
-	if (r->up)
+	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
+	if (r->up) {
 		d->weight = r->weight;
-	else if (r->inhibit)
+	} else if (r->inhibit) {
+		/* Weight 0 as keepalived does; DOWN moves its flows too. */
 		d->weight = 0;
-	else
+		d->flags = L4LB_DEST_F_DOWN;
+	} else {
 		return false;
+	}
 	return true;
 }
 
@@ -285,7 +288,8 @@ static int sync_all(void)
 			if (want && !kd)
 				ret = dest_cmd(L4LB_CMD_NEW_DEST, r, &d, false);
 			else if (want && (kd->weight != d.weight ||
-					  kd->fwd != d.fwd))
+					  kd->fwd != d.fwd ||
+					  kd->flags != d.flags))
 				ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
 			else if (!want && kd)
 				ret = dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);

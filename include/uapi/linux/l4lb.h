@@ -80,6 +80,16 @@
  *        L4LB_DEST_A_FWD: NLA_U8, enum l4lb_fwd_method; default DR
  *        L4LB_DEST_A_WEIGHT: NLA_U32, 0..65535; default 1. 0 is quiescent:
  *                            existing flows continue, no new ones.
+ *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
+ *                           an absent attribute leaves the flags alone;
+ *                           an unknown bit is EINVAL.
+ *            L4LB_DEST_F_DOWN: the real server failed its health checks
+ *                (l4lbd sets it). Whatever its weight it gets no new flows,
+ *                and unlike weight 0 (a drain, whose flows continue) the
+ *                flows already on it move to a live destination on their
+ *                next packet, as after a delete: a TCP client is reset by
+ *                the new server at once instead of retransmitting into a
+ *                dead one until its connection times out.
  *    Deleting a destination moves its flows: their next packet is
  *    scheduled to a live destination of the same service. SET_DEST with a
  *    different FWD replaces the destination in place: its flows move as
@@ -90,7 +100,8 @@
  *    there (nf_defrag_ipv4), as replies are matched by port.
  *
  * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
- *    Each reply: L4LB_A_DEST: NLA_NESTED with ADDR, PORT, FWD, WEIGHT and
+ *    Each reply: L4LB_A_DEST: NLA_NESTED with ADDR, PORT, FWD, WEIGHT,
+ *        FLAGS and
  *        L4LB_DEST_A_ACTIVE_CONNS: NLA_U32, connections ESTABLISHED
  *        L4LB_DEST_A_INACTIVE_CONNS: NLA_U32, other live connections
  *        L4LB_DEST_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
@@ -248,9 +259,14 @@ enum l4lb_dest_attr {
 	L4LB_DEST_A_ACTIVE_CONNS,
 	L4LB_DEST_A_INACTIVE_CONNS,
 	L4LB_DEST_A_STATS,
+	L4LB_DEST_A_FLAGS,
 	__L4LB_DEST_A_MAX
 };
 #define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
+
+/* Destination flags (L4LB_DEST_A_FLAGS). */
+#define L4LB_DEST_F_DOWN	(1u << 0)
+#define L4LB_DEST_F_ALL		L4LB_DEST_F_DOWN
 
 enum l4lb_timeout_attr {
 	L4LB_TIMEOUT_A_UNSPEC,
