@@ -221,7 +221,9 @@ conn_open() {
 	eval "exec $fd<>/tmp/conn-$fd.in"
 	# Not through bg(): without job control an asynchronous command in a
 	# function gets /dev/null as stdin unless it redirects stdin itself.
-	nsx "$ns" socat -t 60 - TCP:"$3":"$4" <"/tmp/conn-$fd.in" >"/tmp/conn-$fd.out" &
+	# -t 1: once the server's side ends (a reset), socat exits within a
+	# second rather than waiting on the fifo (tests watch for that).
+	nsx "$ns" socat -t 1 - TCP:"$3":"$4" <"/tmp/conn-$fd.in" >"/tmp/conn-$fd.out" &
 	bg_pids+=($!)
 }
 
