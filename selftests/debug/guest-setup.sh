@@ -42,3 +42,6 @@ suite_end() {
 		echo "# debug-lane kmemleak: LEAKS"
 	fi
 }
+
+# How long the kernel took to get here (the lane's boot time).
+echo "# debug-lane: booted, uptime $(cut -d' ' -f1 /proc/uptime)s"
