@@ -95,9 +95,9 @@ info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_max","des
 	and ([.conn_buckets, .conn_count, .conn_entry_size, .conn_max, .dests, .services] | all(type == "number"))
 	and (.drops | keys == ["malformed","mtu","no_dest","no_route","table_full"])
 	and (.drops | all(.[]; type == "number"))'
-dest_ok='(keys == ["active_conns","address","forward","inactive_conns","port","rates","stats","weight"])
+dest_ok='(keys == ["active_conns","address","down","forward","inactive_conns","port","rates","stats","weight"])
 	and (.address | test("^[0-9]+(\\.[0-9]+){3}$")) and (.port | type == "number")
-	and (.forward | IN("route","masq")) and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
+	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')'
 svc_ok='(keys == ["address","destinations","flags","port","protocol","rates","scheduler","stats"])
 	and (.protocol | IN("tcp","udp")) and (.address | test("^[0-9]+(\\.[0-9]+){3}$"))
