@@ -19,7 +19,6 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 		return NULL;
 	if (l4lb_stats_init(&dest->stats))
 		goto err_free_dest;
-	spin_lock_init(&dest->route_lock);
 	INIT_LIST_HEAD(&dest->list);
 	dest->ln = ln;
 	dest->addr = cfg->addr;

@@ -177,8 +177,7 @@ struct l4lb_dest {
 	atomic_t		inactive_conns;
 	struct l4lb_stats	stats;
 	/* The route to the real server (xmit.c); revalidated on every use. */
-	struct l4lb_route __rcu	*route;
-	spinlock_t		route_lock;	/* replacing ->route */
+	struct l4lb_route __rcu	*route;		/* replaced with xchg() */
 	struct rcu_head		rcu;
 };
 

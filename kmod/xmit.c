@@ -55,12 +55,15 @@ struct l4lb_route {
 	struct rcu_head		rcu;
 };
 
-static void l4lb_route_free_rcu(struct rcu_head *head)
+static void l4lb_route_release(struct l4lb_route *r)
 {
-	struct l4lb_route *r = container_of(head, struct l4lb_route, rcu);
-
 	dst_release(r->dst);
 	kfree(r);
+}
+
+static void l4lb_route_free_rcu(struct rcu_head *head)
+{
+	l4lb_route_release(container_of(head, struct l4lb_route, rcu));
 }
 
 /* The dest is being freed: no reader is left. */
@@ -68,10 +71,8 @@ void l4lb_route_free(struct l4lb_dest *dest)
 {
 	struct l4lb_route *r = rcu_dereference_protected(dest->route, true);
 
-	if (r) {
-		dst_release(r->dst);
-		kfree(r);
-	}
+	if (r)
+		l4lb_route_release(r);
 }
 
 /* Look the route up in the FIB; a held route or NULL (drop counted). */
@@ -108,17 +109,18 @@ static struct rtable *l4lb_route_lookup(struct l4lb_net *ln,
 /*
  * The route to @dest: the cached one while still valid (dst_check() sees
  * a changed FIB or a device gone), else a new lookup, which then replaces
- * the cached one. NULL with the drop counted if there is none. *@held
- * tells whether the caller owns a reference: only when the new route
- * could not be cached. Runs under RCU (a netfilter hook).
+ * the cached one. NULL if there is none (drop counted) or no memory to
+ * cache it (the packet is dropped, as on any failed atomic allocation in
+ * the receive path). The caller holds no reference. Runs under RCU (a
+ * netfilter hook); CPUs that relook the route at once each publish
+ * theirs, and each retires what it replaced.
  */
 static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
-					struct l4lb_dest *dest, bool *held)
+					struct l4lb_dest *dest)
 {
 	struct l4lb_route *r, *old;
 	struct rtable *rt;
 
-	*held = false;
 	r = rcu_dereference(dest->route);
 	if (likely(r && dst_check(r->dst, 0)))
 		return r->dst;
@@ -128,14 +130,11 @@ static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
 		return NULL;
 	r = kmalloc(sizeof(*r), GFP_ATOMIC);
 	if (!r) {
-		*held = true;
-		return &rt->dst;
+		ip_rt_put(rt);
+		return NULL;
 	}
 	r->dst = &rt->dst;
-	spin_lock_bh(&dest->route_lock);
-	old = rcu_replace_pointer(dest->route, r,
-				  lockdep_is_held(&dest->route_lock));
-	spin_unlock_bh(&dest->route_lock);
+	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, l4lb_route_free_rcu);
 	return r->dst;
@@ -211,7 +210,6 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 	struct net *net = ln->net;
 	struct dst_entry *dst;
 	unsigned int mtu;
-	bool held;
 
 	if (dnat)
 		hdrs += l4lb_l4_hdr_len(ip_hdr(skb)->protocol);
@@ -224,14 +222,12 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	dst = l4lb_route_get(ln, dest, &held);
+	dst = l4lb_route_get(ln, dest);
 	if (!dst)
 		return NF_DROP;
 
 	mtu = dst_mtu(dst);
 	if (l4lb_too_big(skb, mtu)) {
-		if (held)
-			dst_release(dst);
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		l4lb_count_drop(ln, L4LB_DROP_MTU);
 		return NF_DROP;
@@ -250,10 +246,7 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 	l4lb_untrack(skb);
 
 	skb_dst_drop(skb);
-	if (held)
-		skb_dst_set(skb, dst);
-	else
-		skb_dst_set_noref(skb, dst);
+	skb_dst_set_noref(skb, dst);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 
 	/* ip_output(): POSTROUTING, fragmentation of non-DF packets, L2. */
