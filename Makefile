@@ -61,7 +61,7 @@ bench: all
 	./selftests/bench/host.sh
 
 profile: all
-	./selftests/run.sh --shell "bash selftests/bench/profile.sh"
+	./selftests/run.sh --shell "PROFILE=1 bash selftests/bench.sh"
 
 # A plain copy rather than the kernel's modules_install, which would also
 # write depmod's index files under DESTDIR; depmod runs only for a real

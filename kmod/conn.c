@@ -508,14 +508,23 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 }
 
 /* A GRO packet counts as the packets it was built from. */
+static unsigned int l4lb_skb_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
+
+static void l4lb_count(struct l4lb_stats *stats, unsigned int pkts_ctr,
+		       unsigned int segs, unsigned int len)
+{
+	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
+		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
+	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, len);
+}
+
 static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
 			   const struct sk_buff *skb)
 {
-	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-
-	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
-		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
-	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, skb->len);
+	l4lb_count(stats, pkts_ctr, l4lb_skb_segs(skb), skb->len);
 }
 
 /*
@@ -526,11 +535,18 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * next packet. "No stalls": a new SYN on a closing entry is scheduled
  * afresh instead of waiting for the old entry to expire. Both replace
  * the entry.
+ *
+ * An @early packet (PREROUTING) the transmitter hands back (NF_ACCEPT: it
+ * needs an ICMP error) is not counted here: LOCAL_IN sees it again, finds
+ * the entry this call made or refreshed, and counts it then. Both passes
+ * move the TCP state alike, and a repeated move is a no-op.
  */
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
-			  struct sk_buff *skb, const struct l4lb_pkt *p)
+			  struct sk_buff *skb, const struct l4lb_pkt *p,
+			  bool early)
 {
 	u32 hash = l4lb_conn_hash(ln->net, p);
+	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
 	int tries;
@@ -556,9 +572,15 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	if (!dest)
 		return NF_DROP;
 
-	l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_IN, skb);
-	l4lb_count_pkt(&dest->stats, L4LB_CTR_PKTS_IN, skb);
-	return l4lb_xmit(ln, skb, dest);
+	verdict = l4lb_xmit(ln, skb, dest, early);
+	if (verdict == NF_ACCEPT)
+		return verdict;
+	/* The skb may be gone: its size was read before. */
+	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
+	l4lb_count(&dest->stats, L4LB_CTR_PKTS_IN, segs, len);
+	if (early)
+		l4lb_stats_inc(&ln->fast, 0);
+	return verdict;
 }
 
 /* Packet path: a real server's packet of NAT entry @c passes the LB. */

@@ -2,6 +2,14 @@
 /*
  * Netfilter hooks.
  *
+ * PREROUTING, last: the fast path for clients' TCP and UDP packets of a
+ * service. It skips the input route lookup and local delivery that bring
+ * such packets to LOCAL_IN, but only where skipping them changes nothing
+ * (l4lb_fast_path_ok()). Everything else, and whatever the transmitter
+ * hands back because it needs an ICMP error sent from the input route,
+ * goes on to LOCAL_IN, where the same code handles it. PREROUTING's own
+ * chains (raw, conntrack, mangle, DNAT) still run first.
+ *
  * LOCAL_IN: traffic to a VIP (a local address of the balancer), after
  * reassembly and after iptables' INPUT filter, and before SNAT at LOCAL_IN
  * and conntrack confirmation. Clients' packets of a service, and ICMP
@@ -23,8 +31,14 @@
 #include <linux/udp.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/inetdevice.h>
 #include <net/ip.h>
+#include <net/ip_fib.h>
 #include "l4lb.h"
+
+#define L4LB_PRI_LOCAL_IN	(NF_IP_PRI_NAT_SRC - 2)
+
+bool l4lb_fast_path = true;
 
 static u8 l4lb_tcp_flags(const struct tcphdr *th)
 {
@@ -76,6 +90,83 @@ static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
 	return skb_header_pointer(skb, ip_hdrlen(skb), 2 * sizeof(*buf), buf);
 }
 
+/*
+ * Whether a packet to a service may leave from PREROUTING with the same
+ * outcome as through LOCAL_IN. That holds when the input route would find
+ * the VIP local and accept the source without a FIB lookup of it (what
+ * fib_validate_source() checks when there is no reverse-path filter, no
+ * routing realms and no policy rules), and no LOCAL_IN hook runs before
+ * ours: iptables' or nftables' INPUT filter, mangle or security chains
+ * must see the packet as they do with IPVS. The hooks are sorted by
+ * priority, so only the first needs a look.
+ */
+static bool l4lb_fast_path_ok(const struct net *net, struct sk_buff *skb,
+			      const struct iphdr *iph)
+{
+	const struct nf_hook_entries *e;
+	struct in_device *in_dev;
+	__be32 saddr = iph->saddr;
+
+	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
+	if (!e || !e->num_hook_entries ||
+	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN)
+		return false;
+
+	if (skb->pkt_type != PACKET_HOST || ipv4_is_multicast(saddr) ||
+	    ipv4_is_lbcast(saddr) || ipv4_is_zeronet(saddr) ||
+	    ipv4_is_loopback(saddr))
+		return false;
+	in_dev = __in_dev_get_rcu(skb->dev);
+	if (!in_dev || IN_DEV_RPFILTER(in_dev) ||
+	    fib_num_tclassid_users((struct net *)net) ||
+	    net->ipv4.fib_has_custom_local_routes ||
+	    fib4_has_custom_rules(net))
+		return false;
+	/* The VIP is ours; the source, unless allowed, is not. */
+	if (!__ip_dev_find((struct net *)net, iph->daddr, false))
+		return false;
+	return IN_DEV_ACCEPT_LOCAL(in_dev) ||
+	       !__ip_dev_find((struct net *)net, saddr, false);
+}
+
+static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	struct l4lb_service *svc;
+	const struct iphdr *iph;
+	struct l4lb_pkt pkt;
+	__be16 _ports[2];
+	const __be16 *ports;
+	int flags;
+
+	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
+		return NF_ACCEPT;
+
+	iph = ip_hdr(skb);
+	/* Fragments are reassembled for LOCAL_IN; TTL 1 needs an ICMP. */
+	if (ip_is_fragment(iph) || iph->ttl <= 1)
+		return NF_ACCEPT;
+	ports = l4lb_ports(skb, _ports);
+	if (!ports)
+		return NF_ACCEPT;
+	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	if (!svc || !l4lb_fast_path_ok(state->net, skb, iph))
+		return NF_ACCEPT;
+	/* LOCAL_IN counts and drops what is malformed. */
+	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
+	if (flags < 0)
+		return NF_ACCEPT;
+
+	pkt.protocol = iph->protocol;
+	pkt.caddr = iph->saddr;
+	pkt.vaddr = iph->daddr;
+	pkt.cport = ports[0];
+	pkt.vport = ports[1];
+	pkt.tcp_flags = flags;
+	return l4lb_conn_in(ln, svc, skb, &pkt, true);
+}
+
 static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
@@ -117,7 +208,7 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 	pkt.cport = ports[0];
 	pkt.vport = ports[1];
 	pkt.tcp_flags = flags;
-	return l4lb_conn_in(ln, svc, skb, &pkt);
+	return l4lb_conn_in(ln, svc, skb, &pkt, false);
 }
 
 static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
@@ -163,10 +254,16 @@ static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
 
 static const struct nf_hook_ops l4lb_nf_ops[] = {
 	{
+		.hook		= l4lb_prerouting,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_LAST,
+	},
+	{
 		.hook		= l4lb_local_in,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_NAT_SRC - 2,
+		.priority	= L4LB_PRI_LOCAL_IN,
 	},
 	{
 		.hook		= l4lb_forward,

@@ -104,6 +104,7 @@ void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i, u64 a,
 		     unsigned int j, u64 b);
 void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i);
 void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS]);
+u64 l4lb_stats_read_one(const struct l4lb_stats *s, unsigned int i);
 void l4lb_stats_read_rates(struct l4lb_stats *s, u64 out[L4LB_NR_CTRS],
 			   struct l4lb_rates *rates);
 void l4lb_stats_zero(struct l4lb_stats *s);
@@ -127,6 +128,8 @@ struct l4lb_net {
 	u32			timeout_tcp_fin;
 	u32			timeout_udp;
 	struct l4lb_stats	drops;
+	/* Slot 0: service packets sent on from PREROUTING (hooks.c). */
+	struct l4lb_stats	fast;
 	/*
 	 * NAT dests alive, including deleted ones still held by conns: the
 	 * reply hook does nothing while this is 0.
@@ -358,6 +361,7 @@ struct l4lb_conn {
 	struct rcu_head		rcu;
 };
 
+extern bool l4lb_fast_path;
 extern unsigned int l4lb_conn_tab_bits;
 extern unsigned int l4lb_conn_max;
 
@@ -368,7 +372,8 @@ int l4lb_conn_table_init(void);
 void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
-			  struct sk_buff *skb, const struct l4lb_pkt *pkt);
+			  struct sk_buff *skb, const struct l4lb_pkt *pkt,
+			  bool early);
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
 				 const struct l4lb_pkt *p);
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
@@ -384,7 +389,7 @@ void l4lb_conn_flush_net(struct net *net);
 /* ---- xmit.c ---- */
 
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
-		       struct l4lb_dest *dest);
+		       struct l4lb_dest *dest, bool early);
 unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,

@@ -17,6 +17,10 @@ module_param_named(conn_max, l4lb_conn_max, uint, 0444);
 MODULE_PARM_DESC(conn_max,
 		 "maximum connection entries, all netns together (default 262144)");
 
+module_param_named(fast_path, l4lb_fast_path, bool, 0644);
+MODULE_PARM_DESC(fast_path,
+		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks.c)");
+
 #define L4LB_CONN_TAB_BITS_MIN	8
 #define L4LB_CONN_TAB_BITS_MAX	24
 #define L4LB_CONN_MAX_LIMIT	(1U << 26)
@@ -61,12 +65,17 @@ static int __net_init l4lb_net_init(struct net *net)
 	err = l4lb_stats_init(&ln->drops);
 	if (err)
 		return err;
-	err = l4lb_hooks_register(net);
+	err = l4lb_stats_init(&ln->fast);
 	if (err)
 		goto err_free_drops;
+	err = l4lb_hooks_register(net);
+	if (err)
+		goto err_free_fast;
 	ln->hooks_registered = true;
 	return 0;
 
+err_free_fast:
+	l4lb_stats_free(&ln->fast);
 err_free_drops:
 	l4lb_stats_free(&ln->drops);
 	return err;
@@ -106,6 +115,7 @@ static void __net_exit l4lb_net_exit_batch(struct list_head *net_list)
 		WARN_ON(atomic_read(&ln->conn_count));
 		WARN_ON(atomic_read(&ln->dest_count));
 		WARN_ON(ln->svc_count);
+		l4lb_stats_free(&ln->fast);
 		l4lb_stats_free(&ln->drops);
 	}
 }

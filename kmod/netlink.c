@@ -403,7 +403,10 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, L4LB_INFO_A_SERVICES, ln->svc_count) ||
 	    nla_put_u32(msg, L4LB_INFO_A_DESTS,
 			atomic_read(&ln->dest_count)) ||
-	    l4lb_put_drops(msg, ln)) {
+	    l4lb_put_drops(msg, ln) ||
+	    nla_put_u64_64bit(msg, L4LB_INFO_A_FAST_PKTS,
+			      l4lb_stats_read_one(&ln->fast, 0),
+			      L4LB_INFO_A_PAD)) {
 		mutex_unlock(&ln->lock);
 		goto err_free;
 	}
@@ -1088,6 +1091,7 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 					 lockdep_is_held(&ln->lock))
 			l4lb_svc_zero(svc);
 	l4lb_stats_zero(&ln->drops);
+	l4lb_stats_zero(&ln->fast);
 	mutex_unlock(&ln->lock);
 	return 0;
 }

@@ -108,6 +108,14 @@ void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS])
 		out[i] -= s->base[i];
 }
 
+u64 l4lb_stats_read_one(const struct l4lb_stats *s, unsigned int i)
+{
+	u64 v[L4LB_NR_CTRS];
+
+	l4lb_stats_read(s, v);
+	return v[i];
+}
+
 /* Counters as l4lb_stats_read(), plus rates; see the top of the file. */
 void l4lb_stats_read_rates(struct l4lb_stats *s, u64 out[L4LB_NR_CTRS],
 			   struct l4lb_rates *rates)

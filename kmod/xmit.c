@@ -198,13 +198,15 @@ static unsigned int l4lb_l4_hdr_len(u8 protocol)
 }
 
 /*
- * Send @skb (still addressed as it arrived at LOCAL_IN) to @dest; with
- * @dnat, rewrite its destination to the dest's address and port first.
- * ICMP errors (TTL, path MTU) are sent before any rewrite, so they quote
- * the packet as the client sent it, from the VIP.
+ * Send @skb (still addressed as it arrived) to @dest; with @dnat, rewrite
+ * its destination to the dest's address and port first. ICMP errors (TTL,
+ * path MTU) are sent before any rewrite, so they quote the packet as the
+ * client sent it, from the VIP. They need the input route, which an
+ * @early packet (PREROUTING) does not have yet: for those, NF_ACCEPT
+ * hands the packet back unchanged, for LOCAL_IN to send the error.
  */
 static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
-				 struct l4lb_dest *dest, bool dnat)
+				 struct l4lb_dest *dest, bool dnat, bool early)
 {
 	unsigned int hdrs = ip_hdrlen(skb);
 	struct net *net = ln->net;
@@ -217,6 +219,8 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 
 	if (ip_hdr(skb)->ttl <= 1) {
+		if (early)
+			return NF_ACCEPT;
 		/* Still attached to the input route: ICMP comes from the VIP. */
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return NF_DROP;
@@ -228,6 +232,8 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 	mtu = dst_mtu(dst);
 	if (l4lb_too_big(skb, mtu)) {
+		if (early)
+			return NF_ACCEPT;
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 		l4lb_count_drop(ln, L4LB_DROP_MTU);
 		return NF_DROP;
@@ -256,16 +262,16 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 /* A client's TCP or UDP packet, to the dest its flow is scheduled to. */
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
-		       struct l4lb_dest *dest)
+		       struct l4lb_dest *dest, bool early)
 {
-	return l4lb_xmit_to(ln, skb, dest, dest->fwd == L4LB_FWD_NAT);
+	return l4lb_xmit_to(ln, skb, dest, dest->fwd == L4LB_FWD_NAT, early);
 }
 
 /* An ICMP error about a flow, already translated for @dest if NAT. */
 unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest)
 {
-	return l4lb_xmit_to(ln, skb, dest, false);
+	return l4lb_xmit_to(ln, skb, dest, false, false);
 }
 
 /*

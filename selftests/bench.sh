@@ -48,6 +48,10 @@ SCENARIOS="dr_udp nat_udp nat_cps nat_bulk scale control"
 # e.g. RUNS=1 SCALE=100000 for a quick check.
 # shellcheck disable=SC1091
 [ -r "$L4LB_DIR/build/bench.env" ] && . "$L4LB_DIR/build/bench.env"
+# make profile: one run of the packet-rate scenarios, each flood recorded.
+if [ -n "${PROFILE:-}" ]; then
+	RUNS=1 T_UDP=${PROFILE_SECS:-6} SCENARIOS=${PROFILE_SCENARIOS:-"dr_udp nat_udp"}
+fi
 
 VIP=10.9.0.100
 RIPS="10.0.0.11 10.0.0.12 10.0.0.13"
@@ -198,15 +202,33 @@ softnet_drops() {
 flood() {
 	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} p0 p1 c0 c1 t0 t1 gen
 	local d0 d1
+	[ -z "${PROFILE:-}" ] || profile_start "$be" "$secs"
 	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); t0=$(now)
 	gen=$(nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s "$src" -d "$(targets "$be")" \
 		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
 	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops)
+	[ -z "${PROFILE:-}" ] || profile_stop "$be" "$((p1 - p0))"
 	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v c0="$c0" -v c1="$c1" -v hz="$hz" -v g="$gen" -v d="$((d1 - d0))" '
 		BEGIN { split(c0, a, " "); split(c1, b, " ");
 			busy = b[1] - a[1]; idle = b[2] - a[2];
 			printf "%.0f %.0f %.1f %s %d\n", p / (u - t), (p ? busy / hz * 1e9 / p : 0),
 				100 * busy / (busy + idle + 1e-9), g, d }'
+}
+
+# make profile (PROFILE=1): perf record of CPU 0 (the LB's packet path)
+# during each flood; cpu-clock, TCG has no PMU. One report per back end:
+# samples per 1000 delivered packets by symbol, so back ends compare by
+# cost, not by share.
+profile_start() {
+	perf record -q -C 0 -e cpu-clock -F 2000 -g -o "/tmp/perf-$1.data" -- sleep "$2" 2>/dev/null &
+	perf_pid=$!
+}
+profile_stop() {
+	wait "$perf_pid"
+	perf report -q -i "/tmp/perf-$1.data" --no-children --sort sym -g none -F overhead,sample,sym \
+		--percent-limit 0.3 2>/dev/null | awk -v be="$1" -v n="$2" '
+		BEGIN { printf "=== profile %s: %d packets delivered; samples per 1000 packets\n", be, n }
+		{ printf "%8.2f %s\n", $2 * 1000 / (n ? n : 1), $0 }' | head -n "${TOP:-45}" >&2
 }
 
 # fill BACKEND N: one packet for each of N idle flows (sources from

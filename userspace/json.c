@@ -69,14 +69,16 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 	fprintf(f, ",\"conn_max\":%u,\"conn_buckets\":%u,\"conn_count\":%u,"
 		"\"conn_entry_size\":%u,\"services\":%u,\"dests\":%u,"
 		"\"drops\":{\"no_dest\":%llu,\"table_full\":%llu,"
-		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu}}",
+		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu},"
+		"\"fast_path_pkts\":%llu}",
 		i->conn_max, i->conn_buckets, i->conn_count,
 		i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
 		(unsigned long long)i->drop_table_full,
 		(unsigned long long)i->drop_malformed,
 		(unsigned long long)i->drop_mtu,
-		(unsigned long long)i->drop_no_route);
+		(unsigned long long)i->drop_no_route,
+		(unsigned long long)i->fast_pkts);
 }
 
 void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,

@@ -38,6 +38,10 @@
  *            L4LB_DROP_A_MALFORMED: NLA_U64, truncated or bad headers
  *            L4LB_DROP_A_MTU: NLA_U64, too big with DF (ICMP sent)
  *            L4LB_DROP_A_NO_ROUTE: NLA_U64, no route to the real server
+ *        L4LB_INFO_A_FAST_PKTS: NLA_U64, clients' packets sent on from
+ *                               PREROUTING, skipping the input route and
+ *                               LOCAL_IN; the others took LOCAL_IN (module
+ *                               parameter fast_path, kmod/hooks.c)
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -211,6 +215,8 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_SERVICES,
 	L4LB_INFO_A_DESTS,
 	L4LB_INFO_A_DROPS,
+	L4LB_INFO_A_PAD,
+	L4LB_INFO_A_FAST_PKTS,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)

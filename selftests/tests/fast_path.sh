@@ -1,0 +1,106 @@
+#!/bin/bash
+# The fast path (kmod/hooks.c): a client's packet to a service leaves from
+# PREROUTING when nothing that runs on the way to LOCAL_IN would act on it,
+# and takes the LOCAL_IN path otherwise, with the outcome IPVS users know.
+#
+#   c 10.0.0.1 --+
+#   lb 10.0.0.2 -+- br0 -- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
+#   VIP 10.0.0.100 on lb; DR UDP service VIP:9, rr over rs1 and rs2
+#
+# Each case sends N packets (udpflood, to the LB's MAC) and checks where
+# they went and the fast-path counter of GET_INFO:
+#   - plain: all N delivered, all N fast;
+#   - fast_path=0 (module parameter, at run time): delivered, none fast;
+#   - rp_filter=1 on the LB's interface: delivered, none fast;
+#   - TTL 1: none delivered, none fast; the LB sends ICMP time exceeded
+#     (it needs the input route: the fast path hands it to LOCAL_IN);
+#   - the VIP not a local address (the client still sends to the LB's
+#     MAC): none delivered, none fast; the stack drops them as it always
+#     did (ip_forward is 0);
+#   - an iptables INPUT rule dropping the client: none delivered, none fast,
+#     all N counted by the rule: the firewall still applies. Last, because
+#     the filter table stays in the namespace once made.
+# A case that expects nothing delivered first waits for the packets to be
+# seen elsewhere (a counter of the stack or the rule), so the check cannot
+# pass before they arrive.
+. "$(dirname "$0")/../lib.sh"
+
+N=200
+topo_dr lo lo
+nsx lb sysctl -qw net.ipv4.ip_forward=0
+for i in 1 2; do sink_udp "rs$i" 9; done
+adm lb -A -u "$VIP:9" -s rr
+for i in 1 2; do adm lb -a -u "$VIP:9" -r "$(rip "$i")" -g; done
+wait_for 20 neighbour_known c 10.0.0.2
+lbmac=$(nsx c ip neigh show 10.0.0.2 dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
+param=/sys/module/l4lb/parameters/fast_path
+
+fast() { adm lb -L --info --json | jq .info.fast_path_pkts; }
+delivered() { sunk rs1 rs2; }
+at_least() { [ "$("$1")" -ge "$2" ]; }
+# snmp_of NS PROTO FIELD: a counter of /proc/net/snmp in NS.
+snmp_of() {
+	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
+		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
+		print $(col[f]); exit }' /proc/net/snmp
+}
+send() { # [SRC]: N packets to VIP:9 from N/16 flows
+	nsx c "$UDPFLOOD" -i eth0 -m "$lbmac" -s "${1:-10.0.0.1}" -d "$VIP" -p 9 \
+		-n 16 -c "$N" >/dev/null
+}
+
+# delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by WANT_FAST.
+delivered_case() {
+	local d0 f0
+	d0=$(delivered) f0=$(fast)
+	send
+	wait_for 20 at_least delivered $((d0 + N))
+	expect_eq "$1: delivered" $(($(delivered) - d0)) "$N"
+	expect_eq "$1: fast path" $(($(fast) - f0)) "$2"
+}
+
+# blocked_case NAME COUNTER...: N sent, seen by COUNTER (a command printing
+# a number), none delivered, none fast.
+blocked_case() {
+	local name=$1 d0 f0 c0
+	shift
+	d0=$(delivered) f0=$(fast) c0=$("$@")
+	send
+	wait_for 20 eval "[ \"\$($*)\" -ge $((c0 + N)) ]"
+	expect_eq "$name: delivered" $(($(delivered) - d0)) 0
+	expect_eq "$name: fast path" $(($(fast) - f0)) 0
+}
+
+expect_eq "fast_path parameter" "$(cat $param)" Y
+delivered_case plain "$N"
+
+echo 0 >$param
+delivered_case "fast_path=0" 0
+echo 1 >$param
+delivered_case "fast_path=1 again" "$N"
+
+nsx lb sysctl -qw net.ipv4.conf.eth0.rp_filter=1
+delivered_case "rp_filter=1" 0
+nsx lb sysctl -qw net.ipv4.conf.eth0.rp_filter=0
+
+# TTL 1: one datagram from socat; the LB answers with time exceeded.
+d0=$(delivered) f0=$(fast) t0=$(snmp_of lb Icmp OutTimeExcds)
+nsx c socat -u - "UDP-SENDTO:$VIP:9,ttl=1" <<<ttl
+wait_for 20 eval '[ "$(snmp_of lb Icmp OutTimeExcds)" -gt "$t0" ]'
+expect_eq "TTL 1: delivered" $(($(delivered) - d0)) 0
+expect_eq "TTL 1: fast path" $(($(fast) - f0)) 0
+log "TTL 1: ICMP time exceeded sent by the LB"
+
+ip -n "$prefix-lb" addr del "$VIP/24" dev eth0
+blocked_case "VIP not local" snmp_of lb Ip InAddrErrors
+ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
+delivered_case "VIP local again" "$N"
+
+nsx lb iptables -A INPUT -s 10.0.0.1 -p udp --dport 9 -j DROP
+rule_hits() { nsx lb iptables -L INPUT -v -x -n | awk '$3 == "DROP" { print $1; exit }'; }
+blocked_case "INPUT DROP rule" rule_hits
+# Another source: the rule lets it through, by the LOCAL_IN path.
+d0=$(delivered) f0=$(fast)
+send 10.0.0.3
+wait_for 20 at_least delivered $((d0 + N))
+expect_eq "INPUT filter present, other source: fast path" $(($(fast) - f0)) 0
