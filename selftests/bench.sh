@@ -16,6 +16,9 @@
 #          themselves (the floor; what any LB costs on top of forwarding)
 #   ipvs   Debian's ip_vs + ipvsadm, scheduler rr
 #   l4lb   $L4LB_DIR/kmod/l4lb.ko + l4lbadm, the same commands
+#   l4lb_li  (packet-rate scenarios only) l4lb with fast_path=0: every
+#          packet through the input route and LOCAL_IN, as IPVS takes them,
+#          to show what the PREROUTING fast path gains
 #
 # CPUs: this script and everything it starts (generator, clients, servers)
 # run on CPU 1. RPS steers the LB's receive (eth0, eth1) to CPU 0 and the
@@ -57,6 +60,7 @@ VIP=10.9.0.100
 RIPS="10.0.0.11 10.0.0.12 10.0.0.13"
 RIPS_C=${RIPS// /,}
 BACKENDS="plain ipvs l4lb"
+PKT_BACKENDS="$BACKENDS l4lb_li"
 out=/tmp/bench.raw
 : >"$out"
 
@@ -132,7 +136,7 @@ lbadm() {
 	shift
 	case $be in
 	ipvs) nsx lb ipvsadm "$@" ;;
-	l4lb) nsx lb "$L4LBADM" "$@" ;;
+	l4lb*) nsx lb "$L4LBADM" "$@" ;;
 	esac
 }
 
@@ -145,9 +149,11 @@ be_up() {
 		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
 		nsx lb ipvsadm --set 900 120 900
 		;;
-	l4lb)
+	l4lb*)
+		local params=$l4lb_params
+		[ "$1" != l4lb_li ] || params+=" fast_path=0"
 		# shellcheck disable=SC2086
-		insmod "$L4LB_KO" $l4lb_params
+		insmod "$L4LB_KO" $params
 		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
 		nsx lb "$L4LBADM" --set 900 120 900 || true
 		;;
@@ -163,7 +169,7 @@ be_down() {
 		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
 		rmmod ip_vs_rr ip_vs 2>/dev/null || say "ip_vs stays loaded"
 		;;
-	l4lb)
+	l4lb*)
 		nsx lb "$L4LBADM" -C || true
 		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
 		rmmod l4lb || say "l4lb did not unload"
@@ -254,7 +260,7 @@ fill() {
 }
 
 available() { # BACKEND SCENARIO: 0 if the back end can run
-	[ "$1" != l4lb ] && return 0
+	[ "${1#l4lb}" = "$1" ] && return 0
 	[ "$HAVE_L4LB" = 1 ] && return 0
 	raw N "$2" l4lb "$L4LB_WHY"
 	return 1
@@ -266,7 +272,7 @@ pkt_rate() { # SCENARIO -g|-m
 	declare -A dead=()
 	say "== $sc: $FLOWS UDP flows, 64-byte frames, ${T_UDP}s x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
-		for be in $BACKENDS; do
+		for be in $PKT_BACKENDS; do
 			[ -z "${dead[$be]:-}" ] || continue
 			available "$be" "$sc" || { dead[$be]=1; continue; }
 			be_up "$be"

@@ -58,7 +58,7 @@ END {
 	printf "- date: %s\n", meta["date"]
 	printf "- kernel (VM): %s; %s vCPUs, %s\n", meta["kernel"], meta["vcpus"], meta["vcpu_model"]
 	printf "- host CPU: %s\n", meta["host_cpu"]
-	printf "- runs per measurement: %s, back ends interleaved (plain, IPVS, l4lb, plain, ...); cells are median (min–max)\n", meta["runs"]
+	printf "- runs per measurement: %s, back ends interleaved (plain, IPVS, l4lb, plain, ...; the packet-rate scenarios add l4lb with fast_path=0); cells are median (min–max)\n", meta["runs"]
 	printf "- VM time: %s s; written by `make bench` (selftests/bench/host.sh)\n", meta["time_total"]
 	print ""
 	print "Everything runs under qemu TCG: absolute numbers mean little, ratios do. The host may"
@@ -81,6 +81,12 @@ END {
 		if (RI == "") g = "n/a"
 		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(RI >= 1.3), RI, goal(RP >= 0.85), RP)
 		printf "| ↳ goal, %s packet rate (on capacity) | | | | | | %s |\n", nm, g
+		if (has(sc, "l4lb_li", "lb_kpps")) {
+			li = M[sc, "l4lb_li", "lb_kpps"]
+			printf "| %s UDP: LB capacity, l4lb with fast_path=0 (LOCAL_IN only) | | | %s | %s | %s | fast path gain: %s× |\n", nm,
+				cell(sc, "l4lb_li", "lb_kpps"), rfmt(ratio(li, M[sc, "ipvs", "lb_kpps"])),
+				rfmt(ratio(li, M[sc, "plain", "lb_kpps"])), rfmt(ratio(M[sc, "l4lb", "lb_kpps"], li))
+		}
 		row(sc, "backlog_drops", nm " UDP: packets dropped at full backlogs", "")
 	}
 	# 2. connection rate
