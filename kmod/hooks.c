@@ -90,6 +90,25 @@ static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
 	return skb_header_pointer(skb, ip_hdrlen(skb), 2 * sizeof(*buf), buf);
 }
 
+/* A client's packet to @svc, from its source and destination ports on. */
+static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
+				    struct l4lb_service *svc,
+				    struct sk_buff *skb, const __be16 *ports,
+				    int flags, bool early)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct l4lb_pkt pkt = {
+		.protocol	= iph->protocol,
+		.caddr		= iph->saddr,
+		.vaddr		= iph->daddr,
+		.cport		= ports[0],
+		.vport		= ports[1],
+		.tcp_flags	= flags,
+	};
+
+	return l4lb_conn_in(ln, svc, skb, &pkt, early);
+}
+
 /*
  * Whether a packet to a service may leave from PREROUTING with the same
  * outcome as through LOCAL_IN. That holds when the input route would find
@@ -98,7 +117,10 @@ static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
  * routing realms and no policy rules), and no LOCAL_IN hook runs before
  * ours: iptables' or nftables' INPUT filter, mangle or security chains
  * must see the packet as they do with IPVS. The hooks are sorted by
- * priority, so only the first needs a look.
+ * priority, so only the first needs a look. A packet with skb extensions
+ * goes the usual way too: br_netfilter runs the IPv4 PREROUTING hooks on
+ * frames still inside the bridge (its state rides along in one), and
+ * IPsec's decapsulated packets carry their security path in one.
  */
 static bool l4lb_fast_path_ok(const struct net *net, struct sk_buff *skb,
 			      const struct iphdr *iph)
@@ -112,9 +134,9 @@ static bool l4lb_fast_path_ok(const struct net *net, struct sk_buff *skb,
 	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN)
 		return false;
 
-	if (skb->pkt_type != PACKET_HOST || ipv4_is_multicast(saddr) ||
-	    ipv4_is_lbcast(saddr) || ipv4_is_zeronet(saddr) ||
-	    ipv4_is_loopback(saddr))
+	if (skb->pkt_type != PACKET_HOST || skb_has_extensions(skb) ||
+	    ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||
+	    ipv4_is_zeronet(saddr) || ipv4_is_loopback(saddr))
 		return false;
 	in_dev = __in_dev_get_rcu(skb->dev);
 	if (!in_dev || IN_DEV_RPFILTER(in_dev) ||
@@ -135,7 +157,6 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	struct l4lb_service *svc;
 	const struct iphdr *iph;
-	struct l4lb_pkt pkt;
 	__be16 _ports[2];
 	const __be16 *ports;
 	int flags;
@@ -157,14 +178,7 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
 	if (flags < 0)
 		return NF_ACCEPT;
-
-	pkt.protocol = iph->protocol;
-	pkt.caddr = iph->saddr;
-	pkt.vaddr = iph->daddr;
-	pkt.cport = ports[0];
-	pkt.vport = ports[1];
-	pkt.tcp_flags = flags;
-	return l4lb_conn_in(ln, svc, skb, &pkt, true);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, true);
 }
 
 static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
@@ -173,7 +187,6 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	struct l4lb_service *svc;
 	const struct iphdr *iph;
-	struct l4lb_pkt pkt;
 	__be16 _ports[2];
 	const __be16 *ports;
 	int flags;
@@ -202,13 +215,7 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	pkt.protocol = iph->protocol;
-	pkt.caddr = iph->saddr;
-	pkt.vaddr = iph->daddr;
-	pkt.cport = ports[0];
-	pkt.vport = ports[1];
-	pkt.tcp_flags = flags;
-	return l4lb_conn_in(ln, svc, skb, &pkt, false);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, false);
 }
 
 static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,

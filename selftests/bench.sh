@@ -291,6 +291,9 @@ pkt_rate() { # SCENARIO -g|-m
 			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
 			raw R "$sc" "$be" "$run" offered_pps "$4"
 			raw R "$sc" "$be" "$run" backlog_drops "$5"
+			# Share of the LB's packets that took the fast path.
+			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
+				jq '.info.fast_path_pkts * 100 / ([.services[].stats.pkts_in] | add) | floor')"
 			be_down "$be"
 		done
 	done

@@ -82,11 +82,13 @@ END {
 		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(RI >= 1.3), RI, goal(RP >= 0.85), RP)
 		printf "| ↳ goal, %s packet rate (on capacity) | | | | | | %s |\n", nm, g
 		if (has(sc, "l4lb_li", "lb_kpps")) {
-			li = M[sc, "l4lb_li", "lb_kpps"]
+			c = cell(sc, "l4lb_li", "lb_kpps"); li = M[sc, "l4lb_li", "lb_kpps"]
 			printf "| %s UDP: LB capacity, l4lb with fast_path=0 (LOCAL_IN only) | | | %s | %s | %s | fast path gain: %s× |\n", nm,
-				cell(sc, "l4lb_li", "lb_kpps"), rfmt(ratio(li, M[sc, "ipvs", "lb_kpps"])),
+				c, rfmt(ratio(li, M[sc, "ipvs", "lb_kpps"])),
 				rfmt(ratio(li, M[sc, "plain", "lb_kpps"])), rfmt(ratio(M[sc, "l4lb", "lb_kpps"], li))
 		}
+		if (has(sc, "l4lb", "fast_pct"))
+			printf "| %s UDP: l4lb packets that took the fast path, %% | | | %s | | | |\n", nm, cell(sc, "l4lb", "fast_pct")
 		row(sc, "backlog_drops", nm " UDP: packets dropped at full backlogs", "")
 	}
 	# 2. connection rate
