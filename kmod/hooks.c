@@ -90,6 +90,24 @@ static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
 	return skb_header_pointer(skb, ip_hdrlen(skb), 2 * sizeof(*buf), buf);
 }
 
+/*
+ * The service a client's TCP or UDP packet is addressed to, or NULL;
+ * @ports gets the packet's source and destination ports.
+ */
+static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
+					     const struct sk_buff *skb,
+					     __be16 ports[2])
+{
+	const __be16 *p = l4lb_ports(skb, ports);
+
+	if (!p)
+		return NULL;
+	ports[0] = p[0];
+	ports[1] = p[1];
+	return l4lb_svc_lookup_rcu(ln, ip_hdr(skb)->protocol,
+				   ip_hdr(skb)->daddr, ports[1]);
+}
+
 /* A client's packet to @svc, from its source and destination ports on. */
 static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 				    struct l4lb_service *svc,
@@ -155,23 +173,17 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_service *svc;
-	const struct iphdr *iph;
-	__be16 _ports[2];
-	const __be16 *ports;
+	__be16 ports[2];
 	int flags;
 
 	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
 		return NF_ACCEPT;
-
-	iph = ip_hdr(skb);
 	/* Fragments are reassembled for LOCAL_IN; TTL 1 needs an ICMP. */
 	if (ip_is_fragment(iph) || iph->ttl <= 1)
 		return NF_ACCEPT;
-	ports = l4lb_ports(skb, _ports);
-	if (!ports)
-		return NF_ACCEPT;
-	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	svc = l4lb_pkt_service(ln, skb, ports);
 	if (!svc || !l4lb_fast_path_ok(state->net, skb, iph))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
@@ -185,23 +197,16 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_service *svc;
-	const struct iphdr *iph;
-	__be16 _ports[2];
-	const __be16 *ports;
+	__be16 ports[2];
 	int flags;
 
 	if (!READ_ONCE(ln->svc_count))
 		return NF_ACCEPT;
-
-	iph = ip_hdr(skb);
 	if (iph->protocol == IPPROTO_ICMP)
 		return l4lb_icmp_in(ln, skb);
-	ports = l4lb_ports(skb, _ports);
-	if (!ports)
-		return NF_ACCEPT;
-
-	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	svc = l4lb_pkt_service(ln, skb, ports);
 	if (!svc)
 		return NF_ACCEPT;
 
