@@ -59,6 +59,13 @@ expect_eq() {
 
 module_loaded() { [ -d /sys/module/l4lb ]; }
 
+# module_present NAME: kernel module NAME is loaded, or built into the
+# kernel (the debug lane's kernel has netfilter, IPVS, ... built in).
+module_present() {
+	grep -q "^$1 " /proc/modules ||
+		grep -q "/$1\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null
+}
+
 # The module is loaded from a copy without debug info: the same code, but
 # a 90 KB file instead of 3.6 MB to read over 9p and parse at every load.
 module_load() {
