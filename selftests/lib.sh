@@ -41,9 +41,13 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 # wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds, for
-# at most TIMEOUT_S seconds of wall time (CMD itself may be slow).
+# at most TIMEOUT_S seconds of wall time (CMD itself may be slow), times
+# L4LB_WAIT_SCALE if set: the debug lane's guest (guest-setup.sh) starts a
+# process or a connection many times slower. A timeout only bounds how
+# long a test waits before failing, so scaling it changes no verdict.
 wait_for() {
-	local limit=$1 end=$((SECONDS + $1))
+	local limit=$(($1 * ${L4LB_WAIT_SCALE:-1})) end
+	end=$((SECONDS + limit))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for: $*"

@@ -30,9 +30,11 @@ conn_open 5 c "$VIP" 7000
 first=$(conn_say 5 before)
 log "established flow on $first"
 
-# new_tcp_ok: a fresh TCP connection through the VIP gets an answer in 3 s.
+# new_tcp_ok: a fresh TCP connection through the VIP gets an answer in 3 s
+# (times wait_for's L4LB_WAIT_SCALE).
 new_tcp_ok() {
-	nsx c timeout 3 bash -c "exec 3<>/dev/tcp/$VIP/7000 && echo new >&3 && read -r -t 2 a b <&3 && [ \"\$b\" = new ]"
+	local t=$((3 * ${L4LB_WAIT_SCALE:-1}))
+	nsx c timeout "$t" bash -c "exec 3<>/dev/tcp/$VIP/7000 && echo new >&3 && read -r -t $((t - 1)) a b <&3 && [ \"\$b\" = new ]"
 }
 
 full_drops() { info_of lb drop_table_full; }
