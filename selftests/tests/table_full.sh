@@ -41,10 +41,12 @@ full_drops() { info_of lb drop_table_full; }
 table_full() { [ "$(info_of lb conn_count)" -eq $MAX ] && [ "$(full_drops)" -gt 1000 ]; }
 
 flood c "$VIP" 9 -n 4096 -r 3000
-# The table stays full while new flows come faster than entries expire:
-# MAX entries a UDP timeout. A guest too slow for 3000 pps (see flood)
-# gets a UDP timeout long enough for 3 * MAX new flows at its rate.
-udp_timeout=$(((3 * MAX + flood_pps - 1) / flood_pps))
+# The table stays full while new flows come much faster than entries
+# expire (MAX entries a UDP timeout): at 3000 pps and 2 s, 30 new flows
+# for each slot that frees, so a slot is free about 1/30 of the time and
+# a new TCP connection has little chance to slip in. A guest too slow for
+# 3000 pps (see flood) gets a UDP timeout long enough to keep that ratio.
+udp_timeout=$(((30 * MAX + flood_pps - 1) / flood_pps))
 [ "$udp_timeout" -ge 2 ] || udp_timeout=2
 adm lb --set 900 120 "$udp_timeout"
 log "UDP timeout ${udp_timeout}s"
