@@ -41,9 +41,13 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 # wait_for TIMEOUT_S CMD...: poll CMD every 50 ms until it succeeds, for
-# at most TIMEOUT_S seconds of wall time (CMD itself may be slow).
+# at most TIMEOUT_S seconds of wall time (CMD itself may be slow), times
+# L4LB_WAIT_SCALE if set: the debug lane's guest (guest-setup.sh) starts a
+# process or a connection many times slower. A timeout only bounds how
+# long a test waits before failing, so scaling it changes no verdict.
 wait_for() {
-	local limit=$1 end=$((SECONDS + $1))
+	local limit=$(($1 * ${L4LB_WAIT_SCALE:-1})) end
+	end=$((SECONDS + limit))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for: $*"
@@ -58,6 +62,13 @@ expect_eq() {
 }
 
 module_loaded() { [ -d /sys/module/l4lb ]; }
+
+# module_present NAME: kernel module NAME is loaded, or built into the
+# kernel (the debug lane's kernel has netfilter, IPVS, ... built in).
+module_present() {
+	grep -q "^$1 " /proc/modules ||
+		grep -q "/$1\.ko\$" "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null
+}
 
 # The module is loaded from a copy without debug info: the same code, but
 # a 90 KB file instead of 3.6 MB to read over 9p and parse at every load.
@@ -430,22 +441,55 @@ bg_exec() {
 	bg_pids+=($!)
 }
 
-# flood NS DST PORT [ARGS...]: udpflood from NS's eth0 towards DST:PORT
-# (64-byte UDP frames, many source ports) until killed at exit. The frames
-# go to the MAC of the next hop for DST, resolved first.
+# flood NS DST PORT [-r PPS] [ARGS...]: udpflood from NS's eth0 towards
+# DST:PORT (64-byte UDP frames, many source ports) until killed at exit.
+# The frames go to the MAC of the next hop for DST, resolved first.
+#
+# -r PPS is scaled to the guest: a flood at a fixed rate that a slow guest
+# (the debug lane's KASAN kernel forwards a few hundred frames a second
+# under TCG, Debian's 20,000 and more) cannot process starves everything
+# else the test does. So a burst of 1,000 frames at full speed first
+# measures what the guest forwards (flood_capacity), and the flood runs at
+# PPS or at a quarter of that capacity, whichever is lower; flood_pps is
+# the rate used.
 flood() {
-	local ns=$1 dst=$2 port=$3 mac src
+	local ns=$1 dst=$2 port=$3 mac src rate='' args=()
 	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-r) rate=$2; shift 2 ;;
+		*) args+=("$1"); shift ;;
+		esac
+	done
 	[ -x "$UDPFLOOD" ] || fail "$UDPFLOOD missing: run make on the host"
 	wait_for 20 neighbour_known "$ns" "$dst"
 	mac=$(nsx "$ns" ip neigh show "$dst" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
 	src=$(nsx "$ns" ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
+	flood_pps=
+	if [ -n "$rate" ]; then
+		flood_capacity "$ns" -i eth0 -m "$mac" -s "$src" -d "$dst" -p "$port" "${args[@]}"
+		flood_pps=$rate
+		[ $((flood_capacity / 4)) -ge "$rate" ] || flood_pps=$((flood_capacity / 4 > 0 ? flood_capacity / 4 : 1))
+		log "flood: $rate packets/s asked, the guest forwards $flood_capacity a second: flooding at $flood_pps"
+	fi
 	# Not through bg/nsx: $! must be udpflood itself (ip execs it), not a
 	# subshell, so that flood_stop can end it.
 	ip netns exec "$prefix-$ns" "$UDPFLOOD" -i eth0 -m "$mac" -s "$src" \
-		-d "$dst" -p "$port" -t 100000 "$@" >/dev/null &
+		-d "$dst" -p "$port" -t 100000 ${flood_pps:+-r "$flood_pps"} "${args[@]}" >/dev/null &
 	flood_pid=$!
 	bg_pids+=("$flood_pid")
+}
+
+# flood_capacity NS UDPFLOOD-ARGS...: sets flood_capacity to the frames a
+# second NS sent in a burst of 1,000 at full speed. Each frame's whole path
+# (veth, bridge, the LB, the real server) runs in the sender's softirq, so
+# that is what the guest forwards, not just what udpflood writes.
+flood_capacity() {
+	local ns=$1 out
+	shift
+	out=$(nsx "$ns" "$UDPFLOOD" "$@" -c 1000) || fail "udpflood burst: $out"
+	flood_capacity=$(awk '$1 == "sent" { printf "%d", $4 }' <<<"$out")
+	[ "${flood_capacity:-0}" -gt 0 ] || fail "udpflood burst: $out"
 }
 
 # flood_stop: end the last flood.

@@ -6,7 +6,8 @@
 #                       last line "N passed, N failed, N skipped"
 #   run.sh --demo       selftests/demo.sh, its output on the console
 #   run.sh --bench      selftests/bench.sh
-#   run.sh --shell CMD  run one command in the VM (for debugging)
+#   run.sh --shell CMD  run one command in the VM (for debugging; the VM
+#                       lives L4LB_TEST_TIMEOUT seconds, 600 at least)
 #
 # Another kernel (the debug lane, selftests/debug/check.sh): L4LB_KERNEL is a
 # bzImage with virtio-pci and 9p built in, booted without an initramfs
@@ -74,7 +75,9 @@ case ${1:-} in
 	shift
 	mkdir -p "$build/shell"
 	printf '%s\n' "$*" >"$build/shell/cmd.sh"
-	boot_vm shell none 600 "$build/shell.log" | grep -v '^# DONE'
+	# As long as a test may take (at least 10 minutes).
+	boot_vm shell none $((per_test_timeout > 600 ? per_test_timeout : 600)) "$build/shell.log" |
+		grep -v '^# DONE'
 	grep -q '^# exit 0$' "$build/shell.log"
 	exit
 	;;

@@ -4,6 +4,8 @@
 # Debian's linux-source-6.1, then a kmemleak scan of the whole run.
 #
 #   check.sh [NAME...]    selftests/tests/NAME.sh (default: all)
+#   check.sh --shell CMD  one command in a VM on that kernel (run.sh --shell;
+#                         for debugging, no kmemleak verdict)
 #
 # The kernel is built once (~40+ min on 2 cores, at nice 19) and cached in
 # /var/cache/l4lb-debug-kernel (build-kernel.sh). l4lb.ko is built against
@@ -51,13 +53,15 @@ boot_opts=${L4LB_DEBUG_BOOT-slub_debug=- slab_nomerge}
 # 40 minutes a test: failslab took 1121 s and fuzz 1907 s on a busy 2-CPU
 # host.
 echo "# debug kernel $release: $kernel/bzImage"
+export L4LB_KERNEL=$kernel/bzImage
+export L4LB_MODULE=$out/src/kmod/l4lb.ko
+export L4LB_VM_MEM=${L4LB_VM_MEM:-4G}
+export L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-2400}
+export L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$out/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120 $boot_opts"
+# (run.sh --shell gives the command L4LB_TEST_TIMEOUT too.)
+[ "${1:-}" != --shell ] || exec "$top/selftests/run.sh" "$@"
 set +e
-L4LB_KERNEL=$kernel/bzImage \
-L4LB_MODULE=$out/src/kmod/l4lb.ko \
-L4LB_VM_MEM=${L4LB_VM_MEM:-4G} \
-L4LB_TEST_TIMEOUT=${L4LB_TEST_TIMEOUT:-2400} \
-L4LB_APPEND="l4lb.setup=$here/guest-setup.sh l4lb.modules=$out/modules watchdog_thresh=60 rcupdate.rcu_cpu_stall_timeout=120 $boot_opts" \
-	"$top/selftests/run.sh" "$@" | tee "$out/check.log"
+"$top/selftests/run.sh" "$@" | tee "$out/check.log"
 rc=${PIPESTATUS[0]}
 set -e
 

@@ -43,5 +43,11 @@ suite_end() {
 	fi
 }
 
+# lib.sh's wait_for: every timeout 10 times longer. Processes and
+# connections start 5-10 times slower than on Debian's kernel (churn's new
+# connection took over 10 s to answer its first line under a flood);
+# the timeouts only bound how long a test waits before it fails.
+export L4LB_WAIT_SCALE=10
+
 # How long the kernel took to get here (the lane's boot time).
 echo "# debug-lane: booted, uptime $(cut -d' ' -f1 /proc/uptime)s"

@@ -86,7 +86,7 @@ for i in 1 2 3; do ip -n "$prefix-lb" route del "$(rip "$i")/32"; done
 # works: forwarded packets must not be tracked or source-NATed.
 nsx lb iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
 nsx lb iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
-grep -q '^nf_conntrack ' /proc/modules || fail "nf_conntrack did not load"
+module_present nf_conntrack || fail "nf_conntrack did not load"
 adm lb -E -t "$VIP:80" -s rr
 names=$(tcp_names c "$VIP" 80 30)
 for i in 1 2 3; do

@@ -16,7 +16,7 @@ if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
 	nsx lb iptables -t nat -A POSTROUTING -j MASQUERADE
 	nsx lb iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
 	nsx lb iptables -A FORWARD -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
-	grep -q '^nf_conntrack ' /proc/modules || fail "nf_conntrack did not load"
+	module_present nf_conntrack || fail "nf_conntrack did not load"
 	log "LB runs conntrack with MASQUERADE on every interface"
 fi
 # Counts what reaches the client from the servers' own addresses: must stay 0.

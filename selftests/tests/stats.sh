@@ -5,8 +5,8 @@
 #    service and 5 / 500 / 23000 on each destination;
 #  - packets to a service with no destination: exactly that many drops;
 #  - -Z zeroes service, destination and drop counters;
-#  - --rate under a steady 1000 pps stream reads 1000 pps (and 46000 B/s)
-#    within 10%;
+#  - --rate under a steady 1000 pps stream (less on a guest too slow for
+#    it) reads that rate (and 46 B a packet) within 10%;
 #  - the --stats and --rate title lines are ipvsadm's, byte for byte.
 . "$(dirname "$0")/../lib.sh"
 
@@ -30,7 +30,8 @@ ms_since() { [ $(($(now_ms) - $1)) -ge "$2" ]; }
 adm lb -A -u "$VIP:9" -s rr
 adm lb -a -u "$VIP:9" -r "$(rip 1)" -g
 adm lb -a -u "$VIP:9" -r "$(rip 2)" -g
-send 9 -n 10 -c 1000 -b 10
+burst=$(send 9 -n 10 -c 1000 -b 10)
+echo "$burst"
 # Counted in softirq as the frames arrive: poll for the last one.
 wait_for 20 pkts_in_is 9 1000
 expect_eq "service conns" "$(svc_field 9 stats.conns)" 10
@@ -68,11 +69,16 @@ expect_eq "-Z -u: drops kept" "$(adm lb -L --info --json | jq .info.drops.no_des
 # Rates: a steady 1000 pps (paced in batches of 5 packets), for as long as
 # the reads take (each takes seconds under TCG). Once 2 s into the stream,
 # three reads 2.1 s apart: the last two are rate samples, so the last
-# read's window lies inside the stream.
-rate=1000
+# read's window lies inside the stream. A guest that cannot keep up with
+# 1000 pps (the debug lane's KASAN kernel forwards a few hundred) gets a
+# quarter of what it forwarded in the first 1000-packet burst ("sent N pps
+# P", at full speed), so that the stream is steady and the reads get CPU.
+rate=$(awk '$1 == "sent" { printf "%d", $4 / 4 }' <<<"$burst")
+[ "${rate:-0}" -gt 0 ] || fail "no rate in the burst's output: $burst"
+[ "$rate" -le 1000 ] || rate=1000
 send 9 -n 10 -r "$rate" -t 120 -b 5 >/tmp/flood.out &
 bg_pids+=("$!")
-wait_for 10 pkts_in_over 9 2000
+wait_for 30 pkts_in_over 9 $((2 * rate))
 for i in 1 2; do
 	svc_field 9 rates >/dev/null
 	t0=$(now_ms)
@@ -100,4 +106,5 @@ for opt in "" --stats --rate; do
 	got=$(adm lb -L -n $opt | sed -n 2,3p)
 	expect_eq "title of -L -n $opt" "$got" "$want"
 done
-modprobe -r ip_vs
+# (Not if built in, as on the debug lane's kernel.)
+! grep -q '^ip_vs ' /proc/modules || modprobe -r ip_vs

@@ -54,7 +54,7 @@ conn_objects() {
 no_conn_objects() { [ "$(conn_objects)" = 0 ]; }
 
 flood c "$VIP" "$PORT" -n 4096 -r 5000
-log "flooding $VIP:$PORT from 4096 source ports at 5000 packets/s"
+log "flooding $VIP:$PORT from 4096 source ports at $flood_pps packets/s"
 
 rmmod_rounds() {
 	local i fwd n
