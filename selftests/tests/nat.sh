@@ -36,6 +36,16 @@ for i in 1 2 3; do
 	expect_eq "rr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 20
 done
 expect_eq "rr: the same server twice in a row" "$(echo "$names" | uniq -d | wc -l)" 0
+# The fast path (kmod/hooks.c) takes the clients' packets here, unless an
+# INPUT chain runs before l4lb (nat_conntrack's filter rule): then every
+# packet goes by LOCAL_IN, where the rule sees it.
+fast=$(adm lb -L --info --json | jq .info.fast_path_pkts)
+if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
+	expect_eq "fast-path packets with an INPUT chain" "$fast" 0
+else
+	[ "$fast" -ge 60 ] || fail "fast-path packets: $fast, want one or more per connection (60)"
+	log "fast-path packets: $fast"
+fi
 
 # wrr 1:2:3: exactly 10/20/30.
 adm lb -E -t "$VIP:80" -s wrr
