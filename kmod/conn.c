@@ -49,6 +49,12 @@ static struct hlist_head *l4lb_conn_rtab;	/* server-side keys */
 static spinlock_t *l4lb_conn_locks;
 static spinlock_t *l4lb_conn_rlocks;
 static unsigned int l4lb_conn_nlocks;
+/*
+ * An rlock is taken with a client-side lock held, never the other way
+ * round: two lockdep classes, or lockdep sees recursive locking.
+ */
+static struct lock_class_key l4lb_conn_lock_key;
+static struct lock_class_key l4lb_conn_rlock_key;
 static u32 l4lb_conn_seed;
 static atomic_t l4lb_conn_total = ATOMIC_INIT(0);
 
@@ -94,15 +100,17 @@ static struct hlist_head *l4lb_conn_buckets_alloc(void)
 	return tab;
 }
 
-static spinlock_t *l4lb_conn_locks_alloc(void)
+static spinlock_t *l4lb_conn_locks_alloc(struct lock_class_key *key)
 {
 	spinlock_t *locks;
 	unsigned int i;
 
 	locks = kvmalloc_array(l4lb_conn_nlocks, sizeof(*locks), GFP_KERNEL);
 	if (locks)
-		for (i = 0; i < l4lb_conn_nlocks; i++)
+		for (i = 0; i < l4lb_conn_nlocks; i++) {
 			spin_lock_init(&locks[i]);
+			lockdep_set_class(&locks[i], key);
+		}
 	return locks;
 }
 
@@ -115,10 +123,10 @@ int l4lb_conn_table_init(void)
 	l4lb_conn_rtab = l4lb_conn_buckets_alloc();
 	if (!l4lb_conn_rtab)
 		goto err_free_tab;
-	l4lb_conn_locks = l4lb_conn_locks_alloc();
+	l4lb_conn_locks = l4lb_conn_locks_alloc(&l4lb_conn_lock_key);
 	if (!l4lb_conn_locks)
 		goto err_free_rtab;
-	l4lb_conn_rlocks = l4lb_conn_locks_alloc();
+	l4lb_conn_rlocks = l4lb_conn_locks_alloc(&l4lb_conn_rlock_key);
 	if (!l4lb_conn_rlocks)
 		goto err_free_locks;
 	l4lb_conn_seed = get_random_u32();
