@@ -140,7 +140,7 @@ static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
  * frames still inside the bridge (its state rides along in one), and
  * IPsec's decapsulated packets carry their security path in one.
  */
-static bool l4lb_fast_path_ok(const struct net *net, struct sk_buff *skb,
+static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 			      const struct iphdr *iph)
 {
 	const struct nf_hook_entries *e;
@@ -158,15 +158,14 @@ static bool l4lb_fast_path_ok(const struct net *net, struct sk_buff *skb,
 		return false;
 	in_dev = __in_dev_get_rcu(skb->dev);
 	if (!in_dev || IN_DEV_RPFILTER(in_dev) ||
-	    fib_num_tclassid_users((struct net *)net) ||
+	    fib_num_tclassid_users(net) ||
 	    net->ipv4.fib_has_custom_local_routes ||
 	    fib4_has_custom_rules(net))
 		return false;
 	/* The VIP is ours; the source, unless allowed, is not. */
-	if (!__ip_dev_find((struct net *)net, iph->daddr, false))
+	if (!__ip_dev_find(net, iph->daddr, false))
 		return false;
-	return IN_DEV_ACCEPT_LOCAL(in_dev) ||
-	       !__ip_dev_find((struct net *)net, saddr, false);
+	return IN_DEV_ACCEPT_LOCAL(in_dev) || !__ip_dev_find(net, saddr, false);
 }
 
 static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,

@@ -218,9 +218,8 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 	if (skb_ensure_writable(skb, hdrs))
 		return NF_DROP;
 
+	/* The PREROUTING hook leaves TTL 1 to LOCAL_IN: never @early. */
 	if (ip_hdr(skb)->ttl <= 1) {
-		if (early)
-			return NF_ACCEPT;
 		/* Still attached to the input route: ICMP comes from the VIP. */
 		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 		return NF_DROP;
