@@ -135,7 +135,6 @@ struct l4lb_net {
 	 * reply hook does nothing while this is 0.
 	 */
 	atomic_t		nat_dest_count;
-	bool			hooks_registered;
 	/* nf_defrag_ipv4 enabled for NAT replies (config lock). */
 	bool			defrag_enabled;
 };

@@ -71,7 +71,6 @@ static int __net_init l4lb_net_init(struct net *net)
 	err = l4lb_hooks_register(net);
 	if (err)
 		goto err_free_fast;
-	ln->hooks_registered = true;
 	return 0;
 
 err_free_fast:
@@ -82,15 +81,21 @@ err_free_drops:
 }
 
 /*
- * Hooks first (no new packets, no new conns), then configuration, then
- * the connections left behind.
+ * Unhooking does not wait for hooks still running on other CPUs; the
+ * netns core waits a grace period after every .pre_exit, so by .exit no
+ * packet of ours is in flight that could insert a connection behind the
+ * flush.
  */
+static void __net_exit l4lb_net_pre_exit(struct net *net)
+{
+	l4lb_hooks_unregister(net);
+}
+
+/* Configuration first, then the connections left behind. */
 static void __net_exit l4lb_net_exit(struct net *net)
 {
 	struct l4lb_net *ln = l4lb_pernet(net);
 
-	if (ln->hooks_registered)
-		l4lb_hooks_unregister(net);
 	mutex_lock(&ln->lock);
 	l4lb_svc_flush(ln);
 	mutex_unlock(&ln->lock);
@@ -122,6 +127,7 @@ static void __net_exit l4lb_net_exit_batch(struct list_head *net_list)
 
 static struct pernet_operations l4lb_net_ops = {
 	.init		= l4lb_net_init,
+	.pre_exit	= l4lb_net_pre_exit,
 	.exit		= l4lb_net_exit,
 	.exit_batch	= l4lb_net_exit_batch,
 	.id		= &l4lb_net_id,

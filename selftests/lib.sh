@@ -88,6 +88,23 @@ module_unload() {
 	! grep -q '^l4lb_' /proc/slabinfo || fail "l4lb slab caches remain after unload"
 }
 
+# hold_nf_hooks: a hook on each IPv4 netfilter hook point (mangle chains
+# in a namespace of their own, which sees no packet) until the test ends.
+# The stack reaches each hook point through a static key, and the first
+# hook registered, or the last one gone, anywhere, patches the kernel's
+# running text (int3 first, then IPIs). qemu 7.2's multi-threaded TCG can
+# then keep executing a stale int3 on the other vCPU: the kernel's handler
+# sees the new byte there, backs up over the int3, and that vCPU traps
+# again, forever (an RCU stall in ip_local_deliver, rmmod blocked). A
+# real CPU serialises on the trap and cannot loop. l4lb's insmod and rmmod
+# are such a first and last hook while nothing else has one: tests that
+# load or unload it under traffic call this, so no key changes under them.
+hold_nf_hooks() {
+	ns_add hooks
+	printf '*mangle\n-A PREROUTING\n-A INPUT\n-A FORWARD\n-A OUTPUT\n-A POSTROUTING\nCOMMIT\n' |
+		nsx hooks iptables-restore
+}
+
 # ns_add NAME...: new namespaces with lo up.
 ns_add() {
 	local ns

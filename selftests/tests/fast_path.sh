@@ -9,7 +9,7 @@
 #
 # Each case sends N packets (udpflood, to the LB's MAC) and checks where
 # they went and the fast-path counter of GET_INFO:
-#   - plain: all N delivered, all N fast;
+#   - plain: all N delivered, all N fast; then -Z zeroes the counter;
 #   - fast_path=0 (module parameter, at run time): delivered, none fast;
 #   - rp_filter=1 on the LB's interface: delivered, none fast;
 #   - TTL 1: none delivered, none fast; the LB sends ICMP time exceeded
@@ -73,6 +73,9 @@ blocked_case() {
 
 expect_eq "fast_path parameter" "$(cat $param)" Y
 delivered_case plain "$N"
+# -Z zeroes it with the other counters (it was N, not 0, just before).
+adm lb -Z
+expect_eq "fast path after -Z" "$(fast)" 0
 
 echo 0 >$param
 delivered_case "fast_path=0" 0

@@ -24,6 +24,8 @@ FWD_METHODS=(-g -m)
 # Fixed, so that one flood serves every LB netns of the netns part.
 LBMAC=02:00:00:00:00:02
 
+# No static key flips under the flood: see hold_nf_hooks.
+hold_nf_hooks
 topo_dr lo lo
 ip -n "$prefix-lb" link set eth0 address "$LBMAC"
 # NAT: nothing listens on port 9, so the real servers answer every
