@@ -13,10 +13,11 @@ function med(k,    n, a, i, j, t) {
 	if (n % 2) return a[(n + 1) / 2] + 0
 	return (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function fmt(x) {
+function fmt(x,    ax) {
 	if (x == "") return ""
-	if (x >= 100 || x == int(x)) return sprintf("%.0f", x)
-	if (x >= 10) return sprintf("%.1f", x)
+	ax = x < 0 ? -x : x
+	if (ax >= 100 || x == int(x)) return sprintf("%.0f", x)
+	if (ax >= 10) return sprintf("%.1f", x)
 	return sprintf("%.2f", x)
 }
 function cell(sc, be, key,    k, m) {
@@ -44,10 +45,24 @@ function row(sc, key, label, gtext,    p, i, l, rI, rP) {
 }
 function has(sc, be, key) { return (sc SUBSEP be SUBSEP key) in vals }
 
+# over SC KEY: KEY_over, each balancer's KEY minus plain forwarding's in the
+# same run (interleaved runs pair up, so slow drift of the host cancels):
+# what the balancer itself adds to the forwarding the kernel does anyway.
+function over(sc, key,    b, be, r) {
+	for (b = 1; b <= 2; b++) {
+		be = (b == 1) ? "ipvs" : "l4lb"
+		for (r = 1; r <= maxrun; r++)
+			if (((sc, be, key, r) in byrun) && ((sc, "plain", key, r) in byrun))
+				add(sc SUBSEP be SUBSEP key "_over", byrun[sc, be, key, r] - byrun[sc, "plain", key, r])
+	}
+}
+
 $1 == "M" { k = $2; $1 = ""; $2 = ""; sub(/^  */, ""); meta[k] = $0; next }
 $1 == "N" { k = $2 SUBSEP $3; $1 = ""; $2 = ""; $3 = ""; sub(/^  */, ""); why[k] = $0; next }
 $1 == "R" {
 	add($2 SUBSEP $3 SUBSEP $5, $6)
+	byrun[$2, $3, $5, $4] = $6
+	if ($4 + 0 > maxrun) maxrun = $4 + 0
 	if ($5 == "lb_ns_per_pkt" && $6 > 0) add($2 SUBSEP $3 SUBSEP "lb_kpps", 1e6 / $6)
 	next
 }
@@ -77,6 +92,8 @@ END {
 		sc = S[s]; nm = (sc == "dr_udp") ? "DR" : "NAT"
 		row(sc, "pps", nm " UDP 64 B: delivered pps", "")
 		row(sc, "lb_ns_per_pkt", nm " UDP: LB CPU ns/packet (lower is better)", "")
+		over(sc, "lb_ns_per_pkt")
+		row(sc, "lb_ns_per_pkt_over", nm " UDP: LB CPU ns/packet above plain forwarding, paired by run", "")
 		row(sc, "lb_kpps", nm " UDP: LB capacity kpps/CPU", "")
 		if (RI == "") g = "n/a"
 		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(RI >= 1.3), RI, goal(RP >= 0.85), RP)
@@ -101,6 +118,15 @@ END {
 	printf "| ↳ goal, NAT connect p99 | | | | | | %s |\n", g
 	row("nat_cps", "txn_p99_us", "NAT TCP: whole transaction p99, µs", "")
 	row("nat_cps", "lb_us_per_conn", "NAT TCP: LB CPU µs/connection", "")
+	over("nat_cps", "lb_us_per_conn")
+	row("nat_cps", "lb_us_per_conn_over", "NAT TCP: LB CPU µs/connection above plain forwarding, paired by run", "")
+	# The client and the servers, not the LB, set the rate here. On the
+	# LB's CPU cost, a balancer that added nothing to plain forwarding
+	# would reach IPVS/plain: the most any balancer can show.
+	pI = M["nat_cps", "ipvs", "lb_us_per_conn"]; pP = M["nat_cps", "plain", "lb_us_per_conn"]
+	pL = M["nat_cps", "l4lb", "lb_us_per_conn"]
+	if (pI != "" && pP != "" && pL != "")
+		printf "| ↳ connection rate on LB capacity (1/CPU per connection) | | | | %.2f | %.2f | ceiling (IPVS/plain, a balancer costing nothing): %.2f× IPVS |\n", pI / pL, pP / pL, pI / pP
 	row("nat_cps", "errors", "NAT TCP: failed connections", "")
 	# 3. bulk
 	row("nat_bulk", "mbit_s", "NAT TCP bulk (iperf3): Mbit/s", "")
