@@ -221,6 +221,9 @@ echo "$out" | grep -Eq "$(rip 1):9999 +Route +7 " || fail "service 9999 changed:
 log "service 9999 (not in the file) untouched"
 
 # --- 9. the module goes away and comes back -----------------------------------
+# The health checks' packets keep passing the hook points: no static key
+# may flip under them (hold_nf_hooks).
+hold_nf_hooks
 rmmod l4lb
 module_load
 expect_weights "1 1 1" 15 "module reloaded: configuration re-applied"
