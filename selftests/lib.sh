@@ -521,10 +521,13 @@ flood_stop() {
 rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 
 # sink_udp NS PORT: NS counts and drops UDP to PORT at eth0's ingress;
-# sunk NS... sums what those filters dropped.
+# sunk NS... sums what those filters dropped. u32 rather than flower: the
+# debug lane's kernel has only u32 (its dport match assumes no IP options,
+# as the generators' packets have none).
 sink_udp() {
 	nsx "$1" tc qdisc add dev eth0 clsact
-	nsx "$1" tc filter add dev eth0 ingress protocol ip flower ip_proto udp dst_port "$2" action drop
+	nsx "$1" tc filter add dev eth0 ingress protocol ip u32 \
+		match ip protocol 17 0xff match ip dport "$2" 0xffff action drop
 }
 sunk() {
 	local ns n=0
