@@ -645,8 +645,9 @@ int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 }
 
 /*
- * Netns teardown: remove every entry of @net. The hooks are already
- * unregistered, so no new entries appear. A full walk is fine here.
+ * Netns teardown: remove every entry of @net. The hooks went in .pre_exit,
+ * a grace period ago, so no packet can add one behind the walk. A full
+ * walk is fine here.
  */
 void l4lb_conn_flush_net(struct net *net)
 {
