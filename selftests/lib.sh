@@ -485,8 +485,7 @@ flood() {
 	flood_pps=
 	if [ -n "$rate" ]; then
 		flood_capacity "$ns" -i eth0 -m "$mac" -s "$src" -d "$dst" -p "$port" "${args[@]}"
-		flood_pps=$rate
-		[ $((flood_capacity / 4)) -ge "$rate" ] || flood_pps=$((flood_capacity / 4 > 0 ? flood_capacity / 4 : 1))
+		flood_pps=$(guest_rate "$flood_capacity" "$rate")
 		log "flood: $rate packets/s asked, the guest forwards $flood_capacity a second: flooding at $flood_pps"
 	fi
 	# Not through bg/nsx: $! must be udpflood itself (ip execs it), not a
@@ -505,8 +504,24 @@ flood_capacity() {
 	local ns=$1 out
 	shift
 	out=$(nsx "$ns" "$UDPFLOOD" "$@" -c 1000) || fail "udpflood burst: $out"
-	flood_capacity=$(awk '$1 == "sent" { printf "%d", $4 }' <<<"$out")
-	[ "${flood_capacity:-0}" -gt 0 ] || fail "udpflood burst: $out"
+	flood_capacity=$(burst_pps "$out")
+}
+
+# burst_pps OUTPUT: the frames a second of udpflood's "sent N pps P" line.
+burst_pps() {
+	local pps
+	pps=$(awk '$1 == "sent" { printf "%d", $4 }' <<<"$1")
+	[ "${pps:-0}" -gt 0 ] || fail "no rate in udpflood's output: $1"
+	echo "$pps"
+}
+
+# guest_rate CAPACITY PPS: PPS, or a quarter of what the guest forwards
+# flat out if that is lower (at least 1), so that a steady stream leaves
+# the guest CPU for the rest of the test.
+guest_rate() {
+	local quarter=$(($1 / 4))
+	[ "$quarter" -ge 1 ] || quarter=1
+	echo $(($2 < quarter ? $2 : quarter))
 }
 
 # flood_stop: end the last flood.

@@ -95,14 +95,14 @@ END {
 		over(sc, "lb_ns_per_pkt")
 		row(sc, "lb_ns_per_pkt_over", nm " UDP: LB CPU ns/packet above plain forwarding, paired by run", "")
 		row(sc, "lb_kpps", nm " UDP: LB capacity kpps/CPU", "")
-		rI = RI; rP = RP
 		# Capacity extrapolates from a partly busy CPU: the further from
 		# 100 %, the more fixed per-batch costs (IPIs, polls) weigh alike
 		# on every back end and pull the ratios towards 1.
 		row(sc, "lb_cpu_pct", nm " UDP: LB CPU busy % during the flood (100 = saturated)", "")
-		RI = rI; RP = rP
-		if (RI == "") g = "n/a"
-		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(RI >= 1.3), RI, goal(RP >= 0.85), RP)
+		rI = ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "ipvs", "lb_kpps"])
+		rP = ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "plain", "lb_kpps"])
+		if (rI == "") g = "n/a"
+		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(rI >= 1.3), rI, goal(rP >= 0.85), rP)
 		printf "| ↳ goal, %s packet rate (on capacity) | | | | | | %s |\n", nm, g
 		if (has(sc, "l4lb_li", "lb_kpps")) {
 			c = cell(sc, "l4lb_li", "lb_kpps"); li = M[sc, "l4lb_li", "lb_kpps"]

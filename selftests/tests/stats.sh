@@ -73,9 +73,8 @@ expect_eq "-Z -u: drops kept" "$(adm lb -L --info --json | jq .info.drops.no_des
 # 1000 pps (the debug lane's KASAN kernel forwards a few hundred) gets a
 # quarter of what it forwarded in the first 1000-packet burst ("sent N pps
 # P", at full speed), so that the stream is steady and the reads get CPU.
-rate=$(awk '$1 == "sent" { printf "%d", $4 / 4 }' <<<"$burst")
-[ "${rate:-0}" -gt 0 ] || fail "no rate in the burst's output: $burst"
-[ "$rate" -le 1000 ] || rate=1000
+capacity=$(burst_pps "$burst")
+rate=$(guest_rate "$capacity" 1000)
 send 9 -n 10 -r "$rate" -t 120 -b 5 >/tmp/flood.out &
 bg_pids+=("$!")
 wait_for 30 pkts_in_over 9 $((2 * rate))
