@@ -5,7 +5,8 @@
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make demo       DR demo in a VM
 #   make bench      l4lb vs IPVS vs plain forwarding, in a VM
-#   make profile    perf profile of the LB's CPU, IPVS and l4lb, in a VM
+#   make profile    where the LB's CPU spends its instructions per packet,
+#                   plain vs IPVS vs l4lb, in a VM (qemu plugin insncount)
 #   make install    module, tools, header, man pages, completion, systemd
 #                   unit, example config (DESTDIR, PREFIX); make uninstall
 #   make dkms-src   the module's sources for DKMS in $(DESTDIR)/usr/src
@@ -61,7 +62,9 @@ bench: all
 	./selftests/bench/host.sh
 
 profile: all
-	./selftests/run.sh --shell "PROFILE=1 bash selftests/bench.sh"
+	$(MAKE) -C selftests/bench
+	L4LB_INSNCOUNT=$(CURDIR)/build/insn L4LB_INSNCOUNT_ARGS=prof=on \
+		./selftests/run.sh --shell "PROFILE=1 bash selftests/bench.sh"
 
 # A plain copy rather than the kernel's modules_install, which would also
 # write depmod's index files under DESTDIR; depmod runs only for a real

@@ -150,12 +150,27 @@ void l4lb_conn_table_free(void)
 	kvfree(l4lb_conn_tab);
 }
 
+static u32 l4lb_conn_key_hash(const struct net *net, __be32 caddr,
+			      __be32 vaddr, __be16 cport, __be16 vport,
+			      u8 protocol)
+{
+	return jhash_3words((__force u32)caddr, (__force u32)vaddr,
+			    ((__force u32)cport << 16 |
+			     (__force u32)vport) ^ protocol,
+			    l4lb_conn_seed ^ net_hash_mix(net));
+}
+
 static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_pkt *p)
 {
-	return jhash_3words((__force u32)p->caddr, (__force u32)p->vaddr,
-			    ((__force u32)p->cport << 16 |
-			     (__force u32)p->vport) ^ p->protocol,
-			    l4lb_conn_seed ^ net_hash_mix(net));
+	return l4lb_conn_key_hash(net, p->caddr, p->vaddr, p->cport, p->vport,
+				  p->protocol);
+}
+
+/* Recomputed rather than stored: only the slow paths need it. */
+static u32 l4lb_conn_hash_of(const struct l4lb_conn *c)
+{
+	return l4lb_conn_key_hash(c->dest->ln->net, c->caddr, c->vaddr,
+				  c->cport, c->vport, c->protocol);
 }
 
 /* Server-side key; the seed differs so both tables never collide alike. */
@@ -245,7 +260,7 @@ static void l4lb_conn_rlink(struct l4lb_conn *c, bool add)
 	u32 rhash = l4lb_conn_rhash_of(c);
 	spinlock_t *rlock = &l4lb_conn_rlocks[rhash & (l4lb_conn_nlocks - 1)];
 
-	lockdep_assert_held(l4lb_conn_lock(c->hash));
+	lockdep_assert_held(l4lb_conn_lock(l4lb_conn_hash_of(c)));
 	spin_lock(rlock);
 	if (add)
 		hlist_add_head_rcu(&c->rnode, l4lb_conn_rbucket(rhash));
@@ -341,7 +356,7 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 /* Bucket lock held; the caller then owns @c and must release it. */
 static void l4lb_conn_unlink(struct l4lb_conn *c)
 {
-	lockdep_assert_held(l4lb_conn_lock(c->hash));
+	lockdep_assert_held(l4lb_conn_lock(l4lb_conn_hash_of(c)));
 	hlist_del_rcu(&c->node);
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, false);
@@ -364,7 +379,7 @@ static void l4lb_conn_release(struct l4lb_conn *c)
 static void l4lb_conn_expire(struct timer_list *t)
 {
 	struct l4lb_conn *c = from_timer(c, t, timer);
-	spinlock_t *lock = l4lb_conn_lock(c->hash);
+	spinlock_t *lock = l4lb_conn_lock(l4lb_conn_hash_of(c));
 	unsigned long expires;
 
 	spin_lock_bh(lock);
@@ -392,7 +407,7 @@ static void l4lb_conn_expire(struct timer_list *t)
  */
 static void l4lb_conn_kill(struct l4lb_conn *c)
 {
-	spinlock_t *lock = l4lb_conn_lock(c->hash);
+	spinlock_t *lock = l4lb_conn_lock(l4lb_conn_hash_of(c));
 	bool mine = false;
 
 	spin_lock_bh(lock);
@@ -422,7 +437,7 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  struct l4lb_service *svc,
 					  const struct l4lb_pkt *p, u32 hash,
-					  bool *raced)
+					  int addrs_genid, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
 	struct l4lb_dest *dest;
@@ -447,7 +462,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	c->cport = p->cport;
 	c->vport = p->vport;
 	c->protocol = p->protocol;
-	c->hash = hash;
+	c->addrs_genid = addrs_genid;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
@@ -485,9 +500,9 @@ err_uncount:
 static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 			    u8 tcp_flags)
 {
-	spinlock_t *lock = l4lb_conn_lock(c->hash);
 	unsigned long expires;
 	u8 state = READ_ONCE(c->state), next;
+	spinlock_t *lock;
 
 	next = l4lb_next_state(c->protocol, state, tcp_flags);
 	if (next == state) {
@@ -497,6 +512,7 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 		return;
 	}
 
+	lock = l4lb_conn_lock(l4lb_conn_hash_of(c));
 	spin_lock_bh(lock);
 	if (c->hashed) {
 		/* Re-decide under the lock: another CPU may have moved it. */
@@ -544,8 +560,9 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * afresh instead of waiting for the old entry to expire. Both replace
  * the entry.
  *
- * An @early packet (PREROUTING) the transmitter hands back (NF_ACCEPT: it
- * needs an ICMP error) is not counted here: LOCAL_IN sees it again, finds
+ * An @early packet (PREROUTING) whose addresses the input route would not
+ * accept, or that the transmitter hands back (NF_ACCEPT: it needs an ICMP
+ * error), is not counted here: LOCAL_IN sees it again, finds
  * the entry this call made or refreshed, and counts it then. Both passes
  * move the TCP state alike, and a repeated move is a no-op.
  */
@@ -554,6 +571,8 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			  bool early)
 {
 	u32 hash = l4lb_conn_hash(ln->net, p);
+	/* Read before checking: a change meanwhile leaves the stamp stale. */
+	int genid = rt_genid_ipv4(ln->net);
 	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
@@ -564,10 +583,22 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
-			dest = l4lb_conn_create(ln, svc, p, hash, &raced);
+			if (!p->addrs_checked &&
+			    !l4lb_local_addrs_ok(ln->net, p->caddr, p->vaddr))
+				return NF_ACCEPT;
+			/* genid - 1: stale, the first unchecked packet checks. */
+			dest = l4lb_conn_create(ln, svc, p, hash,
+						p->addrs_checked ? genid - 1 : genid,
+						&raced);
 			if (!dest && !raced)
 				return NF_DROP;
 			continue;
+		}
+		if (!p->addrs_checked && READ_ONCE(c->addrs_genid) != genid) {
+			/* LOCAL_IN takes it: the input route drops it too. */
+			if (!l4lb_local_addrs_ok(ln->net, p->caddr, p->vaddr))
+				return NF_ACCEPT;
+			WRITE_ONCE(c->addrs_genid, genid);
 		}
 		if (l4lb_dest_unusable(c->dest) ||
 		    l4lb_conn_is_restart(p, READ_ONCE(c->state))) {

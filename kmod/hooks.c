@@ -112,7 +112,7 @@ static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
 static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 				    struct l4lb_service *svc,
 				    struct sk_buff *skb, const __be16 *ports,
-				    int flags, bool early)
+				    int flags, bool early, bool addrs_checked)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_pkt pkt = {
@@ -122,26 +122,40 @@ static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 		.cport		= ports[0],
 		.vport		= ports[1],
 		.tcp_flags	= flags,
+		.addrs_checked	= addrs_checked,
 	};
 
 	return l4lb_conn_in(ln, svc, skb, &pkt, early);
 }
 
 /*
+ * Whether the input route would find @daddr local and accept @saddr as
+ * not local without a FIB lookup of it: what fib_validate_source() checks
+ * when there is no reverse-path filter, no routing realms and no policy
+ * rules. The answer only changes with the routes and addresses, so
+ * l4lb_conn_in() keeps it per flow, stamped with rt_genid_ipv4().
+ */
+bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr)
+{
+	return __ip_dev_find(net, daddr, false) &&
+	       !__ip_dev_find(net, saddr, false);
+}
+
+/*
  * Whether a packet to a service may leave from PREROUTING with the same
- * outcome as through LOCAL_IN. That holds when the input route would find
- * the VIP local and accept the source without a FIB lookup of it (what
- * fib_validate_source() checks when there is no reverse-path filter, no
- * routing realms and no policy rules), and no LOCAL_IN hook runs before
- * ours: iptables' or nftables' INPUT filter, mangle or security chains
- * must see the packet as they do with IPVS. The hooks are sorted by
- * priority, so only the first needs a look. A packet with skb extensions
- * goes the usual way too: br_netfilter runs the IPv4 PREROUTING hooks on
- * frames still inside the bridge (its state rides along in one), and
- * IPsec's decapsulated packets carry their security path in one.
+ * outcome as through LOCAL_IN. That holds when the input route would
+ * accept it as local without more than l4lb_local_addrs_ok()'s checks
+ * (which l4lb_conn_in() makes, unless *@addrs_checked says they were made
+ * here), and no LOCAL_IN hook runs before ours: iptables' or nftables'
+ * INPUT filter, mangle or security chains must see the packet as they do
+ * with IPVS. The hooks are sorted by priority, so only the first needs a
+ * look. A packet with skb extensions goes the usual way too: br_netfilter
+ * runs the IPv4 PREROUTING hooks on frames still inside the bridge (its
+ * state rides along in one), and IPsec's decapsulated packets carry their
+ * security path in one.
  */
 static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
-			      const struct iphdr *iph)
+			      const struct iphdr *iph, bool *addrs_checked)
 {
 	const struct nf_hook_entries *e;
 	struct in_device *in_dev;
@@ -162,10 +176,9 @@ static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 	    net->ipv4.fib_has_custom_local_routes ||
 	    fib4_has_custom_rules(net))
 		return false;
-	/* The VIP is ours; the source, unless allowed, is not. */
-	if (!__ip_dev_find(net, iph->daddr, false))
-		return false;
-	return IN_DEV_ACCEPT_LOCAL(in_dev) || !__ip_dev_find(net, saddr, false);
+	/* Rare: a local source is allowed, and the flows' stamps assume not. */
+	*addrs_checked = IN_DEV_ACCEPT_LOCAL(in_dev);
+	return !*addrs_checked || __ip_dev_find(net, iph->daddr, false);
 }
 
 static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
@@ -174,6 +187,7 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_service *svc;
+	bool addrs_checked;
 	__be16 ports[2];
 	int flags;
 
@@ -183,13 +197,13 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	if (ip_is_fragment(iph) || iph->ttl <= 1)
 		return NF_ACCEPT;
 	svc = l4lb_pkt_service(ln, skb, ports);
-	if (!svc || !l4lb_fast_path_ok(state->net, skb, iph))
+	if (!svc || !l4lb_fast_path_ok(state->net, skb, iph, &addrs_checked))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
 	if (flags < 0)
 		return NF_ACCEPT;
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, true);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, true, addrs_checked);
 }
 
 static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
@@ -219,7 +233,7 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, false);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, false, true);
 }
 
 static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,

@@ -320,6 +320,11 @@ struct l4lb_pkt {
 	__be16	vport;
 	u8	protocol;
 	u8	tcp_flags;	/* L4LB_TCP_* below */
+	/*
+	 * The input route accepted its addresses already (LOCAL_IN), or the
+	 * hook checked them itself; if not, l4lb_conn_in() checks them.
+	 */
+	bool	addrs_checked;
 };
 
 /* The same for a packet from a real server back to a client (NAT). */
@@ -353,7 +358,12 @@ struct l4lb_conn {
 	__be32			vaddr;
 	__be16			cport;
 	__be16			vport;
-	u32			hash;		/* of the client-side key */
+	/*
+	 * rt_genid_ipv4() when the fast path last found this flow's VIP
+	 * local and its client address not: the check the input route
+	 * would make, done again only once routes or addresses change.
+	 */
+	int			addrs_genid;
 	u8			protocol;
 	u8			state;		/* bucket lock */
 	u8			hashed;		/* bucket lock */
@@ -370,6 +380,7 @@ unsigned int l4lb_conn_entry_size(void);
 int l4lb_conn_table_init(void);
 void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);
+bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr);
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			  struct sk_buff *skb, const struct l4lb_pkt *pkt,
 			  bool early);

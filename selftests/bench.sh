@@ -204,37 +204,57 @@ softnet_drops() {
 }
 
 # flood BACKEND SECONDS FLOWS SRC: hot traffic to the service (or the RIPs),
-# prints "pps ns_per_pkt cpu0_busy_pct gen_pps".
+# prints "pps ns_per_pkt cpu0_busy_pct gen_pps backlog_drops insns_per_pkt"
+# (the last "-" without the insncount plugin).
 flood() {
 	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} p0 p1 c0 c1 t0 t1 gen
-	local d0 d1
-	[ -z "${PROFILE:-}" ] || profile_start "$be" "$secs"
-	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); t0=$(now)
+	local d0 d1 i0 i1
+	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); i0=$(insn_cpu0); t0=$(now)
 	gen=$(nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s "$src" -d "$(targets "$be")" \
 		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
-	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops)
-	[ -z "${PROFILE:-}" ] || profile_stop "$be" "$((p1 - p0))"
-	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v c0="$c0" -v c1="$c1" -v hz="$hz" -v g="$gen" -v d="$((d1 - d0))" '
+	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops); i1=$(insn_cpu0)
+	[ -z "${PROFILE:-}" ] || profile_report "$be" "$((p1 - p0))"
+	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v c0="$c0" -v c1="$c1" -v hz="$hz" -v g="$gen" -v d="$((d1 - d0))" \
+		-v i0="$i0" -v i1="$i1" '
 		BEGIN { split(c0, a, " "); split(c1, b, " ");
 			busy = b[1] - a[1]; idle = b[2] - a[2];
-			printf "%.0f %.0f %.1f %s %d\n", p / (u - t), (p ? busy / hz * 1e9 / p : 0),
-				100 * busy / (busy + idle + 1e-9), g, d }'
+			printf "%.0f %.0f %.1f %s %d %s\n", p / (u - t), (p ? busy / hz * 1e9 / p : 0),
+				100 * busy / (busy + idle + 1e-9), g, d,
+				(i0 != "" && i1 != "" && p ? sprintf("%.0f", (i1 - i0) / p) : "-") }'
 }
 
-# make profile (PROFILE=1): perf record of CPU 0 (the LB's packet path)
-# during each flood; cpu-clock, TCG has no PMU. One report per back end:
-# samples per 1000 delivered packets by symbol, so back ends compare by
-# cost, not by share.
-profile_start() {
-	perf record -q -C 0 -e cpu-clock -F 2000 -g -o "/tmp/perf-$1.data" -- sleep "$2" 2>/dev/null &
-	perf_pid=$!
+# Instructions CPU 0 ran, from the insncount qemu plugin when host.sh
+# loaded it (L4LB_INSNCOUNT: its readings' directory): a cost per packet
+# that, unlike CPU time under TCG, does not depend on the host. Each
+# reading is a numbered mark; the count lives in a file because readings
+# are taken in subshells. Prints nothing without the plugin.
+insn_cpu0() {
+	local n
+	[ -n "${L4LB_INSNCOUNT:-}" ] || return 0
+	n=$(($(cat /tmp/insn.marks 2>/dev/null || echo 0) + 1))
+	echo "$n" >/tmp/insn.marks
+	"$B/insnmark" "$L4LB_INSNCOUNT" "$n" | awk '{ print $1 }'
 }
-profile_stop() {
-	wait "$perf_pid"
-	perf report -q -i "/tmp/perf-$1.data" --no-children --sort sym -g none -F overhead,sample,sym \
-		--percent-limit 0.3 2>/dev/null | awk -v be="$1" -v n="$2" '
-		BEGIN { printf "=== profile %s: %d packets delivered; samples per 1000 packets\n", be, n }
-		{ printf "%8.2f %s\n", $2 * 1000 / (n ? n : 1), $0 }' | head -n "${TOP:-45}" >&2
+
+# make profile (PROFILE=1, the plugin with prof=on): where CPU 0's
+# instructions went between the last two readings, by kernel function,
+# per delivered packet, so back ends compare by cost, not by share.
+profile_report() { # BACKEND PACKETS
+	local prof
+	prof=$L4LB_INSNCOUNT/prof.$(cat /tmp/insn.marks)
+	[ -r "$prof" ] || { say "profile: no $prof (is the plugin loaded with prof=on?)"; return 0; }
+	{ awk '$2 ~ /^[tT]$/ { print $1, "S", $3 $4 }' /proc/kallsyms
+	  awk '{ print $1, "P", $2 }' "$prof"; } | sort -k1,1 -k2,2r |
+		awk -v be="$1" -v n="$2" -v top="${TOP:-45}" '
+		$2 == "S" { sym = $3; next }
+		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3 }
+		END {
+			printf "=== profile %s: %d packets delivered; CPU 0 instructions per packet: %.0f\n", be, n, total / (n ? n : 1)
+			fflush()
+			cmd = "sort -k1,1nr | head -n " top
+			for (s in cost) printf "%10.1f %5.1f%% %s\n", cost[s] / (n ? n : 1), 100 * cost[s] / total, s | cmd
+			close(cmd)
+		}' >&2
 }
 
 # fill BACKEND N: one packet for each of N idle flows (sources from
@@ -291,6 +311,7 @@ pkt_rate() { # SCENARIO -g|-m
 			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
 			raw R "$sc" "$be" "$run" offered_pps "$4"
 			raw R "$sc" "$be" "$run" backlog_drops "$5"
+			[ "$6" = - ] || raw R "$sc" "$be" "$run" lb_insns_per_pkt "$6"
 			# Share of the LB's packets that took the fast path.
 			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
 				jq '.info.fast_path_pkts * 100 / ([.services[].stats.pkts_in] | add) | floor')"
@@ -301,7 +322,7 @@ pkt_rate() { # SCENARIO -g|-m
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
 nat_cps() {
-	local sc=nat_cps run be res c0 c1 conns
+	local sc=nat_cps run be res c0 c1 conns i0 i1
 	declare -A dead=()
 	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight, ${T_TCP}s x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
@@ -316,9 +337,9 @@ nat_cps() {
 				continue
 			fi
 			nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 8 -t 0.5 >/dev/null
-			c0=$(cpu0)
+			c0=$(cpu0); i0=$(insn_cpu0)
 			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
-			c1=$(cpu0)
+			c1=$(cpu0); i1=$(insn_cpu0)
 			say "$be: $res"
 			set -- $res
 			conns=$2
@@ -330,6 +351,8 @@ nat_cps() {
 			raw R "$sc" "$be" "$run" txn_p99_us "${14}"
 			raw R "$sc" "$be" "$run" lb_us_per_conn "$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v n="$conns" \
 				'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1f", n ? (y[1] - x[1]) / hz * 1e6 / n : 0 }')"
+			[ -z "$i0" ] || [ "$conns" = 0 ] ||
+				raw R "$sc" "$be" "$run" lb_insns_per_conn "$(((i1 - i0) / conns))"
 			be_down "$be"
 		done
 	done
@@ -398,6 +421,7 @@ scale() {
 				set -- $res
 				raw R "scale_$size" "$be" "$run" pps "$1"
 				raw R "scale_$size" "$be" "$run" lb_ns_per_pkt "$2"
+				[ "$6" = - ] || raw R "scale_$size" "$be" "$run" lb_insns_per_pkt "$6"
 			done
 			if [ -n "$cache" ]; then
 				raw R "scale_$size" "$be" 1 entries "$(table_count "$be")"

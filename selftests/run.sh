@@ -14,6 +14,10 @@
 # (L4LB_INITRD if it needs one); L4LB_MODULE the l4lb.ko built for it;
 # L4LB_VM_MEM the guest memory (3G); L4LB_APPEND more kernel parameters.
 #
+# L4LB_INSNCOUNT=DIR loads the insncount plugin (selftests/bench/insncount.c),
+# which counts the guest's instructions per vCPU and writes its readings
+# to DIR; L4LB_INSNCOUNT_ARGS adds arguments (prof=on).
+#
 # If the VM dies during a test (a panic: the command line has
 # panic_on_warn=1), that test fails with the console's tail and the VM is
 # booted again for the tests that had not run yet.
@@ -46,6 +50,13 @@ else
 	root+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 fi
 
+plugin=()
+if [ -n "${L4LB_INSNCOUNT:-}" ]; then
+	rm -rf "$L4LB_INSNCOUNT"
+	mkdir -p "$L4LB_INSNCOUNT"
+	plugin=(-plugin "$here/bench/insncount.so,dir=$L4LB_INSNCOUNT${L4LB_INSNCOUNT_ARGS:+,$L4LB_INSNCOUNT_ARGS}")
+fi
+
 # boot_vm MODE TESTS TIMEOUT LOG: one VM run, console to LOG and stdout.
 boot_vm() {
 	local mode=$1 tests=$2 limit=$3 log=$4
@@ -55,8 +66,9 @@ boot_vm() {
 	append+=" l4lb.init=$here/vm/guest-init.sh l4lb.dir=$top"
 	append+=" l4lb.mode=$mode l4lb.tests=$tests l4lb.timeout=$per_test_timeout"
 	append+=" $root ${L4LB_MODULE:+l4lb.module=$L4LB_MODULE} ${L4LB_APPEND:-}"
+	[ -z "${L4LB_INSNCOUNT:-}" ] || append+=" l4lb.insncount=$L4LB_INSNCOUNT"
 	timeout -k 10 "$limit" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp 2 -m "${L4LB_VM_MEM:-3G}" \
+		-accel tcg -cpu max -smp 2 -m "${L4LB_VM_MEM:-3G}" "${plugin[@]}" \
 		"${boot[@]}" -append "$append" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-display none -serial stdio -monitor none -nic none -no-reboot \

@@ -17,7 +17,8 @@ rc=0
 
 if [ "${1:-}" != --report ]; then
 	make -s -C "$here"
-	"$top/selftests/run.sh" --bench || rc=$?
+	# Instructions per packet next to CPU time: see bench/insncount.c.
+	L4LB_INSNCOUNT=${L4LB_INSNCOUNT-$top/build/insn} "$top/selftests/run.sh" --bench || rc=$?
 	sed -n '/^=== RESULTS-BEGIN ===$/,/^=== RESULTS-END ===$/p' "$top/build/bench.log" |
 		grep -E '^[RNM] ' >"$raw" || true
 	echo "M host_cpu $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) CPUs" >>"$raw"

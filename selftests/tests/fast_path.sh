@@ -17,6 +17,11 @@
 #   - the VIP not a local address (the client still sends to the LB's
 #     MAC): none delivered, none fast; the stack drops them as it always
 #     did (ip_forward is 0);
+#   - the client's address made local on the LB: none delivered, none
+#     fast, the input route drops them as martians: both for the flows
+#     that exist (their stamp of the routes' generation went stale, so
+#     the fast path checks their addresses again) and for new ones; after
+#     the address goes, delivered and fast again;
 #   - an iptables INPUT rule dropping the client: none delivered, none fast,
 #     all N counted by the rule: the firewall still applies. Last, because
 #     the filter table stays in the namespace once made.
@@ -26,6 +31,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 N=200
+src=10.0.0.1	# send's source
 topo_dr lo lo
 nsx lb sysctl -qw net.ipv4.ip_forward=0
 for i in 1 2; do sink_udp "rs$i" 9; done
@@ -45,7 +51,7 @@ snmp_of() {
 		print $(col[f]); exit }' /proc/net/snmp
 }
 send() { # [SRC]: N packets to VIP:9 from N/16 flows
-	nsx c "$UDPFLOOD" -i eth0 -m "$lbmac" -s "${1:-10.0.0.1}" -d "$VIP" -p 9 \
+	nsx c "$UDPFLOOD" -i eth0 -m "$lbmac" -s "${1:-$src}" -d "$VIP" -p 9 \
 		-n 16 -c "$N" >/dev/null
 }
 
@@ -98,6 +104,18 @@ ip -n "$prefix-lb" addr del "$VIP/24" dev eth0
 blocked_case "VIP not local" snmp_of lb Ip InAddrErrors
 ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
 delivered_case "VIP local again" "$N"
+
+# Counted where they arrive: an iptables rule in raw PREROUTING, which runs
+# before l4lb's hook and does not keep packets off the fast path.
+nsx lb iptables -t raw -A PREROUTING -d "$VIP" -p udp --dport 9
+arrived() { nsx lb iptables -t raw -L PREROUTING -v -x -n | awk 'NR == 3 { print $1 }'; }
+ip -n "$prefix-lb" addr add 10.0.0.1/32 dev lo
+blocked_case "client address local, existing flows" arrived
+ip -n "$prefix-lb" addr add 10.0.0.4/32 dev lo
+src=10.0.0.4 blocked_case "client address local, new flows" arrived
+ip -n "$prefix-lb" addr del 10.0.0.4/32 dev lo
+ip -n "$prefix-lb" addr del 10.0.0.1/32 dev lo
+delivered_case "client address not local again" "$N"
 
 nsx lb iptables -A INPUT -s 10.0.0.1 -p udp --dport 9 -j DROP
 rule_hits() { nsx lb iptables -L INPUT -v -x -n | awk '$3 == "DROP" { print $1; exit }'; }

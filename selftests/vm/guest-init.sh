@@ -7,7 +7,8 @@
 # Kernel command line: l4lb.dir=PROJECT l4lb.tests=a,b,c l4lb.timeout=SECONDS
 # Optional: l4lb.module=KO (the l4lb.ko the tests load, as L4LB_MODULE) and
 # l4lb.setup=SCRIPT, sourced before the tests (the debug lane prepares its
-# kernel there); a suite_end function it defines runs after the last test.
+# kernel there); a suite_end function it defines runs after the last test;
+# l4lb.insncount=DIR (the insncount qemu plugin's readings, as L4LB_INSNCOUNT).
 # A test script exits 0 (pass), 4 (skip; its last output line says why) or
 # anything else (fail).
 
@@ -35,6 +36,7 @@ for arg in $(cat /proc/cmdline); do
 	l4lb.timeout=*) timeout=${arg#*=} ;;
 	l4lb.mode=*) mode=${arg#*=} ;;
 	l4lb.module=*) export L4LB_MODULE=${arg#*=} ;;
+	l4lb.insncount=*) export L4LB_INSNCOUNT=${arg#*=} ;;
 	l4lb.setup=*) setup=${arg#*=} ;;
 	esac
 done
