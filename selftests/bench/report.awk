@@ -156,7 +156,7 @@ END {
 		pI = M["nat_cps", "ipvs", "lb_insns_per_conn"]; pP = M["nat_cps", "plain", "lb_insns_per_conn"]
 		pL = M["nat_cps", "l4lb", "lb_insns_per_conn"]
 		if (pI != "" && pP != "" && pL != "")
-			printf "| ↳ connection rate on LB capacity from instructions | | | | %.2f | %.2f | ceiling (IPVS/plain): %.2f× IPVS |\n", pI / pL, pP / pL, pI / pP
+			printf "| ↳ goal, NAT connection rate on LB capacity from instructions | | | | %.2f | %.2f | ≥1.3× IPVS: %s (%.2f); a balancer costing what plain forwarding does: %.2f× IPVS |\n", pI / pL, pP / pL, goal(pI / pL >= 1.3), pI / pL, pI / pP
 	}
 	row("nat_cps", "errors", "NAT TCP: failed connections", "")
 	# 3. bulk
