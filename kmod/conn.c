@@ -232,6 +232,28 @@ static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
 	return NULL;
 }
 
+/*
+ * Bucket lock held: the entry for @p, or NULL with *@last set to the
+ * chain's last entry (NULL if the chain is empty).
+ */
+static struct l4lb_conn *l4lb_conn_lookup_locked(const struct net *net,
+						 const struct l4lb_pkt *p,
+						 u32 hash,
+						 struct l4lb_conn **last)
+{
+	struct l4lb_conn *c;
+
+	lockdep_assert_held(l4lb_conn_lock(hash));
+	*last = NULL;
+	hlist_for_each_entry_rcu(c, l4lb_conn_bucket(hash), node,
+				 lockdep_is_held(l4lb_conn_lock(hash))) {
+		if (l4lb_conn_match(c, net, p))
+			return c;
+		*last = c;
+	}
+	return NULL;
+}
+
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
 				 const struct l4lb_pkt *p)
 {
@@ -440,8 +462,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  int addrs_genid, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
+	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
-	struct l4lb_conn *c;
 
 	dest = l4lb_svc_pick_dest(svc);
 	if (!dest) {
@@ -468,7 +490,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
 	spin_lock_bh(lock);
-	if (l4lb_conn_lookup(ln->net, p, hash)) {
+	if (l4lb_conn_lookup_locked(ln->net, p, hash, &last)) {
 		spin_unlock_bh(lock);
 		kmem_cache_free(l4lb_conn_cache, c);
 		*raced = true;
@@ -477,7 +499,17 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	c->hashed = 1;
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, true);
-	hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
+	/*
+	 * Oldest first: a flow that lasts (the bulk transfer, the replica's
+	 * pooled connection) keeps being found before the short ones that
+	 * came after it, so a table full of idle or brief flows costs it no
+	 * extra entry to look at per packet. The race check above walked
+	 * the chain already: the tail comes for free.
+	 */
+	if (last)
+		hlist_add_behind_rcu(&c->node, &last->node);
+	else
+		hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
 	atomic_inc(l4lb_conn_counter(dest, c->state));
 	atomic_inc(&ln->conn_count);
 	c->timer.expires = c->expires;

@@ -100,9 +100,31 @@ struct l4lb_rates {
 
 int l4lb_stats_init(struct l4lb_stats *s);
 void l4lb_stats_free(struct l4lb_stats *s);
-void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i, u64 a,
-		     unsigned int j, u64 b);
-void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i);
+
+/* Inline: the packet path calls these two or three times per packet. */
+
+/* Two counters in one update section: packets and bytes go together. */
+static inline void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i,
+				   u64 a, unsigned int j, u64 b)
+{
+	struct l4lb_pcpu_ctrs *c = get_cpu_ptr(s->pcpu);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_add(&c->v[i], a);
+	u64_stats_add(&c->v[j], b);
+	u64_stats_update_end(&c->syncp);
+	put_cpu_ptr(s->pcpu);
+}
+
+static inline void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i)
+{
+	struct l4lb_pcpu_ctrs *c = get_cpu_ptr(s->pcpu);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->v[i]);
+	u64_stats_update_end(&c->syncp);
+	put_cpu_ptr(s->pcpu);
+}
 void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS]);
 u64 l4lb_stats_read_one(const struct l4lb_stats *s, unsigned int i);
 void l4lb_stats_read_rates(struct l4lb_stats *s, u64 out[L4LB_NR_CTRS],
@@ -348,25 +370,30 @@ struct l4lb_reply_pkt {
  * HWCACHE alignment, 8-byte packing): with conn_max entries this is most
  * of the module's memory.
  */
+/*
+ * The first cache line holds what a chain walk compares and what the
+ * packet path reads and writes (keys, state, dest, expiry); the timer and
+ * the RCU head, touched only when the entry is armed or freed, follow.
+ */
 struct l4lb_conn {
 	struct hlist_node	node;	/* client-side chain, RCU */
-	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
-	struct l4lb_dest	*dest;	/* holds a reference */
-	struct timer_list	timer;
-	unsigned long		expires;	/* jiffies, lockless */
 	__be32			caddr;
 	__be32			vaddr;
 	__be16			cport;
 	__be16			vport;
+	u8			protocol;
+	u8			state;		/* bucket lock */
+	u8			hashed;		/* bucket lock */
 	/*
 	 * rt_genid_ipv4() when the fast path last found this flow's VIP
 	 * local and its client address not: the check the input route
 	 * would make, done again only once routes or addresses change.
 	 */
 	int			addrs_genid;
-	u8			protocol;
-	u8			state;		/* bucket lock */
-	u8			hashed;		/* bucket lock */
+	struct l4lb_dest	*dest;	/* holds a reference */
+	unsigned long		expires;	/* jiffies, lockless */
+	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
+	struct timer_list	timer;
 	struct rcu_head		rcu;
 };
 

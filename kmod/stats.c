@@ -55,29 +55,6 @@ void l4lb_stats_free(struct l4lb_stats *s)
 	s->pcpu = NULL;
 }
 
-/* Two counters in one update section: packets and bytes go together. */
-void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i, u64 a,
-		     unsigned int j, u64 b)
-{
-	struct l4lb_pcpu_ctrs *c = get_cpu_ptr(s->pcpu);
-
-	u64_stats_update_begin(&c->syncp);
-	u64_stats_add(&c->v[i], a);
-	u64_stats_add(&c->v[j], b);
-	u64_stats_update_end(&c->syncp);
-	put_cpu_ptr(s->pcpu);
-}
-
-void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i)
-{
-	struct l4lb_pcpu_ctrs *c = get_cpu_ptr(s->pcpu);
-
-	u64_stats_update_begin(&c->syncp);
-	u64_stats_inc(&c->v[i]);
-	u64_stats_update_end(&c->syncp);
-	put_cpu_ptr(s->pcpu);
-}
-
 static void l4lb_stats_sum(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS])
 {
 	u64 v[L4LB_NR_CTRS];

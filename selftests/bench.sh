@@ -55,6 +55,11 @@ BACKENDS="plain ipvs l4lb"
 # make profile: one run of the packet-rate scenarios, each flood recorded.
 if [ -n "${PROFILE:-}" ]; then
 	RUNS=1 T_UDP=${PROFILE_SECS:-6} SCENARIOS=${PROFILE_SCENARIOS:-"dr_udp nat_udp"}
+elif [ -n "${L4LB_INSNCOUNT:-}" ]; then
+	# host.sh's second boot, for instruction counts only: they vary by a
+	# few percent between runs, not by the host's load, so fewer runs do.
+	RUNS=${INSN_RUNS:-3} SCALE_RUNS=${INSN_SCALE_RUNS:-2}
+	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp nat_cps scale"}
 fi
 
 VIP=10.9.0.100

@@ -75,6 +75,8 @@ END {
 	printf "- host CPU: %s\n", meta["host_cpu"]
 	printf "- runs per measurement: %s, back ends interleaved (plain, IPVS, l4lb, plain, ...; the packet-rate scenarios add l4lb with fast_path=0); cells are median (min–max)\n", meta["runs"]
 	printf "- VM time: %s s; written by `make bench` (selftests/bench/host.sh)\n", meta["time_total"]
+	if (meta["insns_time_total"] != "")
+		printf "- instruction rows: a second boot with the insncount plugin, %s runs, %s s\n", meta["insns_runs"], meta["insns_time_total"]
 	print ""
 	print "Everything runs under qemu TCG: absolute numbers mean little, ratios do. The host may"
 	print "also be busy with other work, which widens the spread. \"LB CPU\" is the LB's CPU 0"
