@@ -198,8 +198,18 @@ targets() { if [ "$1" = plain ]; then echo "$RIPS_C"; else echo "$VIP"; fi; }
 # ---- counters -------------------------------------------------------------
 rs_pkts() { sunk rs1 rs2 rs3; }
 # Packets dropped by full backlogs (all CPUs), a sign of saturation.
-# CPU 0: "busy idle" in jiffies (busy = user+nice+system+irq+softirq+steal).
-cpu0() { awk '$1 == "cpu0" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat; }
+# CPU 0: "WALL_NS IDLE_NS". Its busy time is the wall time less its idle
+# time: the kernel keeps idle time exact (nohz) but samples busy time at
+# ticks, and a CPU that wakes for a batch of packets and sleeps again
+# between two ticks is never sampled busy at all, so the cheaper a packet,
+# the more of its cost the tick-sampled counters missed.
+cpu0() { awk -v t="$(now)" -v hz="$hz" '$1 == "cpu0" { printf "%.0f %.0f\n", t * 1e9, ($5 + $6) / hz * 1e9 }' /proc/stat; }
+# cpu0_busy A B: "BUSY_NS BUSY_PCT" of CPU 0 between two cpu0 readings.
+cpu0_busy() {
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		w = y[1] - x[1]; bu = w - (y[2] - x[2]); if (bu < 0) bu = 0
+		printf "%.0f %.1f\n", bu, 100 * bu / (w + 1e-9) }'
+}
 hz=$(getconf CLK_TCK)
 now() { date +%s.%N; }
 softnet_drops() {
@@ -219,12 +229,10 @@ flood() {
 		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
 	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops); i1=$(insn_cpu0)
 	[ -z "${PROFILE:-}" ] || profile_report "$be" "$((p1 - p0))"
-	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v c0="$c0" -v c1="$c1" -v hz="$hz" -v g="$gen" -v d="$((d1 - d0))" \
+	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v busy="$(cpu0_busy "$c0" "$c1")" -v g="$gen" -v d="$((d1 - d0))" \
 		-v i0="$i0" -v i1="$i1" '
-		BEGIN { split(c0, a, " "); split(c1, b, " ");
-			busy = b[1] - a[1]; idle = b[2] - a[2];
-			printf "%.0f %.0f %.1f %s %d %s\n", p / (u - t), (p ? busy / hz * 1e9 / p : 0),
-				100 * busy / (busy + idle + 1e-9), g, d,
+		BEGIN { split(busy, b, " ")
+			printf "%.0f %.0f %.1f %s %d %s\n", p / (u - t), (p ? b[1] / p : 0), b[2], g, d,
 				(i0 != "" && i1 != "" && p ? sprintf("%.0f", (i1 - i0) / p) : "-") }'
 }
 
@@ -354,8 +362,8 @@ nat_cps() {
 			raw R "$sc" "$be" "$run" connect_p99_us "${10}"
 			raw R "$sc" "$be" "$run" txn_p50_us "${12}"
 			raw R "$sc" "$be" "$run" txn_p99_us "${14}"
-			raw R "$sc" "$be" "$run" lb_us_per_conn "$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v n="$conns" \
-				'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.1f", n ? (y[1] - x[1]) / hz * 1e6 / n : 0 }')"
+			raw R "$sc" "$be" "$run" lb_us_per_conn "$(cpu0_busy "$c0" "$c1" |
+				awk -v n="$conns" '{ printf "%.1f", n ? $1 / 1e3 / n : 0 }')"
 			[ -z "$i0" ] || [ "$conns" = 0 ] ||
 				raw R "$sc" "$be" "$run" lb_insns_per_conn "$(((i1 - i0) / conns))"
 			be_down "$be"
@@ -389,8 +397,7 @@ nat_bulk() {
 				jq -r '.end.sum_received.bits_per_second // 0')
 			t1=$(now); c1=$(cpu0)
 			raw R "$sc" "$be" "$run" mbit_s "$(awk -v b="${bps:-0}" 'BEGIN { printf "%.0f", b / 1e6 }')"
-			raw R "$sc" "$be" "$run" lb_cpu_pct "$(awk -v a="$c0" -v b="$c1" \
-				'BEGIN { split(a, x, " "); split(b, y, " "); bu = y[1] - x[1]; id = y[2] - x[2]; printf "%.1f", 100 * bu / (bu + id + 1e-9) }')"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "$(cpu0_busy "$c0" "$c1" | awk '{ print $2 }')"
 			be_down "$be"
 		done
 	done
