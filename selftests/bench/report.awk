@@ -45,6 +45,14 @@ function row(sc, key, label, gtext,    p, i, l, rI, rP) {
 }
 function has(sc, be, key) { return (sc SUBSEP be SUBSEP key) in vals }
 
+# rate_goal NAME BASIS RI RP: the packet-rate goal line, l4lb's capacity
+# being RI times IPVS's and RP times plain forwarding's.
+function rate_goal(nm, basis, rI, rP,    g) {
+	if (rI == "") g = "n/a"
+	else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(rI >= 1.3), rI, goal(rP >= 0.85), rP)
+	printf "| ↳ goal, %s packet rate (on capacity from %s) | | | | | | %s |\n", nm, basis, g
+}
+
 # over SC KEY: KEY_over, each balancer's KEY minus plain forwarding's in the
 # same run (interleaved runs pair up, so slow drift of the host cancels):
 # what the balancer itself adds to the forwarding the kernel does anyway.
@@ -106,23 +114,17 @@ END {
 		# 100 %, the more fixed per-batch costs (IPIs, polls) weigh alike
 		# on every back end and pull the ratios towards 1.
 		row(sc, "lb_cpu_pct", nm " UDP: LB CPU busy % during the flood (100 = saturated)", "")
-		rI = ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "ipvs", "lb_kpps"])
-		rP = ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "plain", "lb_kpps"])
-		if (rI == "") g = "n/a"
-		else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(rI >= 1.3), rI, goal(rP >= 0.85), rP)
-		printf "| ↳ goal, %s packet rate (on capacity from CPU time) | | | | | | %s |\n", nm, g
+		rate_goal(nm, "CPU time", ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "ipvs", "lb_kpps"]),
+			  ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "plain", "lb_kpps"]))
 		if (has(sc, "l4lb", "lb_insns_per_pkt")) {
 			row(sc, "lb_insns_per_pkt", nm " UDP: LB CPU instructions/packet (qemu plugin count; lower is better)", "")
 			# Capacity is inversely proportional to the cost per packet.
-			rI = ratio(M[sc, "ipvs", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"])
-			rP = ratio(M[sc, "plain", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"])
-			if (rI == "") g = "n/a"
-			else g = sprintf("≥1.3× IPVS: %s (%.2f); within 15%% of plain: %s (%.2f)", goal(rI >= 1.3), rI, goal(rP >= 0.85), rP)
-			printf "| ↳ goal, %s packet rate (on capacity from instructions) | | | | | | %s |\n", nm, g
+			rate_goal(nm, "instructions", ratio(M[sc, "ipvs", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]),
+				  ratio(M[sc, "plain", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]))
 			if (has(sc, "l4lb_li", "lb_insns_per_pkt")) {
-				li = M[sc, "l4lb_li", "lb_insns_per_pkt"]
+				c = cell(sc, "l4lb_li", "lb_insns_per_pkt"); li = M[sc, "l4lb_li", "lb_insns_per_pkt"]
 				printf "| %s UDP: LB CPU instructions/packet, l4lb with fast_path=0 | | | %s | %s | %s | fast path gain: %s× |\n", nm,
-					cell(sc, "l4lb_li", "lb_insns_per_pkt"), rfmt(ratio(li, M[sc, "ipvs", "lb_insns_per_pkt"])),
+					c, rfmt(ratio(li, M[sc, "ipvs", "lb_insns_per_pkt"])),
 					rfmt(ratio(li, M[sc, "plain", "lb_insns_per_pkt"])), rfmt(ratio(li, M[sc, "l4lb", "lb_insns_per_pkt"]))
 			}
 		}
@@ -200,6 +202,10 @@ END {
 		n = (z == 1) ? 10 : (z == 2) ? 100 : 1000
 		row("sched", "ir_" n, "smooth WRR pick, " n " dests: instructions (callgrind)", "")
 	}
+	print ""
+	print "The control plane at 10,000 services × 10 destinations, too slow for every run"
+	print "(ipvsadm -R alone takes about 5 minutes under TCG): bench/restore.md, made by"
+	print "selftests/bench/restore.sh."
 	print ""
 	print "Not available:"
 	print ""
