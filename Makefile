@@ -61,10 +61,12 @@ demo: all
 bench: all
 	./selftests/bench/host.sh
 
+# PROFILE_SCENARIOS=nat_cps: per connection, both CPUs.
+PROFILE_SCENARIOS ?= dr_udp nat_udp
 profile: all
 	$(MAKE) -C selftests/bench
 	L4LB_INSNCOUNT=$(CURDIR)/build/insn L4LB_INSNCOUNT_ARGS=prof=on \
-		./selftests/run.sh --shell "PROFILE=1 bash selftests/bench.sh"
+		./selftests/run.sh --shell "PROFILE=1 PROFILE_SCENARIOS='$(PROFILE_SCENARIOS)' bash selftests/bench.sh"
 
 # A plain copy rather than the kernel's modules_install, which would also
 # write depmod's index files under DESTDIR; depmod runs only for a real

@@ -249,20 +249,22 @@ insn_cpu0() {
 	"$B/insnmark" "$L4LB_INSNCOUNT" "$n" | awk '{ print $1 }'
 }
 
-# make profile (PROFILE=1, the plugin with prof=on): where CPU 0's
-# instructions went between the last two readings, by kernel function,
-# per delivered packet, so back ends compare by cost, not by share.
-profile_report() { # BACKEND PACKETS
+# make profile (PROFILE=1, the plugin with prof=on): where CPU 0's (or
+# CPU 1's) instructions went between the last two readings, by kernel
+# function, per delivered packet or per connection, so back ends compare
+# by cost, not by share. nat_cps reports both CPUs: its rate is set by
+# CPU 1's client and servers.
+profile_report() { # BACKEND PACKETS [CPU]
 	local prof
-	prof=$L4LB_INSNCOUNT/prof.$(cat /tmp/insn.marks)
+	prof=$L4LB_INSNCOUNT/prof${3#0}.$(cat /tmp/insn.marks)
 	[ -r "$prof" ] || { say "profile: no $prof (is the plugin loaded with prof=on?)"; return 0; }
 	{ awk '$2 ~ /^[tT]$/ { print $1, "S", $3 $4 }' /proc/kallsyms
 	  awk '{ print $1, "P", $2 }' "$prof"; } | sort -k1,1 -k2,2r |
-		awk -v be="$1" -v n="$2" -v top="${TOP:-45}" '
+		awk -v be="$1" -v n="$2" -v cpu="${3:-0}" -v top="${TOP:-45}" '
 		$2 == "S" { sym = $3; next }
 		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3 }
 		END {
-			printf "=== profile %s: %d packets delivered; CPU 0 instructions per packet: %.0f\n", be, n, total / (n ? n : 1)
+			printf "=== profile %s: %d delivered; CPU %d instructions per packet or connection: %.0f\n", be, n, cpu, total / (n ? n : 1)
 			fflush()
 			cmd = "sort -k1,1nr | head -n " top
 			for (s in cost) printf "%10.1f %5.1f%% %s\n", cost[s] / (n ? n : 1), 100 * cost[s] / total, s | cmd
@@ -353,6 +355,11 @@ nat_cps() {
 			c0=$(cpu0); i0=$(insn_cpu0)
 			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
 			c1=$(cpu0); i1=$(insn_cpu0)
+			if [ -n "${PROFILE:-}" ]; then
+				set -- $res
+				profile_report "$be" "$2" 0
+				profile_report "$be" "$2" 1
+			fi
 			say "$be: $res"
 			set -- $res
 			conns=$2

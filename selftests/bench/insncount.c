@@ -12,8 +12,9 @@
  * marks), holding the instruction totals of vCPU 0 and vCPU 1 so far, and
  * with prof=on also DIR/prof.N: for every translation block vCPU 0 ran
  * since the previous mark, its guest address and the instructions it
- * executed there. The guest reads both back over the 9p root (new files,
- * so never stale in its page cache).
+ * executed there, and DIR/prof1.N the same for vCPU 1. The guest reads
+ * them back over the 9p root (new files, so never stale in its page
+ * cache).
  *
  *   qemu-system-x86_64 ... -plugin insncount.so,dir=DIR[,prof=on]
  */
@@ -35,7 +36,7 @@ struct block {
 	uint64_t pc;
 	uint64_t insns;
 	uint64_t runs[VCPUS];	/* written only by that vCPU's thread */
-	uint64_t runs0_at_mark;
+	uint64_t runs_at_mark[VCPUS];
 	struct block *next;
 };
 
@@ -73,21 +74,22 @@ static FILE *open_out(const char *what, unsigned int n)
  * Blocks another vCPU is running may be counted a block late or early:
  * a few instructions in the billions a measurement spans.
  */
-static void write_profile(unsigned int n)
+static void write_profile(unsigned int n, unsigned int vcpu,
+			  const char *what)
 {
 	struct block *b;
-	FILE *f = open_out("prof", n);
+	FILE *f = open_out(what, n);
 
 	if (!f)
 		return;
 	pthread_mutex_lock(&blocks_lock);
 	for (b = blocks; b; b = b->next) {
-		uint64_t runs = __atomic_load_n(&b->runs[0], __ATOMIC_RELAXED);
+		uint64_t runs = __atomic_load_n(&b->runs[vcpu], __ATOMIC_RELAXED);
 
-		if (runs != b->runs0_at_mark)
+		if (runs != b->runs_at_mark[vcpu])
 			fprintf(f, "%016" PRIx64 " %" PRIu64 "\n", b->pc,
-				(runs - b->runs0_at_mark) * b->insns);
-		b->runs0_at_mark = runs;
+				(runs - b->runs_at_mark[vcpu]) * b->insns);
+		b->runs_at_mark[vcpu] = runs;
 	}
 	pthread_mutex_unlock(&blocks_lock);
 	fclose(f);
@@ -102,8 +104,10 @@ static void mark(unsigned int vcpu, void *udata)
 	(void)udata;
 	pthread_mutex_lock(&mark_lock);
 	n = ++marks;
-	if (profiling)
-		write_profile(n);
+	if (profiling) {
+		write_profile(n, 0, "prof");
+		write_profile(n, 1, "prof1");
+	}
 	/* Written last: its existence tells the guest the reading is done. */
 	f = open_out("mark", n);
 	if (f) {
