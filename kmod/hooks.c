@@ -20,11 +20,14 @@
  * ip_forward()'s TTL and MTU checks and the FORWARD filter (as with IPVS,
  * the filter sees the real server's address), before POSTROUTING's SNAT.
  *
- * The hooks are registered in every netns for the whole life of the netns
- * rather than only while it has services: registration is then never
- * needed on the configuration path (no error handling for it there, no
- * ordering issue with packets already in flight), and a netns without
- * services pays one predictable branch per packet.
+ * A netns is hooked from its first service on, until it goes away (as
+ * IPVS does): a netns that never has one (a container, the clients and
+ * servers of a test) runs none of this per packet, where hooks in every
+ * netns cost each a hook call at three hook points per packet.
+ * Not unhooked when its last service goes: NAT flows of deleted services
+ * still need their replies translated until they expire, and hooking on
+ * and off with the configuration would flip netfilter's static keys
+ * under traffic.
  */
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -298,13 +301,26 @@ static const struct nf_hook_ops l4lb_nf_ops[] = {
 	},
 };
 
-int l4lb_hooks_register(struct net *net)
+/* A service is being added: hook the netns if it is not yet. */
+int l4lb_hooks_ensure(struct l4lb_net *ln)
 {
-	return nf_register_net_hooks(net, l4lb_nf_ops,
-				     ARRAY_SIZE(l4lb_nf_ops));
+	int err;
+
+	lockdep_assert_held(&ln->lock);
+	if (ln->hooked)
+		return 0;
+	err = nf_register_net_hooks(ln->net, l4lb_nf_ops,
+				    ARRAY_SIZE(l4lb_nf_ops));
+	if (!err)
+		ln->hooked = true;
+	return err;
 }
 
-void l4lb_hooks_unregister(struct net *net)
+void l4lb_hooks_unregister(struct l4lb_net *ln)
 {
-	nf_unregister_net_hooks(net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
+	lockdep_assert_held(&ln->lock);
+	if (!ln->hooked)
+		return;
+	nf_unregister_net_hooks(ln->net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
+	ln->hooked = false;
 }

@@ -159,6 +159,8 @@ struct l4lb_net {
 	atomic_t		nat_dest_count;
 	/* nf_defrag_ipv4 enabled for NAT replies (config lock). */
 	bool			defrag_enabled;
+	/* The netfilter hooks are registered (config lock): hooks.c. */
+	bool			hooked;
 };
 
 extern unsigned int l4lb_net_id;
@@ -440,8 +442,8 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb);
 
 /* ---- hooks.c ---- */
 
-int l4lb_hooks_register(struct net *net);
-void l4lb_hooks_unregister(struct net *net);
+int l4lb_hooks_ensure(struct l4lb_net *ln);
+void l4lb_hooks_unregister(struct l4lb_net *ln);
 
 /* ---- netlink.c ---- */
 

@@ -68,13 +68,8 @@ static int __net_init l4lb_net_init(struct net *net)
 	err = l4lb_stats_init(&ln->fast);
 	if (err)
 		goto err_free_drops;
-	err = l4lb_hooks_register(net);
-	if (err)
-		goto err_free_fast;
 	return 0;
 
-err_free_fast:
-	l4lb_stats_free(&ln->fast);
 err_free_drops:
 	l4lb_stats_free(&ln->drops);
 	return err;
@@ -88,7 +83,11 @@ err_free_drops:
  */
 static void __net_exit l4lb_net_pre_exit(struct net *net)
 {
-	l4lb_hooks_unregister(net);
+	struct l4lb_net *ln = l4lb_pernet(net);
+
+	mutex_lock(&ln->lock);
+	l4lb_hooks_unregister(ln);
+	mutex_unlock(&ln->lock);
 }
 
 /* Configuration first, then the connections left behind. */

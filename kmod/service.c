@@ -123,6 +123,9 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 		return -EEXIST;
 	if (ln->svc_count >= L4LB_SVC_MAX_PER_NET)
 		return -ENOSPC;
+	err = l4lb_hooks_ensure(ln);
+	if (err)
+		return err;
 
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)

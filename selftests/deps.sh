@@ -9,7 +9,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio
 	libmnl-dev libcurl4-openssl-dev
 	iproute2 iptables socat curl nginx-light iperf3 ipvsadm
-	jq procps ethtool util-linux binutils valgrind gnuplot-nox linux-perf
+	jq procps ethtool util-linux binutils valgrind gnuplot-nox
 	dkms man-db groff-base bash-completion
 )
 
