@@ -219,39 +219,32 @@ static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
 	       c->protocol == p->protocol && net_eq(c->dest->ln->net, net);
 }
 
-/* RCU readers, or the bucket lock holder. */
-static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
-					  const struct l4lb_pkt *p, u32 hash)
-{
-	struct l4lb_conn *c;
-
-	hlist_for_each_entry_rcu(c, l4lb_conn_bucket(hash), node,
-				 lockdep_is_held(l4lb_conn_lock(hash)))
-		if (l4lb_conn_match(c, net, p))
-			return c;
-	return NULL;
-}
-
 /*
- * Bucket lock held: the entry for @p, or NULL with *@last set to the
- * chain's last entry (NULL if the chain is empty).
+ * RCU readers, or the bucket lock holder: the entry for @p, or NULL. With
+ * @last (the lock holder inserting), *@last is the chain's last entry
+ * when there is no match (left as the caller set it, NULL, if the chain
+ * is empty).
  */
-static struct l4lb_conn *l4lb_conn_lookup_locked(const struct net *net,
-						 const struct l4lb_pkt *p,
-						 u32 hash,
-						 struct l4lb_conn **last)
+static __always_inline struct l4lb_conn *
+l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_pkt *p,
+		      u32 hash, struct l4lb_conn **last)
 {
 	struct l4lb_conn *c;
 
-	lockdep_assert_held(l4lb_conn_lock(hash));
-	*last = NULL;
 	hlist_for_each_entry_rcu(c, l4lb_conn_bucket(hash), node,
 				 lockdep_is_held(l4lb_conn_lock(hash))) {
 		if (l4lb_conn_match(c, net, p))
 			return c;
-		*last = c;
+		if (last)
+			*last = c;
 	}
 	return NULL;
+}
+
+static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
+					  const struct l4lb_pkt *p, u32 hash)
+{
+	return l4lb_conn_lookup_tail(net, p, hash, NULL);
 }
 
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
@@ -490,7 +483,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
 	spin_lock_bh(lock);
-	if (l4lb_conn_lookup_locked(ln->net, p, hash, &last)) {
+	last = NULL;
+	if (l4lb_conn_lookup_tail(ln->net, p, hash, &last)) {
 		spin_unlock_bh(lock);
 		kmem_cache_free(l4lb_conn_cache, c);
 		*raced = true;

@@ -101,9 +101,10 @@ struct l4lb_rates {
 int l4lb_stats_init(struct l4lb_stats *s);
 void l4lb_stats_free(struct l4lb_stats *s);
 
-/* Inline: the packet path calls these two or three times per packet. */
-
-/* Two counters in one update section: packets and bytes go together. */
+/*
+ * Inline: the packet path calls these two or three times per packet.
+ * add2 updates two counters in one section: packets and bytes go together.
+ */
 static inline void l4lb_stats_add2(struct l4lb_stats *s, unsigned int i,
 				   u64 a, unsigned int j, u64 b)
 {
@@ -370,12 +371,10 @@ struct l4lb_reply_pkt {
  * One flow. Its keys and its dest never change after insertion: moving a
  * flow to another dest replaces the entry. Kept small on purpose (no
  * HWCACHE alignment, 8-byte packing): with conn_max entries this is most
- * of the module's memory.
- */
-/*
- * The first cache line holds what a chain walk compares and what the
- * packet path reads and writes (keys, state, dest, expiry); the timer and
- * the RCU head, touched only when the entry is armed or freed, follow.
+ * of the module's memory. The first cache line holds what a chain walk
+ * compares and what the packet path reads and writes (keys, state, dest,
+ * expiry); the timer and the RCU head, touched only when the entry is
+ * armed or freed, follow.
  */
 struct l4lb_conn {
 	struct hlist_node	node;	/* client-side chain, RCU */
@@ -409,7 +408,6 @@ unsigned int l4lb_conn_entry_size(void);
 int l4lb_conn_table_init(void);
 void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);
-bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr);
 unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			  struct sk_buff *skb, const struct l4lb_pkt *pkt,
 			  bool early);
@@ -442,6 +440,7 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb);
 
 /* ---- hooks.c ---- */
 
+bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr);
 int l4lb_hooks_ensure(struct l4lb_net *ln);
 void l4lb_hooks_unregister(struct l4lb_net *ln);
 

@@ -355,14 +355,13 @@ nat_cps() {
 			c0=$(cpu0); i0=$(insn_cpu0)
 			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
 			c1=$(cpu0); i1=$(insn_cpu0)
-			if [ -n "${PROFILE:-}" ]; then
-				set -- $res
-				profile_report "$be" "$2" 0
-				profile_report "$be" "$2" 1
-			fi
 			say "$be: $res"
 			set -- $res
 			conns=$2
+			if [ -n "${PROFILE:-}" ]; then
+				profile_report "$be" "$conns" 0
+				profile_report "$be" "$conns" 1
+			fi
 			raw R "$sc" "$be" "$run" cps "$6"
 			raw R "$sc" "$be" "$run" errors "$4"
 			raw R "$sc" "$be" "$run" connect_p50_us "$8"
