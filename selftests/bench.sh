@@ -39,6 +39,7 @@ B=$L4LB_DIR/selftests/bench
 RUNS=5		# repetitions per measurement, back ends interleaved
 T_UDP=5		# seconds per UDP flood measurement (2 s left the LB's CPU time, counted in ticks, too noisy)
 T_TCP=2		# seconds per connection-rate measurement
+T_LAT=3		# seconds per one-at-a-time latency measurement (0: none)
 T_BULK=2	# seconds per iperf3 run
 FLOWS=4096	# UDP flows of the packet-rate scenario
 SCALE="100000 1000000"	# table sizes of the scale scenario
@@ -337,9 +338,9 @@ pkt_rate() { # SCENARIO -g|-m
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
 nat_cps() {
-	local sc=nat_cps run be res c0 c1 conns i0 i1
+	local sc=nat_cps run be res c0 c1 conns i0 i1 busy
 	declare -A dead=()
-	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight, ${T_TCP}s x $RUNS runs"
+	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight ${T_TCP}s, 1 in flight ${T_LAT}s, x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
 		for be in $BACKENDS; do
 			[ -z "${dead[$be]:-}" ] || continue
@@ -368,10 +369,21 @@ nat_cps() {
 			raw R "$sc" "$be" "$run" connect_p99_us "${10}"
 			raw R "$sc" "$be" "$run" txn_p50_us "${12}"
 			raw R "$sc" "$be" "$run" txn_p99_us "${14}"
-			raw R "$sc" "$be" "$run" lb_us_per_conn "$(cpu0_busy "$c0" "$c1" |
+			busy=$(cpu0_busy "$c0" "$c1")
+			raw R "$sc" "$be" "$run" lb_us_per_conn "$(echo "$busy" |
 				awk -v n="$conns" '{ printf "%.1f", n ? $1 / 1e3 / n : 0 }')"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "${busy#* }"
 			[ -z "$i0" ] || [ "$conns" = 0 ] ||
 				raw R "$sc" "$be" "$run" lb_insns_per_conn "$(((i1 - i0) / conns))"
+			# Saturated, latency is the queue at CPU 1: in flight / rate
+			# (Little's law). One connection at a time, it is the path's.
+			if [ -z "$i0" ] && [ "$T_LAT" != 0 ]; then
+				set -- $(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 1 -t "$T_LAT")
+				raw R "$sc" "$be" "$run" serial_cps "$6"
+				raw R "$sc" "$be" "$run" serial_connect_p50_us "$8"
+				raw R "$sc" "$be" "$run" serial_connect_p99_us "${10}"
+				raw R "$sc" "$be" "$run" serial_txn_p99_us "${14}"
+			fi
 			be_down "$be"
 		done
 	done

@@ -139,14 +139,24 @@ END {
 		row(sc, "backlog_drops", nm " UDP: packets dropped at full backlogs", "")
 	}
 	# 2. connection rate
-	row("nat_cps", "cps", "NAT TCP: connections/s", "")
-	g = (RI == "") ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(RI >= 1.3), RI)
-	printf "| ↳ goal, NAT connection rate | | | | | | %s |\n", g
-	row("nat_cps", "connect_p50_us", "NAT TCP: connect latency p50, µs", "")
-	row("nat_cps", "connect_p99_us", "NAT TCP: connect latency p99, µs", "")
-	g = (RI == "") ? "n/a" : sprintf("p99 ≤ IPVS: %s", goal(RI <= 1))
-	printf "| ↳ goal, NAT connect p99 | | | | | | %s |\n", g
-	row("nat_cps", "txn_p99_us", "NAT TCP: whole transaction p99, µs", "")
+	# 32 connections in flight keep CPU 1 (the client and the servers, which
+	# need about three times the LB's instructions per connection) busy:
+	# it, not the LB, sets this rate, and the rate goal is judged on the
+	# LB's capacity below. Saturated, latency is in flight / rate (Little's
+	# law); one connection at a time it is the path's, where the p99 goal is.
+	row("nat_cps", "cps", "NAT TCP, 32 in flight: connections/s (CPU 1 sets the rate)", "")
+	row("nat_cps", "lb_cpu_pct", "NAT TCP, 32 in flight: LB CPU busy % (100 = the LB sets the rate)", "")
+	row("nat_cps", "connect_p50_us", "NAT TCP, 32 in flight: connect latency p50, µs", "")
+	row("nat_cps", "connect_p99_us", "NAT TCP, 32 in flight: connect latency p99, µs", "")
+	row("nat_cps", "txn_p99_us", "NAT TCP, 32 in flight: whole transaction p99, µs", "")
+	if (has("nat_cps", "l4lb", "serial_connect_p99_us")) {
+		row("nat_cps", "serial_cps", "NAT TCP, 1 in flight: connections/s", "")
+		row("nat_cps", "serial_connect_p50_us", "NAT TCP, 1 in flight: connect latency p50, µs", "")
+		row("nat_cps", "serial_connect_p99_us", "NAT TCP, 1 in flight: connect latency p99, µs", "")
+		g = (RI == "") ? "n/a" : sprintf("p99 ≤ IPVS: %s (%.2f)", goal(RI <= 1), RI)
+		printf "| ↳ goal, NAT connect p99 (1 in flight: the path's latency, not CPU 1's queue) | | | | | | %s |\n", g
+		row("nat_cps", "serial_txn_p99_us", "NAT TCP, 1 in flight: whole transaction p99, µs", "")
+	}
 	row("nat_cps", "lb_us_per_conn", "NAT TCP: LB CPU µs/connection", "")
 	over("nat_cps", "lb_us_per_conn")
 	row("nat_cps", "lb_us_per_conn_over", "NAT TCP: LB CPU µs/connection above plain forwarding, paired by run", "")
@@ -156,7 +166,7 @@ END {
 	pI = M["nat_cps", "ipvs", "lb_us_per_conn"]; pP = M["nat_cps", "plain", "lb_us_per_conn"]
 	pL = M["nat_cps", "l4lb", "lb_us_per_conn"]
 	if (pI != "" && pP != "" && pL != "")
-		printf "| ↳ connection rate on LB capacity (1/CPU per connection) | | | | %.2f | %.2f | ceiling (IPVS/plain, a balancer costing nothing): %.2f× IPVS |\n", pI / pL, pP / pL, pI / pP
+		printf "| ↳ goal, NAT connection rate on LB capacity from CPU time (1/CPU per connection) | | | | %.2f | %.2f | ≥1.3× IPVS: %s (%.2f); a balancer costing what plain forwarding does: %.2f× IPVS |\n", pI / pL, pP / pL, goal(pI / pL >= 1.3), pI / pL, pI / pP
 	if (has("nat_cps", "l4lb", "lb_insns_per_conn")) {
 		row("nat_cps", "lb_insns_per_conn", "NAT TCP: LB CPU instructions/connection (qemu plugin count)", "")
 		pI = M["nat_cps", "ipvs", "lb_insns_per_conn"]; pP = M["nat_cps", "plain", "lb_insns_per_conn"]
