@@ -257,16 +257,16 @@ insn_cpu0() {
 # by cost, not by share. nat_cps reports both CPUs: its rate is set by
 # CPU 1's client and servers.
 profile_report() { # BACKEND PACKETS [CPU]
-	local prof
-	prof=$L4LB_INSNCOUNT/prof${3#0}.$(cat /tmp/insn.marks)
+	local prof cpu=${3:-0}
+	prof=$L4LB_INSNCOUNT/prof${cpu#0}.$(cat /tmp/insn.marks)
 	[ -r "$prof" ] || { say "profile: no $prof (is the plugin loaded with prof=on?)"; return 0; }
 	{ awk '$2 ~ /^[tT]$/ { print $1, "S", $3 $4 }' /proc/kallsyms
-	  awk '{ print $1, "P", $2 }' "$prof"; } | sort -k1,1 -k2,2r |
-		awk -v be="$1" -v n="$2" -v cpu="${3:-0}" -v top="${TOP:-45}" '
+	  awk '{ print $1, "P", $2, $3 }' "$prof"; } | sort -k1,1 -k2,2r |
+		awk -v be="$1" -v n="$2" -v cpu="$cpu" -v top="${TOP:-45}" '
 		$2 == "S" { sym = $3; next }
-		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3 }
+		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3; blocks += $4 }
 		END {
-			printf "=== profile %s: %d delivered; CPU %d instructions per packet or connection: %.0f\n", be, n, cpu, total / (n ? n : 1)
+			printf "=== profile %s: %d delivered; CPU %d instructions per packet or connection: %.0f in %.0f blocks\n", be, n, cpu, total / (n ? n : 1), blocks / (n ? n : 1)
 			fflush()
 			cmd = "sort -k1,1nr | head -n " top
 			for (s in cost) printf "%10.1f %5.1f%% %s\n", cost[s] / (n ? n : 1), 100 * cost[s] / total, s | cmd
