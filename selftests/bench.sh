@@ -198,21 +198,22 @@ targets() { if [ "$1" = plain ]; then echo "$RIPS_C"; else echo "$VIP"; fi; }
 
 # ---- counters -------------------------------------------------------------
 rs_pkts() { sunk rs1 rs2 rs3; }
-# Packets dropped by full backlogs (all CPUs), a sign of saturation.
-# CPU 0: "WALL_NS IDLE_NS". Its busy time is the wall time less its idle
+# cpu_at N: CPU N's "WALL_NS IDLE_NS". Its busy time is the wall time less its idle
 # time: the kernel keeps idle time exact (nohz) but samples busy time at
 # ticks, and a CPU that wakes for a batch of packets and sleeps again
 # between two ticks is never sampled busy at all, so the cheaper a packet,
 # the more of its cost the tick-sampled counters missed.
-cpu0() { awk -v t="$(now)" -v hz="$hz" '$1 == "cpu0" { printf "%.0f %.0f\n", t * 1e9, ($5 + $6) / hz * 1e9 }' /proc/stat; }
-# cpu0_busy A B: "BUSY_NS BUSY_PCT" of CPU 0 between two cpu0 readings.
-cpu0_busy() {
+cpu0() { cpu_at 0; }
+cpu_at() { awk -v c="cpu$1" -v t="$(now)" -v hz="$hz" '$1 == c { printf "%.0f %.0f\n", t * 1e9, ($5 + $6) / hz * 1e9 }' /proc/stat; }
+# cpu_busy A B: "BUSY_NS BUSY_PCT" of a CPU between two of its readings.
+cpu_busy() {
 	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
 		w = y[1] - x[1]; bu = w - (y[2] - x[2]); if (bu < 0) bu = 0
 		printf "%.0f %.1f\n", bu, 100 * bu / (w + 1e-9) }'
 }
 hz=$(getconf CLK_TCK)
 now() { date +%s.%N; }
+# Packets dropped by full backlogs (all CPUs), a sign of saturation.
 softnet_drops() {
 	local s=0 _a d _r
 	while read -r _a d _r; do s=$((s + 0x$d)); done </proc/net/softnet_stat
@@ -220,7 +221,7 @@ softnet_drops() {
 }
 
 # flood BACKEND SECONDS FLOWS SRC: hot traffic to the service (or the RIPs),
-# prints "pps ns_per_pkt cpu0_busy_pct gen_pps backlog_drops insns_per_pkt"
+# prints "pps ns_per_pkt cpu_busy_pct gen_pps backlog_drops insns_per_pkt"
 # (the last "-" without the insncount plugin).
 flood() {
 	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} p0 p1 c0 c1 t0 t1 gen
@@ -230,7 +231,7 @@ flood() {
 		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
 	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops); i1=$(insn_cpu0)
 	[ -z "${PROFILE:-}" ] || profile_report "$be" "$((p1 - p0))"
-	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v busy="$(cpu0_busy "$c0" "$c1")" -v g="$gen" -v d="$((d1 - d0))" \
+	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v busy="$(cpu_busy "$c0" "$c1")" -v g="$gen" -v d="$((d1 - d0))" \
 		-v i0="$i0" -v i1="$i1" '
 		BEGIN { split(busy, b, " ")
 			printf "%.0f %.0f %.1f %s %d %s\n", p / (u - t), (p ? b[1] / p : 0), b[2], g, d,
@@ -256,16 +257,16 @@ insn_cpu0() {
 # by cost, not by share. nat_cps reports both CPUs: its rate is set by
 # CPU 1's client and servers.
 profile_report() { # BACKEND PACKETS [CPU]
-	local prof
-	prof=$L4LB_INSNCOUNT/prof${3#0}.$(cat /tmp/insn.marks)
+	local prof cpu=${3:-0}
+	prof=$L4LB_INSNCOUNT/prof${cpu#0}.$(cat /tmp/insn.marks)
 	[ -r "$prof" ] || { say "profile: no $prof (is the plugin loaded with prof=on?)"; return 0; }
 	{ awk '$2 ~ /^[tT]$/ { print $1, "S", $3 $4 }' /proc/kallsyms
-	  awk '{ print $1, "P", $2 }' "$prof"; } | sort -k1,1 -k2,2r |
-		awk -v be="$1" -v n="$2" -v cpu="${3:-0}" -v top="${TOP:-45}" '
+	  awk '{ print $1, "P", $2, $3 }' "$prof"; } | sort -k1,1 -k2,2r |
+		awk -v be="$1" -v n="$2" -v cpu="$cpu" -v top="${TOP:-45}" '
 		$2 == "S" { sym = $3; next }
-		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3 }
+		{ cost[sym == "" ? "[user]" : sym] += $3; total += $3; blocks += $4 }
 		END {
-			printf "=== profile %s: %d delivered; CPU %d instructions per packet or connection: %.0f\n", be, n, cpu, total / (n ? n : 1)
+			printf "=== profile %s: %d delivered; CPU %d instructions per packet or connection: %.0f in %.0f blocks\n", be, n, cpu, total / (n ? n : 1), blocks / (n ? n : 1)
 			fflush()
 			cmd = "sort -k1,1nr | head -n " top
 			for (s in cost) printf "%10.1f %5.1f%% %s\n", cost[s] / (n ? n : 1), 100 * cost[s] / total, s | cmd
@@ -338,7 +339,7 @@ pkt_rate() { # SCENARIO -g|-m
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
 nat_cps() {
-	local sc=nat_cps run be res c0 c1 conns i0 i1 busy
+	local sc=nat_cps run be res c0 c1 d0 d1 conns i0 i1 busy
 	declare -A dead=()
 	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight ${T_TCP}s, 1 in flight ${T_LAT}s, x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
@@ -353,9 +354,9 @@ nat_cps() {
 				continue
 			fi
 			nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 8 -t 0.5 >/dev/null
-			c0=$(cpu0); i0=$(insn_cpu0)
+			c0=$(cpu0); d0=$(cpu_at 1); i0=$(insn_cpu0)
 			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
-			c1=$(cpu0); i1=$(insn_cpu0)
+			c1=$(cpu0); d1=$(cpu_at 1); i1=$(insn_cpu0)
 			say "$be: $res"
 			set -- $res
 			conns=$2
@@ -369,10 +370,11 @@ nat_cps() {
 			raw R "$sc" "$be" "$run" connect_p99_us "${10}"
 			raw R "$sc" "$be" "$run" txn_p50_us "${12}"
 			raw R "$sc" "$be" "$run" txn_p99_us "${14}"
-			busy=$(cpu0_busy "$c0" "$c1")
+			busy=$(cpu_busy "$c0" "$c1")
 			raw R "$sc" "$be" "$run" lb_us_per_conn "$(echo "$busy" |
 				awk -v n="$conns" '{ printf "%.1f", n ? $1 / 1e3 / n : 0 }')"
 			raw R "$sc" "$be" "$run" lb_cpu_pct "${busy#* }"
+			raw R "$sc" "$be" "$run" cpu1_pct "$(cpu_busy "$d0" "$d1" | awk '{ print $2 }')"
 			[ -z "$i0" ] || [ "$conns" = 0 ] ||
 				raw R "$sc" "$be" "$run" lb_insns_per_conn "$(((i1 - i0) / conns))"
 			# Saturated, latency is the queue at CPU 1: in flight / rate
@@ -415,7 +417,7 @@ nat_bulk() {
 				jq -r '.end.sum_received.bits_per_second // 0')
 			t1=$(now); c1=$(cpu0)
 			raw R "$sc" "$be" "$run" mbit_s "$(awk -v b="${bps:-0}" 'BEGIN { printf "%.0f", b / 1e6 }')"
-			raw R "$sc" "$be" "$run" lb_cpu_pct "$(cpu0_busy "$c0" "$c1" | awk '{ print $2 }')"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "$(cpu_busy "$c0" "$c1" | awk '{ print $2 }')"
 			be_down "$be"
 		done
 	done

@@ -11,8 +11,10 @@
  * the plugin then writes DIR/mark.N (N = 1, 2, ... in the order of the
  * marks), holding the instruction totals of vCPU 0 and vCPU 1 so far, and
  * with prof=on also DIR/prof.N: for every translation block vCPU 0 ran
- * since the previous mark, its guest address and the instructions it
- * executed there, and DIR/prof1.N the same for vCPU 1. The guest reads
+ * since the previous mark, its guest address, the instructions it
+ * executed there and how many times it ran, and DIR/prof1.N the same for
+ * vCPU 1. (TCG's time follows blocks as well as instructions: each block
+ * entered costs a dispatch, each return or indirect call a lookup.) The guest reads
  * them back over the 9p root (new files, so never stale in its page
  * cache).
  *
@@ -87,8 +89,9 @@ static void write_profile(unsigned int n, unsigned int vcpu,
 		uint64_t runs = __atomic_load_n(&b->runs[vcpu], __ATOMIC_RELAXED);
 
 		if (runs != b->runs_at_mark[vcpu])
-			fprintf(f, "%016" PRIx64 " %" PRIu64 "\n", b->pc,
-				(runs - b->runs_at_mark[vcpu]) * b->insns);
+			fprintf(f, "%016" PRIx64 " %" PRIu64 " %" PRIu64 "\n",
+				b->pc, (runs - b->runs_at_mark[vcpu]) * b->insns,
+				runs - b->runs_at_mark[vcpu]);
 		b->runs_at_mark[vcpu] = runs;
 	}
 	pthread_mutex_unlock(&blocks_lock);

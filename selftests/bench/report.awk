@@ -146,6 +146,7 @@ END {
 	# law); one connection at a time it is the path's, where the p99 goal is.
 	row("nat_cps", "cps", "NAT TCP, 32 in flight: connections/s (CPU 1 sets the rate)", "")
 	row("nat_cps", "lb_cpu_pct", "NAT TCP, 32 in flight: LB CPU busy % (100 = the LB sets the rate)", "")
+	row("nat_cps", "cpu1_pct", "NAT TCP, 32 in flight: CPU 1 (client, servers) busy % (100: CPU 1 sets the rate)", "")
 	row("nat_cps", "connect_p50_us", "NAT TCP, 32 in flight: connect latency p50, µs", "")
 	row("nat_cps", "connect_p99_us", "NAT TCP, 32 in flight: connect latency p99, µs", "")
 	row("nat_cps", "txn_p99_us", "NAT TCP, 32 in flight: whole transaction p99, µs", "")
