@@ -63,10 +63,12 @@ expect_eq "packets reaching rs$victim after its deletion" "$packets" 0
 # The LB's entry is past FIN; the new SYN is scheduled afresh, not dropped.
 # Counted, not timed: a SYN the LB dropped or misrouted would be sent
 # again by the client (after 1 s), so exactly one SYN per connection.
-nsx c iptables -A OUTPUT -p tcp --sport 40000 --syn -j ACCEPT
-first=$(nsx c socat -u TCP:"$VIP":80,sourceport=40000,reuseaddr -)
-second=$(nsx c socat -u TCP:"$VIP":80,sourceport=40000,reuseaddr,connect-timeout=5 -)
+# Port 30000 lies below the ephemeral range (32768-60999), where no
+# earlier connection of this test can still hold it.
+nsx c iptables -A OUTPUT -p tcp --sport 30000 --syn -j ACCEPT
+first=$(nsx c socat -u TCP:"$VIP":80,sourceport=30000,reuseaddr -)
+second=$(nsx c socat -u TCP:"$VIP":80,sourceport=30000,reuseaddr,connect-timeout=5 -)
 syns=$(nsx c iptables -L OUTPUT 1 -v -x -n | awk '{ print $1 }')
-log "port 40000 again: $first then $second"
+log "port 30000 again: $first then $second"
 [ -n "$second" ] || fail "reconnect from the same port got no answer"
-expect_eq "SYNs sent from port 40000 for two connections" "$syns" 2
+expect_eq "SYNs sent from port 30000 for two connections" "$syns" 2
