@@ -212,6 +212,17 @@ cpu_busy() {
 		printf "%.0f %.1f\n", bu, 100 * bu / (w + 1e-9) }'
 }
 hz=$(getconf CLK_TCK)
+# cpu0_events: CPU 0's count of each interrupt and softirq, "NAME N" lines.
+cpu0_events() {
+	awk 'NR > 1 && $1 ~ /:$/ { sub(":", "", $1); print "irq_" $1, $2 }' /proc/interrupts
+	awk 'NR > 1 { sub(":", "", $1); print "si_" $1, $2 }' /proc/softirqs
+}
+# events_per N A B: the events that moved between readings A and B, per N.
+events_per() {
+	printf '%s\n--\n%s\n' "$2" "$3" | awk -v n="$1" '$1 == "--" { b = 1; next }
+		!b { a[$1] = $2; next }
+		$2 != a[$1] && n > 0 { printf "%s %.3f\n", $1, ($2 - a[$1]) / n }'
+}
 now() { date +%s.%N; }
 # Packets dropped by full backlogs (all CPUs), a sign of saturation.
 softnet_drops() {
@@ -339,7 +350,7 @@ pkt_rate() { # SCENARIO -g|-m
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
 nat_cps() {
-	local sc=nat_cps run be res c0 c1 d0 d1 conns i0 i1 busy
+	local sc=nat_cps run be res c0 c1 d0 d1 conns i0 i1 busy e0 e1
 	declare -A dead=()
 	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight ${T_TCP}s, 1 in flight ${T_LAT}s, x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
@@ -354,9 +365,9 @@ nat_cps() {
 				continue
 			fi
 			nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 8 -t 0.5 >/dev/null
-			c0=$(cpu0); d0=$(cpu_at 1); i0=$(insn_cpu0)
+			e0=$(cpu0_events); c0=$(cpu0); d0=$(cpu_at 1); i0=$(insn_cpu0)
 			res=$(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 32 -t "$T_TCP")
-			c1=$(cpu0); d1=$(cpu_at 1); i1=$(insn_cpu0)
+			c1=$(cpu0); d1=$(cpu_at 1); i1=$(insn_cpu0); e1=$(cpu0_events)
 			say "$be: $res"
 			set -- $res
 			conns=$2
@@ -366,6 +377,9 @@ nat_cps() {
 			fi
 			raw R "$sc" "$be" "$run" cps "$6"
 			raw R "$sc" "$be" "$run" errors "$4"
+			events_per "$conns" "$e0" "$e1" | while read -r k v; do
+				raw R "$sc" "$be" "$run" "cpu0_$k" "$v"
+			done
 			raw R "$sc" "$be" "$run" connect_p50_us "$8"
 			raw R "$sc" "$be" "$run" connect_p99_us "${10}"
 			raw R "$sc" "$be" "$run" txn_p50_us "${12}"

@@ -159,6 +159,12 @@ END {
 		row("nat_cps", "serial_txn_p99_us", "NAT TCP, 1 in flight: whole transaction p99, µs", "")
 	}
 	row("nat_cps", "lb_us_per_conn", "NAT TCP: LB CPU µs/connection", "")
+	# Most of that time is the LB's CPU waking for a few packets: per
+	# connection it is woken ~5 times (RPS's IPIs) and runs NET_RX ~10
+	# times, and how many follows the batching of the moment (plain, with
+	# no balancer, is woken most), not the back end's code.
+	row("nat_cps", "cpu0_irq_CAL", "NAT TCP: LB CPU wakeups (function-call IPIs) per connection", "")
+	row("nat_cps", "cpu0_si_NET_RX", "NAT TCP: LB CPU NET_RX softirq runs per connection", "")
 	over("nat_cps", "lb_us_per_conn")
 	row("nat_cps", "lb_us_per_conn_over", "NAT TCP: LB CPU µs/connection above plain forwarding, paired by run", "")
 	# The client and the servers, not the LB, set the rate here. On the
