@@ -47,7 +47,7 @@ SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
 IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
 L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
-SCENARIOS="dr_udp nat_udp nat_cps nat_bulk scale control"
+SCENARIOS="dr_udp nat_udp nat_cps nat_syn nat_bulk scale control"
 BACKENDS="plain ipvs l4lb"
 # build/bench.env (written by the host side, optional) may override these,
 # e.g. RUNS=1 SCALE=100000 for a quick check.
@@ -60,10 +60,11 @@ elif [ -n "${L4LB_INSNCOUNT:-}" ]; then
 	# host.sh's second boot, for instruction counts only: they vary by a
 	# few percent between runs, not by the host's load, so fewer runs do.
 	RUNS=${INSN_RUNS:-3} SCALE_RUNS=${INSN_SCALE_RUNS:-2}
-	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp nat_cps scale"}
+	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp nat_cps nat_syn scale"}
 fi
 
 VIP=10.9.0.100
+SYN_PORT=81	# nat_syn's service; the real servers drop what reaches it
 RIPS="10.0.0.11 10.0.0.12 10.0.0.13"
 RIPS_C=${RIPS// /,}
 PKT_BACKENDS=${PKT_BACKENDS:-"$BACKENDS l4lb_li"}
@@ -102,6 +103,7 @@ for r in $RIPS; do
 	ip -n "$prefix-rs$i" route add default via 10.0.0.2
 	# The flood's packets are counted and dropped where they arrive.
 	sink_udp "rs$i" 9
+	sink_tcp "rs$i" "$SYN_PORT"
 	rps "rs$i" eth0 2
 	# DR: the real server takes the VIP (TCP is never DR here, so lo is enough).
 	accept_vip_lo "rs$i" "$VIP"
@@ -231,15 +233,17 @@ softnet_drops() {
 	echo $s
 }
 
-# flood BACKEND SECONDS FLOWS SRC: hot traffic to the service (or the RIPs),
-# prints "pps ns_per_pkt cpu_busy_pct gen_pps backlog_drops insns_per_pkt"
-# (the last "-" without the insncount plugin).
+# flood BACKEND SECONDS FLOWS [SRC PORT UDPFLOOD-ARGS...]: hot traffic to
+# the service (or the RIPs), UDP to port 9 unless told otherwise; prints
+# "pps ns_per_pkt cpu_busy_pct gen_pps backlog_drops insns_per_pkt" (the
+# last "-" without the insncount plugin).
 flood() {
-	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} p0 p1 c0 c1 t0 t1 gen
+	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} port=${5:-9} p0 p1 c0 c1 t0 t1 gen
 	local d0 d1 i0 i1
+	shift $(($# < 5 ? $# : 5))
 	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); i0=$(insn_cpu0); t0=$(now)
 	gen=$(nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s "$src" -d "$(targets "$be")" \
-		-p 9 -n "$flows" -P 60000 -t "$secs" | awk '{ print $4 }')
+		-p "$port" -n "$flows" -P 60000 -t "$secs" "$@" | awk '{ print $4 }')
 	t1=$(now); sleep 0.2; p1=$(rs_pkts); c1=$(cpu0); d1=$(softnet_drops); i1=$(insn_cpu0)
 	[ -z "${PROFILE:-}" ] || profile_report "$be" "$((p1 - p0))"
 	awk -v p="$((p1 - p0))" -v t="$t0" -v u="$t1" -v busy="$(cpu_busy "$c0" "$c1")" -v g="$gen" -v d="$((d1 - d0))" \
@@ -405,6 +409,44 @@ nat_cps() {
 	done
 }
 
+# ---- 2b. NAT, new connections with the LB saturated -----------------------
+# Every packet a TCP SYN of a new flow (no flow repeats within a run), which
+# each balancer must schedule and make a NAT entry for; the real servers
+# drop them at ingress, so CPU 1 runs only the generator and the LB's CPU,
+# not the client's and servers' TCP, sets the rate. The entries stay
+# (SYN_RECV times out after a minute), hence the tables sized as for scale.
+nat_syn() {
+	local sc=nat_syn run be res
+	declare -A dead=()
+	say "== $sc: TCP SYNs of new flows to NAT services, ${T_UDP}s x $RUNS runs"
+	l4lb_params=$L4LB_SCALE_PARAMS IPVS_PARAMS=$IPVS_SCALE_PARAMS
+	for ((run = 1; run <= RUNS; run++)); do
+		for be in $BACKENDS; do
+			[ -z "${dead[$be]:-}" ] || continue
+			available "$be" "$sc" || { dead[$be]=1; continue; }
+			be_up "$be"
+			if ! service "$be" -t "$SYN_PORT" -m; then
+				raw N "$sc" "$be" "n/a (NAT not available: l4lbadm -a ... -m failed)"
+				dead[$be]=1
+				be_down "$be"
+				continue
+			fi
+			# 64 sources x 60000 ports: more flows than a run sends.
+			res=$(flood "$be" "$T_UDP" 3840000 10.1.32.0 "$SYN_PORT" -S)
+			set -- $res
+			raw R "$sc" "$be" "$run" cps "$1"
+			raw R "$sc" "$be" "$run" lb_ns_per_conn "$2"
+			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
+			raw R "$sc" "$be" "$run" offered_pps "$4"
+			raw R "$sc" "$be" "$run" backlog_drops "$5"
+			[ "$6" = - ] || raw R "$sc" "$be" "$run" lb_insns_per_conn "$6"
+			raw R "$sc" "$be" "$run" entries "$(table_count "$be")"
+			be_down "$be"
+		done
+	done
+	l4lb_params= IPVS_PARAMS=
+}
+
 # ---- 3. NAT, bulk TCP -----------------------------------------------------
 nat_bulk() {
 	local sc=nat_bulk run be bps c0 c1 t0 t1 target
@@ -541,6 +583,7 @@ for sc in $SCENARIOS; do
 	dr_udp) pkt_rate dr_udp -g ;;
 	nat_udp) pkt_rate nat_udp -m ;;
 	nat_cps) nat_cps ;;
+	nat_syn) nat_syn ;;
 	nat_bulk) nat_bulk ;;
 	scale) scale ;;
 	control) control ;;

@@ -535,19 +535,22 @@ flood_stop() {
 # rps NS DEV CPUMASK: receive packet steering of DEV's queue to CPUMASK.
 rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 
-# sink_udp NS PORT: NS counts and drops UDP to PORT at eth0's ingress;
-# sunk NS... sums what those filters dropped. u32 rather than flower: the
-# debug lane's kernel has only u32 (its dport match assumes no IP options,
-# as the generators' packets have none).
-sink_udp() {
-	nsx "$1" tc qdisc add dev eth0 clsact
+# sink_udp NS PORT, sink_tcp NS PORT: NS counts and drops UDP or TCP to
+# PORT at eth0's ingress; sunk NS... sums what those filters dropped. u32
+# rather than flower: the debug lane's kernel has only u32 (its dport match
+# assumes no IP options, as the generators' packets have none).
+sink_l4() { # NS PROTOCOL-NUMBER PORT
+	nsx "$1" tc qdisc show dev eth0 | grep -q clsact ||
+		nsx "$1" tc qdisc add dev eth0 clsact
 	nsx "$1" tc filter add dev eth0 ingress protocol ip u32 \
-		match ip protocol 17 0xff match ip dport "$2" 0xffff action drop
+		match ip protocol "$2" 0xff match ip dport "$3" 0xffff action drop
 }
+sink_udp() { sink_l4 "$1" 17 "$2"; }
+sink_tcp() { sink_l4 "$1" 6 "$2"; }
 sunk() {
 	local ns n=0
 	for ns; do
-		n=$((n + $(nsx "$ns" tc -s filter show dev eth0 ingress | awk '/Sent/ { print $4; exit }')))
+		n=$((n + $(nsx "$ns" tc -s filter show dev eth0 ingress | awk '/Sent/ { n += $4 } END { print n + 0 }')))
 	done
 	echo $n
 }

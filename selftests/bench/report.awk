@@ -72,6 +72,7 @@ $1 == "R" {
 	byrun[$2, $3, $5, $4] = $6
 	if ($4 + 0 > maxrun) maxrun = $4 + 0
 	if ($5 == "lb_ns_per_pkt" && $6 > 0) add($2 SUBSEP $3 SUBSEP "lb_kpps", 1e6 / $6)
+	if ($5 == "lb_ns_per_conn" && $6 > 0) add($2 SUBSEP $3 SUBSEP "lb_kcps", 1e6 / $6)
 	next
 }
 
@@ -182,6 +183,24 @@ END {
 			printf "| ↳ goal, NAT connection rate on LB capacity from instructions | | | | %.2f | %.2f | ≥1.3× IPVS: %s (%.2f); a balancer costing what plain forwarding does: %.2f× IPVS |\n", pI / pL, pP / pL, goal(pI / pL >= 1.3), pI / pL, pI / pP
 	}
 	row("nat_cps", "errors", "NAT TCP: failed connections", "")
+	# 2b. new connections with the LB, not CPU 1, setting the rate
+	if (has("nat_syn", "l4lb", "cps")) {
+		row("nat_syn", "cps", "NAT TCP SYNs of new flows: delivered/s (the LB sets the rate when saturated)", "")
+		row("nat_syn", "lb_cpu_pct", "NAT TCP SYNs: LB CPU busy % (100 = saturated)", "")
+		row("nat_syn", "lb_ns_per_conn", "NAT TCP SYNs: LB CPU ns/new connection (lower is better)", "")
+		row("nat_syn", "lb_kcps", "NAT TCP SYNs: LB capacity, k new connections/s per CPU", "")
+		rI = ratio(M["nat_syn", "l4lb", "lb_kcps"], M["nat_syn", "ipvs", "lb_kcps"])
+		printf "| ↳ goal, NAT connection rate (new connections, the LB saturated; on CPU time) | | | | | | %s |\n",
+			rI == "" ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(rI >= 1.3), rI)
+		if (has("nat_syn", "l4lb", "lb_insns_per_conn")) {
+			row("nat_syn", "lb_insns_per_conn", "NAT TCP SYNs: LB CPU instructions/new connection (qemu plugin count)", "")
+			rI = ratio(M["nat_syn", "ipvs", "lb_insns_per_conn"], M["nat_syn", "l4lb", "lb_insns_per_conn"])
+			printf "| ↳ goal, NAT connection rate (new connections; on instructions) | | | | | | %s |\n",
+				rI == "" ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(rI >= 1.3), rI)
+		}
+		row("nat_syn", "entries", "NAT TCP SYNs: table entries after the run", "")
+		row("nat_syn", "backlog_drops", "NAT TCP SYNs: packets dropped at full backlogs", "")
+	}
 	# 3. bulk
 	row("nat_bulk", "mbit_s", "NAT TCP bulk (iperf3): Mbit/s", "")
 	row("nat_bulk", "lb_cpu_pct", "NAT TCP bulk: LB CPU busy %", "")

@@ -3,9 +3,11 @@
  * udpflood: minimum-size UDP frames (60 bytes + FCS = 64 on the wire) from
  * an AF_PACKET socket with sendmmsg, cycling over many flows (source
  * address x source port), so the kernel's UDP stack costs the sender
- * nothing. For benchmarks inside network namespaces only.
+ * nothing. With -S, TCP SYNs instead: each flow's first packet, what a
+ * balancer must make a connection entry for. For benchmarks inside
+ * network namespaces only.
  *
- *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT
+ *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S]
  *            [-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT]
  *            [-r PPS] [-b BATCH]
  *
@@ -41,21 +43,41 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint16_t ip_csum(const uint8_t *h)
+/* The ones' complement sum of @len bytes (even) at @p, added to @sum. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, int len)
 {
-	uint32_t s = 0;
 	int i;
 
-	for (i = 0; i < 20; i += 2)
-		s += (h[i] << 8) | h[i + 1];
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	for (i = 0; i < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	return sum;
+}
+
+static void put_csum(uint8_t *at, uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	at[0] = sum >> 8;
+	at[1] = sum & 0xff;
+}
+
+/* The IPv4 header's checksum and, for a SYN, the TCP one. */
+static void set_csums(uint8_t *f, int syn)
+{
+	uint8_t *ip = f + 14, *l4 = f + 34;
+
+	ip[10] = ip[11] = 0;
+	put_csum(ip + 10, csum_add(0, ip, 20));
+	if (syn) {	/* pseudo-header: addresses, protocol, TCP length 20 */
+		l4[16] = l4[17] = 0;
+		put_csum(l4 + 16, csum_add(csum_add(IPPROTO_TCP + 20, ip + 12, 8), l4, 20));
+	}
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT "
+	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S] "
 		"[-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT] [-r PPS] [-b BATCH]\n");
 	exit(2);
 }
@@ -72,9 +94,9 @@ int main(int argc, char **argv)
 	struct iovec iov[MAXB];
 	struct sockaddr_ll sll;
 	uint16_t dport = 0;
-	int opt, fd, i;
+	int opt, fd, i, syn = 0;
 
-	while ((opt = getopt(argc, argv, "i:m:s:d:p:n:P:t:c:r:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:s:d:p:Sn:P:t:c:r:b:")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'm': mac = optarg; break;
@@ -88,6 +110,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'p': dport = (uint16_t)atoi(optarg); break;
+		case 'S': syn = 1; break;
 		case 'n': nflows = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'P': pps_src = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 't': seconds = atof(optarg); break;
@@ -146,12 +169,21 @@ int main(int argc, char **argv)
 		memcpy(f + 6, smac, 6);
 		f[12] = 0x08; f[13] = 0x00;
 		f[14] = 0x45;			/* IPv4, 20-byte header */
-		f[16] = 0; f[17] = FRAME - 14;	/* total length 46 */
 		f[20] = 0x40;			/* DF */
 		f[22] = 64;			/* TTL */
-		f[23] = IPPROTO_UDP;
 		f[36] = dport >> 8; f[37] = dport & 0xff;
-		f[38] = 0; f[39] = FRAME - 34;	/* UDP length 26, checksum 0 */
+		if (syn) {	/* 20-byte TCP header; the frame's tail is padding */
+			f[17] = 40;		/* total length */
+			f[23] = IPPROTO_TCP;
+			f[41] = 1;		/* sequence number */
+			f[46] = 5 << 4;		/* data offset */
+			f[47] = 0x02;		/* SYN */
+			f[48] = 0xff; f[49] = 0xff;	/* window */
+		} else {
+			f[17] = FRAME - 14;	/* total length 46 */
+			f[23] = IPPROTO_UDP;
+			f[38] = 0; f[39] = FRAME - 34;	/* UDP length 26, checksum 0 */
+		}
 		iov[i].iov_base = f;
 		iov[i].iov_len = FRAME;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -181,14 +213,11 @@ int main(int argc, char **argv)
 			uint32_t s = src + (uint32_t)(flow / pps_src);
 			uint16_t sport = (uint16_t)(1024 + flow % pps_src);
 			uint32_t d = dst[flow % ndst];
-			uint16_t c;
 
 			f[26] = s >> 24; f[27] = s >> 16; f[28] = s >> 8; f[29] = s;
 			memcpy(f + 30, &d, 4);
-			f[24] = f[25] = 0;
-			c = ip_csum(f + 14);
-			f[24] = c >> 8; f[25] = c & 0xff;
 			f[34] = sport >> 8; f[35] = sport & 0xff;
+			set_csums(f, syn);
 			if (++flow == nflows)
 				flow = 0;
 		}
