@@ -109,6 +109,14 @@ for r in $RIPS; do
 	accept_vip_lo "rs$i" "$VIP"
 done
 ip -n "$prefix-c" route add default via 10.1.255.254
+# Plain routing's client connects to the real servers from an address of
+# its own. Sharing one would have NAT's connections meet the TIME_WAITs of
+# plain's on the servers (the servers close first), with TCP timestamps
+# from another offset (it is per address pair, and the client's pair names
+# the VIP, not the server): PAWS rejects the SYN, and the connection waits
+# a second or more for a retransmission.
+ip -n "$prefix-c" addr add 10.1.0.2/16 dev eth0
+ip -n "$prefix-c" route add 10.0.0.0/24 via 10.1.255.254 src 10.1.0.2
 nsx c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 rps c eth0 2
 nsx lb sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
@@ -353,8 +361,18 @@ pkt_rate() { # SCENARIO -g|-m
 }
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
+# SYNs and SYN-ACKs the client and the real servers sent again: a lost
+# handshake packet, which costs its connection a second or more.
+syn_retrans() {
+	local ns n=0
+	for ns in c rs1 rs2 rs3; do
+		n=$((n + $(nsx "$ns" nstat -az TcpExtTCPSynRetrans | awk '$1 == "TcpExtTCPSynRetrans" { print $2 }')))
+	done
+	echo $n
+}
+
 nat_cps() {
-	local sc=nat_cps run be res c0 c1 d0 d1 conns i0 i1 busy e0 e1
+	local sc=nat_cps run be res c0 c1 d0 d1 conns i0 i1 busy e0 e1 r0
 	declare -A dead=()
 	say "== $sc: connect, 100-byte request, 100-byte answer, close; 32 in flight ${T_TCP}s, 1 in flight ${T_LAT}s, x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
@@ -398,11 +416,15 @@ nat_cps() {
 			# Saturated, latency is the queue at CPU 1: in flight / rate
 			# (Little's law). One connection at a time, it is the path's.
 			if [ -z "$i0" ] && [ "$T_LAT" != 0 ]; then
+				r0=$(syn_retrans)
 				set -- $(nsx c "$B/tcpcr" -d "$(targets "$be")" -p 80 -c 1 -t "$T_LAT")
+				raw R "$sc" "$be" "$run" serial_syn_retrans "$(($(syn_retrans) - r0))"
 				raw R "$sc" "$be" "$run" serial_cps "$6"
 				raw R "$sc" "$be" "$run" serial_connect_p50_us "$8"
 				raw R "$sc" "$be" "$run" serial_connect_p99_us "${10}"
 				raw R "$sc" "$be" "$run" serial_txn_p99_us "${14}"
+				raw R "$sc" "$be" "$run" serial_connect_max_us "${16}"
+				raw R "$sc" "$be" "$run" serial_oldest_unfinished_us "${20}"
 			fi
 			be_down "$be"
 		done

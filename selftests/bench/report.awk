@@ -158,6 +158,10 @@ END {
 		g = (RI == "") ? "n/a" : sprintf("p99 ≤ IPVS: %s (%.2f)", goal(RI <= 1), RI)
 		printf "| ↳ goal, NAT connect p99 (1 in flight: the path's latency, not CPU 1's queue) | | | | | | %s |\n", g
 		row("nat_cps", "serial_txn_p99_us", "NAT TCP, 1 in flight: whole transaction p99, µs", "")
+		if (has("nat_cps", "l4lb", "serial_syn_retrans")) {
+			row("nat_cps", "serial_connect_max_us", "NAT TCP, 1 in flight: slowest connect, µs (a lost SYN or SYN-ACK costs a second)", "")
+			row("nat_cps", "serial_syn_retrans", "NAT TCP, 1 in flight: SYNs and SYN-ACKs sent again", "")
+		}
 	}
 	row("nat_cps", "lb_us_per_conn", "NAT TCP: LB CPU µs/connection", "")
 	# Most of that time is the LB's CPU waking for a few packets: per

@@ -9,8 +9,11 @@
  *
  * Prints one line:
  *   conns N errors E cps C connect_p50_us A connect_p99_us B txn_p50_us X txn_p99_us Y
+ *   connect_max_us M txn_max_us Z oldest_unfinished_us U
  * where connect is SYN to established (the three-way handshake through the
- * LB) and txn is connect() to the server's close.
+ * LB) and txn is connect() to the server's close; the last is the age of
+ * the oldest connection still in flight at the end (a stall shows there,
+ * not in the latencies, when it outlasts the run).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -75,6 +78,7 @@ static int start(struct conn *c)
 	struct sockaddr_in *d = &dst[next_dst++ % ndst];
 	int fd;
 
+	c->fd = -1;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
@@ -83,6 +87,7 @@ static int start(struct conn *c)
 	c->start = now();
 	if (connect(fd, (struct sockaddr *)d, sizeof(*d)) < 0 && errno != EINPROGRESS) {
 		close(fd);
+		c->fd = -1;
 		return -1;
 	}
 	ev.events = EPOLLOUT | EPOLLIN;
@@ -95,7 +100,7 @@ int main(int argc, char **argv)
 {
 	unsigned int conc = 32, i;
 	unsigned long done = 0, errors = 0, nlat = 0;
-	double seconds = 5, t0, t_end, *lat_conn, *lat_txn;
+	double seconds = 5, t0, t_end, oldest = 0, *lat_conn, *lat_txn;
 	struct epoll_event evs[MAXC];
 	uint16_t port = 0;
 	int opt;
@@ -202,11 +207,16 @@ next:
 		}
 	}
 	t_end = now();
+	for (i = 0; i < conc; i++)
+		if (conns[i].fd >= 0 && t_end - conns[i].start > oldest)
+			oldest = t_end - conns[i].start;
 	qsort(lat_conn, nlat, sizeof(double), cmp_d);
 	qsort(lat_txn, nlat, sizeof(double), cmp_d);
-	printf("conns %lu errors %lu cps %.0f connect_p50_us %.0f connect_p99_us %.0f txn_p50_us %.0f txn_p99_us %.0f\n",
+	printf("conns %lu errors %lu cps %.0f connect_p50_us %.0f connect_p99_us %.0f txn_p50_us %.0f txn_p99_us %.0f "
+	       "connect_max_us %.0f txn_max_us %.0f oldest_unfinished_us %.0f\n",
 	       done, errors, done / (t_end - t0),
 	       pct(lat_conn, nlat, 0.50) * 1e6, pct(lat_conn, nlat, 0.99) * 1e6,
-	       pct(lat_txn, nlat, 0.50) * 1e6, pct(lat_txn, nlat, 0.99) * 1e6);
+	       pct(lat_txn, nlat, 0.50) * 1e6, pct(lat_txn, nlat, 0.99) * 1e6,
+	       pct(lat_conn, nlat, 1) * 1e6, pct(lat_txn, nlat, 1) * 1e6, oldest * 1e6);
 	return 0;
 }
