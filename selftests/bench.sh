@@ -111,10 +111,10 @@ done
 ip -n "$prefix-c" route add default via 10.1.255.254
 # Plain routing's client connects to the real servers from an address of
 # its own. Sharing one, NAT's 1-in-flight runs stalled 2 s at a time on
-# retransmitted SYNs: most likely they met the servers' TIME_WAITs of
-# plain's connections (the servers close first), whose TCP timestamps have
-# another offset (it is per address pair, and the client's names the VIP),
-# and PAWS rejected them.
+# retransmitted SYNs: they met the servers' TIME_WAITs of plain's
+# connections (the servers close first), whose TCP timestamps have another
+# offset (it is per address pair, and the client's names the VIP), and
+# PAWS rejected them (TcpExtPAWSEstab counted ~100 per 15 s run; 0 now).
 ip -n "$prefix-c" addr add 10.1.0.2/16 dev eth0
 ip -n "$prefix-c" route add 10.0.0.0/24 via 10.1.255.254 src 10.1.0.2
 nsx c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
