@@ -261,6 +261,19 @@ flood() {
 				(i0 != "" && i1 != "" && p ? sprintf("%.0f", (i1 - i0) / p) : "-") }'
 }
 
+# flood_raw SCENARIO BACKEND RUN RATE UNIT FLOOD-OUTPUT...: flood's fields
+# as raw lines, its rate named RATE and its costs per UNIT.
+flood_raw() {
+	local sc=$1 be=$2 run=$3 rate=$4 unit=$5
+	shift 5
+	raw R "$sc" "$be" "$run" "$rate" "$1"
+	raw R "$sc" "$be" "$run" "lb_ns_per_$unit" "$2"
+	raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
+	raw R "$sc" "$be" "$run" offered_pps "$4"
+	raw R "$sc" "$be" "$run" backlog_drops "$5"
+	[ "$6" = - ] || raw R "$sc" "$be" "$run" "lb_insns_per_$unit" "$6"
+}
+
 # Instructions CPU 0 ran, from the insncount qemu plugin when host.sh
 # loaded it (L4LB_INSNCOUNT: its readings' directory): a cost per packet
 # that, unlike CPU time under TCG, does not depend on the host. Each
@@ -328,7 +341,7 @@ available() { # BACKEND SCENARIO: 0 if the back end can run
 
 # ---- 1. DR and NAT, UDP packet rate --------------------------------------
 pkt_rate() { # SCENARIO -g|-m
-	local sc=$1 fwd=$2 run be res
+	local sc=$1 fwd=$2 run be
 	declare -A dead=()
 	say "== $sc: $FLOWS UDP flows, 64-byte frames, ${T_UDP}s x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
@@ -344,14 +357,8 @@ pkt_rate() { # SCENARIO -g|-m
 			fi
 			nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s 10.1.0.1 -d "$(targets "$be")" \
 				-p 9 -n "$FLOWS" -P 60000 -c $((FLOWS * 2)) -r 20000 >/dev/null
-			res=$(flood "$be" "$T_UDP" "$FLOWS")
-			set -- $res
-			raw R "$sc" "$be" "$run" pps "$1"
-			raw R "$sc" "$be" "$run" lb_ns_per_pkt "$2"
-			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
-			raw R "$sc" "$be" "$run" offered_pps "$4"
-			raw R "$sc" "$be" "$run" backlog_drops "$5"
-			[ "$6" = - ] || raw R "$sc" "$be" "$run" lb_insns_per_pkt "$6"
+			# shellcheck disable=SC2046
+			flood_raw "$sc" "$be" "$run" pps pkt $(flood "$be" "$T_UDP" "$FLOWS")
 			# Share of the LB's packets that took the fast path.
 			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
 				jq '.info.fast_path_pkts * 100 / ([.services[].stats.pkts_in] | add) | floor')"
@@ -424,7 +431,7 @@ nat_cps() {
 				raw R "$sc" "$be" "$run" serial_connect_p99_us "${10}"
 				raw R "$sc" "$be" "$run" serial_txn_p99_us "${14}"
 				raw R "$sc" "$be" "$run" serial_connect_max_us "${16}"
-				raw R "$sc" "$be" "$run" serial_oldest_unfinished_us "${20}"
+				raw R "$sc" "$be" "$run" serial_oldest_unfinished_us "${18}"
 			fi
 			be_down "$be"
 		done
@@ -438,7 +445,7 @@ nat_cps() {
 # not the client's and servers' TCP, sets the rate. The entries stay
 # (SYN_RECV times out after a minute), hence the tables sized as for scale.
 nat_syn() {
-	local sc=nat_syn run be res
+	local sc=nat_syn run be
 	declare -A dead=()
 	say "== $sc: TCP SYNs of new flows to NAT services, ${T_UDP}s x $RUNS runs"
 	l4lb_params=$L4LB_SCALE_PARAMS IPVS_PARAMS=$IPVS_SCALE_PARAMS
@@ -454,14 +461,8 @@ nat_syn() {
 				continue
 			fi
 			# 64 sources x 60000 ports: more flows than a run sends.
-			res=$(flood "$be" "$T_UDP" 3840000 10.1.32.0 "$SYN_PORT" -S)
-			set -- $res
-			raw R "$sc" "$be" "$run" cps "$1"
-			raw R "$sc" "$be" "$run" lb_ns_per_conn "$2"
-			raw R "$sc" "$be" "$run" lb_cpu_pct "$3"
-			raw R "$sc" "$be" "$run" offered_pps "$4"
-			raw R "$sc" "$be" "$run" backlog_drops "$5"
-			[ "$6" = - ] || raw R "$sc" "$be" "$run" lb_insns_per_conn "$6"
+			# shellcheck disable=SC2046
+			flood_raw "$sc" "$be" "$run" cps conn $(flood "$be" "$T_UDP" 3840000 10.1.32.0 "$SYN_PORT" -S)
 			raw R "$sc" "$be" "$run" entries "$(table_count "$be")"
 			be_down "$be"
 		done

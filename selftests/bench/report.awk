@@ -53,6 +53,13 @@ function rate_goal(nm, basis, rI, rP,    g) {
 	printf "| ↳ goal, %s packet rate (on capacity from %s) | | | | | | %s |\n", nm, basis, g
 }
 
+# ratio_goal LABEL R: a "≥1.3× IPVS" goal line, l4lb's capacity being R
+# times IPVS's.
+function ratio_goal(label, r) {
+	printf "| ↳ goal, %s | | | | | | %s |\n", label,
+		r == "" ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(r >= 1.3), r)
+}
+
 # over SC KEY: KEY_over, each balancer's KEY minus plain forwarding's in the
 # same run (interleaved runs pair up, so slow drift of the host cancels):
 # what the balancer itself adds to the forwarding the kernel does anyway.
@@ -193,14 +200,12 @@ END {
 		row("nat_syn", "lb_cpu_pct", "NAT TCP SYNs: LB CPU busy % (100 = saturated)", "")
 		row("nat_syn", "lb_ns_per_conn", "NAT TCP SYNs: LB CPU ns/new connection (lower is better)", "")
 		row("nat_syn", "lb_kcps", "NAT TCP SYNs: LB capacity, k new connections/s per CPU", "")
-		rI = ratio(M["nat_syn", "l4lb", "lb_kcps"], M["nat_syn", "ipvs", "lb_kcps"])
-		printf "| ↳ goal, NAT connection rate (new connections, the LB saturated; on CPU time) | | | | | | %s |\n",
-			rI == "" ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(rI >= 1.3), rI)
+		ratio_goal("NAT connection rate (new connections, the LB saturated; on CPU time)",
+			   ratio(M["nat_syn", "l4lb", "lb_kcps"], M["nat_syn", "ipvs", "lb_kcps"]))
 		if (has("nat_syn", "l4lb", "lb_insns_per_conn")) {
 			row("nat_syn", "lb_insns_per_conn", "NAT TCP SYNs: LB CPU instructions/new connection (qemu plugin count)", "")
-			rI = ratio(M["nat_syn", "ipvs", "lb_insns_per_conn"], M["nat_syn", "l4lb", "lb_insns_per_conn"])
-			printf "| ↳ goal, NAT connection rate (new connections; on instructions) | | | | | | %s |\n",
-				rI == "" ? "n/a" : sprintf("≥1.3× IPVS: %s (%.2f)", goal(rI >= 1.3), rI)
+			ratio_goal("NAT connection rate (new connections; on instructions)",
+				   ratio(M["nat_syn", "ipvs", "lb_insns_per_conn"], M["nat_syn", "l4lb", "lb_insns_per_conn"]))
 		}
 		row("nat_syn", "entries", "NAT TCP SYNs: table entries after the run", "")
 		row("nat_syn", "backlog_drops", "NAT TCP SYNs: packets dropped at full backlogs", "")
