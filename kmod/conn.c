@@ -65,7 +65,7 @@ int l4lb_conn_cache_create(void)
 	 * not under lockdep, whose timer_list carries a lockdep_map.
 	 */
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
-		     sizeof(struct l4lb_conn) > 128);
+		     sizeof(struct l4lb_conn) > 136);
 	l4lb_conn_cache = kmem_cache_create("l4lb_conn",
 					    sizeof(struct l4lb_conn), 0,
 					    L4LB_SLAB_NO_MERGE,
@@ -364,6 +364,7 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_conn *c = container_of(head, struct l4lb_conn, rcu);
 
+	l4lb_reply_route_free(c);
 	l4lb_dest_put(c->dest);
 	kmem_cache_free(l4lb_conn_cache, c);
 }
@@ -478,6 +479,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	c->vport = p->vport;
 	c->protocol = p->protocol;
 	c->addrs_genid = addrs_genid;
+	RCU_INIT_POINTER(c->reply_dst, NULL);
+	c->reply_tos = 0;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
@@ -644,7 +647,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
 	l4lb_count(&dest->stats, L4LB_CTR_PKTS_IN, segs, len);
 	if (early)
-		l4lb_stats_inc(&ln->fast, 0);
+		l4lb_stats_inc(&ln->fast, L4LB_FAST_CLIENT);
 	return verdict;
 }
 

@@ -35,6 +35,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/inetdevice.h>
+#include <linux/xfrm.h>
 #include <net/ip.h>
 #include <net/ip_fib.h>
 #include "l4lb.h"
@@ -93,6 +94,19 @@ static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
 	return skb_header_pointer(skb, ip_hdrlen(skb), 2 * sizeof(*buf), buf);
 }
 
+/* Copies the ports of an unfragmented TCP or UDP packet; false if none. */
+static bool l4lb_copy_ports(const struct sk_buff *skb, __be16 ports[2])
+{
+	__be16 buf[2];
+	const __be16 *p = l4lb_ports(skb, buf);
+
+	if (!p)
+		return false;
+	ports[0] = p[0];
+	ports[1] = p[1];
+	return true;
+}
+
 /*
  * The service a client's TCP or UDP packet is addressed to, or NULL;
  * @ports gets the packet's source and destination ports.
@@ -101,12 +115,8 @@ static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
 					     const struct sk_buff *skb,
 					     __be16 ports[2])
 {
-	const __be16 *p = l4lb_ports(skb, ports);
-
-	if (!p)
+	if (!l4lb_copy_ports(skb, ports))
 		return NULL;
-	ports[0] = p[0];
-	ports[1] = p[1];
 	return l4lb_svc_lookup_rcu(ln, ip_hdr(skb)->protocol,
 				   ip_hdr(skb)->daddr, ports[1]);
 }
@@ -184,6 +194,92 @@ static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 	return !*addrs_checked || __ip_dev_find(net, iph->daddr, false);
 }
 
+/* IPsec policies that ip_forward() would apply to a forwarded packet. */
+static bool l4lb_xfrm_forward_policies(const struct net *net)
+{
+#ifdef CONFIG_XFRM
+	return READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_FWD]) ||
+	       READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_OUT]);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Whether a real server's packet to a client may leave from PREROUTING
+ * on its flow's cached route (l4lb_reply_route()) with the same outcome
+ * as through the input route, ip_forward() and FORWARD. That holds when
+ * no FORWARD hook but ours would see it (the FORWARD filter must see it
+ * as it does with IPVS), the input route's lookup and source check
+ * depend on nothing a packet of the flow can change (policy rules and
+ * realms look at marks and more; the reverse-path filter, at the device),
+ * the device forwards, and no IPsec policy applies to forwarding.
+ * Options and TTL 1 need ip_forward() itself.
+ */
+static bool l4lb_reply_fast_ok(struct net *net, struct sk_buff *skb,
+			       const struct iphdr *iph)
+{
+	const struct nf_hook_entries *e;
+	struct in_device *in_dev;
+
+	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_FORWARD]);
+	if (!e || e->num_hook_entries != 1)
+		return false;
+	if (skb->pkt_type != PACKET_HOST || skb_has_extensions(skb) ||
+	    iph->ihl != 5 || l4lb_xfrm_forward_policies(net))
+		return false;
+	in_dev = __in_dev_get_rcu(skb->dev);
+	return in_dev && IN_DEV_FORWARD(in_dev) && !IN_DEV_RPFILTER(in_dev) &&
+	       !fib_num_tclassid_users(net) && !fib4_has_custom_rules(net);
+}
+
+static void l4lb_reply_pkt_fill(struct l4lb_reply_pkt *rp,
+				const struct iphdr *iph, const __be16 *ports)
+{
+	rp->protocol = iph->protocol;
+	rp->raddr = iph->saddr;
+	rp->rport = ports[0];
+	rp->caddr = iph->daddr;
+	rp->cport = ports[1];
+}
+
+/*
+ * PREROUTING, NAT: a real server's packet to a client, on the route its
+ * flow's earlier replies took. The first reply of a flow, and any that
+ * cannot be sent this way, go on to FORWARD (l4lb_forward()), which
+ * caches the route.
+ */
+static unsigned int l4lb_reply_early(struct l4lb_net *ln,
+				     struct sk_buff *skb, const __be16 *ports)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct l4lb_reply_pkt rp;
+	struct dst_entry *dst;
+	struct l4lb_conn *c;
+	int flags;
+
+	if (!atomic_read(&ln->nat_dest_count) ||
+	    !l4lb_reply_fast_ok(ln->net, skb, iph))
+		return NF_ACCEPT;
+	l4lb_reply_pkt_fill(&rp, iph, ports);
+	c = l4lb_conn_find_reply(ln->net, &rp);
+	if (!c)
+		return NF_ACCEPT;
+	dst = l4lb_reply_route(c, skb);
+	/* A redirect back out of the interface it came in: ip_forward(). */
+	if (!dst || (dst->dev == skb->dev &&
+		     IN_DEV_TX_REDIRECTS(__in_dev_get_rcu(skb->dev))))
+		return NF_ACCEPT;
+	/* FORWARD counts and drops what is malformed. */
+	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
+	if (flags < 0)
+		return NF_ACCEPT;
+	rp.tcp_flags = flags;
+	l4lb_conn_reply_seen(ln, c, &rp, skb);
+	l4lb_stats_inc(&ln->fast, L4LB_FAST_REPLY);
+	return l4lb_nat_reply_xmit(ln, skb, c, dst);
+}
+
 static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
@@ -196,11 +292,13 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 
 	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
 		return NF_ACCEPT;
-	/* Fragments are reassembled for LOCAL_IN; TTL 1 needs an ICMP. */
-	if (ip_is_fragment(iph) || iph->ttl <= 1)
+	/* Fragments are reassembled later; TTL 1 needs an ICMP. */
+	if (ip_is_fragment(iph) || iph->ttl <= 1 || !l4lb_copy_ports(skb, ports))
 		return NF_ACCEPT;
-	svc = l4lb_pkt_service(ln, skb, ports);
-	if (!svc || !l4lb_fast_path_ok(state->net, skb, iph, &addrs_checked))
+	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	if (!svc)
+		return l4lb_reply_early(ln, skb, ports);
+	if (!l4lb_fast_path_ok(state->net, skb, iph, &addrs_checked))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
@@ -248,6 +346,7 @@ static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
 	struct l4lb_conn *c;
 	__be16 _ports[2];
 	const __be16 *ports;
+	unsigned int verdict;
 	int flags;
 
 	if (!atomic_read(&ln->nat_dest_count))
@@ -260,11 +359,7 @@ static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
 	if (!ports)
 		return NF_ACCEPT;
 
-	rp.protocol = iph->protocol;
-	rp.raddr = iph->saddr;
-	rp.rport = ports[0];
-	rp.caddr = iph->daddr;
-	rp.cport = ports[1];
+	l4lb_reply_pkt_fill(&rp, iph, ports);
 	c = l4lb_conn_find_reply(state->net, &rp);
 	if (!c)
 		return NF_ACCEPT;
@@ -277,7 +372,10 @@ static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
 	}
 	rp.tcp_flags = flags;
 	l4lb_conn_reply_seen(ln, c, &rp, skb);
-	return l4lb_nat_reply(ln, skb, c);
+	verdict = l4lb_nat_reply(ln, skb, c);
+	if (verdict == NF_ACCEPT)
+		l4lb_reply_route_save(c, skb);
+	return verdict;
 }
 
 static const struct nf_hook_ops l4lb_nf_ops[] = {

@@ -151,7 +151,7 @@ struct l4lb_net {
 	u32			timeout_tcp_fin;
 	u32			timeout_udp;
 	struct l4lb_stats	drops;
-	/* Slot 0: service packets sent on from PREROUTING (hooks.c). */
+	/* Packets sent on from PREROUTING (hooks.c): enum l4lb_fast_ctr. */
 	struct l4lb_stats	fast;
 	/*
 	 * NAT dests alive, including deleted ones still held by conns: the
@@ -165,6 +165,11 @@ struct l4lb_net {
 };
 
 extern unsigned int l4lb_net_id;
+
+enum l4lb_fast_ctr {
+	L4LB_FAST_CLIENT,	/* clients' packets to a service */
+	L4LB_FAST_REPLY,	/* NAT: real servers' packets to a client */
+};
 
 int l4lb_nat_enable(struct l4lb_net *ln);
 
@@ -385,6 +390,7 @@ struct l4lb_conn {
 	u8			protocol;
 	u8			state;		/* bucket lock */
 	u8			hashed;		/* bucket lock */
+	u8			reply_tos;	/* of reply_dst's lookup */
 	/*
 	 * rt_genid_ipv4() when the fast path last found this flow's VIP
 	 * local and its client address not: the check the input route
@@ -394,6 +400,11 @@ struct l4lb_conn {
 	struct l4lb_dest	*dest;	/* holds a reference */
 	unsigned long		expires;	/* jiffies, lockless */
 	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
+	/*
+	 * NAT: the input route the flow's replies took to the client, held
+	 * (xmit.c); replaced with xchg(), dropped with the entry.
+	 */
+	struct dst_entry __rcu	*reply_dst;
 	struct timer_list	timer;
 	struct rcu_head		rcu;
 };
@@ -431,6 +442,12 @@ unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_conn *c);
+void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb);
+void l4lb_reply_route_free(struct l4lb_conn *c);
+struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
+				   const struct sk_buff *skb);
+unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
+				 struct l4lb_conn *c, struct dst_entry *dst);
 void l4lb_untrack(struct sk_buff *skb);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */

@@ -405,7 +405,10 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			atomic_read(&ln->dest_count)) ||
 	    l4lb_put_drops(msg, ln) ||
 	    nla_put_u64_64bit(msg, L4LB_INFO_A_FAST_PKTS,
-			      l4lb_stats_read_one(&ln->fast, 0),
+			      l4lb_stats_read_one(&ln->fast, L4LB_FAST_CLIENT),
+			      L4LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, L4LB_INFO_A_FAST_REPLY_PKTS,
+			      l4lb_stats_read_one(&ln->fast, L4LB_FAST_REPLY),
 			      L4LB_INFO_A_PAD)) {
 		mutex_unlock(&ln->lock);
 		goto err_free;

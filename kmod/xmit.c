@@ -198,6 +198,30 @@ static unsigned int l4lb_l4_hdr_len(u8 protocol)
 }
 
 /*
+ * What ip_forward() does to a packet it sends on, for one whose headers
+ * are writable and whose TTL is above 1; @dst is used without a reference
+ * (see struct l4lb_route).
+ */
+static void l4lb_xmit_finish(struct net *net, struct sk_buff *skb,
+			     struct dst_entry *dst)
+{
+	/* Early demux may have attached a local socket; it is not ours. */
+	skb_orphan(skb);
+	ip_decrease_ttl(ip_hdr(skb));
+	skb_forward_csum(skb);
+	/* An rx timestamp would be read as a departure time by fq/EDT. */
+	skb_clear_tstamp(skb);
+	l4lb_untrack(skb);
+
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, dst);
+	IPCB(skb)->flags |= IPSKB_FORWARDED;
+
+	/* ip_output(): POSTROUTING, fragmentation of non-DF packets, L2. */
+	dst_output(net, NULL, skb);
+}
+
+/*
  * Send @skb (still addressed as it arrived) to @dest; with @dnat, rewrite
  * its destination to the dest's address and port first. ICMP errors (TTL,
  * path MTU) are sent before any rewrite, so they quote the packet as the
@@ -209,7 +233,6 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 				 struct l4lb_dest *dest, bool dnat, bool early)
 {
 	unsigned int hdrs = ip_hdrlen(skb);
-	struct net *net = ln->net;
 	struct dst_entry *dst;
 	unsigned int mtu;
 
@@ -241,21 +264,7 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 	if (dnat)
 		l4lb_nat_rewrite(skb, ip_hdrlen(skb), ip_hdr(skb)->protocol,
 				 true, dest->addr, dest->port);
-
-	/* Early demux may have attached a local socket; it is not ours. */
-	skb_orphan(skb);
-	ip_decrease_ttl(ip_hdr(skb));
-	skb_forward_csum(skb);
-	/* An rx timestamp would be read as a departure time by fq/EDT. */
-	skb_clear_tstamp(skb);
-	l4lb_untrack(skb);
-
-	skb_dst_drop(skb);
-	skb_dst_set_noref(skb, dst);
-	IPCB(skb)->flags |= IPSKB_FORWARDED;
-
-	/* ip_output(): POSTROUTING, fragmentation of non-DF packets, L2. */
-	dst_output(net, NULL, skb);
+	l4lb_xmit_finish(ln->net, skb, dst);
 	return NF_STOLEN;
 }
 
@@ -289,4 +298,85 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->vaddr, c->vport);
 	l4lb_untrack(skb);
 	return NF_ACCEPT;
+}
+
+/*
+ * The reply route cache. Every reply of a flow would take the same input
+ * route: its addresses are the flow's, and the caller (hooks.c) only
+ * takes a cached route for a packet whose lookup could not differ: no
+ * policy rules or realms, no reverse-path filter, the TOS the route was
+ * found for. The FIB's generation (dst_check()) covers route and address
+ * changes. Caching it in the entry saves each reply the FIB lookups of
+ * the input route and ip_forward()'s path to the FORWARD hook.
+ *
+ * The entry holds a reference, as a socket holds its route: taken once
+ * per flow, when its first reply passes FORWARD. A device going away
+ * does not wait for the entry: the route is moved to the blackhole
+ * device, and dst_check() fails from then on.
+ */
+
+/* FORWARD, after l4lb_nat_reply(): keep the route @skb took for @c. */
+void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb)
+{
+	struct dst_entry *dst = skb_dst(skb), *old;
+	u8 tos = ip_hdr(skb)->tos;
+
+	if (rcu_access_pointer(c->reply_dst) == dst &&
+	    READ_ONCE(c->reply_tos) == tos)
+		return;
+	/* A redirect is sent per packet; ip_forward() has to see them all. */
+	if (!dst || (IPCB(skb)->flags & IPSKB_DOREDIRECT) ||
+	    !dst_hold_safe(dst))
+		return;
+	WRITE_ONCE(c->reply_tos, tos);
+	old = unrcu_pointer(xchg(&c->reply_dst, RCU_INITIALIZER(dst)));
+	/* Freed a grace period after the last reference goes. */
+	dst_release(old);
+}
+
+/* The entry is being freed: no reader is left. */
+void l4lb_reply_route_free(struct l4lb_conn *c)
+{
+	dst_release(rcu_dereference_protected(c->reply_dst, true));
+}
+
+/*
+ * PREROUTING: the route @c's replies took, if it is still valid for @skb
+ * and @skb fits it; else NULL, and the packet goes the usual way (the
+ * stack sends the ICMP error if it is too big).
+ */
+struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
+				   const struct sk_buff *skb)
+{
+	struct dst_entry *dst = rcu_dereference(c->reply_dst);
+
+	if (!dst || READ_ONCE(c->reply_tos) != ip_hdr(skb)->tos ||
+	    !dst_check(dst, 0))
+		return NULL;
+	if (l4lb_too_big(skb, ip_dst_mtu_maybe_forward(dst, true)))
+		return NULL;
+	return dst;
+}
+
+/*
+ * PREROUTING: a real server's packet of @c, on the route
+ * l4lb_reply_route() gave: what FORWARD's l4lb_nat_reply() and the stack's
+ * forwarding would do to it, without the input route and ip_forward().
+ */
+unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
+				 struct l4lb_conn *c, struct dst_entry *dst)
+{
+	struct net *net = ln->net;
+
+	if (skb_ensure_writable(skb, ip_hdrlen(skb) +
+				l4lb_l4_hdr_len(c->protocol)))
+		return NF_DROP;
+	l4lb_nat_rewrite(skb, ip_hdrlen(skb), c->protocol, false, c->vaddr,
+			 c->vport);
+	if (READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority))
+		skb->priority = rt_tos2priority(ip_hdr(skb)->tos);
+	__IP_INC_STATS(net, IPSTATS_MIB_OUTFORWDATAGRAMS);
+	__IP_ADD_STATS(net, IPSTATS_MIB_OUTOCTETS, skb->len);
+	l4lb_xmit_finish(net, skb, dst);
+	return NF_STOLEN;
 }

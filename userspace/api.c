@@ -282,6 +282,7 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 	info->services = get_u32(in.a[L4LB_INFO_A_SERVICES]);
 	info->dests = get_u32(in.a[L4LB_INFO_A_DESTS]);
 	info->fast_pkts = get_u64(in.a[L4LB_INFO_A_FAST_PKTS]);
+	info->fast_reply_pkts = get_u64(in.a[L4LB_INFO_A_FAST_REPLY_PKTS]);
 	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
 		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
 		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);

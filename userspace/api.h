@@ -68,6 +68,7 @@ struct l4lb_info {
 	uint64_t drop_no_dest, drop_table_full, drop_malformed, drop_mtu,
 		 drop_no_route;
 	uint64_t fast_pkts;
+	uint64_t fast_reply_pkts;
 };
 
 struct l4lb_timeouts {

@@ -169,7 +169,8 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		"Services: %u, destinations: %u\n"
 		"Drops: no_dest %llu, table_full %llu, malformed %llu, "
 		"mtu %llu, no_route %llu\n"
-		"Fast path (from PREROUTING): %llu packets\n",
+		"Fast path (from PREROUTING): %llu packets, "
+		"%llu NAT replies\n",
 		i->version[0] ? i->version : "?", i->conn_count, i->conn_max,
 		i->conn_buckets, i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
@@ -177,7 +178,8 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->drop_malformed,
 		(unsigned long long)i->drop_mtu,
 		(unsigned long long)i->drop_no_route,
-		(unsigned long long)i->fast_pkts);
+		(unsigned long long)i->fast_pkts,
+		(unsigned long long)i->fast_reply_pkts);
 }
 
 void l4lbadm_print_timeouts(FILE *f, const struct l4lb_timeouts *t)

@@ -712,7 +712,7 @@ static void test_output(void)
 	"\"conn_buckets\":0,\"conn_count\":0,\"conn_entry_size\":0," \
 	"\"services\":0,\"dests\":0,\"drops\":{\"no_dest\":0," \
 	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}," \
-	"\"fast_path_pkts\":0}"
+	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"

@@ -46,6 +46,15 @@ else
 	[ "$fast" -ge 60 ] || fail "fast-path packets: $fast, want one or more per connection (60)"
 	log "fast-path packets: $fast"
 fi
+# Replies too (nat_reply.sh has the cases), unless a FORWARD chain runs:
+# each connection's first reply takes FORWARD, the later ones need not.
+fast=$(adm lb -L --info --json | jq .info.fast_path_reply_pkts)
+if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
+	expect_eq "fast-path replies with a FORWARD chain" "$fast" 0
+else
+	[ "$fast" -ge 60 ] || fail "fast-path replies: $fast, want one or more per connection (60)"
+	log "fast-path replies: $fast"
+fi
 
 # wrr 1:2:3: exactly 10/20/30.
 adm lb -E -t "$VIP:80" -s wrr

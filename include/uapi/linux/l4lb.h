@@ -42,6 +42,11 @@
  *                               PREROUTING, skipping the input route and
  *                               LOCAL_IN; the others took LOCAL_IN (module
  *                               parameter fast_path, kmod/hooks.c)
+ *        L4LB_INFO_A_FAST_REPLY_PKTS: NLA_U64, NAT: real servers' packets
+ *                               to clients sent on from PREROUTING on
+ *                               their flow's cached route, skipping the
+ *                               input route and ip_forward(); the others
+ *                               took FORWARD
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -217,6 +222,7 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_DROPS,
 	L4LB_INFO_A_PAD,
 	L4LB_INFO_A_FAST_PKTS,
+	L4LB_INFO_A_FAST_REPLY_PKTS,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)

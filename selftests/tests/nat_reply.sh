@@ -1,0 +1,118 @@
+#!/bin/bash
+# The NAT reply fast path (kmod/hooks.c, l4lb_reply_early()): a real
+# server's packet to a client leaves from PREROUTING on the route its
+# flow's earlier replies took, and goes the stack's way (input route,
+# ip_forward(), FORWARD) whenever that way would do something else.
+# Topology (topo_nat in lib.sh):
+#
+#   c 198.51.100.1 -- out -- lb (VIP 198.51.100.100) -- in -- rs1 10.0.0.11
+#
+# One long-lived connection (conn_open) to a chat server on rs1; each word
+# said draws an answer from rs1, a reply through the LB. Cases:
+#   - plain: answered, and the fast-path reply counter of GET_INFO grows;
+#   - fast_path=0: answered, no reply fast;
+#   - the route to the client made unreachable on the LB: the answer does
+#     not pass (the LB sends host unreachable to rs1; the cached route
+#     went stale with the FIB), none fast; once the route is back, rs1's
+#     retransmission arrives, and the next word's answer is fast again;
+#   - rs1 sends with TTL 1: the LB sends time exceeded, nothing passes,
+#     none fast; with TTL 64 again the retransmission arrives;
+#   - a route to the client with MTU 1000 on the LB: a 100 kB download of
+#     full-size segments draws frag-needed from the LB (the fast path
+#     leaves those to ip_forward()), and arrives whole once rs1 lowers its
+#     path MTU, partly by the fast path;
+#   - an iptables FORWARD rule: it counts the answers, none fast. Last,
+#     because the filter table stays in the namespace once made.
+. "$(dirname "$0")/../lib.sh"
+
+topo_nat 1
+VIP=$NAT_VIP
+client=198.51.100.1
+chat_server rs1 8083 rs1
+adm lb -A -t "$VIP:83" -s rr
+adm lb -a -t "$VIP:83" -r "$(rip 1):8083" -m
+param=/sys/module/l4lb/parameters/fast_path
+
+fast_replies() { adm lb -L --info --json | jq .info.fast_path_reply_pkts; }
+# snmp_of NS PROTO FIELD: a counter of /proc/net/snmp in NS.
+snmp_of() {
+	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
+		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
+		print $(col[f]); exit }' /proc/net/snmp
+}
+answered() { grep -q "^rs1 $1\$" /tmp/conn-5.out; }
+
+conn_open 5 c "$VIP" 83
+expect_eq "first answer" "$(conn_say 5 hello)" rs1
+
+# answered_case NAME WORD FAST: WORD is answered; with FAST=yes at least
+# one reply took the fast path, with FAST=no none did.
+answered_case() {
+	local f0
+	f0=$(fast_replies)
+	expect_eq "$1: answered by" "$(conn_say 5 "$2")" rs1
+	if [ "$3" = yes ]; then
+		[ "$(fast_replies)" -gt "$f0" ] || fail "$1: no reply took the fast path"
+		log "$1: fast replies $f0 -> $(fast_replies)"
+	else
+		expect_eq "$1: fast replies" $(($(fast_replies) - f0)) 0
+	fi
+}
+
+answered_case plain w1 yes
+answered_case "plain again" w2 yes
+
+echo 0 >$param
+answered_case "fast_path=0" w3 no
+echo 1 >$param
+answered_case "fast_path=1 again" w4 yes
+
+# blocked_case NAME WORD PROTO FIELD: WORD is said; the LB counts the
+# answer's refusal in its PROTO FIELD counter, the client does not get
+# it, and it was not fast. The caller then lifts the block.
+blocked_case() {
+	local f0 c0
+	f0=$(fast_replies) c0=$(snmp_of lb "$3" "$4")
+	echo "$2" >&5
+	wait_for 20 eval "[ \"\$(snmp_of lb $3 $4)\" -gt $c0 ]"
+	answered "$2" && fail "$1: the answer passed the LB"
+	expect_eq "$1: fast replies" $(($(fast_replies) - f0)) 0
+}
+
+ip -n "$prefix-lb" route add unreachable "$client/32"
+blocked_case "route to the client unreachable" w5 Icmp OutDestUnreachs
+ip -n "$prefix-lb" route del unreachable "$client/32"
+wait_for 20 answered w5
+log "route back: rs1's retransmission arrived"
+answered_case "route back, next word" w6 yes
+
+nsx rs1 sysctl -qw net.ipv4.ip_default_ttl=1
+blocked_case "TTL 1 from rs1" w7 Icmp OutTimeExcds
+nsx rs1 sysctl -qw net.ipv4.ip_default_ttl=64
+wait_for 20 answered w7
+answered_case "TTL 64 again, next word" w8 yes
+
+# Path MTU towards the client: the LB's route to it drops to 1000.
+head -c 100000 /dev/urandom >/tmp/big-rs1
+want=$(sha256sum </tmp/big-rs1)
+http_server rs1 8081 web1
+adm lb -A -t "$VIP:81"
+adm lb -a -t "$VIP:81" -r "$(rip 1):8081" -m
+ip -n "$prefix-lb" route add "$client/32" dev eth0 mtu 1000
+f0=$(fast_replies) u0=$(snmp_of lb Icmp OutDestUnreachs)
+nsx c curl -sS --max-time 60 -o /tmp/download "http://$VIP:81/big"
+expect_eq "MTU 1000: sha256 of 100 kB downloaded" "$(sha256sum </tmp/download)" "$want"
+[ "$(snmp_of lb Icmp OutDestUnreachs)" -gt "$u0" ] ||
+	fail "MTU 1000: the LB sent no frag-needed to rs1"
+# Counted per packet as received: a GSO aggregate of rs1 counts once.
+[ "$(fast_replies)" -gt "$f0" ] || fail "MTU 1000: no reply took the fast path"
+log "MTU 1000: frag-needed sent, $(($(fast_replies) - f0)) replies fast"
+ip -n "$prefix-lb" route del "$client/32" dev eth0
+rm -f /tmp/download
+
+nsx lb iptables -A FORWARD -s "$(rip 1)" -p tcp --sport 8083
+rule_hits() { nsx lb iptables -L FORWARD -v -x -n | awk 'NR == 3 { print $1 }'; }
+h0=$(rule_hits)
+answered_case "FORWARD rule" w9 no
+[ "$(rule_hits)" -gt "$h0" ] || fail "FORWARD rule: it saw no answer"
+log "FORWARD rule: saw $(($(rule_hits) - h0)) replies"
