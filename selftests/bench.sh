@@ -433,6 +433,9 @@ nat_cps() {
 				raw R "$sc" "$be" "$run" serial_connect_max_us "${16}"
 				raw R "$sc" "$be" "$run" serial_oldest_unfinished_us "${18}"
 			fi
+			# Share of the replies sent on from PREROUTING (kmod/hooks.c).
+			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" reply_fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
+				jq '.info.fast_path_reply_pkts * 100 / ([.services[].stats.pkts_out] | add) | floor')"
 			be_down "$be"
 		done
 	done

@@ -194,6 +194,8 @@ END {
 			printf "| ↳ goal, NAT connection rate on LB capacity from instructions | | | | %.2f | %.2f | ≥1.3× IPVS: %s (%.2f); a balancer costing what plain forwarding does: %.2f× IPVS |\n", pI / pL, pP / pL, goal(pI / pL >= 1.3), pI / pL, pI / pP
 	}
 	row("nat_cps", "errors", "NAT TCP: failed connections", "")
+	if (has("nat_cps", "l4lb", "reply_fast_pct"))
+		printf "| NAT TCP: l4lb replies that took the fast path, %% (not the first of each connection) | | | %s | | | |\n", cell("nat_cps", "l4lb", "reply_fast_pct")
 	# 2b. new connections with the LB, not CPU 1, setting the rate
 	if (has("nat_syn", "l4lb", "cps")) {
 		row("nat_syn", "cps", "NAT TCP SYNs of new flows: delivered/s (the LB sets the rate when saturated)", "")
