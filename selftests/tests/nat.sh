@@ -38,23 +38,23 @@ done
 expect_eq "rr: the same server twice in a row" "$(echo "$names" | uniq -d | wc -l)" 0
 # The fast path (kmod/hooks.c) takes the clients' packets here, unless an
 # INPUT chain runs before l4lb (nat_conntrack's filter rule): then every
-# packet goes by LOCAL_IN, where the rule sees it.
-fast=$(adm lb -L --info --json | jq .info.fast_path_pkts)
-if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
-	expect_eq "fast-path packets with an INPUT chain" "$fast" 0
-else
-	[ "$fast" -ge 60 ] || fail "fast-path packets: $fast, want one or more per connection (60)"
-	log "fast-path packets: $fast"
-fi
-# Replies too (nat_reply.sh has the cases), unless a FORWARD chain runs:
-# each connection's first reply takes FORWARD, the later ones need not.
-fast=$(adm lb -L --info --json | jq .info.fast_path_reply_pkts)
-if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
-	expect_eq "fast-path replies with a FORWARD chain" "$fast" 0
-else
-	[ "$fast" -ge 60 ] || fail "fast-path replies: $fast, want one or more per connection (60)"
-	log "fast-path replies: $fast"
-fi
+# packet goes by LOCAL_IN, where the rule sees it. Replies too
+# (nat_reply.sh has the cases), unless a FORWARD chain runs: each
+# connection's first reply takes FORWARD, the later ones need not.
+# fast_count KEY WHAT CHAIN: one or more per connection (60), or none
+# with conntrack's filter rules.
+fast_count() {
+	local n
+	n=$(adm lb -L --info --json | jq ".info.$1")
+	if [ "${L4LB_NAT_CONNTRACK:-0}" = 1 ]; then
+		expect_eq "$2 with a filter chain at $3" "$n" 0
+	else
+		[ "$n" -ge 60 ] || fail "$2: $n, want one or more per connection (60)"
+		log "$2: $n"
+	fi
+}
+fast_count fast_path_pkts "fast-path packets" INPUT
+fast_count fast_path_reply_pkts "fast-path replies" FORWARD
 
 # wrr 1:2:3: exactly 10/20/30.
 adm lb -E -t "$VIP:80" -s wrr
