@@ -445,6 +445,43 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 	l4lb_stats_inc(&dest->stats, L4LB_CTR_CONNS);
 }
 
+/* @iif is at most L4LB_STAMP_IIF_MAX (hooks.c). */
+static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
+{
+	u32 dev = (u32)iif | (u32)min_t(u8, rpf, 3) << 30;
+
+	return (u64)dev << 32 | (u32)genid;
+}
+
+/*
+ * Whether client packet @p's addresses pass the input route's checks, as
+ * far as its hook can tell (enum l4lb_addrs), from its flow's @stamp.
+ * *@stamp becomes what the flow's stamp should be. False: the packet
+ * must take the input route, which drops it, or stamps its flow.
+ */
+static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
+			  int genid, u64 *stamp)
+{
+	switch (p->addrs) {
+	case L4LB_ADDRS_CHECKED:
+		return true;
+	case L4LB_ADDRS_ROUTED:
+		*stamp = l4lb_addrs_stamp(p->route_genid, p->iif, p->rpf);
+		return true;
+	case L4LB_ADDRS_RPF:
+		/* As the input route filtered it, in this mode, on this device. */
+		return *stamp == l4lb_addrs_stamp(genid, p->iif, p->rpf);
+	}
+	/* What the input route accepted from this device also holds. */
+	if (*stamp == l4lb_addrs_stamp(genid, 0, 0) ||
+	    *stamp == l4lb_addrs_stamp(genid, p->iif, 0))
+		return true;
+	if (!l4lb_local_addrs_ok(net, p->caddr, p->vaddr))
+		return false;
+	*stamp = l4lb_addrs_stamp(genid, 0, 0);
+	return true;
+}
+
 /*
  * Schedule a new flow and insert it. Returns the dest to send to (valid
  * under RCU), or NULL with the drop already counted. If another CPU
@@ -453,7 +490,7 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  struct l4lb_service *svc,
 					  const struct l4lb_pkt *p, u32 hash,
-					  int addrs_genid, bool *raced)
+					  u64 addrs_stamp, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
 	struct l4lb_conn *c, *last;
@@ -478,7 +515,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	c->cport = p->cport;
 	c->vport = p->vport;
 	c->protocol = p->protocol;
-	c->addrs_genid = addrs_genid;
+	atomic64_set(&c->addrs_stamp, addrs_stamp);
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
@@ -590,7 +627,8 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * the entry.
  *
  * An @early packet (PREROUTING) whose addresses the input route would not
- * accept, or that the transmitter hands back (NF_ACCEPT: it needs an ICMP
+ * accept or has to check itself (l4lb_addrs_ok()), or that the
+ * transmitter hands back (NF_ACCEPT: it needs an ICMP
  * error), is not counted here: LOCAL_IN sees it again, finds
  * the entry this call made or refreshed, and counts it then. Both passes
  * move the TCP state alike, and a repeated move is a no-op.
@@ -605,6 +643,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
+	u64 stamp, old;
 	int tries;
 
 	for (tries = 0; tries < 3 && !dest; tries++) {
@@ -612,23 +651,23 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
-			if (!p->addrs_checked &&
-			    !l4lb_local_addrs_ok(ln->net, p->caddr, p->vaddr))
+			/* A new flow has a stale stamp. */
+			stamp = l4lb_addrs_stamp(genid - 1, 0, 0);
+			/* LOCAL_IN takes it: the input route decides. */
+			if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
 				return NF_ACCEPT;
-			/* genid - 1: stale, the first unchecked packet checks. */
-			dest = l4lb_conn_create(ln, svc, p, hash,
-						p->addrs_checked ? genid - 1 : genid,
+			dest = l4lb_conn_create(ln, svc, p, hash, stamp,
 						&raced);
 			if (!dest && !raced)
 				return NF_DROP;
 			continue;
 		}
-		if (!p->addrs_checked && READ_ONCE(c->addrs_genid) != genid) {
-			/* LOCAL_IN takes it: the input route drops it too. */
-			if (!l4lb_local_addrs_ok(ln->net, p->caddr, p->vaddr))
-				return NF_ACCEPT;
-			WRITE_ONCE(c->addrs_genid, genid);
-		}
+		old = atomic64_read(&c->addrs_stamp);
+		stamp = old;
+		if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
+			return NF_ACCEPT;
+		if (stamp != old)
+			atomic64_set(&c->addrs_stamp, stamp);
 		if (l4lb_dest_unusable(c->dest) ||
 		    l4lb_conn_is_restart(p, READ_ONCE(c->state))) {
 			l4lb_conn_kill(c);

@@ -121,24 +121,47 @@ static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
 				   ip_hdr(skb)->daddr, ports[1]);
 }
 
-/* A client's packet to @svc, from its source and destination ports on. */
+/*
+ * A client's packet to @svc, from its source and destination ports on;
+ * @pkt comes with what is known of its addresses (enum l4lb_addrs).
+ */
 static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 				    struct l4lb_service *svc,
 				    struct sk_buff *skb, const __be16 *ports,
-				    int flags, bool early, bool addrs_checked)
+				    int flags, bool early, struct l4lb_pkt *pkt)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct l4lb_pkt pkt = {
-		.protocol	= iph->protocol,
-		.caddr		= iph->saddr,
-		.vaddr		= iph->daddr,
-		.cport		= ports[0],
-		.vport		= ports[1],
-		.tcp_flags	= flags,
-		.addrs_checked	= addrs_checked,
-	};
 
-	return l4lb_conn_in(ln, svc, skb, &pkt, early);
+	pkt->protocol = iph->protocol;
+	pkt->caddr = iph->saddr;
+	pkt->vaddr = iph->daddr;
+	pkt->cport = ports[0];
+	pkt->vport = ports[1];
+	pkt->tcp_flags = flags;
+	pkt->iif = skb->dev->ifindex;
+	return l4lb_conn_in(ln, svc, skb, pkt, early);
+}
+
+/*
+ * LOCAL_IN: the input route accepted @skb, so its flow may be stamped
+ * (L4LB_ADDRS_ROUTED) with the route's generation, the device and its
+ * reverse-path filter. Not when the balancer sent it itself (over
+ * loopback: no input route), when the filter's lookup took its TOS into
+ * account, or when the device's index does not fit a stamp.
+ */
+static void l4lb_pkt_routed(struct l4lb_pkt *pkt, struct sk_buff *skb)
+{
+	const struct rtable *rt = skb_rtable(skb);
+	struct in_device *in_dev = __in_dev_get_rcu(skb->dev);
+
+	pkt->addrs = L4LB_ADDRS_CHECKED;
+	if (!rt || !rt_is_input_route(rt) || !in_dev ||
+	    l4lb_tos_routed(ip_hdr(skb)) ||
+	    skb->dev->ifindex > L4LB_STAMP_IIF_MAX)
+		return;
+	pkt->addrs = L4LB_ADDRS_ROUTED;
+	pkt->route_genid = rt->rt_genid;
+	pkt->rpf = IN_DEV_RPFILTER(in_dev);
 }
 
 /*
@@ -146,7 +169,11 @@ static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
  * not local without a FIB lookup of it: what fib_validate_source() checks
  * when there is no reverse-path filter, no routing realms and no policy
  * rules. The answer only changes with the routes and addresses, so
- * l4lb_conn_in() keeps it per flow, stamped with rt_genid_ipv4().
+ * l4lb_conn_in() keeps it per flow, stamped with rt_genid_ipv4(). With a
+ * reverse-path filter, only the input route can tell, by the device: the
+ * flow's first packet from a device takes it, and LOCAL_IN stamps the
+ * flow with the device and the route's generation, as a TCP socket keeps
+ * its input route for packets from one device (early demux).
  */
 bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr)
 {
@@ -155,20 +182,39 @@ bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr)
 }
 
 /*
+ * What both fast paths ask of a packet's input route: that a flow's
+ * packets from one device all get the same answer from it. That rules
+ * out policy rules and realms (they look at marks, TOS and more), and a
+ * reverse-path filter that takes marks into account. A packet with skb
+ * extensions goes the usual way too: br_netfilter runs the IPv4
+ * PREROUTING hooks on frames still inside the bridge (its state rides
+ * along in one), and IPsec's decapsulated packets carry their security
+ * path in one. Returns the device's in_device, or NULL.
+ */
+static struct in_device *l4lb_input_route_steady(struct net *net,
+						 struct sk_buff *skb)
+{
+	struct in_device *in_dev;
+
+	if (skb->pkt_type != PACKET_HOST || skb_has_extensions(skb) ||
+	    fib_num_tclassid_users(net) || fib4_has_custom_rules(net))
+		return NULL;
+	in_dev = __in_dev_get_rcu(skb->dev);
+	if (in_dev && IN_DEV_RPFILTER(in_dev) && IN_DEV_SRC_VMARK(in_dev))
+		return NULL;
+	return in_dev;
+}
+
+/*
  * Whether a packet to a service may leave from PREROUTING with the same
  * outcome as through LOCAL_IN. That holds when the input route would
- * accept it as local without more than l4lb_local_addrs_ok()'s checks
- * (which l4lb_conn_in() makes, unless *@addrs_checked says they were made
- * here), and no LOCAL_IN hook runs before ours: iptables' or nftables'
- * INPUT filter, mangle or security chains must see the packet as they do
- * with IPVS. The hooks are sorted by priority, so only the first needs a
- * look. A packet with skb extensions goes the usual way too: br_netfilter
- * runs the IPv4 PREROUTING hooks on frames still inside the bridge (its
- * state rides along in one), and IPsec's decapsulated packets carry their
- * security path in one.
+ * accept it as local, which l4lb_conn_in() works out as @pkt->addrs says,
+ * and no LOCAL_IN hook runs before ours: iptables' or nftables' INPUT
+ * filter, mangle or security chains must see the packet as they do with
+ * IPVS. The hooks are sorted by priority, so only the first needs a look.
  */
 static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
-			      const struct iphdr *iph, bool *addrs_checked)
+			      const struct iphdr *iph, struct l4lb_pkt *pkt)
 {
 	const struct nf_hook_entries *e;
 	struct in_device *in_dev;
@@ -179,19 +225,25 @@ static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN)
 		return false;
 
-	if (skb->pkt_type != PACKET_HOST || skb_has_extensions(skb) ||
-	    ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||
+	if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||
 	    ipv4_is_zeronet(saddr) || ipv4_is_loopback(saddr))
 		return false;
-	in_dev = __in_dev_get_rcu(skb->dev);
-	if (!in_dev || IN_DEV_RPFILTER(in_dev) ||
-	    fib_num_tclassid_users(net) ||
-	    net->ipv4.fib_has_custom_local_routes ||
-	    fib4_has_custom_rules(net))
+	in_dev = l4lb_input_route_steady(net, skb);
+	if (!in_dev || net->ipv4.fib_has_custom_local_routes ||
+	    skb->dev->ifindex > L4LB_STAMP_IIF_MAX)
 		return false;
+	pkt->rpf = IN_DEV_RPFILTER(in_dev);
+	if (pkt->rpf) {
+		pkt->addrs = L4LB_ADDRS_RPF;
+		return !l4lb_tos_routed(iph);
+	}
+	if (!IN_DEV_ACCEPT_LOCAL(in_dev)) {
+		pkt->addrs = L4LB_ADDRS_CHECK;
+		return true;
+	}
 	/* Rare: a local source is allowed, and the flows' stamps assume not. */
-	*addrs_checked = IN_DEV_ACCEPT_LOCAL(in_dev);
-	return !*addrs_checked || __ip_dev_find(net, iph->daddr, false);
+	pkt->addrs = L4LB_ADDRS_CHECKED;
+	return __ip_dev_find(net, iph->daddr, false);
 }
 
 /* IPsec policies that ip_forward() would apply to a forwarded packet. */
@@ -210,27 +262,26 @@ static bool l4lb_xfrm_forward_policies(const struct net *net)
  * on its flow's cached route (l4lb_reply_route()) with the same outcome
  * as through the input route, ip_forward() and FORWARD. That holds when
  * no FORWARD hook but ours would see it (the FORWARD filter must see it
- * as it does with IPVS), the input route's lookup and source check
- * depend on nothing a packet of the flow can change (policy rules and
- * realms look at marks and more; the reverse-path filter, at the device),
- * the device forwards, and no IPsec policy applies to forwarding.
- * Options and TTL 1 need ip_forward() itself.
+ * as it does with IPVS), the input route would answer as it did for the
+ * flow (l4lb_input_route_steady(); a reverse-path filter is the caller's
+ * to check), the device forwards, and no IPsec policy applies to
+ * forwarding. Options and TTL 1 need ip_forward() itself. Returns the
+ * device's in_device, or NULL.
  */
-static bool l4lb_reply_fast_ok(struct net *net, struct sk_buff *skb,
-			       const struct iphdr *iph)
+static struct in_device *l4lb_reply_fast_ok(struct net *net,
+					    struct sk_buff *skb,
+					    const struct iphdr *iph)
 {
 	const struct nf_hook_entries *e;
 	struct in_device *in_dev;
 
 	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_FORWARD]);
 	if (!e || e->num_hook_entries != 1)
-		return false;
-	if (skb->pkt_type != PACKET_HOST || skb_has_extensions(skb) ||
-	    iph->ihl != 5 || l4lb_xfrm_forward_policies(net))
-		return false;
-	in_dev = __in_dev_get_rcu(skb->dev);
-	return in_dev && IN_DEV_FORWARD(in_dev) && !IN_DEV_RPFILTER(in_dev) &&
-	       !fib_num_tclassid_users(net) && !fib4_has_custom_rules(net);
+		return NULL;
+	if (iph->ihl != 5 || l4lb_xfrm_forward_policies(net))
+		return NULL;
+	in_dev = l4lb_input_route_steady(net, skb);
+	return in_dev && IN_DEV_FORWARD(in_dev) ? in_dev : NULL;
 }
 
 static void l4lb_reply_pkt_fill(struct l4lb_reply_pkt *rp,
@@ -254,21 +305,25 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_reply_pkt rp;
+	struct in_device *in_dev;
 	struct dst_entry *dst;
 	struct l4lb_conn *c;
 	int flags;
 
-	if (!atomic_read(&ln->nat_dest_count) ||
-	    !l4lb_reply_fast_ok(ln->net, skb, iph))
+	if (!atomic_read(&ln->nat_dest_count))
+		return NF_ACCEPT;
+	in_dev = l4lb_reply_fast_ok(ln->net, skb, iph);
+	if (!in_dev)
 		return NF_ACCEPT;
 	l4lb_reply_pkt_fill(&rp, iph, ports);
 	c = l4lb_conn_find_reply(ln->net, &rp);
 	if (!c)
 		return NF_ACCEPT;
+	if (IN_DEV_RPFILTER(in_dev) && !l4lb_reply_rpf_ok(c, skb))
+		return NF_ACCEPT;
 	dst = l4lb_reply_route(c, skb);
 	/* A redirect back out of the interface it came in: ip_forward(). */
-	if (!dst || (dst->dev == skb->dev &&
-		     IN_DEV_TX_REDIRECTS(__in_dev_get_rcu(skb->dev))))
+	if (!dst || (dst->dev == skb->dev && IN_DEV_TX_REDIRECTS(in_dev)))
 		return NF_ACCEPT;
 	/* FORWARD counts and drops what is malformed. */
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
@@ -285,8 +340,8 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
+	struct l4lb_pkt pkt = {};
 	struct l4lb_service *svc;
-	bool addrs_checked;
 	__be16 ports[2];
 	int flags;
 
@@ -298,13 +353,13 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
 	if (!svc)
 		return l4lb_reply_early(ln, skb, ports);
-	if (!l4lb_fast_path_ok(state->net, skb, iph, &addrs_checked))
+	if (!l4lb_fast_path_ok(state->net, skb, iph, &pkt))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
 	if (flags < 0)
 		return NF_ACCEPT;
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, true, addrs_checked);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, true, &pkt);
 }
 
 static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
@@ -312,6 +367,7 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
+	struct l4lb_pkt pkt = {};
 	struct l4lb_service *svc;
 	__be16 ports[2];
 	int flags;
@@ -334,7 +390,8 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, false, true);
+	l4lb_pkt_routed(&pkt, skb);
+	return l4lb_client_pkt(ln, svc, skb, ports, flags, false, &pkt);
 }
 
 static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,

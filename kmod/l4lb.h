@@ -24,6 +24,8 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/ip.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/l4lb.h>
@@ -350,12 +352,36 @@ struct l4lb_pkt {
 	__be16	vport;
 	u8	protocol;
 	u8	tcp_flags;	/* L4LB_TCP_* below */
-	/*
-	 * The input route accepted its addresses already (LOCAL_IN), or the
-	 * hook checked them itself; if not, l4lb_conn_in() checks them.
-	 */
-	bool	addrs_checked;
+	u8	addrs;		/* enum l4lb_addrs */
+	u8	rpf;		/* the device's rp_filter: 0, 1 strict, 2 loose */
+	int	iif;		/* the device it came in on */
+	int	route_genid;	/* L4LB_ADDRS_ROUTED: of the input route */
 };
+
+/*
+ * How much of the input route's checks of a client's packet (its VIP
+ * local, its source not, and the reverse-path filter where on) is known
+ * where the packet meets l4lb_conn_in(). A flow keeps the last answer,
+ * stamped with the routing generation (struct l4lb_conn, addrs_stamp).
+ */
+enum l4lb_addrs {
+	/* PREROUTING, no reverse-path filter: l4lb_local_addrs_ok() tells. */
+	L4LB_ADDRS_CHECK,
+	/*
+	 * PREROUTING, a reverse-path filter: only the input route can tell,
+	 * and only for the device the packet came in on. Its flow's stamp
+	 * says whether it did in this generation; if not, the packet goes
+	 * on to LOCAL_IN.
+	 */
+	L4LB_ADDRS_RPF,
+	/* PREROUTING, accept_local: the hook found the VIP local itself. */
+	L4LB_ADDRS_CHECKED,
+	/* LOCAL_IN: the input route accepted them; the flow is stamped. */
+	L4LB_ADDRS_ROUTED,
+};
+
+/* A stamp keeps the device's index in 30 bits, its rp_filter in 2. */
+#define L4LB_STAMP_IIF_MAX	((1 << 30) - 1)
 
 /* The same for a packet from a real server back to a client (NAT). */
 struct l4lb_reply_pkt {
@@ -392,11 +418,15 @@ struct l4lb_conn {
 	u8			hashed;		/* bucket lock */
 	u8			reply_tos;	/* of reply_dst's lookup */
 	/*
-	 * rt_genid_ipv4() when the fast path last found this flow's VIP
-	 * local and its client address not: the check the input route
-	 * would make, done again only once routes or addresses change.
+	 * When the flow's addresses last passed the input route's checks
+	 * (enum l4lb_addrs): l4lb_addrs_stamp() of rt_genid_ipv4() then, of
+	 * the device the input route accepted them from and its rp_filter
+	 * then, or of 0 when l4lb_local_addrs_ok() found them good, for any
+	 * device without a reverse-path filter. Checked again once routes
+	 * or addresses change. One word, so no reader sees half of one;
+	 * lockless.
 	 */
-	int			addrs_genid;
+	atomic64_t		addrs_stamp;
 	struct l4lb_dest	*dest;	/* holds a reference */
 	unsigned long		expires;	/* jiffies, lockless */
 	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
@@ -434,6 +464,16 @@ int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg);
 void l4lb_conn_flush_net(struct net *net);
 
+/*
+ * A TOS the FIB looks at: routes may be chosen by it, so under a
+ * reverse-path filter the check of a packet with one may differ from
+ * that of one without.
+ */
+static inline bool l4lb_tos_routed(const struct iphdr *iph)
+{
+	return iph->tos & IPTOS_RT_MASK;
+}
+
 /* ---- xmit.c ---- */
 
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
@@ -446,6 +486,7 @@ void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb);
 void l4lb_reply_route_free(struct l4lb_conn *c);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);
+bool l4lb_reply_rpf_ok(struct l4lb_conn *c, const struct sk_buff *skb);
 unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 				 struct l4lb_conn *c, struct dst_entry *dst);
 void l4lb_untrack(struct sk_buff *skb);

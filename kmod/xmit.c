@@ -304,8 +304,9 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
  * The reply route cache. Every reply of a flow would take the same input
  * route: its addresses are the flow's, and the caller (hooks.c) only
  * takes a cached route for a packet whose lookup could not differ: no
- * policy rules or realms, no reverse-path filter, the TOS the route was
- * found for. The FIB's generation (dst_check()) covers route and address
+ * policy rules or realms, a reverse-path filter only as
+ * l4lb_reply_rpf_ok() allows, the TOS the route was found for. The
+ * FIB's generation (dst_check()) covers route and address
  * changes. Caching it in the entry saves each reply the FIB lookups of
  * the input route and ip_forward()'s path to the FORWARD hook.
  *
@@ -356,6 +357,24 @@ struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 	if (l4lb_too_big(skb, ip_dst_mtu_maybe_forward(dst, true)))
 		return NULL;
 	return dst;
+}
+
+/*
+ * With a reverse-path filter, the input route takes a real server's
+ * packet only if the route back to the server leaves by the device it
+ * came in on (strict mode), or exists (loose). The dest's route is that
+ * lookup, made for TOS 0 (and no policy rules: hooks.c sees to that), so
+ * while it is current and leaves by that device, both modes pass. Else
+ * the packet takes the input route, which may drop it.
+ */
+bool l4lb_reply_rpf_ok(struct l4lb_conn *c, const struct sk_buff *skb)
+{
+	struct l4lb_route *r;
+
+	if (l4lb_tos_routed(ip_hdr(skb)))
+		return false;
+	r = rcu_dereference(c->dest->route);
+	return r && r->dst->dev == skb->dev && dst_check(r->dst, 0);
 }
 
 /*

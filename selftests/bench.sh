@@ -39,7 +39,7 @@ B=$L4LB_DIR/selftests/bench
 RUNS=5		# repetitions per measurement, back ends interleaved
 T_UDP=5		# seconds per UDP flood measurement (2 s left the LB's CPU time, counted in ticks, too noisy)
 T_TCP=2		# seconds per connection-rate measurement
-T_LAT=3		# seconds per one-at-a-time latency measurement (0: none)
+T_LAT=10	# seconds per one-at-a-time latency measurement (0: none): ~4000 connects, so its p99 is not the few slowest
 T_BULK=2	# seconds per iperf3 run
 FLOWS=4096	# UDP flows of the packet-rate scenario
 SCALE="100000 1000000"	# table sizes of the scale scenario
@@ -48,6 +48,7 @@ IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M
 L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
 SCENARIOS="dr_udp nat_udp nat_cps nat_syn nat_bulk scale control"
+RP_FILTER=0	# the LB's reverse-path filter: 1 strict, 2 loose (RHEL, Ubuntu)
 BACKENDS="plain ipvs l4lb"
 # build/bench.env (written by the host side, optional) may override these,
 # e.g. RUNS=1 SCALE=100000 for a quick check.
@@ -88,6 +89,7 @@ raw M vcpu_model "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 raw M runs "$RUNS"
 raw M flows "$FLOWS"
 raw M scale_sizes "$SCALE"
+raw M rp_filter "$RP_FILTER"
 raw M control_desc "$CP_SVCS services × $CP_DESTS destinations"
 
 # ---- topology -------------------------------------------------------------
@@ -119,7 +121,7 @@ ip -n "$prefix-c" addr add 10.1.0.2/16 dev eth0
 ip -n "$prefix-c" route add 10.0.0.0/24 via 10.1.255.254 src 10.1.0.2
 nsx c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 rps c eth0 2
-nsx lb sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+nsx lb sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=$RP_FILTER \
 	net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
 	net.ipv4.conf.eth1.rp_filter=0
 rps lb eth0 1

@@ -554,3 +554,12 @@ sunk() {
 	done
 	echo $n
 }
+
+# mib NS GROUP FIELD: a counter of the stack's in NS, by its group and name
+# in /proc/net/snmp or /proc/net/netstat (Icmp OutTimeExcds, TcpExt
+# IPReversePathFilter, ...).
+mib() {
+	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
+		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
+		print $(col[f]); exit }' /proc/net/snmp /proc/net/netstat
+}

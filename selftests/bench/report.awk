@@ -90,6 +90,8 @@ END {
 	printf "- kernel (VM): %s; %s vCPUs, %s\n", meta["kernel"], meta["vcpus"], meta["vcpu_model"]
 	printf "- host CPU: %s\n", meta["host_cpu"]
 	printf "- runs per measurement: %s, back ends interleaved (plain, IPVS, l4lb, plain, ...; the packet-rate scenarios add l4lb with fast_path=0); cells are median (min–max)\n", meta["runs"]
+	if (meta["rp_filter"] != "" && meta["rp_filter"] != 0)
+		printf "- the LB's rp_filter: %s (1 strict, 2 loose; only on the LB's interfaces)\n", meta["rp_filter"]
 	printf "- VM time: %s s; written by `make bench` (selftests/bench/host.sh)\n", meta["time_total"]
 	if (meta["insns_time_total"] != "")
 		printf "- instruction rows: a second boot with the insncount plugin, %s runs, %s s\n", meta["insns_runs"], meta["insns_time_total"]

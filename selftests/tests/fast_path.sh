@@ -6,12 +6,27 @@
 #   c 10.0.0.1 --+
 #   lb 10.0.0.2 -+- br0 -- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
 #   VIP 10.0.0.100 on lb; DR UDP service VIP:9, rr over rs1 and rs2
+#   c eth1 10.9.0.1 -- lb eth1 10.9.0.2 (a second way in, no route to c)
 #
 # Each case sends N packets (udpflood, to the LB's MAC) and checks where
 # they went and the fast-path counter of GET_INFO:
 #   - plain: all N delivered, all N fast; then -Z zeroes the counter;
 #   - fast_path=0 (module parameter, at run time): delivered, none fast;
-#   - rp_filter=1 on the LB's interface: delivered, none fast;
+#   - the reverse-path filter (rp_filter) on the LB, which only the input
+#     route can apply: it sees each flow's first packet from a device in
+#     a filter mode (the flow is stamped with both and the routes'
+#     generation), the rest are fast:
+#       - rp_filter=1: delivered, all but each flow's first packet fast
+#         (the flows went through the input route without a filter, with
+#         fast_path=0 above); sent again: all fast;
+#       - the same flows sent in by eth1, where strict filtering drops them
+#         (the stamp is for eth0): none delivered or fast, all counted by
+#         the filter;
+#       - rp_filter=2 (loose), by eth1: delivered, each flow's first packet
+#         not fast; by eth0 again, the same; rp_filter=1 again, the same;
+#       - rp_filter=1 and a route to c by eth1 (the stamps of eth0 went
+#         stale with the routes): none delivered or fast, all dropped by
+#         the filter; the route gone: delivered, each first packet slow;
 #   - TTL 1: none delivered, none fast; the LB sends ICMP time exceeded
 #     (it needs the input route: the fast path hands it to LOCAL_IN);
 #   - the VIP not a local address (the client still sends to the LB's
@@ -33,26 +48,25 @@
 N=200
 src=10.0.0.1	# send's source
 topo_dr lo lo
+link_pair c eth1 10.9.0.1/24 lb eth1 10.9.0.2/24
 nsx lb sysctl -qw net.ipv4.ip_forward=0
 for i in 1 2; do sink_udp "rs$i" 9; done
 adm lb -A -u "$VIP:9" -s rr
 for i in 1 2; do adm lb -a -u "$VIP:9" -r "$(rip "$i")" -g; done
 wait_for 20 neighbour_known c 10.0.0.2
 lbmac=$(nsx c ip neigh show 10.0.0.2 dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
+lbmac1=$(nsx lb cat /sys/class/net/eth1/address)
 param=/sys/module/l4lb/parameters/fast_path
 
 fast() { adm lb -L --info --json | jq .info.fast_path_pkts; }
 delivered() { sunk rs1 rs2; }
 at_least() { [ "$("$1")" -ge "$2" ]; }
-# snmp_of NS PROTO FIELD: a counter of /proc/net/snmp in NS.
-snmp_of() {
-	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
-		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
-		print $(col[f]); exit }' /proc/net/snmp
-}
-send() { # [SRC]: N packets to VIP:9 from N/16 flows
-	nsx c "$UDPFLOOD" -i eth0 -m "$lbmac" -s "${1:-$src}" -d "$VIP" -p 9 \
-		-n 16 -c "$N" >/dev/null
+FLOWS=16
+send() { # [SRC]: N packets to VIP:9 from FLOWS flows, in by $via (eth0)
+	local mac=$lbmac
+	[ "${via:-eth0}" = eth0 ] || mac=$lbmac1
+	nsx c "$UDPFLOOD" -i "${via:-eth0}" -m "$mac" -s "${1:-$src}" -d "$VIP" \
+		-p 9 -n "$FLOWS" -c "$N" >/dev/null
 }
 
 # delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by WANT_FAST.
@@ -88,20 +102,48 @@ delivered_case "fast_path=0" 0
 echo 1 >$param
 delivered_case "fast_path=1 again" "$N"
 
-nsx lb sysctl -qw net.ipv4.conf.eth0.rp_filter=1
-delivered_case "rp_filter=1" 0
-nsx lb sysctl -qw net.ipv4.conf.eth0.rp_filter=0
+# stamping_case NAME: N sent, N delivered; each flow's first packet takes
+# the input route, which checks it and stamps the flow; the others are fast.
+stamping_case() {
+	local d0 f0 got
+	d0=$(delivered) f0=$(fast)
+	send
+	wait_for 20 at_least delivered $((d0 + N))
+	expect_eq "$1: delivered" $(($(delivered) - d0)) "$N"
+	got=$(($(fast) - f0))
+	# Two CPUs may each take a flow's first packets slow.
+	[ "$got" -lt "$N" ] && [ "$got" -ge $((N - 2 * FLOWS)) ] ||
+		fail "$1: $got of $N fast, want all but each flow's first"
+	log "$1: $got of $N fast"
+}
+rpf_drops() { mib lb TcpExt IPReversePathFilter; }
+
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=1
+stamping_case "rp_filter=1"
+delivered_case "rp_filter=1, flows stamped" "$N"
+via=eth1 blocked_case "rp_filter=1, in by eth1" rpf_drops
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=2
+via=eth1 stamping_case "rp_filter=2, in by eth1"
+stamping_case "rp_filter=2, by eth0 again"
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=1
+stamping_case "rp_filter=1 after 2"
+ip -n "$prefix-lb" route add 10.0.0.1/32 dev eth1
+blocked_case "rp_filter=1, the route to c by eth1" rpf_drops
+ip -n "$prefix-lb" route del 10.0.0.1/32 dev eth1
+stamping_case "rp_filter=1, the route back"
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=0
+delivered_case "rp_filter=0" "$N"
 
 # TTL 1: one datagram from socat; the LB answers with time exceeded.
-d0=$(delivered) f0=$(fast) t0=$(snmp_of lb Icmp OutTimeExcds)
+d0=$(delivered) f0=$(fast) t0=$(mib lb Icmp OutTimeExcds)
 nsx c socat -u - "UDP-SENDTO:$VIP:9,ttl=1" <<<ttl
-wait_for 20 eval '[ "$(snmp_of lb Icmp OutTimeExcds)" -gt "$t0" ]'
+wait_for 20 eval '[ "$(mib lb Icmp OutTimeExcds)" -gt "$t0" ]'
 expect_eq "TTL 1: delivered" $(($(delivered) - d0)) 0
 expect_eq "TTL 1: fast path" $(($(fast) - f0)) 0
 log "TTL 1: ICMP time exceeded sent by the LB"
 
 ip -n "$prefix-lb" addr del "$VIP/24" dev eth0
-blocked_case "VIP not local" snmp_of lb Ip InAddrErrors
+blocked_case "VIP not local" mib lb Ip InAddrErrors
 ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
 delivered_case "VIP local again" "$N"
 

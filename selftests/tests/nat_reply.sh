@@ -17,6 +17,13 @@
 #     retransmission arrives, and the next word's answer is fast again;
 #   - rs1 sends with TTL 1: the LB sends time exceeded, nothing passes,
 #     none fast; with TTL 64 again the retransmission arrives;
+#   - rp_filter=1 on the LB: answered, replies fast (the route back to
+#     rs1 leaves by the device they came in on), and the client's packets
+#     too once the input route has stamped their flow;
+#   - rp_filter=1, rs1 marking its answers TOS 0x10 and the LB routing
+#     rs1 for that TOS by the client's side: the filter drops the answers
+#     (counted), none fast; unmarked, the retransmission arrives, and the
+#     next word's answer is fast;
 #   - a route to the client with MTU 1000 on the LB: a 100 kB download of
 #     full-size segments draws frag-needed from the LB (the fast path
 #     leaves those to ip_forward()), and arrives whole once rs1 lowers its
@@ -34,12 +41,7 @@ adm lb -a -t "$VIP:83" -r "$(rip 1):8083" -m
 param=/sys/module/l4lb/parameters/fast_path
 
 fast_replies() { adm lb -L --info --json | jq .info.fast_path_reply_pkts; }
-# snmp_of NS PROTO FIELD: a counter of /proc/net/snmp in NS.
-snmp_of() {
-	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
-		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
-		print $(col[f]); exit }' /proc/net/snmp
-}
+fast_clients() { adm lb -L --info --json | jq .info.fast_path_pkts; }
 answered() { grep -q "^rs1 $1\$" /tmp/conn-5.out; }
 
 conn_open 5 c "$VIP" 83
@@ -72,9 +74,9 @@ answered_case "fast_path=1 again" w4 yes
 # it, and it was not fast. The caller then lifts the block.
 blocked_case() {
 	local f0 c0
-	f0=$(fast_replies) c0=$(snmp_of lb "$3" "$4")
+	f0=$(fast_replies) c0=$(mib lb "$3" "$4")
 	echo "$2" >&5
-	wait_for 20 eval "[ \"\$(snmp_of lb $3 $4)\" -gt $c0 ]"
+	wait_for 20 eval "[ \"\$(mib lb $3 $4)\" -gt $c0 ]"
 	answered "$2" && fail "$1: the answer passed the LB"
 	expect_eq "$1: fast replies" $(($(fast_replies) - f0)) 0
 }
@@ -92,6 +94,22 @@ nsx rs1 sysctl -qw net.ipv4.ip_default_ttl=64
 wait_for 20 answered w7
 answered_case "TTL 64 again, next word" w8 yes
 
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=1
+answered_case "rp_filter=1" rpf1 yes
+f0=$(fast_clients)
+answered_case "rp_filter=1, next word" rpf2 yes
+[ "$(fast_clients)" -gt "$f0" ] ||
+	fail "rp_filter=1: no client packet took the fast path"
+ip -n "$prefix-lb" route add "$(rip 1)/32" tos 0x10 dev eth0
+nsx rs1 iptables -t mangle -A OUTPUT -p tcp --sport 8083 -j TOS --set-tos 0x10
+blocked_case "rp_filter=1, TOS 0x10 routed by eth0" rpf3 TcpExt IPReversePathFilter
+nsx rs1 iptables -t mangle -F OUTPUT
+wait_for 20 answered rpf3
+log "TOS 0: rs1's retransmission arrived"
+ip -n "$prefix-lb" route del "$(rip 1)/32" tos 0x10 dev eth0
+answered_case "rp_filter=1, TOS 0 again" rpf4 yes
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=0
+
 # Path MTU towards the client: the LB's route to it drops to 1000.
 head -c 100000 /dev/urandom >/tmp/big-rs1
 want=$(sha256sum </tmp/big-rs1)
@@ -99,10 +117,10 @@ http_server rs1 8081 web1
 adm lb -A -t "$VIP:81"
 adm lb -a -t "$VIP:81" -r "$(rip 1):8081" -m
 ip -n "$prefix-lb" route add "$client/32" dev eth0 mtu 1000
-f0=$(fast_replies) u0=$(snmp_of lb Icmp OutDestUnreachs)
+f0=$(fast_replies) u0=$(mib lb Icmp OutDestUnreachs)
 nsx c curl -sS --max-time 60 -o /tmp/download "http://$VIP:81/big"
 expect_eq "MTU 1000: sha256 of 100 kB downloaded" "$(sha256sum </tmp/download)" "$want"
-[ "$(snmp_of lb Icmp OutDestUnreachs)" -gt "$u0" ] ||
+[ "$(mib lb Icmp OutDestUnreachs)" -gt "$u0" ] ||
 	fail "MTU 1000: the LB sent no frag-needed to rs1"
 # Counted per packet as received: a GSO aggregate of rs1 counts once.
 [ "$(fast_replies)" -gt "$f0" ] || fail "MTU 1000: no reply took the fast path"
