@@ -173,10 +173,11 @@ name_server() {
 	wait_listen "$ns" "$proto" "$port"
 }
 
-# chat_server NS PORT NAME: a TCP server for long connections: answers
-# "NAME LINE" to every LINE until the client closes.
+# chat_server NS PORT NAME [OPTS]: a TCP server for long connections: answers
+# "NAME LINE" to every LINE until the client closes. OPTS: more socat
+# options for its socket (ip-tos=0x10).
 chat_server() {
-	bg "$1" socat -T 600 TCP-LISTEN:"$2",fork,reuseaddr \
+	bg "$1" socat -T 600 TCP-LISTEN:"$2",fork,reuseaddr${4:+,$4} \
 		SYSTEM:"while read -r l; do echo $3 \$l; done"
 	wait_listen "$1" tcp "$2"
 }

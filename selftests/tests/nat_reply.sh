@@ -20,10 +20,13 @@
 #   - rp_filter=1 on the LB: answered, replies fast (the route back to
 #     rs1 leaves by the device they came in on), and the client's packets
 #     too once the input route has stamped their flow;
-#   - rp_filter=1, rs1 marking its answers TOS 0x10 and the LB routing
-#     rs1 for that TOS by the client's side: the filter drops the answers
-#     (counted), none fast; unmarked, the retransmission arrives, and the
-#     next word's answer is fast;
+#   - rp_filter=1, a second connection to a chat server on rs1 that
+#     answers with TOS 0x10: answered, none fast (the filter's lookup would
+#     take the TOS into account, and the dest's route was not looked up
+#     for it); once the LB routes rs1 for that TOS by the client's side,
+#     the filter drops the answers (counted), none fast; with that route
+#     gone, the retransmission arrives; on the first connection, the
+#     answer after the next is fast;
 #   - a route to the client with MTU 1000 on the LB: a 100 kB download of
 #     full-size segments draws frag-needed from the LB (the fast path
 #     leaves those to ip_forward()), and arrives whole once rs1 lowers its
@@ -42,7 +45,8 @@ param=/sys/module/l4lb/parameters/fast_path
 
 fast_replies() { adm lb -L --info --json | jq .info.fast_path_reply_pkts; }
 fast_clients() { adm lb -L --info --json | jq .info.fast_path_pkts; }
-answered() { grep -q "^rs1 $1\$" /tmp/conn-5.out; }
+# On connection $fd (5 unless set).
+answered() { grep -q "^rs1 $1\$" "/tmp/conn-${fd:-5}.out"; }
 
 conn_open 5 c "$VIP" 83
 expect_eq "first answer" "$(conn_say 5 hello)" rs1
@@ -52,7 +56,7 @@ expect_eq "first answer" "$(conn_say 5 hello)" rs1
 answered_case() {
 	local f0
 	f0=$(fast_replies)
-	expect_eq "$1: answered by" "$(conn_say 5 "$2")" rs1
+	expect_eq "$1: answered by" "$(conn_say "${fd:-5}" "$2")" rs1
 	if [ "$3" = yes ]; then
 		[ "$(fast_replies)" -gt "$f0" ] || fail "$1: no reply took the fast path"
 		log "$1: fast replies $f0 -> $(fast_replies)"
@@ -75,7 +79,7 @@ answered_case "fast_path=1 again" w4 yes
 blocked_case() {
 	local f0 c0
 	f0=$(fast_replies) c0=$(mib lb "$3" "$4")
-	echo "$2" >&5
+	echo "$2" >&"${fd:-5}"
 	wait_for 20 eval "[ \"\$(mib lb $3 $4)\" -gt $c0 ]"
 	answered "$2" && fail "$1: the answer passed the LB"
 	expect_eq "$1: fast replies" $(($(fast_replies) - f0)) 0
@@ -100,14 +104,20 @@ f0=$(fast_clients)
 answered_case "rp_filter=1, next word" rpf2 yes
 [ "$(fast_clients)" -gt "$f0" ] ||
 	fail "rp_filter=1: no client packet took the fast path"
+chat_server rs1 8084 rs1 ip-tos=0x10
+adm lb -A -t "$VIP:84" -s rr
+adm lb -a -t "$VIP:84" -r "$(rip 1):8084" -m
+conn_open 6 c "$VIP" 84
+fd=6 answered_case "rp_filter=1, TOS 0x10" rpf3 no
 ip -n "$prefix-lb" route add "$(rip 1)/32" tos 0x10 dev eth0
-nsx rs1 iptables -t mangle -A OUTPUT -p tcp --sport 8083 -j TOS --set-tos 0x10
-blocked_case "rp_filter=1, TOS 0x10 routed by eth0" rpf3 TcpExt IPReversePathFilter
-nsx rs1 iptables -t mangle -F OUTPUT
-wait_for 20 answered rpf3
-log "TOS 0: rs1's retransmission arrived"
+fd=6 blocked_case "rp_filter=1, TOS 0x10 routed by eth0" rpf4 TcpExt IPReversePathFilter
 ip -n "$prefix-lb" route del "$(rip 1)/32" tos 0x10 dev eth0
-answered_case "rp_filter=1, TOS 0 again" rpf4 yes
+fd=6 wait_for 20 answered rpf4
+log "TOS 0x10 route gone: rs1's retransmission arrived"
+# The first answer after the route changes takes FORWARD, which caches
+# the route again.
+expect_eq "rp_filter=1, the first connection: answered by" "$(conn_say 5 rpf5)" rs1
+answered_case "rp_filter=1, the first connection, next word" rpf6 yes
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=0
 
 # Path MTU towards the client: the LB's route to it drops to 1000.
