@@ -476,7 +476,7 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
 	if (*stamp == l4lb_addrs_stamp(genid, 0, 0) ||
 	    *stamp == l4lb_addrs_stamp(genid, p->iif, 0))
 		return true;
-	if (!l4lb_local_addrs_ok(net, p->caddr, p->vaddr))
+	if (!l4lb_local_addrs_ok(net, p->caddr, p->vaddr, genid))
 		return false;
 	*stamp = l4lb_addrs_stamp(genid, 0, 0);
 	return true;

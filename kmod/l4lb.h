@@ -498,7 +498,8 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb);
 
 /* ---- hooks.c ---- */
 
-bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr);
+bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr,
+			 int genid);
 int l4lb_hooks_ensure(struct l4lb_net *ln);
 void l4lb_hooks_unregister(struct l4lb_net *ln);
 
