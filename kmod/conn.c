@@ -445,10 +445,10 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 	l4lb_stats_inc(&dest->stats, L4LB_CTR_CONNS);
 }
 
-/* @iif is at most L4LB_STAMP_IIF_MAX (hooks.c). */
+/* @iif is at most L4LB_STAMP_IIF_MAX, @rpf at most 2 (hooks.c). */
 static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
 {
-	u32 dev = (u32)iif | (u32)min_t(u8, rpf, 3) << 30;
+	u32 dev = (u32)iif | (u32)rpf << 30;
 
 	return (u64)dev << 32 | (u32)genid;
 }

@@ -144,6 +144,17 @@ static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 }
 
 /*
+ * The reverse-path filter's mode as fib_validate_source() applies it:
+ * 1 is strict, any other value but 0 loose (the sysctl takes any int).
+ */
+static u8 l4lb_rpf_mode(struct in_device *in_dev)
+{
+	int rpf = IN_DEV_RPFILTER(in_dev);
+
+	return rpf == 1 ? 1 : rpf ? 2 : 0;
+}
+
+/*
  * LOCAL_IN: the input route accepted @skb, so its flow may be stamped
  * (L4LB_ADDRS_ROUTED) with the route's generation, the device and its
  * reverse-path filter. Not when the balancer sent it itself (over
@@ -162,7 +173,7 @@ static void l4lb_pkt_routed(struct l4lb_pkt *pkt, struct sk_buff *skb)
 		return;
 	pkt->addrs = L4LB_ADDRS_ROUTED;
 	pkt->route_genid = rt->rt_genid;
-	pkt->rpf = IN_DEV_RPFILTER(in_dev);
+	pkt->rpf = l4lb_rpf_mode(in_dev);
 }
 
 /*
@@ -270,7 +281,7 @@ static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 	if (!in_dev || net->ipv4.fib_has_custom_local_routes ||
 	    skb->dev->ifindex > L4LB_STAMP_IIF_MAX)
 		return false;
-	pkt->rpf = IN_DEV_RPFILTER(in_dev);
+	pkt->rpf = l4lb_rpf_mode(in_dev);
 	if (pkt->rpf) {
 		pkt->addrs = L4LB_ADDRS_RPF;
 		return !l4lb_tos_routed(iph);

@@ -374,7 +374,11 @@ enum l4lb_addrs {
 	 * on to LOCAL_IN.
 	 */
 	L4LB_ADDRS_RPF,
-	/* PREROUTING, accept_local: the hook found the VIP local itself. */
+	/*
+	 * Nothing to check or stamp: PREROUTING with accept_local (the hook
+	 * found the VIP local itself), or LOCAL_IN on a route that cannot
+	 * stamp the flow (l4lb_pkt_routed()).
+	 */
 	L4LB_ADDRS_CHECKED,
 	/* LOCAL_IN: the input route accepted them; the flow is stamped. */
 	L4LB_ADDRS_ROUTED,

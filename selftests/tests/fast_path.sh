@@ -19,6 +19,10 @@
 #       - rp_filter=1: delivered, all but each flow's first packet fast
 #         (the flows went through the input route without a filter, with
 #         fast_path=0 above); sent again: all fast;
+#       - with src_valid_mark=1 (the filter's lookup takes each packet's
+#         mark): delivered, none fast;
+#       - one flow of datagrams with TOS 0x10 (routes may be chosen by
+#         it): delivered, none fast;
 #       - the same flows sent in by eth1, where strict filtering drops them
 #         (the stamp is for eth0): none delivered or fast, all counted by
 #         the filter;
@@ -27,6 +31,9 @@
 #       - rp_filter=1 and a route to c by eth1 (the stamps of eth0 went
 #         stale with the routes): none delivered or fast, all dropped by
 #         the filter; the route gone: delivered, each first packet slow;
+#       - rp_filter=256 (loose, as any value but 0 and 1) and a source
+#         the LB has no route to: none delivered or fast, all dropped by
+#         the filter;
 #   - TTL 1: none delivered, none fast; the LB sends ICMP time exceeded
 #     (it needs the input route: the fast path hands it to LOCAL_IN);
 #   - the VIP not a local address (the client still sends to the LB's
@@ -121,6 +128,15 @@ rpf_drops() { mib lb TcpExt IPReversePathFilter; }
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=1
 stamping_case "rp_filter=1"
 delivered_case "rp_filter=1, flows stamped" "$N"
+nsx lb sysctl -qw net.ipv4.conf.all.src_valid_mark=1
+delivered_case "rp_filter=1, src_valid_mark=1" 0
+nsx lb sysctl -qw net.ipv4.conf.all.src_valid_mark=0
+d0=$(delivered) f0=$(fast)
+for i in 1 2 3; do
+	nsx c socat -u - "UDP-SENDTO:$VIP:9,sourceport=40000,ip-tos=0x10" <<<tos
+done
+wait_for 20 at_least delivered $((d0 + 3))
+expect_eq "rp_filter=1, TOS 0x10: fast path" $(($(fast) - f0)) 0
 via=eth1 blocked_case "rp_filter=1, in by eth1" rpf_drops
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=2
 via=eth1 stamping_case "rp_filter=2, in by eth1"
@@ -131,6 +147,8 @@ ip -n "$prefix-lb" route add 10.0.0.1/32 dev eth1
 blocked_case "rp_filter=1, the route to c by eth1" rpf_drops
 ip -n "$prefix-lb" route del 10.0.0.1/32 dev eth1
 stamping_case "rp_filter=1, the route back"
+nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=256
+src=192.0.2.1 blocked_case "rp_filter=256, a source with no route" rpf_drops
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=0
 delivered_case "rp_filter=0" "$N"
 
