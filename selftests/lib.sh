@@ -36,16 +36,20 @@ export L4LB_KTAP
 
 log() { echo "# [${SECONDS}s] $*"; }
 
-# case_result ok|"not ok" WHAT: record one case (its first line, without
-# '#', which starts a KTAP directive) and print it.
+# case_result ok|"not ok" WHAT [DIRECTIVE]: record one case (WHAT's first
+# line, without '#', which starts a KTAP directive such as "SKIP why") and
+# print it.
 case_result() {
-	local n what=${2%%$'\n'*}
+	local n line what=${2%%$'\n'*}
 	what=${what//#/}
 	n=$(($(grep -c '' "$L4LB_KTAP" 2>/dev/null || true) + 1))
-	echo "$1 $n - $what" >>"$L4LB_KTAP"
-	if [ "$1" = ok ]; then echo "    $1 $n - $what"; else echo "    $1 $n - $what" >&2; fi
+	line="$1 $n - $what${3:+ # $3}"
+	echo "$line" >>"$L4LB_KTAP"
+	if [ "$1" = ok ]; then echo "    $line"; else echo "    $line" >&2; fi
 }
 case_pass() { case_result ok "$1"; }
+# case_skip WHAT WHY: a case that cannot run here.
+case_skip() { case_result ok "$1" "SKIP ${2//#/}"; }
 # case_fail WHAT: a failed case; the test goes on (and fails at its end).
 case_fail() { echo "FAIL: $1" >&2; case_result "not ok" "$1"; }
 cases_failed() { grep -c '^not ok' "$L4LB_KTAP" 2>/dev/null || true; }

@@ -20,6 +20,7 @@ splat_patterns=(
 	'KFENCE:'
 	'kmemleak'
 	'suspicious RCU'		# lockdep RCU: suspicious RCU usage
+	'suspicious rcu_dereference'	# kmod/conn.c:55 suspicious rcu_dereference_check() usage!
 	'rcu: INFO:'			# rcu: INFO: rcu_preempt detected stalls on CPUs/tasks
 	'self-detected stall'		# rcu: INFO: rcu_sched self-detected stall on CPU
 	'detected stalls? on'		# rcu_tasks, expedited stalls
