@@ -1,8 +1,9 @@
 #!/bin/bash
 # PID 1 of the test VM, after switch_root into the host's root (read-only
 # over 9p). Makes the few writable places the tests need, runs the selftests
-# named on the kernel command line one after another and reports each in TAP,
-# failing any test after which the kernel log shows a splat (splat.sh) or
+# named on the kernel command line one after another and reports each in
+# KTAP (its cases as a subtest block, then its own line), failing any test
+# with a failed case, or after which the kernel log shows a splat (splat.sh) or
 # l4lb cannot be unloaded (the tests after it then do not run). Then powers
 # off.
 #
