@@ -27,9 +27,12 @@ bg_pids=()
 namespaces=()
 
 # The cases of this test; guest-init.sh names the file, nested tests
-# (a script of lib.sh's run by a test) add to their parent's.
+# (a script of lib.sh's run by a test) add to their parent's. Run alone,
+# the test keeps them in a file of its own until it exits.
+ktap_own=
 if [ -z "${L4LB_KTAP:-}" ]; then
 	L4LB_KTAP=/tmp/l4lb-ktap-$$
+	ktap_own=$L4LB_KTAP
 	: >"$L4LB_KTAP"
 fi
 export L4LB_KTAP
@@ -82,6 +85,7 @@ cleanup() {
 	done
 	wait 2>/dev/null
 	module_unload || rc=1
+	[ -z "$ktap_own" ] || rm -f "$ktap_own"
 	exit $rc
 }
 trap cleanup EXIT
