@@ -119,12 +119,15 @@ run_group() {
 	shift
 	local tests=("$@")
 	out=$(group_file out "$g") res=$(group_file res "$g") dur=$(group_file dur "$g")
+	# fd 4: the console lines. The script's own stdout, not a new open of
+	# /dev/stdout: that would write a file from its start again.
+	if [ "$out" = /dev/stdout ]; then exec 4>&1; else exec 4>>"$out"; fi
 	: >"$res"
 	: >"$dur"
 	while [ ${#tests[@]} -gt 0 ]; do
 		list=$(IFS=,; echo "${tests[*]}")
 		boot_vm test "$list" $(( (per_test_timeout + 30) * ${#tests[@]} + 60 )) "$log" |
-			grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^    |^# (BEGIN|END|DONE)' >>"$out" || true
+			grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^    |^# (BEGIN|END|DONE)' >&4 || true
 		sed -nE 's/^# END ([^ ]+) ([0-9]+)s$/\1 \2/p' "$log" >>"$dur"
 		rest=()
 		for t in "${tests[@]}"; do
@@ -136,7 +139,7 @@ run_group() {
 					"$log" >"$ktap/$t"
 			elif grep -q "^# BEGIN $t\$" "$log"; then
 				{ echo "# the VM died during $t; the console's last lines:"
-				  tail -n 40 "$log" | sed 's/^/# | /'; } >>"$out"
+				  tail -n 40 "$log" | sed 's/^/# | /'; } >&4
 				echo "not ok - $t (VM died)" >>"$res"
 			else
 				rest+=("$t")
@@ -144,11 +147,11 @@ run_group() {
 		done
 		if [ ${#rest[@]} -eq ${#tests[@]} ]; then
 			{ echo "# the VM did not start any test; console:"
-			  sed 's/^/# | /' "$log" | tail -n 40; } >>"$out"
+			  sed 's/^/# | /' "$log" | tail -n 40; } >&4
 			# Once more: the debug kernel sometimes dies in early boot
 			# under TCG (KASAN in cpu_detect), before any of our code.
 			if [ $((boots += 1)) -lt 2 ]; then
-				echo "# booting again" >>"$out"
+				echo "# booting again" >&4
 			else
 				for t in "${rest[@]}"; do echo "not ok - $t (VM did not boot)" >>"$res"; done
 				rest=()
