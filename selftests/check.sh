@@ -1,6 +1,7 @@
 #!/bin/bash
 # make check: the userland unit tests on the host, then every selftest in
-# the VM. Ends with one line "N passed, N failed[, N skipped]" over both.
+# the VM. Ends with one line "N passed, N failed, N skipped" over all of
+# them (a skip is not a pass; a part that prints no such line fails once).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")

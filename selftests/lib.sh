@@ -6,6 +6,14 @@
 #
 # Hosts are network namespaces named $prefix-NAME; `nsx NAME cmd` runs cmd in
 # one. Waits poll (wait_for), they never sleep for a fixed time.
+#
+# Results are KTAP cases, one line each ("ok N - what", "not ok N - what"),
+# printed indented as a subtest block and kept in $L4LB_KTAP, from which
+# guest-init.sh reports them under the test's own line. expect_eq,
+# expect_true and case_fail record a failed case and go on: the test runs
+# to its end and then fails. fail records one and stops the test (for
+# setup, and where nothing after it could mean anything). A test exits 0
+# (pass), 4 (skip(): its last line says why) or 1 (fail).
 
 set -eu
 set -o pipefail
@@ -18,23 +26,66 @@ prefix=l4t
 bg_pids=()
 namespaces=()
 
+# The cases of this test; guest-init.sh names the file, nested tests
+# (a script of lib.sh's run by a test) add to their parent's. Run alone,
+# the test keeps them in a file of its own until it exits.
+ktap_own=
+if [ -z "${L4LB_KTAP:-}" ]; then
+	L4LB_KTAP=/tmp/l4lb-ktap-$$
+	ktap_own=$L4LB_KTAP
+	: >"$L4LB_KTAP"
+fi
+export L4LB_KTAP
+
 log() { echo "# [${SECONDS}s] $*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# case_result ok|"not ok" WHAT [DIRECTIVE]: record one case (WHAT's first
+# line, without '#', which starts a KTAP directive such as "SKIP why") and
+# print it.
+case_result() {
+	local n line what=${2%%$'\n'*}
+	what=${what//#/}
+	n=$(($(grep -c '' "$L4LB_KTAP" 2>/dev/null || true) + 1))
+	line="$1 $n - $what${3:+ # $3}"
+	echo "$line" >>"$L4LB_KTAP"
+	if [ "$1" = ok ]; then echo "    $line"; else echo "    $line" >&2; fi
+}
+case_pass() { case_result ok "$1"; }
+# case_skip WHAT WHY: a case that cannot run here.
+case_skip() { case_result ok "$1" "SKIP ${2//#/}"; }
+# case_fail WHAT: a failed case; the test goes on (and fails at its end).
+case_fail() { echo "FAIL: $1" >&2; case_result "not ok" "$1"; }
+cases_failed() { grep -c '^not ok' "$L4LB_KTAP" 2>/dev/null || true; }
+
+fail() { echo "FAIL: $*" >&2; case_result "not ok" "$*"; exit 1; }
 skip() { echo "SKIP: $*"; exit 4; }
 
 cleanup() {
-	local rc=$?
+	local rc=$? failed
 	set +e
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
+	failed=$(cases_failed)
+	if [ "$rc" -eq 0 ] && [ "${failed:-0}" -gt 0 ]; then
+		echo "FAIL: $failed failed cases" >&2
+		rc=1
+	fi
 	# Leak check (defined at the end): only after a passing test.
 	# In a subshell: whatever goes wrong there, the cleanup goes on.
-	[ "$rc" -ne 0 ] || (leak_check_all) || rc=1
+	if [ "$rc" -eq 0 ]; then
+		if (leak_check_all); then
+			case_pass "leak check: no l4lb object left"
+		else
+			case_result "not ok" "leak check: l4lb objects left"
+			rc=1
+		fi
+	fi
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$prefix-$ns" 2>/dev/null
 	done
 	wait 2>/dev/null
-	module_unload 2>/dev/null
+	module_unload || rc=1
+	[ -z "$ktap_own" ] || rm -f "$ktap_own"
 	exit $rc
 }
 trap cleanup EXIT
@@ -55,10 +106,22 @@ wait_for() {
 	done
 }
 
-# expect_eq WHAT GOT WANT
+# expect_eq WHAT GOT WANT: a case, passed if GOT is WANT. A failed one
+# does not stop the test.
 expect_eq() {
-	[ "$2" == "$3" ] || fail "$1: got '$2', want '$3'"
-	log "$1: $2"
+	if [ "$2" == "$3" ]; then
+		case_pass "$1: $2"
+	else
+		case_fail "$1: got '$2', want '$3'"
+	fi
+}
+
+# expect_true WHAT CMD...: a case, passed if CMD succeeds (its output is
+# shown). A failed one does not stop the test.
+expect_true() {
+	local what=$1
+	shift
+	if "$@"; then case_pass "$what"; else case_fail "$what"; fi
 }
 
 module_loaded() { [ -d /sys/module/l4lb ]; }

@@ -2,8 +2,9 @@
 # Run selftests in a VM: Debian's kernel under qemu (TCG), this host's root
 # shared read-only over 9p, the project at its own path.
 #
-#   run.sh [NAME...]    selftests/tests/NAME.sh (default: all), TAP output,
-#                       last line "N passed, N failed, N skipped"
+#   run.sh [NAME...]    selftests/tests/NAME.sh (default: all), KTAP output
+#                       (each test's cases as a subtest block before its
+#                       line), last line "N passed, N failed, N skipped"
 #   run.sh --demo       selftests/demo.sh, its output on the console
 #   run.sh --bench      selftests/bench.sh
 #   run.sh --shell CMD  run one command in the VM (for debugging; the VM
@@ -27,7 +28,10 @@ top=$(dirname "$here")
 KDIR=${KDIR:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)}
 KVER=${KVER:-$(basename "$(dirname "$KDIR")")}
 kernel=${L4LB_KERNEL:-/boot/vmlinuz-$KVER}
-per_test_timeout=${L4LB_TEST_TIMEOUT:-600}
+# The per-test timeout: L4LB_TEST_TIMEOUT, else selftests/settings's
+# timeout= (as kselftest's settings file).
+settings_timeout=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$here/settings" 2>/dev/null | tail -n 1)
+per_test_timeout=${L4LB_TEST_TIMEOUT:-${settings_timeout:-600}}
 build=$top/build
 mkdir -p "$build"
 
@@ -106,29 +110,36 @@ for t in "${tests[@]}"; do
 done
 
 # run_group G TEST...: the tests one after another in a VM, booting a new
-# one if a VM dies. Console lines (test output, minus the TAP lines) go to
+# one if a VM dies. Console lines (test output, minus the KTAP lines) go to
 # $out_G, one result per test ("ok - NAME", "not ok - NAME (why)") to
-# $res_G, and each test's run time ("NAME SECONDS") to $dur_G.
+# $res_G, each test's subtest block to $ktap/NAME, and each test's run time
+# ("NAME SECONDS") to $dur_G.
 run_group() {
 	local g=$1 log=$build/vm-$$-$1.log out res dur t result list rest boots=0
 	shift
 	local tests=("$@")
 	out=$(group_file out "$g") res=$(group_file res "$g") dur=$(group_file dur "$g")
+	# fd 4: the console lines. The script's own stdout, not a new open of
+	# /dev/stdout: that would write a file from its start again.
+	if [ "$out" = /dev/stdout ]; then exec 4>&1; else exec 4>>"$out"; fi
 	: >"$res"
 	: >"$dur"
 	while [ ${#tests[@]} -gt 0 ]; do
 		list=$(IFS=,; echo "${tests[*]}")
 		boot_vm test "$list" $(( (per_test_timeout + 30) * ${#tests[@]} + 60 )) "$log" |
-			grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^# (BEGIN|END|DONE)' >>"$out" || true
+			grep --line-buffered -Ev '^(ok|not ok) [0-9]+ - |^    |^# (BEGIN|END|DONE)' >&4 || true
 		sed -nE 's/^# END ([^ ]+) ([0-9]+)s$/\1 \2/p' "$log" >>"$dur"
 		rest=()
 		for t in "${tests[@]}"; do
 			result=$(grep -E "^(ok|not ok) [0-9]+ - $t( |\$)" "$log" | head -n 1 || true)
 			if [ -n "$result" ]; then
 				echo "$result" | sed -E 's/^(ok|not ok) [0-9]+ - /\1 - /' >>"$res"
+				awk -v t="# BEGIN $t" '$0 == t { on = 1; next }
+					on && /^    / { print } on && /^(ok|not ok) [0-9]+ - / { exit }' \
+					"$log" >"$ktap/$t"
 			elif grep -q "^# BEGIN $t\$" "$log"; then
 				{ echo "# the VM died during $t; the console's last lines:"
-				  tail -n 40 "$log" | sed 's/^/# | /'; } >>"$out"
+				  tail -n 40 "$log" | sed 's/^/# | /'; } >&4
 				echo "not ok - $t (VM died)" >>"$res"
 			else
 				rest+=("$t")
@@ -136,11 +147,11 @@ run_group() {
 		done
 		if [ ${#rest[@]} -eq ${#tests[@]} ]; then
 			{ echo "# the VM did not start any test; console:"
-			  sed 's/^/# | /' "$log" | tail -n 40; } >>"$out"
+			  sed 's/^/# | /' "$log" | tail -n 40; } >&4
 			# Once more: the debug kernel sometimes dies in early boot
 			# under TCG (KASAN in cpu_detect), before any of our code.
 			if [ $((boots += 1)) -lt 2 ]; then
-				echo "# booting again" >>"$out"
+				echo "# booting again" >&4
 			else
 				for t in "${rest[@]}"; do echo "not ok - $t (VM did not boot)" >>"$res"; done
 				rest=()
@@ -179,7 +190,9 @@ for t in "${sorted[@]}"; do
 	loads[best]=$(( loads[best] + ${secs[$t]:-120} ))
 done
 
-echo "TAP version 13"
+ktap=$build/ktap-$$
+mkdir -p "$ktap"
+echo "KTAP version 1"
 echo "1..${#tests[@]}"
 pids=()
 for ((g = 0; g < jobs; g++)); do
@@ -202,6 +215,8 @@ for ((g = 0; g < jobs; g++)); do
 		ok*) passed=$((passed + 1)) ;;
 		*) failed=$((failed + 1)) ;;
 		esac
+		t=$(echo "$result" | sed -E 's/^(ok|not ok) - ([^ ]+).*/\2/')
+		[ ! -s "$ktap/$t" ] || cat "$ktap/$t"
 		echo "$result" | sed -E "s/^(ok|not ok) - /\\1 $n - /"
 	done <"$(group_file res "$g")"
 done
@@ -216,5 +231,6 @@ else
 	mv "$build/durations.new" "$build/durations"
 fi
 for ((g = 0; g < jobs; g++)); do rm -f "$(group_file res "$g")" "$(group_file dur "$g")"; [ "$jobs" -eq 1 ] || rm -f "$(group_file out "$g")"; done
+rm -rf "$ktap"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -4,8 +4,9 @@
  * messages and exit codes, the option table, netlink message building and
  * reply parsing, and the -L / --json output. No kernel module needed.
  *
- * Output: one "ok N - name" / "not ok N - name" line per check, then
- * exactly "N passed, N failed". Exit status 0 iff nothing failed.
+ * Output: one "ok N - name" / "not ok N - name" / "ok N - name # SKIP"
+ * line per check, then exactly "N passed, N failed, N skipped" (a skipped
+ * check is not a pass). Exit status 0 iff nothing failed.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,7 +26,7 @@
 
 int l4lbadm_main(int argc, char **argv);
 
-static int n_pass, n_fail, n_test;
+static int n_pass, n_fail, n_skip, n_test;
 
 static void check(bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -48,7 +49,7 @@ static void check(bool cond, const char *fmt, ...)
 static void skip(const char *what)
 {
 	printf("ok %d - %s # SKIP\n", ++n_test, what);
-	n_pass++;
+	n_skip++;
 }
 
 /* Split a command line on spaces (no quoting needed in these tests). */
@@ -1200,6 +1201,7 @@ int main(void)
 	test_ops_output();
 	test_restore_parse();
 	test_diff();
-	printf("%d passed, %d failed\n", n_pass, n_fail);
+	printf("1..%d\n", n_test);
+	printf("%d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip);
 	return n_fail ? 1 : 0;
 }

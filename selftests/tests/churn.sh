@@ -8,11 +8,14 @@
 #      edit the weights of rs1 and rs2, delete and re-create the UDP service
 #      with changing dests and scheduler, add and delete extra services.
 #      No splat; the two long TCP flows (on rs1 and rs2, which stay) keep
-#      their server throughout; every listing succeeds.
+#      their server throughout; the reader completes a listing in every
+#      round and every listing succeeds and is whole JSON; the table ends
+#      with exactly the services and destinations the rounds left.
 #   2. Real server failure: rs3's link goes down with a flow on it. The
 #      flows on rs1/rs2 are undisturbed. What l4lbd would do next, in turn:
 #      weight 0 (inhibit_on_failure): new flows avoid rs3, while its flow
-#      is still sent there (quiescent, as the UAPI says); delete rs3: the
+#      is still sent there (quiescent, as the UAPI says: rs3's packet
+#      counter counts its next packet, which nobody answers); delete rs3: the
 #      flow's next packet moves to a live server, which resets it (no
 #      blackhole). Nothing leaks (the harness's leak check at exit).
 . "$(dirname "$0")/../lib.sh"
@@ -38,16 +41,30 @@ on6=$(conn_say 6 hello6)
 log "long flows on $on5 and $on6"
 
 flood c "$VIP" 9 -n 4096 -r 2000
-# The concurrent reader: every listing must succeed.
+# The concurrent reader: every listing must succeed and be whole JSON.
+# One line in churn-reader.fail per failed listing; churn-reader.n counts
+# the listings done.
 : >/tmp/churn-reader.fail
-bg_exec lb bash -c "n=0; while :; do \"$L4LBADM\" -L -n --json >/tmp/churn-list.json 2>/tmp/churn-list.err ||
-	cat /tmp/churn-list.err >>/tmp/churn-reader.fail; n=\$((n + 1)); echo \$n >/tmp/churn-reader.n; done"
+echo 0 >/tmp/churn-reader.n
+bg_exec lb bash -c "n=0; while :; do n=\$((n + 1));
+	\"$L4LBADM\" -L -n --json >/tmp/churn-list.json 2>/tmp/churn-list.err
+	rc=\$?
+	if [ \$rc -ne 0 ]; then
+		echo \"listing \$n: exit \$rc: \$(tr '\\n' ' ' </tmp/churn-list.err)\" >>/tmp/churn-reader.fail
+	elif ! jq -e '.services | type == \"array\"' /tmp/churn-list.json >/dev/null 2>&1; then
+		echo \"listing \$n: not whole JSON\" >>/tmp/churn-reader.fail
+	fi
+	echo \$n >/tmp/churn-reader.new; mv /tmp/churn-reader.new /tmp/churn-reader.n; done"
+listings() { cat /tmp/churn-reader.n; }
+listed_since() { [ "$(listings)" -ge $(($1 + 2)) ]; }
 
 end=$((SECONDS + CHURN_S))
 rounds=0
 # At least 5 rounds however slow the VM, else CHURN_S seconds of them.
 while [ $SECONDS -lt $end ] || [ $rounds -lt 5 ]; do
 	rounds=$((rounds + 1))
+	# A listing that starts after this round started ends in or after it.
+	round_start=$(listings)
 	w=$((rounds % 4 + 1))
 	adm lb -a $T -r "$(rip 3)" -w "$w"
 	adm lb -e $T -r "$(rip 1)" -w "$w"
@@ -67,12 +84,21 @@ while [ $SECONDS -lt $end ] || [ $rounds -lt 5 ]; do
 		[ "$(conn_say 5 "r$rounds")" = "$on5" ] || fail "flow 5 left $on5 in round $rounds"
 		[ "$(conn_say 6 "r$rounds")" = "$on6" ] || fail "flow 6 left $on6 in round $rounds"
 	fi
+	wait_for 60 listed_since "$round_start"
 done
 expect_eq "flow 5 after $rounds churn rounds" "$(conn_say 5 end5)" "$on5"
 expect_eq "flow 6 after $rounds churn rounds" "$(conn_say 6 end6)" "$on6"
-expect_eq "failed listings of $(cat /tmp/churn-reader.n) by the concurrent reader" \
-	"$(wc -l </tmp/churn-reader.fail)" 0
-log "connections in the table: $(info_of lb conn_count), services: $(info_of lb services)"
+n=$(listings)
+expect_true "the reader's $n listings overlap all $rounds rounds" [ "$n" -ge $((2 * rounds)) ]
+expect_eq "failed listings of $n by the concurrent reader" "$(cat /tmp/churn-reader.fail)" ""
+# Left: the TCP and UDP services with 2 dests each, and each extra
+# service of a round not divisible by 3 with its one dest.
+kept=$((rounds - rounds / 3))
+expect_eq "services after $rounds rounds (GET_INFO)" "$(info_of lb services)" $((2 + kept))
+expect_eq "services and destinations after $rounds rounds (listing)" \
+	"$(adm lb -L -n --json | jq -r '"\(.services | length) \([.services[].destinations | length] | add)"')" \
+	"$((2 + kept)) $((4 + kept))"
+log "connections in the table: $(info_of lb conn_count)"
 
 # 2. rs3 fails with a flow on it. Weights 0 elsewhere steer the flow there.
 adm lb -a $T -r "$(rip 3)"
@@ -92,11 +118,20 @@ expect_eq "flow 6 with rs3 down" "$(conn_say 6 down6)" "$on6"
 adm lb -e $T -r "$(rip 3)" -w 0
 names=$(tcp_names c "$VIP" 7000 6 hi | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')
 expect_eq "6 new connections with rs3 at weight 0" "$names" "rs1=3 rs2=3 "
-# The quiescent flow still goes to rs3, where nobody answers. (A negative
-# check: a second is ample under TCG for an answer that would come.)
+# The quiescent flow still goes to rs3: rs3's packet counter takes its
+# next packet (nothing else is sent to rs3 now). rs3 is cut off, so no
+# answer can come; a live server would have reset the flow.
+rs3_pkts() {
+	adm lb -L -n --json | jq -r --arg a "$(rip 3)" \
+		'.services[] | select(.port == 7000) | .destinations[] | select(.address == $a) | .stats.pkts_in'
+}
+rs3_pkts_over() { [ "$(rs3_pkts)" -gt "$1" ]; }
+before=$(rs3_pkts)
 echo quiet >&7
-sleep 1
-[ -z "$(grep ' quiet$' /tmp/conn-7.out || true)" ] || fail "flow 7 answered with rs3 down"
+wait_for 30 rs3_pkts_over "$before"
+case_pass "flow 7's next packet went to rs3 ($before packets before, $(rs3_pkts) now)"
+expect_true "flow 7 not reset with rs3 down" kill -0 "$flow7_pid"
+expect_eq "answers to flow 7 with rs3 down" "$(grep -c ' quiet$' /tmp/conn-7.out || true)" 0
 
 # Step two: removal. The flow's next packet goes to a live server, which
 # knows nothing of it and resets it: the client's socat ends. That next
