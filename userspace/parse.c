@@ -276,6 +276,43 @@ static int parse_timeouts(struct l4lbadm_cmdline *cl, char **words, int n)
 	return 0;
 }
 
+/* --config KEY VALUE...: conn-limit 0..L4LB_CONN_LIMIT_MAX, tcp-pickup on|off. */
+static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
+{
+	struct l4lb_config *c = &cl->config;
+	unsigned long v;
+
+	if (n == 0 || n % 2)
+		return fail(cl, "--config needs KEY VALUE pairs "
+			    "(conn-limit N, tcp-pickup on|off)");
+	for (int i = 0; i < n; i += 2) {
+		const char *key = words[i], *val = words[i + 1];
+
+		if (!strcmp(key, "conn-limit")) {
+			if (c->set & L4LB_HAS_CONN_LIMIT)
+				return fail(cl, "\"%s\" given twice", key);
+			if (!parse_uint(val, L4LB_CONN_LIMIT_MAX, &v))
+				return fail(cl, "invalid conn-limit \"%s\" "
+					    "(must be 0..%u, 0 = conn_max)",
+					    val, L4LB_CONN_LIMIT_MAX);
+			c->conn_limit = (uint32_t)v;
+			c->set |= L4LB_HAS_CONN_LIMIT;
+		} else if (!strcmp(key, "tcp-pickup")) {
+			if (c->set & L4LB_HAS_TCP_PICKUP)
+				return fail(cl, "\"%s\" given twice", key);
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return fail(cl, "invalid tcp-pickup \"%s\" "
+					    "(must be on or off)", val);
+			c->tcp_pickup = !strcmp(val, "on");
+			c->set |= L4LB_HAS_TCP_PICKUP;
+		} else {
+			return fail(cl, "unknown --config setting \"%s\" "
+				    "(conn-limit, tcp-pickup)", key);
+		}
+	}
+	return 0;
+}
+
 static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 {
 	enum l4lbadm_cmd cmd = cl->cmd->id;
@@ -462,6 +499,10 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 
 	if (cl->cmd->id == CMD_SET) {
 		ret = parse_timeouts(cl, argv + optind, argc - optind);
+		if (ret)
+			return ret;
+	} else if (cl->cmd->id == CMD_CONFIG) {
+		ret = parse_config(cl, argv + optind, argc - optind);
 		if (ret)
 			return ret;
 	} else if (optind < argc) {

@@ -194,6 +194,30 @@ static void test_parse_ok(void)
 	check(r == 0 && cl.timeouts.tcp == L4LB_TIMEOUT_MAX,
 	      "--set maximum timeout");
 
+	r = parse("--config conn-limit 1000 tcp-pickup on", &cl);
+	check(r == 0 && cl.cmd->id == CMD_CONFIG &&
+	      cl.config.conn_limit == 1000 && cl.config.tcp_pickup &&
+	      cl.config.set == (L4LB_HAS_CONN_LIMIT | L4LB_HAS_TCP_PICKUP),
+	      "--config conn-limit tcp-pickup");
+	r = parse("--config tcp-pickup off", &cl);
+	check(r == 0 && !cl.config.tcp_pickup &&
+	      cl.config.set == L4LB_HAS_TCP_PICKUP, "--config tcp-pickup off");
+	r = parse("--config conn-limit 67108865", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"67108865\""),
+	      "--config conn-limit past the maximum");
+	r = parse("--config tcp-pickup yes", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"yes\""),
+	      "--config tcp-pickup yes");
+	r = parse("--config conn-limit", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config without a value");
+	r = parse("--config limit 5", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"limit\""),
+	      "--config unknown setting");
+	r = parse("--config conn-limit 1 conn-limit 2", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config setting twice");
+	r = parse("--config conn-limit 5 -t 10.0.0.1:80", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config with -t");
+
 	r = parse("--version", &cl);
 	check(r == 0 && cl.cmd->id == CMD_VERSION, "--version");
 	r = parse("-h", &cl);
@@ -712,7 +736,9 @@ static void test_output(void)
 	"\"conn_buckets\":0,\"conn_count\":0,\"conn_entry_size\":0," \
 	"\"services\":0,\"dests\":0,\"drops\":{\"no_dest\":0," \
 	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}," \
-	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0}"
+	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0," \
+	"\"conn_limit\":0,\"tcp_pickup\":false,\"conn_evicted\":0," \
+	"\"not_syn_pkts\":0}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"
