@@ -71,14 +71,16 @@ static u32 l4lb_conn_seed;
 static atomic_t l4lb_conn_total = ATOMIC_INIT(0);
 
 /*
- * Eviction looks at the entries of at most this many buckets from the
- * new flow's on, at most this many entries in all, and at most this many
- * candidates (of the right netns): bounded work per new flow, and
- * enough that a full table always offers some.
+ * Eviction looks for up to this many candidates (evictable entries of
+ * the right netns) from the new flow's bucket on, in as many buckets as
+ * hold twice that many at the limit's density (limit / buckets), but
+ * never more than this many buckets or entries: bounded work per new
+ * flow. A limit that is a small share of the buckets (below a sixteenth)
+ * offers fewer.
  */
-#define L4LB_EVICT_BUCKETS	64
-#define L4LB_EVICT_ENTRIES	64
 #define L4LB_EVICT_CANDIDATES	16
+#define L4LB_EVICT_BUCKETS_MAX	1024
+#define L4LB_EVICT_ENTRIES	128
 
 int l4lb_conn_cache_create(void)
 {
@@ -517,17 +519,22 @@ static bool l4lb_conn_kill(struct l4lb_conn *c, bool evict)
  * conntrack's early drop does. The entries there are as random as the
  * hash, so a flood cannot aim at anyone's, and the oldest of the
  * unconfirmed ones goes first: a real client's entry, which its next
- * packet confirms, outlives the spoofed ones made before it. True if one
- * was removed.
+ * packet confirms, outlives the spoofed ones made before it. @limit is
+ * the limit reached. False if there was none to evict.
  */
-static bool l4lb_conn_evict(struct l4lb_net *ln, u32 hash, bool own)
+static bool l4lb_conn_evict(struct l4lb_net *ln, u32 hash, bool own,
+			    unsigned int limit)
 {
-	unsigned int i, seen = 0, candidates = 0;
-	unsigned int mask = l4lb_conn_buckets() - 1;
+	unsigned int i, seen = 0, candidates = 0, span;
+	unsigned int buckets = l4lb_conn_buckets(), mask = buckets - 1;
 	struct l4lb_conn *c, *victim = NULL;
 	unsigned long victim_expires = 0;
 
-	for (i = 0; i < L4LB_EVICT_BUCKETS; i++) {
+	span = min_t(u64, (u64)buckets * 2 * L4LB_EVICT_CANDIDATES /
+			  max(limit, 1U),
+		     min(buckets, L4LB_EVICT_BUCKETS_MAX));
+	span = max(span, min(buckets, L4LB_EVICT_CANDIDATES));
+	for (i = 0; i < span; i++) {
 		hlist_for_each_entry_rcu(c, &l4lb_conn_tab[(hash + i) & mask],
 					 node) {
 			unsigned long expires;
@@ -547,7 +554,11 @@ static bool l4lb_conn_evict(struct l4lb_net *ln, u32 hash, bool own)
 		}
 	}
 done:
-	return victim && l4lb_conn_kill(victim, true);
+	if (!victim)
+		return false;
+	/* Gone already (its timer, another CPU's eviction): room anyway. */
+	l4lb_conn_kill(victim, true);
+	return true;
 }
 
 /* Increments @v if it is below @limit, exactly: readers never see more. */
@@ -596,17 +607,25 @@ static void l4lb_conn_unreserve(struct l4lb_net *ln)
 
 /*
  * Room for a new entry of @ln in bucket @hash: reserved at once, or after
- * evicting one (of @ln if it is its share that is full). False: the drop
- * is counted.
+ * evicting one (of @ln if it is its share that is full); a few times, in
+ * case another CPU's new flow took the room made, or the entry chosen
+ * was no longer evictable. False: the drop is counted.
  */
 static bool l4lb_conn_make_room(struct l4lb_net *ln, u32 hash)
 {
 	enum l4lb_room room = l4lb_conn_reserve(ln);
+	int tries;
 
+	for (tries = 0; tries < 3 && room != L4LB_ROOM; tries++) {
+		bool own = room == L4LB_ROOM_NET_FULL;
+
+		if (!l4lb_conn_evict(ln, hash, own,
+				     own ? l4lb_net_conn_limit(ln) :
+					   READ_ONCE(l4lb_conn_max)))
+			break;
+		room = l4lb_conn_reserve(ln);
+	}
 	if (room == L4LB_ROOM)
-		return true;
-	if (l4lb_conn_evict(ln, hash, room == L4LB_ROOM_NET_FULL) &&
-	    l4lb_conn_reserve(ln) == L4LB_ROOM)
 		return true;
 	l4lb_count_drop(ln, L4LB_DROP_TABLE_FULL);
 	return false;
