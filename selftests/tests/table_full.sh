@@ -82,7 +82,7 @@ adm lb --set 900 2 900
 wait_for 20 neighbour_known c "$VIP"
 mac=$(nsx c ip neigh show "$VIP" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
 udp=$((MAX - 1))
-udp_pkts() { adm lb -L -n --stats --exact | awk '$1 == "UDP" { print $4 }'; }
+udp_pkts() { adm lb -L -n --json | jq '.services[] | select(.protocol == "udp") | .stats.pkts_in'; }
 pkts0=$(udp_pkts)
 nsx c "$UDPFLOOD" -i eth0 -m "$mac" -s 10.0.0.1 -d "$VIP" -p 9 -n $udp -c $((2 * udp)) >/dev/null
 # (Their way through the LB may end after udpflood does.)
