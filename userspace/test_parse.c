@@ -272,7 +272,6 @@ static void test_parse_errors(void)
 		   "invalid address \"10.0.0.256\"");
 
 	expect_err("-A -t 10.0.0.1:80 -s foo", "unknown scheduler \"foo\"");
-	expect_err("-A -t 10.0.0.1:80 -s wlc", "unknown scheduler \"wlc\"");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 70000",
 		   "illegal weight \"70000\" (must be 0..65535)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1",
@@ -326,8 +325,20 @@ static void test_parse_errors(void)
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 1 -w 2",
 		   "multiple 'weight' options specified");
 
-	expect_err("-x", "invalid option \"-x\"");
-	expect_err("-Lx", "invalid option \"-x\"");
+	expect_err("-z", "invalid option \"-z\"");
+	expect_err("-Lz", "invalid option \"-z\"");
+	expect_err("-A -t 10.0.0.1:80 -p 300",
+		   "not supported by l4lb: \"-p\" (--persistent)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100",
+		   "not supported by l4lb: \"-x\" (--u-threshold)");
+	expect_err("-A -f 1", "not supported by l4lb: \"-f\" (--fwmark-service)");
+	expect_err("-A -t 10.0.0.1:80 --persistent=300",
+		   "not supported by l4lb: \"--persistent\"");
+	expect_err("--start-daemon master",
+		   "not supported by l4lb: \"--start-daemon\"");
+	expect_err("-A -t 10.0.0.1:80 -s wlc",
+		   "not supported by l4lb: scheduler \"wlc\"");
+	expect_err("--persistentx", "invalid option \"--persistentx\"");
 	expect_err("--bogus", "invalid option \"--bogus\"");
 	expect_err("-A -t", "option \"-t\" requires an argument");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 --weight",
