@@ -18,6 +18,17 @@
  * The timer thus fires at most about once per timeout period, and garbage
  * collection costs O(expired entries), never a table walk.
  *
+ * Admission: a TCP flow starts with a SYN (without ACK, RST or FIN), as
+ * with IPVS; another packet of no flow is not ours (the local stack
+ * resets it), unless the netns turned mid-flow pickup on. An entry whose
+ * flow has not proved itself yet (TCP in SYN_RECV, UDP until a second
+ * client datagram in DR or a reply in NAT) is unconfirmed and short-lived.
+ * The table holds at most conn_max entries, a netns at most its
+ * conn_limit: a new flow past either takes the place of an unconfirmed or
+ * closing entry near its bucket (l4lb_conn_evict(), conntrack's early
+ * drop), or is dropped if there is none. Spoofed packets thus neither
+ * hold entries for long nor keep real clients out.
+ *
  * Entry lifetime: a hashed entry is owned by the table. Whoever unlinks it
  * (expiry handler or netns flush), under the bucket lock, owns its release.
  * The handler only acts on hashed entries, and only re-arms while holding
@@ -56,7 +67,20 @@ static unsigned int l4lb_conn_nlocks;
 static struct lock_class_key l4lb_conn_lock_key;
 static struct lock_class_key l4lb_conn_rlock_key;
 static u32 l4lb_conn_seed;
+/* Entries, and those being made (l4lb_conn_reserve()). */
 static atomic_t l4lb_conn_total = ATOMIC_INIT(0);
+
+/*
+ * Eviction looks for up to this many candidates (evictable entries of
+ * the right netns) from the new flow's bucket on, in as many buckets as
+ * hold twice that many at the limit's density (limit / buckets), but
+ * never more than this many buckets or entries: bounded work per new
+ * flow. A limit that is a small share of the buckets (below a sixteenth)
+ * offers fewer.
+ */
+#define L4LB_EVICT_CANDIDATES	16
+#define L4LB_EVICT_BUCKETS_MAX	1024
+#define L4LB_EVICT_ENTRIES	128
 
 int l4lb_conn_cache_create(void)
 {
@@ -284,7 +308,9 @@ static void l4lb_conn_rlink(struct l4lb_conn *c, bool add)
 	spin_unlock(rlock);
 }
 
-static unsigned long l4lb_state_timeout(const struct l4lb_net *ln, u8 state)
+/* @flags: the entry's (L4LB_CONN_F_CONFIRMED). */
+static unsigned long l4lb_state_timeout(const struct l4lb_net *ln, u8 state,
+					u8 flags)
 {
 	u32 secs;
 
@@ -301,6 +327,8 @@ static unsigned long l4lb_state_timeout(const struct l4lb_net *ln, u8 state)
 		break;
 	case L4LB_CONN_S_UDP:
 		secs = READ_ONCE(ln->timeout_udp);
+		if (!(flags & L4LB_CONN_F_CONFIRMED))
+			secs = min_t(u32, secs, L4LB_TIMEOUT_UDP_UNCONFIRMED);
 		break;
 	default:
 		secs = L4LB_TIMEOUT_CLOSE;
@@ -350,6 +378,26 @@ static u8 l4lb_next_state(u8 protocol, u8 state, u8 tcp_flags)
 	return l4lb_tcp_next_state(state, tcp_flags);
 }
 
+/* A SYN without ACK, RST or FIN: what opens a TCP connection. */
+static bool l4lb_tcp_is_open(u8 tcp_flags)
+{
+	return (tcp_flags & (L4LB_TCP_SYN | L4LB_TCP_ACK | L4LB_TCP_RST |
+			     L4LB_TCP_FIN)) == L4LB_TCP_SYN;
+}
+
+/*
+ * Whether packet @p of no known flow may start one: any UDP datagram; a
+ * TCP SYN, or with mid-flow pickup any TCP packet but a reset.
+ */
+static bool l4lb_conn_may_start(const struct l4lb_net *ln,
+				const struct l4lb_pkt *p)
+{
+	if (p->protocol != IPPROTO_TCP || l4lb_tcp_is_open(p->tcp_flags))
+		return true;
+	return (READ_ONCE(ln->flags) & L4LB_NET_F_TCP_PICKUP) &&
+	       !(p->tcp_flags & L4LB_TCP_RST);
+}
+
 /* A SYN (without ACK) on a closing entry starts a new connection now. */
 static bool l4lb_conn_is_restart(const struct l4lb_pkt *p, u8 state)
 {
@@ -376,7 +424,7 @@ static void l4lb_conn_unlink(struct l4lb_conn *c)
 	hlist_del_rcu(&c->node);
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, false);
-	c->hashed = 0;
+	WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_HASHED);
 	atomic_dec(l4lb_conn_counter(c->dest, c->state));
 	atomic_dec(&c->dest->ln->conn_count);
 	atomic_dec(&l4lb_conn_total);
@@ -399,7 +447,7 @@ static void l4lb_conn_expire(struct timer_list *t)
 	unsigned long expires;
 
 	spin_lock_bh(lock);
-	if (!c->hashed) {
+	if (!(c->flags & L4LB_CONN_F_HASHED)) {
 		/* Someone else unlinked it and owns it now. */
 		spin_unlock_bh(lock);
 		return;
@@ -417,17 +465,42 @@ static void l4lb_conn_expire(struct timer_list *t)
 }
 
 /*
- * Packet path: remove an entry so that the flow's next lookup schedules it
- * afresh. del_timer() rather than the _sync variant (softirq context); see
- * l4lb_conn_release() for why that is enough.
+ * Whether an entry may make room for a new flow: its flow has not proved
+ * itself yet, is closing, or has to move anyway (its dest is gone or
+ * down). Lockless, or under the bucket lock to be sure.
  */
-static void l4lb_conn_kill(struct l4lb_conn *c)
+static bool l4lb_conn_evictable(const struct l4lb_conn *c)
+{
+	switch (READ_ONCE(c->state)) {
+	case L4LB_CONN_S_ESTABLISHED:
+		break;
+	case L4LB_CONN_S_UDP:
+		if (READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED)
+			break;
+		return true;
+	default:	/* NONE, SYN_RECV, FIN_WAIT, TIME_WAIT, CLOSE */
+		return true;
+	}
+	return l4lb_dest_unusable(c->dest);
+}
+
+/*
+ * Packet path: remove an entry so that the flow's next lookup schedules it
+ * afresh, or with @evict, only if it is still evictable (counted then).
+ * del_timer() rather than the _sync variant (softirq context); see
+ * l4lb_conn_release() for why that is enough. True if it was removed.
+ */
+static bool l4lb_conn_kill(struct l4lb_conn *c, bool evict)
 {
 	spinlock_t *lock = l4lb_conn_lock(l4lb_conn_hash_of(c));
 	bool mine = false;
 
 	spin_lock_bh(lock);
-	if (c->hashed) {
+	if ((c->flags & L4LB_CONN_F_HASHED) &&
+	    (!evict || l4lb_conn_evictable(c))) {
+		/* Its netns cannot go while it is in the table. */
+		if (evict)
+			l4lb_stats_inc(&c->dest->ln->ctrs, L4LB_CTR_EVICTED);
 		l4lb_conn_unlink(c);
 		mine = true;
 	}
@@ -436,6 +509,126 @@ static void l4lb_conn_kill(struct l4lb_conn *c)
 		del_timer(&c->timer);
 		l4lb_conn_release(c);
 	}
+	return mine;
+}
+
+/*
+ * Packet path, RCU: the table, or with @own @ln's share of it, is full.
+ * Evict the evictable entry (of @ln with @own) that expires first among
+ * those of the buckets from @hash's on, within the bounds above, as
+ * conntrack's early drop does. The entries there are as random as the
+ * hash, so a flood cannot aim at anyone's, and the oldest of the
+ * unconfirmed ones goes first: a real client's entry, which its next
+ * packet confirms, outlives the spoofed ones made before it. @limit is
+ * the limit reached. False if there was none to evict.
+ */
+static bool l4lb_conn_evict(struct l4lb_net *ln, u32 hash, bool own,
+			    unsigned int limit)
+{
+	unsigned int i, seen = 0, candidates = 0, span;
+	unsigned int buckets = l4lb_conn_buckets(), mask = buckets - 1;
+	struct l4lb_conn *c, *victim = NULL;
+	unsigned long victim_expires = 0;
+
+	span = min_t(u64, (u64)buckets * 2 * L4LB_EVICT_CANDIDATES /
+			  max(limit, 1U),
+		     min(buckets, L4LB_EVICT_BUCKETS_MAX));
+	span = max(span, min(buckets, L4LB_EVICT_CANDIDATES));
+	for (i = 0; i < span; i++) {
+		hlist_for_each_entry_rcu(c, &l4lb_conn_tab[(hash + i) & mask],
+					 node) {
+			unsigned long expires;
+
+			if (++seen > L4LB_EVICT_ENTRIES)
+				goto done;
+			if ((own && c->dest->ln != ln) ||
+			    !l4lb_conn_evictable(c))
+				continue;
+			expires = READ_ONCE(c->expires);
+			if (!victim || time_before(expires, victim_expires)) {
+				victim = c;
+				victim_expires = expires;
+			}
+			if (++candidates >= L4LB_EVICT_CANDIDATES)
+				goto done;
+		}
+	}
+done:
+	if (!victim)
+		return false;
+	/* Gone already (its timer, another CPU's eviction): room anyway. */
+	l4lb_conn_kill(victim, true);
+	return true;
+}
+
+/* Increments @v if it is below @limit, exactly: readers never see more. */
+static bool l4lb_atomic_inc_below(atomic_t *v, unsigned int limit)
+{
+	int n = atomic_read(v);
+
+	do {
+		if (n >= (int)limit)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &n, n + 1));
+	return true;
+}
+
+static unsigned int l4lb_net_conn_limit(const struct l4lb_net *ln)
+{
+	u32 limit = READ_ONCE(ln->conn_limit);
+
+	return limit ? limit : READ_ONCE(l4lb_conn_max);
+}
+
+enum l4lb_room {
+	L4LB_ROOM,		/* reserved: counted in both totals */
+	L4LB_ROOM_NET_FULL,	/* the netns's share is full */
+	L4LB_ROOM_FULL,		/* the table is full */
+};
+
+/* Count a new entry of @ln in, if there is room for it. */
+static enum l4lb_room l4lb_conn_reserve(struct l4lb_net *ln)
+{
+	if (!l4lb_atomic_inc_below(&ln->conn_count, l4lb_net_conn_limit(ln)))
+		return L4LB_ROOM_NET_FULL;
+	if (!l4lb_atomic_inc_below(&l4lb_conn_total,
+				   READ_ONCE(l4lb_conn_max))) {
+		atomic_dec(&ln->conn_count);
+		return L4LB_ROOM_FULL;
+	}
+	return L4LB_ROOM;
+}
+
+static void l4lb_conn_unreserve(struct l4lb_net *ln)
+{
+	atomic_dec(&l4lb_conn_total);
+	atomic_dec(&ln->conn_count);
+}
+
+/*
+ * Room for a new entry of @ln in bucket @hash: reserved at once, or after
+ * evicting one (of @ln if it is its share that is full); a few times, in
+ * case another CPU's new flow took the room made, or the entry chosen
+ * was no longer evictable. False: the drop is counted.
+ */
+static bool l4lb_conn_make_room(struct l4lb_net *ln, u32 hash)
+{
+	enum l4lb_room room = l4lb_conn_reserve(ln);
+	int tries;
+
+	for (tries = 0; tries < 3 && room != L4LB_ROOM; tries++) {
+		bool own = room == L4LB_ROOM_NET_FULL;
+
+		if (!l4lb_conn_evict(ln, hash, own,
+				     own ? l4lb_net_conn_limit(ln) :
+					   READ_ONCE(l4lb_conn_max)))
+			break;
+		room = l4lb_conn_reserve(ln);
+	}
+	if (room == L4LB_ROOM)
+		return true;
+	l4lb_count_drop(ln, L4LB_DROP_TABLE_FULL);
+	return false;
 }
 
 static void l4lb_conn_count_new(struct l4lb_service *svc,
@@ -501,10 +694,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
 		return NULL;
 	}
-	if (atomic_inc_return(&l4lb_conn_total) > READ_ONCE(l4lb_conn_max)) {
-		l4lb_count_drop(ln, L4LB_DROP_TABLE_FULL);
-		goto err_uncount;
-	}
+	if (!l4lb_conn_make_room(ln, hash))
+		goto err_put;
 	c = kmem_cache_alloc(l4lb_conn_cache, GFP_ATOMIC);
 	if (!c)
 		goto err_uncount;
@@ -519,7 +710,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
-	c->expires = jiffies + l4lb_state_timeout(ln, c->state);
+	c->flags = 0;
+	c->expires = jiffies + l4lb_state_timeout(ln, c->state, c->flags);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
 	spin_lock_bh(lock);
@@ -530,7 +722,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 		*raced = true;
 		goto err_uncount;
 	}
-	c->hashed = 1;
+	c->flags = L4LB_CONN_F_HASHED;
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, true);
 	/*
@@ -545,7 +737,6 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	else
 		hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
 	atomic_inc(l4lb_conn_counter(dest, c->state));
-	atomic_inc(&ln->conn_count);
 	c->timer.expires = c->expires;
 	add_timer(&c->timer);
 	spin_unlock_bh(lock);
@@ -554,25 +745,28 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	return dest;
 
 err_uncount:
-	atomic_dec(&l4lb_conn_total);
+	l4lb_conn_unreserve(ln);
+err_put:
 	l4lb_dest_put(dest);
 	return NULL;
 }
 
 /*
  * Move the entry to the state a packet with @tcp_flags leads to, and push
- * its expiry out. The common case (no state change) takes no lock.
+ * its expiry out. @proves: the packet confirms a UDP flow (a second
+ * datagram from a DR client, a reply from a NAT server). The common case
+ * (no change) takes no lock.
  */
 static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
-			    u8 tcp_flags)
+			    u8 tcp_flags, bool proves)
 {
 	unsigned long expires;
-	u8 state = READ_ONCE(c->state), next;
+	u8 state = READ_ONCE(c->state), flags = READ_ONCE(c->flags), next;
 	spinlock_t *lock;
 
 	next = l4lb_next_state(c->protocol, state, tcp_flags);
-	if (next == state) {
-		expires = jiffies + l4lb_state_timeout(ln, state);
+	if (next == state && (!proves || (flags & L4LB_CONN_F_CONFIRMED))) {
+		expires = jiffies + l4lb_state_timeout(ln, state, flags);
 		if (READ_ONCE(c->expires) != expires)
 			WRITE_ONCE(c->expires, expires);
 		return;
@@ -580,17 +774,19 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 
 	lock = l4lb_conn_lock(l4lb_conn_hash_of(c));
 	spin_lock_bh(lock);
-	if (c->hashed) {
+	if (c->flags & L4LB_CONN_F_HASHED) {
 		/* Re-decide under the lock: another CPU may have moved it. */
 		next = l4lb_next_state(c->protocol, c->state, tcp_flags);
+		if (proves)
+			WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_CONFIRMED);
 		atomic_dec(l4lb_conn_counter(c->dest, c->state));
-		c->state = next;
+		WRITE_ONCE(c->state, next);
 		atomic_inc(l4lb_conn_counter(c->dest, next));
 		/*
 		 * The timer only ever fires late relative to "expires" when
 		 * the timeout shrinks (e.g. ESTABLISHED to CLOSE): pull it in.
 		 */
-		expires = jiffies + l4lb_state_timeout(ln, next);
+		expires = jiffies + l4lb_state_timeout(ln, next, c->flags);
 		WRITE_ONCE(c->expires, expires);
 		timer_reduce(&c->timer, expires);
 	}
@@ -624,7 +820,12 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * "No blackholes": a flow whose dest was deleted gets a live one on its
  * next packet. "No stalls": a new SYN on a closing entry is scheduled
  * afresh instead of waiting for the old entry to expire. Both replace
- * the entry.
+ * the entry, whatever the packet (a moved flow is not an unknown one),
+ * and the new entry keeps the old one's stamp.
+ *
+ * A TCP packet of no flow that may not start one (l4lb_conn_may_start())
+ * is not ours: NF_ACCEPT, and the local stack resets it. It is counted
+ * at LOCAL_IN, which sees it last.
  *
  * An @early packet (PREROUTING) whose addresses the input route would not
  * accept or has to check itself (l4lb_addrs_ok()), or that the
@@ -643,6 +844,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
+	bool moved = false;
 	u64 stamp, old;
 	int tries;
 
@@ -651,8 +853,15 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
+			if (!moved && !l4lb_conn_may_start(ln, p)) {
+				if (!early)
+					l4lb_stats_inc(&ln->ctrs,
+						       L4LB_CTR_NOT_SYN);
+				return NF_ACCEPT;
+			}
 			/* A new flow has a stale stamp. */
-			stamp = l4lb_addrs_stamp(genid - 1, 0, 0);
+			if (!moved)
+				stamp = l4lb_addrs_stamp(genid - 1, 0, 0);
 			/* LOCAL_IN takes it: the input route decides. */
 			if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
 				return NF_ACCEPT;
@@ -670,10 +879,12 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 			atomic64_set(&c->addrs_stamp, stamp);
 		if (l4lb_dest_unusable(c->dest) ||
 		    l4lb_conn_is_restart(p, READ_ONCE(c->state))) {
-			l4lb_conn_kill(c);
+			l4lb_conn_kill(c, false);
+			moved = true;
 			continue;
 		}
-		l4lb_conn_track(ln, c, p->tcp_flags);
+		l4lb_conn_track(ln, c, p->tcp_flags,
+				p->protocol == IPPROTO_UDP && !l4lb_conn_is_nat(c));
 		dest = c->dest;
 	}
 	if (!dest)
@@ -686,7 +897,7 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
 	l4lb_count(&dest->stats, L4LB_CTR_PKTS_IN, segs, len);
 	if (early)
-		l4lb_stats_inc(&ln->fast, L4LB_FAST_CLIENT);
+		l4lb_stats_inc(&ln->ctrs, L4LB_FAST_CLIENT);
 	return verdict;
 }
 
@@ -697,7 +908,7 @@ void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
 {
 	struct l4lb_service *svc;
 
-	l4lb_conn_track(ln, c, p->tcp_flags);
+	l4lb_conn_track(ln, c, p->tcp_flags, c->protocol == IPPROTO_UDP);
 	svc = rcu_dereference(c->dest->svc);
 	if (svc)
 		l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_OUT, skb);
@@ -744,13 +955,18 @@ int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 }
 
 /*
- * Netns teardown: remove every entry of @net. The hooks went in .pre_exit,
- * a grace period ago, so no packet can add one behind the walk. A full
- * walk is fine here.
+ * Netns teardown: remove every entry of @ln. The hooks went in .pre_exit,
+ * a grace period ago, so no packet can add one behind the walk, and none
+ * is being made. A full walk is fine here, and none at all for a netns
+ * without entries (most of them: containers, which never had a service).
  */
-void l4lb_conn_flush_net(struct net *net)
+void l4lb_conn_flush_net(struct l4lb_net *ln)
 {
 	unsigned int i, buckets = l4lb_conn_buckets();
+	struct net *net = ln->net;
+
+	if (!atomic_read(&ln->conn_count))
+		return;
 
 	for (i = 0; i < buckets; i++) {
 		spinlock_t *lock = &l4lb_conn_locks[i & (l4lb_conn_nlocks - 1)];

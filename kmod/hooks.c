@@ -380,7 +380,7 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 		return NF_ACCEPT;
 	rp.tcp_flags = flags;
 	l4lb_conn_reply_seen(ln, c, &rp, skb);
-	l4lb_stats_inc(&ln->fast, L4LB_FAST_REPLY);
+	l4lb_stats_inc(&ln->ctrs, L4LB_FAST_REPLY);
 	return l4lb_nat_reply_xmit(ln, skb, c, dst);
 }
 

@@ -44,8 +44,14 @@
 #define L4LB_DEF_TIMEOUT_TCP		900
 #define L4LB_DEF_TIMEOUT_TCP_FIN	120
 #define L4LB_DEF_TIMEOUT_UDP		300
-/* Fixed timeouts, seconds. */
-#define L4LB_TIMEOUT_SYN_RECV		60
+/*
+ * Fixed timeouts, seconds. An unconfirmed entry (TCP in SYN_RECV, UDP
+ * until its flow proves itself: conn.c) is short-lived, so that spoofed
+ * packets cannot hold the table: the client's ACK follows its SYN within
+ * a round trip, and its SYN retransmissions refresh the entry.
+ */
+#define L4LB_TIMEOUT_SYN_RECV		30
+#define L4LB_TIMEOUT_UDP_UNCONFIRMED	30
 #define L4LB_TIMEOUT_CLOSE		10
 
 /* ---- stats.c: per-CPU 64-bit counters, summed on read ---- */
@@ -145,7 +151,12 @@ struct l4lb_net {
 	unsigned int		svc_count;
 	/* Dests alive, including deleted ones still held by conns. */
 	atomic_t		dest_count;
+	/* Entries of this netns, and those being made (conn.c). */
 	atomic_t		conn_count;
+	/* Its most entries, 0 for conn_max (config lock; READ_ONCE). */
+	u32			conn_limit;
+	/* enum l4lb_net_flags (config lock; READ_ONCE). */
+	u32			flags;
 	/* Bumped on every change; dumps use it to detect interference. */
 	u32			gen;
 	/* Seconds; written under lock, read with READ_ONCE by packets. */
@@ -153,8 +164,8 @@ struct l4lb_net {
 	u32			timeout_tcp_fin;
 	u32			timeout_udp;
 	struct l4lb_stats	drops;
-	/* Packets sent on from PREROUTING (hooks.c): enum l4lb_fast_ctr. */
-	struct l4lb_stats	fast;
+	/* enum l4lb_net_ctr. */
+	struct l4lb_stats	ctrs;
 	/*
 	 * NAT dests alive, including deleted ones still held by conns: the
 	 * reply hook does nothing while this is 0.
@@ -168,9 +179,18 @@ struct l4lb_net {
 
 extern unsigned int l4lb_net_id;
 
-enum l4lb_fast_ctr {
+enum l4lb_net_ctr {
+	/* Sent on from PREROUTING (hooks.c): */
 	L4LB_FAST_CLIENT,	/* clients' packets to a service */
 	L4LB_FAST_REPLY,	/* NAT: real servers' packets to a client */
+	/* Connection table (conn.c): */
+	L4LB_CTR_EVICTED,	/* entries evicted for a new flow */
+	L4LB_CTR_NOT_SYN,	/* TCP of no flow, not a SYN: not ours */
+};
+
+enum l4lb_net_flags {
+	/* TCP packets of unknown flows other than a SYN start a flow. */
+	L4LB_NET_F_TCP_PICKUP	= BIT(0),
 };
 
 int l4lb_nat_enable(struct l4lb_net *ln);
@@ -418,8 +438,8 @@ struct l4lb_conn {
 	__be16			cport;
 	__be16			vport;
 	u8			protocol;
-	u8			state;		/* bucket lock */
-	u8			hashed;		/* bucket lock */
+	u8			state;		/* bucket lock; READ_ONCE */
+	u8			flags;		/* enum l4lb_conn_flags, likewise */
 	u8			reply_tos;	/* of reply_dst's lookup */
 	/*
 	 * When the flow's addresses last passed the input route's checks
@@ -441,6 +461,13 @@ struct l4lb_conn {
 	struct dst_entry __rcu	*reply_dst;
 	struct timer_list	timer;
 	struct rcu_head		rcu;
+};
+
+/* struct l4lb_conn's flags. */
+enum l4lb_conn_flags {
+	L4LB_CONN_F_HASHED	= BIT(0),	/* in the table */
+	/* UDP: the flow proved itself (conn.c); full timeout, kept */
+	L4LB_CONN_F_CONFIRMED	= BIT(1),
 };
 
 extern bool l4lb_fast_path;
@@ -466,7 +493,7 @@ void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
 int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 		   unsigned long *skip,
 		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg);
-void l4lb_conn_flush_net(struct net *net);
+void l4lb_conn_flush_net(struct l4lb_net *ln);
 
 /*
  * A TOS the FIB looks at: routes may be chosen by it, so under a

@@ -13,17 +13,40 @@
 module_param_named(conn_tab_bits, l4lb_conn_tab_bits, uint, 0444);
 MODULE_PARM_DESC(conn_tab_bits,
 		 "log2 of connection hash buckets (8..24, default 16)");
-module_param_named(conn_max, l4lb_conn_max, uint, 0444);
+#define L4LB_CONN_TAB_BITS_MIN	8
+#define L4LB_CONN_TAB_BITS_MAX	24
+
+/*
+ * conn_max may change at run time: new flows see the new limit at once
+ * (conn.c reads it with READ_ONCE). Lowering it below the entries held
+ * removes none; new flows evict or are dropped until enough expire.
+ */
+static int l4lb_conn_max_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (!n || n > L4LB_CONN_LIMIT_MAX)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops l4lb_conn_max_ops = {
+	.set	= l4lb_conn_max_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(conn_max, &l4lb_conn_max_ops, &l4lb_conn_max, 0644);
 MODULE_PARM_DESC(conn_max,
-		 "maximum connection entries, all netns together (default 262144)");
+		 "maximum connection entries, all netns together, 1..67108864 (default 262144; writable at run time)");
 
 module_param_named(fast_path, l4lb_fast_path, bool, 0644);
 MODULE_PARM_DESC(fast_path,
 		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks.c)");
-
-#define L4LB_CONN_TAB_BITS_MIN	8
-#define L4LB_CONN_TAB_BITS_MAX	24
-#define L4LB_CONN_MAX_LIMIT	(1U << 26)
 
 unsigned int l4lb_net_id __read_mostly;
 
@@ -57,6 +80,8 @@ static int __net_init l4lb_net_init(struct net *net)
 	l4lb_svc_table_init(ln);
 	atomic_set(&ln->dest_count, 0);
 	atomic_set(&ln->conn_count, 0);
+	ln->conn_limit = 0;
+	ln->flags = 0;
 	atomic_set(&ln->nat_dest_count, 0);
 	ln->gen = 1;
 	ln->timeout_tcp = L4LB_DEF_TIMEOUT_TCP;
@@ -65,7 +90,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	err = l4lb_stats_init(&ln->drops);
 	if (err)
 		return err;
-	err = l4lb_stats_init(&ln->fast);
+	err = l4lb_stats_init(&ln->ctrs);
 	if (err)
 		goto err_free_drops;
 	return 0;
@@ -98,7 +123,7 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	mutex_lock(&ln->lock);
 	l4lb_svc_flush(ln);
 	mutex_unlock(&ln->lock);
-	l4lb_conn_flush_net(net);
+	l4lb_conn_flush_net(ln);
 	if (ln->defrag_enabled)
 		nf_defrag_ipv4_disable(net);
 }
@@ -119,7 +144,7 @@ static void __net_exit l4lb_net_exit_batch(struct list_head *net_list)
 		WARN_ON(atomic_read(&ln->conn_count));
 		WARN_ON(atomic_read(&ln->dest_count));
 		WARN_ON(ln->svc_count);
-		l4lb_stats_free(&ln->fast);
+		l4lb_stats_free(&ln->ctrs);
 		l4lb_stats_free(&ln->drops);
 	}
 }
@@ -141,10 +166,6 @@ static int __init l4lb_init(void)
 	    l4lb_conn_tab_bits > L4LB_CONN_TAB_BITS_MAX) {
 		pr_err("l4lb: conn_tab_bits must be %u..%u\n",
 		       L4LB_CONN_TAB_BITS_MIN, L4LB_CONN_TAB_BITS_MAX);
-		return -EINVAL;
-	}
-	if (!l4lb_conn_max || l4lb_conn_max > L4LB_CONN_MAX_LIMIT) {
-		pr_err("l4lb: conn_max must be 1..%u\n", L4LB_CONN_MAX_LIMIT);
 		return -EINVAL;
 	}
 

@@ -27,6 +27,16 @@ static struct netlink_range_validation l4lb_timeout_range __ro_after_init = {
 	.max = L4LB_TIMEOUT_MAX,
 };
 
+static struct netlink_range_validation l4lb_conn_limit_range __ro_after_init = {
+	.max = L4LB_CONN_LIMIT_MAX,
+};
+
+static const struct nla_policy l4lb_config_policy[L4LB_CONFIG_A_MAX + 1] = {
+	[L4LB_CONFIG_A_CONN_LIMIT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_conn_limit_range),
+	[L4LB_CONFIG_A_TCP_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_PROTOCOL]	= { .type = NLA_U8 },
 	[L4LB_SVC_A_ADDR]	= { .type = NLA_BE32 },
@@ -79,6 +89,7 @@ static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_TIMEOUTS]	= NLA_POLICY_NESTED(l4lb_timeout_policy),
 	[L4LB_A_WITH_DESTS]	= { .type = NLA_FLAG },
 	[L4LB_A_CONN]		= NLA_POLICY_NESTED(l4lb_conn_policy),
+	[L4LB_A_CONFIG]		= NLA_POLICY_NESTED(l4lb_config_policy),
 };
 
 static struct genl_family l4lb_genl_family;
@@ -394,7 +405,7 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	nest = nla_nest_start(msg, L4LB_A_INFO);
 	if (!nest ||
 	    nla_put_string(msg, L4LB_INFO_A_VERSION, L4LB_MOD_VERSION) ||
-	    nla_put_u32(msg, L4LB_INFO_A_CONN_MAX, l4lb_conn_max) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_MAX, READ_ONCE(l4lb_conn_max)) ||
 	    nla_put_u32(msg, L4LB_INFO_A_CONN_BUCKETS, l4lb_conn_buckets()) ||
 	    nla_put_u32(msg, L4LB_INFO_A_CONN_COUNT,
 			atomic_read(&ln->conn_count)) ||
@@ -405,10 +416,21 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			atomic_read(&ln->dest_count)) ||
 	    l4lb_put_drops(msg, ln) ||
 	    nla_put_u64_64bit(msg, L4LB_INFO_A_FAST_PKTS,
-			      l4lb_stats_read_one(&ln->fast, L4LB_FAST_CLIENT),
+			      l4lb_stats_read_one(&ln->ctrs, L4LB_FAST_CLIENT),
 			      L4LB_INFO_A_PAD) ||
 	    nla_put_u64_64bit(msg, L4LB_INFO_A_FAST_REPLY_PKTS,
-			      l4lb_stats_read_one(&ln->fast, L4LB_FAST_REPLY),
+			      l4lb_stats_read_one(&ln->ctrs, L4LB_FAST_REPLY),
+			      L4LB_INFO_A_PAD) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_LIMIT,
+			ln->conn_limit ? ln->conn_limit :
+					 READ_ONCE(l4lb_conn_max)) ||
+	    nla_put_u8(msg, L4LB_INFO_A_TCP_PICKUP,
+		       !!(ln->flags & L4LB_NET_F_TCP_PICKUP)) ||
+	    nla_put_u64_64bit(msg, L4LB_INFO_A_CONN_EVICTED,
+			      l4lb_stats_read_one(&ln->ctrs, L4LB_CTR_EVICTED),
+			      L4LB_INFO_A_PAD) ||
+	    nla_put_u64_64bit(msg, L4LB_INFO_A_NOT_SYN_PKTS,
+			      l4lb_stats_read_one(&ln->ctrs, L4LB_CTR_NOT_SYN),
 			      L4LB_INFO_A_PAD)) {
 		mutex_unlock(&ln->lock);
 		goto err_free;
@@ -1072,6 +1094,35 @@ static int l4lb_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_CONFIG_A_MAX + 1];
+	int err;
+
+	if (!info->attrs[L4LB_A_CONFIG])
+		return L4LB_MISSING(info->extack, NULL, L4LB_A_CONFIG,
+				    "Missing settings (L4LB_A_CONFIG)");
+	err = nla_parse_nested(tb, L4LB_CONFIG_A_MAX,
+			       info->attrs[L4LB_A_CONFIG],
+			       l4lb_config_policy, info->extack);
+	if (err)
+		return err;
+	mutex_lock(&ln->lock);
+	if (tb[L4LB_CONFIG_A_CONN_LIMIT])
+		WRITE_ONCE(ln->conn_limit,
+			   nla_get_u32(tb[L4LB_CONFIG_A_CONN_LIMIT]));
+	if (tb[L4LB_CONFIG_A_TCP_PICKUP]) {
+		u32 flags = ln->flags & ~L4LB_NET_F_TCP_PICKUP;
+
+		if (nla_get_u8(tb[L4LB_CONFIG_A_TCP_PICKUP]))
+			flags |= L4LB_NET_F_TCP_PICKUP;
+		WRITE_ONCE(ln->flags, flags);
+	}
+	mutex_unlock(&ln->lock);
+	return 0;
+}
+
 static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
@@ -1094,7 +1145,7 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 					 lockdep_is_held(&ln->lock))
 			l4lb_svc_zero(svc);
 	l4lb_stats_zero(&ln->drops);
-	l4lb_stats_zero(&ln->fast);
+	l4lb_stats_zero(&ln->ctrs);
 	mutex_unlock(&ln->lock);
 	return 0;
 }
@@ -1169,6 +1220,11 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_CONN,
 		.dumpit	= l4lb_nl_dump_conns,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_SET_CONFIG,
+		.doit	= l4lb_nl_set_config,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

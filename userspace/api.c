@@ -90,6 +90,23 @@ struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
 	return nlh;
 }
 
+struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
+				   const struct l4lb_config *c)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = nl_genl_start(buf, family, L4LB_CMD_SET_CONFIG,
+			    L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_CONFIG);
+	if (c->set & L4LB_HAS_CONN_LIMIT)
+		mnl_attr_put_u32(nlh, L4LB_CONFIG_A_CONN_LIMIT, c->conn_limit);
+	if (c->set & L4LB_HAS_TCP_PICKUP)
+		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_TCP_PICKUP, c->tcp_pickup);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
 /* --- parsing ------------------------------------------------------------ */
 
 #define TB_MAX 32
@@ -283,6 +300,11 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 	info->dests = get_u32(in.a[L4LB_INFO_A_DESTS]);
 	info->fast_pkts = get_u64(in.a[L4LB_INFO_A_FAST_PKTS]);
 	info->fast_reply_pkts = get_u64(in.a[L4LB_INFO_A_FAST_REPLY_PKTS]);
+	info->conn_limit = get_u32(in.a[L4LB_INFO_A_CONN_LIMIT]);
+	info->tcp_pickup = ok(in.a[L4LB_INFO_A_TCP_PICKUP], MNL_TYPE_U8) &&
+			   mnl_attr_get_u8(in.a[L4LB_INFO_A_TCP_PICKUP]);
+	info->conn_evicted = get_u64(in.a[L4LB_INFO_A_CONN_EVICTED]);
+	info->not_syn_pkts = get_u64(in.a[L4LB_INFO_A_NOT_SYN_PKTS]);
 	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
 		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
 		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);
@@ -444,6 +466,13 @@ int l4lb_set_timeouts(struct nl_ctx *nl, const struct l4lb_timeouts *t)
 
 	return nl_talk(nl, l4lb_build_timeouts(buf, nl->family, t),
 		       NULL, NULL);
+}
+
+int l4lb_set_config(struct nl_ctx *nl, const struct l4lb_config *c)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_config(buf, nl->family, c), NULL, NULL);
 }
 
 static bool same_service(const struct l4lb_service *a,

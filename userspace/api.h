@@ -69,10 +69,23 @@ struct l4lb_info {
 		 drop_no_route;
 	uint64_t fast_pkts;
 	uint64_t fast_reply_pkts;
+	uint32_t conn_limit;		/* this netns's share of conn_max */
+	bool tcp_pickup;
+	uint64_t conn_evicted, not_syn_pkts;
 };
 
 struct l4lb_timeouts {
 	uint32_t tcp, tcp_fin, udp;	/* seconds; 0 = unset/unchanged */
+};
+
+/* Per-netns settings (L4LB_CMD_SET_CONFIG); .set says which are given. */
+#define L4LB_HAS_CONN_LIMIT	(1u << 0)
+#define L4LB_HAS_TCP_PICKUP	(1u << 1)
+
+struct l4lb_config {
+	uint32_t conn_limit;		/* 0: conn_max */
+	bool tcp_pickup;
+	unsigned int set;		/* L4LB_HAS_CONN_LIMIT, ... */
 };
 
 /* --- building (pure) ---------------------------------------------------- */
@@ -86,6 +99,8 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 				 const struct l4lb_dest *dest);
 struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
 				     const struct l4lb_timeouts *t);
+struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
+				   const struct l4lb_config *c);
 
 /* --- parsing (pure) ----------------------------------------------------- */
 
@@ -119,6 +134,7 @@ int l4lb_flush(struct nl_ctx *nl);
 int l4lb_zero(struct nl_ctx *nl, const struct l4lb_service *key_or_null);
 int l4lb_get_timeouts(struct nl_ctx *nl, struct l4lb_timeouts *t);
 int l4lb_set_timeouts(struct nl_ctx *nl, const struct l4lb_timeouts *t);
+int l4lb_set_config(struct nl_ctx *nl, const struct l4lb_config *c);
 /* key NULL: every service (dump, retried on NLM_F_DUMP_INTR); else one. */
 int l4lb_get_services(struct nl_ctx *nl, const struct l4lb_service *key,
 		      bool with_dests, struct l4lb_service_list *out);

@@ -153,6 +153,16 @@ static int do_set(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 	return l4lb_set_timeouts(nl, &cl->timeouts);
 }
 
+static int do_config(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	return l4lb_set_config(nl, &cl->config);
+}
+
+int l4lbadm_run_config(const struct l4lbadm_cmdline *cl)
+{
+	return with_nl(cl, do_config);
+}
+
 int l4lbadm_run_service(const struct l4lbadm_cmdline *cl)
 {
 	return with_nl(cl, do_service);

@@ -166,18 +166,24 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 {
 	fprintf(f, "l4lb version %s\n"
 		"Connections: %u of %u (%u hash buckets, %u bytes each)\n"
+		"Connection limit of this namespace: %u, TCP pickup: %s\n"
 		"Services: %u, destinations: %u\n"
 		"Drops: no_dest %llu, table_full %llu, malformed %llu, "
 		"mtu %llu, no_route %llu\n"
+		"Evicted entries: %llu, TCP packets of no flow and not a SYN: "
+		"%llu\n"
 		"Fast path (from PREROUTING): %llu packets, "
 		"%llu NAT replies\n",
 		i->version[0] ? i->version : "?", i->conn_count, i->conn_max,
-		i->conn_buckets, i->conn_entry_size, i->services, i->dests,
+		i->conn_buckets, i->conn_entry_size, i->conn_limit,
+		i->tcp_pickup ? "on" : "off", i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
 		(unsigned long long)i->drop_table_full,
 		(unsigned long long)i->drop_malformed,
 		(unsigned long long)i->drop_mtu,
 		(unsigned long long)i->drop_no_route,
+		(unsigned long long)i->conn_evicted,
+		(unsigned long long)i->not_syn_pkts,
 		(unsigned long long)i->fast_pkts,
 		(unsigned long long)i->fast_reply_pkts);
 }

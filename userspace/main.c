@@ -79,6 +79,12 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .argname = "tcp tcpfin udp",
 	  .help = "set connection timeout values (seconds, 0 = unchanged)",
 	  .usage = "--set tcp tcpfin udp", .run = l4lbadm_run_set },
+	{ .long_name = "config", .is_cmd = true, .id = CMD_CONFIG,
+	  .argname = "setting value...",
+	  .help = "set this namespace's conn-limit N (0 = conn_max) or "
+		  "tcp-pickup on|off",
+	  .usage = "--config conn-limit N | tcp-pickup on|off ...",
+	  .run = l4lbadm_run_config },
 	{ .long_name = "version", .short_name = 'v', .is_cmd = true,
 	  .id = CMD_VERSION, .help = "show l4lbadm and kernel module versions",
 	  .usage = "--version", .run = l4lbadm_run_version },

@@ -204,6 +204,55 @@ static const struct l4lbadm_opt *find_short(int c)
 
 #define LONG_BASE 256
 
+/*
+ * ipvsadm's options and schedulers that l4lb does not have yet: refused
+ * as such, not as typos, so that a migrated rule says what it needs.
+ */
+static const struct {
+	const char *long_name;
+	int short_name;
+} unsupported_opts[] = {
+	{ "persistent", 'p' }, { "netmask", 'M' }, { "fwmark-service", 'f' },
+	{ "ipip", 'i' }, { "ipv6", '6' }, { "u-threshold", 'x' },
+	{ "l-threshold", 'y' }, { "ops", 'o' }, { "sched-flags", 'b' },
+	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
+	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
+	{ "mcast-group", 0 }, { "mcast-port", 0 }, { "mcast-ttl", 0 },
+	{ "persistent-conn", 0 }, { "tun-type", 0 }, { "tun-port", 0 },
+	{ "tun-nocsum", 0 }, { "tun-csum", 0 }, { "tun-remcsum", 0 },
+	{ "daemon", 0 }, { "sort", 0 },
+};
+
+static const char *const unsupported_scheds[] = {
+	"lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf",
+	"mh", "twos",
+};
+
+/*
+ * Refuse the word getopt did not know: "not supported by l4lb" for an
+ * ipvsadm option l4lb lacks, "invalid option" for anything else.
+ */
+static int fail_unknown(struct l4lbadm_cmdline *cl, int shortopt,
+			const char *word)
+{
+	size_t n = word ? strcspn(word, "=") : 0;
+
+	for (size_t i = 0; i < sizeof(unsupported_opts) /
+				sizeof(unsupported_opts[0]); i++) {
+		const char *ln = unsupported_opts[i].long_name;
+
+		if (shortopt && unsupported_opts[i].short_name == shortopt)
+			return fail(cl, "not supported by l4lb: \"-%c\" "
+				    "(--%s)", shortopt, ln);
+		if (!shortopt && !strncmp(word, "--", 2) &&
+		    strlen(ln) == n - 2 && !strncmp(word + 2, ln, n - 2))
+			return fail(cl, "not supported by l4lb: \"--%s\"", ln);
+	}
+	if (shortopt)
+		return fail(cl, "invalid option \"-%c\"", shortopt);
+	return fail(cl, "invalid option \"%s\"", word);
+}
+
 struct raw_args {
 	const char *service;
 	const char *sched;
@@ -276,6 +325,43 @@ static int parse_timeouts(struct l4lbadm_cmdline *cl, char **words, int n)
 	return 0;
 }
 
+/* --config KEY VALUE...: conn-limit 0..L4LB_CONN_LIMIT_MAX, tcp-pickup on|off. */
+static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
+{
+	struct l4lb_config *c = &cl->config;
+	unsigned long v;
+
+	if (n == 0 || n % 2)
+		return fail(cl, "--config needs KEY VALUE pairs "
+			    "(conn-limit N, tcp-pickup on|off)");
+	for (int i = 0; i < n; i += 2) {
+		const char *key = words[i], *val = words[i + 1];
+
+		if (!strcmp(key, "conn-limit")) {
+			if (c->set & L4LB_HAS_CONN_LIMIT)
+				return fail(cl, "\"%s\" given twice", key);
+			if (!parse_uint(val, L4LB_CONN_LIMIT_MAX, &v))
+				return fail(cl, "invalid conn-limit \"%s\" "
+					    "(must be 0..%u, 0 = conn_max)",
+					    val, L4LB_CONN_LIMIT_MAX);
+			c->conn_limit = (uint32_t)v;
+			c->set |= L4LB_HAS_CONN_LIMIT;
+		} else if (!strcmp(key, "tcp-pickup")) {
+			if (c->set & L4LB_HAS_TCP_PICKUP)
+				return fail(cl, "\"%s\" given twice", key);
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return fail(cl, "invalid tcp-pickup \"%s\" "
+					    "(must be on or off)", val);
+			c->tcp_pickup = !strcmp(val, "on");
+			c->set |= L4LB_HAS_TCP_PICKUP;
+		} else {
+			return fail(cl, "unknown --config setting \"%s\" "
+				    "(conn-limit, tcp-pickup)", key);
+		}
+	}
+	return 0;
+}
+
 static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 {
 	enum l4lbadm_cmd cmd = cl->cmd->id;
@@ -289,8 +375,15 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		return L4LBADM_EXIT_USAGE;
 
 	if (r->sched) {
-		if (strcmp(r->sched, "rr") && strcmp(r->sched, "wrr"))
+		if (strcmp(r->sched, "rr") && strcmp(r->sched, "wrr")) {
+			for (size_t i = 0; i < sizeof(unsupported_scheds) /
+				     sizeof(unsupported_scheds[0]); i++)
+				if (!strcmp(r->sched, unsupported_scheds[i]))
+					return fail(cl, "not supported by "
+						    "l4lb: scheduler \"%s\"",
+						    r->sched);
 			return fail(cl, "unknown scheduler \"%s\"", r->sched);
+		}
 		strcpy(cl->svc.sched, r->sched);
 		cl->svc.set |= L4LB_HAS_SCHED;
 	}
@@ -390,10 +483,8 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			cl->hint = true;
 		if (c == '?') {
 			if (optopt && optopt < LONG_BASE)
-				return fail(cl, "invalid option \"-%c\"",
-					    optopt);
-			return fail(cl, "invalid option \"%s\"",
-				    argv[optind - 1]);
+				return fail_unknown(cl, optopt, NULL);
+			return fail_unknown(cl, 0, argv[optind - 1]);
 		}
 		if (c == ':') {
 			if (optopt && optopt < LONG_BASE)
@@ -462,6 +553,10 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 
 	if (cl->cmd->id == CMD_SET) {
 		ret = parse_timeouts(cl, argv + optind, argc - optind);
+		if (ret)
+			return ret;
+	} else if (cl->cmd->id == CMD_CONFIG) {
+		ret = parse_config(cl, argv + optind, argc - optind);
 		if (ret)
 			return ret;
 	} else if (optind < argc) {

@@ -39,6 +39,7 @@ enum l4lbadm_cmd {
 	CMD_HELP,
 	CMD_SAVE,
 	CMD_RESTORE,
+	CMD_CONFIG,
 };
 
 /* Option bits (struct l4lbadm_opt.id for options, cl->opts). */
@@ -95,6 +96,7 @@ struct l4lbadm_cmdline {
 	struct l4lb_service svc;	/* -t/-u, -s */
 	struct l4lb_dest dest;		/* -r, -g/-m, -w */
 	struct l4lb_timeouts timeouts;	/* --set */
+	struct l4lb_config config;	/* --config */
 	bool numeric;
 	bool json;
 	bool fwd_given;

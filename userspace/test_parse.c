@@ -195,6 +195,30 @@ static void test_parse_ok(void)
 	check(r == 0 && cl.timeouts.tcp == L4LB_TIMEOUT_MAX,
 	      "--set maximum timeout");
 
+	r = parse("--config conn-limit 1000 tcp-pickup on", &cl);
+	check(r == 0 && cl.cmd->id == CMD_CONFIG &&
+	      cl.config.conn_limit == 1000 && cl.config.tcp_pickup &&
+	      cl.config.set == (L4LB_HAS_CONN_LIMIT | L4LB_HAS_TCP_PICKUP),
+	      "--config conn-limit tcp-pickup");
+	r = parse("--config tcp-pickup off", &cl);
+	check(r == 0 && !cl.config.tcp_pickup &&
+	      cl.config.set == L4LB_HAS_TCP_PICKUP, "--config tcp-pickup off");
+	r = parse("--config conn-limit 67108865", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"67108865\""),
+	      "--config conn-limit past the maximum");
+	r = parse("--config tcp-pickup yes", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"yes\""),
+	      "--config tcp-pickup yes");
+	r = parse("--config conn-limit", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config without a value");
+	r = parse("--config limit 5", &cl);
+	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"limit\""),
+	      "--config unknown setting");
+	r = parse("--config conn-limit 1 conn-limit 2", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config setting twice");
+	r = parse("--config conn-limit 5 -t 10.0.0.1:80", &cl);
+	check(r == L4LBADM_EXIT_USAGE, "--config with -t");
+
 	r = parse("--version", &cl);
 	check(r == 0 && cl.cmd->id == CMD_VERSION, "--version");
 	r = parse("-h", &cl);
@@ -249,7 +273,6 @@ static void test_parse_errors(void)
 		   "invalid address \"10.0.0.256\"");
 
 	expect_err("-A -t 10.0.0.1:80 -s foo", "unknown scheduler \"foo\"");
-	expect_err("-A -t 10.0.0.1:80 -s wlc", "unknown scheduler \"wlc\"");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 70000",
 		   "illegal weight \"70000\" (must be 0..65535)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w -1",
@@ -303,8 +326,20 @@ static void test_parse_errors(void)
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -w 1 -w 2",
 		   "multiple 'weight' options specified");
 
-	expect_err("-x", "invalid option \"-x\"");
-	expect_err("-Lx", "invalid option \"-x\"");
+	expect_err("-z", "invalid option \"-z\"");
+	expect_err("-Lz", "invalid option \"-z\"");
+	expect_err("-A -t 10.0.0.1:80 -p 300",
+		   "not supported by l4lb: \"-p\" (--persistent)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100",
+		   "not supported by l4lb: \"-x\" (--u-threshold)");
+	expect_err("-A -f 1", "not supported by l4lb: \"-f\" (--fwmark-service)");
+	expect_err("-A -t 10.0.0.1:80 --persistent=300",
+		   "not supported by l4lb: \"--persistent\"");
+	expect_err("--start-daemon master",
+		   "not supported by l4lb: \"--start-daemon\"");
+	expect_err("-A -t 10.0.0.1:80 -s wlc",
+		   "not supported by l4lb: scheduler \"wlc\"");
+	expect_err("--persistentx", "invalid option \"--persistentx\"");
 	expect_err("--bogus", "invalid option \"--bogus\"");
 	expect_err("-A -t", "option \"-t\" requires an argument");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 --weight",
@@ -713,7 +748,9 @@ static void test_output(void)
 	"\"conn_buckets\":0,\"conn_count\":0,\"conn_entry_size\":0," \
 	"\"services\":0,\"dests\":0,\"drops\":{\"no_dest\":0," \
 	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}," \
-	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0}"
+	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0," \
+	"\"conn_limit\":0,\"tcp_pickup\":false,\"conn_evicted\":0," \
+	"\"not_syn_pkts\":0}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"

@@ -4,10 +4,11 @@
  * an AF_PACKET socket with sendmmsg, cycling over many flows (source
  * address x source port), so the kernel's UDP stack costs the sender
  * nothing. With -S, TCP SYNs instead: each flow's first packet, what a
- * balancer must make a connection entry for. For benchmarks inside
+ * balancer must make a connection entry for; with -T FLAGS, TCP segments
+ * with those flags (0x10: a bare ACK). For benchmarks and tests inside
  * network namespaces only.
  *
- *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S]
+ *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S | -T FLAGS]
  *            [-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT]
  *            [-r PPS] [-b BATCH]
  *
@@ -77,7 +78,7 @@ static void set_csums(uint8_t *f, int syn)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S] "
+	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S | -T FLAGS] "
 		"[-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT] [-r PPS] [-b BATCH]\n");
 	exit(2);
 }
@@ -94,9 +95,9 @@ int main(int argc, char **argv)
 	struct iovec iov[MAXB];
 	struct sockaddr_ll sll;
 	uint16_t dport = 0;
-	int opt, fd, i, syn = 0;
+	int opt, fd, i, syn = 0, tcp_flags = 0x02;
 
-	while ((opt = getopt(argc, argv, "i:m:s:d:p:Sn:P:t:c:r:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:s:d:p:ST:n:P:t:c:r:b:")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'm': mac = optarg; break;
@@ -111,6 +112,7 @@ int main(int argc, char **argv)
 		}
 		case 'p': dport = (uint16_t)atoi(optarg); break;
 		case 'S': syn = 1; break;
+		case 'T': syn = 1; tcp_flags = (int)strtol(optarg, NULL, 0); break;
 		case 'n': nflows = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'P': pps_src = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 't': seconds = atof(optarg); break;
@@ -177,7 +179,7 @@ int main(int argc, char **argv)
 			f[23] = IPPROTO_TCP;
 			f[41] = 1;		/* sequence number */
 			f[46] = 5 << 4;		/* data offset */
-			f[47] = 0x02;		/* SYN */
+			f[47] = (uint8_t)tcp_flags;	/* SYN, or -T */
 			f[48] = 0xff; f[49] = 0xff;	/* window */
 		} else {
 			f[17] = FRAME - 14;	/* total length 46 */

@@ -4,7 +4,9 @@
  * lines, for shell tests (the leak check in lib.sh, table_full.sh):
  *   version=0.1.0 conn_max=262144 conn_buckets=65536 conn_count=0
  *   entry_size=120 services=0 dests=0 drop_no_dest=0 drop_table_full=0
- *   drop_malformed=0 drop_mtu=0 drop_no_route=0      (one per line)
+ *   drop_malformed=0 drop_mtu=0 drop_no_route=0 fast_pkts=0
+ *   fast_reply_pkts=0 conn_limit=262144 tcp_pickup=0 conn_evicted=0
+ *   not_syn_pkts=0                                   (one per line)
  * Exit 0; 1 if the family is not registered (module not loaded); 2 if the
  * kernel refused (e.g. EPERM), with its errno and extack on stderr.
  */
@@ -24,6 +26,12 @@ static const char *const info_names[L4LB_INFO_A_MAX + 1] = {
 	[L4LB_INFO_A_CONN_ENTRY_SIZE]	= "entry_size",
 	[L4LB_INFO_A_SERVICES]		= "services",
 	[L4LB_INFO_A_DESTS]		= "dests",
+	[L4LB_INFO_A_FAST_PKTS]		= "fast_pkts",
+	[L4LB_INFO_A_FAST_REPLY_PKTS]	= "fast_reply_pkts",
+	[L4LB_INFO_A_CONN_LIMIT]	= "conn_limit",
+	[L4LB_INFO_A_TCP_PICKUP]	= "tcp_pickup",
+	[L4LB_INFO_A_CONN_EVICTED]	= "conn_evicted",
+	[L4LB_INFO_A_NOT_SYN_PKTS]	= "not_syn_pkts",
 };
 
 static const char *const drop_names[L4LB_DROP_A_MAX + 1] = {
@@ -68,6 +76,14 @@ static void info_cb(const struct nlmsghdr *nlh, void *data)
 				 mnl_attr_get_payload_len(a) == sizeof(uint32_t))
 				printf("%s=%u\n", info_names[t],
 				       mnl_attr_get_u32(a));
+			else if (t <= L4LB_INFO_A_MAX && info_names[t] &&
+				 mnl_attr_get_payload_len(a) == sizeof(uint64_t))
+				printf("%s=%" PRIu64 "\n", info_names[t],
+				       mnl_attr_get_u64(a));
+			else if (t <= L4LB_INFO_A_MAX && info_names[t] &&
+				 mnl_attr_get_payload_len(a) == sizeof(uint8_t))
+				printf("%s=%u\n", info_names[t],
+				       mnl_attr_get_u8(a));
 		}
 	}
 }

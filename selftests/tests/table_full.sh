@@ -1,23 +1,28 @@
 #!/bin/bash
-# Table full (issue 7): the module loaded with conn_max=200, a UDP flood
-# from 4,096 source ports (many more flows than entries) at a DR VIP:
-#   - the connection count reaches the limit and never passes it;
-#   - new flows are dropped and counted (TABLE_FULL in GET_INFO): a new
-#     TCP connection cannot get through;
-#   - a TCP connection established before the flood keeps working;
-#   - when the flood stops, its entries expire (UDP timeout set to 2 s, or
-#     longer for a guest too slow to fill the table in 2 s) and
-#     new connections are accepted again.
-# l4lbadm shows neither the connection count nor the drop counters, so
+# Table full (issues 7 and 20): the module loaded with conn_max=200 (256
+# hash buckets), a DR
+# VIP with a TCP and a UDP service.
+#   - A UDP flood of one-datagram flows (60,000 of them, many more than
+#     entries): the table fills and never passes conn_max; each new flow
+#     past it evicts an unconfirmed entry (CONN_EVICTED), so a new TCP
+#     connection still gets through and nothing is refused; a TCP
+#     connection established before the flood keeps working.
+#   - A table of entries that may not be evicted (the established flow
+#     and 199 confirmed UDP flows, two datagrams each): one SYN of a new
+#     flow is refused and counted (TABLE_FULL + 1 exactly), nothing is
+#     evicted, and a real client cannot connect.
+#   - conn_max raised at run time: new connections are accepted again.
 # GET_INFO is read with selftests/fuzz/l4lbinfo.
 . "$(dirname "$0")/../lib.sh"
 
 MAX=200
-module_load conn_max=$MAX
+# 256 buckets: a table sized for its entries (eviction looks near the new
+# flow's bucket, so it needs them to be there).
+module_load conn_max=$MAX conn_tab_bits=8
 topo_dr lo lo
 expect_eq "conn_max" "$(info_of lb conn_max)" $MAX
 for i in 1 2; do chat_server "rs$i" 7000 "rs$i"; done
-adm lb --set 900 120 2
+adm lb --set 900 2 2
 for port in 7000 9; do
 	proto=-t
 	[ $port = 9 ] && proto=-u
@@ -30,27 +35,28 @@ conn_open 5 c "$VIP" 7000
 first=$(conn_say 5 before)
 log "established flow on $first"
 
-# new_tcp_ok: a fresh TCP connection through the VIP gets an answer in 3 s
-# (times wait_for's L4LB_WAIT_SCALE).
+# new_tcp_ok [S]: a fresh TCP connection through the VIP gets an answer
+# in S seconds (3; times wait_for's L4LB_WAIT_SCALE).
 new_tcp_ok() {
-	local t=$((3 * ${L4LB_WAIT_SCALE:-1}))
+	local t=$((${1:-3} * ${L4LB_WAIT_SCALE:-1}))
 	nsx c timeout "$t" bash -c "exec 3<>/dev/tcp/$VIP/7000 && echo new >&3 && read -r -t $((t - 1)) a b <&3 && [ \"\$b\" = new ]"
 }
 
 full_drops() { info_of lb drop_table_full; }
-table_full() { [ "$(info_of lb conn_count)" -eq $MAX ] && [ "$(full_drops)" -gt 1000 ]; }
+evicted() { info_of lb conn_evicted; }
+table_full() { [ "$(info_of lb conn_count)" -eq $MAX ] && [ "$(evicted)" -gt 1000 ]; }
 
-flood c "$VIP" 9 -n 4096 -r 3000
-# The table stays full while new flows come much faster than entries
-# expire (MAX entries a UDP timeout): at 3000 pps and 2 s, 30 new flows
-# for each slot that frees, so a slot is free about 1/30 of the time and
-# a new TCP connection has little chance to slip in. A guest too slow for
-# 3000 pps (see flood) gets a UDP timeout long enough to keep that ratio.
-udp_timeout=$(((30 * MAX + flood_pps - 1) / flood_pps))
+# 1. One-datagram flows (60,000, each sent again only after all the
+# others): each new one evicts the unconfirmed entry that expires first
+# near its own. Their timeout (the UDP timeout) is short, so that they
+# drain quickly afterwards, but long enough for the flood to fill the
+# table three times over in it, whatever rate this guest takes (flood).
+flood c "$VIP" 9 -n 60000 -r 1000
+udp_timeout=$(((3 * MAX + flood_pps - 1) / flood_pps))
 [ "$udp_timeout" -ge 2 ] || udp_timeout=2
-adm lb --set 900 120 "$udp_timeout"
+adm lb --set 900 2 "$udp_timeout"
 log "UDP timeout ${udp_timeout}s"
-# (1000 drops take 1000 / flood_pps seconds.)
+# (1000 evictions take 1000 / flood_pps seconds.)
 wait_for $((60 + 1000 / flood_pps)) table_full
 peak=0
 for ((i = 0; i < 10; i++)); do
@@ -60,16 +66,46 @@ for ((i = 0; i < 10; i++)); do
 	sleep 0.2
 done
 expect_eq "connections under the flood (highest of 10 samples)" "$peak" $MAX
-drops=$(full_drops)
-if new_tcp_ok; then fail "a new TCP connection got through a full table"; fi
-[ "$(full_drops)" -gt "$drops" ] || fail "TABLE_FULL did not count the refused flow"
-log "new flows dropped: TABLE_FULL $(full_drops)"
+# (A flooded guest may take a while to start bash and connect.)
+new_tcp_ok 10 || fail "a new TCP connection was kept out by unconfirmed entries (TABLE_FULL $(full_drops)): $(adm lb -L -c -n | grep TCP)"
+log "new connection served; evicted $(evicted)"
+expect_eq "refused under the flood (TABLE_FULL)" "$(full_drops)" 0
 expect_eq "established flow during the flood" "$(conn_say 5 during)" "$first"
-
 flood_stop
-only_tcp_left() { [ "$(info_of lb conn_count)" -le 1 ]; }
-wait_for $((30 + udp_timeout)) only_tcp_left
-log "flood over: $(info_of lb conn_count) connection(s) left"
-new_tcp_ok || fail "no new connection after the table emptied"
+only_established_left() { [ "$(info_of lb conn_count)" -eq 1 ]; }
+wait_for $((60 + udp_timeout)) only_established_left
+log "flood over: the established flow is the only entry left"
+
+# 2. Entries that may not go: 199 confirmed UDP flows (two datagrams each,
+# UDP timeout 900 s) beside the established flow.
+adm lb --set 900 2 900
+wait_for 20 neighbour_known c "$VIP"
+mac=$(nsx c ip neigh show "$VIP" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
+udp=$((MAX - 1))
+udp_pkts() { adm lb -L -n --json | jq '.services[] | select(.protocol == "udp") | .stats.pkts_in'; }
+pkts0=$(udp_pkts)
+nsx c "$UDPFLOOD" -i eth0 -m "$mac" -s 10.0.0.1 -d "$VIP" -p 9 -n $udp -c $((2 * udp)) >/dev/null
+# (Their way through the LB may end after udpflood does.)
+all_in() { [ "$(udp_pkts)" -ge $((pkts0 + 2 * udp)) ]; }
+wait_for 10 all_in
+expect_eq "entries" "$(info_of lb conn_count)" $MAX
+evicted0=$(evicted) drops0=$(full_drops)
+# Exactly one SYN of a new flow (from c's port 1024: no socket of c's).
+nsx c "$UDPFLOOD" -i eth0 -m "$mac" -s 10.0.0.1 -d "$VIP" -p 7000 -S -c 1 >/dev/null
+# (Its way through the LB may end after udpflood does.)
+refused() { [ "$(full_drops)" -gt "$drops0" ]; }
+wait_for 10 refused
+expect_eq "refused SYNs (TABLE_FULL)" "$(($(full_drops) - drops0))" 1
+expect_eq "evicted" "$(($(evicted) - evicted0))" 0
+expect_eq "entries" "$(info_of lb conn_count)" $MAX
+if new_tcp_ok; then fail "a new TCP connection got through a table of confirmed entries"; fi
+[ "$(full_drops)" -gt $((drops0 + 1)) ] || fail "TABLE_FULL did not count the real client's SYN"
+log "new flows refused: TABLE_FULL $(($(full_drops) - drops0))"
+expect_eq "established flow, table full" "$(conn_say 5 full)" "$first"
+
+# 3. Room at run time.
+echo $((2 * MAX)) >/sys/module/l4lb/parameters/conn_max
+expect_eq "conn_max raised" "$(info_of lb conn_max)" $((2 * MAX))
+new_tcp_ok || fail "no new connection after conn_max was raised"
 log "new connections accepted again"
-expect_eq "established flow after the flood" "$(conn_say 5 after)" "$first"
+expect_eq "established flow after" "$(conn_say 5 after)" "$first"

@@ -25,7 +25,9 @@
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
  *        L4LB_INFO_A_VERSION: NLA_NUL_STRING, module version
- *        L4LB_INFO_A_CONN_MAX: NLA_U32, connection table capacity (entries)
+ *        L4LB_INFO_A_CONN_MAX: NLA_U32, connection table capacity (entries),
+ *                              all netns together (module parameter
+ *                              conn_max, writable at run time)
  *        L4LB_INFO_A_CONN_BUCKETS: NLA_U32, connection hash buckets
  *        L4LB_INFO_A_CONN_COUNT: NLA_U32, live entries in this netns
  *        L4LB_INFO_A_CONN_ENTRY_SIZE: NLA_U32, bytes per entry (slab object)
@@ -34,7 +36,10 @@
  *                           deleted ones still referenced by connections
  *        L4LB_INFO_A_DROPS: NLA_NESTED, per-netns drop counters
  *            L4LB_DROP_A_NO_DEST: NLA_U64, new flow, no usable destination
- *            L4LB_DROP_A_TABLE_FULL: NLA_U64, new flow, table full
+ *            L4LB_DROP_A_TABLE_FULL: NLA_U64, new flow refused: the table
+ *                               (CONN_MAX) or this netns's share of it
+ *                               (CONN_LIMIT) is full and no entry near
+ *                               the new flow's could be evicted
  *            L4LB_DROP_A_MALFORMED: NLA_U64, truncated or bad headers
  *            L4LB_DROP_A_MTU: NLA_U64, too big with DF (ICMP sent)
  *            L4LB_DROP_A_NO_ROUTE: NLA_U64, no route to the real server
@@ -47,6 +52,47 @@
  *                               their flow's cached route, skipping the
  *                               input route and ip_forward(); the others
  *                               took FORWARD
+ *        L4LB_INFO_A_CONN_LIMIT: NLA_U32, the most entries this netns may
+ *                               hold (L4LB_CMD_SET_CONFIG; CONN_MAX unless
+ *                               set)
+ *        L4LB_INFO_A_TCP_PICKUP: NLA_U8, 1 if TCP packets of unknown flows
+ *                               other than a SYN start a flow (mid-flow
+ *                               pickup), 0 (default) if only a SYN does
+ *        L4LB_INFO_A_CONN_EVICTED: NLA_U64, entries of this netns removed
+ *                               early to make room for a new flow when the
+ *                               table or the netns's share was full
+ *        L4LB_INFO_A_NOT_SYN_PKTS: NLA_U64, TCP packets to a service that
+ *                               belonged to no flow and were not a SYN
+ *                               (without ACK, RST or FIN): with pickup off
+ *                               they start nothing and go on to the local
+ *                               stack, which answers them with a reset
+ *
+ * Connection entries. A new TCP flow starts only with a SYN without ACK,
+ *    RST or FIN (as with IPVS), unless the netns turned mid-flow pickup on
+ *    (L4LB_CONFIG_A_TCP_PICKUP); UDP flows start with any datagram. An
+ *    entry is unconfirmed until its flow proves itself: TCP in SYN_RECV
+ *    (until the client's ACK) has a fixed 30 s timeout; a UDP entry gets
+ *    at most 30 s (less if the UDP timeout is shorter) until a second
+ *    datagram from the client (direct routing) or a reply from the real
+ *    server (NAT) gives it the UDP timeout. When a new flow finds the
+ *    table or its netns's share full, an unconfirmed or closing entry
+ *    (SYN_RECV, FIN_WAIT, TIME_WAIT, CLOSE, unconfirmed UDP, or one whose
+ *    destination is deleted or down) among the few near the new flow's
+ *    hash bucket is evicted, the one due to expire first (CONN_EVICTED);
+ *    of the netns only when it is its share that is full, of any netns
+ *    when it is the table. If there is none, the new flow is dropped
+ *    (L4LB_DROP_A_TABLE_FULL). Established and confirmed entries are
+ *    never evicted.
+ *
+ * L4LB_CMD_SET_CONFIG: per-netns settings of the connection table; an
+ *    absent attribute leaves its value alone. GET_INFO reports them.
+ *    L4LB_A_CONFIG: NLA_NESTED
+ *        L4LB_CONFIG_A_CONN_LIMIT: NLA_U32, 0..L4LB_CONN_LIMIT_MAX: the
+ *                               most entries of this netns; 0 (default)
+ *                               is CONN_MAX. Lowering it below the
+ *                               entries held removes none: new flows
+ *                               evict or are dropped until they expire.
+ *        L4LB_CONFIG_A_TCP_PICKUP: NLA_U8, 0 or 1, see above (default 0)
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -177,6 +223,7 @@
 #define L4LB_SCHED_NAME_MAX	16
 #define L4LB_TIMEOUT_MAX	(31 * 24 * 3600)	/* a month, seconds */
 #define L4LB_WEIGHT_MAX		65535
+#define L4LB_CONN_LIMIT_MAX	(1 << 26)	/* conn_max, CONN_LIMIT */
 
 enum l4lb_cmd {
 	L4LB_CMD_UNSPEC,
@@ -194,6 +241,7 @@ enum l4lb_cmd {
 	L4LB_CMD_SET_TIMEOUTS,
 	L4LB_CMD_ZERO,
 	L4LB_CMD_GET_CONN,
+	L4LB_CMD_SET_CONFIG,
 	__L4LB_CMD_MAX
 };
 #define L4LB_CMD_MAX (__L4LB_CMD_MAX - 1)
@@ -206,6 +254,7 @@ enum l4lb_attr {
 	L4LB_A_TIMEOUTS,
 	L4LB_A_WITH_DESTS,
 	L4LB_A_CONN,
+	L4LB_A_CONFIG,
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
@@ -223,6 +272,10 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_PAD,
 	L4LB_INFO_A_FAST_PKTS,
 	L4LB_INFO_A_FAST_REPLY_PKTS,
+	L4LB_INFO_A_CONN_LIMIT,
+	L4LB_INFO_A_TCP_PICKUP,
+	L4LB_INFO_A_CONN_EVICTED,
+	L4LB_INFO_A_NOT_SYN_PKTS,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)
@@ -288,6 +341,14 @@ enum l4lb_timeout_attr {
 	__L4LB_TIMEOUT_A_MAX
 };
 #define L4LB_TIMEOUT_A_MAX (__L4LB_TIMEOUT_A_MAX - 1)
+
+enum l4lb_config_attr {
+	L4LB_CONFIG_A_UNSPEC,
+	L4LB_CONFIG_A_CONN_LIMIT,
+	L4LB_CONFIG_A_TCP_PICKUP,
+	__L4LB_CONFIG_A_MAX
+};
+#define L4LB_CONFIG_A_MAX (__L4LB_CONFIG_A_MAX - 1)
 
 enum l4lb_stats_attr {
 	L4LB_STATS_A_UNSPEC,
