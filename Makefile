@@ -41,6 +41,7 @@ userspace: deps
 selftest-tools: deps
 	$(MAKE) -C selftests/fuzz
 	$(MAKE) -C selftests/bench udpflood
+	$(MAKE) -C selftests/tools
 
 unit: userspace
 	$(MAKE) -C userspace test
@@ -102,3 +103,4 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C userspace/l4lbd clean
 	$(MAKE) -C selftests/fuzz clean
+	$(MAKE) -C selftests/tools clean
