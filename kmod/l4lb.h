@@ -210,7 +210,10 @@ struct l4lb_dest {
 	atomic_t		active_conns;
 	atomic_t		inactive_conns;
 	struct l4lb_stats	stats;
-	/* The route to the real server (xmit.c); revalidated on every use. */
+	/*
+	 * The route to the real server (xmit.c); revalidated on every use,
+	 * dropped when its device goes down or away (main.c's notifier).
+	 */
 	struct l4lb_route __rcu	*route;		/* replaced with xchg() */
 	struct rcu_head		rcu;
 };
