@@ -18,7 +18,10 @@
 #   - a reply of that flow routed in by eth9 (from x): the reply fast path
 #     would send it on the flow's cached route, and with the bridge's fake
 #     route (no output function) the kernel crashed. It reaches c;
-#   - br0 is deleted with the flow alive, and goes away; x keeps sending;
+#   - br0 is deleted with the flow alive, and goes away (ip link del
+#     returns only once the device's last reference is gone: the route
+#     the flow keeps now, the one x's reply took out by br0, must not pin
+#     it); x keeps sending;
 #     br0 is made again: the flow's next word is answered, and x's next
 #     reply reaches c. No splat (guest-init checks the kernel log; the
 #     debug lane's KASAN sees a use of the freed bridge).
