@@ -42,6 +42,7 @@ selftest-tools: deps
 	$(MAKE) -C selftests/fuzz
 	$(MAKE) -C selftests/bench udpflood
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/splat modules
+	$(MAKE) -C selftests/tools
 
 unit: userspace
 	$(MAKE) -C userspace test
@@ -104,3 +105,4 @@ clean:
 	$(MAKE) -C userspace/l4lbd clean
 	$(MAKE) -C selftests/fuzz clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/splat clean
+	$(MAKE) -C selftests/tools clean

@@ -396,8 +396,14 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 
 	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
 		return NF_ACCEPT;
-	/* Fragments are reassembled later; TTL 1 needs an ICMP. */
-	if (ip_is_fragment(iph) || iph->ttl <= 1 || !l4lb_copy_ports(skb, ports))
+	/*
+	 * Fragments are reassembled later; TTL 1 needs an ICMP. IP options
+	 * need the input route's checks (ip_rcv_options(): source routes
+	 * the device refuses, malformed options): a client's packet with
+	 * any takes LOCAL_IN, as a real server's does ip_forward().
+	 */
+	if (iph->ihl != 5 || ip_is_fragment(iph) || iph->ttl <= 1 ||
+	    !l4lb_copy_ports(skb, ports))
 		return NF_ACCEPT;
 	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
 	if (!svc)

@@ -151,14 +151,13 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 	struct l4lb_pkt p;
 	int ret;
 
+	/*
+	 * A quote that cannot be parsed names no flow: the error is not
+	 * ours, whatever the stack makes of it. An error goes to the source
+	 * of the packet it quotes.
+	 */
 	ret = l4lb_icmp_parse(skb, &q);
-	if (ret < 0) {
-		/* The stack would drop it too (icmp_socket_deliver()). */
-		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	/* An error goes to the source of the packet it quotes. */
-	if (!ret || q.saddr != ip_hdr(skb)->daddr)
+	if (ret <= 0 || q.saddr != ip_hdr(skb)->daddr)
 		return NF_ACCEPT;
 
 	/* The quote went from the VIP to the client. */

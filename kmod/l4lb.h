@@ -230,7 +230,10 @@ struct l4lb_dest {
 	atomic_t		active_conns;
 	atomic_t		inactive_conns;
 	struct l4lb_stats	stats;
-	/* The route to the real server (xmit.c); revalidated on every use. */
+	/*
+	 * The route to the real server (xmit.c); revalidated on every use,
+	 * dropped when its device goes down or away (main.c's notifier).
+	 */
 	struct l4lb_route __rcu	*route;		/* replaced with xchg() */
 	struct rcu_head		rcu;
 };
@@ -350,6 +353,8 @@ int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
 			  const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest);
+void l4lb_svc_forget_dev_routes(struct l4lb_net *ln,
+				const struct net_device *dev);
 void l4lb_svc_zero(struct l4lb_service *svc);
 struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc);
 void l4lb_svc_table_init(struct l4lb_net *ln);
@@ -513,7 +518,9 @@ unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_conn *c);
-void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb);
+void l4lb_route_forget_dev(struct l4lb_dest *dest,
+			   const struct net_device *dev);
+void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb);
 void l4lb_reply_route_free(struct l4lb_conn *c);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);

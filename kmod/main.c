@@ -158,6 +158,33 @@ static struct pernet_operations l4lb_net_ops = {
 	.size		= sizeof(struct l4lb_net),
 };
 
+/*
+ * A device going down or away takes the dests' routes by it along (see
+ * l4lb_route_forget_dev()). Flows' reply routes need nothing: they are
+ * input routes cached by the FIB, which marks them obsolete and lets go of
+ * the device (dst_dev_put()) when it drops them, so dst_check() refuses
+ * them and they pin nothing.
+ */
+static int l4lb_netdev_event(struct notifier_block *nb, unsigned long event,
+			     void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct l4lb_net *ln;
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	ln = l4lb_pernet(dev_net(dev));
+	mutex_lock(&ln->lock);
+	if (READ_ONCE(ln->svc_count))
+		l4lb_svc_forget_dev_routes(ln, dev);
+	mutex_unlock(&ln->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block l4lb_netdev_notifier = {
+	.notifier_call	= l4lb_netdev_event,
+};
+
 static int __init l4lb_init(void)
 {
 	int err;
@@ -181,16 +208,22 @@ static int __init l4lb_init(void)
 	err = register_pernet_subsys(&l4lb_net_ops);
 	if (err)
 		goto err_sched_exit;
+	/* After the pernet state it reads, which must outlive it. */
+	err = register_netdevice_notifier(&l4lb_netdev_notifier);
+	if (err)
+		goto err_unregister_pernet;
 	/* Last: the user-facing API only appears once everything works. */
 	err = l4lb_genl_register();
 	if (err)
-		goto err_unregister_pernet;
+		goto err_unregister_notifier;
 
 	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes\n",
 		L4LB_MOD_VERSION, l4lb_conn_buckets(), l4lb_conn_max,
 		l4lb_conn_entry_size());
 	return 0;
 
+err_unregister_notifier:
+	unregister_netdevice_notifier(&l4lb_netdev_notifier);
 err_unregister_pernet:
 	unregister_pernet_subsys(&l4lb_net_ops);
 err_sched_exit:
@@ -206,6 +239,7 @@ err_destroy_cache:
 static void __exit l4lb_exit(void)
 {
 	l4lb_genl_unregister();
+	unregister_netdevice_notifier(&l4lb_netdev_notifier);
 	unregister_pernet_subsys(&l4lb_net_ops);
 	l4lb_sched_exit();
 	/*

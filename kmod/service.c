@@ -58,13 +58,17 @@ struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 }
 
 /*
- * Build (but do not publish) scheduler state for the service's current
- * usable dests: those with weight > 0 still on the list. Nothing changes
- * if this fails, so callers can reject a command cleanly.
+ * Build (but do not publish) scheduler state for the service's usable
+ * dests: those with weight > 0 still on the list and not down, where
+ * @edited (if not NULL) counts as down or not as @edited_down says, not as
+ * its flags do. Nothing changes if this fails, so callers can reject a
+ * command cleanly.
  */
-static int l4lb_svc_build_state(struct l4lb_service *svc,
-				const struct l4lb_sched_ops *sched,
-				struct l4lb_sched_state **out)
+static int l4lb_svc_build_state_with(struct l4lb_service *svc,
+				     const struct l4lb_sched_ops *sched,
+				     const struct l4lb_dest *edited,
+				     bool edited_down,
+				     struct l4lb_sched_state **out)
 {
 	struct l4lb_dest **usable;
 	struct l4lb_dest *dest;
@@ -75,12 +79,23 @@ static int l4lb_svc_build_state(struct l4lb_service *svc,
 			       GFP_KERNEL);
 	if (!usable)
 		return -ENOMEM;
-	list_for_each_entry(dest, &svc->dests, list)
-		if (dest->weight > 0 && !l4lb_dest_unusable(dest))
+	list_for_each_entry(dest, &svc->dests, list) {
+		bool out_of_use = dest == edited ? edited_down :
+						   l4lb_dest_unusable(dest);
+
+		if (dest->weight > 0 && !out_of_use)
 			usable[n++] = dest;
+	}
 	*out = sched->update(usable, n);
 	kfree(usable);
 	return *out ? 0 : -ENOMEM;
+}
+
+static int l4lb_svc_build_state(struct l4lb_service *svc,
+				const struct l4lb_sched_ops *sched,
+				struct l4lb_sched_state **out)
+{
+	return l4lb_svc_build_state_with(svc, sched, NULL, false, out);
 }
 
 /* Cannot fail: swap in the new scheduler and state, retire the old one. */
@@ -282,26 +297,30 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 }
 
 /*
- * Marking a dest down takes effect on the packet path at once (its flows
- * move), a moment before the new scheduler state leaves it out; until
- * then a pick that lands on it is refused (l4lb_svc_pick_dest()).
+ * The new scheduler state is built first, with the dest's new weight (read
+ * only under the config lock) and its new state, while the packet path
+ * still sees its old state: a failure changes nothing. Then marking a dest
+ * down takes effect on the packet path (its flows move), a moment before
+ * the new scheduler state leaves it out; until then a pick that lands on
+ * it is refused (l4lb_svc_pick_dest()).
  */
 int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 		       u32 weight, bool down)
 {
-	bool was_down = l4lb_dest_is_down(dest);
+	struct l4lb_sched_state *st;
 	u32 old = dest->weight;
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
 	dest->weight = weight;
-	assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, down);
-	err = l4lb_svc_rebuild_sched(svc);
+	err = l4lb_svc_build_state_with(svc, svc->sched, dest, down, &st);
 	if (err) {
 		dest->weight = old;
-		assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, was_down);
+		return err;
 	}
-	return err;
+	assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, down);
+	l4lb_svc_publish_state(svc, svc->sched, st);
+	return 0;
 }
 
 /*
@@ -357,6 +376,22 @@ int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(dest);
 	return 0;
+}
+
+/* @dev is going down or away: no dest of @ln may keep a route by it. */
+void l4lb_svc_forget_dev_routes(struct l4lb_net *ln,
+				const struct net_device *dev)
+{
+	struct l4lb_service *svc;
+	struct l4lb_dest *dest;
+	unsigned int i;
+
+	lockdep_assert_held(&ln->lock);
+	for (i = 0; i < L4LB_SVC_TAB_SIZE; i++)
+		hlist_for_each_entry_rcu(svc, &ln->svc_tab[i], node,
+					 lockdep_is_held(&ln->lock))
+			list_for_each_entry(dest, &svc->dests, list)
+				l4lb_route_forget_dev(dest, dev);
 }
 
 void l4lb_svc_zero(struct l4lb_service *svc)

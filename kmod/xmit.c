@@ -75,6 +75,32 @@ void l4lb_route_free(struct l4lb_dest *dest)
 		l4lb_route_release(r);
 }
 
+/*
+ * @dev is going down or away: forget @dest's route if it leaves by @dev.
+ * dst_check() alone cannot be trusted with that: the stack moves a route
+ * of a device being unregistered to the blackhole device (rt_flush_dev())
+ * without necessarily marking it obsolete, and packets sent on it would
+ * vanish while counted as forwarded. The next packet looks the route up
+ * again. Config lock (the netdevice notifier, main.c); the packet path
+ * may replace the route at the same time, hence the cmpxchg().
+ */
+void l4lb_route_forget_dev(struct l4lb_dest *dest,
+			   const struct net_device *dev)
+{
+	struct l4lb_route *r;
+
+	lockdep_assert_held(&dest->ln->lock);
+	rcu_read_lock();
+	r = rcu_dereference(dest->route);
+	if (!r || r->dst->dev != dev ||
+	    cmpxchg(&dest->route, RCU_INITIALIZER(r), NULL) !=
+	    RCU_INITIALIZER(r))
+		r = NULL;
+	rcu_read_unlock();
+	if (r)
+		call_rcu(&r->rcu, l4lb_route_free_rcu);
+}
+
 /* Look the route up in the FIB; a held route or NULL (drop counted). */
 static struct rtable *l4lb_route_lookup(struct l4lb_net *ln,
 					struct l4lb_dest *dest)
@@ -316,8 +342,29 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
  * device, and dst_check() fails from then on.
  */
 
+/*
+ * Whether @skb's route at FORWARD is one a later reply may take from
+ * PREROUTING: an input route of the FIB's own. Not the fake route
+ * br_netfilter gives a frame it bridges (it lives inside the bridge
+ * device, which does not wait for our reference to go away, and has no
+ * output function), nor an IPsec bundle (xfrm4_route_forward()), nor the
+ * route of a packet with skb extensions (bridged, or decapsulated by
+ * IPsec), which the fast path never takes anyway.
+ */
+static bool l4lb_reply_route_cacheable(struct sk_buff *skb,
+				       const struct dst_entry *dst)
+{
+	if (!dst || skb_has_extensions(skb) ||
+	    (dst->flags & (DST_FAKE_RTABLE | DST_METADATA)) || dst_xfrm(dst))
+		return false;
+	/* A redirect is sent per packet; ip_forward() has to see them all. */
+	if (IPCB(skb)->flags & IPSKB_DOREDIRECT)
+		return false;
+	return rt_is_input_route(container_of(dst, struct rtable, dst));
+}
+
 /* FORWARD, after l4lb_nat_reply(): keep the route @skb took for @c. */
-void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb)
+void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb)
 {
 	struct dst_entry *dst = skb_dst(skb), *old;
 	u8 tos = ip_hdr(skb)->tos;
@@ -325,9 +372,7 @@ void l4lb_reply_route_save(struct l4lb_conn *c, const struct sk_buff *skb)
 	if (rcu_access_pointer(c->reply_dst) == dst &&
 	    READ_ONCE(c->reply_tos) == tos)
 		return;
-	/* A redirect is sent per packet; ip_forward() has to see them all. */
-	if (!dst || (IPCB(skb)->flags & IPSKB_DOREDIRECT) ||
-	    !dst_hold_safe(dst))
+	if (!l4lb_reply_route_cacheable(skb, dst) || !dst_hold_safe(dst))
 		return;
 	WRITE_ONCE(c->reply_tos, tos);
 	old = unrcu_pointer(xchg(&c->reply_dst, RCU_INITIALIZER(dst)));
