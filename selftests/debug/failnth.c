@@ -9,6 +9,7 @@
  *   svc-del  tcp|udp VIP PORT
  *   dest-add tcp|udp VIP PORT RIP RPORT WEIGHT   (direct routing)
  *   dest-edit tcp|udp VIP PORT RIP RPORT WEIGHT
+ *   dest-down tcp|udp VIP PORT RIP RPORT   (marked down, as l4lbd does)
  *   dest-del tcp|udp VIP PORT RIP RPORT
  *   flush    zero     timeouts TCP TCP_FIN UDP
  *
@@ -127,6 +128,13 @@ static struct nlmsghdr *build(void *buf, uint16_t family, int argc,
 		return l4lb_build_dest(buf, family, !strcmp(cmd, "dest-add") ?
 				       L4LB_CMD_NEW_DEST : L4LB_CMD_SET_DEST,
 				       &svc, &d);
+	}
+	if (!strcmp(cmd, "dest-down") && argc == 6) {
+		parse_dest(argv + 4, false, &d);
+		d.flags = L4LB_DEST_F_DOWN;
+		d.set |= L4LB_HAS_FLAGS;
+		return l4lb_build_dest(buf, family, L4LB_CMD_SET_DEST, &svc,
+				       &d);
 	}
 	if (!strcmp(cmd, "dest-del") && argc == 6) {
 		parse_dest(argv + 4, false, &d);

@@ -124,6 +124,9 @@ sweep add-service none svc-add tcp $vip 80 wrr
 sweep edit-service svc svc-edit tcp $vip 80 wrr
 sweep add-dest dest dest-add tcp $vip 80 10.0.1.2 80 3
 sweep edit-dest dest dest-edit tcp $vip 80 10.0.1.1 80 5
+# Marking a dest down builds the new scheduler state before the dest's
+# flows see it down: a failed build leaves it up.
+sweep dest-down two dest-down tcp $vip 80 10.0.1.1 80
 sweep delete-dest two dest-del tcp $vip 80 10.0.1.1 80
 sweep delete-service two svc-del tcp $vip 80
 sweep flush two flush
