@@ -86,9 +86,10 @@ vmtest: test-deps
 	$(TEST_MAKE) all
 	KDIR=$(TEST_KDIR) ./selftests/run.sh $(T)
 
-# The packages too: the deb selftest installs them.
+# The packages too (for install-check's lintian and the deb selftest),
+# unless T names other tests only.
 check: test-deps
-	$(TEST_MAKE) all deb-root
+	$(TEST_MAKE) all $(if $(T),$(if $(filter deb,$(T)),deb-root),deb-root)
 	@KDIR=$(TEST_KDIR) ./selftests/check.sh $(T)
 
 # Not part of .ci/run: builds a debug kernel once (~40+ min), see README.md.

@@ -15,6 +15,8 @@
 root=$L4LB_DIR/build/deb/root
 [ -x "$root/usr/sbin/l4lbadm" ] || fail "no installed packages in $root (make deb-root)"
 kver=$(uname -r)
+# The module comes and goes with no other netfilter hook (lib.sh).
+hold_nf_hooks
 
 # The host's root read-only below, the installation above it (a copy on
 # tmpfs, the upper layer must be writable), chrooted into.
@@ -39,7 +41,19 @@ mount -t tmpfs tmpfs "$mnt/tmp"
 mount -t tmpfs tmpfs "$mnt/run"
 # man-db's trigger would index every manual page, minutes under TCG.
 rm -f "$mnt/var/lib/man-db/auto-update"
-trap 'rc=$?; umount -R -l "$mnt" 2>/dev/null; (exit $rc); cleanup' EXIT
+deb_cleanup() {
+	local rc=$?
+	set +e
+	log "cleanup: unmounting the overlay"
+	umount -R -l "$mnt"
+	log "cleanup: namespaces, servers"
+	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
+	bg_pids=()
+	log "cleanup: lib.sh's"
+	(exit "$rc")
+	cleanup
+}
+trap deb_cleanup EXIT
 in_root() { chroot "$mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 in_root_ns() { local ns=$1; shift; nsx "$ns" chroot "$mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 L4LBADM=$mnt/usr/sbin/l4lbadm
@@ -89,24 +103,28 @@ expect_eq "services after stop" "$(info_of lb services)" 0
 
 # Purge both: none of their files, no state of theirs left.
 in_root dpkg -L l4lb l4lb-dkms | sort -u >/tmp/listed
-find "$ovl/upper" -mindepth 1 | sed "s|^$ovl/upper||" | sort >/tmp/before
 in_root dpkg --purge l4lb l4lb-dkms
+log "purged"
 for p in l4lb l4lb-dkms; do
 	expect_eq "package $p after purge" "$(in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" ""
 done
+# (Paths the host has too, such as the /lib link, were there before.)
 left=$(while read -r f; do
-	[ -d "$mnt$f" ] && [ ! -L "$mnt$f" ] && continue
-	[ -e "$mnt$f" ] || [ -L "$mnt$f" ] && echo "$f"
+	if [ -e "$f" ] || [ -L "$f" ]; then continue; fi
+	if [ -e "$mnt$f" ] || [ -L "$mnt$f" ]; then echo "$f"; fi
 done </tmp/listed)
 [ -z "$left" ] || fail "packaged files left after purge: $left"
-# Anything in the upper layer now is dpkg's own bookkeeping, or a
-# directory the host has too.
-left=$(find "$ovl/upper" -mindepth 1 | sed "s|^$ovl/upper||" | sort |
-	grep -Ev '^/var/(lib/dpkg|lib/man-db|log|cache/(man|debconf|ldconfig))(/|$)' |
+# Anything in the upper layer now is dpkg's own bookkeeping, a directory
+# the host has too, or a file as the host has it (depmod's index).
+find "$ovl/upper" -mindepth 1 | sed "s|^$ovl/upper||" | sort >/tmp/after
+left=$(grep -Ev '^/var/(lib/dpkg|lib/man-db|log|cache/(man|debconf|ldconfig))(/|$)' /tmp/after |
 	while read -r f; do
-		[ -d "$ovl/upper$f" ] && [ -d "$f" ] && continue
-		echo "$f"
-	done)
+		if [ -d "$ovl/upper$f" ]; then
+			[ -d "$f" ] || echo "$f"
+		elif ! cmp -s "$ovl/upper$f" "$f"; then
+			echo "$f"
+		fi
+	done || true)
 [ -z "$left" ] || fail "left after purge: $left"
 for f in /etc/l4lb /var/lib/dkms/l4lb /usr/src/l4lb-0.1.0 "/lib/modules/$kver/updates/dkms/l4lb.ko"; do
 	[ ! -e "$mnt$f" ] || fail "$f left after purge"
