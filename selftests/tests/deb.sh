@@ -26,6 +26,11 @@ mkdir -p "$ovl"
 mount -t tmpfs tmpfs "$ovl"
 mkdir "$ovl/work" "$mnt"
 cp -a "$root" "$ovl/upper"
+# The host's root as it is, without the VM's tmpfs mounts (/var, /tmp):
+# what was there before the installation.
+lower=$ovl/lower
+mkdir "$lower"
+mount --bind / "$lower"
 modprobe overlay
 mount -t overlay overlay -o "lowerdir=/,upperdir=$ovl/upper,workdir=$ovl/work" "$mnt"
 for d in proc sys; do mount --rbind "/$d" "$mnt/$d"; done
@@ -46,6 +51,8 @@ deb_cleanup() {
 	set +e
 	log "cleanup: unmounting the overlay"
 	umount -R -l "$mnt"
+	umount -l "$lower"
+	L4LBADM=$L4LB_DIR/userspace/l4lbadm
 	log "cleanup: namespaces, servers"
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
 	bg_pids=()
@@ -110,7 +117,7 @@ for p in l4lb l4lb-dkms; do
 done
 # (Paths the host has too, such as the /lib link, were there before.)
 left=$(while read -r f; do
-	if [ -e "$f" ] || [ -L "$f" ]; then continue; fi
+	if [ -e "$lower$f" ] || [ -L "$lower$f" ]; then continue; fi
 	if [ -e "$mnt$f" ] || [ -L "$mnt$f" ]; then echo "$f"; fi
 done </tmp/listed)
 [ -z "$left" ] || fail "packaged files left after purge: $left"
@@ -120,8 +127,8 @@ find "$ovl/upper" -mindepth 1 | sed "s|^$ovl/upper||" | sort >/tmp/after
 left=$(grep -Ev '^/var/(lib/dpkg|lib/man-db|log|cache/(man|debconf|ldconfig))(/|$)' /tmp/after |
 	while read -r f; do
 		if [ -d "$ovl/upper$f" ]; then
-			[ -d "$f" ] || echo "$f"
-		elif ! cmp -s "$ovl/upper$f" "$f"; then
+			[ -d "$lower$f" ] || echo "$f"
+		elif ! cmp -s "$ovl/upper$f" "$lower$f"; then
 			echo "$f"
 		fi
 	done || true)
