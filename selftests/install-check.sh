@@ -7,7 +7,16 @@
 #    `l4lbadm -L -n` prints (a stub l4lbadm prints a known listing);
 #  - make uninstall removes every file it installed;
 #  - make dkms-src + dkms add/build against the installed headers builds
-#    l4lb.ko (in a private dkms tree; L4LB_SKIP_DKMS=1 skips it).
+#    l4lb.ko (in a private dkms tree; L4LB_SKIP_DKMS=1 skips it);
+#  - l4lbadm/l4lbd --help: the usage on stdout, exit 0;
+#  - systemd-analyze verify accepts the installed units, l4lbd.service
+#    requires and follows l4lb.service;
+#  - the Makefile resolves KDIR after deps (a fresh machine's headers),
+#    version-sorted, the running kernel's first;
+#  - deps.sh: `build` asks for the build packages only, and as non-root
+#    names what is missing instead of installing it;
+#  - lintian (-I --pedantic) on build/deb's packages: no tag but the
+#    overridden (explained) ones.
 # Output: "ok/not ok" lines, then "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,8 +46,10 @@ make -s -C "$top" install DESTDIR="$dest" PREFIX=/usr >"$tmp/install.log" 2>&1 |
 (cd "$dest" 2>/dev/null && find . -type f | sed 's|^\.||' | sort) >"$tmp/files"
 cat >"$tmp/want" <<EOF
 /lib/modules/$KVER/updates/l4lb.ko
+/lib/systemd/system/l4lb.service
 /lib/systemd/system/l4lbd.service
 /usr/include/linux/l4lb.h
+/usr/libexec/l4lb/l4lb-rules
 /usr/sbin/l4lbadm
 /usr/sbin/l4lbd
 /usr/share/bash-completion/completions/l4lbadm
@@ -49,7 +60,43 @@ EOF
 check "make install DESTDIR installs exactly the expected files" diff -u "$tmp/want" "$tmp/files"
 check "the systemd unit runs the installed l4lbd" \
 	grep -q '^ExecStart=/usr/sbin/l4lbd' "$dest/lib/systemd/system/l4lbd.service"
-check "the installed l4lbadm runs" "$dest/usr/sbin/l4lbadm" --help
+check "l4lb.service runs the installed l4lb-rules" \
+	grep -qx 'ExecStart=/usr/libexec/l4lb/l4lb-rules start' "$dest/lib/systemd/system/l4lb.service"
+check "l4lb-rules runs the installed l4lbadm" \
+	grep -qx 'L4LBADM=/usr/sbin/l4lbadm' "$dest/usr/libexec/l4lb/l4lb-rules"
+
+usage_ok() { # WANT CMD...: exit 0, WANT at stdout's start, no stderr
+	local want=$1 out err
+	shift
+	out=$("$@" 2>"$tmp/err") || { echo "exit $?"; return 1; }
+	err=$(cat "$tmp/err")
+	[ -z "$err" ] || { echo "stderr: $err"; return 1; }
+	[[ $(echo "$out" | head -n 1) == "$want"* ]] || { echo "stdout: $out"; return 1; }
+}
+check "l4lbadm --help: usage, exit 0" usage_ok "l4lbadm v" "$dest/usr/sbin/l4lbadm" --help
+check "l4lbadm -h: usage, exit 0" usage_ok "l4lbadm v" "$dest/usr/sbin/l4lbadm" -h
+check "l4lbadm -A --help: usage, exit 0" usage_ok "l4lbadm v" "$dest/usr/sbin/l4lbadm" -A --help
+check "l4lbd --help: usage, exit 0" usage_ok "Usage: l4lbd" "$dest/usr/sbin/l4lbd" --help
+check "l4lbd -h: usage, exit 0" usage_ok "Usage: l4lbd" "$dest/usr/sbin/l4lbd" -h
+check "l4lbd --version: exit 0" usage_ok "l4lbd " "$dest/usr/sbin/l4lbd" --version
+
+# systemd-analyze verify (no systemd as PID 1 needed): the installed
+# units, their /usr commands pointed at the DESTDIR copies (which must
+# exist and be executable); any message fails.
+units_verify() {
+	local u=$dest/lib/systemd/system out f
+	command -v systemd-analyze >/dev/null || { echo "no systemd-analyze"; return 1; }
+	mkdir -p "$tmp/units"
+	for f in l4lb.service l4lbd.service; do
+		sed -E "s#^(Exec[A-Za-z]*=-?)/usr/#\\1$dest/usr/#" "$u/$f" >"$tmp/units/$f"
+	done
+	out=$(systemd-analyze verify --man=no "$tmp/units/l4lb.service" "$tmp/units/l4lbd.service" 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	grep -qx 'Requires=l4lb.service' "$u/l4lbd.service" &&
+	grep -Eqx 'After=(.* )?l4lb.service( .*)?' "$u/l4lbd.service" &&
+	grep -Eqx 'Before=(.* )?l4lbd.service( .*)?' "$u/l4lb.service"
+}
+check "systemd-analyze verify: l4lb.service, l4lbd.service" units_verify
 
 for page in l4lbadm l4lbd; do
 	renders_cleanly() {
@@ -127,6 +174,69 @@ else
 	}
 	check "dkms add + build against $KVER headers" dkms_build
 fi
+
+# A fresh machine: no headers when make starts; deps brings two (a stub
+# here, in a scratch MODULES_ROOT). KDIR must be resolved after it, in
+# version order; the running kernel's headers win when present.
+kdir_of() { # DEPS-COMMAND: what `make kdir` resolves
+	make -s -C "$top" kdir MODULES_ROOT="$tmp/mods" DEPS="$1; true"
+}
+fresh_kdir() {
+	local m=$tmp/mods got want
+	rm -rf "$m"
+	mkdir -p "$m"
+	got=$(kdir_of "mkdir -p $m/6.1.0-9-amd64/build $m/6.1.0-10-amd64/build")
+	want="KDIR=$m/6.1.0-10-amd64/build KVER=6.1.0-10-amd64 TEST_KDIR=$m/6.1.0-10-amd64/build"
+	[ "$got" = "$want" ] || { echo "got  $got"; echo "want $want"; return 1; }
+	got=$(kdir_of "mkdir -p $m/$(uname -r)/build $m/99.0.0-1-amd64/build")
+	want="KDIR=$m/$(uname -r)/build KVER=$(uname -r) TEST_KDIR=$m/99.0.0-1-amd64/build"
+	[ "$got" = "$want" ] || { echo "got  $got"; echo "want $want"; return 1; }
+	got=$(make -s -C "$top" kdir MODULES_ROOT="$m" DEPS=true KVER=6.1.0-9-amd64)
+	want="KDIR=$m/6.1.0-9-amd64/build KVER=6.1.0-9-amd64 TEST_KDIR=$m/6.1.0-9-amd64/build"
+	[ "$got" = "$want" ] || { echo "got  $got"; echo "want $want"; return 1; }
+}
+check "KDIR resolved after deps, version-sorted, running kernel first" fresh_kdir
+
+# deps.sh against stubs: dpkg-query says every package is missing,
+# apt-get records its calls, id says who runs it.
+mkdir -p "$tmp/stub"
+printf '#!/bin/sh\nexit 1\n' >"$tmp/stub/dpkg-query"
+printf '#!/bin/sh\nexit 1\n' >"$tmp/stub/apt-cache"
+printf '#!/bin/sh\necho "apt-get $*" >>"%s"\n' "$tmp/apt.log" >"$tmp/stub/apt-get"
+deps_as() { # UID MODE: run deps.sh MODE as if UID ran it
+	printf '#!/bin/sh\necho %s\n' "$1" >"$tmp/stub/id"
+	chmod +x "$tmp/stub/"*
+	: >"$tmp/apt.log"
+	PATH=$tmp/stub:$PATH "$top/selftests/deps.sh" "$2" "$(uname -r)" 2>"$tmp/deps.err"
+}
+build_pkgs="build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev"
+deps_build_root() {
+	deps_as 0 build || { cat "$tmp/deps.err"; return 1; }
+	grep -qx "apt-get install -y -qq --no-install-recommends $build_pkgs" "$tmp/apt.log" ||
+		{ cat "$tmp/apt.log"; return 1; }
+}
+deps_build_user() {
+	local rc=0
+	deps_as 1000 build || rc=$?
+	[ "$rc" = 1 ] || { echo "exit $rc"; return 1; }
+	[ ! -s "$tmp/apt.log" ] || { echo "ran: $(cat "$tmp/apt.log")"; return 1; }
+	grep -qx "deps: missing packages: $build_pkgs" "$tmp/deps.err" ||
+		{ cat "$tmp/deps.err"; return 1; }
+}
+check "deps.sh build as root installs exactly the build packages" deps_build_root
+check "deps.sh build as a user names them, installs nothing, fails" deps_build_user
+
+# lintian: nothing but the tags debian/*.lintian-overrides explain.
+lintian_clean() {
+	local debs out
+	debs=$(ls "$top"/build/deb/l4lb*_*.deb 2>/dev/null)
+	[ -n "$debs" ] || { echo "no packages in build/deb (make deb)"; return 1; }
+	command -v lintian >/dev/null || { echo "no lintian"; return 1; }
+	# shellcheck disable=SC2086
+	out=$(lintian -I --pedantic $debs 2>&1 | grep -v 'running with root privileges')
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+check "lintian -I --pedantic: l4lb, l4lb-dkms clean" lintian_clean
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,6 +7,7 @@
  * prints --help from it, and main() dispatches through its run pointer.
  */
 #include <stdio.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "cmd.h"
@@ -137,6 +138,66 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 const size_t l4lbadm_table_len = sizeof(l4lbadm_table) /
 				 sizeof(l4lbadm_table[0]);
 
+static const struct l4lbadm_opt *opt_of_long(const char *name, size_t len)
+{
+	for (size_t i = 0; i < l4lbadm_table_len; i++) {
+		const char *l = l4lbadm_table[i].long_name;
+
+		if (l && strlen(l) == len && !strncmp(l, name, len))
+			return &l4lbadm_table[i];
+	}
+	return NULL;
+}
+
+static const struct l4lbadm_opt *opt_of_short(int c)
+{
+	for (size_t i = 0; i < l4lbadm_table_len; i++)
+		if (l4lbadm_table[i].short_name == c ||
+		    (l4lbadm_table[i].alias && l4lbadm_table[i].alias == c))
+			return &l4lbadm_table[i];
+	return NULL;
+}
+
+/*
+ * -h or --help anywhere on the command line, as users add it to the
+ * command they want help with ("l4lbadm -A --help"): the usage, exit 0,
+ * whatever else the line holds. An option's argument ("-s -h") and what
+ * follows "--" do not count.
+ */
+static bool help_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct l4lbadm_opt *o;
+
+		if (!strcmp(a, "--"))
+			return false;
+		if (a[0] != '-' || !a[1])
+			continue;
+		if (a[1] == '-') {
+			size_t len = strcspn(a + 2, "=");
+
+			o = opt_of_long(a + 2, len);
+			if (o && o->id == CMD_HELP)
+				return true;
+			if (o && o->has_arg && !a[2 + len])
+				i++;
+			continue;
+		}
+		for (const char *c = a + 1; *c; c++) {
+			o = opt_of_short(*c);
+			if (o && o->id == CMD_HELP)
+				return true;
+			if (o && o->has_arg) {
+				if (!c[1])
+					i++;
+				break;
+			}
+		}
+	}
+	return false;
+}
+
 /* Parse, then dispatch through the table. Returns the exit status. */
 int l4lbadm_main(int argc, char **argv)
 {
@@ -146,6 +207,10 @@ int l4lbadm_main(int argc, char **argv)
 	if (argc < 2) {
 		l4lbadm_usage(stderr, "l4lbadm");
 		return L4LBADM_EXIT_USAGE;
+	}
+	if (help_requested(argc, argv)) {
+		l4lbadm_usage(stdout, "l4lbadm");
+		return L4LBADM_EXIT_OK;
 	}
 	ret = l4lbadm_parse(argc, argv, &cl);
 	if (ret) {

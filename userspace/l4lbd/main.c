@@ -696,7 +696,9 @@ static void usage(FILE *f)
 		"  -c         on exit, remove what l4lbd configured\n"
 		"  -p FILE    write the process id to FILE\n"
 		"  -B N[:S]   benchmark N concurrent TCP checks on loopback for S s\n"
-		"  -V         print the version\n");
+		"  -V         print the version\n"
+		"  -h         print this help\n"
+		"Long forms: --help, --version.\n");
 }
 
 int main(int argc, char **argv)
@@ -706,8 +708,14 @@ int main(int argc, char **argv)
 	unsigned int bench_n = 0, bench_s = 5;
 	size_t i, j, nrs, nck;
 	int opt;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 
-	while ((opt = getopt(argc, argv, "f:tSvncp:B:Vh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:tSvncp:B:Vh", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'f': conf_path = optarg; break;
 		case 't': test_only = true; break;
