@@ -178,8 +178,11 @@ fi
 # A fresh machine: no headers when make starts; deps brings two (a stub
 # here, in a scratch MODULES_ROOT). KDIR must be resolved after it, in
 # version order; the running kernel's headers win when present.
+# Run as a user would: not with the KDIR, KVER or make flags of the make
+# check that runs this.
+fresh_make() { env -u KDIR -u KVER -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
 kdir_of() { # DEPS-COMMAND: what `make kdir` resolves
-	make -s -C "$top" kdir MODULES_ROOT="$tmp/mods" DEPS="$1; true"
+	fresh_make -s -C "$top" kdir MODULES_ROOT="$tmp/mods" DEPS="$1; true"
 }
 fresh_kdir() {
 	local m=$tmp/mods got want
@@ -191,7 +194,7 @@ fresh_kdir() {
 	got=$(kdir_of "mkdir -p $m/$(uname -r)/build $m/99.0.0-1-amd64/build")
 	want="KDIR=$m/$(uname -r)/build KVER=$(uname -r) TEST_KDIR=$m/99.0.0-1-amd64/build"
 	[ "$got" = "$want" ] || { echo "got  $got"; echo "want $want"; return 1; }
-	got=$(make -s -C "$top" kdir MODULES_ROOT="$m" DEPS=true KVER=6.1.0-9-amd64)
+	got=$(fresh_make -s -C "$top" kdir MODULES_ROOT="$m" DEPS=true KVER=6.1.0-9-amd64)
 	want="KDIR=$m/6.1.0-9-amd64/build KVER=6.1.0-9-amd64 TEST_KDIR=$m/6.1.0-9-amd64/build"
 	[ "$got" = "$want" ] || { echo "got  $got"; echo "want $want"; return 1; }
 }
