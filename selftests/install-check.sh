@@ -16,7 +16,11 @@
 #  - deps.sh: `build` asks for the build packages only, and as non-root
 #    names what is missing instead of installing it;
 #  - lintian (-I --pedantic) on build/deb's packages: no tag but the
-#    overridden (explained) ones.
+#    overridden (explained) ones;
+#  - dpkg --purge of both packages, as `make deb-root` installed them in an
+#    overlay of this host's root, leaves nothing behind: no packaged file,
+#    no /etc/l4lb, no DKMS tree or module (the deb selftest boots the
+#    installation itself in the VM).
 # Output: "ok/not ok" lines, then "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -240,6 +244,56 @@ lintian_clean() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 }
 check "lintian -I --pedantic: l4lb, l4lb-dkms clean" lintian_clean
+
+# Purge in a private mount namespace, on an overlay of the host's root
+# whose upper layer is a copy of deb-root's installation.
+purge_clean() {
+	local root=$top/build/deb/root p=$tmp/purge
+	[ -d "$root/var/lib/dkms/l4lb" ] || { echo "no installation in $root (make deb-root)"; return 1; }
+	mkdir -p "$p/work" "$p/mnt"
+	cp -a "$root" "$p/upper"
+	unshare -m bash -eu -s "$p" <<'SH'
+p=$1 mnt=$1/mnt
+mount --make-rprivate /
+mount -t overlay overlay -o "lowerdir=/,upperdir=$p/upper,workdir=$p/work" "$mnt"
+mount --rbind /proc "$mnt/proc"
+mount --rbind /sys "$mnt/sys"
+mount --rbind /dev "$mnt/dev"
+mount -t tmpfs tmpfs "$mnt/tmp"
+mount -t tmpfs tmpfs "$mnt/run"
+in_root() { chroot "$mnt" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
+in_root dpkg -L l4lb l4lb-dkms | sort -u >"$p/listed"
+[ -s "$p/listed" ] || { echo "dpkg -L lists nothing"; exit 1; }
+in_root dpkg --purge l4lb l4lb-dkms >"$p/purge.log" 2>&1 || { cat "$p/purge.log"; exit 1; }
+for pkg in l4lb l4lb-dkms; do
+	st=$(in_root dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[ -z "$st" ] || { echo "$pkg after purge: $st"; exit 1; }
+done
+# Paths the host has too (such as /lib) were there before.
+left=$(while read -r f; do
+	if [ -e "$f" ] || [ -L "$f" ]; then continue; fi
+	if [ -e "$mnt$f" ] || [ -L "$mnt$f" ]; then echo "$f"; fi
+done <"$p/listed")
+[ -z "$left" ] || { echo "packaged files left after purge: $left"; exit 1; }
+# What the upper layer holds now is dpkg's bookkeeping, a directory the
+# host has too, or a file as the host has it (depmod's index).
+left=$(find "$p/upper" -mindepth 1 | sed "s|^$p/upper||" | sort |
+	grep -Ev '^/var/(lib/dpkg|lib/man-db|log|cache/(man|debconf|ldconfig))(/|$)' |
+	while read -r f; do
+		if [ -d "$p/upper$f" ]; then
+			[ -d "$f" ] || echo "$f"
+		elif ! cmp -s "$p/upper$f" "$f"; then
+			echo "$f"
+		fi
+	done || true)
+[ -z "$left" ] || { echo "left after purge: $left"; exit 1; }
+for f in /etc/l4lb /var/lib/dkms/l4lb /usr/src/l4lb-0.1.0; do
+	[ ! -e "$mnt$f" ] || { echo "$f left after purge"; exit 1; }
+done
+! in_root modprobe -n l4lb 2>/dev/null || { echo "modprobe still finds l4lb after purge"; exit 1; }
+SH
+}
+check "dpkg --purge l4lb l4lb-dkms leaves nothing behind" purge_clean
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,9 +7,9 @@
 #  - the packaged l4lb.service command (l4lb-rules start) restores
 #    /etc/l4lb/rules and the service forwards traffic (DR, rr: 50/50);
 #  - l4lb-rules stop with SAVE_ON_STOP=yes saves exactly the table and
-#    clears it;
-#  - dpkg --purge of both leaves nothing behind: no packaged file, no
-#    /etc/l4lb, no DKMS tree or module, no systemd enablement link.
+#    clears it.
+# The purge is checked on the host (install-check.sh): DKMS's depmod over
+# 9p under TCG takes minutes.
 . "$(dirname "$0")/../lib.sh"
 
 root=$L4LB_DIR/build/deb/root
@@ -26,11 +26,6 @@ mkdir -p "$ovl"
 mount -t tmpfs tmpfs "$ovl"
 mkdir "$ovl/work" "$mnt"
 cp -a "$root" "$ovl/upper"
-# The host's root as it is, without the VM's tmpfs mounts (/var, /tmp):
-# what was there before the installation.
-lower=$ovl/lower
-mkdir "$lower"
-mount --bind / "$lower"
 modprobe overlay
 mount -t overlay overlay -o "lowerdir=/,upperdir=$ovl/upper,workdir=$ovl/work" "$mnt"
 for d in proc sys; do mount --rbind "/$d" "$mnt/$d"; done
@@ -51,7 +46,6 @@ deb_cleanup() {
 	set +e
 	log "cleanup: unmounting the overlay"
 	umount -R -l "$mnt"
-	umount -l "$lower"
 	L4LBADM=$L4LB_DIR/userspace/l4lbadm
 	log "cleanup: namespaces, servers"
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null; done
@@ -107,34 +101,3 @@ adm lb -S -n >/tmp/rules.want
 in_root_ns lb $stop
 cmp "$mnt/etc/l4lb/rules" /tmp/rules.want || fail "saved rules differ: $(cat "$mnt/etc/l4lb/rules")"
 expect_eq "services after stop" "$(info_of lb services)" 0
-
-# Purge both: none of their files, no state of theirs left.
-in_root dpkg -L l4lb l4lb-dkms | sort -u >/tmp/listed
-in_root dpkg --purge l4lb l4lb-dkms
-log "purged"
-for p in l4lb l4lb-dkms; do
-	expect_eq "package $p after purge" "$(in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" ""
-done
-# (Paths the host has too, such as the /lib link, were there before.)
-left=$(while read -r f; do
-	if [ -e "$lower$f" ] || [ -L "$lower$f" ]; then continue; fi
-	if [ -e "$mnt$f" ] || [ -L "$mnt$f" ]; then echo "$f"; fi
-done </tmp/listed)
-[ -z "$left" ] || fail "packaged files left after purge: $left"
-# Anything in the upper layer now is dpkg's own bookkeeping, a directory
-# the host has too, or a file as the host has it (depmod's index).
-find "$ovl/upper" -mindepth 1 | sed "s|^$ovl/upper||" | sort >/tmp/after
-left=$(grep -Ev '^/var/(lib/dpkg|lib/man-db|log|cache/(man|debconf|ldconfig))(/|$)' /tmp/after |
-	while read -r f; do
-		if [ -d "$ovl/upper$f" ]; then
-			[ -d "$lower$f" ] || echo "$f"
-		elif ! cmp -s "$ovl/upper$f" "$lower$f"; then
-			echo "$f"
-		fi
-	done || true)
-[ -z "$left" ] || fail "left after purge: $left"
-for f in /etc/l4lb /var/lib/dkms/l4lb /usr/src/l4lb-0.1.0 "/lib/modules/$kver/updates/dkms/l4lb.ko"; do
-	[ ! -e "$mnt$f" ] || fail "$f left after purge"
-done
-in_root modprobe -n l4lb 2>/dev/null && fail "modprobe still finds l4lb after purge"
-log "purge left nothing ($(wc -l </tmp/listed) packaged paths)"
