@@ -686,10 +686,18 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  u64 addrs_stamp, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
+	struct l4lb_flow flow = {
+		.saddr.ip	= p->caddr,
+		.daddr.ip	= p->vaddr,
+		.sport		= p->cport,
+		.dport		= p->vport,
+		.protocol	= p->protocol,
+		.family		= AF_INET,
+	};
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
 
-	dest = l4lb_svc_pick_dest(svc);
+	dest = l4lb_svc_pick_dest(svc, &flow);
 	if (!dest) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
 		return NULL;

@@ -25,6 +25,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/ip.h>
+#include <linux/in6.h>
 #include <net/route.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -273,6 +274,26 @@ static inline bool l4lb_dest_hold(struct l4lb_dest *dest)
 
 /* ---- sched.c: scheduler interface ---- */
 
+/* An address of either family, IPv4 in its first word (as nf_inet_addr). */
+union l4lb_addr {
+	__be32		ip;
+	struct in6_addr	in6;
+	__be32		all[4];
+};
+
+/*
+ * A flow as a scheduler sees it: a client's packet to a service, source
+ * (client) to destination (VIP). Unused address words are zero.
+ */
+struct l4lb_flow {
+	union l4lb_addr	saddr;
+	union l4lb_addr	daddr;
+	__be16		sport;
+	__be16		dport;
+	u8		protocol;
+	u8		family;		/* AF_INET or AF_INET6 */
+};
+
 struct l4lb_sched_ops;
 
 /*
@@ -294,8 +315,12 @@ struct l4lb_sched_ops {
 	 */
 	struct l4lb_sched_state *(*update)(struct l4lb_dest *const *dests,
 					   unsigned int n);
-	/* pick: packet path, RCU read side, softirq; no ref taken. */
-	struct l4lb_dest *(*pick)(struct l4lb_sched_state *st);
+	/*
+	 * pick: a dest for the new @flow; packet path, RCU read side,
+	 * softirq; no ref taken. Schedulers that hash the flow use @flow.
+	 */
+	struct l4lb_dest *(*pick)(struct l4lb_sched_state *st,
+				  const struct l4lb_flow *flow);
 	/* destroy: free @st after an RCU grace period. */
 	void (*destroy)(struct l4lb_sched_state *st);
 };
@@ -356,7 +381,8 @@ int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest);
 void l4lb_svc_forget_dev_routes(struct l4lb_net *ln,
 				const struct net_device *dev);
 void l4lb_svc_zero(struct l4lb_service *svc);
-struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc);
+struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc,
+				     const struct l4lb_flow *flow);
 void l4lb_svc_table_init(struct l4lb_net *ln);
 
 static inline void l4lb_config_changed(struct l4lb_net *ln)

@@ -405,11 +405,12 @@ void l4lb_svc_zero(struct l4lb_service *svc)
 }
 
 /*
- * Packet path: choose a dest for a new (or moved) flow and take a
+ * Packet path: choose a dest for new (or moved) @flow and take a
  * reference for the connection. A reader may still see a state that
  * includes a dest deleted a moment ago; skip it and ask once more.
  */
-struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
+struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc,
+				     const struct l4lb_flow *flow)
 {
 	struct l4lb_sched_state *st;
 	struct l4lb_dest *dest;
@@ -419,7 +420,7 @@ struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
 		st = rcu_dereference(svc->sched_state);
 		if (!st)
 			return NULL;
-		dest = st->ops->pick(st);
+		dest = st->ops->pick(st, flow);
 		if (!dest)
 			return NULL;
 		if (!l4lb_dest_unusable(dest) && l4lb_dest_hold(dest))
