@@ -43,7 +43,7 @@
 #include <linux/timer.h>
 #include <linux/in.h>
 #include <net/netns/hash.h>
-#include <linux/netfilter.h>
+#include <net/dst.h>
 #include "l4lb.h"
 #include "compat.h"
 
@@ -184,7 +184,7 @@ static u32 l4lb_conn_key_hash(const struct net *net, __be32 caddr,
 			    l4lb_conn_seed ^ net_hash_mix(net));
 }
 
-static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_pkt *p)
+static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_flow_in *p)
 {
 	return l4lb_conn_key_hash(net, p->caddr, p->vaddr, p->cport, p->vport,
 				  p->protocol);
@@ -236,7 +236,7 @@ static bool l4lb_conn_is_nat(const struct l4lb_conn *c)
 
 /* The netns comes last: the dest is one more cache line. */
 static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
-			    const struct l4lb_pkt *p)
+			    const struct l4lb_flow_in *p)
 {
 	return c->caddr == p->caddr && c->vaddr == p->vaddr &&
 	       c->cport == p->cport && c->vport == p->vport &&
@@ -250,7 +250,7 @@ static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
  * is empty).
  */
 static __always_inline struct l4lb_conn *
-l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_pkt *p,
+l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_flow_in *p,
 		      u32 hash, struct l4lb_conn **last)
 {
 	struct l4lb_conn *c;
@@ -266,13 +266,13 @@ l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_pkt *p,
 }
 
 static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
-					  const struct l4lb_pkt *p, u32 hash)
+					  const struct l4lb_flow_in *p, u32 hash)
 {
 	return l4lb_conn_lookup_tail(net, p, hash, NULL);
 }
 
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
-				 const struct l4lb_pkt *p)
+				 const struct l4lb_flow_in *p)
 {
 	return l4lb_conn_lookup(net, p, l4lb_conn_hash(net, p));
 }
@@ -390,7 +390,7 @@ static bool l4lb_tcp_is_open(u8 tcp_flags)
  * TCP SYN, or with mid-flow pickup any TCP packet but a reset.
  */
 static bool l4lb_conn_may_start(const struct l4lb_net *ln,
-				const struct l4lb_pkt *p)
+				const struct l4lb_flow_in *p)
 {
 	if (p->protocol != IPPROTO_TCP || l4lb_tcp_is_open(p->tcp_flags))
 		return true;
@@ -399,7 +399,7 @@ static bool l4lb_conn_may_start(const struct l4lb_net *ln,
 }
 
 /* A SYN (without ACK) on a closing entry starts a new connection now. */
-static bool l4lb_conn_is_restart(const struct l4lb_pkt *p, u8 state)
+static bool l4lb_conn_is_restart(const struct l4lb_flow_in *p, u8 state)
 {
 	return p->protocol == IPPROTO_TCP &&
 	       (p->tcp_flags & (L4LB_TCP_SYN | L4LB_TCP_ACK | L4LB_TCP_RST)) ==
@@ -412,7 +412,9 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_conn *c = container_of(head, struct l4lb_conn, rcu);
 
-	l4lb_reply_route_free(c);
+	/* Unlinked a grace period ago: no reader or writer is left. */
+	dst_release(rcu_dereference_protected(c->reply_dst,
+					      !(c->flags & L4LB_CONN_F_HASHED)));
 	l4lb_dest_put(c->dest);
 	kmem_cache_free(l4lb_conn_cache, c);
 }
@@ -652,7 +654,7 @@ static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
  * *@stamp becomes what the flow's stamp should be. False: the packet
  * must take the input route, which drops it, or stamps its flow.
  */
-static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
+static bool l4lb_addrs_ok(struct net *net, const struct l4lb_flow_in *p,
 			  int genid, u64 *stamp)
 {
 	switch (p->addrs) {
@@ -669,7 +671,7 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
 	if (*stamp == l4lb_addrs_stamp(genid, 0, 0) ||
 	    *stamp == l4lb_addrs_stamp(genid, p->iif, 0))
 		return true;
-	if (!l4lb_local_addrs_ok(net, p->caddr, p->vaddr, genid))
+	if (!p->addrs_check(net, p))
 		return false;
 	*stamp = l4lb_addrs_stamp(genid, 0, 0);
 	return true;
@@ -682,7 +684,7 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
  */
 static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  struct l4lb_service *svc,
-					  const struct l4lb_pkt *p, u32 hash,
+					  const struct l4lb_flow_in *p, u32 hash,
 					  u64 addrs_stamp, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
@@ -801,29 +803,11 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 	spin_unlock_bh(lock);
 }
 
-/* A GRO packet counts as the packets it was built from. */
-static unsigned int l4lb_skb_segs(const struct sk_buff *skb)
-{
-	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-}
-
-static void l4lb_count(struct l4lb_stats *stats, unsigned int pkts_ctr,
-		       unsigned int segs, unsigned int len)
-{
-	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
-		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
-	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, len);
-}
-
-static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
-			   const struct sk_buff *skb)
-{
-	l4lb_count(stats, pkts_ctr, l4lb_skb_segs(skb), skb->len);
-}
-
 /*
- * Packet path entry: find or create the flow's connection, update it, and
- * hand the packet to the transmitter. Returns a netfilter verdict.
+ * The flow step: find or create the flow's connection and update it, and
+ * say what to do with the packet (enum l4lb_flow_verdict); with
+ * L4LB_FLOW_XMIT, *@d gets the dest and how to send to it. No skb: the
+ * caller sends and counts.
  *
  * "No blackholes": a flow whose dest was deleted gets a live one on its
  * next packet. "No stalls": a new SYN on a closing entry is scheduled
@@ -832,24 +816,19 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * and the new entry keeps the old one's stamp.
  *
  * A TCP packet of no flow that may not start one (l4lb_conn_may_start())
- * is not ours: NF_ACCEPT, and the local stack resets it. It is counted
- * at LOCAL_IN, which sees it last.
- *
- * An @early packet (PREROUTING) whose addresses the input route would not
- * accept or has to check itself (l4lb_addrs_ok()), or that the
- * transmitter hands back (NF_ACCEPT: it needs an ICMP
- * error), is not counted here: LOCAL_IN sees it again, finds
- * the entry this call made or refreshed, and counts it then. Both passes
- * move the TCP state alike, and a repeated move is a no-op.
+ * is not ours: L4LB_FLOW_NOT_OURS. A packet whose addresses the input
+ * route would not accept, or has to check itself (l4lb_addrs_ok()), is
+ * L4LB_FLOW_INPUT_ROUTE. A packet seen twice (PREROUTING, then LOCAL_IN:
+ * hooks.c) moves the TCP state alike on both passes; a repeated move is
+ * a no-op.
  */
-unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
-			  struct sk_buff *skb, const struct l4lb_pkt *p,
-			  bool early)
+enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
+				      struct l4lb_service *svc,
+				      const struct l4lb_flow_in *p,
+				      struct l4lb_decision *d)
 {
 	u32 hash = l4lb_conn_hash(ln->net, p);
-	/* Read before checking: a change meanwhile leaves the stamp stale. */
-	int genid = rt_genid_ipv4(ln->net);
-	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
+	int genid = p->genid;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
 	bool moved = false;
@@ -861,28 +840,24 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
-			if (!moved && !l4lb_conn_may_start(ln, p)) {
-				if (!early)
-					l4lb_stats_inc(&ln->ctrs,
-						       L4LB_CTR_NOT_SYN);
-				return NF_ACCEPT;
-			}
+			if (!moved && !l4lb_conn_may_start(ln, p))
+				return L4LB_FLOW_NOT_OURS;
 			/* A new flow has a stale stamp. */
 			if (!moved)
 				stamp = l4lb_addrs_stamp(genid - 1, 0, 0);
 			/* LOCAL_IN takes it: the input route decides. */
 			if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
-				return NF_ACCEPT;
+				return L4LB_FLOW_INPUT_ROUTE;
 			dest = l4lb_conn_create(ln, svc, p, hash, stamp,
 						&raced);
 			if (!dest && !raced)
-				return NF_DROP;
+				return L4LB_FLOW_DROP;
 			continue;
 		}
 		old = atomic64_read(&c->addrs_stamp);
 		stamp = old;
 		if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
-			return NF_ACCEPT;
+			return L4LB_FLOW_INPUT_ROUTE;
 		if (stamp != old)
 			atomic64_set(&c->addrs_stamp, stamp);
 		if (l4lb_dest_unusable(c->dest) ||
@@ -896,31 +871,27 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 		dest = c->dest;
 	}
 	if (!dest)
-		return NF_DROP;
-
-	verdict = l4lb_xmit(ln, skb, dest, early);
-	if (verdict == NF_ACCEPT)
-		return verdict;
-	/* The skb may be gone: its size was read before. */
-	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
-	l4lb_count(&dest->stats, L4LB_CTR_PKTS_IN, segs, len);
-	if (early)
-		l4lb_stats_inc(&ln->ctrs, L4LB_FAST_CLIENT);
-	return verdict;
+		return L4LB_FLOW_DROP;
+	d->dest = dest;
+	d->fwd = dest->fwd;
+	return L4LB_FLOW_XMIT;
 }
 
-/* Packet path: a real server's packet of NAT entry @c passes the LB. */
+/*
+ * Packet path: a real server's packet of NAT entry @c passes the LB, as
+ * @segs packets of @len bytes (l4lb_skb_segs()).
+ */
 void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
-			  const struct l4lb_reply_pkt *p,
-			  const struct sk_buff *skb)
+			  const struct l4lb_reply_pkt *p, unsigned int segs,
+			  unsigned int len)
 {
 	struct l4lb_service *svc;
 
 	l4lb_conn_track(ln, c, p->tcp_flags, c->protocol == IPPROTO_UDP);
 	svc = rcu_dereference(c->dest->svc);
 	if (svc)
-		l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_OUT, skb);
-	l4lb_count_pkt(&c->dest->stats, L4LB_CTR_PKTS_OUT, skb);
+		l4lb_count(&svc->stats, L4LB_CTR_PKTS_OUT, segs, len);
+	l4lb_count(&c->dest->stats, L4LB_CTR_PKTS_OUT, segs, len);
 }
 
 /*

@@ -148,7 +148,7 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 	struct l4lb_icmp_quote q;
 	struct l4lb_dest *dest;
 	struct l4lb_conn *c;
-	struct l4lb_pkt p;
+	struct l4lb_flow_in p;
 	int ret;
 
 	/*

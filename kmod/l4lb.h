@@ -135,6 +135,22 @@ static inline void l4lb_stats_inc(struct l4lb_stats *s, unsigned int i)
 	u64_stats_update_end(&c->syncp);
 	put_cpu_ptr(s->pcpu);
 }
+
+/* A GRO packet counts as the packets it was built from. */
+static inline unsigned int l4lb_skb_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
+
+/* @pkts_ctr: L4LB_CTR_PKTS_IN or _OUT; the bytes follow it. */
+static inline void l4lb_count(struct l4lb_stats *stats, unsigned int pkts_ctr,
+			      unsigned int segs, unsigned int len)
+{
+	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
+		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
+	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, len);
+}
+
 void l4lb_stats_read(const struct l4lb_stats *s, u64 out[L4LB_NR_CTRS]);
 u64 l4lb_stats_read_one(const struct l4lb_stats *s, unsigned int i);
 void l4lb_stats_read_rates(struct l4lb_stats *s, u64 out[L4LB_NR_CTRS],
@@ -194,7 +210,13 @@ enum l4lb_net_flags {
 	L4LB_NET_F_TCP_PICKUP	= BIT(0),
 };
 
-int l4lb_nat_enable(struct l4lb_net *ln);
+/* What configuration needs set up in a netns (main.c). */
+enum l4lb_net_need {
+	L4LB_NEED_HOOKS,	/* a service: the netfilter hooks */
+	L4LB_NEED_NAT,		/* a NAT dest: reassembly before FORWARD */
+};
+
+int l4lb_net_need(struct l4lb_net *ln, enum l4lb_net_need need);
 
 static inline struct l4lb_net *l4lb_pernet(const struct net *net)
 {
@@ -395,8 +417,11 @@ static inline void l4lb_config_changed(struct l4lb_net *ln)
 
 /* ---- conn.c ---- */
 
-/* What the hook extracted from one packet, client to VIP. */
-struct l4lb_pkt {
+/*
+ * The flow step's input: what the hook extracted from one packet, client
+ * to VIP. No skb: connection sync or an XDP path can fill one too.
+ */
+struct l4lb_flow_in {
 	__be32	caddr;
 	__be32	vaddr;
 	__be16	cport;
@@ -407,16 +432,41 @@ struct l4lb_pkt {
 	u8	rpf;		/* the device's rp_filter: 0, 1 strict, 2 loose */
 	int	iif;		/* the device it came in on */
 	int	route_genid;	/* L4LB_ADDRS_ROUTED: of the input route */
+	/* The routing generation, read before any check (rt_genid_ipv4()). */
+	int	genid;
+	/*
+	 * L4LB_ADDRS_CHECK: whether the input route would accept the flow's
+	 * addresses (hooks.c); called only when the flow's stamp is stale.
+	 */
+	bool	(*addrs_check)(struct net *net, const struct l4lb_flow_in *in);
+};
+
+/* What the flow step decided for a packet (l4lb_flow_step()). */
+enum l4lb_flow_verdict {
+	/* Send it to the decision's dest. */
+	L4LB_FLOW_XMIT,
+	/* A TCP packet of no flow that may not start one: not ours. */
+	L4LB_FLOW_NOT_OURS,
+	/* Its addresses need the input route's checks: LOCAL_IN's to take. */
+	L4LB_FLOW_INPUT_ROUTE,
+	/* Dropped; the drop is counted. */
+	L4LB_FLOW_DROP,
+};
+
+/* With L4LB_FLOW_XMIT: what the transmitter needs. */
+struct l4lb_decision {
+	struct l4lb_dest	*dest;	/* valid under RCU, held by the flow */
+	u8			fwd;	/* enum l4lb_fwd_method, the dest's */
 };
 
 /*
  * How much of the input route's checks of a client's packet (its VIP
  * local, its source not, and the reverse-path filter where on) is known
- * where the packet meets l4lb_conn_in(). A flow keeps the last answer,
+ * where the packet meets l4lb_flow_step(). A flow keeps the last answer,
  * stamped with the routing generation (struct l4lb_conn, addrs_stamp).
  */
 enum l4lb_addrs {
-	/* PREROUTING, no reverse-path filter: l4lb_local_addrs_ok() tells. */
+	/* PREROUTING, no reverse-path filter: the addrs_check() tells. */
 	L4LB_ADDRS_CHECK,
 	/*
 	 * PREROUTING, a reverse-path filter: only the input route can tell,
@@ -476,7 +526,7 @@ struct l4lb_conn {
 	 * When the flow's addresses last passed the input route's checks
 	 * (enum l4lb_addrs): l4lb_addrs_stamp() of rt_genid_ipv4() then, of
 	 * the device the input route accepted them from and its rp_filter
-	 * then, or of 0 when l4lb_local_addrs_ok() found them good, for any
+	 * then, or of 0 when the hook's addrs_check() found them good, for any
 	 * device without a reverse-path filter. Checked again once routes
 	 * or addresses change. One word, so no reader sees half of one;
 	 * lockless.
@@ -511,16 +561,17 @@ unsigned int l4lb_conn_entry_size(void);
 int l4lb_conn_table_init(void);
 void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);
-unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
-			  struct sk_buff *skb, const struct l4lb_pkt *pkt,
-			  bool early);
+enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
+				      struct l4lb_service *svc,
+				      const struct l4lb_flow_in *in,
+				      struct l4lb_decision *d);
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
-				 const struct l4lb_pkt *p);
+				 const struct l4lb_flow_in *p);
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 				       const struct l4lb_reply_pkt *p);
 void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
-			  const struct l4lb_reply_pkt *p,
-			  const struct sk_buff *skb);
+			  const struct l4lb_reply_pkt *p, unsigned int segs,
+			  unsigned int len);
 int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 		   unsigned long *skip,
 		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg);
@@ -539,7 +590,7 @@ static inline bool l4lb_tos_routed(const struct iphdr *iph)
 /* ---- xmit.c ---- */
 
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
-		       struct l4lb_dest *dest, bool early);
+		       const struct l4lb_decision *d, bool early);
 unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
@@ -547,7 +598,6 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 void l4lb_route_forget_dev(struct l4lb_dest *dest,
 			   const struct net_device *dev);
 void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb);
-void l4lb_reply_route_free(struct l4lb_conn *c);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);
 bool l4lb_reply_rpf_ok(struct l4lb_conn *c, const struct sk_buff *skb);
@@ -562,8 +612,6 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb);
 
 /* ---- hooks.c ---- */
 
-bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr,
-			 int genid);
 int l4lb_hooks_ensure(struct l4lb_net *ln);
 void l4lb_hooks_unregister(struct l4lb_net *ln);
 

@@ -296,9 +296,9 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 /* A client's TCP or UDP packet, to the dest its flow is scheduled to. */
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
-		       struct l4lb_dest *dest, bool early)
+		       const struct l4lb_decision *d, bool early)
 {
-	return l4lb_xmit_to(ln, skb, dest, dest->fwd == L4LB_FWD_NAT, early);
+	return l4lb_xmit_to(ln, skb, d->dest, d->fwd == L4LB_FWD_NAT, early);
 }
 
 /* An ICMP error about a flow, already translated for @dest if NAT. */
@@ -378,12 +378,6 @@ void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb)
 	old = unrcu_pointer(xchg(&c->reply_dst, RCU_INITIALIZER(dst)));
 	/* Freed a grace period after the last reference goes. */
 	dst_release(old);
-}
-
-/* The entry is being freed: no reader is left. */
-void l4lb_reply_route_free(struct l4lb_conn *c)
-{
-	dst_release(rcu_dereference_protected(c->reply_dst, true));
 }
 
 /*
