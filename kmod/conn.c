@@ -2,7 +2,7 @@
 /*
  * Connection table: one global hash table for all netns, sized at module
  * load, holding at most conn_max entries, keyed by the client side of a flow
- * (client address and port, VIP and port, protocol). NAT entries are also
+ * (family, client address and port, VIP and port, protocol). NAT entries are also
  * chained in a second table keyed by the server side (real server address
  * and port, client address and port), which is how replies are recognised.
  * Lookups run under RCU; inserts, removals and state changes take the
@@ -44,6 +44,7 @@
 #include <linux/in.h>
 #include <net/netns/hash.h>
 #include <net/dst.h>
+#include <net/ipv6.h>
 #include "l4lb.h"
 #include "compat.h"
 
@@ -54,7 +55,24 @@ unsigned int l4lb_conn_max = 262144;
 /* At most this many locks; each bucket maps to exactly one. */
 #define L4LB_CONN_LOCKS_MAX	1024
 
-static struct kmem_cache *l4lb_conn_cache;
+/*
+ * Entry layout: one table for both families, the family being part of a
+ * flow's key, and one slab cache per family. An entry's addresses come
+ * last (struct l4lb_conn), and an IPv4 entry is allocated without the
+ * room an IPv6 one's need: 136 bytes, as before IPv6, against 160 (one
+ * table serving both with the address union in every entry would take
+ * 160 for each). Caches by family: L4LB_CONN_V4, L4LB_CONN_V6.
+ */
+enum {
+	L4LB_CONN_V4,
+	L4LB_CONN_V6,
+	L4LB_CONN_NR_FAMILIES
+};
+
+#define L4LB_CONN_SIZE_V4	offsetofend(struct l4lb_conn, a.v4)
+#define L4LB_CONN_SIZE_V6	offsetofend(struct l4lb_conn, a.v6)
+
+static struct kmem_cache *l4lb_conn_caches[L4LB_CONN_NR_FAMILIES];
 static struct hlist_head *l4lb_conn_tab;
 static struct hlist_head *l4lb_conn_rtab;	/* server-side keys */
 static spinlock_t *l4lb_conn_locks;
@@ -89,22 +107,46 @@ int l4lb_conn_cache_create(void)
 	 * not under lockdep, whose timer_list carries a lockdep_map.
 	 */
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
-		     sizeof(struct l4lb_conn) > 136);
-	l4lb_conn_cache = kmem_cache_create("l4lb_conn",
-					    sizeof(struct l4lb_conn), 0,
-					    L4LB_SLAB_NO_MERGE,
-					    l4lb_slab_no_merge_ctor);
-	return l4lb_conn_cache ? 0 : -ENOMEM;
+		     (L4LB_CONN_SIZE_V4 > 144 || L4LB_CONN_SIZE_V6 > 192));
+	l4lb_conn_caches[L4LB_CONN_V4] =
+		kmem_cache_create("l4lb_conn", L4LB_CONN_SIZE_V4, 0,
+				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+	if (!l4lb_conn_caches[L4LB_CONN_V4])
+		return -ENOMEM;
+	l4lb_conn_caches[L4LB_CONN_V6] =
+		kmem_cache_create("l4lb_conn6", L4LB_CONN_SIZE_V6, 0,
+				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+	if (!l4lb_conn_caches[L4LB_CONN_V6])
+		goto err_destroy_v4;
+	return 0;
+
+err_destroy_v4:
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V4]);
+	return -ENOMEM;
 }
 
 void l4lb_conn_cache_destroy(void)
 {
-	kmem_cache_destroy(l4lb_conn_cache);
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V6]);
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V4]);
 }
 
-unsigned int l4lb_conn_entry_size(void)
+/* Bytes per entry of @family (AF_INET or AF_INET6): its slab object. */
+unsigned int l4lb_conn_entry_size(u8 family)
 {
-	return kmem_cache_size(l4lb_conn_cache);
+	return kmem_cache_size(l4lb_conn_caches[family == AF_INET6 ?
+						L4LB_CONN_V6 : L4LB_CONN_V4]);
+}
+
+static bool l4lb_conn_is_inet6(const struct l4lb_conn *c)
+{
+	return READ_ONCE(c->flags) & L4LB_CONN_F_INET6;
+}
+
+static struct kmem_cache *l4lb_conn_cache_of(const struct l4lb_conn *c)
+{
+	return l4lb_conn_caches[l4lb_conn_is_inet6(c) ? L4LB_CONN_V6 :
+							L4LB_CONN_V4];
 }
 
 unsigned int l4lb_conn_buckets(void)
@@ -174,44 +216,69 @@ void l4lb_conn_table_free(void)
 	kvfree(l4lb_conn_tab);
 }
 
-static u32 l4lb_conn_key_hash(const struct net *net, __be32 caddr,
-			      __be32 vaddr, __be16 cport, __be16 vport,
-			      u8 protocol)
+/*
+ * Client-side key: @n address words each (1 for IPv4, 4 for IPv6), the
+ * ports and the protocol, hashed with jhash2(); IPv4 costs what
+ * jhash_3words() did (inlined, so @n is a constant).
+ */
+static __always_inline u32
+l4lb_conn_key_hash(const struct net *net, unsigned int n, const __be32 *caddr,
+		   const __be32 *vaddr, __be16 cport, __be16 vport, u8 protocol)
 {
-	return jhash_3words((__force u32)caddr, (__force u32)vaddr,
-			    ((__force u32)cport << 16 |
-			     (__force u32)vport) ^ protocol,
-			    l4lb_conn_seed ^ net_hash_mix(net));
+	u32 k[2 * 4 + 1];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		k[i] = (__force u32)caddr[i];
+		k[n + i] = (__force u32)vaddr[i];
+	}
+	k[2 * n] = ((__force u32)cport << 16 | (__force u32)vport) ^ protocol;
+	return jhash2(k, 2 * n + 1, l4lb_conn_seed ^ net_hash_mix(net));
 }
 
 static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_flow_in *p)
 {
-	return l4lb_conn_key_hash(net, p->caddr, p->vaddr, p->cport, p->vport,
-				  p->protocol);
+	if (p->family == AF_INET6)
+		return l4lb_conn_key_hash(net, 4, p->caddr.all, p->vaddr.all,
+					  p->cport, p->vport, p->protocol);
+	return l4lb_conn_key_hash(net, 1, &p->caddr.ip, &p->vaddr.ip,
+				  p->cport, p->vport, p->protocol);
 }
 
 /* Recomputed rather than stored: only the slow paths need it. */
 static u32 l4lb_conn_hash_of(const struct l4lb_conn *c)
 {
-	return l4lb_conn_key_hash(c->dest->ln->net, c->caddr, c->vaddr,
+	const struct net *net = c->dest->ln->net;
+
+	if (l4lb_conn_is_inet6(c))
+		return l4lb_conn_key_hash(net, 4, c->a.v6.caddr.s6_addr32,
+					  c->a.v6.vaddr.s6_addr32, c->cport,
+					  c->vport, c->protocol);
+	return l4lb_conn_key_hash(net, 1, &c->a.v4.caddr, &c->a.v4.vaddr,
 				  c->cport, c->vport, c->protocol);
 }
 
-/* Server-side key; the seed differs so both tables never collide alike. */
+/*
+ * Server-side key, IPv4 (NAT dests have IPv4 addresses); the seed differs
+ * so both tables never collide alike.
+ */
 static u32 l4lb_conn_rhash(const struct net *net, u8 protocol,
 			   __be32 raddr, __be16 rport,
 			   __be32 caddr, __be16 cport)
 {
-	return jhash_3words((__force u32)raddr, (__force u32)caddr,
-			    ((__force u32)rport << 16 |
-			     (__force u32)cport) ^ protocol,
-			    ~l4lb_conn_seed ^ net_hash_mix(net));
+	u32 k[3] = {
+		(__force u32)raddr,
+		(__force u32)caddr,
+		((__force u32)rport << 16 | (__force u32)cport) ^ protocol,
+	};
+
+	return jhash2(k, 3, ~l4lb_conn_seed ^ net_hash_mix(net));
 }
 
 static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
 {
 	return l4lb_conn_rhash(c->dest->ln->net, c->protocol, c->dest->addr,
-			       c->dest->port, c->caddr, c->cport);
+			       c->dest->port, c->a.v4.caddr, c->cport);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -238,9 +305,19 @@ static bool l4lb_conn_is_nat(const struct l4lb_conn *c)
 static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
 			    const struct l4lb_flow_in *p)
 {
-	return c->caddr == p->caddr && c->vaddr == p->vaddr &&
-	       c->cport == p->cport && c->vport == p->vport &&
-	       c->protocol == p->protocol && net_eq(c->dest->ln->net, net);
+	if (c->cport != p->cport || c->vport != p->vport ||
+	    c->protocol != p->protocol)
+		return false;
+	if (p->family == AF_INET6) {
+		if (!l4lb_conn_is_inet6(c) ||
+		    !ipv6_addr_equal(&c->a.v6.caddr, &p->caddr.in6) ||
+		    !ipv6_addr_equal(&c->a.v6.vaddr, &p->vaddr.in6))
+			return false;
+	} else if (l4lb_conn_is_inet6(c) || c->a.v4.caddr != p->caddr.ip ||
+		   c->a.v4.vaddr != p->vaddr.ip) {
+		return false;
+	}
+	return net_eq(c->dest->ln->net, net);
 }
 
 /*
@@ -286,7 +363,8 @@ struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 	struct l4lb_conn *c;
 
 	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode)
-		if (c->caddr == p->caddr && c->cport == p->cport &&
+		if (!l4lb_conn_is_inet6(c) && c->a.v4.caddr == p->caddr &&
+		    c->cport == p->cport &&
 		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
 		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
 			return c;
@@ -416,7 +494,7 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 	dst_release(rcu_dereference_protected(c->reply_dst,
 					      !(c->flags & L4LB_CONN_F_HASHED)));
 	l4lb_dest_put(c->dest);
-	kmem_cache_free(l4lb_conn_cache, c);
+	kmem_cache_free(l4lb_conn_cache_of(c), c);
 }
 
 /* Bucket lock held; the caller then owns @c and must release it. */
@@ -689,12 +767,12 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
 	struct l4lb_flow flow = {
-		.saddr.ip	= p->caddr,
-		.daddr.ip	= p->vaddr,
+		.saddr		= p->caddr,
+		.daddr		= p->vaddr,
 		.sport		= p->cport,
 		.dport		= p->vport,
 		.protocol	= p->protocol,
-		.family		= AF_INET,
+		.family		= p->family,
 	};
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
@@ -706,13 +784,20 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	}
 	if (!l4lb_conn_make_room(ln, hash))
 		goto err_put;
-	c = kmem_cache_alloc(l4lb_conn_cache, GFP_ATOMIC);
+	c = kmem_cache_alloc(l4lb_conn_caches[p->family == AF_INET6 ?
+					      L4LB_CONN_V6 : L4LB_CONN_V4],
+			     GFP_ATOMIC);
 	if (!c)
 		goto err_uncount;
 
 	c->dest = dest;
-	c->caddr = p->caddr;
-	c->vaddr = p->vaddr;
+	if (p->family == AF_INET6) {
+		c->a.v6.caddr = p->caddr.in6;
+		c->a.v6.vaddr = p->vaddr.in6;
+	} else {
+		c->a.v4.caddr = p->caddr.ip;
+		c->a.v4.vaddr = p->vaddr.ip;
+	}
 	c->cport = p->cport;
 	c->vport = p->vport;
 	c->protocol = p->protocol;
@@ -720,7 +805,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
-	c->flags = 0;
+	c->flags = p->family == AF_INET6 ? L4LB_CONN_F_INET6 : 0;
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state, c->flags);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
@@ -728,11 +813,11 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	last = NULL;
 	if (l4lb_conn_lookup_tail(ln->net, p, hash, &last)) {
 		spin_unlock_bh(lock);
-		kmem_cache_free(l4lb_conn_cache, c);
+		kmem_cache_free(l4lb_conn_cache_of(c), c);
 		*raced = true;
 		goto err_uncount;
 	}
-	c->flags = L4LB_CONN_F_HASHED;
+	c->flags |= L4LB_CONN_F_HASHED;
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, true);
 	/*

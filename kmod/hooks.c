@@ -206,8 +206,8 @@ static bool l4lb_remote_src(struct net *net, __be32 addr, int genid)
 static bool l4lb_flow_addrs_check(struct net *net,
 				  const struct l4lb_flow_in *in)
 {
-	return __ip_dev_find(net, in->vaddr, false) &&
-	       l4lb_remote_src(net, in->caddr, in->genid);
+	return __ip_dev_find(net, in->vaddr.ip, false) &&
+	       l4lb_remote_src(net, in->caddr.ip, in->genid);
 }
 
 /*
@@ -232,9 +232,10 @@ static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
 	unsigned int segs, len, verdict;
 	struct l4lb_decision d;
 
+	pkt->family = AF_INET;
 	pkt->protocol = iph->protocol;
-	pkt->caddr = iph->saddr;
-	pkt->vaddr = iph->daddr;
+	pkt->caddr.ip = iph->saddr;
+	pkt->vaddr.ip = iph->daddr;
 	pkt->cport = ports[0];
 	pkt->vport = ports[1];
 	pkt->tcp_flags = flags;

@@ -422,10 +422,11 @@ static inline void l4lb_config_changed(struct l4lb_net *ln)
  * to VIP. No skb: connection sync or an XDP path can fill one too.
  */
 struct l4lb_flow_in {
-	__be32	caddr;
-	__be32	vaddr;
+	union l4lb_addr	caddr;	/* unused words zero */
+	union l4lb_addr	vaddr;
 	__be16	cport;
 	__be16	vport;
+	u8	family;		/* AF_INET (AF_INET6: no hook fills one yet) */
 	u8	protocol;
 	u8	tcp_flags;	/* L4LB_TCP_* below */
 	u8	addrs;		/* enum l4lb_addrs */
@@ -507,15 +508,23 @@ struct l4lb_reply_pkt {
  * One flow. Its keys and its dest never change after insertion: moving a
  * flow to another dest replaces the entry. Kept small on purpose (no
  * HWCACHE alignment, 8-byte packing): with conn_max entries this is most
- * of the module's memory. The first cache line holds what a chain walk
- * compares and what the packet path reads and writes (keys, state, dest,
- * expiry); the timer and the RCU head, touched only when the entry is
- * armed or freed, follow.
+ * of the module's memory. The fields touched only when the entry is
+ * armed, freed or (NAT) its replies pass come first; then, contiguous,
+ * what a chain walk compares and the packet path reads and writes (keys,
+ * state, dest, expiry), and last the addresses, whose size depends on
+ * the family: an entry is allocated only as long as its family needs
+ * (conn.c's layout decision), so @a is valid only for that family.
  */
 struct l4lb_conn {
+	struct timer_list	timer;
+	struct rcu_head		rcu;
+	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
+	/*
+	 * NAT: the input route the flow's replies took to the client, held
+	 * (xmit.c); replaced with xchg(), dropped with the entry.
+	 */
+	struct dst_entry __rcu	*reply_dst;
 	struct hlist_node	node;	/* client-side chain, RCU */
-	__be32			caddr;
-	__be32			vaddr;
 	__be16			cport;
 	__be16			vport;
 	u8			protocol;
@@ -526,22 +535,25 @@ struct l4lb_conn {
 	 * When the flow's addresses last passed the input route's checks
 	 * (enum l4lb_addrs): l4lb_addrs_stamp() of rt_genid_ipv4() then, of
 	 * the device the input route accepted them from and its rp_filter
-	 * then, or of 0 when the hook's addrs_check() found them good, for any
-	 * device without a reverse-path filter. Checked again once routes
-	 * or addresses change. One word, so no reader sees half of one;
-	 * lockless.
+	 * then, or of 0 when the hook's addrs_check() found them good, for
+	 * any device without a reverse-path filter. Checked again once
+	 * routes or addresses change. One word, so no reader sees half of
+	 * one; lockless.
 	 */
 	atomic64_t		addrs_stamp;
 	struct l4lb_dest	*dest;	/* holds a reference */
 	unsigned long		expires;	/* jiffies, lockless */
-	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
-	/*
-	 * NAT: the input route the flow's replies took to the client, held
-	 * (xmit.c); replaced with xchg(), dropped with the entry.
-	 */
-	struct dst_entry __rcu	*reply_dst;
-	struct timer_list	timer;
-	struct rcu_head		rcu;
+	/* Client and VIP: v4 without L4LB_CONN_F_INET6, else v6. */
+	union {
+		struct {
+			__be32		caddr;
+			__be32		vaddr;
+		} v4;
+		struct {
+			struct in6_addr	caddr;
+			struct in6_addr	vaddr;
+		} v6;
+	} a;
 };
 
 /* struct l4lb_conn's flags. */
@@ -549,6 +561,8 @@ enum l4lb_conn_flags {
 	L4LB_CONN_F_HASHED	= BIT(0),	/* in the table */
 	/* UDP: the flow proved itself (conn.c); full timeout, kept */
 	L4LB_CONN_F_CONFIRMED	= BIT(1),
+	/* An IPv6 flow: its addresses are a.v6; set once, at creation */
+	L4LB_CONN_F_INET6	= BIT(2),
 };
 
 extern bool l4lb_fast_path;
@@ -557,7 +571,7 @@ extern unsigned int l4lb_conn_max;
 
 int l4lb_conn_cache_create(void);
 void l4lb_conn_cache_destroy(void);
-unsigned int l4lb_conn_entry_size(void);
+unsigned int l4lb_conn_entry_size(u8 family);
 int l4lb_conn_table_init(void);
 void l4lb_conn_table_free(void);
 unsigned int l4lb_conn_buckets(void);

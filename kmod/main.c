@@ -233,9 +233,9 @@ static int __init l4lb_init(void)
 	if (err)
 		goto err_unregister_notifier;
 
-	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes\n",
+	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes (IPv6 %u)\n",
 		L4LB_MOD_VERSION, l4lb_conn_buckets(), l4lb_conn_max,
-		l4lb_conn_entry_size());
+		l4lb_conn_entry_size(AF_INET), l4lb_conn_entry_size(AF_INET6));
 	return 0;
 
 err_unregister_notifier:

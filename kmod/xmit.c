@@ -321,7 +321,7 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 	/* The hook checked the headers are there: this is only -ENOMEM. */
 	if (skb_ensure_writable(skb, ihl + l4lb_l4_hdr_len(c->protocol)))
 		return NF_DROP;
-	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->vaddr, c->vport);
+	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->a.v4.vaddr, c->vport);
 	l4lb_untrack(skb);
 	return NF_ACCEPT;
 }
@@ -429,7 +429,7 @@ unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 	if (skb_ensure_writable(skb, ip_hdrlen(skb) +
 				l4lb_l4_hdr_len(c->protocol)))
 		return NF_DROP;
-	l4lb_nat_rewrite(skb, ip_hdrlen(skb), c->protocol, false, c->vaddr,
+	l4lb_nat_rewrite(skb, ip_hdrlen(skb), c->protocol, false, c->a.v4.vaddr,
 			 c->vport);
 	if (READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority))
 		skb->priority = rt_tos2priority(ip_hdr(skb)->tos);
