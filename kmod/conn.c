@@ -2,7 +2,7 @@
 /*
  * Connection table: one global hash table for all netns, sized at module
  * load, holding at most conn_max entries, keyed by the client side of a flow
- * (client address and port, VIP and port, protocol). NAT entries are also
+ * (family, client address and port, VIP and port, protocol). NAT entries are also
  * chained in a second table keyed by the server side (real server address
  * and port, client address and port), which is how replies are recognised.
  * Lookups run under RCU; inserts, removals and state changes take the
@@ -43,7 +43,8 @@
 #include <linux/timer.h>
 #include <linux/in.h>
 #include <net/netns/hash.h>
-#include <linux/netfilter.h>
+#include <net/dst.h>
+#include <net/ipv6.h>
 #include "l4lb.h"
 #include "compat.h"
 
@@ -54,7 +55,24 @@ unsigned int l4lb_conn_max = 262144;
 /* At most this many locks; each bucket maps to exactly one. */
 #define L4LB_CONN_LOCKS_MAX	1024
 
-static struct kmem_cache *l4lb_conn_cache;
+/*
+ * Entry layout: one table for both families, the family being part of a
+ * flow's key, and one slab cache per family. An entry's addresses come
+ * last (struct l4lb_conn), and an IPv4 entry is allocated without the
+ * room an IPv6 one's need: 136 bytes, as before IPv6, against 160 (one
+ * table serving both with the address union in every entry would take
+ * 160 for each). Caches by family: L4LB_CONN_V4, L4LB_CONN_V6.
+ */
+enum {
+	L4LB_CONN_V4,
+	L4LB_CONN_V6,
+	L4LB_CONN_NR_FAMILIES
+};
+
+#define L4LB_CONN_SIZE_V4	offsetofend(struct l4lb_conn, a.v4)
+#define L4LB_CONN_SIZE_V6	offsetofend(struct l4lb_conn, a.v6)
+
+static struct kmem_cache *l4lb_conn_caches[L4LB_CONN_NR_FAMILIES];
 static struct hlist_head *l4lb_conn_tab;
 static struct hlist_head *l4lb_conn_rtab;	/* server-side keys */
 static spinlock_t *l4lb_conn_locks;
@@ -89,22 +107,46 @@ int l4lb_conn_cache_create(void)
 	 * not under lockdep, whose timer_list carries a lockdep_map.
 	 */
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
-		     sizeof(struct l4lb_conn) > 136);
-	l4lb_conn_cache = kmem_cache_create("l4lb_conn",
-					    sizeof(struct l4lb_conn), 0,
-					    L4LB_SLAB_NO_MERGE,
-					    l4lb_slab_no_merge_ctor);
-	return l4lb_conn_cache ? 0 : -ENOMEM;
+		     (L4LB_CONN_SIZE_V4 > 144 || L4LB_CONN_SIZE_V6 > 192));
+	l4lb_conn_caches[L4LB_CONN_V4] =
+		kmem_cache_create("l4lb_conn", L4LB_CONN_SIZE_V4, 0,
+				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+	if (!l4lb_conn_caches[L4LB_CONN_V4])
+		return -ENOMEM;
+	l4lb_conn_caches[L4LB_CONN_V6] =
+		kmem_cache_create("l4lb_conn6", L4LB_CONN_SIZE_V6, 0,
+				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+	if (!l4lb_conn_caches[L4LB_CONN_V6])
+		goto err_destroy_v4;
+	return 0;
+
+err_destroy_v4:
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V4]);
+	return -ENOMEM;
 }
 
 void l4lb_conn_cache_destroy(void)
 {
-	kmem_cache_destroy(l4lb_conn_cache);
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V6]);
+	kmem_cache_destroy(l4lb_conn_caches[L4LB_CONN_V4]);
 }
 
-unsigned int l4lb_conn_entry_size(void)
+/* Bytes per entry of @family (AF_INET or AF_INET6): its slab object. */
+unsigned int l4lb_conn_entry_size(u8 family)
 {
-	return kmem_cache_size(l4lb_conn_cache);
+	return kmem_cache_size(l4lb_conn_caches[family == AF_INET6 ?
+						L4LB_CONN_V6 : L4LB_CONN_V4]);
+}
+
+static bool l4lb_conn_is_inet6(const struct l4lb_conn *c)
+{
+	return READ_ONCE(c->flags) & L4LB_CONN_F_INET6;
+}
+
+static struct kmem_cache *l4lb_conn_cache_of(const struct l4lb_conn *c)
+{
+	return l4lb_conn_caches[l4lb_conn_is_inet6(c) ? L4LB_CONN_V6 :
+							L4LB_CONN_V4];
 }
 
 unsigned int l4lb_conn_buckets(void)
@@ -174,44 +216,69 @@ void l4lb_conn_table_free(void)
 	kvfree(l4lb_conn_tab);
 }
 
-static u32 l4lb_conn_key_hash(const struct net *net, __be32 caddr,
-			      __be32 vaddr, __be16 cport, __be16 vport,
-			      u8 protocol)
+/*
+ * Client-side key: @n address words each (1 for IPv4, 4 for IPv6), the
+ * ports and the protocol, hashed with jhash2(); IPv4 costs what
+ * jhash_3words() did (inlined, so @n is a constant).
+ */
+static __always_inline u32
+l4lb_conn_key_hash(const struct net *net, unsigned int n, const __be32 *caddr,
+		   const __be32 *vaddr, __be16 cport, __be16 vport, u8 protocol)
 {
-	return jhash_3words((__force u32)caddr, (__force u32)vaddr,
-			    ((__force u32)cport << 16 |
-			     (__force u32)vport) ^ protocol,
-			    l4lb_conn_seed ^ net_hash_mix(net));
+	u32 k[2 * 4 + 1];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		k[i] = (__force u32)caddr[i];
+		k[n + i] = (__force u32)vaddr[i];
+	}
+	k[2 * n] = ((__force u32)cport << 16 | (__force u32)vport) ^ protocol;
+	return jhash2(k, 2 * n + 1, l4lb_conn_seed ^ net_hash_mix(net));
 }
 
-static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_pkt *p)
+static u32 l4lb_conn_hash(const struct net *net, const struct l4lb_flow_in *p)
 {
-	return l4lb_conn_key_hash(net, p->caddr, p->vaddr, p->cport, p->vport,
-				  p->protocol);
+	if (p->family == AF_INET6)
+		return l4lb_conn_key_hash(net, 4, p->caddr.all, p->vaddr.all,
+					  p->cport, p->vport, p->protocol);
+	return l4lb_conn_key_hash(net, 1, &p->caddr.ip, &p->vaddr.ip,
+				  p->cport, p->vport, p->protocol);
 }
 
 /* Recomputed rather than stored: only the slow paths need it. */
 static u32 l4lb_conn_hash_of(const struct l4lb_conn *c)
 {
-	return l4lb_conn_key_hash(c->dest->ln->net, c->caddr, c->vaddr,
+	const struct net *net = c->dest->ln->net;
+
+	if (l4lb_conn_is_inet6(c))
+		return l4lb_conn_key_hash(net, 4, c->a.v6.caddr.s6_addr32,
+					  c->a.v6.vaddr.s6_addr32, c->cport,
+					  c->vport, c->protocol);
+	return l4lb_conn_key_hash(net, 1, &c->a.v4.caddr, &c->a.v4.vaddr,
 				  c->cport, c->vport, c->protocol);
 }
 
-/* Server-side key; the seed differs so both tables never collide alike. */
+/*
+ * Server-side key, IPv4 (NAT dests have IPv4 addresses); the seed differs
+ * so both tables never collide alike.
+ */
 static u32 l4lb_conn_rhash(const struct net *net, u8 protocol,
 			   __be32 raddr, __be16 rport,
 			   __be32 caddr, __be16 cport)
 {
-	return jhash_3words((__force u32)raddr, (__force u32)caddr,
-			    ((__force u32)rport << 16 |
-			     (__force u32)cport) ^ protocol,
-			    ~l4lb_conn_seed ^ net_hash_mix(net));
+	u32 k[3] = {
+		(__force u32)raddr,
+		(__force u32)caddr,
+		((__force u32)rport << 16 | (__force u32)cport) ^ protocol,
+	};
+
+	return jhash2(k, 3, ~l4lb_conn_seed ^ net_hash_mix(net));
 }
 
 static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
 {
 	return l4lb_conn_rhash(c->dest->ln->net, c->protocol, c->dest->addr,
-			       c->dest->port, c->caddr, c->cport);
+			       c->dest->port, c->a.v4.caddr, c->cport);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -236,11 +303,21 @@ static bool l4lb_conn_is_nat(const struct l4lb_conn *c)
 
 /* The netns comes last: the dest is one more cache line. */
 static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
-			    const struct l4lb_pkt *p)
+			    const struct l4lb_flow_in *p)
 {
-	return c->caddr == p->caddr && c->vaddr == p->vaddr &&
-	       c->cport == p->cport && c->vport == p->vport &&
-	       c->protocol == p->protocol && net_eq(c->dest->ln->net, net);
+	if (c->cport != p->cport || c->vport != p->vport ||
+	    c->protocol != p->protocol)
+		return false;
+	if (p->family == AF_INET6) {
+		if (!l4lb_conn_is_inet6(c) ||
+		    !ipv6_addr_equal(&c->a.v6.caddr, &p->caddr.in6) ||
+		    !ipv6_addr_equal(&c->a.v6.vaddr, &p->vaddr.in6))
+			return false;
+	} else if (l4lb_conn_is_inet6(c) || c->a.v4.caddr != p->caddr.ip ||
+		   c->a.v4.vaddr != p->vaddr.ip) {
+		return false;
+	}
+	return net_eq(c->dest->ln->net, net);
 }
 
 /*
@@ -250,7 +327,7 @@ static bool l4lb_conn_match(const struct l4lb_conn *c, const struct net *net,
  * is empty).
  */
 static __always_inline struct l4lb_conn *
-l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_pkt *p,
+l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_flow_in *p,
 		      u32 hash, struct l4lb_conn **last)
 {
 	struct l4lb_conn *c;
@@ -266,13 +343,13 @@ l4lb_conn_lookup_tail(const struct net *net, const struct l4lb_pkt *p,
 }
 
 static struct l4lb_conn *l4lb_conn_lookup(const struct net *net,
-					  const struct l4lb_pkt *p, u32 hash)
+					  const struct l4lb_flow_in *p, u32 hash)
 {
 	return l4lb_conn_lookup_tail(net, p, hash, NULL);
 }
 
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
-				 const struct l4lb_pkt *p)
+				 const struct l4lb_flow_in *p)
 {
 	return l4lb_conn_lookup(net, p, l4lb_conn_hash(net, p));
 }
@@ -286,7 +363,8 @@ struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 	struct l4lb_conn *c;
 
 	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode)
-		if (c->caddr == p->caddr && c->cport == p->cport &&
+		if (!l4lb_conn_is_inet6(c) && c->a.v4.caddr == p->caddr &&
+		    c->cport == p->cport &&
 		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
 		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
 			return c;
@@ -390,7 +468,7 @@ static bool l4lb_tcp_is_open(u8 tcp_flags)
  * TCP SYN, or with mid-flow pickup any TCP packet but a reset.
  */
 static bool l4lb_conn_may_start(const struct l4lb_net *ln,
-				const struct l4lb_pkt *p)
+				const struct l4lb_flow_in *p)
 {
 	if (p->protocol != IPPROTO_TCP || l4lb_tcp_is_open(p->tcp_flags))
 		return true;
@@ -399,7 +477,7 @@ static bool l4lb_conn_may_start(const struct l4lb_net *ln,
 }
 
 /* A SYN (without ACK) on a closing entry starts a new connection now. */
-static bool l4lb_conn_is_restart(const struct l4lb_pkt *p, u8 state)
+static bool l4lb_conn_is_restart(const struct l4lb_flow_in *p, u8 state)
 {
 	return p->protocol == IPPROTO_TCP &&
 	       (p->tcp_flags & (L4LB_TCP_SYN | L4LB_TCP_ACK | L4LB_TCP_RST)) ==
@@ -412,9 +490,11 @@ static void l4lb_conn_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_conn *c = container_of(head, struct l4lb_conn, rcu);
 
-	l4lb_reply_route_free(c);
+	/* Unlinked a grace period ago: no reader or writer is left. */
+	dst_release(rcu_dereference_protected(c->reply_dst,
+					      !(c->flags & L4LB_CONN_F_HASHED)));
 	l4lb_dest_put(c->dest);
-	kmem_cache_free(l4lb_conn_cache, c);
+	kmem_cache_free(l4lb_conn_cache_of(c), c);
 }
 
 /* Bucket lock held; the caller then owns @c and must release it. */
@@ -652,7 +732,7 @@ static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
  * *@stamp becomes what the flow's stamp should be. False: the packet
  * must take the input route, which drops it, or stamps its flow.
  */
-static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
+static bool l4lb_addrs_ok(struct net *net, const struct l4lb_flow_in *p,
 			  int genid, u64 *stamp)
 {
 	switch (p->addrs) {
@@ -669,7 +749,7 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
 	if (*stamp == l4lb_addrs_stamp(genid, 0, 0) ||
 	    *stamp == l4lb_addrs_stamp(genid, p->iif, 0))
 		return true;
-	if (!l4lb_local_addrs_ok(net, p->caddr, p->vaddr, genid))
+	if (!p->addrs_check(net, p))
 		return false;
 	*stamp = l4lb_addrs_stamp(genid, 0, 0);
 	return true;
@@ -682,27 +762,42 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_pkt *p,
  */
 static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  struct l4lb_service *svc,
-					  const struct l4lb_pkt *p, u32 hash,
+					  const struct l4lb_flow_in *p, u32 hash,
 					  u64 addrs_stamp, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
+	struct l4lb_flow flow = {
+		.saddr		= p->caddr,
+		.daddr		= p->vaddr,
+		.sport		= p->cport,
+		.dport		= p->vport,
+		.protocol	= p->protocol,
+		.family		= p->family,
+	};
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
 
-	dest = l4lb_svc_pick_dest(svc);
+	dest = l4lb_svc_pick_dest(svc, &flow);
 	if (!dest) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
 		return NULL;
 	}
 	if (!l4lb_conn_make_room(ln, hash))
 		goto err_put;
-	c = kmem_cache_alloc(l4lb_conn_cache, GFP_ATOMIC);
+	c = kmem_cache_alloc(l4lb_conn_caches[p->family == AF_INET6 ?
+					      L4LB_CONN_V6 : L4LB_CONN_V4],
+			     GFP_ATOMIC);
 	if (!c)
 		goto err_uncount;
 
 	c->dest = dest;
-	c->caddr = p->caddr;
-	c->vaddr = p->vaddr;
+	if (p->family == AF_INET6) {
+		c->a.v6.caddr = p->caddr.in6;
+		c->a.v6.vaddr = p->vaddr.in6;
+	} else {
+		c->a.v4.caddr = p->caddr.ip;
+		c->a.v4.vaddr = p->vaddr.ip;
+	}
 	c->cport = p->cport;
 	c->vport = p->vport;
 	c->protocol = p->protocol;
@@ -710,7 +805,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
 	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
-	c->flags = 0;
+	c->flags = p->family == AF_INET6 ? L4LB_CONN_F_INET6 : 0;
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state, c->flags);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
 
@@ -718,11 +813,11 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	last = NULL;
 	if (l4lb_conn_lookup_tail(ln->net, p, hash, &last)) {
 		spin_unlock_bh(lock);
-		kmem_cache_free(l4lb_conn_cache, c);
+		kmem_cache_free(l4lb_conn_cache_of(c), c);
 		*raced = true;
 		goto err_uncount;
 	}
-	c->flags = L4LB_CONN_F_HASHED;
+	c->flags |= L4LB_CONN_F_HASHED;
 	if (l4lb_conn_is_nat(c))
 		l4lb_conn_rlink(c, true);
 	/*
@@ -793,29 +888,11 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 	spin_unlock_bh(lock);
 }
 
-/* A GRO packet counts as the packets it was built from. */
-static unsigned int l4lb_skb_segs(const struct sk_buff *skb)
-{
-	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
-}
-
-static void l4lb_count(struct l4lb_stats *stats, unsigned int pkts_ctr,
-		       unsigned int segs, unsigned int len)
-{
-	BUILD_BUG_ON(L4LB_CTR_BYTES_IN - L4LB_CTR_PKTS_IN != 1 ||
-		     L4LB_CTR_BYTES_OUT - L4LB_CTR_PKTS_OUT != 1);
-	l4lb_stats_add2(stats, pkts_ctr, segs, pkts_ctr + 1, len);
-}
-
-static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
-			   const struct sk_buff *skb)
-{
-	l4lb_count(stats, pkts_ctr, l4lb_skb_segs(skb), skb->len);
-}
-
 /*
- * Packet path entry: find or create the flow's connection, update it, and
- * hand the packet to the transmitter. Returns a netfilter verdict.
+ * The flow step: find or create the flow's connection and update it, and
+ * say what to do with the packet (enum l4lb_flow_verdict); with
+ * L4LB_FLOW_XMIT, *@d gets the dest and how to send to it. No skb: the
+ * caller sends and counts.
  *
  * "No blackholes": a flow whose dest was deleted gets a live one on its
  * next packet. "No stalls": a new SYN on a closing entry is scheduled
@@ -824,24 +901,19 @@ static void l4lb_count_pkt(struct l4lb_stats *stats, unsigned int pkts_ctr,
  * and the new entry keeps the old one's stamp.
  *
  * A TCP packet of no flow that may not start one (l4lb_conn_may_start())
- * is not ours: NF_ACCEPT, and the local stack resets it. It is counted
- * at LOCAL_IN, which sees it last.
- *
- * An @early packet (PREROUTING) whose addresses the input route would not
- * accept or has to check itself (l4lb_addrs_ok()), or that the
- * transmitter hands back (NF_ACCEPT: it needs an ICMP
- * error), is not counted here: LOCAL_IN sees it again, finds
- * the entry this call made or refreshed, and counts it then. Both passes
- * move the TCP state alike, and a repeated move is a no-op.
+ * is not ours: L4LB_FLOW_NOT_OURS. A packet whose addresses the input
+ * route would not accept, or has to check itself (l4lb_addrs_ok()), is
+ * L4LB_FLOW_INPUT_ROUTE. A packet seen twice (PREROUTING, then LOCAL_IN:
+ * hooks.c) moves the TCP state alike on both passes; a repeated move is
+ * a no-op.
  */
-unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
-			  struct sk_buff *skb, const struct l4lb_pkt *p,
-			  bool early)
+enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
+				      struct l4lb_service *svc,
+				      const struct l4lb_flow_in *p,
+				      struct l4lb_decision *d)
 {
 	u32 hash = l4lb_conn_hash(ln->net, p);
-	/* Read before checking: a change meanwhile leaves the stamp stale. */
-	int genid = rt_genid_ipv4(ln->net);
-	unsigned int segs = l4lb_skb_segs(skb), len = skb->len, verdict;
+	int genid = p->genid;
 	struct l4lb_dest *dest = NULL;
 	struct l4lb_conn *c;
 	bool moved = false;
@@ -853,28 +925,24 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
-			if (!moved && !l4lb_conn_may_start(ln, p)) {
-				if (!early)
-					l4lb_stats_inc(&ln->ctrs,
-						       L4LB_CTR_NOT_SYN);
-				return NF_ACCEPT;
-			}
+			if (!moved && !l4lb_conn_may_start(ln, p))
+				return L4LB_FLOW_NOT_OURS;
 			/* A new flow has a stale stamp. */
 			if (!moved)
 				stamp = l4lb_addrs_stamp(genid - 1, 0, 0);
 			/* LOCAL_IN takes it: the input route decides. */
 			if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
-				return NF_ACCEPT;
+				return L4LB_FLOW_INPUT_ROUTE;
 			dest = l4lb_conn_create(ln, svc, p, hash, stamp,
 						&raced);
 			if (!dest && !raced)
-				return NF_DROP;
+				return L4LB_FLOW_DROP;
 			continue;
 		}
 		old = atomic64_read(&c->addrs_stamp);
 		stamp = old;
 		if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
-			return NF_ACCEPT;
+			return L4LB_FLOW_INPUT_ROUTE;
 		if (stamp != old)
 			atomic64_set(&c->addrs_stamp, stamp);
 		if (l4lb_dest_unusable(c->dest) ||
@@ -888,31 +956,27 @@ unsigned int l4lb_conn_in(struct l4lb_net *ln, struct l4lb_service *svc,
 		dest = c->dest;
 	}
 	if (!dest)
-		return NF_DROP;
-
-	verdict = l4lb_xmit(ln, skb, dest, early);
-	if (verdict == NF_ACCEPT)
-		return verdict;
-	/* The skb may be gone: its size was read before. */
-	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
-	l4lb_count(&dest->stats, L4LB_CTR_PKTS_IN, segs, len);
-	if (early)
-		l4lb_stats_inc(&ln->ctrs, L4LB_FAST_CLIENT);
-	return verdict;
+		return L4LB_FLOW_DROP;
+	d->dest = dest;
+	d->fwd = dest->fwd;
+	return L4LB_FLOW_XMIT;
 }
 
-/* Packet path: a real server's packet of NAT entry @c passes the LB. */
+/*
+ * Packet path: a real server's packet of NAT entry @c passes the LB, as
+ * @segs packets of @len bytes (l4lb_skb_segs()).
+ */
 void l4lb_conn_reply_seen(struct l4lb_net *ln, struct l4lb_conn *c,
-			  const struct l4lb_reply_pkt *p,
-			  const struct sk_buff *skb)
+			  const struct l4lb_reply_pkt *p, unsigned int segs,
+			  unsigned int len)
 {
 	struct l4lb_service *svc;
 
 	l4lb_conn_track(ln, c, p->tcp_flags, c->protocol == IPPROTO_UDP);
 	svc = rcu_dereference(c->dest->svc);
 	if (svc)
-		l4lb_count_pkt(&svc->stats, L4LB_CTR_PKTS_OUT, skb);
-	l4lb_count_pkt(&c->dest->stats, L4LB_CTR_PKTS_OUT, skb);
+		l4lb_count(&svc->stats, L4LB_CTR_PKTS_OUT, segs, len);
+	l4lb_count(&c->dest->stats, L4LB_CTR_PKTS_OUT, segs, len);
 }
 
 /*

@@ -123,27 +123,6 @@ static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
 }
 
 /*
- * A client's packet to @svc, from its source and destination ports on;
- * @pkt comes with what is known of its addresses (enum l4lb_addrs).
- */
-static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
-				    struct l4lb_service *svc,
-				    struct sk_buff *skb, const __be16 *ports,
-				    int flags, bool early, struct l4lb_pkt *pkt)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-
-	pkt->protocol = iph->protocol;
-	pkt->caddr = iph->saddr;
-	pkt->vaddr = iph->daddr;
-	pkt->cport = ports[0];
-	pkt->vport = ports[1];
-	pkt->tcp_flags = flags;
-	pkt->iif = skb->dev->ifindex;
-	return l4lb_conn_in(ln, svc, skb, pkt, early);
-}
-
-/*
  * The reverse-path filter's mode as fib_validate_source() applies it:
  * 1 is strict, any other value but 0 loose (the sysctl takes any int).
  */
@@ -161,7 +140,7 @@ static u8 l4lb_rpf_mode(struct in_device *in_dev)
  * loopback: no input route), when the filter's lookup took its TOS into
  * account, or when the device's index does not fit a stamp.
  */
-static void l4lb_pkt_routed(struct l4lb_pkt *pkt, struct sk_buff *skb)
+static void l4lb_pkt_routed(struct l4lb_flow_in *pkt, struct sk_buff *skb)
 {
 	const struct rtable *rt = skb_rtable(skb);
 	struct in_device *in_dev = __in_dev_get_rcu(skb->dev);
@@ -213,21 +192,82 @@ static bool l4lb_remote_src(struct net *net, __be32 addr, int genid)
 }
 
 /*
- * Whether the input route would find @daddr local and accept @saddr as
- * not local without a FIB lookup of it: what fib_validate_source() checks
- * when there is no reverse-path filter, no routing realms and no policy
- * rules. The answer only changes with the routes and addresses, so
- * l4lb_conn_in() keeps it per flow, stamped with rt_genid_ipv4(). With a
- * reverse-path filter, only the input route can tell, by the device: the
- * flow's first packet from a device takes it, and LOCAL_IN stamps the
- * flow with the device and the route's generation, as a TCP socket keeps
- * its input route for packets from one device (early demux).
+ * Whether the input route would find the flow's VIP local and accept its
+ * client's address as not local without a FIB lookup of it: what
+ * fib_validate_source() checks when there is no reverse-path filter, no
+ * routing realms and no policy rules. The answer only changes with the
+ * routes and addresses, so the flow step keeps it per flow, stamped with
+ * rt_genid_ipv4(). With a reverse-path filter, only the input route can
+ * tell, by the device: the flow's first packet from a device takes it,
+ * and LOCAL_IN stamps the flow with the device and the route's
+ * generation, as a TCP socket keeps its input route for packets from one
+ * device (early demux).
  */
-bool l4lb_local_addrs_ok(struct net *net, __be32 saddr, __be32 daddr,
-			 int genid)
+static bool l4lb_flow_addrs_check(struct net *net,
+				  const struct l4lb_flow_in *in)
 {
-	return __ip_dev_find(net, daddr, false) &&
-	       l4lb_remote_src(net, saddr, genid);
+	return __ip_dev_find(net, in->vaddr.ip, false) &&
+	       l4lb_remote_src(net, in->caddr.ip, in->genid);
+}
+
+/*
+ * A client's packet to @svc, from its source and destination ports on;
+ * @pkt comes with what is known of its addresses (enum l4lb_addrs). The
+ * flow step decides, the transmitter sends.
+ *
+ * An @early packet (PREROUTING) that the flow step leaves to the input
+ * route, or that the transmitter hands back (NF_ACCEPT: it needs an ICMP
+ * error), is not counted here: LOCAL_IN sees it again, finds the entry
+ * the flow step made or refreshed, and counts it then. A TCP packet that
+ * is not ours is counted at LOCAL_IN, which sees it last; the local stack
+ * resets it.
+ */
+static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
+				    struct l4lb_service *svc,
+				    struct sk_buff *skb, const __be16 *ports,
+				    int flags, bool early,
+				    struct l4lb_flow_in *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int segs, len, verdict;
+	struct l4lb_decision d;
+
+	pkt->family = AF_INET;
+	pkt->protocol = iph->protocol;
+	pkt->caddr.ip = iph->saddr;
+	pkt->vaddr.ip = iph->daddr;
+	pkt->cport = ports[0];
+	pkt->vport = ports[1];
+	pkt->tcp_flags = flags;
+	pkt->iif = skb->dev->ifindex;
+	/* Read before checking: a change meanwhile leaves the stamp stale. */
+	pkt->genid = rt_genid_ipv4(ln->net);
+	pkt->addrs_check = l4lb_flow_addrs_check;
+
+	switch (l4lb_flow_step(ln, svc, pkt, &d)) {
+	case L4LB_FLOW_XMIT:
+		break;
+	case L4LB_FLOW_NOT_OURS:
+		if (!early)
+			l4lb_stats_inc(&ln->ctrs, L4LB_CTR_NOT_SYN);
+		return NF_ACCEPT;
+	case L4LB_FLOW_INPUT_ROUTE:
+		return NF_ACCEPT;
+	default:
+		return NF_DROP;
+	}
+
+	/* The skb may be gone after: its size is read before. */
+	segs = l4lb_skb_segs(skb);
+	len = skb->len;
+	verdict = l4lb_xmit(ln, skb, &d, early);
+	if (verdict == NF_ACCEPT)
+		return verdict;
+	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
+	l4lb_count(&d.dest->stats, L4LB_CTR_PKTS_IN, segs, len);
+	if (early)
+		l4lb_stats_inc(&ln->ctrs, L4LB_FAST_CLIENT);
+	return verdict;
 }
 
 /*
@@ -257,13 +297,13 @@ static struct in_device *l4lb_input_route_steady(struct net *net,
 /*
  * Whether a packet to a service may leave from PREROUTING with the same
  * outcome as through LOCAL_IN. That holds when the input route would
- * accept it as local, which l4lb_conn_in() works out as @pkt->addrs says,
+ * accept it as local, which the flow step works out as @pkt->addrs says,
  * and no LOCAL_IN hook runs before ours: iptables' or nftables' INPUT
  * filter, mangle or security chains must see the packet as they do with
  * IPVS. The hooks are sorted by priority, so only the first needs a look.
  */
 static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
-			      const struct iphdr *iph, struct l4lb_pkt *pkt)
+			      const struct iphdr *iph, struct l4lb_flow_in *pkt)
 {
 	const struct nf_hook_entries *e;
 	struct in_device *in_dev;
@@ -379,7 +419,7 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 	if (flags < 0)
 		return NF_ACCEPT;
 	rp.tcp_flags = flags;
-	l4lb_conn_reply_seen(ln, c, &rp, skb);
+	l4lb_conn_reply_seen(ln, c, &rp, l4lb_skb_segs(skb), skb->len);
 	l4lb_stats_inc(&ln->ctrs, L4LB_FAST_REPLY);
 	return l4lb_nat_reply_xmit(ln, skb, c, dst);
 }
@@ -389,7 +429,7 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
-	struct l4lb_pkt pkt = {};
+	struct l4lb_flow_in pkt = {};
 	struct l4lb_service *svc;
 	__be16 ports[2];
 	int flags;
@@ -422,7 +462,7 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
-	struct l4lb_pkt pkt = {};
+	struct l4lb_flow_in pkt = {};
 	struct l4lb_service *svc;
 	__be16 ports[2];
 	int flags;
@@ -476,14 +516,14 @@ static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
 	if (!c)
 		return NF_ACCEPT;
 
-	/* Defragmentation ran at PREROUTING: see l4lb_nat_enable(). */
+	/* Defragmentation ran at PREROUTING: see main.c, L4LB_NEED_NAT. */
 	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
 	if (ip_is_fragment(iph) || flags < 0) {
 		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
 		return NF_DROP;
 	}
 	rp.tcp_flags = flags;
-	l4lb_conn_reply_seen(ln, c, &rp, skb);
+	l4lb_conn_reply_seen(ln, c, &rp, l4lb_skb_segs(skb), skb->len);
 	verdict = l4lb_nat_reply(ln, skb, c);
 	if (verdict == NF_ACCEPT)
 		l4lb_reply_route_save(c, skb);

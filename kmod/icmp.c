@@ -148,7 +148,7 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 	struct l4lb_icmp_quote q;
 	struct l4lb_dest *dest;
 	struct l4lb_conn *c;
-	struct l4lb_pkt p;
+	struct l4lb_flow_in p = { .family = AF_INET };
 	int ret;
 
 	/*
@@ -161,9 +161,9 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 		return NF_ACCEPT;
 
 	/* The quote went from the VIP to the client. */
-	p.caddr = q.daddr;
+	p.caddr.ip = q.daddr;
 	p.cport = q.dport;
-	p.vaddr = q.saddr;
+	p.vaddr.ip = q.saddr;
 	p.vport = q.sport;
 	p.protocol = q.protocol;
 	c = l4lb_conn_find(ln->net, &p);
@@ -199,8 +199,8 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb)
 	if (!c)
 		return NF_ACCEPT;
 
-	if (l4lb_icmp_translate(skb, &q, false, c->vaddr, c->vport, false,
-				c->vaddr))
+	if (l4lb_icmp_translate(skb, &q, false, c->a.v4.vaddr, c->vport, false,
+				c->a.v4.vaddr))
 		return NF_DROP;
 	l4lb_untrack(skb);
 	return NF_ACCEPT;

@@ -57,17 +57,33 @@ unsigned int l4lb_net_id __read_mostly;
  * netns that merely routes should not start reassembling because the
  * module is loaded. It stays on until the netns goes.
  */
-int l4lb_nat_enable(struct l4lb_net *ln)
+static int l4lb_nat_enable(struct l4lb_net *ln)
 {
 	int err;
 
-	lockdep_assert_held(&ln->lock);
 	if (ln->defrag_enabled)
 		return 0;
 	err = nf_defrag_ipv4_enable(ln->net);
 	if (!err)
 		ln->defrag_enabled = true;
 	return err;
+}
+
+/*
+ * Configuration is about to need @need of the netns (what it adds cannot
+ * work without it): set it up if it is not yet. Config calls down here
+ * rather than into the packet entry or lifecycle code itself.
+ */
+int l4lb_net_need(struct l4lb_net *ln, enum l4lb_net_need need)
+{
+	lockdep_assert_held(&ln->lock);
+	switch (need) {
+	case L4LB_NEED_HOOKS:
+		return l4lb_hooks_ensure(ln);
+	case L4LB_NEED_NAT:
+		return l4lb_nat_enable(ln);
+	}
+	return -EINVAL;
 }
 
 static int __net_init l4lb_net_init(struct net *net)
@@ -217,9 +233,9 @@ static int __init l4lb_init(void)
 	if (err)
 		goto err_unregister_notifier;
 
-	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes\n",
+	pr_info("l4lb: version %s, %u conn buckets, conn_max %u, entry %u bytes (IPv6 %u)\n",
 		L4LB_MOD_VERSION, l4lb_conn_buckets(), l4lb_conn_max,
-		l4lb_conn_entry_size());
+		l4lb_conn_entry_size(AF_INET), l4lb_conn_entry_size(AF_INET6));
 	return 0;
 
 err_unregister_notifier:

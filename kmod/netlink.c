@@ -410,7 +410,9 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, L4LB_INFO_A_CONN_COUNT,
 			atomic_read(&ln->conn_count)) ||
 	    nla_put_u32(msg, L4LB_INFO_A_CONN_ENTRY_SIZE,
-			l4lb_conn_entry_size()) ||
+			l4lb_conn_entry_size(AF_INET)) ||
+	    nla_put_u32(msg, L4LB_INFO_A_CONN_ENTRY_SIZE6,
+			l4lb_conn_entry_size(AF_INET6)) ||
 	    nla_put_u32(msg, L4LB_INFO_A_SERVICES, ln->svc_count) ||
 	    nla_put_u32(msg, L4LB_INFO_A_DESTS,
 			atomic_read(&ln->dest_count)) ||
@@ -943,15 +945,19 @@ static int l4lb_conn_filter_parse(struct netlink_callback *cb)
 	return 0;
 }
 
+/*
+ * Entries are all IPv4 (L4LB_CONN_F_INET6 clear) until the UAPI carries
+ * IPv6 addresses: their addresses are a.v4.
+ */
 static bool l4lb_conn_selected(const struct l4lb_conn_filter *f,
 			       const struct l4lb_conn *c)
 {
 	return (!f->has_svc || (c->protocol == f->svc.protocol &&
-				c->vaddr == f->svc.addr &&
+				c->a.v4.vaddr == f->svc.addr &&
 				c->vport == f->svc.port)) &&
 	       (!f->has_daddr || c->dest->addr == f->daddr) &&
 	       (!f->has_dport || c->dest->port == f->dport) &&
-	       (!f->has_caddr || c->caddr == f->caddr) &&
+	       (!f->has_caddr || c->a.v4.caddr == f->caddr) &&
 	       (!f->has_cport || c->cport == f->cport);
 }
 
@@ -964,9 +970,9 @@ static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, c->protocol) ||
-	    nla_put_be32(skb, L4LB_CONN_A_CADDR, c->caddr) ||
+	    nla_put_be32(skb, L4LB_CONN_A_CADDR, c->a.v4.caddr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_CPORT, c->cport) ||
-	    nla_put_be32(skb, L4LB_CONN_A_VADDR, c->vaddr) ||
+	    nla_put_be32(skb, L4LB_CONN_A_VADDR, c->a.v4.vaddr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_VPORT, c->vport) ||
 	    nla_put_be32(skb, L4LB_CONN_A_DADDR, c->dest->addr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_DPORT, c->dest->port) ||

@@ -32,7 +32,8 @@ static struct l4lb_sched_state *l4lb_rr_update(struct l4lb_dest *const *dests,
 	return &st->hdr;
 }
 
-static struct l4lb_dest *l4lb_rr_pick(struct l4lb_sched_state *hdr)
+static struct l4lb_dest *l4lb_rr_pick(struct l4lb_sched_state *hdr,
+				      const struct l4lb_flow *flow)
 {
 	struct l4lb_rr_state *st = container_of(hdr, struct l4lb_rr_state, hdr);
 	int old, next;

@@ -69,7 +69,8 @@ l4lb_wrr_update(struct l4lb_dest *const *dests, unsigned int n)
 	return &st->hdr;
 }
 
-static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_sched_state *hdr)
+static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_sched_state *hdr,
+				       const struct l4lb_flow *flow)
 {
 	struct l4lb_wrr_state *st = container_of(hdr, struct l4lb_wrr_state,
 						 hdr);

@@ -138,7 +138,7 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 		return -EEXIST;
 	if (ln->svc_count >= L4LB_SVC_MAX_PER_NET)
 		return -ENOSPC;
-	err = l4lb_hooks_ensure(ln);
+	err = l4lb_net_need(ln, L4LB_NEED_HOOKS);
 	if (err)
 		return err;
 
@@ -200,7 +200,7 @@ static void l4lb_svc_free_rcu(struct rcu_head *head)
 
 /*
  * Unlink the service and kill its dests. Connections keep their (now dead)
- * dests until they expire; see l4lb_conn_in() for how they are treated.
+ * dests until they expire; see l4lb_flow_step() for how they are treated.
  */
 void l4lb_svc_del(struct l4lb_service *svc)
 {
@@ -260,7 +260,7 @@ static struct l4lb_dest *l4lb_svc_new_dest(struct l4lb_service *svc,
 	int err;
 
 	if (cfg->fwd == L4LB_FWD_NAT) {
-		err = l4lb_nat_enable(svc->ln);
+		err = l4lb_net_need(svc->ln, L4LB_NEED_NAT);
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -405,11 +405,12 @@ void l4lb_svc_zero(struct l4lb_service *svc)
 }
 
 /*
- * Packet path: choose a dest for a new (or moved) flow and take a
+ * Packet path: choose a dest for new (or moved) @flow and take a
  * reference for the connection. A reader may still see a state that
  * includes a dest deleted a moment ago; skip it and ask once more.
  */
-struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
+struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc,
+				     const struct l4lb_flow *flow)
 {
 	struct l4lb_sched_state *st;
 	struct l4lb_dest *dest;
@@ -419,7 +420,7 @@ struct l4lb_dest *l4lb_svc_pick_dest(struct l4lb_service *svc)
 		st = rcu_dereference(svc->sched_state);
 		if (!st)
 			return NULL;
-		dest = st->ops->pick(st);
+		dest = st->ops->pick(st, flow);
 		if (!dest)
 			return NULL;
 		if (!l4lb_dest_unusable(dest) && l4lb_dest_hold(dest))

@@ -296,9 +296,9 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 /* A client's TCP or UDP packet, to the dest its flow is scheduled to. */
 unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
-		       struct l4lb_dest *dest, bool early)
+		       const struct l4lb_decision *d, bool early)
 {
-	return l4lb_xmit_to(ln, skb, dest, dest->fwd == L4LB_FWD_NAT, early);
+	return l4lb_xmit_to(ln, skb, d->dest, d->fwd == L4LB_FWD_NAT, early);
 }
 
 /* An ICMP error about a flow, already translated for @dest if NAT. */
@@ -321,7 +321,7 @@ unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 	/* The hook checked the headers are there: this is only -ENOMEM. */
 	if (skb_ensure_writable(skb, ihl + l4lb_l4_hdr_len(c->protocol)))
 		return NF_DROP;
-	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->vaddr, c->vport);
+	l4lb_nat_rewrite(skb, ihl, c->protocol, false, c->a.v4.vaddr, c->vport);
 	l4lb_untrack(skb);
 	return NF_ACCEPT;
 }
@@ -380,12 +380,6 @@ void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb)
 	dst_release(old);
 }
 
-/* The entry is being freed: no reader is left. */
-void l4lb_reply_route_free(struct l4lb_conn *c)
-{
-	dst_release(rcu_dereference_protected(c->reply_dst, true));
-}
-
 /*
  * PREROUTING: the route @c's replies took, if it is still valid for @skb
  * and @skb fits it; else NULL, and the packet goes the usual way (the
@@ -435,7 +429,7 @@ unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 	if (skb_ensure_writable(skb, ip_hdrlen(skb) +
 				l4lb_l4_hdr_len(c->protocol)))
 		return NF_DROP;
-	l4lb_nat_rewrite(skb, ip_hdrlen(skb), c->protocol, false, c->vaddr,
+	l4lb_nat_rewrite(skb, ip_hdrlen(skb), c->protocol, false, c->a.v4.vaddr,
 			 c->vport);
 	if (READ_ONCE(net->ipv4.sysctl_ip_fwd_update_priority))
 		skb->priority = rt_tos2priority(ip_hdr(skb)->tos);

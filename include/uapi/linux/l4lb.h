@@ -30,7 +30,8 @@
  *                              conn_max, writable at run time)
  *        L4LB_INFO_A_CONN_BUCKETS: NLA_U32, connection hash buckets
  *        L4LB_INFO_A_CONN_COUNT: NLA_U32, live entries in this netns
- *        L4LB_INFO_A_CONN_ENTRY_SIZE: NLA_U32, bytes per entry (slab object)
+ *        L4LB_INFO_A_CONN_ENTRY_SIZE: NLA_U32, bytes per entry (slab
+ *                                     object) of an IPv4 flow
  *        L4LB_INFO_A_SERVICES: NLA_U32, services in this netns
  *        L4LB_INFO_A_DESTS: NLA_U32, destinations in this netns, including
  *                           deleted ones still referenced by connections
@@ -66,6 +67,8 @@
  *                               (without ACK, RST or FIN): with pickup off
  *                               they start nothing and go on to the local
  *                               stack, which answers them with a reset
+ *        L4LB_INFO_A_CONN_ENTRY_SIZE6: NLA_U32, bytes per entry (slab
+ *                               object) of an IPv6 flow
  *
  * Connection entries. A new TCP flow starts only with a SYN without ACK,
  *    RST or FIN (as with IPVS), unless the netns turned mid-flow pickup on
@@ -276,6 +279,7 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_TCP_PICKUP,
 	L4LB_INFO_A_CONN_EVICTED,
 	L4LB_INFO_A_NOT_SYN_PKTS,
+	L4LB_INFO_A_CONN_ENTRY_SIZE6,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)

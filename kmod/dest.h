@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l4lb: real servers (dest.c).
+ * Included by l4lb.h only, after the headers it builds on.
+ */
+#ifndef _L4LB_DEST_H
+#define _L4LB_DEST_H
+
+/* Bit numbers in dest->flags. */
+enum {
+	L4LB_DEST_DEAD_BIT,	/* removed from its service */
+	L4LB_DEST_DOWN_BIT,	/* L4LB_DEST_F_DOWN: failed its health checks */
+};
+
+struct l4lb_service;
+
+struct l4lb_dest {
+	struct list_head	list;	/* in svc->dests, under ln->lock */
+	/* NULL once deleted; the service itself is freed after RCU. */
+	struct l4lb_service __rcu *svc;
+	struct l4lb_net		*ln;
+	__be32			addr;
+	__be16			port;
+	u8			fwd;	/* immutable: conns depend on it */
+	u32			weight;	/* under ln->lock */
+	unsigned long		flags;
+	/* One for the service list, one per connection. */
+	refcount_t		refcnt;
+	atomic_t		active_conns;
+	atomic_t		inactive_conns;
+	struct l4lb_stats	stats;
+	/*
+	 * The route to the real server (xmit.c); revalidated on every use,
+	 * dropped when its device goes down or away (main.c's notifier).
+	 */
+	struct l4lb_route __rcu	*route;		/* replaced with xchg() */
+	struct rcu_head		rcu;
+};
+
+struct l4lb_dest_cfg {
+	__be32	addr;
+	__be16	port;
+	u8	fwd;
+	u32	weight;
+	bool	down;
+};
+
+struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
+				  const struct l4lb_dest_cfg *cfg);
+void l4lb_dest_put(struct l4lb_dest *dest);
+void l4lb_route_free(struct l4lb_dest *dest);
+
+static inline bool l4lb_dest_is_down(const struct l4lb_dest *dest)
+{
+	return test_bit(L4LB_DEST_DOWN_BIT, &dest->flags);
+}
+
+/*
+ * Deleted or down: takes no new flow, and the flows on it move to another
+ * dest on their next packet.
+ */
+static inline bool l4lb_dest_unusable(const struct l4lb_dest *dest)
+{
+	return READ_ONCE(dest->flags) &
+	       (BIT(L4LB_DEST_DEAD_BIT) | BIT(L4LB_DEST_DOWN_BIT));
+}
+
+static inline bool l4lb_dest_hold(struct l4lb_dest *dest)
+{
+	return refcount_inc_not_zero(&dest->refcnt);
+}
+
+#endif /* _L4LB_DEST_H */

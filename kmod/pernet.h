@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * l4lb: per network namespace state (main.c).
+ * Included by l4lb.h only, after the headers it builds on.
+ */
+#ifndef _L4LB_PERNET_H
+#define _L4LB_PERNET_H
+
+struct l4lb_net {
+	struct net		*net;
+	/* Serialises configuration; see the locking rules above. */
+	struct mutex		lock;
+	struct hlist_head	svc_tab[L4LB_SVC_TAB_SIZE];
+	/* Read locklessly by the hook as a fast "nothing to do" test. */
+	unsigned int		svc_count;
+	/* Dests alive, including deleted ones still held by conns. */
+	atomic_t		dest_count;
+	/* Entries of this netns, and those being made (conn.c). */
+	atomic_t		conn_count;
+	/* Its most entries, 0 for conn_max (config lock; READ_ONCE). */
+	u32			conn_limit;
+	/* enum l4lb_net_flags (config lock; READ_ONCE). */
+	u32			flags;
+	/* Bumped on every change; dumps use it to detect interference. */
+	u32			gen;
+	/* Seconds; written under lock, read with READ_ONCE by packets. */
+	u32			timeout_tcp;
+	u32			timeout_tcp_fin;
+	u32			timeout_udp;
+	struct l4lb_stats	drops;
+	/* enum l4lb_net_ctr. */
+	struct l4lb_stats	ctrs;
+	/*
+	 * NAT dests alive, including deleted ones still held by conns: the
+	 * reply hook does nothing while this is 0.
+	 */
+	atomic_t		nat_dest_count;
+	/* nf_defrag_ipv4 enabled for NAT replies (config lock). */
+	bool			defrag_enabled;
+	/* The netfilter hooks are registered (config lock): hooks.c. */
+	bool			hooked;
+};
+
+extern unsigned int l4lb_net_id;
+
+enum l4lb_net_ctr {
+	/* Sent on from PREROUTING (hooks.c): */
+	L4LB_FAST_CLIENT,	/* clients' packets to a service */
+	L4LB_FAST_REPLY,	/* NAT: real servers' packets to a client */
+	/* Connection table (conn.c): */
+	L4LB_CTR_EVICTED,	/* entries evicted for a new flow */
+	L4LB_CTR_NOT_SYN,	/* TCP of no flow, not a SYN: not ours */
+};
+
+enum l4lb_net_flags {
+	/* TCP packets of unknown flows other than a SYN start a flow. */
+	L4LB_NET_F_TCP_PICKUP	= BIT(0),
+};
+
+/* What configuration needs set up in a netns (main.c). */
+enum l4lb_net_need {
+	L4LB_NEED_HOOKS,	/* a service: the netfilter hooks */
+	L4LB_NEED_NAT,		/* a NAT dest: reassembly before FORWARD */
+};
+
+int l4lb_net_need(struct l4lb_net *ln, enum l4lb_net_need need);
+
+static inline struct l4lb_net *l4lb_pernet(const struct net *net)
+{
+	return net_generic(net, l4lb_net_id);
+}
+
+static inline void l4lb_count_drop(struct l4lb_net *ln, unsigned int what)
+{
+	l4lb_stats_inc(&ln->drops, what);
+}
+
+#endif /* _L4LB_PERNET_H */
