@@ -296,6 +296,7 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 	info->conn_buckets = get_u32(in.a[L4LB_INFO_A_CONN_BUCKETS]);
 	info->conn_count = get_u32(in.a[L4LB_INFO_A_CONN_COUNT]);
 	info->conn_entry_size = get_u32(in.a[L4LB_INFO_A_CONN_ENTRY_SIZE]);
+	info->conn_entry_size6 = get_u32(in.a[L4LB_INFO_A_CONN_ENTRY_SIZE6]);
 	info->services = get_u32(in.a[L4LB_INFO_A_SERVICES]);
 	info->dests = get_u32(in.a[L4LB_INFO_A_DESTS]);
 	info->fast_pkts = get_u64(in.a[L4LB_INFO_A_FAST_PKTS]);

@@ -64,6 +64,7 @@ struct l4lb_service_list {
 struct l4lb_info {
 	char version[64];
 	uint32_t conn_max, conn_buckets, conn_count, conn_entry_size;
+	uint32_t conn_entry_size6;	/* an IPv6 entry, bytes */
 	uint32_t services, dests;
 	uint64_t drop_no_dest, drop_table_full, drop_malformed, drop_mtu,
 		 drop_no_route;

@@ -72,7 +72,7 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu},"
 		"\"fast_path_pkts\":%llu,\"fast_path_reply_pkts\":%llu,"
 		"\"conn_limit\":%u,\"tcp_pickup\":%s,\"conn_evicted\":%llu,"
-		"\"not_syn_pkts\":%llu}",
+		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u}",
 		i->conn_max, i->conn_buckets, i->conn_count,
 		i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
@@ -84,7 +84,7 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->fast_reply_pkts, i->conn_limit,
 		i->tcp_pickup ? "true" : "false",
 		(unsigned long long)i->conn_evicted,
-		(unsigned long long)i->not_syn_pkts);
+		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6);
 }
 
 void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,

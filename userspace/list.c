@@ -165,7 +165,8 @@ void l4lbadm_print_list(FILE *f, const struct l4lb_info *info,
 void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 {
 	fprintf(f, "l4lb version %s\n"
-		"Connections: %u of %u (%u hash buckets, %u bytes each)\n"
+		"Connections: %u of %u (%u hash buckets, %u bytes each, "
+		"IPv6 %u)\n"
 		"Connection limit of this namespace: %u, TCP pickup: %s\n"
 		"Services: %u, destinations: %u\n"
 		"Drops: no_dest %llu, table_full %llu, malformed %llu, "
@@ -175,7 +176,8 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		"Fast path (from PREROUTING): %llu packets, "
 		"%llu NAT replies\n",
 		i->version[0] ? i->version : "?", i->conn_count, i->conn_max,
-		i->conn_buckets, i->conn_entry_size, i->conn_limit,
+		i->conn_buckets, i->conn_entry_size, i->conn_entry_size6,
+		i->conn_limit,
 		i->tcp_pickup ? "on" : "off", i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
 		(unsigned long long)i->drop_table_full,

@@ -750,7 +750,7 @@ static void test_output(void)
 	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}," \
 	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0," \
 	"\"conn_limit\":0,\"tcp_pickup\":false,\"conn_evicted\":0," \
-	"\"not_syn_pkts\":0}"
+	"\"not_syn_pkts\":0,\"conn_entry_size6\":0}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"

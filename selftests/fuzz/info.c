@@ -24,6 +24,7 @@ static const char *const info_names[L4LB_INFO_A_MAX + 1] = {
 	[L4LB_INFO_A_CONN_BUCKETS]	= "conn_buckets",
 	[L4LB_INFO_A_CONN_COUNT]	= "conn_count",
 	[L4LB_INFO_A_CONN_ENTRY_SIZE]	= "entry_size",
+	[L4LB_INFO_A_CONN_ENTRY_SIZE6]	= "entry_size6",
 	[L4LB_INFO_A_SERVICES]		= "services",
 	[L4LB_INFO_A_DESTS]		= "dests",
 	[L4LB_INFO_A_FAST_PKTS]		= "fast_pkts",

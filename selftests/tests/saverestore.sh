@@ -90,9 +90,9 @@ adm lb -C
 adm lb -R </tmp/table.in
 stats_ok='(keys == ["bytes_in","bytes_out","conns","pkts_in","pkts_out"]) and all(.[]; type == "number")'
 rates_ok='(keys == ["bytes_in","bytes_out","conns","pkts_in","pkts_out","window_ms"]) and all(.[]; type == "number")'
-info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_evicted","conn_limit","conn_max","dests","drops","fast_path_pkts","fast_path_reply_pkts","not_syn_pkts","services","tcp_pickup","version"])
+info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_entry_size6","conn_evicted","conn_limit","conn_max","dests","drops","fast_path_pkts","fast_path_reply_pkts","not_syn_pkts","services","tcp_pickup","version"])
 	and (.version | type == "string")
-	and ([.conn_buckets, .conn_count, .conn_entry_size, .conn_evicted, .conn_limit, .conn_max, .dests, .fast_path_pkts, .fast_path_reply_pkts, .not_syn_pkts, .services] | all(type == "number"))
+	and ([.conn_buckets, .conn_count, .conn_entry_size, .conn_entry_size6, .conn_evicted, .conn_limit, .conn_max, .dests, .fast_path_pkts, .fast_path_reply_pkts, .not_syn_pkts, .services] | all(type == "number"))
 	and (.tcp_pickup | type == "boolean")
 	and (.drops | keys == ["malformed","mtu","no_dest","no_route","table_full"])
 	and (.drops | all(.[]; type == "number"))'
