@@ -55,7 +55,19 @@ if [ -f "$out/.complete" ]; then
 	exit 0
 fi
 
-echo "debug-kernel: building in $out (log: $out/build.log; ~40+ min on 2 cores)" >&2
+mkdir -p "$out"
+# A changed config fragment need not cost a full build: start from the
+# newest complete build of the same source, and Kbuild rebuilds only what
+# the changed options reach.
+if [ ! -d "$out/build" ]; then
+	prev=$(ls -1td "$cache"/*/.complete 2>/dev/null | head -n 1 || true)
+	if [ -n "$prev" ] && [ -d "${prev%/.complete}/build" ]; then
+		echo "debug-kernel: starting from ${prev%/.complete}" >&2
+		cp -a "${prev%/.complete}/build" "$out/build.tmp"
+		mv "$out/build.tmp" "$out/build"
+	fi
+fi
+echo "debug-kernel: building in $out (log: $out/build.log; ~40+ min on 2 cores from scratch)" >&2
 mkdir -p "$out/build"
 kmake() { nice -n 19 ionice -c 3 make -C "$src" O="$out/build" -j"$jobs" "$@"; }
 {
