@@ -4,8 +4,19 @@
  *
  * Family name L4LB_GENL_NAME, version L4LB_GENL_VERSION. All state is per
  * network namespace: a command acts on the namespace of the socket it came
- * from. IPv4 only in this version; addresses are 4-byte big-endian
- * (NLA_BE32), ports 2-byte big-endian (NLA_BE16).
+ * from. Both IPv4 and IPv6: every address comes with a family. An IPv4
+ * address is 4 bytes big-endian (NLA_BE32, the *_ADDR attributes), an
+ * IPv6 address 16 bytes in network order (the *_ADDR6 attributes, exactly
+ * 16 bytes); ports are 2-byte big-endian (NLA_BE16).
+ *
+ * Address families: a service key or a destination carries a *_FAMILY
+ * attribute (NLA_U16, AF_INET or AF_INET6). It may be left out for
+ * AF_INET, so IPv4 requests of earlier versions keep working unchanged.
+ * The address attribute must be the family's: *_ADDR for AF_INET,
+ * *_ADDR6 for AF_INET6; the other one is EINVAL, any other family
+ * EAFNOSUPPORT. Replies always carry the family. Direct routing and NAT
+ * forward only within one family: a destination of the other family is
+ * EINVAL (only tunnels could carry it).
  *
  * Permissions: every command, reads included, needs CAP_NET_ADMIN in the
  * initial user namespace (GENL_ADMIN_PERM), as IPVS does. Reads are
@@ -18,9 +29,10 @@
  * message naming the attribute. A rejected command changes nothing.
  *
  * Errnos: EEXIST (service or destination already exists), ENOENT (no such
- * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or missing attribute; see
- * extack), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached: 16384 services
- * per netns, 256 destinations per service).
+ * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or
+ * missing attribute; see extack), EAFNOSUPPORT (a family other than
+ * AF_INET or AF_INET6), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached:
+ * 16384 services per netns, 256 destinations per service).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
@@ -100,7 +112,10 @@
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
  *        L4LB_SVC_A_PROTOCOL: NLA_U8, IPPROTO_TCP or IPPROTO_UDP (required)
- *        L4LB_SVC_A_ADDR: NLA_BE32, virtual IP (required)
+ *        L4LB_SVC_A_FAMILY: NLA_U16, AF_INET (default) or AF_INET6
+ *        L4LB_SVC_A_ADDR: NLA_BE32, virtual IP of an AF_INET service
+ *        L4LB_SVC_A_ADDR6: 16 bytes, virtual IP of an AF_INET6 service
+ *                          (one of the two, the family's, is required)
  *        L4LB_SVC_A_PORT: NLA_BE16, virtual port, not 0 (required)
  *        L4LB_SVC_A_SCHED: NLA_NUL_STRING, scheduler name, at most
  *                          L4LB_SCHED_NAME_MAX - 1 bytes: "rr" or "wrr";
@@ -118,8 +133,9 @@
  * L4LB_CMD_GET_SERVICE: with a key, one service; with NLM_F_DUMP, all
  *    services of the netns. Each reply carries:
  *    L4LB_A_SERVICE: NLA_NESTED
- *        L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_ADDR, L4LB_SVC_A_PORT,
- *        L4LB_SVC_A_SCHED, L4LB_SVC_A_FLAGS as above
+ *        L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR or
+ *        L4LB_SVC_A_ADDR6, L4LB_SVC_A_PORT, L4LB_SVC_A_SCHED,
+ *        L4LB_SVC_A_FLAGS as above
  *        L4LB_SVC_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
  *        L4LB_SVC_A_DESTS: NLA_NESTED, only if the request had
  *                          L4LB_A_WITH_DESTS (NLA_FLAG) set; a dump leaves
@@ -130,9 +146,14 @@
  *    the dump was in progress; the caller should retry.
  *
  * L4LB_CMD_NEW_DEST / L4LB_CMD_SET_DEST / L4LB_CMD_DEL_DEST:
- *    L4LB_A_SERVICE: NLA_NESTED, the service key (PROTOCOL, ADDR, PORT)
+ *    L4LB_A_SERVICE: NLA_NESTED, the service key (PROTOCOL, FAMILY, ADDR
+ *                    or ADDR6, PORT)
  *    L4LB_A_DEST: NLA_NESTED
- *        L4LB_DEST_A_ADDR: NLA_BE32, real server IP (required)
+ *        L4LB_DEST_A_FAMILY: NLA_U16, the real server's family; default
+ *                          the service's, and DR and NAT need it so
+ *        L4LB_DEST_A_ADDR: NLA_BE32, real server IP (AF_INET), or
+ *        L4LB_DEST_A_ADDR6: 16 bytes, real server IP (AF_INET6); the
+ *                          family's one is required
  *        L4LB_DEST_A_PORT: NLA_BE16, real server port; defaults to the
  *                          service port; must equal it for DR (EINVAL)
  *        L4LB_DEST_A_FWD: NLA_U8, enum l4lb_fwd_method; default DR
@@ -153,13 +174,14 @@
  *    different FWD replaces the destination in place: its flows move as
  *    after a delete, and its counters start from zero.
  *    NAT: the real server's replies must route back through the balancer
- *    (its default gateway), which forwards them (net.ipv4.ip_forward=1);
- *    the first NAT destination of a netns enables IPv4 defragmentation
- *    there (nf_defrag_ipv4), as replies are matched by port.
+ *    (its default gateway), which forwards them (net.ipv4.ip_forward=1,
+ *    net.ipv6.conf.all.forwarding=1); the first NAT destination of a
+ *    netns enables defragmentation there (nf_defrag_ipv4 and
+ *    nf_defrag_ipv6), as replies are matched by port.
  *
  * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
- *    Each reply: L4LB_A_DEST: NLA_NESTED with ADDR, PORT, FWD, WEIGHT,
- *        FLAGS and
+ *    Each reply: L4LB_A_DEST: NLA_NESTED with FAMILY, ADDR or ADDR6,
+ *        PORT, FWD, WEIGHT, FLAGS and
  *        L4LB_DEST_A_ACTIVE_CONNS: NLA_U32, connections ESTABLISHED
  *        L4LB_DEST_A_INACTIVE_CONNS: NLA_U32, other live connections
  *        L4LB_DEST_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
@@ -179,15 +201,22 @@
  *
  * L4LB_CMD_GET_CONN: NLM_F_DUMP only: the netns's connection entries.
  *    Optional filters, all of which an entry must match:
- *    L4LB_A_SERVICE: NLA_NESTED, a service key (PROTOCOL, ADDR, PORT)
- *    L4LB_A_DEST: NLA_NESTED, ADDR and optionally PORT of a real server
- *    L4LB_A_CONN: NLA_NESTED, CADDR and optionally CPORT of a client
+ *    L4LB_A_SERVICE: NLA_NESTED, a service key (PROTOCOL, FAMILY, ADDR
+ *                    or ADDR6, PORT)
+ *    L4LB_A_DEST: NLA_NESTED, FAMILY, ADDR or ADDR6 and optionally PORT
+ *                 of a real server
+ *    L4LB_A_CONN: NLA_NESTED, FAMILY, CADDR or CADDR6 and optionally
+ *                 CPORT of a client
  *    Each reply:
  *    L4LB_A_CONN: NLA_NESTED
  *        L4LB_CONN_A_PROTOCOL: NLA_U8
+ *        L4LB_CONN_A_FAMILY: NLA_U16, of the client and the service
+ *        L4LB_CONN_A_DFAMILY: NLA_U16, of the real server
  *        L4LB_CONN_A_CADDR, L4LB_CONN_A_CPORT: client (NLA_BE32, NLA_BE16)
  *        L4LB_CONN_A_VADDR, L4LB_CONN_A_VPORT: service
  *        L4LB_CONN_A_DADDR, L4LB_CONN_A_DPORT: real server
+ *        (L4LB_CONN_A_CADDR6, _VADDR6, _DADDR6 in place of the _ADDR
+ *        ones for AF_INET6)
  *        L4LB_CONN_A_FWD: NLA_U8, enum l4lb_fwd_method
  *        L4LB_CONN_A_STATE: NLA_U8, enum l4lb_conn_state
  *        L4LB_CONN_A_EXPIRES: NLA_U32, milliseconds until the entry expires
@@ -305,6 +334,8 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_FLAGS,
 	L4LB_SVC_A_STATS,
 	L4LB_SVC_A_DESTS,
+	L4LB_SVC_A_FAMILY,
+	L4LB_SVC_A_ADDR6,
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
@@ -329,6 +360,8 @@ enum l4lb_dest_attr {
 	L4LB_DEST_A_INACTIVE_CONNS,
 	L4LB_DEST_A_STATS,
 	L4LB_DEST_A_FLAGS,
+	L4LB_DEST_A_FAMILY,
+	L4LB_DEST_A_ADDR6,
 	__L4LB_DEST_A_MAX
 };
 #define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
@@ -396,6 +429,11 @@ enum l4lb_conn_attr {
 	L4LB_CONN_A_FWD,
 	L4LB_CONN_A_STATE,
 	L4LB_CONN_A_EXPIRES,
+	L4LB_CONN_A_FAMILY,
+	L4LB_CONN_A_DFAMILY,
+	L4LB_CONN_A_CADDR6,
+	L4LB_CONN_A_VADDR6,
+	L4LB_CONN_A_DADDR6,
 	__L4LB_CONN_A_MAX
 };
 #define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
