@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks.
+ * Netfilter hooks, IPv4 (the core: hooks.c).
  *
  * PREROUTING, last: the fast path for clients' TCP and UDP packets of a
  * service. It skips the input route lookup and local delivery that bring
@@ -8,26 +8,11 @@
  * (l4lb_fast_path_ok()). Everything else, and whatever the transmitter
  * hands back because it needs an ICMP error sent from the input route,
  * goes on to LOCAL_IN, where the same code handles it. PREROUTING's own
- * chains (raw, conntrack, mangle, DNAT) still run first.
+ * chains (raw, conntrack, mangle, DNAT) still run first. Real servers'
+ * NAT packets likewise, on their flow's cached route (l4lb_reply_early()).
  *
- * LOCAL_IN: traffic to a VIP (a local address of the balancer), after
- * reassembly and after iptables' INPUT filter, and before SNAT at LOCAL_IN
- * and conntrack confirmation. Clients' packets of a service, and ICMP
- * errors about packets a service's flows sent to their clients.
- *
- * FORWARD (NAT): real servers' packets on their way back to the client,
- * and ICMP errors about what the balancer sent to a real server, after
- * ip_forward()'s TTL and MTU checks and the FORWARD filter (as with IPVS,
- * the filter sees the real server's address), before POSTROUTING's SNAT.
- *
- * A netns is hooked from its first service on, until it goes away (as
- * IPVS does): a netns that never has one (a container, the clients and
- * servers of a test) runs none of this per packet, where hooks in every
- * netns cost each a hook call at three hook points per packet.
- * Not unhooked when its last service goes: NAT flows of deleted services
- * still need their replies translated until they expire, and hooking on
- * and off with the configuration would flip netfilter's static keys
- * under traffic.
+ * LOCAL_IN and FORWARD: as the core describes; reassembly for LOCAL_IN
+ * is the stack's (ip_local_deliver()), for FORWARD nf_defrag_ipv4's.
  */
 #include <linux/ip.h>
 #include <linux/tcp.h>
@@ -43,83 +28,39 @@
 
 #define L4LB_PRI_LOCAL_IN	(NF_IP_PRI_NAT_SRC - 2)
 
-bool l4lb_fast_path = true;
-
-static u8 l4lb_tcp_flags(const struct tcphdr *th)
-{
-	u8 flags = 0;
-
-	if (th->syn)
-		flags |= L4LB_TCP_SYN;
-	if (th->ack)
-		flags |= L4LB_TCP_ACK;
-	if (th->fin)
-		flags |= L4LB_TCP_FIN;
-	if (th->rst)
-		flags |= L4LB_TCP_RST;
-	return flags;
-}
-
 /*
- * The TCP flags of the TCP or UDP packet whose header is at @l4off, or
- * -EINVAL if the header is truncated or inconsistent.
+ * Parses an IPv4 TCP or UDP packet that is not a later fragment (which
+ * carries no ports: we cannot tell if it is ours) into @pkt; false if it
+ * is none.
  */
-static int l4lb_l4_flags(const struct sk_buff *skb, unsigned int l4off,
-			 u8 protocol)
-{
-	if (protocol == IPPROTO_TCP) {
-		struct tcphdr _th;
-		const struct tcphdr *th;
-
-		th = skb_header_pointer(skb, l4off, sizeof(_th), &_th);
-		if (!th || th->doff < sizeof(_th) / 4 ||
-		    skb->len < l4off + th->doff * 4)
-			return -EINVAL;
-		return l4lb_tcp_flags(th);
-	}
-	if (skb->len < l4off + sizeof(struct udphdr))
-		return -EINVAL;
-	return 0;
-}
-
-/* The ports of an unfragmented TCP or UDP packet, or NULL. */
-static const __be16 *l4lb_ports(const struct sk_buff *skb, __be16 *buf)
+static bool l4lb_pkt_parse4(const struct sk_buff *skb, struct l4lb_pkt *pkt)
 {
 	const struct iphdr *iph = ip_hdr(skb);
+	const __be16 *ports;
+	__be16 buf[2];
 
 	if (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP)
-		return NULL;
-	/* Not-first fragments carry no ports: we cannot tell if it's ours. */
-	if (iph->frag_off & htons(IP_OFFSET))
-		return NULL;
-	return skb_header_pointer(skb, ip_hdrlen(skb), 2 * sizeof(*buf), buf);
-}
-
-/* Copies the ports of an unfragmented TCP or UDP packet; false if none. */
-static bool l4lb_copy_ports(const struct sk_buff *skb, __be16 ports[2])
-{
-	__be16 buf[2];
-	const __be16 *p = l4lb_ports(skb, buf);
-
-	if (!p)
 		return false;
-	ports[0] = p[0];
-	ports[1] = p[1];
+	if (iph->frag_off & htons(IP_OFFSET))
+		return false;
+	pkt->l4off = ip_hdrlen(skb);
+	ports = skb_header_pointer(skb, pkt->l4off, sizeof(buf), buf);
+	if (!ports)
+		return false;
+	pkt->family = AF_INET;
+	pkt->protocol = iph->protocol;
+	pkt->saddr = (union l4lb_addr){ .ip = iph->saddr };
+	pkt->daddr = (union l4lb_addr){ .ip = iph->daddr };
+	pkt->sport = ports[0];
+	pkt->dport = ports[1];
 	return true;
 }
 
-/*
- * The service a client's TCP or UDP packet is addressed to, or NULL;
- * @ports gets the packet's source and destination ports.
- */
-static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
-					     const struct sk_buff *skb,
-					     __be16 ports[2])
+static struct l4lb_service *l4lb_pkt_service4(struct l4lb_net *ln,
+					      const struct l4lb_pkt *pkt)
 {
-	if (!l4lb_copy_ports(skb, ports))
-		return NULL;
-	return l4lb_svc_lookup_rcu(ln, ip_hdr(skb)->protocol,
-				   ip_hdr(skb)->daddr, ports[1]);
+	return l4lb_svc_lookup_rcu(ln, AF_INET, pkt->protocol, &pkt->daddr,
+				   pkt->dport);
 }
 
 /*
@@ -140,19 +81,19 @@ static u8 l4lb_rpf_mode(struct in_device *in_dev)
  * loopback: no input route), when the filter's lookup took its TOS into
  * account, or when the device's index does not fit a stamp.
  */
-static void l4lb_pkt_routed(struct l4lb_flow_in *pkt, struct sk_buff *skb)
+static void l4lb_pkt_routed(struct l4lb_flow_in *in, struct sk_buff *skb)
 {
 	const struct rtable *rt = skb_rtable(skb);
 	struct in_device *in_dev = __in_dev_get_rcu(skb->dev);
 
-	pkt->addrs = L4LB_ADDRS_CHECKED;
+	in->addrs = L4LB_ADDRS_CHECKED;
 	if (!rt || !rt_is_input_route(rt) || !in_dev ||
 	    l4lb_tos_routed(ip_hdr(skb)) ||
 	    skb->dev->ifindex > L4LB_STAMP_IIF_MAX)
 		return;
-	pkt->addrs = L4LB_ADDRS_ROUTED;
-	pkt->route_genid = rt->rt_genid;
-	pkt->rpf = l4lb_rpf_mode(in_dev);
+	in->addrs = L4LB_ADDRS_ROUTED;
+	in->route_genid = rt->rt_genid;
+	in->rpf = l4lb_rpf_mode(in_dev);
 }
 
 /*
@@ -211,63 +152,19 @@ static bool l4lb_flow_addrs_check(struct net *net,
 }
 
 /*
- * A client's packet to @svc, from its source and destination ports on;
- * @pkt comes with what is known of its addresses (enum l4lb_addrs). The
- * flow step decides, the transmitter sends.
- *
- * An @early packet (PREROUTING) that the flow step leaves to the input
- * route, or that the transmitter hands back (NF_ACCEPT: it needs an ICMP
- * error), is not counted here: LOCAL_IN sees it again, finds the entry
- * the flow step made or refreshed, and counts it then. A TCP packet that
- * is not ours is counted at LOCAL_IN, which sees it last; the local stack
- * resets it.
+ * A client's packet @pkt to @svc; @in comes with what is known of its
+ * addresses (enum l4lb_addrs). On to the core (hooks.c).
  */
-static unsigned int l4lb_client_pkt(struct l4lb_net *ln,
-				    struct l4lb_service *svc,
-				    struct sk_buff *skb, const __be16 *ports,
-				    int flags, bool early,
-				    struct l4lb_flow_in *pkt)
+static unsigned int l4lb_client_pkt4(struct l4lb_net *ln,
+				     struct l4lb_service *svc,
+				     struct sk_buff *skb,
+				     const struct l4lb_pkt *pkt, int flags,
+				     bool early, struct l4lb_flow_in *in)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	unsigned int segs, len, verdict;
-	struct l4lb_decision d;
-
-	pkt->family = AF_INET;
-	pkt->protocol = iph->protocol;
-	pkt->caddr.ip = iph->saddr;
-	pkt->vaddr.ip = iph->daddr;
-	pkt->cport = ports[0];
-	pkt->vport = ports[1];
-	pkt->tcp_flags = flags;
-	pkt->iif = skb->dev->ifindex;
 	/* Read before checking: a change meanwhile leaves the stamp stale. */
-	pkt->genid = rt_genid_ipv4(ln->net);
-	pkt->addrs_check = l4lb_flow_addrs_check;
-
-	switch (l4lb_flow_step(ln, svc, pkt, &d)) {
-	case L4LB_FLOW_XMIT:
-		break;
-	case L4LB_FLOW_NOT_OURS:
-		if (!early)
-			l4lb_stats_inc(&ln->ctrs, L4LB_CTR_NOT_SYN);
-		return NF_ACCEPT;
-	case L4LB_FLOW_INPUT_ROUTE:
-		return NF_ACCEPT;
-	default:
-		return NF_DROP;
-	}
-
-	/* The skb may be gone after: its size is read before. */
-	segs = l4lb_skb_segs(skb);
-	len = skb->len;
-	verdict = l4lb_xmit(ln, skb, &d, early);
-	if (verdict == NF_ACCEPT)
-		return verdict;
-	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
-	l4lb_count(&d.dest->stats, L4LB_CTR_PKTS_IN, segs, len);
-	if (early)
-		l4lb_stats_inc(&ln->ctrs, L4LB_FAST_CLIENT);
-	return verdict;
+	in->genid = rt_genid_ipv4(ln->net);
+	in->addrs_check = l4lb_flow_addrs_check;
+	return l4lb_client_pkt(ln, svc, skb, pkt, flags, early, in);
 }
 
 /*
@@ -297,13 +194,13 @@ static struct in_device *l4lb_input_route_steady(struct net *net,
 /*
  * Whether a packet to a service may leave from PREROUTING with the same
  * outcome as through LOCAL_IN. That holds when the input route would
- * accept it as local, which the flow step works out as @pkt->addrs says,
+ * accept it as local, which the flow step works out as @in->addrs says,
  * and no LOCAL_IN hook runs before ours: iptables' or nftables' INPUT
  * filter, mangle or security chains must see the packet as they do with
  * IPVS. The hooks are sorted by priority, so only the first needs a look.
  */
 static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
-			      const struct iphdr *iph, struct l4lb_flow_in *pkt)
+			      const struct iphdr *iph, struct l4lb_flow_in *in)
 {
 	const struct nf_hook_entries *e;
 	struct in_device *in_dev;
@@ -321,17 +218,17 @@ static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 	if (!in_dev || net->ipv4.fib_has_custom_local_routes ||
 	    skb->dev->ifindex > L4LB_STAMP_IIF_MAX)
 		return false;
-	pkt->rpf = l4lb_rpf_mode(in_dev);
-	if (pkt->rpf) {
-		pkt->addrs = L4LB_ADDRS_RPF;
+	in->rpf = l4lb_rpf_mode(in_dev);
+	if (in->rpf) {
+		in->addrs = L4LB_ADDRS_RPF;
 		return !l4lb_tos_routed(iph);
 	}
 	if (!IN_DEV_ACCEPT_LOCAL(in_dev)) {
-		pkt->addrs = L4LB_ADDRS_CHECK;
+		in->addrs = L4LB_ADDRS_CHECK;
 		return true;
 	}
 	/* Rare: a local source is allowed, and the flows' stamps assume not. */
-	pkt->addrs = L4LB_ADDRS_CHECKED;
+	in->addrs = L4LB_ADDRS_CHECKED;
 	return __ip_dev_find(net, iph->daddr, false);
 }
 
@@ -373,24 +270,15 @@ static struct in_device *l4lb_reply_fast_ok(struct net *net,
 	return in_dev && IN_DEV_FORWARD(in_dev) ? in_dev : NULL;
 }
 
-static void l4lb_reply_pkt_fill(struct l4lb_reply_pkt *rp,
-				const struct iphdr *iph, const __be16 *ports)
-{
-	rp->protocol = iph->protocol;
-	rp->raddr = iph->saddr;
-	rp->rport = ports[0];
-	rp->caddr = iph->daddr;
-	rp->cport = ports[1];
-}
-
 /*
  * PREROUTING, NAT: a real server's packet to a client, on the route its
  * flow's earlier replies took. The first reply of a flow, and any that
- * cannot be sent this way, go on to FORWARD (l4lb_forward()), which
+ * cannot be sent this way, go on to FORWARD (l4lb_forward4()), which
  * caches the route.
  */
 static unsigned int l4lb_reply_early(struct l4lb_net *ln,
-				     struct sk_buff *skb, const __be16 *ports)
+				     struct sk_buff *skb,
+				     const struct l4lb_pkt *pkt)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct l4lb_reply_pkt rp;
@@ -404,7 +292,7 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 	in_dev = l4lb_reply_fast_ok(ln->net, skb, iph);
 	if (!in_dev)
 		return NF_ACCEPT;
-	l4lb_reply_pkt_fill(&rp, iph, ports);
+	l4lb_reply_pkt_fill(&rp, pkt);
 	c = l4lb_conn_find_reply(ln->net, &rp);
 	if (!c)
 		return NF_ACCEPT;
@@ -415,7 +303,7 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 	if (!dst || (dst->dev == skb->dev && IN_DEV_TX_REDIRECTS(in_dev)))
 		return NF_ACCEPT;
 	/* FORWARD counts and drops what is malformed. */
-	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
+	flags = l4lb_l4_flags(skb, pkt->l4off, pkt->protocol);
 	if (flags < 0)
 		return NF_ACCEPT;
 	rp.tcp_flags = flags;
@@ -424,14 +312,14 @@ static unsigned int l4lb_reply_early(struct l4lb_net *ln,
 	return l4lb_nat_reply_xmit(ln, skb, c, dst);
 }
 
-static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
-				    const struct nf_hook_state *state)
+static unsigned int l4lb_prerouting4(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
-	struct l4lb_flow_in pkt = {};
+	struct l4lb_flow_in in = {};
 	struct l4lb_service *svc;
-	__be16 ports[2];
+	struct l4lb_pkt pkt;
 	int flags;
 
 	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
@@ -443,35 +331,37 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	 * any takes LOCAL_IN, as a real server's does ip_forward().
 	 */
 	if (iph->ihl != 5 || ip_is_fragment(iph) || iph->ttl <= 1 ||
-	    !l4lb_copy_ports(skb, ports))
+	    !l4lb_pkt_parse4(skb, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	svc = l4lb_pkt_service4(ln, &pkt);
 	if (!svc)
-		return l4lb_reply_early(ln, skb, ports);
-	if (!l4lb_fast_path_ok(state->net, skb, iph, &pkt))
+		return l4lb_reply_early(ln, skb, &pkt);
+	if (!l4lb_fast_path_ok(state->net, skb, iph, &in))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
-	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
+	flags = l4lb_l4_flags(skb, pkt.l4off, pkt.protocol);
 	if (flags < 0)
 		return NF_ACCEPT;
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, true, &pkt);
+	return l4lb_client_pkt4(ln, svc, skb, &pkt, flags, true, &in);
 }
 
-static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
-				  const struct nf_hook_state *state)
+static unsigned int l4lb_local_in4(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
-	struct l4lb_flow_in pkt = {};
+	struct l4lb_flow_in in = {};
 	struct l4lb_service *svc;
-	__be16 ports[2];
+	struct l4lb_pkt pkt;
 	int flags;
 
 	if (!READ_ONCE(ln->svc_count))
 		return NF_ACCEPT;
 	if (iph->protocol == IPPROTO_ICMP)
 		return l4lb_icmp_in(ln, skb);
-	svc = l4lb_pkt_service(ln, skb, ports);
+	if (!l4lb_pkt_parse4(skb, &pkt))
+		return NF_ACCEPT;
+	svc = l4lb_pkt_service4(ln, &pkt);
 	if (!svc)
 		return NF_ACCEPT;
 
@@ -479,98 +369,56 @@ static unsigned int l4lb_local_in(void *priv, struct sk_buff *skb,
 	 * Ours from here on. LOCAL_IN sees reassembled packets, so a
 	 * fragment here is anomalous; so is a truncated L4 header.
 	 */
-	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
+	flags = l4lb_l4_flags(skb, pkt.l4off, pkt.protocol);
 	if (ip_is_fragment(iph) || flags < 0) {
 		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
 		return NF_DROP;
 	}
 
-	l4lb_pkt_routed(&pkt, skb);
-	return l4lb_client_pkt(ln, svc, skb, ports, flags, false, &pkt);
+	l4lb_pkt_routed(&in, skb);
+	return l4lb_client_pkt4(ln, svc, skb, &pkt, flags, false, &in);
 }
 
-static unsigned int l4lb_forward(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int l4lb_forward4(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
 {
 	struct l4lb_net *ln = l4lb_pernet(state->net);
-	const struct iphdr *iph;
-	struct l4lb_reply_pkt rp;
+	struct l4lb_pkt pkt;
 	struct l4lb_conn *c;
-	__be16 _ports[2];
-	const __be16 *ports;
 	unsigned int verdict;
-	int flags;
 
 	if (!atomic_read(&ln->nat_dest_count))
 		return NF_ACCEPT;
-
-	iph = ip_hdr(skb);
-	if (iph->protocol == IPPROTO_ICMP)
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		return l4lb_icmp_reply(ln, skb);
-	ports = l4lb_ports(skb, _ports);
-	if (!ports)
+	if (!l4lb_pkt_parse4(skb, &pkt))
 		return NF_ACCEPT;
-
-	l4lb_reply_pkt_fill(&rp, iph, ports);
-	c = l4lb_conn_find_reply(state->net, &rp);
-	if (!c)
-		return NF_ACCEPT;
-
-	/* Defragmentation ran at PREROUTING: see main.c, L4LB_NEED_NAT. */
-	flags = l4lb_l4_flags(skb, ip_hdrlen(skb), iph->protocol);
-	if (ip_is_fragment(iph) || flags < 0) {
-		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
-		return NF_DROP;
-	}
-	rp.tcp_flags = flags;
-	l4lb_conn_reply_seen(ln, c, &rp, l4lb_skb_segs(skb), skb->len);
-	verdict = l4lb_nat_reply(ln, skb, c);
-	if (verdict == NF_ACCEPT)
+	verdict = l4lb_server_pkt(ln, skb, &pkt, ip_is_fragment(ip_hdr(skb)),
+				  &c);
+	if (c && verdict == NF_ACCEPT)
 		l4lb_reply_route_save(c, skb);
 	return verdict;
 }
 
-static const struct nf_hook_ops l4lb_nf_ops[] = {
+const struct nf_hook_ops l4lb_nf_ops4[] = {
 	{
-		.hook		= l4lb_prerouting,
+		.hook		= l4lb_prerouting4,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_LAST,
 	},
 	{
-		.hook		= l4lb_local_in,
+		.hook		= l4lb_local_in4,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= L4LB_PRI_LOCAL_IN,
 	},
 	{
-		.hook		= l4lb_forward,
+		.hook		= l4lb_forward4,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_FORWARD,
 		.priority	= NF_IP_PRI_NAT_SRC - 1,
 	},
 };
 
-/* A service is being added: hook the netns if it is not yet. */
-int l4lb_hooks_ensure(struct l4lb_net *ln)
-{
-	int err;
-
-	lockdep_assert_held(&ln->lock);
-	if (ln->hooked)
-		return 0;
-	err = nf_register_net_hooks(ln->net, l4lb_nf_ops,
-				    ARRAY_SIZE(l4lb_nf_ops));
-	if (!err)
-		ln->hooked = true;
-	return err;
-}
-
-void l4lb_hooks_unregister(struct l4lb_net *ln)
-{
-	lockdep_assert_held(&ln->lock);
-	if (!ln->hooked)
-		return;
-	nf_unregister_net_hooks(ln->net, l4lb_nf_ops, ARRAY_SIZE(l4lb_nf_ops));
-	ln->hooked = false;
-}
+const unsigned int l4lb_nf_ops4_count = ARRAY_SIZE(l4lb_nf_ops4);

@@ -1,21 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ICMP errors about balanced flows, so that path-MTU discovery and
- * connection errors reach the right end.
- *
- * Client side (LOCAL_IN): an error sent to the VIP quotes a packet that a
- * flow's server sent to the client with the VIP as source (DR: the real
- * server itself; NAT: the balancer, after rewriting). It belongs to the
- * real server: DR passes it on unchanged, NAT rewrites its destination and
- * the quoted source to the real server's address and port.
- *
- * Server side (FORWARD, NAT only): an error on its way to a client quotes a
- * packet the balancer sent to a real server (client to RIP:port), from the
- * real server or a router on the way. The client must see it come from
- * the VIP, about its packet to VIP:port.
- *
- * Everything is read through skb_header_pointer(), so a truncated error is
- * never read past its end.
+ * ICMP errors about balanced flows, IPv4 (the core: icmp.c): parsing the
+ * quote and rewriting it.
  */
 #include <linux/ip.h>
 #include <linux/icmp.h>
@@ -25,17 +11,6 @@
 #include <net/ip.h>
 #include <net/checksum.h>
 #include "l4lb.h"
-
-/* Where the quoted packet is in an ICMP error, and its addresses. */
-struct l4lb_icmp_quote {
-	unsigned int	off;	/* quoted IP header */
-	unsigned int	l4off;	/* quoted TCP/UDP header */
-	__be32		saddr;
-	__be32		daddr;
-	__be16		sport;
-	__be16		dport;
-	u8		protocol;
-};
 
 static bool l4lb_icmp_is_error(u8 type)
 {
@@ -54,8 +29,6 @@ static int l4lb_icmp_parse(const struct sk_buff *skb,
 	const struct iphdr *qiph;
 	struct icmphdr _ih;
 	struct iphdr _qiph;
-	__be16 _ports[2];
-	const __be16 *ports;
 
 	if (ip_is_fragment(ip_hdr(skb)))
 		return 0;
@@ -65,8 +38,8 @@ static int l4lb_icmp_parse(const struct sk_buff *skb,
 	if (!l4lb_icmp_is_error(ih->type))
 		return 0;
 
-	q->off = ip_hdrlen(skb) + sizeof(_ih);
-	qiph = skb_header_pointer(skb, q->off, sizeof(_qiph), &_qiph);
+	q->l3off = ip_hdrlen(skb) + sizeof(_ih);
+	qiph = skb_header_pointer(skb, q->l3off, sizeof(_qiph), &_qiph);
 	if (!qiph || qiph->version != 4 || qiph->ihl < 5)
 		return -EINVAL;
 	if (qiph->protocol != IPPROTO_TCP && qiph->protocol != IPPROTO_UDP)
@@ -74,16 +47,11 @@ static int l4lb_icmp_parse(const struct sk_buff *skb,
 	/* A quoted later fragment carries no ports to match. */
 	if (qiph->frag_off & htons(IP_OFFSET))
 		return 0;
-	q->l4off = q->off + qiph->ihl * 4;
-	ports = skb_header_pointer(skb, q->l4off, sizeof(_ports), _ports);
-	if (!ports)
-		return -EINVAL;
-	q->saddr = qiph->saddr;
-	q->daddr = qiph->daddr;
+	q->l4off = q->l3off + qiph->ihl * 4;
+	q->saddr = (union l4lb_addr){ .ip = qiph->saddr };
+	q->daddr = (union l4lb_addr){ .ip = qiph->daddr };
 	q->protocol = qiph->protocol;
-	q->sport = ports[0];
-	q->dport = ports[1];
-	return 1;
+	return l4lb_icmp_quote_ports(skb, q);
 }
 
 /*
@@ -93,10 +61,10 @@ static int l4lb_icmp_parse(const struct sk_buff *skb,
  * the quote includes it (RFC 792 only guarantees 8 bytes), then the ICMP
  * checksum is computed afresh over the whole message.
  */
-static int l4lb_icmp_translate(struct sk_buff *skb,
-			       const struct l4lb_icmp_quote *q, bool quote_src,
-			       __be32 addr, __be16 port, bool outer_dst,
-			       __be32 outer)
+int l4lb_icmp_translate4(struct sk_buff *skb, const struct l4lb_icmp_quote *q,
+			 bool quote_src, const union l4lb_addr *addr,
+			 __be16 port, bool outer_dst,
+			 const union l4lb_addr *outer)
 {
 	unsigned int check_off = q->l4off +
 		(q->protocol == IPPROTO_TCP ? offsetof(struct tcphdr, check) :
@@ -112,7 +80,7 @@ static int l4lb_icmp_translate(struct sk_buff *skb,
 					       q->l4off + 2 * sizeof(__be16)))
 		return -ENOMEM;
 
-	qiph = (struct iphdr *)(skb->data + q->off);
+	qiph = (struct iphdr *)(skb->data + q->l3off);
 	addrp = quote_src ? &qiph->saddr : &qiph->daddr;
 	portp = (__be16 *)(skb->data + q->l4off) + (quote_src ? 0 : 1);
 	if (has_check) {
@@ -120,19 +88,19 @@ static int l4lb_icmp_translate(struct sk_buff *skb,
 
 		/* A quoted UDP checksum of 0 means "none". */
 		if (q->protocol == IPPROTO_TCP || *check) {
-			csum_replace4(check, *addrp, addr);
+			csum_replace4(check, *addrp, addr->ip);
 			csum_replace2(check, *portp, port);
 			if (q->protocol == IPPROTO_UDP && !*check)
 				*check = CSUM_MANGLED_0;
 		}
 	}
 	*portp = port;
-	csum_replace4(&qiph->check, *addrp, addr);
-	*addrp = addr;
+	csum_replace4(&qiph->check, *addrp, addr->ip);
+	*addrp = addr->ip;
 
 	outerp = outer_dst ? &ip_hdr(skb)->daddr : &ip_hdr(skb)->saddr;
-	csum_replace4(&ip_hdr(skb)->check, *outerp, outer);
-	*outerp = outer;
+	csum_replace4(&ip_hdr(skb)->check, *outerp, outer->ip);
+	*outerp = outer->ip;
 
 	ih = (struct icmphdr *)(skb->data + ihl);
 	ih->checksum = 0;
@@ -146,9 +114,6 @@ static int l4lb_icmp_translate(struct sk_buff *skb,
 unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 {
 	struct l4lb_icmp_quote q;
-	struct l4lb_dest *dest;
-	struct l4lb_conn *c;
-	struct l4lb_flow_in p = { .family = AF_INET };
 	int ret;
 
 	/*
@@ -157,51 +122,18 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 	 * of the packet it quotes.
 	 */
 	ret = l4lb_icmp_parse(skb, &q);
-	if (ret <= 0 || q.saddr != ip_hdr(skb)->daddr)
+	if (ret <= 0 || q.saddr.ip != ip_hdr(skb)->daddr)
 		return NF_ACCEPT;
-
-	/* The quote went from the VIP to the client. */
-	p.caddr.ip = q.daddr;
-	p.cport = q.dport;
-	p.vaddr.ip = q.saddr;
-	p.vport = q.sport;
-	p.protocol = q.protocol;
-	c = l4lb_conn_find(ln->net, &p);
-	if (!c)
-		return NF_ACCEPT;
-
-	dest = c->dest;
-	if (dest->fwd == L4LB_FWD_NAT &&
-	    l4lb_icmp_translate(skb, &q, true, dest->addr, dest->port, true,
-				dest->addr))
-		return NF_DROP;
-	return l4lb_xmit_icmp(ln, skb, dest);
+	return l4lb_icmp_client(ln, skb, AF_INET, &q);
 }
 
 /* FORWARD: an ICMP message passing through a netns with NAT dests. */
 unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb)
 {
 	struct l4lb_icmp_quote q;
-	struct l4lb_reply_pkt rp;
-	struct l4lb_conn *c;
 
 	/* A truncated error in transit may not be ours: leave it alone. */
-	if (l4lb_icmp_parse(skb, &q) <= 0 || q.saddr != ip_hdr(skb)->daddr)
+	if (l4lb_icmp_parse(skb, &q) <= 0 || q.saddr.ip != ip_hdr(skb)->daddr)
 		return NF_ACCEPT;
-
-	/* The quote went from the client to a real server. */
-	rp.caddr = q.saddr;
-	rp.cport = q.sport;
-	rp.raddr = q.daddr;
-	rp.rport = q.dport;
-	rp.protocol = q.protocol;
-	c = l4lb_conn_find_reply(ln->net, &rp);
-	if (!c)
-		return NF_ACCEPT;
-
-	if (l4lb_icmp_translate(skb, &q, false, c->a.v4.vaddr, c->vport, false,
-				c->a.v4.vaddr))
-		return NF_DROP;
-	l4lb_untrack(skb);
-	return NF_ACCEPT;
+	return l4lb_icmp_server(ln, skb, AF_INET, &q);
 }
