@@ -259,26 +259,35 @@ static u32 l4lb_conn_hash_of(const struct l4lb_conn *c)
 }
 
 /*
- * Server-side key, IPv4 (NAT dests have IPv4 addresses); the seed differs
- * so both tables never collide alike.
+ * Server-side key: the real server's address and port, the client's; the
+ * seed differs so both tables never collide alike. The real server is of
+ * the client's family (NAT stays within one).
  */
 static u32 l4lb_conn_rhash(const struct net *net, u8 protocol,
-			   __be32 raddr, __be16 rport,
-			   __be32 caddr, __be16 cport)
+			   const __be32 *raddr, __be16 rport,
+			   const __be32 *caddr, __be16 cport, unsigned int n)
 {
-	u32 k[3] = {
-		(__force u32)raddr,
-		(__force u32)caddr,
-		((__force u32)rport << 16 | (__force u32)cport) ^ protocol,
-	};
+	u32 k[2 * 4 + 1];
+	unsigned int i;
 
-	return jhash2(k, 3, ~l4lb_conn_seed ^ net_hash_mix(net));
+	for (i = 0; i < n; i++) {
+		k[i] = (__force u32)raddr[i];
+		k[n + i] = (__force u32)caddr[i];
+	}
+	k[2 * n] = ((__force u32)rport << 16 | (__force u32)cport) ^ protocol;
+	return jhash2(k, 2 * n + 1, ~l4lb_conn_seed ^ net_hash_mix(net));
 }
 
 static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
 {
-	return l4lb_conn_rhash(c->dest->ln->net, c->protocol, c->dest->addr,
-			       c->dest->port, c->a.v4.caddr, c->cport);
+	const struct net *net = c->dest->ln->net;
+
+	if (l4lb_conn_is_inet6(c))
+		return l4lb_conn_rhash(net, c->protocol, c->dest->addr.all,
+				       c->dest->port, c->a.v6.caddr.s6_addr32,
+				       c->cport, 4);
+	return l4lb_conn_rhash(net, c->protocol, &c->dest->addr.ip,
+			       c->dest->port, &c->a.v4.caddr, c->cport, 1);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -358,16 +367,22 @@ struct l4lb_conn *l4lb_conn_find(const struct net *net,
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 				       const struct l4lb_reply_pkt *p)
 {
-	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr, p->rport,
-				    p->caddr, p->cport);
+	bool inet6 = p->family == AF_INET6;
+	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr.all, p->rport,
+				    p->caddr.all, p->cport, inet6 ? 4 : 1);
 	struct l4lb_conn *c;
 
-	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode)
-		if (!l4lb_conn_is_inet6(c) && c->a.v4.caddr == p->caddr &&
-		    c->cport == p->cport &&
-		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
-		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
+	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode) {
+		if (c->cport != p->cport || c->protocol != p->protocol ||
+		    c->dest->port != p->rport ||
+		    l4lb_conn_is_inet6(c) != inet6 ||
+		    !l4lb_addr_eq(&c->dest->addr, &p->raddr) ||
+		    !net_eq(c->dest->ln->net, net))
+			continue;
+		if (inet6 ? ipv6_addr_equal(&c->a.v6.caddr, &p->caddr.in6) :
+			    c->a.v4.caddr == p->caddr.ip)
 			return c;
+	}
 	return NULL;
 }
 

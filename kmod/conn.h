@@ -80,10 +80,11 @@ enum l4lb_addrs {
 
 /* The same for a packet from a real server back to a client (NAT). */
 struct l4lb_reply_pkt {
-	__be32	raddr;
-	__be32	caddr;
+	union l4lb_addr	raddr;	/* unused words zero */
+	union l4lb_addr	caddr;
 	__be16	rport;
 	__be16	cport;
+	u8	family;
 	u8	protocol;
 	u8	tcp_flags;
 };

@@ -108,6 +108,21 @@ static bool l4lb_copy_ports(const struct sk_buff *skb, __be16 ports[2])
 	return true;
 }
 
+/* The service of an IPv4 packet to @daddr:@dport, or NULL. */
+static struct l4lb_service *l4lb_svc_lookup4(struct l4lb_net *ln,
+					     u8 protocol, __be32 daddr,
+					     __be16 dport)
+{
+	struct l4lb_svc_key key = {
+		.port		= dport,
+		.protocol	= protocol,
+		.family		= AF_INET,
+	};
+
+	l4lb_addr_set4(&key.addr, daddr);
+	return l4lb_svc_lookup_rcu(ln, &key);
+}
+
 /*
  * The service a client's TCP or UDP packet is addressed to, or NULL;
  * @ports gets the packet's source and destination ports.
@@ -118,8 +133,8 @@ static struct l4lb_service *l4lb_pkt_service(struct l4lb_net *ln,
 {
 	if (!l4lb_copy_ports(skb, ports))
 		return NULL;
-	return l4lb_svc_lookup_rcu(ln, ip_hdr(skb)->protocol,
-				   ip_hdr(skb)->daddr, ports[1]);
+	return l4lb_svc_lookup4(ln, ip_hdr(skb)->protocol, ip_hdr(skb)->daddr,
+				ports[1]);
 }
 
 /*
@@ -376,10 +391,11 @@ static struct in_device *l4lb_reply_fast_ok(struct net *net,
 static void l4lb_reply_pkt_fill(struct l4lb_reply_pkt *rp,
 				const struct iphdr *iph, const __be16 *ports)
 {
+	rp->family = AF_INET;
 	rp->protocol = iph->protocol;
-	rp->raddr = iph->saddr;
+	l4lb_addr_set4(&rp->raddr, iph->saddr);
 	rp->rport = ports[0];
-	rp->caddr = iph->daddr;
+	l4lb_addr_set4(&rp->caddr, iph->daddr);
 	rp->cport = ports[1];
 }
 
@@ -445,7 +461,7 @@ static unsigned int l4lb_prerouting(void *priv, struct sk_buff *skb,
 	if (iph->ihl != 5 || ip_is_fragment(iph) || iph->ttl <= 1 ||
 	    !l4lb_copy_ports(skb, ports))
 		return NF_ACCEPT;
-	svc = l4lb_svc_lookup_rcu(ln, iph->protocol, iph->daddr, ports[1]);
+	svc = l4lb_svc_lookup4(ln, iph->protocol, iph->daddr, ports[1]);
 	if (!svc)
 		return l4lb_reply_early(ln, skb, ports);
 	if (!l4lb_fast_path_ok(state->net, skb, iph, &pkt))

@@ -172,8 +172,8 @@ unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 
 	dest = c->dest;
 	if (dest->fwd == L4LB_FWD_NAT &&
-	    l4lb_icmp_translate(skb, &q, true, dest->addr, dest->port, true,
-				dest->addr))
+	    l4lb_icmp_translate(skb, &q, true, dest->addr.ip, dest->port, true,
+				dest->addr.ip))
 		return NF_DROP;
 	return l4lb_xmit_icmp(ln, skb, dest);
 }
@@ -190,9 +190,10 @@ unsigned int l4lb_icmp_reply(struct l4lb_net *ln, struct sk_buff *skb)
 		return NF_ACCEPT;
 
 	/* The quote went from the client to a real server. */
-	rp.caddr = q.saddr;
+	rp.family = AF_INET;
+	l4lb_addr_set4(&rp.caddr, q.saddr);
 	rp.cport = q.sport;
-	rp.raddr = q.daddr;
+	l4lb_addr_set4(&rp.raddr, q.daddr);
 	rp.rport = q.dport;
 	rp.protocol = q.protocol;
 	c = l4lb_conn_find_reply(ln->net, &rp);

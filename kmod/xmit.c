@@ -108,7 +108,7 @@ static struct rtable *l4lb_route_lookup(struct l4lb_net *ln,
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
-	fl4.daddr = dest->addr;
+	fl4.daddr = dest->addr.ip;
 	/*
 	 * DR: the packet keeps daddr = VIP, but the next hop must be the
 	 * real server: KNOWN_NH gives an uncached route whose gateway is the
@@ -289,7 +289,7 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 	if (dnat)
 		l4lb_nat_rewrite(skb, ip_hdrlen(skb), ip_hdr(skb)->protocol,
-				 true, dest->addr, dest->port);
+				 true, dest->addr.ip, dest->port);
 	l4lb_xmit_finish(ln->net, skb, dst);
 	return NF_STOLEN;
 }
