@@ -887,7 +887,9 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 	if (c->flags & L4LB_CONN_F_HASHED) {
 		/* Re-decide under the lock: another CPU may have moved it. */
 		next = l4lb_next_state(c->protocol, c->state, tcp_flags);
-		if (proves)
+		if (proves && (c->flags & L4LB_CONN_F_REPEAT))
+			WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_REPEAT);
+		else if (proves)
 			WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_CONFIRMED);
 		atomic_dec(l4lb_conn_counter(c->dest, c->state));
 		WRITE_ONCE(c->state, next);
@@ -975,6 +977,32 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 	d->dest = dest;
 	d->fwd = dest->fwd;
 	return L4LB_FLOW_XMIT;
+}
+
+/*
+ * The packet of @p that just passed l4lb_flow_step() is handed back to the
+ * stack and comes to it again, from LOCAL_IN: a datagram that has not
+ * confirmed its UDP flow yet must not confirm it on its second pass (a
+ * single oversized datagram would hold the table for the full timeout).
+ */
+void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p)
+{
+	struct l4lb_conn *c;
+	spinlock_t *lock;
+	u32 hash;
+
+	if (p->protocol != IPPROTO_UDP)
+		return;
+	hash = l4lb_conn_hash(ln->net, p);
+	c = l4lb_conn_lookup(ln->net, p, hash);
+	if (!c || (READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED))
+		return;
+	lock = l4lb_conn_lock(hash);
+	spin_lock_bh(lock);
+	if ((c->flags & (L4LB_CONN_F_HASHED | L4LB_CONN_F_CONFIRMED)) ==
+	    L4LB_CONN_F_HASHED)
+		WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_REPEAT);
+	spin_unlock_bh(lock);
 }
 
 /*
