@@ -80,10 +80,11 @@ enum l4lb_addrs {
 
 /* The same for a packet from a real server back to a client (NAT). */
 struct l4lb_reply_pkt {
-	__be32	raddr;
-	__be32	caddr;
+	union l4lb_addr	raddr;	/* unused words zero */
+	union l4lb_addr	caddr;
 	__be16	rport;
 	__be16	cport;
+	u8	family;
 	u8	protocol;
 	u8	tcp_flags;
 };
@@ -152,6 +153,12 @@ enum l4lb_conn_flags {
 	L4LB_CONN_F_CONFIRMED	= BIT(1),
 	/* An IPv6 flow: its addresses are a.v6; set once, at creation */
 	L4LB_CONN_F_INET6	= BIT(2),
+	/*
+	 * UDP, unconfirmed: the datagram that last passed comes again (the
+	 * hook handed it back to the stack at PREROUTING): that pass proves
+	 * nothing (l4lb_flow_handed_back())
+	 */
+	L4LB_CONN_F_REPEAT	= BIT(3),
 };
 
 extern bool l4lb_fast_path;
@@ -168,6 +175,7 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 				      struct l4lb_service *svc,
 				      const struct l4lb_flow_in *in,
 				      struct l4lb_decision *d);
+void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p);
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
 				 const struct l4lb_flow_in *p);
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,

@@ -116,8 +116,12 @@ unsigned int l4lb_client_pkt(struct l4lb_net *ln, struct l4lb_service *svc,
 	segs = l4lb_skb_segs(skb);
 	len = skb->len;
 	verdict = l4lb_xmit(ln, skb, pkt, &d, early);
-	if (verdict == NF_ACCEPT)
+	if (verdict == NF_ACCEPT) {
+		/* Handed back: LOCAL_IN sees this very packet again. */
+		if (early)
+			l4lb_flow_handed_back(ln, in);
 		return verdict;
+	}
 	l4lb_count(&svc->stats, L4LB_CTR_PKTS_IN, segs, len);
 	l4lb_count(&d.dest->stats, L4LB_CTR_PKTS_IN, segs, len);
 	if (early)

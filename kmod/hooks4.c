@@ -49,18 +49,25 @@ static bool l4lb_pkt_parse4(const struct sk_buff *skb, struct l4lb_pkt *pkt)
 		return false;
 	pkt->family = AF_INET;
 	pkt->protocol = iph->protocol;
-	pkt->saddr = (union l4lb_addr){ .ip = iph->saddr };
-	pkt->daddr = (union l4lb_addr){ .ip = iph->daddr };
+	l4lb_addr_set4(&pkt->saddr, iph->saddr);
+	l4lb_addr_set4(&pkt->daddr, iph->daddr);
 	pkt->sport = ports[0];
 	pkt->dport = ports[1];
 	return true;
 }
 
+/* The service @pkt is addressed to, or NULL. */
 static struct l4lb_service *l4lb_pkt_service4(struct l4lb_net *ln,
 					      const struct l4lb_pkt *pkt)
 {
-	return l4lb_svc_lookup_rcu(ln, AF_INET, pkt->protocol, &pkt->daddr,
-				   pkt->dport);
+	struct l4lb_svc_key key = {
+		.addr		= pkt->daddr,
+		.port		= pkt->dport,
+		.protocol	= pkt->protocol,
+		.family		= AF_INET,
+	};
+
+	return l4lb_svc_lookup_rcu(ln, &key);
 }
 
 /*

@@ -81,11 +81,25 @@ static bool l4lb_pkt_parse6(const struct sk_buff *skb, unsigned int l4off,
 	pkt->family = AF_INET6;
 	pkt->protocol = protocol;
 	pkt->l4off = l4off;
-	pkt->saddr.in6 = ip6h->saddr;
-	pkt->daddr.in6 = ip6h->daddr;
+	l4lb_addr_set6(&pkt->saddr, &ip6h->saddr);
+	l4lb_addr_set6(&pkt->daddr, &ip6h->daddr);
 	pkt->sport = ports[0];
 	pkt->dport = ports[1];
 	return true;
+}
+
+/* The service @pkt is addressed to, or NULL. */
+static struct l4lb_service *l4lb_pkt_service6(struct l4lb_net *ln,
+					      const struct l4lb_pkt *pkt)
+{
+	struct l4lb_svc_key key = {
+		.addr		= pkt->daddr,
+		.port		= pkt->dport,
+		.protocol	= pkt->protocol,
+		.family		= AF_INET6,
+	};
+
+	return l4lb_svc_lookup_rcu(ln, &key);
 }
 
 static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
@@ -108,8 +122,7 @@ static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
 		return frag_off ? NF_ACCEPT : l4lb_icmp6_in(ln, skb, off);
 	if (!l4lb_pkt_parse6(skb, off, protocol, frag_off, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_svc_lookup_rcu(ln, AF_INET6, pkt.protocol, &pkt.daddr,
-				  pkt.dport);
+	svc = l4lb_pkt_service6(ln, &pkt);
 	if (!svc)
 		return NF_ACCEPT;
 

@@ -48,8 +48,8 @@ static int l4lb_icmp_parse(const struct sk_buff *skb,
 	if (qiph->frag_off & htons(IP_OFFSET))
 		return 0;
 	q->l4off = q->l3off + qiph->ihl * 4;
-	q->saddr = (union l4lb_addr){ .ip = qiph->saddr };
-	q->daddr = (union l4lb_addr){ .ip = qiph->daddr };
+	l4lb_addr_set4(&q->saddr, qiph->saddr);
+	l4lb_addr_set4(&q->daddr, qiph->daddr);
 	q->protocol = qiph->protocol;
 	return l4lb_icmp_quote_ports(skb, q);
 }

@@ -12,6 +12,8 @@
 #ifndef _L4LB_PACKET_H
 #define _L4LB_PACKET_H
 
+#include <linux/netfilter.h>
+
 /* A TCP or UDP packet as its family's hook parsed it. */
 struct l4lb_pkt {
 	union l4lb_addr	saddr;	/* unused words zero */

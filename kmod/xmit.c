@@ -14,9 +14,11 @@
  * Either way the packets are untracked, so conntrack and an iptables
  * MASQUERADE/SNAT rule on the balancer never translate them a second time.
  */
+#include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/netfilter.h>
+#include <net/ip.h>
 #include <net/dst.h>
 #include <net/netfilter/nf_conntrack.h>
 #include "l4lb.h"
