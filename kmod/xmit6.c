@@ -69,12 +69,14 @@ bool l4lb_hop_expired6(struct sk_buff *skb)
 	return true;
 }
 
-/* The path MTU a forwarded packet must fit, as ip6_forward() takes it. */
+/*
+ * The MTU a packet sent on @dst must fit: the route's, as ip6_output()
+ * will take it (ip6_skb_dst_mtu()) and as xmit4.c does for IPv4; not
+ * ip6_forward()'s, which ignores a route's MTU unless it is locked.
+ */
 unsigned int l4lb_mtu6(const struct dst_entry *dst)
 {
-	unsigned int mtu = ip6_dst_mtu_maybe_forward(dst, true);
-
-	return max_t(unsigned int, mtu, IPV6_MIN_MTU);
+	return max_t(unsigned int, dst_mtu(dst), IPV6_MIN_MTU);
 }
 
 /*
