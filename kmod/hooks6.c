@@ -131,7 +131,7 @@ static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
 	 * a fragment here is anomalous; so is a truncated L4 header.
 	 */
 	flags = l4lb_l4_flags(skb, pkt.l4off, pkt.protocol);
-	if (frag_off || flags < 0) {
+	if (frag_off != 0 || flags < 0) {
 		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
 		return NF_DROP;
 	}
@@ -160,7 +160,7 @@ static unsigned int l4lb_forward6(void *priv, struct sk_buff *skb,
 		return frag_off ? NF_ACCEPT : l4lb_icmp6_reply(ln, skb, off);
 	if (!l4lb_pkt_parse6(skb, off, protocol, frag_off, &pkt))
 		return NF_ACCEPT;
-	return l4lb_server_pkt(ln, skb, &pkt, frag_off, &c);
+	return l4lb_server_pkt(ln, skb, &pkt, frag_off != 0, &c);
 }
 
 const struct nf_hook_ops l4lb_nf_ops6[] = {
