@@ -46,12 +46,16 @@ void l4lb_route_free(struct l4lb_dest *dest)
 /*
  * @dev is going down or away: forget @dest's route if it leaves by @dev.
  * dst_check() alone cannot be trusted with that: the stack moves a route
- * of a device being unregistered to the blackhole device (rt_flush_dev(),
- * rt6_uncached_list_flush_dev()) without necessarily marking it obsolete,
- * and packets sent on it would vanish while counted as forwarded. The
- * next packet looks the route up again. Config lock (the netdevice
- * notifier, main.c); the packet path may replace the route at the same
- * time, hence the cmpxchg().
+ * of a device being unregistered to the blackhole device (rt_flush_dev())
+ * without necessarily marking it obsolete, and packets sent on it would
+ * vanish while counted as forwarded. A route that is obsolete goes too:
+ * IPv6 may have moved it to the blackhole device already
+ * (rt6_uncached_list_flush_dev(), before this notifier), and a DR route,
+ * an uncached clone, still holds the FIB entry it came from and through
+ * it @dev, whose unregistration would wait for us. The next packet looks
+ * the route up again. Config lock (the netdevice notifier, main.c); the
+ * packet path may replace the route at the same time, hence the
+ * cmpxchg().
  */
 void l4lb_route_forget_dev(struct l4lb_dest *dest,
 			   const struct net_device *dev)
@@ -61,7 +65,7 @@ void l4lb_route_forget_dev(struct l4lb_dest *dest,
 	lockdep_assert_held(&dest->ln->lock);
 	rcu_read_lock();
 	r = rcu_dereference(dest->route);
-	if (!r || r->dst->dev != dev ||
+	if (!r || (r->dst->dev != dev && dst_check(r->dst, r->cookie)) ||
 	    cmpxchg(&dest->route, RCU_INITIALIZER(r), NULL) !=
 	    RCU_INITIALIZER(r))
 		r = NULL;

@@ -67,7 +67,7 @@ name6() {
 udp6_names() {
 	local i
 	for ((i = 0; i < $3; i++)); do
-		nsx "$1" "$PROBE" -t 10 "$VIP6" "$2" | awk '$1 == "reply" { print $2; next } { print "none:" $0 }'
+		{ nsx "$1" "$PROBE" -t 10 "$VIP6" "$2" || true; } | awk '$1 == "reply" { print $2; next } { print "none:" $0 }'
 	done
 }
 

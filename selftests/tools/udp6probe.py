@@ -19,8 +19,11 @@ import struct
 import sys
 
 SO_EE_ORIGIN_ICMP6 = 3
+# Not all of these are in Python's socket module.
+IPV6_RECVERR = 25
 IPV6_MTU_DISCOVER = 23
 IPV6_PMTUDISC_PROBE = 3
+MSG_ERRQUEUE = 0x2000
 
 
 def main():
@@ -33,7 +36,7 @@ def main():
     a = ap.parse_args()
 
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVERR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
     if a.hops:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, a.hops)
     if a.size:
@@ -53,9 +56,9 @@ def main():
         return 0
     except OSError:
         pass
-    _, anc, _, _ = s.recvmsg(65536, 512, socket.MSG_ERRQUEUE)
+    _, anc, _, _ = s.recvmsg(65536, 512, MSG_ERRQUEUE)
     for level, kind, cdata in anc:
-        if level != socket.IPPROTO_IPV6 or kind != socket.IPV6_RECVERR:
+        if level != socket.IPPROTO_IPV6 or kind != IPV6_RECVERR:
             continue
         _, origin, typ, code, _, info, _ = struct.unpack_from("=IBBBBII",
                                                                cdata)
