@@ -733,7 +733,7 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 	l4lb_stats_inc(&dest->stats, L4LB_CTR_CONNS);
 }
 
-/* @iif is at most L4LB_STAMP_IIF_MAX, @rpf at most 2 (hooks.c). */
+/* @iif is at most L4LB_STAMP_IIF_MAX, @rpf at most 2 (hooks4.c). */
 static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
 {
 	u32 dev = (u32)iif | (u32)rpf << 30;
@@ -921,7 +921,7 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
  * is not ours: L4LB_FLOW_NOT_OURS. A packet whose addresses the input
  * route would not accept, or has to check itself (l4lb_addrs_ok()), is
  * L4LB_FLOW_INPUT_ROUTE. A packet seen twice (PREROUTING, then LOCAL_IN:
- * hooks.c) moves the TCP state alike on both passes; a repeated move is
+ * hooks4.c) moves the TCP state alike on both passes; a repeated move is
  * a no-op.
  */
 enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,

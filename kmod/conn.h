@@ -15,7 +15,7 @@ struct l4lb_flow_in {
 	union l4lb_addr	vaddr;
 	__be16	cport;
 	__be16	vport;
-	u8	family;		/* AF_INET (AF_INET6: no hook fills one yet) */
+	u8	family;		/* AF_INET or AF_INET6 */
 	u8	protocol;
 	u8	tcp_flags;	/* L4LB_TCP_* below */
 	u8	addrs;		/* enum l4lb_addrs */
@@ -26,7 +26,7 @@ struct l4lb_flow_in {
 	int	genid;
 	/*
 	 * L4LB_ADDRS_CHECK: whether the input route would accept the flow's
-	 * addresses (hooks.c); called only when the flow's stamp is stale.
+	 * addresses (hooks4.c); called only when the flow's stamp is stale.
 	 */
 	bool	(*addrs_check)(struct net *net, const struct l4lb_flow_in *in);
 };
@@ -111,7 +111,7 @@ struct l4lb_conn {
 	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
 	/*
 	 * NAT: the input route the flow's replies took to the client, held
-	 * (xmit.c); replaced with xchg(), dropped with the entry.
+	 * (xmit4.c); replaced with xchg(), dropped with the entry.
 	 */
 	struct dst_entry __rcu	*reply_dst;
 	struct hlist_node	node;	/* client-side chain, RCU */

@@ -47,7 +47,7 @@ MODULE_PARM_DESC(conn_max,
 
 module_param_named(fast_path, l4lb_fast_path, bool, 0644);
 MODULE_PARM_DESC(fast_path,
-		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks.c)");
+		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks4.c)");
 
 unsigned int l4lb_net_id __read_mostly;
 

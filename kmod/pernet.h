@@ -59,7 +59,7 @@ enum l4lb_net_hooked {
 extern unsigned int l4lb_net_id;
 
 enum l4lb_net_ctr {
-	/* Sent on from PREROUTING (hooks.c): */
+	/* Sent on from PREROUTING (hooks4.c): */
 	L4LB_FAST_CLIENT,	/* clients' packets to a service */
 	L4LB_FAST_REPLY,	/* NAT: real servers' packets to a client */
 	/* Connection table (conn.c): */
