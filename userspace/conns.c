@@ -126,16 +126,13 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int l4lb_get_conns(struct nl_ctx *nl, const struct l4lb_conn_filter *filter,
-		   void (*fn)(const struct l4lb_conn_entry *e, void *data),
-		   void *data)
+struct nlmsghdr *l4lb_build_conn_dump(void *buf, uint16_t family,
+				      const struct l4lb_conn_filter *filter)
 {
-	struct conn_walk w = { .fn = fn, .data = data };
-	char buf[NL_TX_BUFSIZE];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 
-	nlh = nl_genl_start(buf, nl->family, L4LB_CMD_GET_CONN,
+	nlh = nl_genl_start(buf, family, L4LB_CMD_GET_CONN,
 			    L4LB_GENL_VERSION, NLM_F_DUMP);
 	if (filter->svc) {
 		nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
@@ -164,7 +161,18 @@ int l4lb_get_conns(struct nl_ctx *nl, const struct l4lb_conn_filter *filter,
 					 htons(filter->cport));
 		mnl_attr_nest_end(nlh, nest);
 	}
-	return nl_talk(nl, nlh, conn_cb, &w);
+	return nlh;
+}
+
+int l4lb_get_conns(struct nl_ctx *nl, const struct l4lb_conn_filter *filter,
+		   void (*fn)(const struct l4lb_conn_entry *e, void *data),
+		   void *data)
+{
+	struct conn_walk w = { .fn = fn, .data = data };
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_conn_dump(buf, nl->family, filter),
+		       conn_cb, &w);
 }
 
 const char *l4lbadm_conn_state_name(uint8_t state)

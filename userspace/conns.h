@@ -35,6 +35,9 @@ struct l4lb_conn_filter {
  * must be the families' (exact lengths), else -EBADMSG.
  */
 int l4lb_parse_conn_msg(const struct nlmsghdr *nlh, struct l4lb_conn_entry *e);
+/* The GET_CONN dump request with @filter's nests (pure). */
+struct nlmsghdr *l4lb_build_conn_dump(void *buf, uint16_t family,
+				      const struct l4lb_conn_filter *filter);
 /* Calls @fn for every entry; returns 0 or a negative errno. */
 int l4lb_get_conns(struct nl_ctx *nl, const struct l4lb_conn_filter *filter,
 		   void (*fn)(const struct l4lb_conn_entry *e, void *data),

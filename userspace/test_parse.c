@@ -1466,6 +1466,53 @@ static void test_ipv6_build(void)
 	check(attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af4, 2) &&
 	      attr_bytes(dst.a[L4LB_DEST_A_ADDR], "\x0a\x00\x00\x02", 4) &&
 	      !dst.a[L4LB_DEST_A_ADDR6], "DEL_DEST IPv4: FAMILY and ADDR");
+
+	/* -L -c filters: service key, real server and client in IPv6 */
+	static const uint8_t a1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+	struct tb conn;
+
+	parse("-L -c -t [2001:db8::10]:80 -r [2001:db8::11]:8080 "
+	      "--client [2001:db8::1]:4000", &cl);
+	struct l4lb_conn_filter f = {
+		.svc = &cl.svc, .has_dest = true, .dfamily = cl.dest.family,
+		.daddr = cl.dest.addr, .has_dport = cl.server_has_port,
+		.dport = cl.dest.port, .has_client = true,
+		.cfamily = cl.client_family, .caddr = cl.client_addr,
+		.has_cport = cl.client_has_port, .cport = cl.client_port,
+	};
+
+	nlh = l4lb_build_conn_dump(buf, 42, &f);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	nest_of(nlh, L4LB_A_CONN, &conn);
+	check(attr_bytes(svc.a[L4LB_SVC_A_FAMILY], &af6, 2) &&
+	      attr_bytes(svc.a[L4LB_SVC_A_ADDR6], a10, 16) &&
+	      !svc.a[L4LB_SVC_A_ADDR] &&
+	      attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af6, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR6], a11, 16) &&
+	      !dst.a[L4LB_DEST_A_ADDR] &&
+	      attr_bytes(dst.a[L4LB_DEST_A_PORT], "\x1f\x90", 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_FAMILY], &af6, 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CADDR6], a1, 16) &&
+	      !conn.a[L4LB_CONN_A_CADDR] &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CPORT], "\x0f\xa0", 2),
+	      "GET_CONN filters in IPv6: FAMILY and *ADDR6 in each nest");
+	parse("-L -c -r 10.0.0.11 --client 10.0.0.1", &cl);
+	f = (struct l4lb_conn_filter){
+		.has_dest = true, .dfamily = cl.dest.family,
+		.daddr = cl.dest.addr, .has_client = true,
+		.cfamily = cl.client_family, .caddr = cl.client_addr,
+	};
+	nlh = l4lb_build_conn_dump(buf, 42, &f);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	nest_of(nlh, L4LB_A_CONN, &conn);
+	check(attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af4, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR], "\x0a\x00\x00\x0b", 4) &&
+	      !dst.a[L4LB_DEST_A_PORT] &&
+	      attr_bytes(conn.a[L4LB_CONN_A_FAMILY], &af4, 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CADDR], "\x0a\x00\x00\x01", 4) &&
+	      !conn.a[L4LB_CONN_A_CPORT] && !conn.a[L4LB_CONN_A_CADDR6],
+	      "GET_CONN filters in IPv4: FAMILY and *ADDR");
 }
 
 /* A GET_SERVICE reply: family @fam (0: no FAMILY), @n4/@n6 address bytes. */
