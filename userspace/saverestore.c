@@ -194,9 +194,7 @@ int l4lbadm_parse_restore(FILE *in, struct l4lbadm_rules *out, char *err,
 
 /* --- diff --------------------------------------------------------------- */
 
-/* Both tables are sorted by l4lb_service_list_sort(): the same keys. */
-#define cmp_svc_key	l4lb_service_key_cmp
-#define cmp_dest_key	l4lb_dest_key_cmp
+/* Both tables are in l4lb_service_list_sort()'s order: the merge walks it. */
 
 static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 			const struct l4lb_service *s)
@@ -259,7 +257,7 @@ static int diff_dests(const struct l4lb_service *from,
 					    &from->dests[i] : NULL;
 		const struct l4lb_dest *b = j < to->ndests ?
 					    &to->dests[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : cmp_dest_key(a, b);
+		int c = !a ? 1 : !b ? -1 : l4lb_dest_key_cmp(a, b);
 
 		if (c < 0) {
 			if (deletions)
@@ -301,7 +299,7 @@ static int diff_pass(const struct l4lb_service_list *from,
 		const struct l4lb_service *a = i < from->n ?
 					       &from->svcs[i] : NULL;
 		const struct l4lb_service *b = j < to->n ? &to->svcs[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : cmp_svc_key(a, b);
+		int c = !a ? 1 : !b ? -1 : l4lb_service_key_cmp(a, b);
 
 		if (c < 0) {
 			if (deletions)
