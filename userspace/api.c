@@ -13,12 +13,27 @@
 
 /* --- building ----------------------------------------------------------- */
 
+/* FAMILY always, then the family's address attribute (ADDR or ADDR6). */
+static void put_addr(struct nlmsghdr *nlh, uint16_t family_attr,
+		     uint16_t addr_attr, uint16_t addr6_attr, uint16_t family,
+		     const union l4lb_inaddr *addr)
+{
+	if (!family)
+		family = AF_INET;
+	mnl_attr_put_u16(nlh, family_attr, family);
+	if (family == AF_INET6)
+		mnl_attr_put(nlh, addr6_attr, sizeof(addr->in6), &addr->in6);
+	else
+		mnl_attr_put(nlh, addr_attr, sizeof(addr->in.s_addr),
+			     &addr->in.s_addr);
+}
+
 static void put_service_key(struct nlmsghdr *nlh,
 			    const struct l4lb_service *svc)
 {
 	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, svc->protocol);
-	mnl_attr_put(nlh, L4LB_SVC_A_ADDR, sizeof(svc->addr.s_addr),
-		     &svc->addr.s_addr);
+	put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
+		 svc->family, &svc->addr);
 	mnl_attr_put_u16(nlh, L4LB_SVC_A_PORT, htons(svc->port));
 }
 
@@ -54,8 +69,8 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 
 	nlh = l4lb_build_service(buf, family, cmd, 0, svc, true);
 	nest = mnl_attr_nest_start(nlh, L4LB_A_DEST);
-	mnl_attr_put(nlh, L4LB_DEST_A_ADDR, sizeof(d->addr.s_addr),
-		     &d->addr.s_addr);
+	put_addr(nlh, L4LB_DEST_A_FAMILY, L4LB_DEST_A_ADDR, L4LB_DEST_A_ADDR6,
+		 d->family, &d->addr);
 	if (d->set & L4LB_HAS_PORT)
 		mnl_attr_put_u16(nlh, L4LB_DEST_A_PORT, htons(d->port));
 	if (cmd != L4LB_CMD_DEL_DEST) {
@@ -161,6 +176,26 @@ static int get_be32(const struct nlattr *a, struct in_addr *out)
 	return 0;
 }
 
+/* FAMILY (absent: AF_INET) and the family's address attribute. */
+static int get_addr(const struct nlattr *fam, const struct nlattr *addr,
+		    const struct nlattr *addr6, uint16_t *family,
+		    union l4lb_inaddr *out)
+{
+	*family = AF_INET;
+	if (fam) {
+		if (!ok(fam, MNL_TYPE_U16))
+			return -EBADMSG;
+		*family = mnl_attr_get_u16(fam);
+	}
+	if (*family == AF_INET)
+		return get_be32(addr, &out->in);
+	if (*family != AF_INET6 || !addr6 ||
+	    mnl_attr_get_payload_len(addr6) != sizeof(out->in6))
+		return -EBADMSG;
+	memcpy(&out->in6, mnl_attr_get_payload(addr6), sizeof(out->in6));
+	return 0;
+}
+
 static int get_be16(const struct nlattr *a, uint16_t *out)
 {
 	if (!ok(a, MNL_TYPE_U16))
@@ -193,7 +228,9 @@ int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
 	struct tb tb;
 
 	memset(d, 0, sizeof(*d));
-	if (tb_nested(nest, &tb) || get_be32(tb.a[L4LB_DEST_A_ADDR], &d->addr))
+	if (tb_nested(nest, &tb) ||
+	    get_addr(tb.a[L4LB_DEST_A_FAMILY], tb.a[L4LB_DEST_A_ADDR],
+		     tb.a[L4LB_DEST_A_ADDR6], &d->family, &d->addr))
 		return -EBADMSG;
 	if (get_be16(tb.a[L4LB_DEST_A_PORT], &d->port) == 0)
 		d->set |= L4LB_HAS_PORT;
@@ -237,7 +274,8 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 	memset(svc, 0, sizeof(*svc));
 	if (tb_nested(nest, &tb) ||
 	    !ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
-	    get_be32(tb.a[L4LB_SVC_A_ADDR], &svc->addr) ||
+	    get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
+		     tb.a[L4LB_SVC_A_ADDR6], &svc->family, &svc->addr) ||
 	    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
 		return -EBADMSG;
 	svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
@@ -352,10 +390,29 @@ static int cmp_u32(uint32_t a, uint32_t b)
 	return a < b ? -1 : a > b;
 }
 
+static uint16_t af(uint16_t family)
+{
+	return family ? family : AF_INET;
+}
+
+/* IPv4 before IPv6, then by address. */
+static int cmp_addr(uint16_t fa, const union l4lb_inaddr *a, uint16_t fb,
+		    const union l4lb_inaddr *b)
+{
+	if (af(fa) != af(fb))
+		return af(fa) == AF_INET ? -1 : 1;
+	if (af(fa) == AF_INET6) {
+		int r = memcmp(&a->in6, &b->in6, sizeof(a->in6));
+
+		return r < 0 ? -1 : r > 0;
+	}
+	return cmp_u32(ntohl(a->in.s_addr), ntohl(b->in.s_addr));
+}
+
 static int cmp_dest(const void *pa, const void *pb)
 {
 	const struct l4lb_dest *a = pa, *b = pb;
-	int r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
+	int r = cmp_addr(a->family, &a->addr, b->family, &b->addr);
 
 	return r ? r : cmp_u32(a->port, b->port);
 }
@@ -366,7 +423,7 @@ static int cmp_service(const void *pa, const void *pb)
 	int r = cmp_u32(a->protocol, b->protocol);
 
 	if (!r)
-		r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
+		r = cmp_addr(a->family, &a->addr, b->family, &b->addr);
 	return r ? r : cmp_u32(a->port, b->port);
 }
 
@@ -480,7 +537,7 @@ static bool same_service(const struct l4lb_service *a,
 			 const struct l4lb_service *b)
 {
 	return a->protocol == b->protocol && a->port == b->port &&
-	       a->addr.s_addr == b->addr.s_addr;
+	       !cmp_addr(a->family, &a->addr, b->family, &b->addr);
 }
 
 /* A continuation message: more destinations of the last service. */

@@ -32,8 +32,15 @@ struct l4lb_stats {
 		 bytes_out_rate, rate_window_ms;
 };
 
+/* An address of either family; the struct's family says which member. */
+union l4lb_inaddr {
+	struct in_addr in;
+	struct in6_addr in6;
+};
+
 struct l4lb_dest {
-	struct in_addr addr;
+	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
+	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	uint8_t fwd;			/* enum l4lb_fwd_method */
 	uint32_t weight;
@@ -46,7 +53,8 @@ struct l4lb_dest {
 
 struct l4lb_service {
 	uint8_t protocol;		/* IPPROTO_TCP / IPPROTO_UDP */
-	struct in_addr addr;
+	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
+	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
