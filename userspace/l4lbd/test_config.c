@@ -5,13 +5,16 @@
 #include "l4lbd.h"
 #include "test.h"
 
-static struct in_addr ip(const char *s)
+static struct ipaddr ipaddr(const char *s)
 {
-	struct in_addr a;
+	struct ipaddr a = { .family = strchr(s, ':') ? AF_INET6 : AF_INET };
 
-	inet_pton(AF_INET, s, &a);
+	inet_pton(a.family, s, &a.u);
 	return a;
 }
+
+/* A pointer to the parsed address, for the lookup functions. */
+#define ip(s) ((const struct ipaddr[]){ ipaddr(s) })
 
 static void test_example(void)
 {
