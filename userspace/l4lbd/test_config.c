@@ -27,7 +27,7 @@ static void test_example(void)
 	CHECK(c != NULL, "example.conf: %s", errs.n ? errs.msg[0] : "");
 	if (!c)
 		return;
-	CHECK(c->nvs == 4, "nvs %zu", c->nvs);
+	CHECK(c->nvs == 5, "nvs %zu", c->nvs);
 	CHECK(c->resync_ms == 2000, "resync %u", c->resync_ms);
 
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 80);
@@ -93,6 +93,19 @@ static void test_example(void)
 	      v->rs[0]->port == 80 && v->rs[0]->nchecks == 2, "vs :8080");
 	if (v && v->nrs == 1 && v->rs[0]->nchecks == 2)
 		CHECK(v->rs[0]->checks[1]->connect_port == 9100, "connect_port");
+
+	v = config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 80);
+	CHECK(v && v->fwd == L4LB_FWD_DR && v->nrs == 2, "vs [2001:db8::10]:80");
+	if (v && v->nrs == 2) {
+		r = vs_find_rs(v, ip("2001:db8::11"), 80);
+		CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_HTTP &&
+		      !strcmp(r->checks[0]->virtualhost, "www.example.com"),
+		      "rs [2001:db8::11]:80");
+		r = vs_find_rs(v, ip("2001:db8::12"), 80);
+		CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_TCP &&
+		      ipaddr_equal(&r->checks[0]->bindto, ip("2001:db8::2")),
+		      "rs [2001:db8::12]:80 bindto");
+	}
 out:
 	config_free(c);
 }
