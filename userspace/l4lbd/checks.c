@@ -32,22 +32,20 @@ static struct timer curl_timer;
 static socklen_t to_sockaddr(const struct ipaddr *a, uint16_t port,
 			     struct sockaddr_storage *ss)
 {
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
 		s6->sin6_family = AF_INET6;
 		s6->sin6_addr = a->u.in6;
 		s6->sin6_port = htons(port);
 		return sizeof(*s6);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_addr = a->u.in;
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
 	}
+	s4->sin_family = AF_INET;
+	s4->sin_addr = a->u.in;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
 }
 
 /* What @c probes: connect_ip and connect_port, else the real server's. */
