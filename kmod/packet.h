@@ -22,7 +22,8 @@ struct l4lb_pkt {
 	__be16		dport;
 	u8		family;		/* AF_INET or AF_INET6 */
 	u8		protocol;	/* IPPROTO_TCP or IPPROTO_UDP */
-	/* Its TCP or UDP header: after the IP header and its options or
+	/*
+	 * Its TCP or UDP header: after the IP header and its options or
 	 * extension headers.
 	 */
 	unsigned int	l4off;

@@ -40,7 +40,8 @@ struct l4lb_net {
 	 * for IPv6 services (enum l4lb_net_defrag; config lock).
 	 */
 	unsigned int		defrag;
-	/* The families whose netfilter hooks are registered (enum
+	/*
+	 * The families whose netfilter hooks are registered (enum
 	 * l4lb_net_hooked; config lock): hooks.c.
 	 */
 	unsigned int		hooked;
