@@ -259,26 +259,35 @@ static u32 l4lb_conn_hash_of(const struct l4lb_conn *c)
 }
 
 /*
- * Server-side key, IPv4 (NAT dests have IPv4 addresses); the seed differs
- * so both tables never collide alike.
+ * Server-side key: the real server's address and port, the client's; the
+ * seed differs so both tables never collide alike. The real server is of
+ * the client's family (NAT stays within one).
  */
 static u32 l4lb_conn_rhash(const struct net *net, u8 protocol,
-			   __be32 raddr, __be16 rport,
-			   __be32 caddr, __be16 cport)
+			   const __be32 *raddr, __be16 rport,
+			   const __be32 *caddr, __be16 cport, unsigned int n)
 {
-	u32 k[3] = {
-		(__force u32)raddr,
-		(__force u32)caddr,
-		((__force u32)rport << 16 | (__force u32)cport) ^ protocol,
-	};
+	u32 k[2 * 4 + 1];
+	unsigned int i;
 
-	return jhash2(k, 3, ~l4lb_conn_seed ^ net_hash_mix(net));
+	for (i = 0; i < n; i++) {
+		k[i] = (__force u32)raddr[i];
+		k[n + i] = (__force u32)caddr[i];
+	}
+	k[2 * n] = ((__force u32)rport << 16 | (__force u32)cport) ^ protocol;
+	return jhash2(k, 2 * n + 1, ~l4lb_conn_seed ^ net_hash_mix(net));
 }
 
 static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
 {
-	return l4lb_conn_rhash(c->dest->ln->net, c->protocol, c->dest->addr,
-			       c->dest->port, c->a.v4.caddr, c->cport);
+	const struct net *net = c->dest->ln->net;
+
+	if (l4lb_conn_is_inet6(c))
+		return l4lb_conn_rhash(net, c->protocol, c->dest->addr.all,
+				       c->dest->port, c->a.v6.caddr.s6_addr32,
+				       c->cport, 4);
+	return l4lb_conn_rhash(net, c->protocol, &c->dest->addr.ip,
+			       c->dest->port, &c->a.v4.caddr, c->cport, 1);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -358,16 +367,22 @@ struct l4lb_conn *l4lb_conn_find(const struct net *net,
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 				       const struct l4lb_reply_pkt *p)
 {
-	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr, p->rport,
-				    p->caddr, p->cport);
+	bool inet6 = p->family == AF_INET6;
+	u32 rhash = l4lb_conn_rhash(net, p->protocol, p->raddr.all, p->rport,
+				    p->caddr.all, p->cport, inet6 ? 4 : 1);
 	struct l4lb_conn *c;
 
-	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode)
-		if (!l4lb_conn_is_inet6(c) && c->a.v4.caddr == p->caddr &&
-		    c->cport == p->cport &&
-		    c->protocol == p->protocol && c->dest->addr == p->raddr &&
-		    c->dest->port == p->rport && net_eq(c->dest->ln->net, net))
+	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode) {
+		if (c->cport != p->cport || c->protocol != p->protocol ||
+		    c->dest->port != p->rport ||
+		    l4lb_conn_is_inet6(c) != inet6 ||
+		    !l4lb_addr_eq(&c->dest->addr, &p->raddr) ||
+		    !net_eq(c->dest->ln->net, net))
+			continue;
+		if (inet6 ? ipv6_addr_equal(&c->a.v6.caddr, &p->caddr.in6) :
+			    c->a.v4.caddr == p->caddr.ip)
 			return c;
+	}
 	return NULL;
 }
 
@@ -718,7 +733,7 @@ static void l4lb_conn_count_new(struct l4lb_service *svc,
 	l4lb_stats_inc(&dest->stats, L4LB_CTR_CONNS);
 }
 
-/* @iif is at most L4LB_STAMP_IIF_MAX, @rpf at most 2 (hooks.c). */
+/* @iif is at most L4LB_STAMP_IIF_MAX, @rpf at most 2 (hooks4.c). */
 static u64 l4lb_addrs_stamp(int genid, int iif, u8 rpf)
 {
 	u32 dev = (u32)iif | (u32)rpf << 30;
@@ -872,7 +887,9 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 	if (c->flags & L4LB_CONN_F_HASHED) {
 		/* Re-decide under the lock: another CPU may have moved it. */
 		next = l4lb_next_state(c->protocol, c->state, tcp_flags);
-		if (proves)
+		if (proves && (c->flags & L4LB_CONN_F_REPEAT))
+			WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_REPEAT);
+		else if (proves)
 			WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_CONFIRMED);
 		atomic_dec(l4lb_conn_counter(c->dest, c->state));
 		WRITE_ONCE(c->state, next);
@@ -904,7 +921,7 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
  * is not ours: L4LB_FLOW_NOT_OURS. A packet whose addresses the input
  * route would not accept, or has to check itself (l4lb_addrs_ok()), is
  * L4LB_FLOW_INPUT_ROUTE. A packet seen twice (PREROUTING, then LOCAL_IN:
- * hooks.c) moves the TCP state alike on both passes; a repeated move is
+ * hooks4.c) moves the TCP state alike on both passes; a repeated move is
  * a no-op.
  */
 enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
@@ -960,6 +977,32 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 	d->dest = dest;
 	d->fwd = dest->fwd;
 	return L4LB_FLOW_XMIT;
+}
+
+/*
+ * The packet of @p that just passed l4lb_flow_step() is handed back to the
+ * stack and comes to it again, from LOCAL_IN: a datagram that has not
+ * confirmed its UDP flow yet must not confirm it on its second pass (a
+ * single oversized datagram would hold the table for the full timeout).
+ */
+void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p)
+{
+	struct l4lb_conn *c;
+	spinlock_t *lock;
+	u32 hash;
+
+	if (p->protocol != IPPROTO_UDP)
+		return;
+	hash = l4lb_conn_hash(ln->net, p);
+	c = l4lb_conn_lookup(ln->net, p, hash);
+	if (!c || (READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED))
+		return;
+	lock = l4lb_conn_lock(hash);
+	spin_lock_bh(lock);
+	if ((c->flags & (L4LB_CONN_F_HASHED | L4LB_CONN_F_CONFIRMED)) ==
+	    L4LB_CONN_F_HASHED)
+		WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_REPEAT);
+	spin_unlock_bh(lock);
 }
 
 /*

@@ -15,7 +15,7 @@ struct l4lb_flow_in {
 	union l4lb_addr	vaddr;
 	__be16	cport;
 	__be16	vport;
-	u8	family;		/* AF_INET (AF_INET6: no hook fills one yet) */
+	u8	family;		/* AF_INET or AF_INET6 */
 	u8	protocol;
 	u8	tcp_flags;	/* L4LB_TCP_* below */
 	u8	addrs;		/* enum l4lb_addrs */
@@ -26,7 +26,7 @@ struct l4lb_flow_in {
 	int	genid;
 	/*
 	 * L4LB_ADDRS_CHECK: whether the input route would accept the flow's
-	 * addresses (hooks.c); called only when the flow's stamp is stale.
+	 * addresses (hooks4.c); called only when the flow's stamp is stale.
 	 */
 	bool	(*addrs_check)(struct net *net, const struct l4lb_flow_in *in);
 };
@@ -80,10 +80,11 @@ enum l4lb_addrs {
 
 /* The same for a packet from a real server back to a client (NAT). */
 struct l4lb_reply_pkt {
-	__be32	raddr;
-	__be32	caddr;
+	union l4lb_addr	raddr;	/* unused words zero */
+	union l4lb_addr	caddr;
 	__be16	rport;
 	__be16	cport;
+	u8	family;
 	u8	protocol;
 	u8	tcp_flags;
 };
@@ -110,7 +111,7 @@ struct l4lb_conn {
 	struct hlist_node	rnode;	/* server-side chain, NAT only, RCU */
 	/*
 	 * NAT: the input route the flow's replies took to the client, held
-	 * (xmit.c); replaced with xchg(), dropped with the entry.
+	 * (xmit4.c); replaced with xchg(), dropped with the entry.
 	 */
 	struct dst_entry __rcu	*reply_dst;
 	struct hlist_node	node;	/* client-side chain, RCU */
@@ -152,6 +153,12 @@ enum l4lb_conn_flags {
 	L4LB_CONN_F_CONFIRMED	= BIT(1),
 	/* An IPv6 flow: its addresses are a.v6; set once, at creation */
 	L4LB_CONN_F_INET6	= BIT(2),
+	/*
+	 * UDP, unconfirmed: the datagram that last passed comes again (the
+	 * hook handed it back to the stack at PREROUTING): that pass proves
+	 * nothing (l4lb_flow_handed_back())
+	 */
+	L4LB_CONN_F_REPEAT	= BIT(3),
 };
 
 extern bool l4lb_fast_path;
@@ -168,6 +175,7 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 				      struct l4lb_service *svc,
 				      const struct l4lb_flow_in *in,
 				      struct l4lb_decision *d);
+void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p);
 struct l4lb_conn *l4lb_conn_find(const struct net *net,
 				 const struct l4lb_flow_in *p);
 struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,

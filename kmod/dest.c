@@ -22,6 +22,7 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	INIT_LIST_HEAD(&dest->list);
 	dest->ln = ln;
 	dest->addr = cfg->addr;
+	dest->family = cfg->family;
 	dest->port = cfg->port;
 	dest->fwd = cfg->fwd;
 	dest->weight = cfg->weight;

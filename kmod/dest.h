@@ -19,9 +19,11 @@ struct l4lb_dest {
 	/* NULL once deleted; the service itself is freed after RCU. */
 	struct l4lb_service __rcu *svc;
 	struct l4lb_net		*ln;
-	__be32			addr;
+	union l4lb_addr		addr;
 	__be16			port;
 	u8			fwd;	/* immutable: conns depend on it */
+	/* The service's: direct routing and NAT stay within a family. */
+	u8			family;
 	u32			weight;	/* under ln->lock */
 	unsigned long		flags;
 	/* One for the service list, one per connection. */
@@ -38,9 +40,10 @@ struct l4lb_dest {
 };
 
 struct l4lb_dest_cfg {
-	__be32	addr;
+	union l4lb_addr	addr;
 	__be16	port;
 	u8	fwd;
+	u8	family;
 	u32	weight;
 	bool	down;
 };

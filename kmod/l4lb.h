@@ -56,6 +56,7 @@
 #define L4LB_TIMEOUT_CLOSE		10
 
 /* Per subsystem, each after those it builds on. */
+#include "addr.h"
 #include "stats.h"
 #include "pernet.h"
 #include "dest.h"

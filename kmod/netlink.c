@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <linux/inetdevice.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include "l4lb.h"
 
 /*
@@ -48,6 +49,8 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 				    .reject_message = "output-only attribute" },
 	[L4LB_SVC_A_DESTS]	= { .type = NLA_REJECT,
 				    .reject_message = "output-only attribute" },
+	[L4LB_SVC_A_FAMILY]	= { .type = NLA_U16 },
+	[L4LB_SVC_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -64,6 +67,8 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 	[L4LB_DEST_A_STATS]	= { .type = NLA_REJECT,
 				    .reject_message = "output-only attribute" },
 	[L4LB_DEST_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_DEST_F_ALL),
+	[L4LB_DEST_A_FAMILY]	= { .type = NLA_U16 },
+	[L4LB_DEST_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
@@ -79,6 +84,8 @@ static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
 static const struct nla_policy l4lb_conn_policy[L4LB_CONN_A_MAX + 1] = {
 	[L4LB_CONN_A_CADDR]	= { .type = NLA_BE32 },
 	[L4LB_CONN_A_CPORT]	= { .type = NLA_BE16 },
+	[L4LB_CONN_A_FAMILY]	= { .type = NLA_U16 },
+	[L4LB_CONN_A_CADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
@@ -108,10 +115,92 @@ static struct genl_family l4lb_genl_family;
 /* ---------------------------------------------------------------- */
 /* Request parsing                                                   */
 
-static bool l4lb_bad_unicast(__be32 addr)
+static bool l4lb_bad_unicast(u8 family, const union l4lb_addr *addr)
 {
-	return ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
-	       ipv4_is_lbcast(addr);
+	if (family == AF_INET6)
+		return ipv6_addr_type(&addr->in6) &
+		       (IPV6_ADDR_ANY | IPV6_ADDR_MULTICAST |
+			IPV6_ADDR_MAPPED);
+	return ipv4_is_zeronet(addr->ip) || ipv4_is_multicast(addr->ip) ||
+	       ipv4_is_lbcast(addr->ip);
+}
+
+/* Where a nest keeps an address: its family, IPv4 and IPv6 attributes. */
+struct l4lb_addr_attrs {
+	int	family;
+	int	addr;
+	int	addr6;
+};
+
+/*
+ * An address and its family from @tb (a parsed @nest): the family
+ * attribute or @dflt, and that family's address attribute, which must be
+ * there; the other family's must not.
+ */
+static int l4lb_parse_addr(struct nlattr **tb, const struct nlattr *nest,
+			   const struct l4lb_addr_attrs *at, u8 dflt,
+			   u8 *family, union l4lb_addr *addr,
+			   struct netlink_ext_ack *extack)
+{
+	*family = tb[at->family] ? nla_get_u16(tb[at->family]) : dflt;
+	switch (*family) {
+	case AF_INET:
+		if (tb[at->addr6]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[at->addr6],
+					    "an IPv6 address (ADDR6) in an AF_INET request");
+			return -EINVAL;
+		}
+		if (!tb[at->addr])
+			return L4LB_MISSING(extack, nest, at->addr,
+					    "Missing address");
+		l4lb_addr_set4(addr, nla_get_in_addr(tb[at->addr]));
+		return 0;
+	case AF_INET6:
+		if (tb[at->addr]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[at->addr],
+					    "an IPv4 address (ADDR) in an AF_INET6 request");
+			return -EINVAL;
+		}
+		if (!tb[at->addr6])
+			return L4LB_MISSING(extack, nest, at->addr6,
+					    "Missing IPv6 address (ADDR6)");
+		l4lb_addr_set6(addr, nla_data(tb[at->addr6]));
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, tb[at->family],
+			    "address family must be AF_INET or AF_INET6");
+	return -EAFNOSUPPORT;
+}
+
+static const struct l4lb_addr_attrs l4lb_svc_addr_attrs = {
+	L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
+};
+
+static const struct l4lb_addr_attrs l4lb_dest_addr_attrs = {
+	L4LB_DEST_A_FAMILY, L4LB_DEST_A_ADDR, L4LB_DEST_A_ADDR6,
+};
+
+static const struct l4lb_addr_attrs l4lb_conn_addr_attrs = {
+	L4LB_CONN_A_FAMILY, L4LB_CONN_A_CADDR, L4LB_CONN_A_CADDR6,
+};
+
+/* The address attribute of @family in @tb, for an extack. */
+static struct nlattr *l4lb_addr_attr(struct nlattr **tb,
+				     const struct l4lb_addr_attrs *at,
+				     u8 family)
+{
+	return tb[family == AF_INET6 ? at->addr6 : at->addr];
+}
+
+static int l4lb_put_addr(struct sk_buff *skb,
+			 const struct l4lb_addr_attrs *at, u8 family,
+			 const union l4lb_addr *addr)
+{
+	if (nla_put_u16(skb, at->family, family))
+		return -EMSGSIZE;
+	if (family == AF_INET6)
+		return nla_put_in6_addr(skb, at->addr6, &addr->in6);
+	return nla_put_in_addr(skb, at->addr, addr->ip);
 }
 
 static int l4lb_parse_svc(struct nlattr **attrs, struct nlattr **tb,
@@ -137,23 +226,25 @@ static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	if (!tb[L4LB_SVC_A_PROTOCOL])
 		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PROTOCOL,
 				    "Missing service protocol");
-	if (!tb[L4LB_SVC_A_ADDR])
-		return L4LB_MISSING(extack, nest, L4LB_SVC_A_ADDR,
-				    "Missing service address");
+	err = l4lb_parse_addr(tb, nest, &l4lb_svc_addr_attrs, AF_INET,
+			      &key->family, &key->addr, extack);
+	if (err)
+		return err;
 	if (!tb[L4LB_SVC_A_PORT])
 		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PORT,
 				    "Missing service port");
 
 	key->protocol = nla_get_u8(tb[L4LB_SVC_A_PROTOCOL]);
-	key->addr = nla_get_be32(tb[L4LB_SVC_A_ADDR]);
 	key->port = nla_get_be16(tb[L4LB_SVC_A_PORT]);
 	if (key->protocol != IPPROTO_TCP && key->protocol != IPPROTO_UDP) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_PROTOCOL],
 				    "service protocol must be TCP or UDP");
 		return -EINVAL;
 	}
-	if (l4lb_bad_unicast(key->addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_ADDR],
+	if (l4lb_bad_unicast(key->family, &key->addr)) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    l4lb_addr_attr(tb, &l4lb_svc_addr_attrs,
+						   key->family),
 				    "service address must be a unicast address");
 		return -EINVAL;
 	}
@@ -185,16 +276,28 @@ static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 				l4lb_dest_policy, info->extack);
 }
 
-/* The dest's identity: address plus port (default: the service port). */
+/*
+ * The dest's identity: address plus port (default: the service port). Its
+ * family defaults to the service's, and direct routing and NAT need it
+ * so: only a tunnel could carry one family in the other.
+ */
 static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
 			       const struct l4lb_service *svc,
-			       __be32 *addr, __be16 *port)
+			       union l4lb_addr *addr, __be16 *port)
 {
-	if (!tb[L4LB_DEST_A_ADDR])
-		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DEST],
-				    L4LB_DEST_A_ADDR,
-				    "Missing destination address");
-	*addr = nla_get_be32(tb[L4LB_DEST_A_ADDR]);
+	u8 family;
+	int err;
+
+	err = l4lb_parse_addr(tb, info->attrs[L4LB_A_DEST],
+			      &l4lb_dest_addr_attrs, svc->key.family, &family,
+			      addr, info->extack);
+	if (err)
+		return err;
+	if (family != svc->key.family) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FAMILY],
+				    "real server of another family than the service: direct routing and NAT cannot carry it");
+		return -EINVAL;
+	}
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
 				       svc->key.port;
 	return 0;
@@ -296,7 +399,8 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	nest = nla_nest_start(skb, L4LB_A_DEST);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_be32(skb, L4LB_DEST_A_ADDR, dest->addr) ||
+	if (l4lb_put_addr(skb, &l4lb_dest_addr_attrs, dest->family,
+			  &dest->addr) ||
 	    nla_put_be16(skb, L4LB_DEST_A_PORT, dest->port) ||
 	    nla_put_u8(skb, L4LB_DEST_A_FWD, dest->fwd) ||
 	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
@@ -333,7 +437,8 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, svc->key.protocol) ||
-	    nla_put_be32(skb, L4LB_SVC_A_ADDR, svc->key.addr) ||
+	    l4lb_put_addr(skb, &l4lb_svc_addr_attrs, svc->key.family,
+			  &svc->key.addr) ||
 	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
 	    nla_put_string(skb, L4LB_SVC_A_SCHED, svc->sched->name) ||
 	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
@@ -677,8 +782,11 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.addr, &cfg.port);
 	if (err)
 		goto out_unlock;
-	if (l4lb_bad_unicast(cfg.addr)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, dtb[L4LB_DEST_A_ADDR],
+	cfg.family = svc->key.family;
+	if (l4lb_bad_unicast(cfg.family, &cfg.addr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    l4lb_addr_attr(dtb, &l4lb_dest_addr_attrs,
+						   cfg.family),
 				    "destination address must be a unicast address");
 		err = -EINVAL;
 		goto out_unlock;
@@ -715,7 +823,7 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
-	__be32 addr;
+	union l4lb_addr addr;
 	__be16 port;
 
 	*err = l4lb_parse_dest(info, dtb);
@@ -727,7 +835,7 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	*err = l4lb_parse_dest_key(info, dtb, svc, &addr, &port);
 	if (*err)
 		goto err_unlock;
-	dest = l4lb_svc_find_dest(svc, addr, port);
+	dest = l4lb_svc_find_dest(svc, &addr, port);
 	if (!dest) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "No such destination");
@@ -761,6 +869,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	    nla_get_u8(dtb[L4LB_DEST_A_FWD]) != dest->fwd) {
 		struct l4lb_dest_cfg cfg = {
 			.addr	= dest->addr,
+			.family	= dest->family,
 			.port	= dest->port,
 			.fwd	= nla_get_u8(dtb[L4LB_DEST_A_FWD]),
 			.weight	= weight,
@@ -863,14 +972,17 @@ out:
 }
 
 /* What a connection dump selects; kept in cb->args[2..] between calls. */
+/* What a connection dump selects; allocated on its first call. */
 struct l4lb_conn_filter {
 	struct l4lb_svc_key	svc;
-	__be32			daddr;
-	__be32			caddr;
+	union l4lb_addr		daddr;
+	union l4lb_addr		caddr;
 	__be16			dport;
 	__be16			cport;
-	u8			parsed:1, has_svc:1, has_daddr:1,
-				has_dport:1, has_caddr:1, has_cport:1;
+	u8			dfamily;
+	u8			cfamily;
+	u8			has_svc:1, has_daddr:1, has_dport:1,
+				has_caddr:1, has_cport:1;
 };
 
 struct l4lb_conn_dump {
@@ -879,11 +991,16 @@ struct l4lb_conn_dump {
 	struct netlink_callback		*cb;
 };
 
+/* cb->args[0..1] are the walk's position, args[2] the filter. */
 static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
 {
-	BUILD_BUG_ON(sizeof(struct l4lb_conn_filter) >
-		     sizeof(cb->args) - 2 * sizeof(cb->args[0]));
-	return (struct l4lb_conn_filter *)&cb->args[2];
+	return (struct l4lb_conn_filter *)cb->args[2];
+}
+
+static int l4lb_nl_dump_conns_done(struct netlink_callback *cb)
+{
+	kfree(l4lb_conn_filter(cb));
+	return 0;
 }
 
 /*
@@ -891,16 +1008,15 @@ static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
  * yet when .start runs, so its messages would be lost. A refusal here
  * comes back in NLMSG_DONE with its message.
  */
-static int l4lb_conn_filter_parse(struct netlink_callback *cb)
+static int l4lb_conn_filter_parse(struct netlink_callback *cb,
+				  struct l4lb_conn_filter *f)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct l4lb_conn_filter *f = l4lb_conn_filter(cb);
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
 	struct nlattr *ctb[L4LB_CONN_A_MAX + 1];
 	int err;
 
-	memset(f, 0, sizeof(*f));
 	if (info->attrs[L4LB_A_SERVICE]) {
 		err = l4lb_parse_svc_key(info->attrs, tb, &f->svc, cb->extack);
 		if (err)
@@ -913,11 +1029,11 @@ static int l4lb_conn_filter_parse(struct netlink_callback *cb)
 				       l4lb_dest_policy, cb->extack);
 		if (err)
 			return err;
-		if (!dtb[L4LB_DEST_A_ADDR])
-			return L4LB_MISSING(cb->extack, info->attrs[L4LB_A_DEST],
-					    L4LB_DEST_A_ADDR,
-					    "Missing destination address");
-		f->daddr = nla_get_be32(dtb[L4LB_DEST_A_ADDR]);
+		err = l4lb_parse_addr(dtb, info->attrs[L4LB_A_DEST],
+				      &l4lb_dest_addr_attrs, AF_INET,
+				      &f->dfamily, &f->daddr, cb->extack);
+		if (err)
+			return err;
 		f->has_daddr = 1;
 		if (dtb[L4LB_DEST_A_PORT]) {
 			f->dport = nla_get_be16(dtb[L4LB_DEST_A_PORT]);
@@ -930,51 +1046,75 @@ static int l4lb_conn_filter_parse(struct netlink_callback *cb)
 				       l4lb_conn_policy, cb->extack);
 		if (err)
 			return err;
-		if (!ctb[L4LB_CONN_A_CADDR])
-			return L4LB_MISSING(cb->extack, info->attrs[L4LB_A_CONN],
-					    L4LB_CONN_A_CADDR,
-					    "Missing client address");
-		f->caddr = nla_get_be32(ctb[L4LB_CONN_A_CADDR]);
+		err = l4lb_parse_addr(ctb, info->attrs[L4LB_A_CONN],
+				      &l4lb_conn_addr_attrs, AF_INET,
+				      &f->cfamily, &f->caddr, cb->extack);
+		if (err)
+			return err;
 		f->has_caddr = 1;
 		if (ctb[L4LB_CONN_A_CPORT]) {
 			f->cport = nla_get_be16(ctb[L4LB_CONN_A_CPORT]);
 			f->has_cport = 1;
 		}
 	}
-	f->parsed = 1;
 	return 0;
 }
 
-/*
- * Entries are all IPv4 (L4LB_CONN_F_INET6 clear) until the UAPI carries
- * IPv6 addresses: their addresses are a.v4.
- */
+/* An entry's client and VIP as union addresses, unused words zero. */
+static u8 l4lb_conn_addrs(const struct l4lb_conn *c, union l4lb_addr *caddr,
+			  union l4lb_addr *vaddr)
+{
+	if (c->flags & L4LB_CONN_F_INET6) {
+		l4lb_addr_set6(caddr, &c->a.v6.caddr);
+		l4lb_addr_set6(vaddr, &c->a.v6.vaddr);
+		return AF_INET6;
+	}
+	l4lb_addr_set4(caddr, c->a.v4.caddr);
+	l4lb_addr_set4(vaddr, c->a.v4.vaddr);
+	return AF_INET;
+}
+
 static bool l4lb_conn_selected(const struct l4lb_conn_filter *f,
 			       const struct l4lb_conn *c)
 {
+	union l4lb_addr caddr, vaddr;
+	u8 family = l4lb_conn_addrs(c, &caddr, &vaddr);
+
 	return (!f->has_svc || (c->protocol == f->svc.protocol &&
-				c->a.v4.vaddr == f->svc.addr &&
+				family == f->svc.family &&
+				l4lb_addr_eq(&vaddr, &f->svc.addr) &&
 				c->vport == f->svc.port)) &&
-	       (!f->has_daddr || c->dest->addr == f->daddr) &&
+	       (!f->has_daddr || (c->dest->family == f->dfamily &&
+				  l4lb_addr_eq(&c->dest->addr, &f->daddr))) &&
 	       (!f->has_dport || c->dest->port == f->dport) &&
-	       (!f->has_caddr || c->a.v4.caddr == f->caddr) &&
+	       (!f->has_caddr || (family == f->cfamily &&
+				  l4lb_addr_eq(&caddr, &f->caddr))) &&
 	       (!f->has_cport || c->cport == f->cport);
 }
 
 static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
 {
 	long left = (long)(READ_ONCE(c->expires) - jiffies);
+	union l4lb_addr caddr, vaddr;
+	u8 family = l4lb_conn_addrs(c, &caddr, &vaddr);
+	bool inet6 = family == AF_INET6;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, L4LB_A_CONN);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, c->protocol) ||
-	    nla_put_be32(skb, L4LB_CONN_A_CADDR, c->a.v4.caddr) ||
+	    nla_put_u16(skb, L4LB_CONN_A_FAMILY, family) ||
+	    nla_put_u16(skb, L4LB_CONN_A_DFAMILY, c->dest->family) ||
+	    (inet6 ? nla_put_in6_addr(skb, L4LB_CONN_A_CADDR6, &caddr.in6) ||
+		     nla_put_in6_addr(skb, L4LB_CONN_A_VADDR6, &vaddr.in6) :
+		     nla_put_in_addr(skb, L4LB_CONN_A_CADDR, caddr.ip) ||
+		     nla_put_in_addr(skb, L4LB_CONN_A_VADDR, vaddr.ip)) ||
+	    (c->dest->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, L4LB_CONN_A_DADDR6, &c->dest->addr.in6) :
+	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, c->dest->addr.ip)) ||
 	    nla_put_be16(skb, L4LB_CONN_A_CPORT, c->cport) ||
-	    nla_put_be32(skb, L4LB_CONN_A_VADDR, c->a.v4.vaddr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_VPORT, c->vport) ||
-	    nla_put_be32(skb, L4LB_CONN_A_DADDR, c->dest->addr) ||
 	    nla_put_be16(skb, L4LB_CONN_A_DPORT, c->dest->port) ||
 	    nla_put_u8(skb, L4LB_CONN_A_FWD, c->dest->fwd) ||
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(c->state)) ||
@@ -1015,12 +1155,20 @@ static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 		.skb	= skb,
 		.cb	= cb,
 	};
+	struct l4lb_conn_filter *f;
 	int err;
 
-	if (!d.filter->parsed) {
-		err = l4lb_conn_filter_parse(cb);
-		if (err)
+	if (!d.filter) {
+		f = kzalloc(sizeof(*f), GFP_KERNEL);
+		if (!f)
+			return -ENOMEM;
+		err = l4lb_conn_filter_parse(cb, f);
+		if (err) {
+			kfree(f);
 			return err;
+		}
+		cb->args[2] = (long)f;
+		d.filter = f;
 	}
 	err = l4lb_conn_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
 			     l4lb_dump_conn, &d);
@@ -1226,6 +1374,7 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_CONN,
 		.dumpit	= l4lb_nl_dump_conns,
+		.done	= l4lb_nl_dump_conns_done,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{

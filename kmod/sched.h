@@ -6,13 +6,6 @@
 #ifndef _L4LB_SCHED_H
 #define _L4LB_SCHED_H
 
-/* An address of either family, IPv4 in its first word (as nf_inet_addr). */
-union l4lb_addr {
-	__be32		ip;
-	struct in6_addr	in6;
-	__be32		all[4];
-};
-
 /*
  * A flow as a scheduler sees it: a client's packet to a service, source
  * (client) to destination (VIP). Unused address words are zero.

@@ -10,14 +10,22 @@
 #include <linux/slab.h>
 #include "l4lb.h"
 
-static u32 l4lb_svc_hash(u8 protocol, __be32 addr, __be16 port)
+static u32 l4lb_svc_hash(const struct l4lb_svc_key *key)
 {
 	/*
 	 * No secret seed: only an administrator can add services, so nobody
 	 * can aim collisions at this table.
 	 */
-	return jhash_3words((__force u32)addr, (__force u32)port, protocol, 0) &
+	return l4lb_addr_hash(key->family, &key->addr,
+			      (__force u32)key->port << 8 | key->protocol) &
 	       (L4LB_SVC_TAB_SIZE - 1);
+}
+
+static bool l4lb_svc_key_eq(const struct l4lb_svc_key *a,
+			    const struct l4lb_svc_key *b)
+{
+	return a->port == b->port && a->protocol == b->protocol &&
+	       a->family == b->family && l4lb_addr_eq(&a->addr, &b->addr);
 }
 
 void l4lb_svc_table_init(struct l4lb_net *ln)
@@ -29,15 +37,14 @@ void l4lb_svc_table_init(struct l4lb_net *ln)
 }
 
 /* Packet path: caller holds rcu_read_lock (netfilter hooks do). */
-struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln, u8 protocol,
-					 __be32 addr, __be16 port)
+struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
+					 const struct l4lb_svc_key *key)
 {
 	struct l4lb_service *svc;
-	u32 h = l4lb_svc_hash(protocol, addr, port);
+	u32 h = l4lb_svc_hash(key);
 
 	hlist_for_each_entry_rcu(svc, &ln->svc_tab[h], node)
-		if (svc->key.addr == addr && svc->key.port == port &&
-		    svc->key.protocol == protocol)
+		if (l4lb_svc_key_eq(&svc->key, key))
 			return svc;
 	return NULL;
 }
@@ -46,13 +53,12 @@ struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 				   const struct l4lb_svc_key *key)
 {
 	struct l4lb_service *svc;
-	u32 h = l4lb_svc_hash(key->protocol, key->addr, key->port);
+	u32 h = l4lb_svc_hash(key);
 
 	lockdep_assert_held(&ln->lock);
 	hlist_for_each_entry_rcu(svc, &ln->svc_tab[h], node,
 				 lockdep_is_held(&ln->lock))
-		if (svc->key.addr == key->addr && svc->key.port == key->port &&
-		    svc->key.protocol == key->protocol)
+		if (l4lb_svc_key_eq(&svc->key, key))
 			return svc;
 	return NULL;
 }
@@ -138,7 +144,8 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 		return -EEXIST;
 	if (ln->svc_count >= L4LB_SVC_MAX_PER_NET)
 		return -ENOSPC;
-	err = l4lb_net_need(ln, L4LB_NEED_HOOKS);
+	err = l4lb_net_need(ln, key->family == AF_INET6 ? L4LB_NEED_INET6 :
+							 L4LB_NEED_HOOKS);
 	if (err)
 		return err;
 
@@ -158,8 +165,7 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 	l4lb_svc_publish_state(svc, sched, st);
 
 	hlist_add_head_rcu(&svc->node,
-			   &ln->svc_tab[l4lb_svc_hash(key->protocol, key->addr,
-						      key->port)]);
+			   &ln->svc_tab[l4lb_svc_hash(key)]);
 	WRITE_ONCE(ln->svc_count, ln->svc_count + 1);
 	return 0;
 
@@ -240,14 +246,14 @@ void l4lb_svc_flush(struct l4lb_net *ln)
 			l4lb_svc_del(svc);
 }
 
-struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
-				     __be16 port)
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc,
+				     const union l4lb_addr *addr, __be16 port)
 {
 	struct l4lb_dest *dest;
 
 	lockdep_assert_held(&svc->ln->lock);
 	list_for_each_entry(dest, &svc->dests, list)
-		if (dest->addr == addr && dest->port == port)
+		if (l4lb_addr_eq(&dest->addr, addr) && dest->port == port)
 			return dest;
 	return NULL;
 }
@@ -259,7 +265,8 @@ static struct l4lb_dest *l4lb_svc_new_dest(struct l4lb_service *svc,
 	struct l4lb_dest *dest;
 	int err;
 
-	if (cfg->fwd == L4LB_FWD_NAT) {
+	/* IPv6 reassembles from its first service on (L4LB_NEED_INET6). */
+	if (cfg->fwd == L4LB_FWD_NAT && cfg->family == AF_INET) {
 		err = l4lb_net_need(svc->ln, L4LB_NEED_NAT);
 		if (err)
 			return ERR_PTR(err);
@@ -275,7 +282,7 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (l4lb_svc_find_dest(svc, cfg->addr, cfg->port))
+	if (l4lb_svc_find_dest(svc, &cfg->addr, cfg->port))
 		return -EEXIST;
 	if (svc->dest_count >= L4LB_DEST_MAX_PER_SVC)
 		return -ENOSPC;

@@ -6,10 +6,12 @@
 #ifndef _L4LB_SERVICE_H
 #define _L4LB_SERVICE_H
 
+/* Unused address words zero: keys compare and hash whole. */
 struct l4lb_svc_key {
-	__be32	addr;
+	union l4lb_addr	addr;
 	__be16	port;
 	u8	protocol;
+	u8	family;		/* AF_INET or AF_INET6 */
 };
 
 struct l4lb_service {
@@ -25,8 +27,8 @@ struct l4lb_service {
 	struct rcu_head			rcu;
 };
 
-struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln, u8 protocol,
-					 __be32 addr, __be16 port);
+struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
+					 const struct l4lb_svc_key *key);
 struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 				   const struct l4lb_svc_key *key);
 int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
@@ -36,8 +38,8 @@ int l4lb_svc_edit(struct l4lb_service *svc,
 void l4lb_svc_del(struct l4lb_service *svc);
 void l4lb_svc_flush(struct l4lb_net *ln);
 int l4lb_svc_rebuild_sched(struct l4lb_service *svc);
-struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, __be32 addr,
-				     __be16 port);
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc,
+				     const union l4lb_addr *addr, __be16 port);
 int l4lb_svc_add_dest(struct l4lb_service *svc,
 		      const struct l4lb_dest_cfg *cfg);
 int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,

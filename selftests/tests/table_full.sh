@@ -12,6 +12,8 @@
 #     flow is refused and counted (TABLE_FULL + 1 exactly), nothing is
 #     evicted, and a real client cannot connect.
 #   - conn_max raised at run time: new connections are accepted again.
+#   - A DF datagram too big for the path to the real servers, seen twice
+#     (PREROUTING hands it back to LOCAL_IN): its entry stays unconfirmed.
 # GET_INFO is read with selftests/fuzz/l4lbinfo.
 . "$(dirname "$0")/../lib.sh"
 
@@ -134,3 +136,27 @@ expect_eq "conn_max raised" "$(info_of lb conn_max)" $((2 * MAX))
 new_tcp_ok || fail "no new connection after conn_max was raised"
 log "new connections accepted again"
 expect_eq "established flow after" "$(conn_say 5 after)" "$first"
+
+# 4. One datagram too big for the path to the real servers, with DF: the
+# PREROUTING fast path hands it back to the stack for LOCAL_IN to send the
+# ICMP error, so the flow step sees it twice. The second pass is the same
+# datagram and proves nothing: its entry stays unconfirmed (30 s), or a
+# lone oversized datagram would hold a slot for the whole UDP timeout.
+for i in 1 2; do ip -n "$prefix-lb" route add "$(rip "$i")/32" dev eth0 mtu 1000; done
+nsx c python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 2)  # IP_MTU_DISCOVER, IP_PMTUDISC_DO
+s.bind(("", 40404))
+s.sendto(b"x" * 1200, (sys.argv[1], 9))' "$VIP"
+learned() { nsx c ip route get "$VIP" | grep -q "mtu 1000"; }
+wait_for 20 learned
+log "client learned path MTU 1000 from the LB"
+big_entry() {
+	adm lb -L -c -n --json |
+		jq '[.. | objects | select(has("expires_ms") and .client.port == 40404)][0].expires_ms // empty'
+}
+ms=$(big_entry)
+[ -n "$ms" ] || fail "no entry for the oversized datagram's flow"
+expect_true "oversized datagram's entry unconfirmed (expires in ${ms} ms, at most 30000)" \
+	[ "$ms" -le 30000 ]
