@@ -11,6 +11,9 @@
 #   (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN
 #   2001:db8::1N; no eth1: it serves only the IPv4 reverse-path cases)
 #
+# IPv6 has no fast path yet (kmod/hooks6.c): its run checks the same cases
+# with none fast, every packet by LOCAL_IN.
+#
 # Each case sends N packets (udpflood, to the LB's MAC) and checks where
 # they went and the fast-path counter of GET_INFO:
 #   - plain: all N delivered, all N fast; then -Z zeroes the counter;
@@ -82,14 +85,17 @@ send() { # [SRC]: N packets to VIP:9 from FLOWS flows, in by $via (eth0)
 		-p 9 -n "$FLOWS" -c "$N" >/dev/null
 }
 
-# delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by WANT_FAST.
+# delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by
+# WANT_FAST. IPv6 has no fast path yet (kmod/hooks6.c: every IPv6 packet
+# of a service takes LOCAL_IN, which is always right): there it stays.
 delivered_case() {
-	local d0 f0
+	local d0 f0 want=$2
+	[ "$FAMILY" = 4 ] || want=0
 	d0=$(delivered) f0=$(fast)
 	send
 	wait_for 20 at_least delivered $((d0 + N))
 	expect_eq "$1: delivered" $(($(delivered) - d0)) "$N"
-	expect_eq "$1: fast path" $(($(fast) - f0)) "$2"
+	expect_eq "$1: fast path" $(($(fast) - f0)) "$want"
 }
 
 # blocked_case NAME COUNTER...: N sent, seen by COUNTER (a command printing

@@ -9,6 +9,9 @@
 #   c 198.51.100.1 -- out -- lb (VIP 198.51.100.100) -- in -- rs1 10.0.0.11
 #   (IPv6: c 2001:db8:100::1, VIP 2001:db8:100::100, rs1 2001:db8::11)
 #
+# IPv6 has no reply fast path yet (kmod/hooks6.c): its run checks the same
+# cases with none fast, every reply by FORWARD.
+#
 # One long-lived connection (conn_open) to a chat server on rs1; each word
 # said draws an answer from rs1, a reply through the LB. Cases:
 #   - plain: answered, and the fast-path reply counter of GET_INFO grows;
@@ -57,11 +60,15 @@ expect_eq "first answer" "$(conn_say 5 hello)" rs1
 
 # answered_case NAME WORD FAST: WORD is answered; with FAST=yes at least
 # one reply took the fast path, with FAST=no none did.
+# IPv6 has no fast path yet (kmod/hooks6.c: every real server's packet
+# takes FORWARD, which is always right): there every case wants none fast,
+# and the route-change cases check that the answers pass or not as the
+# stack decides.
 answered_case() {
 	local f0
 	f0=$(fast_replies)
 	expect_eq "$1: answered by" "$(conn_say "${fd:-5}" "$2")" rs1
-	if [ "$3" = yes ]; then
+	if [ "$3" = yes ] && [ "$FAMILY" = 4 ]; then
 		[ "$(fast_replies)" -gt "$f0" ] || fail "$1: no reply took the fast path"
 		log "$1: fast replies $f0 -> $(fast_replies)"
 	else
@@ -153,7 +160,11 @@ expect_eq "MTU $SMALL_MTU: sha256 of 100 kB downloaded" "$(sha256sum </tmp/downl
 [ "$(mib lb "$ICMP" "$ptb")" -gt "$u0" ] ||
 	fail "MTU $SMALL_MTU: the LB sent no frag-needed to rs1"
 # Counted per packet as received: a GSO aggregate of rs1 counts once.
-[ "$(fast_replies)" -gt "$f0" ] || fail "MTU $SMALL_MTU: no reply took the fast path"
+if [ "$FAMILY" = 6 ]; then
+	expect_eq "MTU $SMALL_MTU: fast replies (IPv6: no fast path yet)" $(($(fast_replies) - f0)) 0
+else
+	[ "$(fast_replies)" -gt "$f0" ] || fail "MTU $SMALL_MTU: no reply took the fast path"
+fi
 log "MTU $SMALL_MTU: frag-needed sent, $(($(fast_replies) - f0)) replies fast"
 ip -n "$prefix-lb" route del "$client/$HLEN" dev eth0
 rm -f /tmp/download
