@@ -151,8 +151,9 @@ module_unload() {
 	! grep -q '^l4lb_' /proc/slabinfo || fail "l4lb slab caches remain after unload"
 }
 
-# hold_nf_hooks: a hook on each IPv4 netfilter hook point (mangle chains
-# in a namespace of their own, which sees no packet) until the test ends.
+# hold_nf_hooks: a hook on each IPv4 and IPv6 netfilter hook point (mangle
+# chains in a namespace of their own, which sees no packet) until the test
+# ends.
 # The stack reaches each hook point through a static key, and the first
 # hook registered, or the last one gone, anywhere, patches the kernel's
 # running text (int3 first, then IPIs). qemu 7.2's multi-threaded TCG can
@@ -164,17 +165,28 @@ module_unload() {
 # load or unload it under traffic call this, so no key changes under them.
 hold_nf_hooks() {
 	ns_add hooks
-	printf '*mangle\n-A PREROUTING\n-A INPUT\n-A FORWARD\n-A OUTPUT\n-A POSTROUTING\nCOMMIT\n' |
-		nsx hooks iptables-restore
+	local t
+	for t in iptables-restore ip6tables-restore; do
+		printf '*mangle\n-A PREROUTING\n-A INPUT\n-A FORWARD\n-A OUTPUT\n-A POSTROUTING\nCOMMIT\n' |
+			nsx hooks $t
+	done
 }
 
-# ns_add NAME...: new namespaces with lo up.
+# ns_add NAME...: new namespaces with lo up. With IPv6 among the
+# topology's families (topo_families), IPv6 is on and without duplicate
+# address detection for the interfaces to come: an address is usable at
+# once, no test waits for DAD (addr_add also says nodad).
 ns_add() {
 	local ns
 	for ns in "$@"; do
 		ip netns add "$prefix-$ns"
 		namespaces+=("$ns")
 		ip -n "$prefix-$ns" link set lo up
+		if has_family 6; then
+			nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+				net.ipv6.conf.default.disable_ipv6=0 \
+				net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+		fi
 	done
 }
 
@@ -185,27 +197,42 @@ adm() { local ns=$1; shift; nsx "$ns" "$L4LBADM" "$@"; }
 bg() { local ns=$1; shift; nsx "$ns" "$@" & bg_pids+=($!); }
 
 # switch_add NAME: a namespace holding bridge br0, the segment's switch.
+# With IPv6, without multicast snooping: neighbour solicitations are
+# multicast, and a switch that missed a host's MLD report must not keep
+# them from it.
 switch_add() {
 	ns_add "$1"
-	ip -n "$prefix-$1" link add br0 type bridge
+	if has_family 6; then
+		ip -n "$prefix-$1" link add br0 type bridge mcast_snooping 0
+	else
+		ip -n "$prefix-$1" link add br0 type bridge
+	fi
 	ip -n "$prefix-$1" link set br0 up
 }
 
+# addr_add NS DEV ADDR/LEN: an address of either family (IPv6: nodad).
+addr_add() {
+	case $3 in
+	*:*) ip -n "$prefix-$1" addr add "$3" dev "$2" nodad ;;
+	*) ip -n "$prefix-$1" addr add "$3" dev "$2" ;;
+	esac
+}
+
 # plug SWITCH HOST ADDR/LEN [IFACE]: a veth from HOST's IFACE (eth0) to
-# SWITCH's bridge.
+# SWITCH's bridge; ADDR/LEN may be empty (no address).
 plug() {
 	local sw=$1 host=$2 addr=$3 dev=${4:-eth0}
 	ip link add "v-$host" netns "$prefix-$sw" type veth peer name "$dev" netns "$prefix-$host"
 	ip -n "$prefix-$sw" link set "v-$host" master br0 up
-	ip -n "$prefix-$host" addr add "$addr" dev "$dev"
+	[ -z "$addr" ] || addr_add "$host" "$dev" "$addr"
 	ip -n "$prefix-$host" link set "$dev" up
 }
 
 # link_pair A IFA ADDRA B IFB ADDRB: a point-to-point veth between two hosts.
 link_pair() {
 	ip link add "$2" netns "$prefix-$1" type veth peer name "$5" netns "$prefix-$4"
-	ip -n "$prefix-$1" addr add "$3" dev "$2"
-	ip -n "$prefix-$4" addr add "$6" dev "$5"
+	[ -z "$3" ] || addr_add "$1" "$2" "$3"
+	[ -z "$6" ] || addr_add "$4" "$5" "$6"
 	ip -n "$prefix-$1" link set "$2" up
 	ip -n "$prefix-$4" link set "$5" up
 }
@@ -223,15 +250,15 @@ wait_listen() { wait_for 10 listening "$@"; }
 # closer). A UDP server behind a VIP on lo must bind the VIP, or it would
 # answer from its own address.
 name_server() {
-	local ns=$1 proto=$2 port=$3 name=$4 bind=${5:+,bind=$5}
+	local ns=$1 proto=$2 port=$3 name=$4 bind=${5:+,bind=$(svc_addr "$5")}
 	if [ "$proto" = tcp ]; then
 		# A file, not a command: a fork per connection but no exec.
 		echo "$name" >"/tmp/name-$ns-$port"
-		bg "$ns" socat -U TCP-LISTEN:"$port",fork,reuseaddr$bind OPEN:"/tmp/name-$ns-$port",rdonly
+		bg "$ns" socat -U "$(tcp_listen)":"$port",fork,reuseaddr$bind OPEN:"/tmp/name-$ns-$port",rdonly
 	else
 		# -t: socat's 0.5 s default wait for the answer is too short
 		# for sh to start on a loaded host.
-		bg "$ns" socat -t 10 UDP-RECVFROM:"$port",fork$bind SYSTEM:"echo $name"
+		bg "$ns" socat -t 10 "$(udp_listen)":"$port",fork$bind SYSTEM:"echo $name"
 	fi
 	wait_listen "$ns" "$proto" "$port"
 }
@@ -240,7 +267,7 @@ name_server() {
 # "NAME LINE" to every LINE until the client closes. OPTS: more socat
 # options for its socket (ip-tos=0x10).
 chat_server() {
-	bg "$1" socat -T 600 TCP-LISTEN:"$2",fork,reuseaddr${4:+,$4} \
+	bg "$1" socat -T 600 "$(tcp_listen)":"$2",fork,reuseaddr${4:+,$4} \
 		SYSTEM:"while read -r l; do echo $3 \$l; done"
 	wait_listen "$1" tcp "$2"
 }
@@ -260,6 +287,7 @@ http {
 	uwsgi_temp_path /tmp; scgi_temp_path /tmp;
 	server {
 		listen $port reuseport;
+		listen [::]:$port reuseport ipv6only=on;
 		keepalive_timeout 0;
 		location / { return 200 "$name\n"; }
 		location /big { alias /tmp/big-$ns; }
@@ -315,7 +343,7 @@ conn_open() {
 	# function gets /dev/null as stdin unless it redirects stdin itself.
 	# -t 1: once the server's side ends (a reset), socat exits within a
 	# second rather than waiting on the fifo (tests watch for that).
-	nsx "$ns" socat -t 1 - TCP:"$3":"$4" <"/tmp/conn-$fd.in" >"/tmp/conn-$fd.out" &
+	nsx "$ns" socat -t 1 - "$(tcp_to "$3" "$4")" <"/tmp/conn-$fd.in" >"/tmp/conn-$fd.out" &
 	bg_pids+=($!)
 }
 
@@ -341,13 +369,27 @@ http_names() {
 # count_of WORD: how many input lines are exactly WORD.
 count_of() { grep -cx -- "$1" || true; }
 
-# accept_vip_redirect RS VIP: the real server takes the VIP via iptables.
+# accept_vip_redirect RS VIP: the real server takes the VIP via iptables
+# (ip6tables for an IPv6 VIP).
 accept_vip_redirect() {
-	nsx "$1" iptables -t nat -A PREROUTING -d "$2" -j REDIRECT
+	case $2 in
+	*:*) nsx "$1" ip6tables -t nat -A PREROUTING -d "$2" -j REDIRECT ;;
+	*) nsx "$1" iptables -t nat -A PREROUTING -d "$2" -j REDIRECT ;;
+	esac
 }
 
 # accept_vip_lo RS VIP: the real server holds the VIP on lo, hidden from ARP.
+# IPv6 needs no such setting: the kernel answers a neighbour solicitation
+# only for an address of the interface it came in on (ndisc_recv_ns(),
+# ipv6_get_ifaddr(..., strict)), never for one on lo, and its own
+# solicitations take their source from the outgoing interface when the
+# packet's source (the VIP) is not on it (ndisc_solicit()): the analogues
+# of arp_ignore=1 and arp_announce=2. dr_basic checks the first (only the
+# LB answers for the VIP).
 accept_vip_lo() {
+	case $2 in
+	*:*) ip -n "$prefix-$1" addr add "$2/128" dev lo nodad; return ;;
+	esac
 	nsx "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
 		net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
 	ip -n "$prefix-$1" addr add "$2/32" dev lo
@@ -359,31 +401,57 @@ accept_vip_lo() {
 #   lb (10.0.0.2, VIP 10.0.0.100) ---+--- br0 (in sw)
 #   rs1..rsN (10.0.0.11..) ---+
 #
-# One real server per MODE: "redirect" (iptables REDIRECT of the VIP) or
-# "lo" (VIP on lo, arp_ignore/arp_announce). Loads the module.
-VIP=10.0.0.100
+# (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN 2001:db8::1N;
+# both with topo_families "4 6".) One real server per MODE: "redirect"
+# (iptables REDIRECT of the VIP) or "lo" (VIP on lo, arp_ignore/
+# arp_announce). Loads the module.
 topo_dr() {
-	local i=0 mode
+	local i mode f fam=$FAMILY
 	module_load
 	switch_add sw
 	ns_add c lb
-	plug sw c 10.0.0.1/24
-	plug sw lb 10.0.0.2/24
-	ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
-	for mode in "$@"; do
-		i=$((i + 1))
+	plug sw c ""
+	plug sw lb ""
+	for ((i = 1; i <= $#; i++)); do
 		ns_add "rs$i"
-		plug sw "rs$i" "10.0.0.$((10 + i))/24"
-		case $mode in
-		redirect) accept_vip_redirect "rs$i" "$VIP" ;;
-		lo) accept_vip_lo "rs$i" "$VIP" ;;
-		*) fail "topo_dr: unknown mode $mode" ;;
-		esac
+		plug sw "rs$i" ""
 	done
+	for f in $TOPO_FAMILIES; do
+		family "$f"
+		addr_add c eth0 "$(lan 1)/$PLEN"
+		addr_add lb eth0 "$(lan 2)/$PLEN"
+		addr_add lb eth0 "$VIP/$PLEN"
+		i=0
+		for mode in "$@"; do
+			i=$((i + 1))
+			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
+			case $mode in
+			redirect) accept_vip_redirect "rs$i" "$VIP" ;;
+			lo) accept_vip_lo "rs$i" "$VIP" ;;
+			*) fail "topo_dr: unknown mode $mode" ;;
+			esac
+		done
+	done
+	family "$fam"
 }
 
-# rip N: the address of real server N.
-rip() { echo "10.0.0.$((10 + $1))"; }
+# topo_clear: end the test's background processes and delete its
+# namespaces, for a test that builds a second topology (the module stays
+# loaded; what the LB's netns held goes with it).
+topo_clear() {
+	local pid ns
+	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
+		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		ip netns del "$prefix-$ns"
+	done
+	wait 2>/dev/null || true
+	bg_pids=()
+	namespaces=()
+}
+
+# rip N: the address of real server N (10.0.0.1N, 2001:db8::1N).
+rip() { lan $((10 + $1)); }
 
 # name_servers PROTO PORT N: "rsI" name servers on every rsI, I = 1..N.
 name_servers() {
@@ -402,33 +470,50 @@ name_servers() {
 #                                              (a router; its route to rs9
 #                                               has MTU 1000)
 #
+# IPv6 (wan N, lan N, far N): c 2001:db8:100::1, rsd 2001:db8:100::21, lb
+# 2001:db8:100::2 and VIP 2001:db8:100::100 outside, 2001:db8::1 inside;
+# rsN 2001:db8::1N, r 2001:db8::254 -- rs9 2001:db8:2::9, MTU 1280 (the
+# least IPv6 allows) on r's route to rs9. Both with topo_families "4 6".
 # Loads the module.
-NAT_VIP=198.51.100.100
 topo_nat() {
-	local i
+	local i f fam=$FAMILY
 	module_load
 	switch_add out
 	switch_add in
 	ns_add c lb rsd r rs9
-	plug out c 198.51.100.1/24
-	plug out rsd 198.51.100.21/24
-	plug out lb 198.51.100.2/24 eth0
-	plug in lb 10.0.0.1/24 eth1
-	ip -n "$prefix-lb" addr add "$NAT_VIP/24" dev eth0
-	nsx lb sysctl -qw net.ipv4.ip_forward=1
-	accept_vip_redirect rsd "$NAT_VIP"
+	plug out c ""
+	plug out rsd ""
+	plug out lb "" eth0
+	plug in lb "" eth1
 	for ((i = 1; i <= $1; i++)); do
 		ns_add "rs$i"
-		plug in "rs$i" "$(rip "$i")/24"
-		ip -n "$prefix-rs$i" route add default via 10.0.0.1
+		plug in "rs$i" ""
 	done
-	plug in r 10.0.0.254/24
-	link_pair r eth1 10.0.2.1/24 rs9 eth0 10.0.2.9/24
-	nsx r sysctl -qw net.ipv4.ip_forward=1
-	ip -n "$prefix-r" route add default via 10.0.0.1
-	ip -n "$prefix-r" route add 10.0.2.9/32 dev eth1 mtu 1000
-	ip -n "$prefix-rs9" route add default via 10.0.2.1
-	ip -n "$prefix-lb" route add 10.0.2.0/24 via 10.0.0.254
+	plug in r ""
+	link_pair r eth1 "" rs9 eth0 ""
+	for f in $TOPO_FAMILIES; do
+		family "$f"
+		addr_add c eth0 "$(wan 1)/$PLEN"
+		addr_add rsd eth0 "$(wan 21)/$PLEN"
+		addr_add lb eth0 "$(wan 2)/$PLEN"
+		addr_add lb eth1 "$(lan 1)/$PLEN"
+		addr_add lb eth0 "$NAT_VIP/$PLEN"
+		ip_forward lb 1
+		accept_vip_redirect rsd "$NAT_VIP"
+		for ((i = 1; i <= $1; i++)); do
+			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
+			ip -n "$prefix-rs$i" route add default via "$(lan 1)"
+		done
+		addr_add r eth0 "$(lan 254)/$PLEN"
+		addr_add r eth1 "$(far 1)/$PLEN"
+		addr_add rs9 eth0 "$(far 9)/$PLEN"
+		ip_forward r 1
+		ip -n "$prefix-r" route add default via "$(lan 1)"
+		ip -n "$prefix-r" route add "$(far 9)/$HLEN" dev eth1 mtu "$SMALL_MTU"
+		ip -n "$prefix-rs9" route add default via "$(far 1)"
+		ip -n "$prefix-lb" route add "$(far 0)/$PLEN" via "$(lan 254)"
+	done
+	family "$fam"
 }
 
 
@@ -545,7 +630,8 @@ flood() {
 	[ -x "$UDPFLOOD" ] || fail "$UDPFLOOD missing: run make on the host"
 	wait_for 20 neighbour_known "$ns" "$dst"
 	mac=$(nsx "$ns" ip neigh show "$dst" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
-	src=$(nsx "$ns" ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
+	src=$(nsx "$ns" ip "-$(family_of "$dst")" -o addr show dev eth0 scope global |
+		awk '{ split($4, a, "/"); print a[1]; exit }')
 	flood_pps=
 	if [ -n "$rate" ]; then
 		flood_capacity "$ns" -i eth0 -m "$mac" -s "$src" -d "$dst" -p "$port" "${args[@]}"
@@ -600,14 +686,21 @@ flood_stop() {
 rps() { nsx "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 
 # sink_udp NS PORT, sink_tcp NS PORT: NS counts and drops UDP or TCP to
-# PORT at eth0's ingress; sunk NS... sums what those filters dropped. u32
+# PORT (of the test's family) at eth0's ingress; sunk NS... sums what those
+# filters dropped. u32
 # rather than flower: the debug lane's kernel has only u32 (its dport match
 # assumes no IP options, as the generators' packets have none).
 sink_l4() { # NS PROTOCOL-NUMBER PORT
 	nsx "$1" tc qdisc show dev eth0 | grep -q clsact ||
 		nsx "$1" tc qdisc add dev eth0 clsact
-	nsx "$1" tc filter add dev eth0 ingress protocol ip u32 \
-		match ip protocol "$2" 0xff match ip dport "$3" 0xffff action drop
+	if [ "$FAMILY" = 6 ]; then
+		# (No extension headers either.)
+		nsx "$1" tc filter add dev eth0 ingress protocol ipv6 u32 \
+			match ip6 protocol "$2" 0xff match ip6 dport "$3" 0xffff action drop
+	else
+		nsx "$1" tc filter add dev eth0 ingress protocol ip u32 \
+			match ip protocol "$2" 0xff match ip dport "$3" 0xffff action drop
+	fi
 }
 sink_udp() { sink_l4 "$1" 17 "$2"; }
 sink_tcp() { sink_l4 "$1" 6 "$2"; }
@@ -621,9 +714,104 @@ sunk() {
 
 # mib NS GROUP FIELD: a counter of the stack's in NS, by its group and name
 # in /proc/net/snmp or /proc/net/netstat (Icmp OutTimeExcds, TcpExt
-# IPReversePathFilter, ...).
+# IPReversePathFilter, ...), or for an IPv6 group (Ip6, Icmp6, Udp6) in
+# /proc/net/snmp6 ($ICMP and $IPMIB are the test's family's: mib lb
+# "$ICMP" OutTimeExcds).
 mib() {
+	case $2 in
+	*6)
+		nsx "$1" awk -v k="$2$3" '$1 == k { print $2; found = 1; exit } END { exit !found }' /proc/net/snmp6
+		return
+		;;
+	esac
 	nsx "$1" awk -v p="$2:" -v f="$3" '$1 == p {
 		if (!(f in col)) { for (i = 2; i <= NF; i++) col[$i] = i; next }
 		print $(col[f]); exit }' /proc/net/snmp /proc/net/netstat
 }
+
+# ---- address families ------------------------------------------------------
+# L4LB_FAMILY=4 (the default) or 6: the family of a test's addresses.
+# guest-init.sh sets it for each run of a test whose header has a line
+#   # families: 4 6
+# (run.sh runs such a test once per family, as NAME[4] and NAME[6], each
+# its own result; `run.sh NAME[6]` runs one). Within a test `family F`
+# switches (dual_stack.sh), and TOPO_FAMILIES (default: the test's family)
+# lists the families topo_dr and topo_nat give every host an address of.
+# What follows the family:
+#
+#   lan N   10.0.0.N      2001:db8::N       DR segment, NAT's inside
+#   wan N   198.51.100.N  2001:db8:100::N   NAT's client side
+#   far N   10.0.2.N      2001:db8:2::N     behind NAT's router r
+#   (N is written the same in both: rs1 is 10.0.0.11 and 2001:db8::11)
+#   $VIP = lan 100, $NAT_VIP = wan 100, rip N = lan 1N
+#   $PLEN, $HLEN       24 and 32, or 64 and 128 (a segment, a host)
+#   $IPT               iptables or ip6tables (ipt NS ARGS... runs it)
+#   $ICMP, $IPMIB      Icmp and Ip, or Icmp6 and Ip6 (mib's groups)
+#   $SMALL_MTU         1000, or 1280 (IPv6's least) for path MTU cases
+#   tcp_listen, udp_listen, tcp_to ADDR PORT, udp_to ADDR PORT: socat
+#   addresses; svc_addr ADDR [PORT]: l4lbadm's (and curl's) ADDR:PORT,
+#   [ADDR]:PORT for IPv6; ip_forward NS 0|1; icmp_match TYPE.
+family() {
+	case $1 in
+	4)
+		FAMILY=4 PLEN=24 HLEN=32 IPT=iptables ICMP=Icmp IPMIB=Ip SMALL_MTU=1000
+		;;
+	6)
+		FAMILY=6 PLEN=64 HLEN=128 IPT=ip6tables ICMP=Icmp6 IPMIB=Ip6 SMALL_MTU=1280
+		;;
+	*) fail "family: no family '$1' (4 or 6)" ;;
+	esac
+	VIP=$(lan 100)
+	NAT_VIP=$(wan 100)
+}
+lan() { if [ "$FAMILY" = 6 ]; then echo "2001:db8::$1"; else echo "10.0.0.$1"; fi; }
+wan() { if [ "$FAMILY" = 6 ]; then echo "2001:db8:100::$1"; else echo "198.51.100.$1"; fi; }
+far() { if [ "$FAMILY" = 6 ]; then echo "2001:db8:2::$1"; else echo "10.0.2.$1"; fi; }
+
+# has_family F: F is among the topology's families.
+has_family() { [[ " $TOPO_FAMILIES " == *" $1 "* ]]; }
+
+# family_of ADDR: 4 or 6.
+family_of() { case $1 in *:*) echo 6 ;; *) echo 4 ;; esac; }
+
+# svc_addr ADDR [PORT]: ADDR[:PORT], or [ADDR][:PORT] for IPv6, as
+# l4lbadm, ipvsadm's listings, socat's bind= and URLs write them.
+svc_addr() {
+	case $1 in
+	*:*) echo "[$1]${2:+:$2}" ;;
+	*) echo "$1${2:+:$2}" ;;
+	esac
+}
+
+# tcp_to ADDR PORT, udp_to ADDR PORT: socat's client address (by ADDR's
+# family). tcp_listen, udp_listen: its listening one, without the port,
+# for the test's family; an IPv6 one also takes IPv4 (IPV6_V6ONLY is off),
+# so dual_stack's servers serve both.
+tcp_to() { if [ "$(family_of "$1")" = 6 ]; then echo "TCP6:[$1]:$2"; else echo "TCP4:$1:$2"; fi; }
+udp_to() { if [ "$(family_of "$1")" = 6 ]; then echo "UDP6:[$1]:$2"; else echo "UDP4:$1:$2"; fi; }
+tcp_listen() { if [ "$FAMILY" = 6 ]; then echo TCP6-LISTEN; else echo TCP-LISTEN; fi; }
+udp_listen() { if [ "$FAMILY" = 6 ]; then echo UDP6-RECVFROM; else echo UDP-RECVFROM; fi; }
+
+ipt() { local ns=$1; shift; nsx "$ns" "$IPT" "$@"; }
+
+# re STRING: STRING as a regular expression (basic or extended) matching
+# it literally: svc_addr's brackets and the dots of an address.
+re() { printf '%s' "$1" | sed 's/[][\\.*^$]/\\&/g'; }
+
+# ip_forward NS 0|1: forwarding of the test's family.
+ip_forward() {
+	if [ "$FAMILY" = 6 ]; then
+		nsx "$1" sysctl -qw net.ipv6.conf.all.forwarding="$2"
+	else
+		nsx "$1" sysctl -qw net.ipv4.ip_forward="$2"
+	fi
+}
+
+# icmp_match TYPE: iptables' match of an ICMP or ICMPv6 TYPE (a name both
+# know: port-unreachable, time-exceeded, ...).
+icmp_match() {
+	if [ "$FAMILY" = 6 ]; then echo "-p ipv6-icmp --icmpv6-type $1"; else echo "-p icmp --icmp-type $1"; fi
+}
+
+family "${L4LB_FAMILY:-4}"
+TOPO_FAMILIES=${TOPO_FAMILIES:-$FAMILY}

@@ -4,7 +4,11 @@
 #
 #   run.sh [NAME...]    selftests/tests/NAME.sh (default: all), KTAP output
 #                       (each test's cases as a subtest block before its
-#                       line), last line "N passed, N failed, N skipped"
+#                       line), last line "N passed, N failed, N skipped".
+#                       A test whose header has a line "# families: 4 6"
+#                       runs once per address family, as NAME[4] and
+#                       NAME[6] (L4LB_FAMILY in the test, lib.sh), each
+#                       its own result; NAME[6] names one of them.
 #   run.sh --demo       selftests/demo.sh, its output on the console
 #   run.sh --bench      selftests/bench.sh
 #   run.sh --shell CMD  run one command in the VM (for debugging; the VM
@@ -100,13 +104,28 @@ case ${1:-} in
 esac
 
 if [ $# -gt 0 ]; then
-	tests=("$@")
+	names=("$@")
 else
-	tests=()
-	for t in "$here"/tests/*.sh; do tests+=("$(basename "$t" .sh)"); done
+	names=()
+	for t in "$here"/tests/*.sh; do names+=("$(basename "$t" .sh)"); done
 fi
-for t in "${tests[@]}"; do
-	[ -f "$here/tests/$t.sh" ] || { echo "run.sh: no test selftests/tests/$t.sh" >&2; exit 2; }
+# A test with a "# families:" line in its header (its first lines of
+# comments) becomes one run per family: NAME[4] NAME[6].
+tests=()
+for t in "${names[@]}"; do
+	script=${t%%[*}
+	[ -f "$here/tests/$script.sh" ] || { echo "run.sh: no test selftests/tests/$script.sh" >&2; exit 2; }
+	fams=$(sed -n '/^[^#]/q; s/^# families: *\([0-9 ]*\)$/\1/p' "$here/tests/$script.sh")
+	if [ "$t" != "$script" ]; then
+		case " $fams " in
+		*" $(echo "$t" | sed -n 's/^[^[]*\[\([0-9]\)\]$/\1/p') "*) tests+=("$t") ;;
+		*) echo "run.sh: $t: selftests/tests/$script.sh runs for families: ${fams:-none}" >&2; exit 2 ;;
+		esac
+	elif [ -n "$fams" ]; then
+		for f in $fams; do tests+=("$t[$f]"); done
+	else
+		tests+=("$t")
+	fi
 done
 
 # run_group G TEST...: the tests one after another in a VM, booting a new
@@ -131,13 +150,15 @@ run_group() {
 		sed -nE 's/^# END ([^ ]+) ([0-9]+)s$/\1 \2/p' "$log" >>"$dur"
 		rest=()
 		for t in "${tests[@]}"; do
-			result=$(grep -E "^(ok|not ok) [0-9]+ - $t( |\$)" "$log" | head -n 1 || true)
+			# (NAME[6]: a regex's brackets.)
+			re=$(printf '%s' "$t" | sed 's/[].[]/\\&/g')
+			result=$(grep -E "^(ok|not ok) [0-9]+ - $re( |\$)" "$log" | head -n 1 || true)
 			if [ -n "$result" ]; then
 				echo "$result" | sed -E 's/^(ok|not ok) [0-9]+ - /\1 - /' >>"$res"
 				awk -v t="# BEGIN $t" '$0 == t { on = 1; next }
 					on && /^    / { print } on && /^(ok|not ok) [0-9]+ - / { exit }' \
 					"$log" >"$ktap/$t"
-			elif grep -q "^# BEGIN $t\$" "$log"; then
+			elif grep -qxF "# BEGIN $t" "$log"; then
 				{ echo "# the VM died during $t; the console's last lines:"
 				  tail -n 40 "$log" | sed 's/^/# | /'; } >&4
 				echo "not ok - $t (VM died)" >>"$res"

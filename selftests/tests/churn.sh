@@ -18,18 +18,25 @@
 #      counter counts its next packet, which nobody answers); delete rs3: the
 #      flow's next packet moves to a live server, which resets it (no
 #      blackhole). Nothing leaks (the harness's leak check at exit).
+# families: 4 6
+#
+#   c 10.0.0.1 --+-- br0 (sw) --+-- rs1 10.0.0.11 (REDIRECT), rs2 10.0.0.12,
+#   lb 10.0.0.2, VIP 10.0.0.100 -+  rs3 10.0.0.13 (VIP on lo)
+#   (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN 2001:db8::1N)
 . "$(dirname "$0")/../lib.sh"
 
 CHURN_S=${CHURN_S:-25}
 topo_dr redirect lo lo
 for i in 1 2 3; do chat_server "rs$i" 7000 "rs$i"; done
-T="-t $VIP:7000"
-U="-u $VIP:9"
+T="-t $(svc_addr "$VIP" 7000)"
+U="-u $(svc_addr "$VIP" 9)"
+# r N: real server N as l4lbadm's -r takes it.
+r() { svc_addr "$(rip "$1")"; }
 adm lb -A $T -s rr
-adm lb -a $T -r "$(rip 1)"
-adm lb -a $T -r "$(rip 2)"
+adm lb -a $T -r "$(r 1)"
+adm lb -a $T -r "$(r 2)"
 adm lb -A $U -s rr
-for i in 1 2 3; do adm lb -a $U -r "$(rip "$i")"; done
+for i in 1 2 3; do adm lb -a $U -r "$(r "$i")"; done
 
 # Two long flows, one on rs1 and one on rs2 (rr, two dests).
 conn_open 5 c "$VIP" 7000
@@ -66,20 +73,20 @@ while [ $SECONDS -lt $end ] || [ $rounds -lt 5 ]; do
 	# A listing that starts after this round started ends in or after it.
 	round_start=$(listings)
 	w=$((rounds % 4 + 1))
-	adm lb -a $T -r "$(rip 3)" -w "$w"
-	adm lb -e $T -r "$(rip 1)" -w "$w"
-	adm lb -e $T -r "$(rip 2)" -w $((5 - w))
-	adm lb -e $T -r "$(rip 3)" -w 0
-	adm lb -d $T -r "$(rip 3)"
+	adm lb -a $T -r "$(r 3)" -w "$w"
+	adm lb -e $T -r "$(r 1)" -w "$w"
+	adm lb -e $T -r "$(r 2)" -w $((5 - w))
+	adm lb -e $T -r "$(r 3)" -w 0
+	adm lb -d $T -r "$(r 3)"
 	adm lb -D $U
 	adm lb -A $U -s "$([ $((rounds % 2)) = 0 ] && echo rr || echo wrr)"
 	for i in 1 2 3; do
-		[ "$i" = $((rounds % 3 + 1)) ] || adm lb -a $U -r "$(rip "$i")" -w "$i"
+		[ "$i" = $((rounds % 3 + 1)) ] || adm lb -a $U -r "$(r "$i")" -w "$i"
 	done
 	adm lb -E $U -s rr
-	adm lb -A -t "$VIP:$((8000 + rounds))"
-	adm lb -a -t "$VIP:$((8000 + rounds))" -r "$(rip $((rounds % 3 + 1)))"
-	[ $((rounds % 3)) != 0 ] || adm lb -D -t "$VIP:$((8000 + rounds))"
+	adm lb -A -t "$(svc_addr "$VIP" $((8000 + rounds)))"
+	adm lb -a -t "$(svc_addr "$VIP" $((8000 + rounds)))" -r "$(r $((rounds % 3 + 1)))"
+	[ $((rounds % 3)) != 0 ] || adm lb -D -t "$(svc_addr "$VIP" $((8000 + rounds)))"
 	if [ $((rounds % 5)) = 0 ]; then
 		[ "$(conn_say 5 "r$rounds")" = "$on5" ] || fail "flow 5 left $on5 in round $rounds"
 		[ "$(conn_say 6 "r$rounds")" = "$on6" ] || fail "flow 6 left $on6 in round $rounds"
@@ -101,21 +108,21 @@ expect_eq "services and destinations after $rounds rounds (listing)" \
 log "connections in the table: $(info_of lb conn_count)"
 
 # 2. rs3 fails with a flow on it. Weights 0 elsewhere steer the flow there.
-adm lb -a $T -r "$(rip 3)"
-adm lb -e $T -r "$(rip 1)" -w 0
-adm lb -e $T -r "$(rip 2)" -w 0
+adm lb -a $T -r "$(r 3)"
+adm lb -e $T -r "$(r 1)" -w 0
+adm lb -e $T -r "$(r 2)" -w 0
 conn_open 7 c "$VIP" 7000
 flow7_pid=${bg_pids[-1]}
 expect_eq "third flow" "$(conn_say 7 hello7)" rs3
-adm lb -e $T -r "$(rip 1)" -w 1
-adm lb -e $T -r "$(rip 2)" -w 1
+adm lb -e $T -r "$(r 1)" -w 1
+adm lb -e $T -r "$(r 2)" -w 1
 ip -n "$prefix-sw" link set v-rs3 down
 log "rs3's link is down"
 expect_eq "flow 5 with rs3 down" "$(conn_say 5 down5)" "$on5"
 expect_eq "flow 6 with rs3 down" "$(conn_say 6 down6)" "$on6"
 
 # What l4lbd does on failure, step one: inhibit (weight 0).
-adm lb -e $T -r "$(rip 3)" -w 0
+adm lb -e $T -r "$(r 3)" -w 0
 names=$(tcp_names c "$VIP" 7000 6 hi | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }')
 expect_eq "6 new connections with rs3 at weight 0" "$names" "rs1=3 rs2=3 "
 # The quiescent flow still goes to rs3: rs3's packet counter takes its
@@ -136,7 +143,7 @@ expect_eq "answers to flow 7 with rs3 down" "$(grep -c ' quiet$' /tmp/conn-7.out
 # Step two: removal. The flow's next packet goes to a live server, which
 # knows nothing of it and resets it: the client's socat ends. That next
 # packet is the client's retransmission of "quiet", on TCP's backoff.
-adm lb -d $T -r "$(rip 3)"
+adm lb -d $T -r "$(r 3)"
 echo again >&7
 gone() { ! kill -0 "$flow7_pid" 2>/dev/null; }
 wait_for 30 gone

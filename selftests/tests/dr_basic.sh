@@ -1,31 +1,40 @@
 #!/bin/bash
 # Direct routing end to end, with real servers taking the VIP both ways
 # the seed's operators use (iptables REDIRECT, VIP on lo).
+# families: 4 6
 #
-#   c 10.0.0.1 --+
-#   lb 10.0.0.2, VIP 10.0.0.100 --+-- br0 (sw)
+#   c 10.0.0.1 --+                          (IPv6: 2001:db8::1)
+#   lb 10.0.0.2, VIP 10.0.0.100 --+-- br0 (sw)    (2001:db8::2, ::100)
 #   rs1 10.0.0.11 (REDIRECT), rs2 10.0.0.12 (REDIRECT), rs3 10.0.0.13 (lo) --+
+#                                           (2001:db8::11, ::12, ::13)
 #
-# Requests pass c -> lb -> rsN; replies go rsN -> c directly.
+# Requests pass c -> lb -> rsN; replies go rsN -> c directly. The same
+# cases for both families (IPv6: ip6tables REDIRECT, the VIP on rs3's lo
+# hidden from neighbour discovery without any setting, path MTU 1280).
 . "$(dirname "$0")/../lib.sh"
 
 topo_dr redirect redirect lo
 name_servers tcp 80 3
 
 # rr: 3 servers, 300 fresh connections, exactly 100 each, in turn.
-adm lb -A -t "$VIP:80" -s rr
-for i in 1 2 3; do adm lb -a -t "$VIP:80" -r "$(rip "$i"):80" -g; done
+adm lb -A -t "$(svc_addr "$VIP" 80)" -s rr
+for i in 1 2 3; do adm lb -a -t "$(svc_addr "$VIP" 80)" -r "$(svc_addr "$(rip "$i")" 80)" -g; done
 names=$(tcp_names c "$VIP" 80 300)
 for i in 1 2 3; do
 	expect_eq "rr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 100
 done
 repeats=$(echo "$names" | uniq -d | wc -l)
 expect_eq "rr: the same server twice in a row" "$repeats" 0
+# Only the LB answered the client's ARP or neighbour solicitation for the
+# VIP: rs3 holds it on lo (rs1 and rs2 do not hold it at all).
+expect_eq "the client's link-layer address for the VIP" \
+	"$(nsx c ip neigh show "$VIP" dev eth0 | awk '$2 == "lladdr" { print $3 }')" \
+	"$(nsx lb cat /sys/class/net/eth0/address)"
 
 # wrr: weights 1:2:3, 600 connections, exactly 100/200/300, and no server
 # gets more connections in a row than its weight (smooth, not bursts).
-adm lb -E -t "$VIP:80" -s wrr
-for i in 1 2 3; do adm lb -e -t "$VIP:80" -r "$(rip "$i"):80" -w "$i"; done
+adm lb -E -t "$(svc_addr "$VIP" 80)" -s wrr
+for i in 1 2 3; do adm lb -e -t "$(svc_addr "$VIP" 80)" -r "$(svc_addr "$(rip "$i")" 80)" -w "$i"; done
 names=$(tcp_names c "$VIP" 80 600)
 for i in 1 2 3; do
 	expect_eq "wrr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" $((i * 100))
@@ -35,12 +44,12 @@ done
 adm lb -L -n
 
 # HTTP through the VIP (nginx on every real server).
-adm lb -A -t "$VIP:8080" -s rr
+adm lb -A -t "$(svc_addr "$VIP" 8080)" -s rr
 for i in 1 2 3; do
 	http_server "rs$i" 8080 "web$i"
-	adm lb -a -t "$VIP:8080" -r "$(rip "$i"):8080"
+	adm lb -a -t "$(svc_addr "$VIP" 8080)" -r "$(svc_addr "$(rip "$i")" 8080)"
 done
-bodies=$(for i in 1 2 3; do nsx c curl -sS --max-time 10 "http://$VIP:8080/"; done | sort | tr '\n' ' ')
+bodies=$(for i in 1 2 3; do nsx c curl -g -sS --max-time 10 "http://$(svc_addr "$VIP" 8080)/"; done | sort | tr '\n' ' ')
 expect_eq "HTTP bodies through the VIP" "$bodies" "web1 web2 web3 "
 
 # Bytes through the VIP arrive intact both ways: 20 MB up (through the LB)
@@ -48,11 +57,11 @@ expect_eq "HTTP bodies through the VIP" "$bodies" "web1 web2 web3 "
 head -c 20M /dev/urandom >/tmp/payload
 for i in 1 2 3; do
 	cp /tmp/payload "/tmp/big-rs$i"
-	bg "rs$i" socat -u TCP-LISTEN:9000,reuseaddr OPEN:"/tmp/up-rs$i",creat,trunc
+	bg "rs$i" socat -u "$(tcp_listen)":9000,reuseaddr OPEN:"/tmp/up-rs$i",creat,trunc
 	wait_listen "rs$i" tcp 9000
 done
-adm lb -A -t "$VIP:9000" -s rr
-for i in 1 2 3; do adm lb -a -t "$VIP:9000" -r "$(rip "$i"):9000"; done
+adm lb -A -t "$(svc_addr "$VIP" 9000)" -s rr
+for i in 1 2 3; do adm lb -a -t "$(svc_addr "$VIP" 9000)" -r "$(svc_addr "$(rip "$i")" 9000)"; done
 intact_uploads() {
 	local f n=0
 	for f in /tmp/up-rs*; do cmp -s /tmp/payload "$f" && n=$((n + 1)); done
@@ -62,32 +71,33 @@ more_intact_than() { [ "$(intact_uploads)" -gt "$1" ]; }
 upload() { # each upload lands, by rr, on a real server not used yet
 	local before
 	before=$(intact_uploads)
-	nsx c socat -u FILE:/tmp/payload TCP:"$VIP":9000
+	nsx c socat -u FILE:/tmp/payload "$(tcp_to "$VIP" 9000)"
 	wait_for 20 more_intact_than "$before"
 	log "upload $((before + 1)) arrived intact"
 }
 upload
-nsx c curl -sS --max-time 60 -o /tmp/download "http://$VIP:8080/big"
+nsx c curl -g -sS --max-time 60 -o /tmp/download "http://$(svc_addr "$VIP" 8080)/big"
 cmp /tmp/payload /tmp/download || fail "download through the VIP differs"
 log "download intact"
 
-# Path MTU: the LB's route to the real servers has MTU 1000. Full-size DF
-# segments from the client must come back as ICMP frag-needed (mtu 1000),
-# so the client lowers its path MTU and the transfer completes.
+# Path MTU: the LB's route to the real servers has MTU 1000 (IPv6: 1280).
+# Full-size DF segments from the client must come back as ICMP
+# frag-needed (IPv6: Packet Too Big) with that MTU, so the client lowers
+# its path MTU and the transfer completes.
 for i in 1 2 3; do
-	ip -n "$prefix-lb" route add "$(rip "$i")/32" dev eth0 mtu 1000
+	ip -n "$prefix-lb" route add "$(rip "$i")/$HLEN" dev eth0 mtu "$SMALL_MTU"
 done
 upload
-nsx c ip route get "$VIP" | grep -q "mtu 1000" || fail "client did not learn MTU 1000: $(nsx c ip route get "$VIP")"
-log "client learned path MTU 1000 from the LB"
-for i in 1 2 3; do ip -n "$prefix-lb" route del "$(rip "$i")/32"; done
+nsx c ip route get "$VIP" | grep -q "mtu $SMALL_MTU" || fail "client did not learn MTU $SMALL_MTU: $(nsx c ip route get "$VIP")"
+log "client learned path MTU $SMALL_MTU from the LB"
+for i in 1 2 3; do ip -n "$prefix-lb" route del "$(rip "$i")/$HLEN"; done
 
 # With nf_conntrack and an iptables MASQUERADE rule on the LB, DR still
 # works: forwarded packets must not be tracked or source-NATed.
-nsx lb iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
-nsx lb iptables -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
+ipt lb -t nat -A POSTROUTING -o eth0 -j MASQUERADE
+ipt lb -A INPUT -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT
 module_present nf_conntrack || fail "nf_conntrack did not load"
-adm lb -E -t "$VIP:80" -s rr
+adm lb -E -t "$(svc_addr "$VIP" 80)" -s rr
 names=$(tcp_names c "$VIP" 80 30)
 for i in 1 2 3; do
 	expect_eq "rr with conntrack+MASQUERADE: rs$i" "$(echo "$names" | count_of "rs$i")" 10

@@ -2,17 +2,24 @@
 # The fast path (kmod/hooks.c): a client's packet to a service leaves from
 # PREROUTING when nothing that runs on the way to LOCAL_IN would act on it,
 # and takes the LOCAL_IN path otherwise, with the outcome IPVS users know.
+# families: 4 6
 #
 #   c 10.0.0.1 --+
 #   lb 10.0.0.2 -+- br0 -- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
 #   VIP 10.0.0.100 on lb; DR UDP service VIP:9, rr over rs1 and rs2
 #   c eth1 10.9.0.1 -- lb eth1 10.9.0.2 (a second way in, no route to c)
+#   (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN
+#   2001:db8::1N; no eth1: it serves only the IPv4 reverse-path cases)
+#
+# IPv6 has no fast path yet (kmod/hooks6.c): its run checks the same cases
+# with none fast, every packet by LOCAL_IN.
 #
 # Each case sends N packets (udpflood, to the LB's MAC) and checks where
 # they went and the fast-path counter of GET_INFO:
 #   - plain: all N delivered, all N fast; then -Z zeroes the counter;
 #   - fast_path=0 (module parameter, at run time): delivered, none fast;
-#   - the reverse-path filter (rp_filter) on the LB, which only the input
+#   - IPv4 only (IPv6 has no rp_filter): the reverse-path filter
+#     (rp_filter) on the LB, which only the input
 #     route can apply: it sees each flow's first packet from a device in
 #     a filter mode (the flow is stamped with both and the routes'
 #     generation), the rest are fast:
@@ -34,12 +41,14 @@
 #       - rp_filter=256 (loose, as any value but 0 and 1) and a source
 #         the LB has no route to: none delivered or fast, all dropped by
 #         the filter;
-#   - TTL 1: none delivered, none fast; the LB sends ICMP time exceeded
-#     (it needs the input route: the fast path hands it to LOCAL_IN);
+#   - TTL 1 (IPv6: hop limit 1): none delivered, none fast; the LB sends
+#     ICMP time exceeded (it needs the input route: the fast path hands it
+#     to LOCAL_IN);
 #   - the VIP not a local address (the client still sends to the LB's
 #     MAC): none delivered, none fast; the stack drops them as it always
-#     did (ip_forward is 0);
-#   - the client's address made local on the LB: none delivered, none
+#     did (ip_forward is 0; IPv6: forwarding 0, counted the same);
+#   - IPv4 only (IPv6's input route has no martian source check to keep):
+#     the client's address made local on the LB: none delivered, none
 #     fast, the input route drops them as martians: both for the flows
 #     that exist (their stamp of the routes' generation went stale, so
 #     the fast path checks their addresses again) and for new ones; after
@@ -53,16 +62,16 @@
 . "$(dirname "$0")/../lib.sh"
 
 N=200
-src=10.0.0.1	# send's source
+src=$(lan 1)	# send's source
 topo_dr lo lo
-link_pair c eth1 10.9.0.1/24 lb eth1 10.9.0.2/24
-nsx lb sysctl -qw net.ipv4.ip_forward=0
+[ "$FAMILY" = 6 ] || link_pair c eth1 10.9.0.1/24 lb eth1 10.9.0.2/24
+ip_forward lb 0
 for i in 1 2; do sink_udp "rs$i" 9; done
-adm lb -A -u "$VIP:9" -s rr
-for i in 1 2; do adm lb -a -u "$VIP:9" -r "$(rip "$i")" -g; done
-wait_for 20 neighbour_known c 10.0.0.2
-lbmac=$(nsx c ip neigh show 10.0.0.2 dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
-lbmac1=$(nsx lb cat /sys/class/net/eth1/address)
+adm lb -A -u "$(svc_addr "$VIP" 9)" -s rr
+for i in 1 2; do adm lb -a -u "$(svc_addr "$VIP" 9)" -r "$(svc_addr "$(rip "$i")")" -g; done
+wait_for 20 neighbour_known c "$(lan 2)"
+lbmac=$(nsx c ip neigh show "$(lan 2)" dev eth0 | awk '$2 == "lladdr" { print $3; exit }')
+[ "$FAMILY" = 6 ] || lbmac1=$(nsx lb cat /sys/class/net/eth1/address)
 param=/sys/module/l4lb/parameters/fast_path
 
 fast() { adm lb -L --info --json | jq .info.fast_path_pkts; }
@@ -76,14 +85,17 @@ send() { # [SRC]: N packets to VIP:9 from FLOWS flows, in by $via (eth0)
 		-p 9 -n "$FLOWS" -c "$N" >/dev/null
 }
 
-# delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by WANT_FAST.
+# delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by
+# WANT_FAST. IPv6 has no fast path yet (kmod/hooks6.c: every IPv6 packet
+# of a service takes LOCAL_IN, which is always right): there it stays.
 delivered_case() {
-	local d0 f0
+	local d0 f0 want=$2
+	[ "$FAMILY" = 4 ] || want=0
 	d0=$(delivered) f0=$(fast)
 	send
 	wait_for 20 at_least delivered $((d0 + N))
 	expect_eq "$1: delivered" $(($(delivered) - d0)) "$N"
-	expect_eq "$1: fast path" $(($(fast) - f0)) "$2"
+	expect_eq "$1: fast path" $(($(fast) - f0)) "$want"
 }
 
 # blocked_case NAME COUNTER...: N sent, seen by COUNTER (a command printing
@@ -125,6 +137,11 @@ stamping_case() {
 }
 rpf_drops() { mib lb TcpExt IPReversePathFilter; }
 
+# IPv4 only, up to TTL 1: IPv6 has no rp_filter (its reverse-path check is
+# the netfilter rpfilter match, which takes any packet off the fast path as
+# every rule does: the INPUT rule case below covers that) and no routes by
+# TOS.
+if [ "$FAMILY" = 4 ]; then
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=1
 stamping_case "rp_filter=1"
 delivered_case "rp_filter=1, flows stamped" "$N"
@@ -151,24 +168,31 @@ nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=256
 src=192.0.2.1 blocked_case "rp_filter=256, a source with no route" rpf_drops
 nsx lb sysctl -qw net.ipv4.conf.all.rp_filter=0
 delivered_case "rp_filter=0" "$N"
+fi
 
 # TTL 1: one datagram from socat; the LB answers with time exceeded.
-d0=$(delivered) f0=$(fast) t0=$(mib lb Icmp OutTimeExcds)
-nsx c socat -u - "UDP-SENDTO:$VIP:9,ttl=1" <<<ttl
-wait_for 20 eval '[ "$(mib lb Icmp OutTimeExcds)" -gt "$t0" ]'
+if [ "$FAMILY" = 6 ]; then
+	to="UDP6-SENDTO:[$VIP]:9,ipv6-unicast-hops=1"
+else
+	to="UDP-SENDTO:$VIP:9,ttl=1"
+fi
+d0=$(delivered) f0=$(fast) t0=$(mib lb "$ICMP" OutTimeExcds)
+nsx c socat -u - "$to" <<<ttl
+wait_for 20 eval '[ "$(mib lb "$ICMP" OutTimeExcds)" -gt "$t0" ]'
 expect_eq "TTL 1: delivered" $(($(delivered) - d0)) 0
 expect_eq "TTL 1: fast path" $(($(fast) - f0)) 0
 log "TTL 1: ICMP time exceeded sent by the LB"
 
-ip -n "$prefix-lb" addr del "$VIP/24" dev eth0
-blocked_case "VIP not local" mib lb Ip InAddrErrors
-ip -n "$prefix-lb" addr add "$VIP/24" dev eth0
+ip -n "$prefix-lb" addr del "$VIP/$PLEN" dev eth0
+blocked_case "VIP not local" mib lb "$IPMIB" InAddrErrors
+addr_add lb eth0 "$VIP/$PLEN"
 delivered_case "VIP local again" "$N"
 
 # Counted where they arrive: an iptables rule in raw PREROUTING, which runs
 # before l4lb's hook and does not keep packets off the fast path.
-nsx lb iptables -t raw -A PREROUTING -d "$VIP" -p udp --dport 9
-arrived() { nsx lb iptables -t raw -L PREROUTING -v -x -n | awk 'NR == 3 { print $1 }'; }
+ipt lb -t raw -A PREROUTING -d "$VIP" -p udp --dport 9
+arrived() { ipt lb -t raw -L PREROUTING -v -x -n | awk 'NR == 3 { print $1 }'; }
+if [ "$FAMILY" = 4 ]; then
 ip -n "$prefix-lb" addr add 10.0.0.1/32 dev lo
 blocked_case "client address local, existing flows" arrived
 ip -n "$prefix-lb" addr add 10.0.0.4/32 dev lo
@@ -176,12 +200,13 @@ src=10.0.0.4 blocked_case "client address local, new flows" arrived
 ip -n "$prefix-lb" addr del 10.0.0.4/32 dev lo
 ip -n "$prefix-lb" addr del 10.0.0.1/32 dev lo
 delivered_case "client address not local again" "$N"
+fi
 
-nsx lb iptables -A INPUT -s 10.0.0.1 -p udp --dport 9 -j DROP
-rule_hits() { nsx lb iptables -L INPUT -v -x -n | awk '$3 == "DROP" { print $1; exit }'; }
+ipt lb -A INPUT -s "$(lan 1)" -p udp --dport 9 -j DROP
+rule_hits() { ipt lb -L INPUT -v -x -n | awk '$3 == "DROP" { print $1; exit }'; }
 blocked_case "INPUT DROP rule" rule_hits
 # Another source: the rule lets it through, by the LOCAL_IN path.
 d0=$(delivered) f0=$(fast)
-send 10.0.0.3
+send "$(lan 3)"
 wait_for 20 at_least delivered $((d0 + N))
 expect_eq "INPUT filter present, other source: fast path" $(($(fast) - f0)) 0

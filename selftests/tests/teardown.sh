@@ -4,20 +4,26 @@
 # from thousands of source ports (selftests/bench/udpflood). One of two
 # parts, each its own test so that they can run in parallel VMs:
 #   rmmod (this file): rmmod with a service, its dests and live
-#      connections, 20 times, DR and NAT in turn (insmod and configure
+#      connections, 20 times (IPv6: 10), DR and NAT in turn (insmod and configure
 #      again in between): the unload completes, the module and its slab
 #      cache are gone (module_unload checks);
 #   netns (teardown_netns.sh): deleting an LB netns holding a service and
-#      live connections, 20 times, DR and NAT in turn (a fresh LB netns
+#      live connections, 20 times (IPv6: 10), DR and NAT in turn (a fresh LB netns
 #      each time, same addresses and MAC): then every connection entry is
 #      freed (the l4lb_conn slab back to 0 objects while the module stays
 #      loaded).
 # No splat anywhere (the harness scans dmesg; panic_on_warn is set, and
 # l4lb_net_exit_batch() WARNs on counts not back to 0).
+# families: 4 6
+#
+#   c 10.0.0.1 (flood) --+-- br0 (sw) --+-- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
+#   lb 10.0.0.2, VIP 10.0.0.100 --+          (route to c via lb, for NAT)
+#   (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN 2001:db8::1N)
 . "$(dirname "$0")/../lib.sh"
 
 PART=${L4LB_TEARDOWN:-rmmod}
-ROUNDS=${ROUNDS:-20}
+# IPv6's run does half the rounds (5 DR, 5 NAT), for make check's time.
+if [ "$FAMILY" = 6 ]; then ROUNDS=${ROUNDS:-10}; else ROUNDS=${ROUNDS:-20}; fi
 PORT=9
 # Forwarding methods exercised, as l4lbadm options: DR, then NAT.
 FWD_METHODS=(-g -m)
@@ -32,16 +38,18 @@ ip -n "$prefix-lb" link set eth0 address "$LBMAC"
 # datagram with a port unreachable; routed back through the LB, those
 # take NAT's reply path (the FORWARD hook's ICMP translation) under the
 # unload too.
-for i in 1 2; do ip -n "$prefix-rs$i" route add 10.0.0.1/32 via 10.0.0.2; done
-lb_forwards() { nsx "$1" sysctl -qw net.ipv4.ip_forward=1; }
+for i in 1 2; do ip -n "$prefix-rs$i" route add "$(lan 1)/$HLEN" via "$(lan 2)"; done
+lb_forwards() { ip_forward "$1" 1; }
 lb_forwards lb
 
 # configure NS ROUND: the UDP service on the VIP, both real servers, by
 # the round's method; one l4lbadm (a batch) rather than three.
 configure() {
 	local fwd=${FWD_METHODS[$(($2 % ${#FWD_METHODS[@]}))]}
+	local svc
+	svc=$(svc_addr "$VIP" "$PORT")
 	printf -- '-A -u %s -s rr\n-a -u %s -r %s %s\n-a -u %s -r %s %s\n' \
-		"$VIP:$PORT" "$VIP:$PORT" "$(rip 1)" "$fwd" "$VIP:$PORT" "$(rip 2)" "$fwd" |
+		"$svc" "$svc" "$(svc_addr "$(rip 1)")" "$fwd" "$svc" "$(svc_addr "$(rip 2)")" "$fwd" |
 		adm "$1" -R >&2
 	echo "$fwd"
 }
@@ -79,17 +87,18 @@ netns_rounds() {
 		ns_add "$lb"
 		ip link add "v-$lb" netns "$prefix-sw" type veth peer name eth0 netns "$prefix-$lb"
 		ip -n "$prefix-sw" link set "v-$lb" master br0 up
+		# (nodad: IPv6's; it does nothing to an IPv4 address.)
 		ip -n "$prefix-$lb" -b - <<-BATCH
 			link set eth0 address $LBMAC
-			addr add 10.0.0.2/24 dev eth0
-			addr add $VIP/24 dev eth0
+			addr add $(lan 2)/$PLEN dev eth0 $([ "$FAMILY" = 4 ] || echo nodad)
+			addr add $VIP/$PLEN dev eth0 $([ "$FAMILY" = 4 ] || echo nodad)
 			link set eth0 up
 		BATCH
 		lb_forwards "$lb"
 		# The bridge still sends LBMAC to the dying netns's port until
 		# the new LB sends a frame of its own (the ARP for the client)
 		# and so moves it.
-		wait_for 20 neighbour_known "$lb" 10.0.0.1
+		wait_for 20 neighbour_known "$lb" "$(lan 1)"
 		fwd=$(configure "$lb" "$i")
 		wait_for 20 has_conns "$lb"
 		n=$(conns_in "$lb")

@@ -52,12 +52,15 @@ cd "$dir" || { echo "l4lb-vm: no project at $dir"; poweroff -f; }
 # runs on that stale module.
 stuck=
 
-# run_one N NAME: test NAME in KTAP: its cases (lib.sh writes them to
+# run_one N NAME: test NAME in KTAP (NAME[F]: selftests/tests/NAME.sh with
+# L4LB_FAMILY=F, lib.sh's address family): its cases (lib.sh writes them to
 # $L4LB_KTAP) and the harness's two (a clean kernel log, the module
 # unloaded) as a subtest block, then "ok N - NAME" or "not ok N - NAME".
 # A failed test shows the kernel log's tail (all of it after a splat).
 run_one() {
 	local n=$1 name=$2 rc out start=$SECONDS cases splat unload= m verdict
+	local script=${2%%[*} family=
+	[ "$script" = "$name" ] || family=${name#"$script["} family=${family%]}
 	echo "# BEGIN $name"
 	if [ -n "$stuck" ]; then
 		echo "not ok $n - $name (not run: l4lb stuck loaded since $stuck)"
@@ -70,7 +73,7 @@ run_one() {
 	out=/tmp/${name//\//-}.out
 	cases=/tmp/${name//\//-}.ktap
 	: >"$cases"
-	L4LB_KTAP=$cases timeout -k 5 "$timeout" bash "selftests/tests/$name.sh" 2>&1 |
+	L4LB_KTAP=$cases L4LB_FAMILY=${family:-4} timeout -k 5 "$timeout" bash "selftests/tests/$script.sh" 2>&1 |
 		tee "$out" | sed -u 's/^/# /'
 	rc=${PIPESTATUS[0]}
 	# The next test must start without l4lb: unload what is left (a test
@@ -132,7 +135,9 @@ run_one() {
 case $mode in
 test)
 	n=0
-	for name in ${tests//,/ }; do
+	# (Not split by the shell: NAME[6] would be a glob.)
+	IFS=, read -ra names <<<"$tests"
+	for name in "${names[@]}"; do
 		n=$((n + 1))
 		run_one "$n" "$name"
 	done
