@@ -8,13 +8,19 @@
  * with those flags (0x10: a bare ACK). For benchmarks and tests inside
  * network namespaces only.
  *
+ * IPv6 when the addresses are IPv6 ones (all of the same family): the
+ * smallest frames again, 62 bytes (+ FCS = 66: the 40-byte header leaves
+ * no room for 64), a UDP datagram without payload; its checksum, which
+ * IPv6 requires, is computed (IPv4's is left 0).
+ *
  *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S | -T FLAGS]
  *            [-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT]
  *            [-r PPS] [-b BATCH]
  *
- * Flow k (0 <= k < FLOWS) is source SRC + k / PORTS_PER_SRC, port
- * 1024 + k % PORTS_PER_SRC, destination DST[k % NDST]; flows are sent in
- * turn, so one pass of FLOWS packets touches every flow once.
+ * Flow k (0 <= k < FLOWS) is source SRC + k / PORTS_PER_SRC (added to the
+ * address's last 32 bits for IPv6), port 1024 + k % PORTS_PER_SRC,
+ * destination DST[k % NDST]; flows are sent in turn, so one pass of FLOWS
+ * packets touches every flow once.
  * Prints "sent N pps P" at the end.
  */
 #define _GNU_SOURCE
@@ -32,7 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME 60
+#define FRAME 60		/* IPv4: 14 + 20 + 8, padded to Ethernet's 60 */
+#define FRAME6_UDP 62		/* IPv6: 14 + 40 + 8 */
+#define FRAME6_TCP 74		/* IPv6: 14 + 40 + 20 */
+#define FRAME_MAX 80
 #define MAXB 256
 #define MAXD 16
 
@@ -76,6 +85,22 @@ static void set_csums(uint8_t *f, int syn)
 	}
 }
 
+/*
+ * IPv6: the UDP or TCP checksum over the pseudo-header (addresses, upper-
+ * layer length, next header) and the @l4len bytes of the transport header.
+ */
+static void set_csum6(uint8_t *f, int tcp, int l4len)
+{
+	uint8_t *ip = f + 14, *l4 = f + 54;
+	uint8_t *at = l4 + (tcp ? 16 : 6);
+
+	at[0] = at[1] = 0;
+	put_csum(at, csum_add(csum_add((uint32_t)(tcp ? IPPROTO_TCP : IPPROTO_UDP) + l4len,
+				      ip + 8, 32), l4, l4len));
+	if (!tcp && !at[0] && !at[1])
+		at[0] = at[1] = 0xff;	/* UDP sends a computed 0 as 0xffff */
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S | -T FLAGS] "
@@ -87,10 +112,12 @@ int main(int argc, char **argv)
 {
 	const char *ifname = NULL, *mac = NULL;
 	uint32_t src = 0, dst[MAXD];
+	struct in6_addr src6, dst6[MAXD];
+	int family = 0, flen = FRAME, l4off;
 	unsigned int ndst = 0, nflows = 1, pps_src = 60000, batch = 64;
 	unsigned long long count = 0, sent = 0, flow = 0;
 	double seconds = 0, rate = 0, t0, t;
-	uint8_t frames[MAXB][FRAME], smac[6], dmac[6];
+	uint8_t frames[MAXB][FRAME_MAX], smac[6], dmac[6];
 	struct mmsghdr msgs[MAXB];
 	struct iovec iov[MAXB];
 	struct sockaddr_ll sll;
@@ -101,13 +128,31 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'm': mac = optarg; break;
-		case 's': src = ntohl(inet_addr(optarg)); break;
+		case 's':
+			if (strchr(optarg, ':')) {
+				if (inet_pton(AF_INET6, optarg, &src6) != 1)
+					usage();
+				src = 1;
+				family = family && family != AF_INET6 ? -1 : AF_INET6;
+			} else {
+				src = ntohl(inet_addr(optarg));
+				family = family && family != AF_INET ? -1 : AF_INET;
+			}
+			break;
 		case 'd': {
 			char *s = strdup(optarg), *tok, *save = NULL;
 
 			for (tok = strtok_r(s, ",", &save); tok && ndst < MAXD;
-			     tok = strtok_r(NULL, ",", &save))
-				dst[ndst++] = inet_addr(tok);
+			     tok = strtok_r(NULL, ",", &save)) {
+				int f = strchr(tok, ':') ? AF_INET6 : AF_INET;
+
+				if (f == AF_INET6 && inet_pton(AF_INET6, tok, &dst6[ndst]) != 1)
+					usage();
+				if (f == AF_INET)
+					dst[ndst] = inet_addr(tok);
+				ndst++;
+				family = family && family != f ? -1 : f;
+			}
 			break;
 		}
 		case 'p': dport = (uint16_t)atoi(optarg); break;
@@ -123,20 +168,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ifname || !mac || !src || !ndst || !dport || !nflows || !pps_src ||
-	    pps_src > 64000 || !batch || batch > MAXB || (!seconds && !count))
+	    pps_src > 64000 || !batch || batch > MAXB || (!seconds && !count) ||
+	    family < 0)
 		usage();
+	if (family == AF_INET6)
+		flen = syn ? FRAME6_TCP : FRAME6_UDP;
+	l4off = family == AF_INET6 ? 54 : 34;
 	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dmac[0], &dmac[1],
 		   &dmac[2], &dmac[3], &dmac[4], &dmac[5]) != 6)
 		usage();
 
-	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IP));
+	fd = socket(AF_PACKET, SOCK_RAW, htons(family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP));
 	if (fd < 0) {
 		perror("socket");
 		return 1;
 	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_protocol = htons(family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP);
 	sll.sll_ifindex = (int)if_nametoindex(ifname);
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, dmac, 6);
@@ -169,6 +218,29 @@ int main(int argc, char **argv)
 
 		memcpy(f, dmac, 6);
 		memcpy(f + 6, smac, 6);
+		iov[i].iov_base = f;
+		iov[i].iov_len = (size_t)flen;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (family == AF_INET6) {
+			uint8_t *l4 = f + l4off;
+
+			f[12] = 0x86; f[13] = 0xdd;
+			f[14] = 0x60;		/* version 6 */
+			f[19] = (uint8_t)(flen - 54);	/* payload length */
+			f[20] = syn ? IPPROTO_TCP : IPPROTO_UDP;
+			f[21] = 64;		/* hop limit */
+			l4[2] = dport >> 8; l4[3] = dport & 0xff;
+			if (syn) {
+				l4[7] = 1;	/* sequence number */
+				l4[12] = 5 << 4;	/* data offset */
+				l4[13] = (uint8_t)tcp_flags;
+				l4[14] = 0xff; l4[15] = 0xff;	/* window */
+			} else {
+				l4[5] = 8;	/* UDP length: the header alone */
+			}
+			continue;
+		}
 		f[12] = 0x08; f[13] = 0x00;
 		f[14] = 0x45;			/* IPv4, 20-byte header */
 		f[20] = 0x40;			/* DF */
@@ -186,10 +258,6 @@ int main(int argc, char **argv)
 			f[23] = IPPROTO_UDP;
 			f[38] = 0; f[39] = FRAME - 34;	/* UDP length 26, checksum 0 */
 		}
-		iov[i].iov_base = f;
-		iov[i].iov_len = FRAME;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 
 	t0 = now();
@@ -216,6 +284,21 @@ int main(int argc, char **argv)
 			uint16_t sport = (uint16_t)(1024 + flow % pps_src);
 			uint32_t d = dst[flow % ndst];
 
+			if (family == AF_INET6) {
+				/* source: src6 with flow / pps_src added to its last 32 bits */
+				uint32_t lo = ((uint32_t)src6.s6_addr[12] << 24 | src6.s6_addr[13] << 16 |
+					       src6.s6_addr[14] << 8 | src6.s6_addr[15]) +
+					      (uint32_t)(flow / pps_src);
+
+				memcpy(f + 22, &src6, 12);
+				f[34] = lo >> 24; f[35] = lo >> 16; f[36] = lo >> 8; f[37] = lo;
+				memcpy(f + 38, &dst6[flow % ndst], 16);
+				f[54] = sport >> 8; f[55] = sport & 0xff;
+				set_csum6(f, syn, flen - 54);
+				if (++flow == nflows)
+					flow = 0;
+				continue;
+			}
 			f[26] = s >> 24; f[27] = s >> 16; f[28] = s >> 8; f[29] = s;
 			memcpy(f + 30, &d, 4);
 			f[34] = sport >> 8; f[35] = sport & 0xff;
