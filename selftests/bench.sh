@@ -407,8 +407,10 @@ available() { # BACKEND SCENARIO: 0 if the back end can run
 # entry_sizes BACKEND: bytes per connection entry, IPv4 and IPv6, once per
 # back end: the slab object (/proc/slabinfo's objsize: object, metadata,
 # alignment) of IPVS's ip_vs_conn, one struct for both families, and of
-# l4lb's l4lb_conn and l4lb_conn6; and l4lb's own figure, GET_INFO's
-# conn_entry_size and conn_entry_size6 (the object without alignment).
+# l4lb's l4lb_conn and l4lb_conn6; and the object alone (what the
+# struct asks for, before SLUB's alignment and free pointer): IPVS's
+# object_size from sysfs, l4lb's own figures, GET_INFO's conn_entry_size
+# and conn_entry_size6.
 declare -A sized=()
 slab_objsize() {
 	awk -v n="$1" '$1 == n { print $4; f = 1 } END { exit !f }' /proc/slabinfo ||
@@ -421,17 +423,26 @@ entry_sizes() {
 	ipvs)
 		raw R entry ipvs 1 slab4 "$(slab_objsize ip_vs_conn)"
 		raw R entry ipvs 1 slab6 "$(slab_objsize ip_vs_conn)"
+		raw R entry ipvs 1 obj4 "$(cat /sys/kernel/slab/ip_vs_conn/object_size)"
+		raw R entry ipvs 1 obj6 "$(cat /sys/kernel/slab/ip_vs_conn/object_size)"
 		;;
 	l4lb)
 		raw R entry l4lb 1 slab4 "$(slab_objsize l4lb_conn)"
 		raw R entry l4lb 1 slab6 "$(slab_objsize l4lb_conn6)"
 		info=$(nsx lb "$L4LBADM" -L --info --json)
-		raw R entry l4lb 1 info4 "$(echo "$info" | jq '.info.conn_entry_size')"
-		raw R entry l4lb 1 info6 "$(echo "$info" | jq '.info.conn_entry_size6')"
+		raw R entry l4lb 1 obj4 "$(echo "$info" | jq '.info.conn_entry_size')"
+		raw R entry l4lb 1 obj6 "$(echo "$info" | jq '.info.conn_entry_size6')"
 		;;
 	*) return 0 ;;
 	esac
 	sized[$be]=1
+}
+
+fast_pct() { # SCENARIO RUN
+	local pct
+	pct=$(nsx lb "$L4LBADM" -L -n --stats --json |
+		jq '([.services[].stats.pkts_in] | add) as $n | if $n > 0 then .info.fast_path_pkts * 100 / $n | floor else empty end')
+	[ -z "$pct" ] || raw R "$1" l4lb "$2" fast_pct "$pct"
 }
 
 pkt_rate() { # SCENARIO -g|-m [4|6]
@@ -456,9 +467,9 @@ pkt_rate() { # SCENARIO -g|-m [4|6]
 			# shellcheck disable=SC2046
 			flood_raw "$sc" "$be" "$run" pps pkt $(flood "$be" "$T_UDP" "$FLOWS")
 			entry_sizes "$be"
-			# Share of the LB's packets that took the fast path.
-			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
-				jq '.info.fast_path_pkts * 100 / ([.services[].stats.pkts_in] | add) | floor')"
+			# Share of the LB's packets that took the fast path (none
+			# counted when nothing reached the service).
+			[ "$be" != l4lb ] || fast_pct "$sc" "$run"
 			be_down "$be"
 		done
 	done
