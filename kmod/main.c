@@ -8,6 +8,7 @@
 #include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "l4lb.h"
 
 module_param_named(conn_tab_bits, l4lb_conn_tab_bits, uint, 0444);
@@ -61,12 +62,30 @@ static int l4lb_nat_enable(struct l4lb_net *ln)
 {
 	int err;
 
-	if (ln->defrag_enabled)
+	if (ln->defrag & L4LB_DEFRAG_INET)
 		return 0;
 	err = nf_defrag_ipv4_enable(ln->net);
 	if (!err)
-		ln->defrag_enabled = true;
+		ln->defrag |= L4LB_DEFRAG_INET;
 	return err;
+}
+
+/*
+ * The first IPv6 service: reassembly at PREROUTING (L4LB_NEED_INET6),
+ * then the IPv6 hooks. Reassembly stays on until the netns goes, as for
+ * IPv4 NAT.
+ */
+static int l4lb_inet6_enable(struct l4lb_net *ln)
+{
+	int err;
+
+	if (!(ln->defrag & L4LB_DEFRAG_INET6)) {
+		err = nf_defrag_ipv6_enable(ln->net);
+		if (err)
+			return err;
+		ln->defrag |= L4LB_DEFRAG_INET6;
+	}
+	return l4lb_hooks_ensure(ln, AF_INET6);
 }
 
 /*
@@ -79,9 +98,11 @@ int l4lb_net_need(struct l4lb_net *ln, enum l4lb_net_need need)
 	lockdep_assert_held(&ln->lock);
 	switch (need) {
 	case L4LB_NEED_HOOKS:
-		return l4lb_hooks_ensure(ln);
+		return l4lb_hooks_ensure(ln, AF_INET);
 	case L4LB_NEED_NAT:
 		return l4lb_nat_enable(ln);
+	case L4LB_NEED_INET6:
+		return l4lb_inet6_enable(ln);
 	}
 	return -EINVAL;
 }
@@ -140,7 +161,9 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	l4lb_svc_flush(ln);
 	mutex_unlock(&ln->lock);
 	l4lb_conn_flush_net(ln);
-	if (ln->defrag_enabled)
+	if (ln->defrag & L4LB_DEFRAG_INET6)
+		nf_defrag_ipv6_disable(net);
+	if (ln->defrag & L4LB_DEFRAG_INET)
 		nf_defrag_ipv4_disable(net);
 }
 

@@ -35,10 +35,25 @@ struct l4lb_net {
 	 * reply hook does nothing while this is 0.
 	 */
 	atomic_t		nat_dest_count;
-	/* nf_defrag_ipv4 enabled for NAT replies (config lock). */
-	bool			defrag_enabled;
-	/* The netfilter hooks are registered (config lock): hooks.c. */
-	bool			hooked;
+	/*
+	 * Reassembly enabled: nf_defrag_ipv4 for NAT replies, nf_defrag_ipv6
+	 * for IPv6 services (enum l4lb_net_defrag; config lock).
+	 */
+	unsigned int		defrag;
+	/* The families whose netfilter hooks are registered (enum
+	 * l4lb_net_hooked; config lock): hooks.c.
+	 */
+	unsigned int		hooked;
+};
+
+enum l4lb_net_defrag {
+	L4LB_DEFRAG_INET	= BIT(0),
+	L4LB_DEFRAG_INET6	= BIT(1),
+};
+
+enum l4lb_net_hooked {
+	L4LB_HOOKED_INET	= BIT(0),
+	L4LB_HOOKED_INET6	= BIT(1),
 };
 
 extern unsigned int l4lb_net_id;
@@ -59,8 +74,15 @@ enum l4lb_net_flags {
 
 /* What configuration needs set up in a netns (main.c). */
 enum l4lb_net_need {
-	L4LB_NEED_HOOKS,	/* a service: the netfilter hooks */
-	L4LB_NEED_NAT,		/* a NAT dest: reassembly before FORWARD */
+	L4LB_NEED_HOOKS,	/* an IPv4 service: the IPv4 hooks */
+	L4LB_NEED_NAT,		/* an IPv4 NAT dest: reassembly before FORWARD */
+	/*
+	 * An IPv6 service: the IPv6 hooks, and reassembly at PREROUTING.
+	 * IPv6 reassembles a local packet only after LOCAL_IN (the
+	 * fragment header is an upper layer there), and a forwarded one
+	 * never, so both directions need nf_defrag_ipv6 for their ports.
+	 */
+	L4LB_NEED_INET6,
 };
 
 int l4lb_net_need(struct l4lb_net *ln, enum l4lb_net_need need);

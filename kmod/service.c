@@ -144,7 +144,8 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 		return -EEXIST;
 	if (ln->svc_count >= L4LB_SVC_MAX_PER_NET)
 		return -ENOSPC;
-	err = l4lb_net_need(ln, L4LB_NEED_HOOKS);
+	err = l4lb_net_need(ln, key->family == AF_INET6 ? L4LB_NEED_INET6 :
+							 L4LB_NEED_HOOKS);
 	if (err)
 		return err;
 
@@ -264,7 +265,8 @@ static struct l4lb_dest *l4lb_svc_new_dest(struct l4lb_service *svc,
 	struct l4lb_dest *dest;
 	int err;
 
-	if (cfg->fwd == L4LB_FWD_NAT) {
+	/* IPv6 reassembles from its first service on (L4LB_NEED_INET6). */
+	if (cfg->fwd == L4LB_FWD_NAT && cfg->family == AF_INET) {
 		err = l4lb_net_need(svc->ln, L4LB_NEED_NAT);
 		if (err)
 			return ERR_PTR(err);

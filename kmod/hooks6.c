@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks, IPv6 (the core: hooks.c): LOCAL_IN and FORWARD, as
+ * IPv4's. nf_defrag_ipv6 reassembles at PREROUTING (main.c,
+ * L4LB_NEED_INET6): IPv6 reassembles a local packet only after LOCAL_IN,
+ * and a forwarded one never.
+ *
+ * Not yet: a PREROUTING fast path as IPv4's (hooks4.c). Whether skipping
+ * the input route changes nothing would need IPv6's own answers for what
+ * IPv4 checks there (policy rules, the rpfilter match that stands in for
+ * rp_filter, a source that is local, forwarding per device, the first
+ * LOCAL_IN hook), and a reply route cache with the fib6 cookie; until
+ * then every IPv6 packet of a service takes LOCAL_IN, and every real
+ * server's packet FORWARD, which is always right.
+ */
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ipv6.h>
+#include "l4lb.h"
+
+#define L4LB_PRI_LOCAL_IN6	(NF_IP6_PRI_NAT_SRC - 2)
+
+/*
+ * Whether @skb carries a routing header with segments left: the stack
+ * forwards it on to the next one, it is not for this host to answer.
+ */
+static bool l4lb_routed_on6(const struct sk_buff *skb)
+{
+	const struct ipv6_rt_hdr *rh;
+	struct ipv6_rt_hdr _rh;
+	unsigned int off = 0;
+
+	if (ipv6_find_hdr(skb, &off, NEXTHDR_ROUTING, NULL, NULL) < 0)
+		return false;
+	rh = skb_header_pointer(skb, off, sizeof(_rh), &_rh);
+	return !rh || rh->segments_left;
+}
+
+/*
+ * The upper-layer header of @skb, past any extension headers: its offset
+ * and *@protocol, or -1 if there is none to look at. *@frag_off: the
+ * fragment header's offset field and flags, 0 if there is none.
+ */
+static int l4lb_l4_find6(const struct sk_buff *skb, u8 *protocol,
+			 __be16 *frag_off)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int off = skb_network_offset(skb) + sizeof(struct ipv6hdr);
+
+	*frag_off = 0;
+	if (ipv6_ext_hdr(nexthdr)) {
+		off = ipv6_skip_exthdr(skb, off, &nexthdr, frag_off);
+		if (off < 0 || l4lb_routed_on6(skb))
+			return -1;
+	}
+	*protocol = nexthdr;
+	return off;
+}
+
+/*
+ * Parses the TCP or UDP packet whose header is at @l4off into @pkt; false
+ * if it is none, or a later fragment (which carries no ports: we cannot
+ * tell if it is ours).
+ */
+static bool l4lb_pkt_parse6(const struct sk_buff *skb, unsigned int l4off,
+			    u8 protocol, __be16 frag_off,
+			    struct l4lb_pkt *pkt)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const __be16 *ports;
+	__be16 buf[2];
+
+	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
+		return false;
+	if (frag_off & htons(IP6_OFFSET))
+		return false;
+	ports = skb_header_pointer(skb, l4off, sizeof(buf), buf);
+	if (!ports)
+		return false;
+	pkt->family = AF_INET6;
+	pkt->protocol = protocol;
+	pkt->l4off = l4off;
+	l4lb_addr_set6(&pkt->saddr, &ip6h->saddr);
+	l4lb_addr_set6(&pkt->daddr, &ip6h->daddr);
+	pkt->sport = ports[0];
+	pkt->dport = ports[1];
+	return true;
+}
+
+/* The service @pkt is addressed to, or NULL. */
+static struct l4lb_service *l4lb_pkt_service6(struct l4lb_net *ln,
+					      const struct l4lb_pkt *pkt)
+{
+	struct l4lb_svc_key key = {
+		.addr		= pkt->daddr,
+		.port		= pkt->dport,
+		.protocol	= pkt->protocol,
+		.family		= AF_INET6,
+	};
+
+	return l4lb_svc_lookup_rcu(ln, &key);
+}
+
+static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	struct l4lb_flow_in in = {};
+	struct l4lb_service *svc;
+	struct l4lb_pkt pkt;
+	__be16 frag_off;
+	u8 protocol;
+	int off, flags;
+
+	if (!READ_ONCE(ln->svc_count))
+		return NF_ACCEPT;
+	off = l4lb_l4_find6(skb, &protocol, &frag_off);
+	if (off < 0)
+		return NF_ACCEPT;
+	if (protocol == IPPROTO_ICMPV6)
+		return frag_off ? NF_ACCEPT : l4lb_icmp6_in(ln, skb, off);
+	if (!l4lb_pkt_parse6(skb, off, protocol, frag_off, &pkt))
+		return NF_ACCEPT;
+	svc = l4lb_pkt_service6(ln, &pkt);
+	if (!svc)
+		return NF_ACCEPT;
+
+	/*
+	 * Ours from here on. nf_defrag_ipv6 reassembled at PREROUTING, so
+	 * a fragment here is anomalous; so is a truncated L4 header.
+	 */
+	flags = l4lb_l4_flags(skb, pkt.l4off, pkt.protocol);
+	if (frag_off || flags < 0) {
+		l4lb_count_drop(ln, L4LB_DROP_MALFORMED);
+		return NF_DROP;
+	}
+
+	/* The input route accepted it; no stamp: no fast path to use one. */
+	in.addrs = L4LB_ADDRS_CHECKED;
+	return l4lb_client_pkt(ln, svc, skb, &pkt, flags, false, &in);
+}
+
+static unsigned int l4lb_forward6(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	struct l4lb_pkt pkt;
+	struct l4lb_conn *c;
+	__be16 frag_off;
+	u8 protocol;
+	int off;
+
+	if (!atomic_read(&ln->nat_dest_count))
+		return NF_ACCEPT;
+	off = l4lb_l4_find6(skb, &protocol, &frag_off);
+	if (off < 0)
+		return NF_ACCEPT;
+	if (protocol == IPPROTO_ICMPV6)
+		return frag_off ? NF_ACCEPT : l4lb_icmp6_reply(ln, skb, off);
+	if (!l4lb_pkt_parse6(skb, off, protocol, frag_off, &pkt))
+		return NF_ACCEPT;
+	return l4lb_server_pkt(ln, skb, &pkt, frag_off, &c);
+}
+
+const struct nf_hook_ops l4lb_nf_ops6[] = {
+	{
+		.hook		= l4lb_local_in6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= L4LB_PRI_LOCAL_IN6,
+	},
+	{
+		.hook		= l4lb_forward6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_FORWARD,
+		.priority	= NF_IP6_PRI_NAT_SRC - 1,
+	},
+};
+
+const unsigned int l4lb_nf_ops6_count = ARRAY_SIZE(l4lb_nf_ops6);

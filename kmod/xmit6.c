@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmitters, IPv6 (the core: xmit.c): routes, ICMPv6 errors, header
+ * rewrites and what ip6_forward() does to a packet it sends on.
+ *
+ * The routes to the dests are the FIB's, checked with their cookie (the
+ * fib6 serial number they were found with) on every use, as sockets
+ * check theirs.
+ */
+#include <linux/ipv6.h>
+#include <linux/icmpv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
+#include <net/ip6_route.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_checksum.h>
+#include <net/dst.h>
+#include "l4lb.h"
+
+/*
+ * Look the route up in the FIB; a held route and its cookie, or NULL
+ * (drop counted).
+ */
+struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
+				     const struct l4lb_dest *dest,
+				     u32 *cookie)
+{
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct rt6_info *rt;
+
+	fl6.daddr = dest->addr.in6;
+	/*
+	 * DR: the packet keeps daddr = VIP, but the next hop must be the
+	 * real server: KNOWN_NH gives an uncached clone whose destination
+	 * (rt6_nexthop()) is the RIP even on a link route (otherwise the
+	 * neighbour lookup would solicit the VIP, our own address). NAT
+	 * packets carry the RIP as their destination.
+	 */
+	if (dest->fwd == L4LB_FWD_DR)
+		fl6.flowi6_flags = FLOWI_FLAG_KNOWN_NH;
+	dst = ip6_route_output(ln->net, NULL, &fl6);
+	if (dst->error)
+		goto err_release;
+	rt = container_of(dst, struct rt6_info, dst);
+	/* A real server address that is local would loop straight back. */
+	if ((rt->rt6i_flags & RTF_LOCAL) ||
+	    ipv6_addr_is_multicast(&dest->addr.in6))
+		goto err_release;
+	*cookie = rt6_get_cookie(rt);
+	return dst;
+
+err_release:
+	dst_release(dst);
+	l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
+	return NULL;
+}
+
+/*
+ * Sends the ICMPv6 error for a hop limit that runs out here (as
+ * ip6_forward() does); true if it does.
+ */
+bool l4lb_hop_expired6(struct sk_buff *skb)
+{
+	if (ipv6_hdr(skb)->hop_limit > 1)
+		return false;
+	icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+	return true;
+}
+
+/*
+ * The MTU a packet sent on @dst must fit: the route's, as ip6_output()
+ * will take it (ip6_skb_dst_mtu()) and as xmit4.c does for IPv4; not
+ * ip6_forward()'s, which ignores a route's MTU unless it is locked.
+ */
+unsigned int l4lb_mtu6(const struct dst_entry *dst)
+{
+	return max_t(unsigned int, dst_mtu(dst), IPV6_MIN_MTU);
+}
+
+/*
+ * Same rules as the forwarding path (ip6_pkt_too_big() is not exported):
+ * routers never fragment IPv6, but a packet nf_defrag_ipv6 reassembled is
+ * sent as the fragments it came in (ip6_fragment()), which must fit.
+ */
+bool l4lb_too_big6(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return false;
+	if (IP6CB(skb)->frag_max_size && IP6CB(skb)->frag_max_size > mtu)
+		return true;
+	if (skb->ignore_df)
+		return false;
+	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
+		return false;
+	return true;
+}
+
+void l4lb_send_too_big6(struct sk_buff *skb, unsigned int mtu)
+{
+	icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+}
+
+/*
+ * Rewrite one end (@dst: the destination, else the source) of the TCP or
+ * UDP packet whose L4 header is at @l4off, fixing the L4 checksum (IPv6
+ * has no header checksum; the pseudo-header is in the L4 one) for
+ * whatever checksum state the stack gave the skb, as xmit4.c does. The
+ * caller made the headers writable.
+ */
+void l4lb_nat_rewrite6(struct sk_buff *skb, unsigned int l4off, u8 protocol,
+		       bool dst, const struct in6_addr *addr, __be16 port)
+{
+	struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct in6_addr *addrp = dst ? &ip6h->daddr : &ip6h->saddr;
+	__sum16 *check;
+	__be16 *portp;
+
+	if (protocol == IPPROTO_TCP) {
+		struct tcphdr *th = (struct tcphdr *)(skb->data + l4off);
+
+		portp = dst ? &th->dest : &th->source;
+		check = &th->check;
+	} else {
+		struct udphdr *uh = (struct udphdr *)(skb->data + l4off);
+
+		portp = dst ? &uh->dest : &uh->source;
+		check = &uh->check;
+		if (!uh->check && skb->ip_summed != CHECKSUM_PARTIAL)
+			check = NULL;
+	}
+	if (check) {
+		inet_proto_csum_replace16(check, skb, addrp->s6_addr32,
+					  addr->s6_addr32, true);
+		inet_proto_csum_replace2(check, skb, *portp, port, false);
+		if (protocol == IPPROTO_UDP && !*check)
+			*check = CSUM_MANGLED_0;
+	}
+	*portp = port;
+	*addrp = *addr;
+}
+
+/*
+ * What ip6_forward() does to a packet it sends on, for one whose IPv6
+ * header is writable and whose hop limit is above 1; @dst is used without
+ * a reference (see struct l4lb_route).
+ */
+void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
+		       struct dst_entry *dst)
+{
+	/* Early demux may have attached a local socket; it is not ours. */
+	skb_orphan(skb);
+	ipv6_hdr(skb)->hop_limit--;
+	skb_forward_csum(skb);
+	/* An rx timestamp would be read as a departure time by fq/EDT. */
+	skb_clear_tstamp(skb);
+	l4lb_untrack(skb);
+
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, dst);
+	IP6CB(skb)->flags |= IP6SKB_FORWARDED;
+
+	/* ip6_output(): POSTROUTING, refragmenting what was reassembled, L2. */
+	dst_output(net, NULL, skb);
+}
