@@ -15,8 +15,9 @@
 #   c 2001:db8:1::1/64 ---- (2001:db8:1::fffe/64) lb (2001:db8::2/64) ---- br0
 #   rs1..rs3 2001:db8::11..13/64, VIP 2001:db8:9::100
 #
-# every address without DAD (nodad, accept_dad=0), so nothing waits. Back ends, set up and torn down around every run, in turn
-# (plain, ipvs, l4lb, plain, ipvs, l4lb, ...):
+# every address without DAD (nodad, accept_dad=0), so nothing waits.
+# Back ends, set up and torn down around every run, in turn (plain, ipvs,
+# l4lb, plain, ipvs, l4lb, ...):
 #   plain  the LB only routes: the client addresses the real servers
 #          themselves (the floor; what any LB costs on top of forwarding)
 #   ipvs   Debian's ip_vs + ipvsadm, scheduler rr
