@@ -10,8 +10,14 @@
 #                                  rs1..rs3 10.0.0.11..13 ------ br0 (sw)
 #
 # VIP 10.9.0.100 (on the LB's lo for IPVS and l4lb). The real servers' default
-# route is the LB. Back ends, set up and torn down around every run, in turn
-# (plain, ipvs, l4lb, plain, ipvs, l4lb, ...):
+# route is the LB. IPv6 (dr6_udp, nat6_udp) mirrors it on the same links:
+#
+#   c 2001:db8:1::1/64 ---- (2001:db8:1::fffe/64) lb (2001:db8::2/64) ---- br0
+#   rs1..rs3 2001:db8::11..13/64, VIP 2001:db8:9::100
+#
+# every address without DAD (nodad, accept_dad=0), so nothing waits.
+# Back ends, set up and torn down around every run, in turn (plain, ipvs,
+# l4lb, plain, ipvs, l4lb, ...):
 #   plain  the LB only routes: the client addresses the real servers
 #          themselves (the floor; what any LB costs on top of forwarding)
 #   ipvs   Debian's ip_vs + ipvsadm, scheduler rr
@@ -47,7 +53,7 @@ SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
 IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
 L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
-SCENARIOS="dr_udp nat_udp nat_cps nat_syn nat_bulk scale control"
+SCENARIOS="dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn nat_bulk scale control"
 RP_FILTER=0	# the LB's reverse-path filter: 1 strict, 2 loose (RHEL, Ubuntu)
 BACKENDS="plain ipvs l4lb"
 # build/bench.env (written by the host side, optional) may override these,
@@ -61,13 +67,19 @@ elif [ -n "${L4LB_INSNCOUNT:-}" ]; then
 	# host.sh's second boot, for instruction counts only: they vary by a
 	# few percent between runs, not by the host's load, so fewer runs do.
 	RUNS=${INSN_RUNS:-3} SCALE_RUNS=${INSN_SCALE_RUNS:-2}
-	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp nat_cps nat_syn scale"}
+	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn scale"}
 fi
 
 VIP=10.9.0.100
 SYN_PORT=81	# nat_syn's service; the real servers drop what reaches it
 RIPS="10.0.0.11 10.0.0.12 10.0.0.13"
 RIPS_C=${RIPS// /,}
+# IPv6: the client's /64, the servers' /64 (the LB's eth0), the VIP.
+C6=2001:db8:1::1 LB6_C=2001:db8:1::fffe LB6_S=2001:db8::2
+VIP6=2001:db8:9::100
+RIPS6="2001:db8::11 2001:db8::12 2001:db8::13"
+RIPS6_C=${RIPS6// /,}
+FAM=4	# the family of the scenario running: pkt_rate sets it
 PKT_BACKENDS=${PKT_BACKENDS:-"$BACKENDS l4lb_li"}
 out=/tmp/bench.raw
 : >"$out"
@@ -81,6 +93,7 @@ done
 
 taskset -pc 1 $$ >/dev/null
 modprobe nf_defrag_ipv4	# l4lb.ko needs it; insmod does not load it
+modprobe nf_defrag_ipv6	# and this one for IPv6 services
 echo "=== RESULTS-BEGIN ==="
 raw M date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 raw M kernel "$(uname -r)"
@@ -93,15 +106,41 @@ raw M rp_filter "$RP_FILTER"
 raw M control_desc "$CP_SVCS services × $CP_DESTS destinations"
 
 # ---- topology -------------------------------------------------------------
+# nodad NS...: no duplicate address detection on NS's interfaces to come
+# (their link-local addresses too: neighbour discovery waits for them).
+nodad() {
+	local ns
+	for ns; do
+		nsx "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+	done
+}
+# sink_udp6 NS PORT: sink_udp for IPv6 (u32: no extension headers, as the
+# generator's packets have none).
+sink_udp6() {
+	nsx "$1" tc qdisc show dev eth0 | grep -q clsact ||
+		nsx "$1" tc qdisc add dev eth0 clsact
+	nsx "$1" tc filter add dev eth0 ingress protocol ipv6 u32 \
+		match ip6 protocol 17 0xff match ip6 dport "$2" 0xffff action drop
+}
 switch_add sw
 ns_add c lb
+nodad c lb
 link_pair c eth0 10.1.0.1/16 lb eth1 10.1.255.254/16
 plug sw lb 10.0.0.2/24
+ip -n "$prefix-c" addr add "$C6/64" dev eth0 nodad
+ip -n "$prefix-lb" addr add "$LB6_C/64" dev eth1 nodad
+ip -n "$prefix-lb" addr add "$LB6_S/64" dev eth0 nodad
+ip -n "$prefix-c" -6 route add default via "$LB6_C"
 i=0
 for r in $RIPS; do
 	i=$((i + 1))
 	ns_add "rs$i"
+	nodad "rs$i"
 	plug sw "rs$i" "$r/24"
+	ip -n "$prefix-rs$i" addr add "2001:db8::1$i/64" dev eth0 nodad
+	ip -n "$prefix-rs$i" -6 route add default via "$LB6_S"
+	sink_udp6 "rs$i" 9
+	ip -n "$prefix-rs$i" addr add "$VIP6/128" dev lo nodad
 	ip -n "$prefix-rs$i" route add default via 10.0.0.2
 	# The flood's packets are counted and dropped where they arrive.
 	sink_udp "rs$i" 9
@@ -121,6 +160,7 @@ ip -n "$prefix-c" addr add 10.1.0.2/16 dev eth0
 ip -n "$prefix-c" route add 10.0.0.0/24 via 10.1.255.254 src 10.1.0.2
 nsx c sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 rps c eth0 2
+nsx lb sysctl -qw net.ipv6.conf.all.forwarding=1
 nsx lb sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=$RP_FILTER \
 	net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 \
 	net.ipv4.conf.eth1.rp_filter=0
@@ -131,6 +171,8 @@ for i in 1 2 3; do wait_listen "rs$i" tcp 80; done
 LBMAC=$(ip -n "$prefix-lb" -br link show eth1 | awk '{ print $3 }')
 # Neighbours and the bridge's FDB learned before any measurement.
 nsx lb sh -c "for r in $RIPS; do bash -c \"exec 3<>/dev/tcp/\$r/80\" 2>/dev/null; done"
+# (IPv6: a datagram each, which the servers' sinks drop.)
+nsx lb bash -c "for r in $RIPS6; do echo >/dev/udp/\$r/9; done" 2>/dev/null || true
 nsx c bash -c "exec 3<>/dev/tcp/10.0.0.11/80" || true
 # From here on a failed step costs its measurement, not the whole run.
 set +e
@@ -158,13 +200,22 @@ lbadm() {
 	esac
 }
 
+# vip_addr add|del: the VIP of the scenario's family on the LB's lo.
+vip_addr() {
+	if [ "$FAM" = 6 ]; then
+		ip -n "$prefix-lb" addr "$1" "$VIP6/128" dev lo nodad
+	else
+		ip -n "$prefix-lb" addr "$1" "$VIP/32" dev lo
+	fi
+}
+
 # be_up BACKEND: load what the back end needs and give the LB the VIP.
 be_up() {
 	case $1 in
 	plain) ;;
 	ipvs)
 		modprobe ip_vs ${IPVS_PARAMS:-}
-		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
+		vip_addr add
 		nsx lb ipvsadm --set 900 120 900
 		;;
 	l4lb*)
@@ -172,7 +223,7 @@ be_up() {
 		[ "$1" != l4lb_li ] || params+=" fast_path=0"
 		# shellcheck disable=SC2086
 		insmod "$L4LB_KO" $params
-		ip -n "$prefix-lb" addr add "$VIP/32" dev lo
+		vip_addr add
 		nsx lb "$L4LBADM" --set 900 120 900 || true
 		;;
 	esac
@@ -184,29 +235,41 @@ be_down() {
 	plain) ;;
 	ipvs)
 		nsx lb ipvsadm -C
-		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
+		vip_addr del
 		rmmod ip_vs_rr ip_vs 2>/dev/null || say "ip_vs stays loaded"
 		;;
 	l4lb*)
 		nsx lb "$L4LBADM" -C || true
-		ip -n "$prefix-lb" addr del "$VIP/32" dev lo
+		vip_addr del
 		rmmod l4lb || say "l4lb did not unload"
 		;;
 	esac
 }
 
-# service BACKEND -t|-u PORT -g|-m [RIPS]: one rr service on VIP:PORT.
+# service BACKEND -t|-u PORT -g|-m [RIPS]: one rr service on VIP:PORT
+# (IPv6: [VIP6]:PORT and the servers' IPv6 addresses, ipvsadm's syntax,
+# which l4lbadm shares).
 service() {
-	local be=$1 proto=$2 port=$3 fwd=$4 rips=${5:-$RIPS} r
+	local be=$1 proto=$2 port=$3 fwd=$4 rips=${5:-$(rips)} r
 	[ "$be" = plain ] && return 0
-	lbadm "$be" -A "$proto" "$VIP:$port" -s rr || return 1
+	lbadm "$be" -A "$proto" "$(hostport "$(vip)" "$port")" -s rr || return 1
 	for r in $rips; do
-		lbadm "$be" -a "$proto" "$VIP:$port" -r "$r:$port" "$fwd" -w 1 || return 1
+		lbadm "$be" -a "$proto" "$(hostport "$(vip)" "$port")" -r "$(hostport "$r" "$port")" "$fwd" -w 1 || return 1
 	done
 }
 
+# The scenario family's VIP, real servers and the client's flood source.
+vip() { if [ "$FAM" = 6 ]; then echo "$VIP6"; else echo "$VIP"; fi; }
+rips() { if [ "$FAM" = 6 ]; then echo "$RIPS6"; else echo "$RIPS"; fi; }
+client() { if [ "$FAM" = 6 ]; then echo "$C6"; else echo 10.1.0.1; fi; }
+hostport() { case $1 in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac; }
+
 # Targets of the client: the VIP, or for plain the real servers themselves.
-targets() { if [ "$1" = plain ]; then echo "$RIPS_C"; else echo "$VIP"; fi; }
+targets() {
+	if [ "$1" != plain ]; then vip
+	elif [ "$FAM" = 6 ]; then echo "$RIPS6_C"
+	else echo "$RIPS_C"; fi
+}
 
 # ---- counters -------------------------------------------------------------
 rs_pkts() { sunk rs1 rs2 rs3; }
@@ -248,7 +311,7 @@ softnet_drops() {
 # "pps ns_per_pkt cpu_busy_pct gen_pps backlog_drops insns_per_pkt" (the
 # last "-" without the insncount plugin).
 flood() {
-	local be=$1 secs=$2 flows=$3 src=${4:-10.1.0.1} port=${5:-9} p0 p1 c0 c1 t0 t1 gen
+	local be=$1 secs=$2 flows=$3 src=${4:-$(client)} port=${5:-9} p0 p1 c0 c1 t0 t1 gen
 	local d0 d1 i0 i1
 	shift $(($# < 5 ? $# : 5))
 	p0=$(rs_pkts); c0=$(cpu0); d0=$(softnet_drops); i0=$(insn_cpu0); t0=$(now)
@@ -342,10 +405,53 @@ available() { # BACKEND SCENARIO: 0 if the back end can run
 }
 
 # ---- 1. DR and NAT, UDP packet rate --------------------------------------
-pkt_rate() { # SCENARIO -g|-m
-	local sc=$1 fwd=$2 run be
+# entry_sizes BACKEND: bytes per connection entry, IPv4 and IPv6, once per
+# back end: the slab object (/proc/slabinfo's objsize: object, metadata,
+# alignment) of IPVS's ip_vs_conn, one struct for both families, and of
+# l4lb's l4lb_conn and l4lb_conn6; and the object alone (what the
+# struct asks for, before SLUB's alignment and free pointer): IPVS's
+# object_size from sysfs, l4lb's own figures, GET_INFO's conn_entry_size
+# and conn_entry_size6.
+declare -A sized=()
+slab_objsize() {
+	awk -v n="$1" '$1 == n { print $4; f = 1 } END { exit !f }' /proc/slabinfo ||
+		slab_size "$1"	# a cache merged into another one: sysfs has its alias
+}
+entry_sizes() {
+	local be=$1 info
+	[ -z "${sized[$be]:-}" ] || return 0
+	case $be in
+	ipvs)
+		raw R entry ipvs 1 slab4 "$(slab_objsize ip_vs_conn)"
+		raw R entry ipvs 1 slab6 "$(slab_objsize ip_vs_conn)"
+		raw R entry ipvs 1 obj4 "$(cat /sys/kernel/slab/ip_vs_conn/object_size)"
+		raw R entry ipvs 1 obj6 "$(cat /sys/kernel/slab/ip_vs_conn/object_size)"
+		;;
+	l4lb)
+		raw R entry l4lb 1 slab4 "$(slab_objsize l4lb_conn)"
+		raw R entry l4lb 1 slab6 "$(slab_objsize l4lb_conn6)"
+		info=$(nsx lb "$L4LBADM" -L --info --json)
+		raw R entry l4lb 1 obj4 "$(echo "$info" | jq '.info.conn_entry_size')"
+		raw R entry l4lb 1 obj6 "$(echo "$info" | jq '.info.conn_entry_size6')"
+		;;
+	*) return 0 ;;
+	esac
+	sized[$be]=1
+}
+
+fast_pct() { # SCENARIO RUN
+	local pct
+	pct=$(nsx lb "$L4LBADM" -L -n --stats --json |
+		jq '([.services[].stats.pkts_in] | add) as $n | if $n > 0 then .info.fast_path_pkts * 100 / $n | floor else empty end')
+	[ -z "$pct" ] || raw R "$1" l4lb "$2" fast_pct "$pct"
+}
+
+pkt_rate() { # SCENARIO -g|-m [4|6]
+	local sc=$1 fwd=$2 run be frame=64
+	FAM=${3:-4}
+	[ "$FAM" = 4 ] || frame=66
 	declare -A dead=()
-	say "== $sc: $FLOWS UDP flows, 64-byte frames, ${T_UDP}s x $RUNS runs"
+	say "== $sc: $FLOWS UDP flows over IPv$FAM, $frame-byte frames, ${T_UDP}s x $RUNS runs"
 	for ((run = 1; run <= RUNS; run++)); do
 		for be in $PKT_BACKENDS; do
 			[ -z "${dead[$be]:-}" ] || continue
@@ -357,16 +463,18 @@ pkt_rate() { # SCENARIO -g|-m
 				be_down "$be"
 				continue
 			fi
-			nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s 10.1.0.1 -d "$(targets "$be")" \
+			nsx c "$B/udpflood" -i eth0 -m "$LBMAC" -s "$(client)" -d "$(targets "$be")" \
 				-p 9 -n "$FLOWS" -P 60000 -c $((FLOWS * 2)) -r 20000 >/dev/null
 			# shellcheck disable=SC2046
 			flood_raw "$sc" "$be" "$run" pps pkt $(flood "$be" "$T_UDP" "$FLOWS")
-			# Share of the LB's packets that took the fast path.
-			[ "$be" != l4lb ] || raw R "$sc" "$be" "$run" fast_pct "$(nsx lb "$L4LBADM" -L -n --stats --json |
-				jq '.info.fast_path_pkts * 100 / ([.services[].stats.pkts_in] | add) | floor')"
+			entry_sizes "$be"
+			# Share of the LB's packets that took the fast path (none
+			# counted when nothing reached the service).
+			[ "$be" != l4lb ] || fast_pct "$sc" "$run"
 			be_down "$be"
 		done
 	done
+	FAM=4
 }
 
 # ---- 2. NAT, TCP connection rate -----------------------------------------
@@ -610,6 +718,8 @@ for sc in $SCENARIOS; do
 	case $sc in
 	dr_udp) pkt_rate dr_udp -g ;;
 	nat_udp) pkt_rate nat_udp -m ;;
+	dr6_udp) pkt_rate dr6_udp -g 6 ;;
+	nat6_udp) pkt_rate nat6_udp -m 6 ;;
 	nat_cps) nat_cps ;;
 	nat_syn) nat_syn ;;
 	nat_bulk) nat_bulk ;;

@@ -73,8 +73,9 @@ function over(sc, key,    b, be, r) {
 }
 
 $1 == "M" { k = $2; $1 = ""; $2 = ""; sub(/^  */, ""); meta[k] = $0; next }
-$1 == "N" { k = $2 SUBSEP $3; $1 = ""; $2 = ""; $3 = ""; sub(/^  */, ""); why[k] = $0; next }
+$1 == "N" { ran[$2] = 1; k = $2 SUBSEP $3; $1 = ""; $2 = ""; $3 = ""; sub(/^  */, ""); why[k] = $0; next }
 $1 == "R" {
+	ran[$2] = 1
 	add($2 SUBSEP $3 SUBSEP $5, $6)
 	byrun[$2, $3, $5, $4] = $6
 	if ($4 + 0 > maxrun) maxrun = $4 + 0
@@ -111,11 +112,14 @@ END {
 	print "| measurement | plain | IPVS | l4lb | l4lb/IPVS | l4lb/plain | goal |"
 	print "| --- | --- | --- | --- | --- | --- | --- |"
 
-	# 1. packet rate
-	split("dr_udp nat_udp", S, " ")
-	for (s = 1; s <= 2; s++) {
-		sc = S[s]; nm = (sc == "dr_udp") ? "DR" : "NAT"
-		row(sc, "pps", nm " UDP 64 B: delivered pps", "")
+	# 1. packet rate, IPv4 then IPv6 (the scenarios that ran)
+	split("dr_udp nat_udp dr6_udp nat6_udp", S, " ")
+	for (s = 1; s <= 4; s++) {
+		sc = S[s]
+		if (!(sc in ran)) continue
+		nm = (sc ~ /^dr/) ? "DR" : "NAT"
+		if (sc ~ /6_udp$/) nm = "IPv6 " nm
+		row(sc, "pps", nm " UDP " (sc ~ /6_udp$/ ? "66" : "64") " B: delivered pps", "")
 		row(sc, "lb_ns_per_pkt", nm " UDP: LB CPU ns/packet (lower is better)", "")
 		over(sc, "lb_ns_per_pkt")
 		row(sc, "lb_ns_per_pkt_over", nm " UDP: LB CPU ns/packet above plain forwarding, paired by run", "")
@@ -239,6 +243,15 @@ END {
 	g = (RI == "") ? "n/a" : sprintf("≤ half of ip_vs_conn: %s (%.2f)", goal(RI <= 0.5), RI)
 	printf "| ↳ goal, memory per entry | | | | | | %s |\n", g
 	row("mem", "slab_bytes_per_entry", "slab growth per entry, bytes (incl. hash, per-entry extras)", "")
+	# Per family (the packet-rate scenarios): IPVS's ip_vs_conn serves
+	# both; l4lb has a cache per family, and GET_INFO reports each.
+	for (f = 4; f <= 6; f += 2) {
+		if (!has("entry", "ipvs", "slab" f) && !has("entry", "l4lb", "slab" f)) continue
+		row("entry", "slab" f, "IPv" f " connection entry, bytes: slab object (/proc/slabinfo objsize)", "")
+		g = (RI == "") ? "n/a" : sprintf("≤ half of ip_vs_conn: %s (%.2f)", goal(RI <= 0.5), RI)
+		printf "| ↳ goal, memory per IPv%d entry | | | | | | %s |\n", f, g
+		row("entry", "obj" f, "IPv" f " connection entry, bytes: the object alone (IPVS: sysfs object_size; l4lb: GET_INFO conn_entry_size" (f == 6 ? "6" : "") ")", "")
+	}
 	# 5. control plane
 	cpn = meta["control_rules"]
 	row("control", "restore_s", "restore " meta["control_desc"] " (" cpn " lines), s", "")

@@ -6,18 +6,21 @@
  * nothing. With -S, TCP SYNs instead: each flow's first packet, what a
  * balancer must make a connection entry for; with -T FLAGS, TCP segments
  * with those flags (0x10: a bare ACK). For benchmarks and tests inside
- * network namespaces only. IPv4, or IPv6 if SRC is an IPv6 address (then
- * every DST must be one too; frames are 62 bytes, a SYN's 74, and the UDP
- * checksum, mandatory in IPv6, is computed).
+ * network namespaces only.
+ *
+ * IPv6 when the addresses are IPv6 ones (all of the same family): the
+ * smallest frames again, 62 bytes (+ FCS = 66: the 40-byte header leaves
+ * no room for 64), a UDP datagram without payload; its checksum, which
+ * IPv6 requires, is computed (IPv4's is left 0).
  *
  *   udpflood -i IF -m DSTMAC -s SRC -d DST[,DST...] -p DPORT [-S | -T FLAGS]
  *            [-n FLOWS] [-P PORTS_PER_SRC] [-t SECONDS | -c COUNT]
  *            [-r PPS] [-b BATCH]
  *
  * Flow k (0 <= k < FLOWS) is source SRC + k / PORTS_PER_SRC (added to the
- * last 32 bits of an IPv6 SRC), port
- * 1024 + k % PORTS_PER_SRC, destination DST[k % NDST]; flows are sent in
- * turn, so one pass of FLOWS packets touches every flow once.
+ * address's last 32 bits for IPv6), port 1024 + k % PORTS_PER_SRC,
+ * destination DST[k % NDST]; flows are sent in turn, so one pass of FLOWS
+ * packets touches every flow once.
  * Prints "sent N pps P" at the end.
  */
 #define _GNU_SOURCE
@@ -35,10 +38,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME 60	/* IPv4: 14 + 20 + 8 + 18 bytes of padding */
-#define FRAME6 62	/* IPv6 UDP: 14 + 40 + 8 */
-#define FRAME6_SYN 74	/* IPv6 TCP: 14 + 40 + 20 */
-#define FMAX 80
+#define FRAME 60		/* IPv4: 14 + 20 + 8, padded to Ethernet's 60 */
+#define FRAME6_UDP 62		/* IPv6: 14 + 40 + 8 */
+#define FRAME6_TCP 74		/* IPv6: 14 + 40 + 20 */
+#define FRAME_MAX 80
 #define MAXB 256
 #define MAXD 16
 
@@ -70,28 +73,32 @@ static void put_csum(uint8_t *at, uint32_t sum)
 }
 
 /* The IPv4 header's checksum and, for a SYN, the TCP one. */
-static void set_csums(uint8_t *f, int syn, int v6)
+static void set_csums(uint8_t *f, int syn)
 {
 	uint8_t *ip = f + 14, *l4 = f + 34;
 
-	if (v6) {	/* pseudo-header: addresses, upper-layer length, protocol */
-		int len = syn ? 20 : 8, at = syn ? 16 : 6;
-		uint32_t sum;
-
-		l4 = f + 54;
-		l4[at] = l4[at + 1] = 0;
-		sum = csum_add(csum_add((syn ? IPPROTO_TCP : IPPROTO_UDP) + len, ip + 8, 32), l4, len);
-		put_csum(l4 + at, sum);
-		if (!syn && !l4[at] && !l4[at + 1])	/* UDP sends 0 as 0xffff */
-			l4[at] = l4[at + 1] = 0xff;
-		return;
-	}
 	ip[10] = ip[11] = 0;
 	put_csum(ip + 10, csum_add(0, ip, 20));
 	if (syn) {	/* pseudo-header: addresses, protocol, TCP length 20 */
 		l4[16] = l4[17] = 0;
 		put_csum(l4 + 16, csum_add(csum_add(IPPROTO_TCP + 20, ip + 12, 8), l4, 20));
 	}
+}
+
+/*
+ * IPv6: the UDP or TCP checksum over the pseudo-header (addresses, upper-
+ * layer length, next header) and the @l4len bytes of the transport header.
+ */
+static void set_csum6(uint8_t *f, int tcp, int l4len)
+{
+	uint8_t *ip = f + 14, *l4 = f + 54;
+	uint8_t *at = l4 + (tcp ? 16 : 6);
+
+	at[0] = at[1] = 0;
+	put_csum(at, csum_add(csum_add((uint32_t)(tcp ? IPPROTO_TCP : IPPROTO_UDP) + l4len,
+				      ip + 8, 32), l4, l4len));
+	if (!tcp && !at[0] && !at[1])
+		at[0] = at[1] = 0xff;	/* UDP sends a computed 0 as 0xffff */
 }
 
 static void usage(void)
@@ -106,11 +113,11 @@ int main(int argc, char **argv)
 	const char *ifname = NULL, *mac = NULL;
 	uint32_t src = 0, dst[MAXD];
 	struct in6_addr src6, dst6[MAXD];
-	int v6 = 0, flen = FRAME;
+	int family = 0, flen = FRAME, l4off;
 	unsigned int ndst = 0, nflows = 1, pps_src = 60000, batch = 64;
 	unsigned long long count = 0, sent = 0, flow = 0;
 	double seconds = 0, rate = 0, t0, t;
-	uint8_t frames[MAXB][FMAX], smac[6], dmac[6];
+	uint8_t frames[MAXB][FRAME_MAX], smac[6], dmac[6];
 	struct mmsghdr msgs[MAXB];
 	struct iovec iov[MAXB];
 	struct sockaddr_ll sll;
@@ -125,10 +132,11 @@ int main(int argc, char **argv)
 			if (strchr(optarg, ':')) {
 				if (inet_pton(AF_INET6, optarg, &src6) != 1)
 					usage();
-				v6 = 1;
-				src = 1;	/* given */
+				src = 1;
+				family = family && family != AF_INET6 ? -1 : AF_INET6;
 			} else {
 				src = ntohl(inet_addr(optarg));
+				family = family && family != AF_INET ? -1 : AF_INET;
 			}
 			break;
 		case 'd': {
@@ -136,13 +144,14 @@ int main(int argc, char **argv)
 
 			for (tok = strtok_r(s, ",", &save); tok && ndst < MAXD;
 			     tok = strtok_r(NULL, ",", &save)) {
-				if (strchr(tok, ':')) {
-					if (inet_pton(AF_INET6, tok, &dst6[ndst]) != 1)
-						usage();
-					dst[ndst++] = 0;
-				} else {
-					dst[ndst++] = inet_addr(tok);
-				}
+				int f = strchr(tok, ':') ? AF_INET6 : AF_INET;
+
+				if (f == AF_INET6 && inet_pton(AF_INET6, tok, &dst6[ndst]) != 1)
+					usage();
+				if (f == AF_INET)
+					dst[ndst] = inet_addr(tok);
+				ndst++;
+				family = family && family != f ? -1 : f;
 			}
 			break;
 		}
@@ -159,23 +168,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ifname || !mac || !src || !ndst || !dport || !nflows || !pps_src ||
-	    pps_src > 64000 || !batch || batch > MAXB || (!seconds && !count))
+	    pps_src > 64000 || !batch || batch > MAXB || (!seconds && !count) ||
+	    family < 0)
 		usage();
-	for (i = 0; i < (int)ndst; i++)	/* one family */
-		if ((dst[i] == 0) != v6)
-			usage();
+	if (family == AF_INET6)
+		flen = syn ? FRAME6_TCP : FRAME6_UDP;
+	l4off = family == AF_INET6 ? 54 : 34;
 	if (sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dmac[0], &dmac[1],
 		   &dmac[2], &dmac[3], &dmac[4], &dmac[5]) != 6)
 		usage();
 
-	fd = socket(AF_PACKET, SOCK_RAW, htons(v6 ? ETH_P_IPV6 : ETH_P_IP));
+	fd = socket(AF_PACKET, SOCK_RAW, htons(family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP));
 	if (fd < 0) {
 		perror("socket");
 		return 1;
 	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(v6 ? ETH_P_IPV6 : ETH_P_IP);
+	sll.sll_protocol = htons(family == AF_INET6 ? ETH_P_IPV6 : ETH_P_IP);
 	sll.sll_ifindex = (int)if_nametoindex(ifname);
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, dmac, 6);
@@ -208,28 +218,28 @@ int main(int argc, char **argv)
 
 		memcpy(f, dmac, 6);
 		memcpy(f + 6, smac, 6);
-		if (v6) {
-			uint8_t *l4 = f + 54;
+		iov[i].iov_base = f;
+		iov[i].iov_len = (size_t)flen;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+		if (family == AF_INET6) {
+			uint8_t *l4 = f + l4off;
 
 			f[12] = 0x86; f[13] = 0xdd;
 			f[14] = 0x60;		/* version 6 */
+			f[19] = (uint8_t)(flen - 54);	/* payload length */
+			f[20] = syn ? IPPROTO_TCP : IPPROTO_UDP;
 			f[21] = 64;		/* hop limit */
 			l4[2] = dport >> 8; l4[3] = dport & 0xff;
 			if (syn) {
-				flen = FRAME6_SYN;
-				f[19] = 20;	/* payload length */
-				f[20] = IPPROTO_TCP;
 				l4[7] = 1;	/* sequence number */
 				l4[12] = 5 << 4;	/* data offset */
 				l4[13] = (uint8_t)tcp_flags;
 				l4[14] = 0xff; l4[15] = 0xff;	/* window */
 			} else {
-				flen = FRAME6;
-				f[19] = 8;
-				f[20] = IPPROTO_UDP;
-				l4[5] = 8;	/* UDP length */
+				l4[5] = 8;	/* UDP length: the header alone */
 			}
-			goto frame_done;
+			continue;
 		}
 		f[12] = 0x08; f[13] = 0x00;
 		f[14] = 0x45;			/* IPv4, 20-byte header */
@@ -248,11 +258,6 @@ int main(int argc, char **argv)
 			f[23] = IPPROTO_UDP;
 			f[38] = 0; f[39] = FRAME - 34;	/* UDP length 26, checksum 0 */
 		}
-frame_done:
-		iov[i].iov_base = f;
-		iov[i].iov_len = flen;
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 
 	t0 = now();
@@ -279,19 +284,25 @@ frame_done:
 			uint16_t sport = (uint16_t)(1024 + flow % pps_src);
 			uint32_t d = dst[flow % ndst];
 
-			if (v6) {
-				uint32_t lo = ntohl(src6.s6_addr32[3]) + (uint32_t)(flow / pps_src);
+			if (family == AF_INET6) {
+				/* source: src6 with flow / pps_src added to its last 32 bits */
+				uint32_t lo = ((uint32_t)src6.s6_addr[12] << 24 | src6.s6_addr[13] << 16 |
+					       src6.s6_addr[14] << 8 | src6.s6_addr[15]) +
+					      (uint32_t)(flow / pps_src);
 
 				memcpy(f + 22, &src6, 12);
 				f[34] = lo >> 24; f[35] = lo >> 16; f[36] = lo >> 8; f[37] = lo;
 				memcpy(f + 38, &dst6[flow % ndst], 16);
 				f[54] = sport >> 8; f[55] = sport & 0xff;
-			} else {
-				f[26] = s >> 24; f[27] = s >> 16; f[28] = s >> 8; f[29] = s;
-				memcpy(f + 30, &d, 4);
-				f[34] = sport >> 8; f[35] = sport & 0xff;
+				set_csum6(f, syn, flen - 54);
+				if (++flow == nflows)
+					flow = 0;
+				continue;
 			}
-			set_csums(f, syn, v6);
+			f[26] = s >> 24; f[27] = s >> 16; f[28] = s >> 8; f[29] = s;
+			memcpy(f + 30, &d, 4);
+			f[34] = sport >> 8; f[35] = sport & 0xff;
+			set_csums(f, syn);
 			if (++flow == nflows)
 				flow = 0;
 		}
