@@ -79,6 +79,16 @@ int l4lb_mh_is_prime(u32 m)
 	return 1;
 }
 
+void l4lb_mh_perm_of(const u8 id[L4LB_MH_ID_BYTES],
+		     const u8 key[L4LB_MH_KEY_BYTES], u32 m, u32 *offset,
+		     u32 *skip)
+{
+	u64 h = l4lb_mh_siphash(key, id, L4LB_MH_ID_BYTES);
+
+	*offset = (u32)h % m;
+	*skip = (u32)(h >> 32) % (m - 1) + 1;
+}
+
 static u32 l4lb_mh_gcd(u32 a, u32 b)
 {
 	while (b) {
@@ -122,7 +132,7 @@ int l4lb_mh_build(u16 *table, u32 m, const struct l4lb_mh_backend *b, u32 n,
 	for (i = 0; i < m; i++)
 		table[i] = L4LB_MH_EMPTY;
 	k = l4lb_mh_order(p, b, n);
-	if (!k)
+	if (!k || m < 2)
 		return -1;
 	for (i = 0; i < k; i++)
 		g = l4lb_mh_gcd(g, b[p[i].index].weight);
@@ -138,13 +148,10 @@ int l4lb_mh_build(u16 *table, u32 m, const struct l4lb_mh_backend *b, u32 n,
 		shift++;
 	}
 	for (i = 0; i < k; i++) {
-		u64 h = l4lb_mh_siphash(key, b[p[i].index].id,
-					L4LB_MH_ID_BYTES);
-
 		t = (b[p[i].index].weight / g) >> shift;
 		p[i].turns = t ? t : 1;
-		p[i].pos = (u32)h % m;
-		p[i].skip = (u32)(h >> 32) % (m - 1) + 1;
+		l4lb_mh_perm_of(b[p[i].index].id, key, m, &p[i].pos,
+				&p[i].skip);
 	}
 	for (;;) {
 		for (i = 0; i < k; i++) {

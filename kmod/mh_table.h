@@ -62,10 +62,15 @@ static inline size_t l4lb_mh_scratch_size(u32 n)
 u64 l4lb_mh_siphash(const u8 key[L4LB_MH_KEY_BYTES], const void *data,
 		    size_t len);
 int l4lb_mh_is_prime(u32 m);
+/* A backend's preference list: offset, offset + skip, ... (mod m). */
+void l4lb_mh_perm_of(const u8 id[L4LB_MH_ID_BYTES],
+		     const u8 key[L4LB_MH_KEY_BYTES], u32 m, u32 *offset,
+		     u32 *skip);
 /*
  * Fill table[0..m) with indices into @b (n <= L4LB_MH_BACKENDS_MAX, ids
  * distinct); @scratch holds l4lb_mh_scratch_size(n) bytes. Returns 0, or
- * -1 if no backend has a weight (the table is then all L4LB_MH_EMPTY).
+ * -1 if no backend has a weight or m < 2 (the table is then all
+ * L4LB_MH_EMPTY).
  */
 int l4lb_mh_build(u16 *table, u32 m, const struct l4lb_mh_backend *b, u32 n,
 		  const u8 key[L4LB_MH_KEY_BYTES], void *scratch);

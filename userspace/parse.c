@@ -224,9 +224,21 @@ static const struct {
 };
 
 static const char *const unsupported_scheds[] = {
-	"lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf",
-	"mh", "twos",
+	"lblc", "lblcr", "twos",
 };
+
+static const char *const supported_scheds[] = {
+	"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh", "mh",
+};
+
+static bool sched_supported(const char *name)
+{
+	for (size_t i = 0; i < sizeof(supported_scheds) /
+			       sizeof(supported_scheds[0]); i++)
+		if (!strcmp(name, supported_scheds[i]))
+			return true;
+	return false;
+}
 
 /*
  * Refuse the word getopt did not know: "not supported by l4lb" for an
@@ -375,7 +387,7 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		return L4LBADM_EXIT_USAGE;
 
 	if (r->sched) {
-		if (strcmp(r->sched, "rr") && strcmp(r->sched, "wrr")) {
+		if (!sched_supported(r->sched)) {
 			for (size_t i = 0; i < sizeof(unsupported_scheds) /
 				     sizeof(unsupported_scheds[0]); i++)
 				if (!strcmp(r->sched, unsupported_scheds[i]))
