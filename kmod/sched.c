@@ -48,7 +48,8 @@ const struct l4lb_sched_ops *l4lb_sched_find(const char *name)
 static struct l4lb_sched_ops *const l4lb_scheds[] = {
 	&l4lb_sched_rr, &l4lb_sched_wrr, &l4lb_sched_lc, &l4lb_sched_wlc,
 	&l4lb_sched_sed, &l4lb_sched_nq, &l4lb_sched_sh, &l4lb_sched_dh,
-	&l4lb_sched_mh, &l4lb_sched_fo, &l4lb_sched_ovf,
+	&l4lb_sched_mh, &l4lb_sched_fo, &l4lb_sched_ovf, &l4lb_sched_lblc,
+	&l4lb_sched_lblcr,
 };
 
 int l4lb_sched_init(void)

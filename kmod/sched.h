@@ -76,7 +76,8 @@ void l4lb_sched_exit(void);
 /* One file each (sched_NAME.c). */
 extern struct l4lb_sched_ops l4lb_sched_rr, l4lb_sched_wrr, l4lb_sched_lc,
 	l4lb_sched_wlc, l4lb_sched_sed, l4lb_sched_nq, l4lb_sched_sh,
-	l4lb_sched_dh, l4lb_sched_mh, l4lb_sched_fo, l4lb_sched_ovf;
+	l4lb_sched_dh, l4lb_sched_mh, l4lb_sched_fo, l4lb_sched_ovf,
+	l4lb_sched_lblc, l4lb_sched_lblcr;
 
 /*
  * A state that is the dests and their weights, for schedulers that look

@@ -224,11 +224,12 @@ static const struct {
 };
 
 static const char *const unsupported_scheds[] = {
-	"lblc", "lblcr", "twos",
+	"twos",
 };
 
 static const char *const supported_scheds[] = {
 	"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh", "mh",
+	"lblc", "lblcr",
 };
 
 static bool sched_supported(const char *name)

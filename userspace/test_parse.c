@@ -337,8 +337,8 @@ static void test_parse_errors(void)
 		   "not supported by l4lb: \"--persistent\"");
 	expect_err("--start-daemon master",
 		   "not supported by l4lb: \"--start-daemon\"");
-	expect_err("-A -t 10.0.0.1:80 -s lblc",
-		   "not supported by l4lb: scheduler \"lblc\"");
+	expect_err("-A -t 10.0.0.1:80 -s twos",
+		   "not supported by l4lb: scheduler \"twos\"");
 	expect_err("--persistentx", "invalid option \"--persistentx\"");
 	expect_err("--bogus", "invalid option \"--bogus\"");
 	expect_err("-A -t", "option \"-t\" requires an argument");

@@ -280,7 +280,17 @@
  *    key is configuration, like the destinations. Whoever knows the key
  *    can choose source ports that all land on one server: a fleet that
  *    cares sets a key of its own (the same on every balancer).
- *    lblc and lblcr are not provided.
+ *    lblc  locality-based least connections: the flow's destination
+ *          address keeps the destination wlc chose for it, unless that
+ *          one is overloaded (more active connections than its weight
+ *          while another has fewer than half its weight); then wlc
+ *          chooses anew. A service has one VIP, so one entry.
+ *    lblcr the same with a set of destinations per address: a flow goes
+ *          to the least loaded (overhead / weight) of the set; when that
+ *          one is overloaded wlc's choice joins the set; a set unchanged
+ *          for 24 hours loses its most loaded member.
+ *    lblc and lblcr keep at most 1024 addresses per service, forget one
+ *    unused for 24 hours, and start afresh when the destinations change.
  *
  * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
  *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
