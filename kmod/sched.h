@@ -106,9 +106,9 @@ l4lb_sched_list_of(struct l4lb_sched_state *hdr)
  * IPVS's connection overhead: an active (ESTABLISHED) connection weighs
  * 256 inactive ones. Read from the dest's atomics, without a lock.
  */
-static inline u32 l4lb_dest_overhead(const struct l4lb_dest *dest)
+static inline u64 l4lb_dest_overhead(const struct l4lb_dest *dest)
 {
-	return ((u32)atomic_read(&dest->active_conns) << 8) +
+	return ((u64)(u32)atomic_read(&dest->active_conns) << 8) +
 	       (u32)atomic_read(&dest->inactive_conns);
 }
 

@@ -20,7 +20,7 @@ static struct l4lb_dest *l4lb_lc_pick(struct l4lb_sched_state *hdr,
 {
 	struct l4lb_sched_list *st = l4lb_sched_list_of(hdr);
 	struct l4lb_dest *least = NULL;
-	u32 loh = 0, doh;
+	u64 loh = 0, doh;
 	unsigned int i;
 
 	for (i = 0; i < st->n; i++) {
