@@ -804,12 +804,21 @@ out:
  * error anywhere. The dest is valid (forwarding may be turned on next), so
  * it is added, with a message that the caller shows as a warning.
  */
-static void l4lb_warn_no_forwarding(struct genl_info *info, u8 fwd)
+static void l4lb_warn_no_forwarding(struct genl_info *info, u8 fwd,
+				    u8 family)
 {
-	if (fwd == L4LB_FWD_NAT &&
-	    !IPV4_DEVCONF_ALL(genl_info_net(info), FORWARDING))
+	struct net *net = genl_info_net(info);
+
+	if (fwd != L4LB_FWD_NAT)
+		return;
+	if (family == AF_INET && !IPV4_DEVCONF_ALL(net, FORWARDING))
 		NL_SET_ERR_MSG(info->extack,
 			       "net.ipv4.ip_forward is 0 here: the replies of NAT destinations will be dropped until it is 1");
+#if IS_ENABLED(CONFIG_IPV6)
+	if (family == AF_INET6 && !READ_ONCE(net->ipv6.devconf_all->forwarding))
+		NL_SET_ERR_MSG(info->extack,
+			       "net.ipv6.conf.all.forwarding is 0 here: the replies of NAT destinations will be dropped until it is 1");
+#endif
 }
 
 /* L4LB_DEST_F_DOWN from the request, else @dflt. */
@@ -857,7 +866,7 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 
 	err = l4lb_svc_add_dest(svc, &cfg);
 	if (!err)
-		l4lb_warn_no_forwarding(info, cfg.fwd);
+		l4lb_warn_no_forwarding(info, cfg.fwd, cfg.family);
 	else if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "Destination already exists");
@@ -935,7 +944,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		if (!err)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
 		if (!err)
-			l4lb_warn_no_forwarding(info, cfg.fwd);
+			l4lb_warn_no_forwarding(info, cfg.fwd, cfg.family);
 	} else if (weight != dest->weight ||
 		   down != l4lb_dest_is_down(dest)) {
 		err = l4lb_svc_edit_dest(svc, dest, weight, down);

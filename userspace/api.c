@@ -13,12 +13,25 @@
 
 /* --- building ----------------------------------------------------------- */
 
+/* FAMILY, then ADDR (4 bytes) or ADDR6 (16 bytes) by the family. */
+static void put_addr(struct nlmsghdr *nlh, uint16_t family_type,
+		     uint16_t addr_type, uint16_t addr6_type, uint16_t family,
+		     const union l4lb_inaddr *addr)
+{
+	family = l4lb_family(family);
+	mnl_attr_put_u16(nlh, family_type, family);
+	if (family == AF_INET6)
+		mnl_attr_put(nlh, addr6_type, sizeof(addr->in6), &addr->in6);
+	else
+		mnl_attr_put(nlh, addr_type, sizeof(addr->in), &addr->in);
+}
+
 static void put_service_key(struct nlmsghdr *nlh,
 			    const struct l4lb_service *svc)
 {
 	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, svc->protocol);
-	mnl_attr_put(nlh, L4LB_SVC_A_ADDR, sizeof(svc->addr.s_addr),
-		     &svc->addr.s_addr);
+	put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
+		 svc->family, &svc->addr);
 	mnl_attr_put_u16(nlh, L4LB_SVC_A_PORT, htons(svc->port));
 }
 
@@ -54,8 +67,8 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 
 	nlh = l4lb_build_service(buf, family, cmd, 0, svc, true);
 	nest = mnl_attr_nest_start(nlh, L4LB_A_DEST);
-	mnl_attr_put(nlh, L4LB_DEST_A_ADDR, sizeof(d->addr.s_addr),
-		     &d->addr.s_addr);
+	put_addr(nlh, L4LB_DEST_A_FAMILY, L4LB_DEST_A_ADDR, L4LB_DEST_A_ADDR6,
+		 d->family, &d->addr);
 	if (d->set & L4LB_HAS_PORT)
 		mnl_attr_put_u16(nlh, L4LB_DEST_A_PORT, htons(d->port));
 	if (cmd != L4LB_CMD_DEL_DEST) {
@@ -153,11 +166,29 @@ static uint64_t get_u64(const struct nlattr *a)
 	return ok(a, MNL_TYPE_U64) ? mnl_attr_get_u64(a) : 0;
 }
 
-static int get_be32(const struct nlattr *a, struct in_addr *out)
+/*
+ * FAMILY (absent: AF_INET) and the family's address attribute, which must
+ * have exactly the family's length; the other family's must be absent.
+ */
+static int get_addr(const struct nlattr *fam, const struct nlattr *a4,
+		    const struct nlattr *a6, uint16_t *family,
+		    union l4lb_inaddr *out)
 {
-	if (!ok(a, MNL_TYPE_U32))
+	const struct nlattr *a;
+
+	*family = AF_INET;
+	if (fam) {
+		if (mnl_attr_get_payload_len(fam) != sizeof(uint16_t))
+			return -EBADMSG;
+		*family = mnl_attr_get_u16(fam);
+	}
+	if (*family != AF_INET && *family != AF_INET6)
+		return -EAFNOSUPPORT;
+	a = *family == AF_INET6 ? a6 : a4;
+	if (!a || (*family == AF_INET6 ? a4 : a6) ||
+	    mnl_attr_get_payload_len(a) != l4lb_addr_len(*family))
 		return -EBADMSG;
-	memcpy(&out->s_addr, mnl_attr_get_payload(a), 4);
+	memcpy(out, mnl_attr_get_payload(a), l4lb_addr_len(*family));
 	return 0;
 }
 
@@ -191,10 +222,15 @@ static void parse_stats(const struct nlattr *nest, struct l4lb_stats *s)
 int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
 {
 	struct tb tb;
+	int ret;
 
 	memset(d, 0, sizeof(*d));
-	if (tb_nested(nest, &tb) || get_be32(tb.a[L4LB_DEST_A_ADDR], &d->addr))
+	if (tb_nested(nest, &tb))
 		return -EBADMSG;
+	ret = get_addr(tb.a[L4LB_DEST_A_FAMILY], tb.a[L4LB_DEST_A_ADDR],
+		       tb.a[L4LB_DEST_A_ADDR6], &d->family, &d->addr);
+	if (ret)
+		return ret;
 	if (get_be16(tb.a[L4LB_DEST_A_PORT], &d->port) == 0)
 		d->set |= L4LB_HAS_PORT;
 	if (ok(tb.a[L4LB_DEST_A_FWD], MNL_TYPE_U8)) {
@@ -237,9 +273,12 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 	memset(svc, 0, sizeof(*svc));
 	if (tb_nested(nest, &tb) ||
 	    !ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
-	    get_be32(tb.a[L4LB_SVC_A_ADDR], &svc->addr) ||
 	    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
 		return -EBADMSG;
+	ret = get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
+		       tb.a[L4LB_SVC_A_ADDR6], &svc->family, &svc->addr);
+	if (ret)
+		return ret;
 	svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
 	if (ok(tb.a[L4LB_SVC_A_SCHED], MNL_TYPE_NUL_STRING)) {
 		strncpy(svc->sched, mnl_attr_get_str(tb.a[L4LB_SVC_A_SCHED]),
@@ -352,22 +391,52 @@ static int cmp_u32(uint32_t a, uint32_t b)
 	return a < b ? -1 : a > b;
 }
 
-static int cmp_dest(const void *pa, const void *pb)
+int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
+		  uint16_t fb, const union l4lb_inaddr *b)
 {
-	const struct l4lb_dest *a = pa, *b = pb;
-	int r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
+	int r;
+
+	fa = l4lb_family(fa);
+	fb = l4lb_family(fb);
+	r = cmp_u32(fa, fb);	/* AF_INET (2) before AF_INET6 (10) */
+	if (r)
+		return r;
+	/* Network byte order: memcmp is numeric order, as ntohl() for IPv4. */
+	r = memcmp(a, b, l4lb_addr_len(fa));
+	return r < 0 ? -1 : r > 0;
+}
+
+/*
+ * ipvsadm (libipvs ipvs_cmp_services) compares the family before the
+ * protocol: every IPv4 service comes before every IPv6 one.
+ */
+int l4lb_service_key_cmp(const struct l4lb_service *a,
+			 const struct l4lb_service *b)
+{
+	int r = cmp_u32(l4lb_family(a->family), l4lb_family(b->family));
+
+	if (!r)
+		r = cmp_u32(a->protocol, b->protocol);
+	if (!r)
+		r = l4lb_addr_cmp(a->family, &a->addr, b->family, &b->addr);
+	return r ? r : cmp_u32(a->port, b->port);
+}
+
+int l4lb_dest_key_cmp(const struct l4lb_dest *a, const struct l4lb_dest *b)
+{
+	int r = l4lb_addr_cmp(a->family, &a->addr, b->family, &b->addr);
 
 	return r ? r : cmp_u32(a->port, b->port);
 }
 
+static int cmp_dest(const void *pa, const void *pb)
+{
+	return l4lb_dest_key_cmp(pa, pb);
+}
+
 static int cmp_service(const void *pa, const void *pb)
 {
-	const struct l4lb_service *a = pa, *b = pb;
-	int r = cmp_u32(a->protocol, b->protocol);
-
-	if (!r)
-		r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
-	return r ? r : cmp_u32(a->port, b->port);
+	return l4lb_service_key_cmp(pa, pb);
 }
 
 void l4lb_service_list_sort(struct l4lb_service_list *l)
@@ -479,8 +548,7 @@ int l4lb_set_config(struct nl_ctx *nl, const struct l4lb_config *c)
 static bool same_service(const struct l4lb_service *a,
 			 const struct l4lb_service *b)
 {
-	return a->protocol == b->protocol && a->port == b->port &&
-	       a->addr.s_addr == b->addr.s_addr;
+	return l4lb_service_key_cmp(a, b) == 0;
 }
 
 /* A continuation message: more destinations of the last service. */

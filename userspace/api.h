@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/l4lb.h>
 
 #include "nl.h"
@@ -32,8 +33,15 @@ struct l4lb_stats {
 		 bytes_out_rate, rate_window_ms;
 };
 
+/* An address of either family; the struct's family says which member. */
+union l4lb_inaddr {
+	struct in_addr in;
+	struct in6_addr in6;
+};
+
 struct l4lb_dest {
-	struct in_addr addr;
+	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
+	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	uint8_t fwd;			/* enum l4lb_fwd_method */
 	uint32_t weight;
@@ -46,7 +54,8 @@ struct l4lb_dest {
 
 struct l4lb_service {
 	uint8_t protocol;		/* IPPROTO_TCP / IPPROTO_UDP */
-	struct in_addr addr;
+	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
+	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
@@ -89,7 +98,40 @@ struct l4lb_config {
 	unsigned int set;		/* L4LB_HAS_CONN_LIMIT, ... */
 };
 
+/* --- addresses ---------------------------------------------------------- */
+
+/* The family a struct means: AF_INET for 0. */
+static inline uint16_t l4lb_family(uint16_t family)
+{
+	return family ? family : AF_INET;
+}
+
+/* Bytes of an address of @family: 16 for AF_INET6, else 4. */
+static inline size_t l4lb_addr_len(uint16_t family)
+{
+	return family == AF_INET6 ? sizeof(struct in6_addr)
+				  : sizeof(struct in_addr);
+}
+
+/*
+ * Order of addresses: AF_INET before AF_INET6 (ipvsadm compares the
+ * family first), then the address bytes in network order. <0, 0, >0.
+ */
+int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
+		  uint16_t fb, const union l4lb_inaddr *b);
+/* Sort order of services (protocol, address, port within a family). */
+int l4lb_service_key_cmp(const struct l4lb_service *a,
+			 const struct l4lb_service *b);
+/* Sort order of destinations (address, port within a family). */
+int l4lb_dest_key_cmp(const struct l4lb_dest *a, const struct l4lb_dest *b);
+
 /* --- building (pure) ---------------------------------------------------- */
+
+/*
+ * Service keys and destinations always carry *_FAMILY (0 is sent as
+ * AF_INET) and the family's address attribute: *_ADDR (4 bytes) for
+ * AF_INET, *_ADDR6 (16 bytes) for AF_INET6.
+ */
 
 struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
 				    uint16_t flags,
@@ -105,6 +147,12 @@ struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 
 /* --- parsing (pure) ----------------------------------------------------- */
 
+/*
+ * Replies: *_FAMILY absent means AF_INET. The address attribute must be
+ * the family's, of exactly its length, and the other one absent; else
+ * -EBADMSG (-EAFNOSUPPORT for a family other than AF_INET/AF_INET6).
+ */
+
 /* Parse an L4LB_A_SERVICE nest; allocates svc->dests. 0 or -errno. */
 int l4lb_parse_service_nest(const struct nlattr *nest,
 			    struct l4lb_service *svc);
@@ -118,7 +166,11 @@ int l4lb_parse_timeouts_msg(const struct nlmsghdr *nlh,
 
 void l4lb_service_free(struct l4lb_service *svc);
 void l4lb_service_list_free(struct l4lb_service_list *l);
-/* ipvsadm order: protocol, address, port; dests by address, port. */
+/*
+ * ipvsadm's order: IPv4 services first, then IPv6 ones; within a family
+ * by protocol, address (network byte order), port. Destinations: IPv4
+ * before IPv6, then address, port.
+ */
 void l4lb_service_list_sort(struct l4lb_service_list *l);
 
 /* --- requests (need the module) ----------------------------------------- */

@@ -14,7 +14,9 @@
 
 struct l4lb_conn_entry {
 	uint8_t protocol, fwd, state;
-	struct in_addr caddr, vaddr, daddr;
+	uint16_t family;		/* of client and service */
+	uint16_t dfamily;		/* of the real server */
+	union l4lb_inaddr caddr, vaddr, daddr;
 	uint16_t cport, vport, dport;	/* host byte order */
 	uint32_t expires_ms;
 };
@@ -23,11 +25,19 @@ struct l4lb_conn_entry {
 struct l4lb_conn_filter {
 	const struct l4lb_service *svc;	/* key only */
 	bool has_dest, has_dport, has_client, has_cport;
-	struct in_addr daddr, caddr;
+	uint16_t dfamily, cfamily;	/* 0: AF_INET */
+	union l4lb_inaddr daddr, caddr;
 	uint16_t dport, cport;
 };
 
+/*
+ * FAMILY absent: AF_INET; DFAMILY absent: FAMILY. The address attributes
+ * must be the families' (exact lengths), else -EBADMSG.
+ */
 int l4lb_parse_conn_msg(const struct nlmsghdr *nlh, struct l4lb_conn_entry *e);
+/* The GET_CONN dump request with @filter's nests (pure). */
+struct nlmsghdr *l4lb_build_conn_dump(void *buf, uint16_t family,
+				      const struct l4lb_conn_filter *filter);
 /* Calls @fn for every entry; returns 0 or a negative errno. */
 int l4lb_get_conns(struct nl_ctx *nl, const struct l4lb_conn_filter *filter,
 		   void (*fn)(const struct l4lb_conn_entry *e, void *data),

@@ -24,11 +24,16 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_addr(FILE *f, struct in_addr a)
+/* "family":"inet"|"inet6","address":"..." */
+static void json_addr(FILE *f, uint16_t family, const union l4lb_inaddr *a)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &a, buf, sizeof(buf));
+	family = l4lb_family(family);
+	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
+		  sizeof(buf));
+	fprintf(f, "\"family\":\"%s\",\"address\":",
+		l4lbadm_family_name(family));
 	json_str(f, buf);
 }
 
@@ -98,8 +103,8 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 
 		fprintf(f, "%s{\"protocol\":", i ? "," : "");
 		json_str(f, proto_name(s->protocol));
-		fputs(",\"address\":", f);
-		json_addr(f, s->addr);
+		fputc(',', f);
+		json_addr(f, s->family, &s->addr);
 		fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 		json_str(f, s->sched);
 		fprintf(f, ",\"flags\":%u", s->flags);
@@ -108,8 +113,8 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 		for (size_t j = 0; j < s->ndests; j++) {
 			const struct l4lb_dest *d = &s->dests[j];
 
-			fprintf(f, "%s{\"address\":", j ? "," : "");
-			json_addr(f, d->addr);
+			fprintf(f, "%s{", j ? "," : "");
+			json_addr(f, d->family, &d->addr);
 			fprintf(f, ",\"port\":%u,\"forward\":", d->port);
 			json_str(f, fwd_name(d->fwd));
 			fprintf(f, ",\"weight\":%u,\"down\":%s,"

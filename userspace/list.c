@@ -22,27 +22,40 @@ const char *l4lbadm_fwd_name(uint8_t fwd)
 	}
 }
 
-void l4lbadm_addrport(char *buf, size_t len, struct in_addr addr,
-		      uint16_t port, uint8_t proto, bool numeric)
+const char *l4lbadm_family_name(uint16_t family)
+{
+	return l4lb_family(family) == AF_INET6 ? "inet6" : "inet";
+}
+
+void l4lbadm_addrport(char *buf, size_t len, uint16_t family,
+		      const union l4lb_inaddr *addr, uint16_t port,
+		      uint8_t proto, bool numeric)
 {
 	char host[NI_MAXHOST], serv[32];
+	bool v6 = l4lb_family(family) == AF_INET6;
 
-	inet_ntop(AF_INET, &addr, host, sizeof(host));
+	inet_ntop(v6 ? AF_INET6 : AF_INET, addr, host, sizeof(host));
 	snprintf(serv, sizeof(serv), "%u", port);
 	if (!numeric) {
 		struct sockaddr_in sin = { .sin_family = AF_INET,
-					   .sin_addr = addr };
+					   .sin_addr = addr->in };
+		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+					     .sin6_addr = addr->in6 };
 		struct servent *se;
 
 		/* Keep the number when there is no name, as ipvsadm. */
-		getnameinfo((struct sockaddr *)&sin, sizeof(sin), host,
-			    sizeof(host), NULL, 0, 0);
+		if (v6)
+			getnameinfo((struct sockaddr *)&sin6, sizeof(sin6),
+				    host, sizeof(host), NULL, 0, 0);
+		else
+			getnameinfo((struct sockaddr *)&sin, sizeof(sin), host,
+				    sizeof(host), NULL, 0, 0);
 		se = getservbyport(htons(port),
 				   proto == IPPROTO_UDP ? "udp" : "tcp");
 		if (se)
 			snprintf(serv, sizeof(serv), "%s", se->s_name);
 	}
-	snprintf(buf, len, "%s:%s", host, serv);
+	snprintf(buf, len, v6 ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
 void l4lbadm_print_header(FILE *f, const struct l4lb_info *info)
@@ -117,13 +130,16 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 {
 	bool numeric = fmt & L4LBADM_FMT_NUMERIC;
 	bool counters = fmt & (L4LBADM_FMT_STATS | L4LBADM_FMT_RATE);
-	char name[64], svc_name[80];
+	bool v6 = l4lb_family(svc->family) == AF_INET6;
+	char name[L4LBADM_ADDRPORT_COLS + 1], svc_name[80];
 
-	l4lbadm_addrport(name, sizeof(name), svc->addr, svc->port,
-			 svc->protocol, numeric);
+	l4lbadm_addrport(name, sizeof(name), svc->family, &svc->addr,
+			 svc->port, svc->protocol, numeric);
 	snprintf(svc_name, sizeof(svc_name), "%s  %s",
 		 svc->protocol == IPPROTO_UDP ? "UDP" : "TCP", name);
-	svc_name[33] = '\0';	/* ipvsadm truncates IPv4 names here */
+	/* ipvsadm truncates IPv4 names here, IPv6 ones not at all */
+	if (!v6)
+		svc_name[33] = '\0';
 	if (counters) {
 		fprintf(f, "%-33s", svc_name);
 		print_counters(f, &svc->stats, fmt);
@@ -136,11 +152,12 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 
 	for (size_t i = 0; i < svc->ndests; i++) {
 		const struct l4lb_dest *d = &svc->dests[i];
-		char dname[64];
+		char dname[L4LBADM_ADDRPORT_COLS + 1];
 
-		l4lbadm_addrport(dname, sizeof(dname), d->addr, d->port,
-				 svc->protocol, numeric);
-		dname[28] = '\0';
+		l4lbadm_addrport(dname, sizeof(dname), d->family, &d->addr,
+				 d->port, svc->protocol, numeric);
+		if (l4lb_family(d->family) != AF_INET6)
+			dname[28] = '\0';
 		if (counters) {
 			fprintf(f, "  -> %-28s", dname);
 			print_counters(f, &d->stats, fmt);

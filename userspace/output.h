@@ -12,9 +12,23 @@
 
 #include "api.h"
 
-/* "10.0.0.1:80", or "host:service" unless numeric (ipvsadm style). */
-void l4lbadm_addrport(char *buf, size_t len, struct in_addr addr,
-		      uint16_t port, uint8_t proto, bool numeric);
+/*
+ * "10.0.0.1:80" or "[2001:db8::1]:80", or "host:service" and
+ * "[host]:service" unless numeric (ipvsadm's addrport_to_anyname()).
+ */
+void l4lbadm_addrport(char *buf, size_t len, uint16_t family,
+		      const union l4lb_inaddr *addr, uint16_t port,
+		      uint8_t proto, bool numeric);
+/*
+ * Listings (-L, -L -c) show at most ipvsadm's 59 columns of an
+ * address:port (its 60-byte buffer; only names get that long, and IPv4
+ * ones are cut at 33/28 columns anyway). -S prints names whole, so that
+ * -R reads them back: L4LBADM_ADDRPORT_MAX holds any.
+ */
+#define L4LBADM_ADDRPORT_COLS	59
+#define L4LBADM_ADDRPORT_MAX	(1025 + 48)	/* NI_MAXHOST, [], :service */
+/* "inet" or "inet6" (JSON). */
+const char *l4lbadm_family_name(uint16_t family);
 const char *l4lbadm_fwd_name(uint8_t fwd);	/* "Route", "Masq" */
 
 /* Listing formats (-L flags). */

@@ -102,67 +102,65 @@ static bool numeric_host(const char *s)
 	return true;
 }
 
-int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
-			   struct in_addr *addr, uint16_t *port,
-			   bool *has_port, char *err, size_t errlen)
+#define IPV6_PORT_HINT "an IPv6 address with a port is written [address]:port"
+
+/* The host part of an address word: IPv4 (dotted quad or name). */
+static int host4(const char *host, const char *word, bool has_colon,
+		 union l4lb_inaddr *addr, char *err, size_t errlen)
 {
-	char host[256];
-	const char *colon, *p;
-	size_t hlen;
+	struct addrinfo hints = { .ai_family = AF_INET }, *res;
+	int r;
 
-	*has_port = false;
-	*port = 0;
-	if (word[0] == '[' || (strchr(word, ':') &&
-			       strchr(word, ':') != strrchr(word, ':'))) {
-		set_err(err, errlen, "IPv6 is not supported: \"%s\"", word);
-		return -1;
-	}
-	colon = strrchr(word, ':');
-	hlen = colon ? (size_t)(colon - word) : strlen(word);
-	if (hlen >= sizeof(host)) {
-		set_err(err, errlen, "invalid address in \"%s\"", word);
-		return -1;
-	}
-	memcpy(host, word, hlen);
-	host[hlen] = '\0';
-
-	if (!host[0]) {
-		set_err(err, errlen, "missing address in \"%s\"", word);
-		return -1;
-	}
 	if (numeric_host(host)) {
 		/* Looks like a dotted quad: never ask the resolver. */
-		if (inet_pton(AF_INET, host, addr) != 1) {
-			if (colon)
-				set_err(err, errlen,
-					"invalid address \"%s\" in \"%s\"",
-					host, word);
-			else
-				set_err(err, errlen,
-					"invalid address \"%s\"", host);
-			return -1;
-		}
-	} else {
-		struct addrinfo hints = { .ai_family = AF_INET }, *res;
-		int r = getaddrinfo(host, NULL, &hints, &res);
-
-		if (r) {
-			set_err(err, errlen, "cannot resolve host \"%s\": %s",
-				host, gai_strerror(r));
-			return -1;
-		}
-		*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
-		freeaddrinfo(res);
+		if (inet_pton(AF_INET, host, &addr->in) == 1)
+			return 0;
+		if (has_colon)
+			set_err(err, errlen, "invalid address \"%s\" in \"%s\"",
+				host, word);
+		else
+			set_err(err, errlen, "invalid address \"%s\"", host);
+		return -1;
 	}
+	r = getaddrinfo(host, NULL, &hints, &res);
+	if (r) {
+		set_err(err, errlen, "cannot resolve host \"%s\": %s", host,
+			gai_strerror(r));
+		return -1;
+	}
+	addr->in = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
 
-	if (!colon) {
-		if (port_required) {
-			set_err(err, errlen, "missing port in \"%s\"", word);
-			return -1;
-		}
+/* The host part of a bracketed word: an IPv6 address or a name. */
+static int host6(const char *host, const char *word, union l4lb_inaddr *addr,
+		 char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6 }, *res;
+	int r;
+
+	if (inet_pton(AF_INET6, host, &addr->in6) == 1)
 		return 0;
+	if (strchr(host, ':') || numeric_host(host)) {
+		set_err(err, errlen, "invalid IPv6 address \"%s\" in \"%s\"",
+			host, word);
+		return -1;
 	}
-	p = colon + 1;
+	r = getaddrinfo(host, NULL, &hints, &res);
+	if (r) {
+		set_err(err, errlen, "cannot resolve host \"%s\" to an IPv6 "
+			"address: %s", host, gai_strerror(r));
+		return -1;
+	}
+	addr->in6 = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int parse_port(const char *p, const char *word, int proto,
+		      uint16_t *port, char *err, size_t errlen)
+{
 	if (isalpha((unsigned char)*p)) {
 		struct servent *se;
 
@@ -189,6 +187,93 @@ int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
 			p, word);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * As ipvsadm's parse_service(): "[host]:port" is IPv6; otherwise a word
+ * that is an IPv6 address as a whole is one, without a port (so
+ * "2001:db8::1:80" is the address 2001:db8::1:80); otherwise the port is
+ * after the last colon and the host is IPv4. Unlike ipvsadm, "[host]"
+ * without a port is accepted (ipvsadm wants "[host]:port").
+ */
+int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
+			   uint16_t *family, union l4lb_inaddr *addr,
+			   uint16_t *port, bool *has_port, char *err,
+			   size_t errlen)
+{
+	const char *h = word, *p = NULL;
+	bool bracketed = word[0] == '[';
+	char host[256];
+	size_t hlen;
+
+	*has_port = false;
+	*port = 0;
+	*family = AF_INET;
+	memset(addr, 0, sizeof(*addr));
+	if (bracketed) {
+		const char *close = strchr(word, ']');
+
+		if (!close) {
+			set_err(err, errlen, "missing \"]\" in \"%s\"", word);
+			return -1;
+		}
+		if (close[1] && close[1] != ':') {
+			set_err(err, errlen, "unexpected \"%s\" after \"]\" in "
+				"\"%s\" (" IPV6_PORT_HINT ")", close + 1, word);
+			return -1;
+		}
+		h = word + 1;
+		hlen = (size_t)(close - h);
+		if (close[1] == ':')
+			p = close + 2;
+	} else if (inet_pton(AF_INET6, word, &addr->in6) == 1) {
+		*family = AF_INET6;
+		if (port_required) {
+			set_err(err, errlen, "missing port in \"%s\" ("
+				IPV6_PORT_HINT ")", word);
+			return -1;
+		}
+		return 0;
+	} else {
+		const char *colon = strrchr(word, ':');
+
+		hlen = colon ? (size_t)(colon - word) : strlen(word);
+		if (colon)
+			p = colon + 1;
+		if (memchr(word, ':', hlen)) {
+			set_err(err, errlen, "invalid address \"%.*s\" in \"%s\" "
+				"(" IPV6_PORT_HINT ")", (int)hlen, word, word);
+			return -1;
+		}
+	}
+	if (hlen >= sizeof(host)) {
+		set_err(err, errlen, "invalid address in \"%s\"", word);
+		return -1;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	if (!host[0]) {
+		set_err(err, errlen, "missing address in \"%s\"", word);
+		return -1;
+	}
+	if (bracketed) {
+		if (host6(host, word, addr, err, errlen))
+			return -1;
+		*family = AF_INET6;
+	} else if (host4(host, word, p != NULL, addr, err, errlen)) {
+		return -1;
+	}
+
+	if (!p) {
+		if (port_required) {
+			set_err(err, errlen, "missing port in \"%s\"", word);
+			return -1;
+		}
+		return 0;
+	}
+	if (parse_port(p, word, proto, port, err, errlen))
+		return -1;
 	*has_port = true;
 	return 0;
 }
@@ -253,13 +338,19 @@ static int fail_unknown(struct l4lbadm_cmdline *cl, int shortopt,
 	for (size_t i = 0; i < sizeof(unsupported_opts) /
 				sizeof(unsupported_opts[0]); i++) {
 		const char *ln = unsupported_opts[i].long_name;
+		/* ipvsadm's -6 only makes an -f service IPv6 */
+		const char *what = !strcmp(ln, "ipv6") ? "fwmark services"
+						       : NULL;
 
 		if (shortopt && unsupported_opts[i].short_name == shortopt)
 			return fail(cl, "not supported by l4lb: \"-%c\" "
-				    "(--%s)", shortopt, ln);
+				    "(--%s%s%s)", shortopt, ln,
+				    what ? ", " : "", what ? what : "");
 		if (!shortopt && !strncmp(word, "--", 2) &&
 		    strlen(ln) == n - 2 && !strncmp(word + 2, ln, n - 2))
-			return fail(cl, "not supported by l4lb: \"--%s\"", ln);
+			return fail(cl, "not supported by l4lb: \"--%s\"%s%s%s",
+				    ln, what ? " (" : "", what ? what : "",
+				    what ? ")" : "");
 	}
 	if (shortopt)
 		return fail(cl, "invalid option \"-%c\"", shortopt);
@@ -383,8 +474,9 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 
 	if (r->service &&
 	    l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
-				   &cl->svc.addr, &cl->svc.port, &has_port,
-				   cl->err, sizeof(cl->err)))
+				   &cl->svc.family, &cl->svc.addr,
+				   &cl->svc.port, &has_port, cl->err,
+				   sizeof(cl->err)))
 		return L4LBADM_EXIT_USAGE;
 
 	if (r->sched) {
@@ -411,10 +503,25 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 
 	if (r->server) {
 		if (l4lbadm_parse_addrport(r->server, cl->svc.protocol, false,
-					   &cl->dest.addr, &cl->dest.port,
-					   &has_port, cl->err,
+					   &cl->dest.family, &cl->dest.addr,
+					   &cl->dest.port, &has_port, cl->err,
 					   sizeof(cl->err)))
 			return L4LBADM_EXIT_USAGE;
+		/*
+		 * Direct routing and NAT, the only methods, forward within one
+		 * family (the kernel refuses the other with EINVAL).
+		 */
+		if (cmd != CMD_LIST && r->service &&
+		    cl->dest.family != cl->svc.family)
+			return fail(cl, "real server \"%s\" is %s but service "
+				    "\"%s\" is %s: direct routing (-g) and "
+				    "masquerading (-m) forward within one "
+				    "address family", r->server,
+				    cl->dest.family == AF_INET6 ? "IPv6"
+								: "IPv4",
+				    r->service,
+				    cl->svc.family == AF_INET6 ? "IPv6"
+							       : "IPv4");
 		cl->server_has_port = has_port;
 		/* As ipvsadm: no port means the service port. */
 		if (!has_port)
@@ -437,9 +544,9 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 
 	if (r->client &&
 	    l4lbadm_parse_addrport(r->client, cl->svc.protocol, false,
-				   &cl->client_addr, &cl->client_port,
-				   &cl->client_has_port, cl->err,
-				   sizeof(cl->err)))
+				   &cl->client_family, &cl->client_addr,
+				   &cl->client_port, &cl->client_has_port,
+				   cl->err, sizeof(cl->err)))
 		return L4LBADM_EXIT_USAGE;
 	/* With -L, a server or client only makes sense as a -c filter. */
 	if (cmd == CMD_LIST && (cl->opts & (OPT_SERVER | OPT_CLIENT)) &&

@@ -101,7 +101,8 @@ struct l4lbadm_cmdline {
 	bool json;
 	bool fwd_given;
 	bool server_has_port;		/* -r gave a port */
-	struct in_addr client_addr;	/* --client */
+	uint16_t client_family;		/* --client */
+	union l4lb_inaddr client_addr;
 	uint16_t client_port;
 	bool client_has_port;
 	bool hint;			/* error: also suggest -h */
@@ -115,13 +116,18 @@ struct l4lbadm_cmdline {
 int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl);
 
 /*
- * "host[:port]" -> address and port. proto selects the services database.
- * port_required: error if missing. Returns 0 or -1 with err filled.
- * *has_port tells whether a port was given.
+ * "host[:port]" or "[host6][:port]" -> family, address and port, as
+ * ipvsadm's parse_service(): a word that is an IPv6 address as a whole is
+ * one, without a port; brackets are needed for an IPv6 address with a
+ * port. A bracketed name resolves to IPv6, any other one to IPv4. proto
+ * selects the services database. port_required: error if missing.
+ * Returns 0 or -1 with err filled; *has_port tells whether a port was
+ * given.
  */
 int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
-			   struct in_addr *addr, uint16_t *port,
-			   bool *has_port, char *err, size_t errlen);
+			   uint16_t *family, union l4lb_inaddr *addr,
+			   uint16_t *port, bool *has_port, char *err,
+			   size_t errlen);
 
 /* Usage/help text (generated from the table). */
 void l4lbadm_usage(FILE *f, const char *prog);

@@ -41,17 +41,17 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 	for (size_t i = 0; i < l->n; i++) {
 		const struct l4lb_service *s = &l->svcs[i];
 		const char *p = s->protocol == IPPROTO_UDP ? "-u" : "-t";
-		char vs[80];
+		char vs[L4LBADM_ADDRPORT_MAX];
 
-		l4lbadm_addrport(vs, sizeof(vs), s->addr, s->port, s->protocol,
-				 numeric);
+		l4lbadm_addrport(vs, sizeof(vs), s->family, &s->addr, s->port,
+				 s->protocol, numeric);
 		fprintf(f, "-A %s %s -s %s\n", p, vs, s->sched);
 		for (size_t j = 0; j < s->ndests; j++) {
 			const struct l4lb_dest *d = &s->dests[j];
-			char rs[80];
+			char rs[L4LBADM_ADDRPORT_MAX];
 
-			l4lbadm_addrport(rs, sizeof(rs), d->addr, d->port,
-					 s->protocol, numeric);
+			l4lbadm_addrport(rs, sizeof(rs), d->family, &d->addr,
+					 d->port, s->protocol, numeric);
 			fprintf(f, "-a %s %s -r %s %s -w %u\n", p, vs, rs,
 				d->fwd == L4LB_FWD_NAT ? "-m" : "-g",
 				d->weight);
@@ -109,10 +109,12 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 {
 	r->cmd = cmd;
 	r->protocol = cl->svc.protocol;
+	r->vfamily = l4lb_family(cl->svc.family);
 	r->vaddr = cl->svc.addr;
 	r->vport = cl->svc.port;
 	r->set = cl->svc.set | cl->dest.set;
 	memcpy(r->sched, cl->svc.sched, sizeof(r->sched));
+	r->rfamily = l4lb_family(cl->dest.family);
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
 	r->fwd = cl->dest.fwd;
@@ -192,27 +194,7 @@ int l4lbadm_parse_restore(FILE *in, struct l4lbadm_rules *out, char *err,
 
 /* --- diff --------------------------------------------------------------- */
 
-static int cmp_u32(uint32_t a, uint32_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
-static int cmp_svc_key(const struct l4lb_service *a,
-		       const struct l4lb_service *b)
-{
-	int r = cmp_u32(a->protocol, b->protocol);
-
-	if (!r)
-		r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
-	return r ? r : cmp_u32(a->port, b->port);
-}
-
-static int cmp_dest_key(const struct l4lb_dest *a, const struct l4lb_dest *b)
-{
-	int r = cmp_u32(ntohl(a->addr.s_addr), ntohl(b->addr.s_addr));
-
-	return r ? r : cmp_u32(a->port, b->port);
-}
+/* Both tables are in l4lb_service_list_sort()'s order: the merge walks it. */
 
 static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 			const struct l4lb_service *s)
@@ -223,6 +205,7 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		return -ENOMEM;
 	r->cmd = cmd;
 	r->protocol = s->protocol;
+	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
 	r->vport = s->port;
 	if (cmd != L4LB_CMD_DEL_SERVICE) {
@@ -242,8 +225,10 @@ static int add_dest_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		return -ENOMEM;
 	r->cmd = cmd;
 	r->protocol = s->protocol;
+	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
 	r->vport = s->port;
+	r->rfamily = l4lb_family(d->family);
 	r->raddr = d->addr;
 	r->rport = d->port;
 	r->set = L4LB_HAS_PORT;
@@ -272,7 +257,7 @@ static int diff_dests(const struct l4lb_service *from,
 					    &from->dests[i] : NULL;
 		const struct l4lb_dest *b = j < to->ndests ?
 					    &to->dests[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : cmp_dest_key(a, b);
+		int c = !a ? 1 : !b ? -1 : l4lb_dest_key_cmp(a, b);
 
 		if (c < 0) {
 			if (deletions)
@@ -314,7 +299,7 @@ static int diff_pass(const struct l4lb_service_list *from,
 		const struct l4lb_service *a = i < from->n ?
 					       &from->svcs[i] : NULL;
 		const struct l4lb_service *b = j < to->n ? &to->svcs[j] : NULL;
-		int c = !a ? 1 : !b ? -1 : cmp_svc_key(a, b);
+		int c = !a ? 1 : !b ? -1 : l4lb_service_key_cmp(a, b);
 
 		if (c < 0) {
 			if (deletions)
@@ -366,11 +351,13 @@ static void build_rule(void *buf, uint16_t family,
 		       const struct l4lbadm_rule *r)
 {
 	struct l4lb_service svc = {
-		.protocol = r->protocol, .addr = r->vaddr, .port = r->vport,
+		.protocol = r->protocol, .family = r->vfamily,
+		.addr = r->vaddr, .port = r->vport,
 		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS),
 	};
 	struct l4lb_dest d = {
-		.addr = r->raddr, .port = r->rport, .fwd = r->fwd,
+		.family = r->rfamily, .addr = r->raddr, .port = r->rport,
+		.fwd = r->fwd,
 		.weight = r->weight,
 		.set = r->set & (L4LB_HAS_PORT | L4LB_HAS_FWD |
 				 L4LB_HAS_WEIGHT),

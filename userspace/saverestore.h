@@ -25,7 +25,8 @@ struct l4lbadm_rule {
 	uint8_t protocol;
 	uint8_t fwd;
 	uint16_t vport, rport;		/* host order */
-	struct in_addr vaddr, raddr;
+	uint16_t vfamily, rfamily;	/* AF_INET or AF_INET6 */
+	union l4lb_inaddr vaddr, raddr;
 	uint32_t weight;
 	unsigned int set;		/* L4LB_HAS_* of svc and dest */
 	char sched[L4LB_SCHED_NAME_MAX];

@@ -80,11 +80,24 @@ static int parse(const char *line, struct l4lbadm_cmdline *cl)
 	return l4lbadm_parse(a.argc, a.argv, cl);
 }
 
-static bool addr_is(struct in_addr a, const char *dotted)
+/* An IPv4 address (a union's .in, or a struct in_addr) is @dotted. */
+#define addr_is(a, dotted) addr_is4(&(a), dotted)
+
+static bool addr_is4(const void *a, const char *dotted)
 {
 	struct in_addr b;
 
-	return inet_pton(AF_INET, dotted, &b) == 1 && a.s_addr == b.s_addr;
+	return inet_pton(AF_INET, dotted, &b) == 1 && !memcmp(a, &b, 4);
+}
+
+/* @family is AF_INET6 and @a is @text. */
+static bool addr6_is(uint16_t family, const union l4lb_inaddr *a,
+		     const char *text)
+{
+	struct in6_addr b;
+
+	return family == AF_INET6 && inet_pton(AF_INET6, text, &b) == 1 &&
+	       !memcmp(&a->in6, &b, sizeof(b));
 }
 
 /* --- parsing: accepted command lines ------------------------------------ */
@@ -266,7 +279,6 @@ static void test_parse_errors(void)
 	expect_err("-A -t 10.0.0.300:80",
 		   "invalid address \"10.0.0.300\" in \"10.0.0.300:80\"");
 	expect_err("-A -t :80", "missing address in \":80\"");
-	expect_err("-A -t [::1]:80", "IPv6 is not supported: \"[::1]:80\"");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2:8o",
 		   "invalid port \"8o\" in \"10.0.0.2:8o\"");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.256",
@@ -686,7 +698,8 @@ static struct l4lb_service mksvc(uint8_t proto, const char *ip, uint16_t port,
 {
 	struct l4lb_service s = { .protocol = proto, .port = port };
 
-	inet_pton(AF_INET, ip, &s.addr);
+	s.family = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	inet_pton(s.family, ip, &s.addr);
 	snprintf(s.sched, sizeof(s.sched), "%s", sched);
 	return s;
 }
@@ -699,7 +712,8 @@ static void adddest(struct l4lb_service *s, const char *ip, uint16_t port,
 	s->dests = realloc(s->dests, (s->ndests + 1) * sizeof(*d));
 	d = &s->dests[s->ndests++];
 	memset(d, 0, sizeof(*d));
-	inet_pton(AF_INET, ip, &d->addr);
+	d->family = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	inet_pton(d->family, ip, &d->addr);
 	d->port = port;
 	d->fwd = fwd;
 	d->weight = w;
@@ -753,20 +767,20 @@ static void test_output(void)
 	"\"not_syn_pkts\":0,\"conn_entry_size6\":0}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
-		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":80,"
+		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":80,"
 		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
-		"{\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
+		"{\"family\":\"inet\",\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
 		"\"weight\":1,\"down\":false,\"active_conns\":0,"
 		"\"inactive_conns\":0" ZS "},"
-		"{\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
+		"{\"family\":\"inet\",\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
 		"\"weight\":100,\"down\":false,\"active_conns\":12345,"
 		"\"inactive_conns\":7"
 		ZS "}]},"
-		"{\"protocol\":\"tcp\",\"address\":\"10.0.0.1\",\"port\":443,"
+		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":443,"
 		"\"scheduler\":\"rr\",\"flags\":0" ZS ",\"destinations\":[]},"
-		"{\"protocol\":\"udp\",\"address\":\"10.0.0.1\",\"port\":53,"
+		"{\"protocol\":\"udp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":53,"
 		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
-		"{\"address\":\"192.168.100.200\",\"port\":5353,"
+		"{\"family\":\"inet\",\"address\":\"192.168.100.200\",\"port\":5353,"
 		"\"forward\":\"masq\",\"weight\":0,\"down\":true,"
 		"\"active_conns\":0,"
 		"\"inactive_conns\":65535" ZS "}]}]}\n";
@@ -819,13 +833,16 @@ static void test_output(void)
 
 	char ap[64];
 
-	l4lbadm_addrport(ap, sizeof(ap), s.addr, 80, IPPROTO_TCP, true);
+	l4lbadm_addrport(ap, sizeof(ap), s.family, &s.addr, 80, IPPROTO_TCP,
+			 true);
 	check(!strcmp(ap, "255.255.255.255:80"), "numeric addr:port");
 	inet_pton(AF_INET, "127.0.0.1", &s.addr);
-	l4lbadm_addrport(ap, sizeof(ap), s.addr, 80, IPPROTO_TCP, false);
+	l4lbadm_addrport(ap, sizeof(ap), s.family, &s.addr, 80, IPPROTO_TCP,
+			 false);
 	check(!strcmp(ap, "localhost:http"),
 	      "reverse-resolved addr:port \"%s\"", ap);
-	l4lbadm_addrport(ap, sizeof(ap), s.addr, 61999, IPPROTO_UDP, false);
+	l4lbadm_addrport(ap, sizeof(ap), s.family, &s.addr, 61999,
+			 IPPROTO_UDP, false);
 	check(!strncmp(ap + strlen(ap) - 6, ":61999", 6),
 	      "unknown port stays numeric \"%s\"", ap);
 
@@ -1063,8 +1080,7 @@ static void test_ops_output(void)
 		"  -> 10.0.0.11:80                        0      500        0        0        0\n"),
 	      "--stats layout and K/G units as ipvsadm");
 	if (!strstr(out, "123456K"))
-		printf("# got:\n%s", out);
-	free(out);
+		free(out);
 	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_STATS |
 				   L4LBADM_FMT_EXACT);
 	check(strstr(out, " 123456789    46000 12345678901234\n") != NULL,
@@ -1208,9 +1224,11 @@ static void test_conns(void)
 	fclose(f);
 	check(out && !strcmp(out,
 		"TCP 14:59  ESTABLISHED 10.0.0.1:40000     10.0.0.100:80      10.0.0.11:8080\n"
-		"{\"protocol\":\"tcp\",\"client\":{\"address\":\"10.0.0.1\",\"port\":40000},"
+		"{\"protocol\":\"tcp\",\"family\":\"inet\","
+		"\"client\":{\"address\":\"10.0.0.1\",\"port\":40000},"
 		"\"virtual\":{\"address\":\"10.0.0.100\",\"port\":80},"
-		"\"destination\":{\"address\":\"10.0.0.11\",\"port\":8080},"
+		"\"destination\":{\"family\":\"inet\",\"address\":\"10.0.0.11\","
+		"\"port\":8080},"
 		"\"forward\":\"masq\",\"state\":\"ESTABLISHED\",\"expires_ms\":899500}"),
 	      "-Lc line and JSON entry: %s", out ? out : "(null)");
 	free(out);
@@ -1221,6 +1239,627 @@ static void test_conns(void)
 	mnl_attr_nest_end(nlh, nest);
 	check(l4lb_parse_conn_msg(nlh, &e) == -EBADMSG,
 	      "a GET_CONN reply missing attributes is refused");
+}
+
+/* --- IPv6 --------------------------------------------------------------- */
+
+static void test_ipv6_parse(void)
+{
+	struct l4lbadm_cmdline cl;
+	int r;
+
+	r = parse("-A -t [2001:db8::10]:80 -s rr", &cl);
+	check(r == 0 && cl.svc.protocol == IPPROTO_TCP &&
+	      addr6_is(cl.svc.family, &cl.svc.addr, "2001:db8::10") &&
+	      cl.svc.port == 80 && !strcmp(cl.svc.sched, "rr"),
+	      "-A -t [2001:db8::10]:80");
+	r = parse("-A -u [2001:DB8::10]:domain", &cl);
+	check(r == 0 && cl.svc.protocol == IPPROTO_UDP && cl.svc.port == 53 &&
+	      addr6_is(cl.svc.family, &cl.svc.addr, "2001:db8::10"),
+	      "-A -u [2001:DB8::10]:domain (upper case, service name)");
+	r = parse("-a -t [2001:db8::10]:80 -r [2001:db8::11]:8080 -m -w 3",
+		  &cl);
+	check(r == 0 && addr6_is(cl.dest.family, &cl.dest.addr,
+				 "2001:db8::11") &&
+	      cl.dest.port == 8080 && cl.server_has_port &&
+	      cl.dest.fwd == L4LB_FWD_NAT && cl.dest.weight == 3,
+	      "-a -r [2001:db8::11]:8080 -m");
+	r = parse("-a -t [2001:db8::10]:80 -r [2001:db8::11]", &cl);
+	check(r == 0 && addr6_is(cl.dest.family, &cl.dest.addr,
+				 "2001:db8::11") &&
+	      cl.dest.port == 80 && !cl.server_has_port &&
+	      cl.dest.fwd == L4LB_FWD_DR,
+	      "-r [2001:db8::11]: the service port, direct routing");
+	r = parse("-a -t [2001:db8::10]:80 -r 2001:db8::11", &cl);
+	check(r == 0 && addr6_is(cl.dest.family, &cl.dest.addr,
+				 "2001:db8::11") && cl.dest.port == 80,
+	      "-r 2001:db8::11 without brackets (as ipvsadm)");
+	/* ipvsadm's parse_service(): a word that is an IPv6 address is one */
+	r = parse("-a -t [2001:db8::10]:80 -r 2001:db8::11:8080", &cl);
+	check(r == 0 && addr6_is(cl.dest.family, &cl.dest.addr,
+				 "2001:db8::11:8080") &&
+	      cl.dest.port == 80 && !cl.server_has_port,
+	      "-r 2001:db8::11:8080 is the address 2001:db8::11:8080, "
+	      "as ipvsadm reads it");
+	r = parse("-e -t [2001:db8::10]:80 -r [2001:db8::11]:80 -w 0", &cl);
+	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVER && cl.dest.weight == 0,
+	      "-e of an IPv6 real server");
+	r = parse("-d -t [2001:db8::10]:80 -r [2001:db8::11]", &cl);
+	check(r == 0 && cl.cmd->id == CMD_DEL_SERVER && cl.dest.port == 80,
+	      "-d of an IPv6 real server");
+	r = parse("-D -t [::1]:443", &cl);
+	check(r == 0 && addr6_is(cl.svc.family, &cl.svc.addr, "::1") &&
+	      cl.svc.port == 443, "-D -t [::1]:443");
+	r = parse("-L -n -t [2001:db8::10]:80", &cl);
+	check(r == 0 && cl.svc.family == AF_INET6, "-L -t [IPv6]:port");
+	r = parse("-Z -u [2001:db8::10]:53", &cl);
+	check(r == 0 && cl.svc.family == AF_INET6, "-Z -u [IPv6]:port");
+	r = parse("-L -c -t [2001:db8::10]:80 -r [2001:db8::11] "
+		  "--client [2001:db8::1]:4000", &cl);
+	check(r == 0 && addr6_is(cl.client_family, &cl.client_addr,
+				 "2001:db8::1") &&
+	      cl.client_has_port && cl.client_port == 4000 &&
+	      addr6_is(cl.dest.family, &cl.dest.addr, "2001:db8::11") &&
+	      !cl.server_has_port, "-L -c filters in IPv6");
+	r = parse("-L -c --client 2001:db8::1", &cl);
+	check(r == 0 && addr6_is(cl.client_family, &cl.client_addr,
+				 "2001:db8::1") && !cl.client_has_port,
+	      "--client 2001:db8::1 without brackets");
+	r = parse("-A -t 10.0.0.1:80", &cl);
+	check(r == 0 && cl.svc.family == AF_INET, "IPv4 stays AF_INET");
+
+	r = parse("-A -t [localhost]:80", &cl);
+	if (r == 0)
+		check(addr6_is(cl.svc.family, &cl.svc.addr, "::1"),
+		      "[localhost] resolves to IPv6 ::1");
+	else
+		skip("[localhost] (no IPv6 localhost in the resolver)");
+
+	expect_err("-A -t [2001:db8::10:80",
+		   "missing \"]\" in \"[2001:db8::10:80\"");
+	expect_err("-A -t [2001:db8::10]80",
+		   "unexpected \"80\" after \"]\" in \"[2001:db8::10]80\" "
+		   "(an IPv6 address with a port is written [address]:port)");
+	expect_err("-A -t 2001:db8::10]:80",
+		   "invalid address \"2001:db8::10]\" in \"2001:db8::10]:80\" "
+		   "(an IPv6 address with a port is written [address]:port)");
+	expect_err("-A -t [2001:db8::10]",
+		   "missing port in \"[2001:db8::10]\"");
+	expect_err("-A -t [2001:db8::10]:0", "invalid port \"0\" in "
+		   "\"[2001:db8::10]:0\" (must be 1..65535)");
+	expect_err("-A -t [2001:db8::10]:",
+		   "invalid port \"\" in \"[2001:db8::10]:\"");
+	expect_err("-A -t [2001:db8::10]:65536",
+		   "invalid port \"65536\" in \"[2001:db8::10]:65536\"");
+	expect_err("-A -t [2001:db8::10]:nosuchsvc", "unknown service "
+		   "\"nosuchsvc\" in \"[2001:db8::10]:nosuchsvc\"");
+	expect_err("-A -t []:80", "missing address in \"[]:80\"");
+	expect_err("-A -t [2001:db8::zz]:80", "invalid IPv6 address "
+		   "\"2001:db8::zz\" in \"[2001:db8::zz]:80\"");
+	expect_err("-A -t [10.0.0.1]:80",
+		   "invalid IPv6 address \"10.0.0.1\" in \"[10.0.0.1]:80\"");
+	/* bare IPv6 with a port: the whole word is the address (ipvsadm) */
+	expect_err("-A -t 2001:db8::10:80",
+		   "missing port in \"2001:db8::10:80\" (an IPv6 address with "
+		   "a port is written [address]:port)");
+	expect_err("-A -t 2001:db8::10:http",
+		   "invalid address \"2001:db8::10\" in \"2001:db8::10:http\" "
+		   "(an IPv6 address with a port is written [address]:port)");
+	expect_err("-a -t [2001:db8::10]:80 -r 10.0.0.2",
+		   "real server \"10.0.0.2\" is IPv4 but service "
+		   "\"[2001:db8::10]:80\" is IPv6: direct routing (-g) and "
+		   "masquerading (-m) forward within one address family");
+	expect_err("-a -t 10.0.0.1:80 -r [2001:db8::11]:8080 -m",
+		   "real server \"[2001:db8::11]:8080\" is IPv6 but service "
+		   "\"10.0.0.1:80\" is IPv4: direct routing (-g) and "
+		   "masquerading (-m) forward within one address family");
+	expect_err("-e -t 10.0.0.1:80 -r 2001:db8::11 -w 2",
+		   "real server \"2001:db8::11\" is IPv6 but service "
+		   "\"10.0.0.1:80\" is IPv4: direct routing (-g) and "
+		   "masquerading (-m) forward within one address family");
+	expect_err("-d -u [2001:db8::10]:53 -r 10.0.0.2",
+		   "real server \"10.0.0.2\" is IPv4 but service "
+		   "\"[2001:db8::10]:53\" is IPv6: direct routing (-g) and "
+		   "masquerading (-m) forward within one address family");
+	expect_err("-a -t [2001:db8::10]:80 -r [2001:db8::11]:8080",
+		   "real server port 8080 in \"[2001:db8::11]:8080\" differs "
+		   "from service port 80: direct routing (-g) cannot change "
+		   "the port; use -m");
+	expect_err("-A -t [2001:db8::10]:80 -6",
+		   "not supported by l4lb: \"-6\" (--ipv6, fwmark services)");
+	expect_err("-A -f 1 -6",
+		   "not supported by l4lb: \"-f\" (--fwmark-service)");
+	expect_err("-A -t [2001:db8::10]:80 --ipv6",
+		   "not supported by l4lb: \"--ipv6\" (fwmark services)");
+}
+
+static void test_ipv6_program(void)
+{
+	static struct run_result r;
+
+	run("-a -t [2001:db8::10]:80 -r 10.0.0.2 -m", &r);
+	check(r.status == 2 && !r.out[0] && !strcmp(r.err,
+	      "l4lbadm: real server \"10.0.0.2\" is IPv4 but service "
+	      "\"[2001:db8::10]:80\" is IPv6: direct routing (-g) and "
+	      "masquerading (-m) forward within one address family\n"),
+	      "mixed families: message, exit 2, before any netlink");
+	run("-A -t [2001:db8::10:80", &r);
+	check(r.status == 2 && !strcmp(r.err, "l4lbadm: missing \"]\" in "
+	      "\"[2001:db8::10:80\"\n"), "missing ]: message, exit 2");
+	run("-A -t [2001:db8::10]:80 -6", &r);
+	check(r.status == 2 && strstr(r.err, "\"-6\" (--ipv6, fwmark "
+	      "services)"), "-6: not supported, exit 2");
+}
+
+/* The nest of @type at the top of @nlh, parsed into @out. */
+static void nest_of(const struct nlmsghdr *nlh, int type, struct tb *out)
+{
+	struct tb top = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	if (top.a[type])
+		mnl_attr_parse_nested(top.a[type], tb_cb, out);
+}
+
+static bool attr_bytes(const struct nlattr *a, const void *want, size_t len)
+{
+	return a && mnl_attr_get_payload_len(a) == len &&
+	       !memcmp(mnl_attr_get_payload(a), want, len);
+}
+
+static void test_ipv6_build(void)
+{
+	static const uint8_t a10[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	static const uint8_t a11[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 };
+	const uint16_t af6 = AF_INET6, af4 = AF_INET;
+	char buf[NL_TX_BUFSIZE];
+	struct l4lbadm_cmdline cl;
+	struct nlmsghdr *nlh;
+	struct tb svc, dst;
+
+	parse("-A -t [2001:db8::10]:80 -s rr", &cl);
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_NEW_SERVICE, 0, &cl.svc,
+				 false);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	check(attr_bytes(svc.a[L4LB_SVC_A_FAMILY], &af6, 2) &&
+	      attr_bytes(svc.a[L4LB_SVC_A_ADDR6], a10, 16) &&
+	      !svc.a[L4LB_SVC_A_ADDR] &&
+	      attr_bytes(svc.a[L4LB_SVC_A_PORT], "\x00\x50", 2) &&
+	      mnl_attr_get_u8(svc.a[L4LB_SVC_A_PROTOCOL]) == IPPROTO_TCP,
+	      "NEW_SERVICE IPv6: FAMILY u16 AF_INET6, ADDR6 16 bytes, no ADDR");
+
+	parse("-A -t 10.0.0.1:80", &cl);
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_NEW_SERVICE, 0, &cl.svc,
+				 false);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	check(attr_bytes(svc.a[L4LB_SVC_A_FAMILY], &af4, 2) &&
+	      attr_bytes(svc.a[L4LB_SVC_A_ADDR], "\x0a\x00\x00\x01", 4) &&
+	      !svc.a[L4LB_SVC_A_ADDR6],
+	      "NEW_SERVICE IPv4: FAMILY AF_INET always sent, ADDR, no ADDR6");
+
+	struct l4lb_service zero = { .protocol = IPPROTO_UDP, .port = 53 };
+
+	zero.addr.in.s_addr = htonl(0x0a000001);
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_DEL_SERVICE, 0, &zero,
+				 true);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	check(attr_bytes(svc.a[L4LB_SVC_A_FAMILY], &af4, 2) &&
+	      attr_bytes(svc.a[L4LB_SVC_A_ADDR], "\x0a\x00\x00\x01", 4),
+	      "family 0 is sent as AF_INET");
+
+	parse("-a -t [2001:db8::10]:80 -r [2001:db8::11]:8080 -m -w 7", &cl);
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	check(attr_bytes(svc.a[L4LB_SVC_A_ADDR6], a10, 16) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af6, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR6], a11, 16) &&
+	      !dst.a[L4LB_DEST_A_ADDR] &&
+	      attr_bytes(dst.a[L4LB_DEST_A_PORT], "\x1f\x90", 2) &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_FWD]) == L4LB_FWD_NAT,
+	      "NEW_DEST IPv6: service key and dest with FAMILY and ADDR6");
+
+	parse("-d -t 10.0.0.1:80 -r 10.0.0.2", &cl);
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_DEL_DEST, &cl.svc, &cl.dest);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	check(attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af4, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR], "\x0a\x00\x00\x02", 4) &&
+	      !dst.a[L4LB_DEST_A_ADDR6], "DEL_DEST IPv4: FAMILY and ADDR");
+
+	/* -L -c filters: service key, real server and client in IPv6 */
+	static const uint8_t a1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+	struct tb conn;
+
+	parse("-L -c -t [2001:db8::10]:80 -r [2001:db8::11]:8080 "
+	      "--client [2001:db8::1]:4000", &cl);
+	struct l4lb_conn_filter f = {
+		.svc = &cl.svc, .has_dest = true, .dfamily = cl.dest.family,
+		.daddr = cl.dest.addr, .has_dport = cl.server_has_port,
+		.dport = cl.dest.port, .has_client = true,
+		.cfamily = cl.client_family, .caddr = cl.client_addr,
+		.has_cport = cl.client_has_port, .cport = cl.client_port,
+	};
+
+	nlh = l4lb_build_conn_dump(buf, 42, &f);
+	nest_of(nlh, L4LB_A_SERVICE, &svc);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	nest_of(nlh, L4LB_A_CONN, &conn);
+	check(attr_bytes(svc.a[L4LB_SVC_A_FAMILY], &af6, 2) &&
+	      attr_bytes(svc.a[L4LB_SVC_A_ADDR6], a10, 16) &&
+	      !svc.a[L4LB_SVC_A_ADDR] &&
+	      attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af6, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR6], a11, 16) &&
+	      !dst.a[L4LB_DEST_A_ADDR] &&
+	      attr_bytes(dst.a[L4LB_DEST_A_PORT], "\x1f\x90", 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_FAMILY], &af6, 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CADDR6], a1, 16) &&
+	      !conn.a[L4LB_CONN_A_CADDR] &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CPORT], "\x0f\xa0", 2),
+	      "GET_CONN filters in IPv6: FAMILY and *ADDR6 in each nest");
+	parse("-L -c -r 10.0.0.11 --client 10.0.0.1", &cl);
+	f = (struct l4lb_conn_filter){
+		.has_dest = true, .dfamily = cl.dest.family,
+		.daddr = cl.dest.addr, .has_client = true,
+		.cfamily = cl.client_family, .caddr = cl.client_addr,
+	};
+	nlh = l4lb_build_conn_dump(buf, 42, &f);
+	nest_of(nlh, L4LB_A_DEST, &dst);
+	nest_of(nlh, L4LB_A_CONN, &conn);
+	check(attr_bytes(dst.a[L4LB_DEST_A_FAMILY], &af4, 2) &&
+	      attr_bytes(dst.a[L4LB_DEST_A_ADDR], "\x0a\x00\x00\x0b", 4) &&
+	      !dst.a[L4LB_DEST_A_PORT] &&
+	      attr_bytes(conn.a[L4LB_CONN_A_FAMILY], &af4, 2) &&
+	      attr_bytes(conn.a[L4LB_CONN_A_CADDR], "\x0a\x00\x00\x01", 4) &&
+	      !conn.a[L4LB_CONN_A_CPORT] && !conn.a[L4LB_CONN_A_CADDR6],
+	      "GET_CONN filters in IPv4: FAMILY and *ADDR");
+}
+
+/* A GET_SERVICE reply: family @fam (0: no FAMILY), @n4/@n6 address bytes. */
+static struct nlmsghdr *svc_reply(char *buf, int fam, int n4, int n6,
+				  int dfam, int dn4, int dn6)
+{
+	static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	static const uint8_t d[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 };
+	struct nlmsghdr *nlh;
+	struct nlattr *n, *ds, *dn;
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_SERVICE, 1, 0);
+	n = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, IPPROTO_TCP);
+	if (fam)
+		mnl_attr_put_u16(nlh, L4LB_SVC_A_FAMILY, (uint16_t)fam);
+	if (n4)
+		mnl_attr_put(nlh, L4LB_SVC_A_ADDR, (size_t)n4, a);
+	if (n6)
+		mnl_attr_put(nlh, L4LB_SVC_A_ADDR6, (size_t)n6, a);
+	mnl_attr_put_u16(nlh, L4LB_SVC_A_PORT, htons(80));
+	mnl_attr_put_strz(nlh, L4LB_SVC_A_SCHED, "wrr");
+	ds = mnl_attr_nest_start(nlh, L4LB_SVC_A_DESTS);
+	dn = mnl_attr_nest_start(nlh, L4LB_A_DEST);
+	if (dfam)
+		mnl_attr_put_u16(nlh, L4LB_DEST_A_FAMILY, (uint16_t)dfam);
+	if (dn4)
+		mnl_attr_put(nlh, L4LB_DEST_A_ADDR, (size_t)dn4, d);
+	if (dn6)
+		mnl_attr_put(nlh, L4LB_DEST_A_ADDR6, (size_t)dn6, d);
+	mnl_attr_put_u16(nlh, L4LB_DEST_A_PORT, htons(8080));
+	mnl_attr_put_u8(nlh, L4LB_DEST_A_FWD, L4LB_FWD_NAT);
+	mnl_attr_put_u32(nlh, L4LB_DEST_A_WEIGHT, 2);
+	mnl_attr_nest_end(nlh, dn);
+	mnl_attr_nest_end(nlh, ds);
+	mnl_attr_nest_end(nlh, n);
+	return nlh;
+}
+
+static void test_ipv6_replies(void)
+{
+	char buf[NL_TX_BUFSIZE];
+	struct l4lb_service svc;
+	int r;
+
+	r = l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 0, 16,
+					     AF_INET6, 0, 16), &svc);
+	check(r == 0 && svc.protocol == IPPROTO_TCP &&
+	      addr6_is(svc.family, &svc.addr, "2001:db8::10") &&
+	      svc.port == 80 && svc.ndests == 1 &&
+	      addr6_is(svc.dests[0].family, &svc.dests[0].addr,
+		       "2001:db8::11") && svc.dests[0].port == 8080 &&
+	      svc.dests[0].weight == 2, "IPv6 service reply with ADDR6 parses");
+	if (r == 0)
+		l4lb_service_free(&svc);
+	r = l4lb_parse_service_msg(svc_reply(buf, AF_INET, 4, 0,
+					     AF_INET, 4, 0), &svc);
+	check(r == 0 && svc.family == AF_INET && svc.dests[0].family == AF_INET
+	      && addr_is(svc.addr, "32.1.13.184"),
+	      "IPv4 reply with FAMILY AF_INET parses");
+	if (r == 0)
+		l4lb_service_free(&svc);
+	r = l4lb_parse_service_msg(svc_reply(buf, 0, 4, 0, 0, 4, 0), &svc);
+	check(r == 0 && svc.family == AF_INET && svc.dests[0].family == AF_INET,
+	      "no FAMILY: AF_INET");
+	if (r == 0)
+		l4lb_service_free(&svc);
+
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 4, 0,
+					       AF_INET6, 0, 16), &svc) ==
+	      -EBADMSG, "FAMILY AF_INET6 with ADDR is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET, 0, 16,
+					       AF_INET, 4, 0), &svc) ==
+	      -EBADMSG, "FAMILY AF_INET with ADDR6 only is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, 0, 0, 16,
+					       0, 4, 0), &svc) ==
+	      -EBADMSG, "no FAMILY (AF_INET) with ADDR6 is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 0, 15,
+					       AF_INET6, 0, 16), &svc) ==
+	      -EBADMSG, "ADDR6 of 15 bytes is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET, 8, 0,
+					       AF_INET, 4, 0), &svc) ==
+	      -EBADMSG, "ADDR of 8 bytes is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 4, 16,
+					       AF_INET6, 0, 16), &svc) ==
+	      -EBADMSG, "both ADDR and ADDR6 are refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 0, 16,
+					       AF_INET6, 4, 0), &svc) ==
+	      -EBADMSG, "a destination with FAMILY AF_INET6 and ADDR is "
+	      "refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_INET6, 0, 16,
+					       AF_INET6, 0, 4), &svc) ==
+	      -EBADMSG, "a destination ADDR6 of 4 bytes is refused");
+	check(l4lb_parse_service_msg(svc_reply(buf, AF_UNIX, 4, 0,
+					       AF_INET, 4, 0), &svc) ==
+	      -EAFNOSUPPORT, "an unknown family is refused");
+}
+
+static void test_ipv6_sort(void)
+{
+	struct l4lb_service svcs[6];
+	struct l4lb_service_list l = { .n = 6, .svcs = svcs };
+	char *out;
+
+	svcs[0] = mksvc(IPPROTO_UDP, "2001:db8::10", 53, "wrr");
+	svcs[1] = mksvc(IPPROTO_TCP, "2001:db8::10", 443, "wrr");
+	svcs[2] = mksvc(IPPROTO_UDP, "10.0.0.1", 53, "wrr");
+	svcs[3] = mksvc(IPPROTO_TCP, "2001:db8::9", 80, "wrr");
+	svcs[4] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "wrr");
+	svcs[5] = mksvc(IPPROTO_TCP, "2001:db8::10", 80, "wrr");
+	adddest(&svcs[5], "2001:db8::12", 80, L4LB_FWD_DR, 1, 0, 0);
+	adddest(&svcs[5], "2001:db8::11", 81, L4LB_FWD_NAT, 1, 0, 0);
+	adddest(&svcs[5], "2001:db8::11", 80, L4LB_FWD_DR, 1, 0, 0);
+	adddest(&svcs[5], "2001:db8::1:0", 80, L4LB_FWD_DR, 1, 0, 0);
+	l4lb_service_list_sort(&l);
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out,
+		"-A -t 10.0.0.1:80 -s wrr\n"
+		"-A -u 10.0.0.1:53 -s wrr\n"
+		"-A -t [2001:db8::9]:80 -s wrr\n"
+		"-A -t [2001:db8::10]:80 -s wrr\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8::11]:80 -g -w 1\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8::11]:81 -m -w 1\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8::12]:80 -g -w 1\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8::1:0]:80 -g -w 1\n"
+		"-A -t [2001:db8::10]:443 -s wrr\n"
+		"-A -u [2001:db8::10]:53 -s wrr\n"),
+	      "sort: IPv4 services first, then IPv6 ones by protocol, "
+	      "address bytes, port; destinations by address bytes, port");
+	free(out);
+	for (int i = 0; i < 6; i++)
+		l4lb_service_free(&svcs[i]);
+}
+
+static void test_ipv6_output(void)
+{
+	struct l4lb_service svcs[3];
+	struct l4lb_service_list l = { .n = 3, .svcs = svcs };
+	struct l4lbadm_rules rs;
+	char *out, err[600];
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "wrr");
+	adddest(&svcs[0], "10.0.0.2", 80, L4LB_FWD_DR, 1, 0, 0);
+	svcs[1] = mksvc(IPPROTO_TCP, "2001:db8::10", 80, "rr");
+	adddest(&svcs[1], "2001:db8::11", 8080, L4LB_FWD_NAT, 5, 3, 12);
+	adddest(&svcs[1], "2001:db8:1234:5678:9abc:def0:1234:5678", 80,
+		L4LB_FWD_DR, 1, 0, 0);
+	svcs[2] = mksvc(IPPROTO_UDP, "2001:db8:1234:5678:9abc:def0:1234:5678",
+			65535, "wrr");
+	svcs[1].stats = (struct l4lb_stats){ .conns = 10, .pkts_in = 1000,
+		.bytes_in = 123456789ULL, .conn_rate = 5, .pkts_in_rate = 2000 };
+	svcs[1].dests[0].stats.pkts_in = 500;
+	l4lb_service_list_sort(&l);
+
+	/*
+	 * ipvsadm: service "%s %s" (IPv6 names not cut at 33 columns),
+	 * destination "  -> %-28s %-7s %-6d %-10u %-10u" (not cut at 28).
+	 */
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port Scheduler Flags\n"
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		"TCP  10.0.0.1:80 wrr\n"
+		"  -> 10.0.0.2:80                  Route   1      0          0         \n"
+		"TCP  [2001:db8::10]:80 rr\n"
+		"  -> [2001:db8::11]:8080          Masq    5      3          12        \n"
+		"  -> [2001:db8:1234:5678:9abc:def0:1234:5678]:80 Route   1      0          0         \n"
+		"UDP  [2001:db8:1234:5678:9abc:def0:1234:5678]:65535 wrr\n"),
+	      "-L -n with IPv6 as ipvsadm");
+	free(out);
+
+	/* ipvsadm: "%-33s" then 9-column numbers; "  -> %-28s" */
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_STATS);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
+		"  -> RemoteAddress:Port\n"
+		"TCP  10.0.0.1:80                         0        0        0        0        0\n"
+		"  -> 10.0.0.2:80                         0        0        0        0        0\n"
+		"TCP  [2001:db8::10]:80                  10     1000        0  123456K        0\n"
+		"  -> [2001:db8::11]:8080                 0      500        0        0        0\n"
+		"  -> [2001:db8:1234:5678:9abc:def0:1234:5678]:80        0        0        0        0        0\n"
+		"UDP  [2001:db8:1234:5678:9abc:def0:1234:5678]:65535        0        0        0        0        0\n"),
+	      "--stats with IPv6 as ipvsadm");
+	free(out);
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_STATS |
+				   L4LBADM_FMT_EXACT);
+	check(strstr(out, "TCP  [2001:db8::10]:80                  10     1000"
+		     "        0 123456789        0\n") != NULL,
+	      "--stats --exact with IPv6");
+	free(out);
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_RATE);
+	check(strstr(out, "\nTCP  [2001:db8::10]:80                   5     2000"
+		     "        0        0        0\n") != NULL,
+	      "--rate with IPv6");
+	free(out);
+
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out,
+		"-A -t 10.0.0.1:80 -s wrr\n"
+		"-a -t 10.0.0.1:80 -r 10.0.0.2:80 -g -w 1\n"
+		"-A -t [2001:db8::10]:80 -s rr\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8::11]:8080 -m -w 5\n"
+		"-a -t [2001:db8::10]:80 -r [2001:db8:1234:5678:9abc:def0:1234:5678]:80 -g -w 1\n"
+		"-A -u [2001:db8:1234:5678:9abc:def0:1234:5678]:65535 -s wrr\n"),
+	      "-S -n with IPv4 and IPv6 as ipvsadm");
+
+	/* -R reads back what -S printed: the same table */
+	check(restore_str(out, &rs, err) == 0 && rs.n == 6,
+	      "-R parses the -S output (\"%s\")", rs.n ? "" : err);
+	if (rs.n == 6) {
+		check(rs.r[2].cmd == L4LB_CMD_NEW_SERVICE &&
+		      addr6_is(rs.r[2].vfamily, &rs.r[2].vaddr,
+			       "2001:db8::10") && rs.r[2].vport == 80 &&
+		      !strcmp(rs.r[2].sched, "rr") &&
+		      rs.r[3].cmd == L4LB_CMD_NEW_DEST &&
+		      addr6_is(rs.r[3].rfamily, &rs.r[3].raddr,
+			       "2001:db8::11") && rs.r[3].rport == 8080 &&
+		      rs.r[3].fwd == L4LB_FWD_NAT && rs.r[3].weight == 5 &&
+		      rs.r[1].vfamily == AF_INET && rs.r[1].rfamily == AF_INET &&
+		      rs.r[5].protocol == IPPROTO_UDP &&
+		      rs.r[5].vport == 65535, "-R rules of IPv4 and IPv6 lines");
+
+		/* the rules applied to an empty table make the same table */
+		struct l4lb_service_list none = { 0 };
+		struct l4lbadm_rules ops;
+
+		check(l4lbadm_diff(&none, &l, &ops) == 0 && ops.n == rs.n,
+		      "diff from empty: as many requests as -S lines");
+		bool same = ops.n == rs.n;
+
+		for (size_t i = 0; same && i < ops.n; i++)
+			same = ops.r[i].cmd == rs.r[i].cmd &&
+			       ops.r[i].vfamily == rs.r[i].vfamily &&
+			       !memcmp(&ops.r[i].vaddr, &rs.r[i].vaddr,
+				       sizeof(rs.r[i].vaddr)) &&
+			       ops.r[i].vport == rs.r[i].vport &&
+			       (ops.r[i].cmd != L4LB_CMD_NEW_DEST ||
+				(ops.r[i].rfamily == rs.r[i].rfamily &&
+				 !memcmp(&ops.r[i].raddr, &rs.r[i].raddr,
+					 sizeof(rs.r[i].raddr)) &&
+				 ops.r[i].rport == rs.r[i].rport &&
+				 ops.r[i].fwd == rs.r[i].fwd &&
+				 ops.r[i].weight == rs.r[i].weight));
+		check(same, "-S then -R round-trips IPv4 and IPv6 (the "
+		      "restore's requests are the table's)");
+		l4lbadm_rules_free(&ops);
+		check(l4lbadm_diff(&l, &l, &ops) == 0 && ops.n == 0,
+		      "diff of a mixed table with itself is empty");
+		l4lbadm_rules_free(&ops);
+	}
+	l4lbadm_rules_free(&rs);
+	free(out);
+
+	out = capture_list(NULL, &(struct l4lb_service_list){ .n = 1,
+			   .svcs = &svcs[1] }, true);
+	check(strstr(out, "{\"protocol\":\"tcp\",\"family\":\"inet6\","
+		     "\"address\":\"2001:db8::10\",\"port\":80,") &&
+	      strstr(out, "\"destinations\":[{\"family\":\"inet6\","
+		     "\"address\":\"2001:db8::11\",\"port\":8080,"),
+	      "--json: family inet6 and IPv6 addresses");
+	free(out);
+
+	char ap[L4LBADM_ADDRPORT_MAX];
+	union l4lb_inaddr lo = { .in6 = IN6ADDR_LOOPBACK_INIT };
+
+	l4lbadm_addrport(ap, sizeof(ap), AF_INET6, &lo, 80, IPPROTO_TCP, true);
+	check(!strcmp(ap, "[::1]:80"), "numeric IPv6 addr:port \"%s\"", ap);
+	l4lbadm_addrport(ap, sizeof(ap), AF_INET6, &lo, 80, IPPROTO_TCP, false);
+	check(ap[0] == '[' && !strcmp(ap + strlen(ap) - 6, "]:http"),
+	      "IPv6 with names: [host]:service \"%s\"", ap);
+	for (int i = 0; i < 3; i++)
+		l4lb_service_free(&svcs[i]);
+}
+
+static void test_ipv6_conns(void)
+{
+	static const uint8_t c6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	static const uint8_t d6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x11 };
+	static char buf[NL_TX_BUFSIZE];
+	struct l4lb_conn_entry e;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_CONN, L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_CONN);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_PROTOCOL, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_FAMILY, AF_INET6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_DFAMILY, AF_INET6);
+	mnl_attr_put(nlh, L4LB_CONN_A_CADDR6, 16, c6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_CPORT, htons(40000));
+	mnl_attr_put(nlh, L4LB_CONN_A_VADDR6, 16, v6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_VPORT, htons(80));
+	mnl_attr_put(nlh, L4LB_CONN_A_DADDR6, 16, d6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_DPORT, htons(8080));
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_FWD, L4LB_FWD_NAT);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_STATE, L4LB_CONN_S_ESTABLISHED);
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_EXPIRES, 899500);
+	mnl_attr_nest_end(nlh, nest);
+	r = l4lb_parse_conn_msg(nlh, &e);
+	check(r == 0 && addr6_is(e.family, &e.caddr, "2001:db8::1") &&
+	      addr6_is(e.family, &e.vaddr, "2001:db8::10") &&
+	      addr6_is(e.dfamily, &e.daddr, "2001:db8::11") &&
+	      e.cport == 40000 && e.vport == 80 && e.dport == 8080,
+	      "GET_CONN reply with FAMILY, DFAMILY and *ADDR6 parsed");
+
+	f = open_memstream(&out, &len);
+	l4lbadm_print_conn(f, &e, true);
+	l4lbadm_print_conn_json(f, &e, true);
+	e.protocol = IPPROTO_UDP;
+	e.state = L4LB_CONN_S_UDP;
+	e.expires_ms = 6000000;		/* 100 minutes: "%-6s" is full */
+	l4lbadm_print_conn(f, &e, true);
+	fclose(f);
+	/* ipvsadm's print_conn(): "%-3s %-6s %-11s %-18s %-18s %s\n" */
+	check(out && !strcmp(out,
+		"TCP 14:59  ESTABLISHED [2001:db8::1]:40000 [2001:db8::10]:80  [2001:db8::11]:8080\n"
+		"{\"protocol\":\"tcp\",\"family\":\"inet6\","
+		"\"client\":{\"address\":\"2001:db8::1\",\"port\":40000},"
+		"\"virtual\":{\"address\":\"2001:db8::10\",\"port\":80},"
+		"\"destination\":{\"family\":\"inet6\",\"address\":\"2001:db8::11\","
+		"\"port\":8080},"
+		"\"forward\":\"masq\",\"state\":\"ESTABLISHED\",\"expires_ms\":899500}"
+		"UDP 100:00 UDP         [2001:db8::1]:40000 [2001:db8::10]:80  [2001:db8::11]:8080\n"),
+	      "-Lc IPv6 lines and JSON entry: %s", out ? out : "(null)");
+	free(out);
+
+	nlh = nl_genl_start(buf, 42, L4LB_CMD_GET_CONN, L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_CONN);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_PROTOCOL, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, L4LB_CONN_A_CADDR, 4, c6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_CPORT, htons(40000));
+	mnl_attr_put(nlh, L4LB_CONN_A_VADDR6, 16, v6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_VPORT, htons(80));
+	mnl_attr_put(nlh, L4LB_CONN_A_DADDR6, 16, d6);
+	mnl_attr_put_u16(nlh, L4LB_CONN_A_DPORT, htons(8080));
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_FWD, L4LB_FWD_NAT);
+	mnl_attr_put_u8(nlh, L4LB_CONN_A_STATE, L4LB_CONN_S_ESTABLISHED);
+	mnl_attr_put_u32(nlh, L4LB_CONN_A_EXPIRES, 1000);
+	mnl_attr_nest_end(nlh, nest);
+	check(l4lb_parse_conn_msg(nlh, &e) == -EBADMSG,
+	      "GET_CONN: FAMILY AF_INET6 with CADDR is refused");
 }
 
 int main(void)
@@ -1238,6 +1877,13 @@ int main(void)
 	test_ops_output();
 	test_restore_parse();
 	test_diff();
+	test_ipv6_parse();
+	test_ipv6_program();
+	test_ipv6_build();
+	test_ipv6_replies();
+	test_ipv6_sort();
+	test_ipv6_output();
+	test_ipv6_conns();
 	printf("1..%d\n", n_test);
 	printf("%d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip);
 	return n_fail ? 1 : 0;

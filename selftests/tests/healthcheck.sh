@@ -15,6 +15,9 @@
 # alone; the module is unloaded and loaded again under the daemon; a
 # server whose link goes down with a flow on it is marked down, and the
 # flow is reset by a live server at its next packet instead of hanging.
+# IPv6: a real server of the other family than its virtual server is a
+# configuration error; an IPv6 service's real servers are checked over
+# IPv6 (HTTP_GET, TCP_CHECK with bindto), go to weight 0 and come back.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -266,6 +269,90 @@ log "the flow on the dead rs$dead was reset by a live server at its next packet"
 ip -n "$prefix-sw" link set "v-rs$dead" up
 expect_weights "1 - 1" $((DELAY * 2 + 5)) "rs$dead's link up again" 7000
 expect_eq "rs$dead down after its recovery" "$(down_flag "$dead")" false
+
+# --- 11. IPv6 ----------------------------------------------------------------
+mixed=/tmp/l4lbd-mixed.conf
+printf 'virtual_server %s 80 {\n\treal_server 2001:db8::11 80 {\n\t}\n}\n' "$VIP" >"$mixed"
+out=$("$L4LBD" -t -f "$mixed" 2>&1) && fail "l4lbd -t accepted an IPv6 real server behind an IPv4 virtual server"
+expect_true "mixed families rejected, naming the line: $out" \
+	grep -q "^$mixed:2: real_server 2001:db8::11 is IPv6 but the virtual_server $VIP is IPv4" <<<"$out"
+
+VIP6=2001:db8::100 LB6=2001:db8::2
+rip6() { echo "2001:db8::$((10 + $1))"; }
+# http6_server NS PORT NAME: nginx on [::]:PORT answering "NAME\n".
+http6_server() {
+	cat >"/tmp/nginx6-$1.conf" <<CONF
+daemon off;
+worker_processes 1;
+pid /tmp/nginx6-$1.pid;
+error_log stderr error;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path /tmp; proxy_temp_path /tmp; fastcgi_temp_path /tmp;
+	uwsgi_temp_path /tmp; scgi_temp_path /tmp;
+	server {
+		listen [::]:$2 ipv6only=on;
+		keepalive_timeout 0;
+		location / { return 200 "$3\n"; }
+	}
+}
+CONF
+	bg "$1" nginx -c "/tmp/nginx6-$1.conf"
+	wait_listen "$1" tcp "$2"
+}
+ip -n "$prefix-lb" addr add "$LB6/64" dev eth0 nodad
+ip -n "$prefix-lb" addr add "$VIP6/64" dev eth0 nodad
+for i in 1 2; do
+	ip -n "$prefix-rs$i" addr add "$(rip6 "$i")/64" dev eth0 nodad
+	http6_server "rs$i" 8000 "web$i"
+done
+# weights6: "W1 W2" of rs1, rs2 in [VIP6]:8000, "-" when absent.
+weights6() {
+	adm lb -L -n -t "[$VIP6]:8000" 2>/dev/null | awk \
+		-v k1="[$(rip6 1)]:8000" -v k2="[$(rip6 2)]:8000" '
+		{ w[$2] = $4 }
+		END {
+			if (!NR) { print "no service"; exit }
+			printf "%s %s\n", (k1 in w ? w[k1] : "-"), (k2 in w ? w[k2] : "-")
+		}'
+}
+weights6_are() { [ "$(weights6)" == "$1" ]; }
+expect_weights6() { # WANT TIMEOUT WHAT
+	wait_for "$2" weights6_are "$1"
+	log "$3: weights $(weights6)"
+}
+write_conf 1 "" tcp "virtual_server $VIP6 8000 {
+	delay_loop $DELAY
+	retry $RETRY
+	rise 1
+	real_server $(rip6 1) 8000 {
+		weight 2
+		inhibit_on_failure
+		HTTP_GET { url { path / status_code 200 } connect_timeout 1 }
+	}
+	real_server $(rip6 2) 8000 {
+		weight 3
+		inhibit_on_failure
+		TCP_CHECK { connect_timeout 1 bindto $LB6 }
+	}
+}"
+hup
+wait_for 10 grep -q "\[TCP \[$VIP6\]:8000\] add service, scheduler" "$dlog"
+expect_weights6 "2 3" 10 "IPv6 service added"
+kill "$(cat /tmp/nginx6-rs1.pid)"
+wait_for 10 not_listening rs1 tcp 8000
+expect_weights6 "0 3" $((DELAY * RETRY + 5)) "rs1's IPv6 server killed (inhibit_on_failure)"
+grep -q "real server \[$(rip6 1)\]:8000 DOWN (HTTP_GET" "$dlog" || fail "no DOWN log line for [$(rip6 1)]:8000"
+http6_server rs1 8000 web1
+expect_weights6 "2 3" $((DELAY * 2 + 5)) "rs1's IPv6 server back"
+grep -q "real server \[$(rip6 1)\]:8000 UP" "$dlog" || fail "no UP log line for [$(rip6 1)]:8000"
+kill "$(cat /tmp/nginx6-rs2.pid)"
+wait_for 10 not_listening rs2 tcp 8000
+expect_weights6 "2 0" $((DELAY * RETRY + 5)) "rs2's IPv6 server killed: TCP_CHECK from $LB6"
+grep -q "real server \[$(rip6 2)\]:8000 DOWN (TCP connect: Connection refused)" "$dlog" ||
+	fail "no DOWN log line for [$(rip6 2)]:8000"
+expect_weights "1 0 1" 10 "the IPv4 service untouched by the IPv6 one (rs2 killed in 9.)"
 
 adm lb -L -n
 pid=$(daemon_pid)

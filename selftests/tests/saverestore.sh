@@ -96,12 +96,13 @@ info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_entry_siz
 	and (.tcp_pickup | type == "boolean")
 	and (.drops | keys == ["malformed","mtu","no_dest","no_route","table_full"])
 	and (.drops | all(.[]; type == "number"))'
-dest_ok='(keys == ["active_conns","address","down","forward","inactive_conns","port","rates","stats","weight"])
-	and (.address | test("^[0-9]+(\\.[0-9]+){3}$")) and (.port | type == "number")
+addr_ok='(if .family == "inet" then (.address | test("^[0-9]+(\\.[0-9]+){3}$")) else (.family == "inet6" and (.address | test(":"))) end)'
+dest_ok='(keys == ["active_conns","address","down","family","forward","inactive_conns","port","rates","stats","weight"])
+	and '"$addr_ok"' and (.port | type == "number")
 	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')'
-svc_ok='(keys == ["address","destinations","flags","port","protocol","rates","scheduler","stats"])
-	and (.protocol | IN("tcp","udp")) and (.address | test("^[0-9]+(\\.[0-9]+){3}$"))
+svc_ok='(keys == ["address","destinations","family","flags","port","protocol","rates","scheduler","stats"])
+	and (.protocol | IN("tcp","udp")) and '"$addr_ok"'
 	and (.port | type == "number") and (.scheduler | IN("rr","wrr")) and (.flags | type == "number")
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')
 	and (.destinations | type == "array") and all(.destinations[]; '"$dest_ok"')'

@@ -29,13 +29,34 @@ unsigned long long probes_done;
 static CURLM *multi;
 static struct timer curl_timer;
 
-static struct sockaddr_in target(const struct check *c)
+static socklen_t to_sockaddr(const struct ipaddr *a, uint16_t port,
+			     struct sockaddr_storage *ss)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 
-	sa.sin_addr = c->connect_ip.s_addr ? c->connect_ip : c->rs->addr;
-	sa.sin_port = htons(c->connect_port ? c->connect_port : c->rs->port);
-	return sa;
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = a->u.in6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_addr = a->u.in;
+	s4->sin_port = htons(port);
+	return sizeof(*s4);
+}
+
+/* What @c probes: connect_ip and connect_port, else the real server's. */
+static const struct ipaddr *target_addr(const struct check *c)
+{
+	return c->connect_ip.family ? &c->connect_ip : &c->rs->addr;
+}
+
+static uint16_t target_port(const struct check *c)
+{
+	return c->connect_port ? c->connect_port : c->rs->port;
 }
 
 static void probe_timer(struct timer *t);
@@ -87,12 +108,14 @@ static void tcp_event(struct watch *w, uint32_t events)
 
 static void tcp_start(struct check *c)
 {
-	struct sockaddr_in sa = target(c);
+	struct sockaddr_storage sa;
+	socklen_t salen = to_sockaddr(target_addr(c), target_port(c), &sa);
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	char why[160];
 	int fd;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
 	if (fd < 0) {
 		snprintf(why, sizeof(why), "TCP socket: %s", strerror(errno));
 		finish(c, false, why);
@@ -102,7 +125,25 @@ static void tcp_start(struct check *c)
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	c->watch.fd = fd;
 	c->watch.fn = tcp_event;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+	if (c->bindto.family) {
+		struct sockaddr_storage src;
+		socklen_t srclen = to_sockaddr(&c->bindto, 0, &src);
+		int one = 1;
+
+		/* The port is picked at connect(), for the whole 4-tuple. */
+		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+			   sizeof(one));
+		if (bind(fd, (struct sockaddr *)&src, srclen) < 0) {
+			char a[NAME_LEN];
+
+			snprintf(why, sizeof(why), "TCP bind %s: %s",
+				 ipaddr_str(&c->bindto, a, sizeof(a)),
+				 strerror(errno));
+			finish(c, false, why);
+			return;
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&sa, salen) == 0) {
 		finish(c, true, NULL);
 		return;
 	}
@@ -261,18 +302,19 @@ static size_t body_cb(char *ptr, size_t size, size_t n, void *data)
 
 static void http_start(struct check *c)
 {
-	struct sockaddr_in sa = target(c);
-	char url[2048], ip[INET_ADDRSTRLEN], why[160];
+	char url[2048], hostport[NAME_LEN], why[160];
 	CURL *e = curl_easy_init();
 
 	if (!e) {
 		finish(c, false, "curl_easy_init failed");
 		return;
 	}
-	inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-	snprintf(url, sizeof(url), "%s://%s:%u%s",
-		 c->type == CHECK_SSL ? "https" : "http", ip,
-		 ntohs(sa.sin_port), c->path);
+	/* An IPv6 literal in brackets (RFC 3986); curl's Host: follows it. */
+	snprintf(url, sizeof(url), "%s://%s%s",
+		 c->type == CHECK_SSL ? "https" : "http",
+		 addr_port_str(target_addr(c), target_port(c), hostport,
+			       sizeof(hostport)),
+		 c->path);
 	c->easy = e;
 	c->body_len = 0;
 	if (c->digest[0]) {
@@ -291,6 +333,14 @@ static void http_start(struct check *c)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->hdrs);
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
+	if (c->bindto.family) {
+		char ifc[NAME_LEN], a[NAME_LEN];
+
+		/* "host!": an address, never taken for an interface name. */
+		snprintf(ifc, sizeof(ifc), "host!%s",
+			 ipaddr_str(&c->bindto, a, sizeof(a)));
+		curl_easy_setopt(e, CURLOPT_INTERFACE, ifc);
+	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)c);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, body_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
@@ -476,7 +526,7 @@ static void probe_timer(struct timer *t)
 	c->started = now_ms();
 	c->reason[0] = '\0';
 	if (verbose) {
-		char b[64];
+		char b[NAME_LEN];
 
 		logmsg(7, "probe %s of real server %s", check_type_name(c->type),
 		       rs_name(c->rs, b, sizeof(b)));

@@ -221,7 +221,7 @@ static const char *const rs_kws[] = {
 	"delay_before_retry", "connect_timeout", NULL
 };
 static const char *const check_kws[] = {
-	"connect_port", "connect_ip", "url", "virtualhost", "misc_path",
+	"connect_port", "connect_ip", "bindto", "url", "virtualhost", "misc_path",
 	"misc_timeout", "retry", "nb_get_retry", "rise", "delay_before_retry",
 	"connect_timeout", NULL
 };
@@ -342,15 +342,30 @@ static bool parse_duration(struct parser *p, const struct tok *kw,
 	return true;
 }
 
-static bool parse_ip(struct parser *p, const struct tok *kw, const char *s,
-		     struct in_addr *a)
+static const char *family_name(uint16_t family)
 {
+	return family == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/*
+ * A numeric address, as keepalived reads it: IPv6 if it has a ':', written
+ * bare (2001:db8::1, no brackets), else IPv4.
+ */
+static bool parse_ip(struct parser *p, const struct tok *kw, const char *s,
+		     struct ipaddr *a)
+{
+	uint16_t family;
+
 	if (!s)
 		return false;
-	if (inet_pton(AF_INET, s, a) != 1) {
-		perr(p, kw->line, "%s: '%s' is not an IPv4 address", kw->s, s);
+	family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(family, s, &a->u) != 1) {
+		perr(p, kw->line, "%s: '%s' is not an %s address%s", kw->s, s,
+		     family_name(family),
+		     s[0] == '[' ? " (write it without brackets)" : "");
 		return false;
 	}
+	a->family = family;
 	return true;
 }
 
@@ -520,6 +535,7 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			     &c->connect_timeout_ms };
 	bool http = type == CHECK_HTTP || type == CHECK_SSL;
 	size_t nurls = 0, i;
+	int bindto_line = 0;
 	struct tok *k;
 
 	if (!open_block(p, kw)) {
@@ -533,6 +549,9 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			parse_port(p, k, arg(p, k), &c->connect_port);
 		} else if (!strcmp(k->s, "connect_ip") && type != CHECK_MISC) {
 			parse_ip(p, k, arg(p, k), &c->connect_ip);
+		} else if (!strcmp(k->s, "bindto") && type != CHECK_MISC) {
+			if (parse_ip(p, k, arg(p, k), &c->bindto))
+				bindto_line = k->line;
 		} else if (!strcmp(k->s, "url") && http) {
 			struct check *u = check_new(type, k->line);
 
@@ -558,6 +577,18 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			unknown(p, k, kw->s, check_kws);
 		}
 	}
+	if (bindto_line) {
+		const struct ipaddr *to = c->connect_ip.family ? &c->connect_ip
+							       : &r->addr;
+		char a[NAME_LEN], b[NAME_LEN];
+
+		if (to->family && to->family != c->bindto.family)
+			perr(p, bindto_line, "bindto %s is %s but %s connects to %s (%s)",
+			     ipaddr_str(&c->bindto, a, sizeof(a)),
+			     family_name(c->bindto.family), kw->s,
+			     ipaddr_str(to, b, sizeof(b)),
+			     family_name(to->family));
+	}
 	if (type == CHECK_MISC) {
 		if (!c->misc_path)
 			perr(p, kw->line, "MISC_CHECK: 'misc_path' is required");
@@ -576,6 +607,7 @@ static void parse_check(struct parser *p, const struct tok *kw,
 		struct check *u = urls[i];
 
 		u->connect_ip = c->connect_ip;
+		u->bindto = c->bindto;
 		u->connect_port = c->connect_port;
 		u->retry = c->retry;
 		u->rise = c->rise;
@@ -631,25 +663,26 @@ void config_free(struct config *c)
 	free(c);
 }
 
-struct rs *vs_find_rs(const struct vs *v, struct in_addr addr, uint16_t port)
+struct rs *vs_find_rs(const struct vs *v, const struct ipaddr *addr,
+		      uint16_t port)
 {
 	size_t i;
 
 	for (i = 0; i < v->nrs; i++)
-		if (v->rs[i]->addr.s_addr == addr.s_addr &&
+		if (ipaddr_equal(&v->rs[i]->addr, addr) &&
 		    v->rs[i]->port == port)
 			return v->rs[i];
 	return NULL;
 }
 
 struct vs *config_find_vs(const struct config *c, uint8_t proto,
-			  struct in_addr addr, uint16_t port)
+			  const struct ipaddr *addr, uint16_t port)
 {
 	size_t i;
 
 	for (i = 0; i < c->nvs; i++)
 		if (c->vs[i]->protocol == proto &&
-		    c->vs[i]->addr.s_addr == addr.s_addr &&
+		    ipaddr_equal(&c->vs[i]->addr, addr) &&
 		    c->vs[i]->port == port)
 			return c->vs[i];
 	return NULL;
@@ -695,10 +728,10 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 			unknown(p, k, "real_server", rs_kws);
 	}
 	if (ok) {
-		struct rs *old = vs_find_rs(v, r->addr, r->port);
+		struct rs *old = vs_find_rs(v, &r->addr, r->port);
 
 		if (old) {
-			char b[64];
+			char b[NAME_LEN];
 
 			perr(p, kw->line, "duplicate real_server %s (first at line %d)",
 			     rs_name(r, b, sizeof(b)), old->line);
@@ -732,6 +765,17 @@ static void finish_vs(struct parser *p, struct vs *v)
 		struct rs *r = v->rs[i];
 		uint8_t fwd = r->fwd ? r->fwd : v->fwd;
 
+		/* keepalived allows mixed families only for TUN. */
+		if (r->addr.family != v->addr.family) {
+			char a[NAME_LEN], b[NAME_LEN];
+
+			perr(p, r->line, "real_server %s is %s but the virtual_server %s is %s: lb_kind %s forwards within one address family",
+			     ipaddr_str(&r->addr, a, sizeof(a)),
+			     family_name(r->addr.family),
+			     ipaddr_str(&v->addr, b, sizeof(b)),
+			     family_name(v->addr.family),
+			     fwd == L4LB_FWD_NAT ? "NAT" : "DR");
+		}
 		if (fwd == L4LB_FWD_DR && r->port != v->port)
 			perr(p, r->line, "real_server port %u differs from the virtual_server port %u; lb_kind DR needs them equal",
 			     r->port, v->port);
@@ -807,11 +851,11 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		}
 	}
 	if (ok) {
-		struct vs *old = config_find_vs(cfg, v->protocol, v->addr,
+		struct vs *old = config_find_vs(cfg, v->protocol, &v->addr,
 						v->port);
 
 		if (old) {
-			char b[64];
+			char b[NAME_LEN];
 
 			perr(p, kw->line, "duplicate virtual_server %s (first at line %d)",
 			     vs_name(v, b, sizeof(b)), old->line);
@@ -926,7 +970,8 @@ static bool streq(const char *a, const char *b)
 bool check_conf_equal(const struct check *a, const struct check *b)
 {
 	return a->type == b->type &&
-	       a->connect_ip.s_addr == b->connect_ip.s_addr &&
+	       ipaddr_equal(&a->connect_ip, &b->connect_ip) &&
+	       ipaddr_equal(&a->bindto, &b->bindto) &&
 	       a->connect_port == b->connect_port &&
 	       a->connect_timeout_ms == b->connect_timeout_ms &&
 	       a->retry == b->retry && a->rise == b->rise &&
@@ -951,21 +996,45 @@ bool status_ok(const struct check *c, long code)
 	return false;
 }
 
+bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET6)
+		return IN6_ARE_ADDR_EQUAL(&a->u.in6, &b->u.in6);
+	return a->family != AF_INET || a->u.in.s_addr == b->u.in.s_addr;
+}
+
+const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len)
+{
+	if (!a->family || !inet_ntop(a->family, &a->u, buf, (socklen_t)len))
+		snprintf(buf, len, "(none)");
+	return buf;
+}
+
+const char *addr_port_str(const struct ipaddr *a, uint16_t port, char *buf,
+			  size_t len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	ipaddr_str(a, s, sizeof(s));
+	if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", s, port);
+	else
+		snprintf(buf, len, "%s:%u", s, port);
+	return buf;
+}
+
 const char *vs_name(const struct vs *v, char *buf, size_t len)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[NAME_LEN];
 
-	inet_ntop(AF_INET, &v->addr, a, sizeof(a));
-	snprintf(buf, len, "%s %s:%u", v->protocol == IPPROTO_UDP ? "UDP" : "TCP",
-		 a, v->port);
+	snprintf(buf, len, "%s %s", v->protocol == IPPROTO_UDP ? "UDP" : "TCP",
+		 addr_port_str(&v->addr, v->port, a, sizeof(a)));
 	return buf;
 }
 
 const char *rs_name(const struct rs *r, char *buf, size_t len)
 {
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &r->addr, a, sizeof(a));
-	snprintf(buf, len, "%s:%u", a, r->port);
-	return buf;
+	return addr_port_str(&r->addr, r->port, buf, len);
 }

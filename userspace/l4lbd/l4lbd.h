@@ -75,6 +75,15 @@ void loop_defer_free(void (*fn)(void *), void *p);
 
 /* --- configuration (config.c) ------------------------------------------- */
 
+/* An IPv4 or IPv6 address; family 0 where an address is optional and unset. */
+struct ipaddr {
+	uint16_t family;		/* AF_INET, AF_INET6 or 0 */
+	union l4lb_inaddr u;
+};
+
+/* Room for "UDP [IPv6 address]:65535" and shorter names. */
+#define NAME_LEN		64
+
 enum check_type { CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC };
 
 struct status_range { uint16_t lo, hi; };
@@ -83,7 +92,8 @@ struct check {
 	/* configuration */
 	enum check_type type;
 	int line;
-	struct in_addr connect_ip;	/* 0: the real server's address */
+	struct ipaddr connect_ip;	/* family 0: the real server's */
+	struct ipaddr bindto;		/* family 0: no bind */
 	uint16_t connect_port;		/* 0: the real server's port */
 	unsigned int connect_timeout_ms;
 	unsigned int retry, rise;	/* 0 until inherited */
@@ -114,7 +124,7 @@ struct check {
 
 struct rs {
 	/* configuration */
-	struct in_addr addr;
+	struct ipaddr addr;
 	uint16_t port;
 	uint32_t weight;
 	bool inhibit;
@@ -134,7 +144,7 @@ struct rs {
 struct vs {
 	/* configuration */
 	uint8_t protocol;
-	struct in_addr addr;
+	struct ipaddr addr;
 	uint16_t port;
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint8_t fwd;
@@ -174,12 +184,19 @@ void check_free(struct check *c);
 void rs_free(struct rs *r);
 bool check_conf_equal(const struct check *a, const struct check *b);
 struct vs *config_find_vs(const struct config *c, uint8_t proto,
-			  struct in_addr addr, uint16_t port);
-struct rs *vs_find_rs(const struct vs *v, struct in_addr addr, uint16_t port);
+			  const struct ipaddr *addr, uint16_t port);
+struct rs *vs_find_rs(const struct vs *v, const struct ipaddr *addr,
+		      uint16_t port);
 const char *check_type_name(enum check_type t);
-/* "TCP 10.0.0.100:80" */
+bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+/* "10.0.0.11", "2001:db8::11" */
+const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len);
+/* "10.0.0.11:80", "[2001:db8::11]:80" (IPv6 bracketed as keepalived does) */
+const char *addr_port_str(const struct ipaddr *a, uint16_t port, char *buf,
+			  size_t len);
+/* "TCP 10.0.0.100:80", "TCP [2001:db8::10]:80" */
 const char *vs_name(const struct vs *v, char *buf, size_t len);
-/* "10.0.0.11:80" */
+/* "10.0.0.11:80", "[2001:db8::11]:80" */
 const char *rs_name(const struct rs *r, char *buf, size_t len);
 bool status_ok(const struct check *c, long code);
 

@@ -107,7 +107,8 @@ static void fill_key(const struct vs *v, struct l4lb_service *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->protocol = v->protocol;
-	s->addr = v->addr;
+	s->family = v->addr.family;
+	s->addr = v->addr.u;
 	s->port = v->port;
 	strcpy(s->sched, v->sched);
 	s->set = L4LB_HAS_SCHED;
@@ -117,7 +118,8 @@ static void fill_key(const struct vs *v, struct l4lb_service *s)
 static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->addr = r->addr;
+	d->family = r->addr.family;
+	d->addr = r->addr.u;
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
 	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
@@ -150,7 +152,7 @@ static int dest_cmd(uint8_t cmd, const struct rs *r, const struct l4lb_dest *d,
 		    bool quiet_enoent)
 {
 	struct l4lb_service key;
-	char a[64], b[64];
+	char a[NAME_LEN], b[NAME_LEN];
 	int ret;
 
 	fill_key(r->vs, &key);
@@ -169,21 +171,21 @@ static int dest_cmd(uint8_t cmd, const struct rs *r, const struct l4lb_dest *d,
 /* Apply the state of one real server (after it changed). */
 static void apply_rs(struct rs *r)
 {
+	struct l4lb_service key;
 	struct l4lb_dest d;
 	int ret;
 
 	if (dry_run || nl_ensure() < 0)
 		return;
 	if (rs_desired(r, &d)) {
-		ret = l4lb_dest_cmd(&nl, L4LB_CMD_SET_DEST, &(struct l4lb_service){
-			.protocol = r->vs->protocol, .addr = r->vs->addr,
-			.port = r->vs->port }, &d);
+		fill_key(r->vs, &key);
+		ret = l4lb_dest_cmd(&nl, L4LB_CMD_SET_DEST, &key, &d);
 		if (ret == -ENOENT)
 			ret = dest_cmd(L4LB_CMD_NEW_DEST, r, &d, false);
 		else if (ret < 0)
 			ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
 		else {
-			char a[64], b[64];
+			char a[NAME_LEN], b[NAME_LEN];
 
 			logmsg(LOG_INFO, "[%s] %s %s weight %u",
 			       vs_name(r->vs, a, sizeof(a)), cmd_name(L4LB_CMD_SET_DEST),
@@ -198,12 +200,21 @@ static void apply_rs(struct rs *r)
 		resync_soon();
 }
 
+/* A kernel address (family 0: AF_INET) is @a. */
+static bool kaddr_is(uint16_t family, const union l4lb_inaddr *addr,
+		     const struct ipaddr *a)
+{
+	struct ipaddr k = { .family = family ? family : AF_INET, .u = *addr };
+
+	return ipaddr_equal(&k, a);
+}
+
 static struct l4lb_dest *find_kdest(struct l4lb_service *s, const struct rs *r)
 {
 	size_t i;
 
 	for (i = 0; s && i < s->ndests; i++)
-		if (s->dests[i].addr.s_addr == r->addr.s_addr &&
+		if (kaddr_is(s->dests[i].family, &s->dests[i].addr, &r->addr) &&
 		    s->dests[i].port == r->port)
 			return &s->dests[i];
 	return NULL;
@@ -216,7 +227,7 @@ static struct l4lb_service *find_ksvc(struct l4lb_service_list *l,
 
 	for (i = 0; i < l->n; i++)
 		if (l->svcs[i].protocol == v->protocol &&
-		    l->svcs[i].addr.s_addr == v->addr.s_addr &&
+		    kaddr_is(l->svcs[i].family, &l->svcs[i].addr, &v->addr) &&
 		    l->svcs[i].port == v->port)
 			return &l->svcs[i];
 	return NULL;
@@ -254,7 +265,7 @@ static int sync_all(void)
 	for (i = 0; i < cfg->nvs; i++) {
 		struct vs *v = cfg->vs[i];
 		struct l4lb_service key, *ks = find_ksvc(&list, v);
-		char a[64];
+		char a[NAME_LEN];
 
 		fill_key(v, &key);
 		if (!ks) {
@@ -307,12 +318,12 @@ static int sync_all(void)
 static void remove_stale(struct config *old, struct config *new)
 {
 	size_t i, j;
-	char a[64];
+	char a[NAME_LEN];
 
 	for (i = 0; i < old->nvs; i++) {
 		struct vs *ov = old->vs[i];
 		struct vs *nv = new ? config_find_vs(new, ov->protocol,
-						     ov->addr, ov->port) : NULL;
+						     &ov->addr, ov->port) : NULL;
 
 		if (nv)
 			nv->created = ov->created;
@@ -336,7 +347,7 @@ static void remove_stale(struct config *old, struct config *new)
 			struct rs *r = ov->rs[j];
 			struct l4lb_dest d;
 
-			if (nv && vs_find_rs(nv, r->addr, r->port))
+			if (nv && vs_find_rs(nv, &r->addr, r->port))
 				continue;
 			rs_desired(r, &d);
 			dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
@@ -357,7 +368,7 @@ void check_result(struct check *c, bool ok, const char *reason)
 {
 	struct rs *r = c->rs;
 	bool up = true;
-	char a[64], b[64];
+	char a[NAME_LEN], b[NAME_LEN];
 	size_t i;
 
 	if (!ok) {
@@ -446,12 +457,12 @@ static void reload(void)
 	}
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
-		struct vs *ov = config_find_vs(old, nv->protocol, nv->addr,
+		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
 					       nv->port);
 
 		for (j = 0; j < nv->nrs; j++) {
 			struct rs *nr = nv->rs[j];
-			struct rs *or = ov ? vs_find_rs(ov, nr->addr, nr->port)
+			struct rs *or = ov ? vs_find_rs(ov, &nr->addr, nr->port)
 					   : NULL;
 
 			nr->vs = nv;
@@ -511,7 +522,7 @@ static void reload(void)
 static void dump_state(void)
 {
 	size_t i, j;
-	char a[64], b[64];
+	char a[NAME_LEN], b[NAME_LEN];
 
 	for (i = 0; i < cfg->nvs; i++)
 		for (j = 0; j < cfg->vs[i]->nrs; j++) {
@@ -636,7 +647,8 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 		struct rs *r = calloc(1, sizeof(*r));
 		struct check *k = calloc(1, sizeof(*k));
 
-		r->addr.s_addr = htonl(INADDR_LOOPBACK);
+		r->addr.family = AF_INET;
+		r->addr.u.in.s_addr = htonl(INADDR_LOOPBACK);
 		r->port = (uint16_t)(BENCH_BASE_PORT + i % BENCH_PORTS);
 		r->vs = v;
 		r->up = true;

@@ -5,13 +5,16 @@
 #include "l4lbd.h"
 #include "test.h"
 
-static struct in_addr ip(const char *s)
+static struct ipaddr ipaddr(const char *s)
 {
-	struct in_addr a;
+	struct ipaddr a = { .family = strchr(s, ':') ? AF_INET6 : AF_INET };
 
-	inet_pton(AF_INET, s, &a);
+	inet_pton(a.family, s, &a.u);
 	return a;
 }
+
+/* A pointer to the parsed address, for the lookup functions. */
+#define ip(s) ((const struct ipaddr[]){ ipaddr(s) })
 
 static void test_example(void)
 {
@@ -24,7 +27,7 @@ static void test_example(void)
 	CHECK(c != NULL, "example.conf: %s", errs.n ? errs.msg[0] : "");
 	if (!c)
 		return;
-	CHECK(c->nvs == 4, "nvs %zu", c->nvs);
+	CHECK(c->nvs == 5, "nvs %zu", c->nvs);
 	CHECK(c->resync_ms == 2000, "resync %u", c->resync_ms);
 
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 80);
@@ -90,6 +93,19 @@ static void test_example(void)
 	      v->rs[0]->port == 80 && v->rs[0]->nchecks == 2, "vs :8080");
 	if (v && v->nrs == 1 && v->rs[0]->nchecks == 2)
 		CHECK(v->rs[0]->checks[1]->connect_port == 9100, "connect_port");
+
+	v = config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 80);
+	CHECK(v && v->fwd == L4LB_FWD_DR && v->nrs == 2, "vs [2001:db8::10]:80");
+	if (v && v->nrs == 2) {
+		r = vs_find_rs(v, ip("2001:db8::11"), 80);
+		CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_HTTP &&
+		      !strcmp(r->checks[0]->virtualhost, "www.example.com"),
+		      "rs [2001:db8::11]:80");
+		r = vs_find_rs(v, ip("2001:db8::12"), 80);
+		CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_TCP &&
+		      ipaddr_equal(&r->checks[0]->bindto, ip("2001:db8::2")),
+		      "rs [2001:db8::12]:80 bindto");
+	}
 out:
 	config_free(c);
 }
@@ -138,6 +154,94 @@ static void test_oneliner(void)
 		CHECK(r->checks[2]->misc_timeout_ms == 500, "misc_timeout default");
 		CHECK(check_conf_equal(r->checks[0], r->checks[0]) &&
 		      !check_conf_equal(r->checks[0], r->checks[1]), "equal");
+	}
+	config_free(c);
+}
+
+static void test_ipv6(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("six.conf",
+		"virtual_server 2001:db8::10 80 {\n"
+		"  lb_kind NAT\n"
+		"  real_server 2001:db8::11 8080 {\n"
+		"    TCP_CHECK { connect_ip 2001:db8::99 connect_port 9000 bindto 2001:db8::1 }\n"
+		"  }\n"
+		"  real_server 2001:DB8:0::0:12 8080 {\n"
+		"    HTTP_GET { url { path / } connect_ip ::1 }\n"
+		"  }\n"
+		"}\n"
+		"virtual_server 2001:db8::10 80 { protocol UDP real_server 2001:db8::11 80 { } }\n"
+		"virtual_server 10.0.0.100 80 {\n"
+		"  real_server 10.0.0.11 80 { TCP_CHECK { connect_ip 2001:db8::11 bindto ::1 } }\n"
+		"}\n", &errs);
+	struct vs *v;
+	struct rs *r;
+	char b[NAME_LEN];
+
+	CHECK(c && c->nvs == 3, "IPv6 config: %s", errs.n ? errs.msg[0] : "");
+	if (!c)
+		return;
+	v = config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 80);
+	CHECK(v && v->addr.family == AF_INET6 && v->fwd == L4LB_FWD_NAT &&
+	      v->nrs == 2, "vs [2001:db8::10]:80");
+	CHECK(v && !strcmp(vs_name(v, b, sizeof(b)), "TCP [2001:db8::10]:80"),
+	      "vs_name %s", v ? b : "");
+	if (v && v->nrs == 2) {
+		struct check *k;
+
+		r = vs_find_rs(v, ip("2001:db8::11"), 8080);
+		CHECK(r && r->addr.family == AF_INET6 && r->nchecks == 1,
+		      "rs [2001:db8::11]:8080");
+		CHECK(r && !strcmp(rs_name(r, b, sizeof(b)), "[2001:db8::11]:8080"),
+		      "rs_name %s", r ? b : "");
+		if (r && r->nchecks == 1) {
+			k = r->checks[0];
+			CHECK(ipaddr_equal(&k->connect_ip, ip("2001:db8::99")) &&
+			      k->connect_port == 9000, "connect_ip v6");
+			CHECK(ipaddr_equal(&k->bindto, ip("2001:db8::1")),
+			      "bindto v6");
+		}
+		/* Written differently, the same address. */
+		r = vs_find_rs(v, ip("2001:db8::12"), 8080);
+		CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_HTTP &&
+		      ipaddr_equal(&r->checks[0]->connect_ip, ip("::1")) &&
+		      r->checks[0]->bindto.family == 0,
+		      "rs [2001:db8::12]:8080, url check inherits connect_ip");
+		CHECK(!vs_find_rs(v, ip("2001:db8::13"), 8080), "no such rs");
+	}
+	v = config_find_vs(c, IPPROTO_UDP, ip("2001:db8::10"), 80);
+	CHECK(v && v->nrs == 1 && v->fwd == L4LB_FWD_DR, "vs udp [2001:db8::10]:80");
+	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 81), "port");
+	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("::10.0.0.100"), 80) &&
+	      !config_find_vs(c, IPPROTO_TCP, ip("::ffff:10.0.0.100"), 80),
+	      "an IPv6 address is not the IPv4 one");
+	/* An IPv4 real server may be checked at an IPv6 address. */
+	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 80);
+	CHECK(v && v->nrs == 1 && v->rs[0]->nchecks == 1 &&
+	      ipaddr_equal(&v->rs[0]->checks[0]->connect_ip, ip("2001:db8::11")) &&
+	      ipaddr_equal(&v->rs[0]->checks[0]->bindto, ip("::1")),
+	      "IPv4 real server, IPv6 connect_ip");
+	CHECK(v && !strcmp(vs_name(v, b, sizeof(b)), "TCP 10.0.0.100:80"),
+	      "IPv4 vs_name unchanged: %s", v ? b : "");
+	config_free(c);
+
+	/* Reload equality sees the addresses. */
+	c = config_parse_string("eq.conf",
+		"virtual_server 2001:db8::10 80 { real_server 2001:db8::11 80 {\n"
+		"  TCP_CHECK { connect_ip 2001:db8::99 }\n"
+		"  TCP_CHECK { connect_ip 2001:db8::98 }\n"
+		"  TCP_CHECK { connect_ip 2001:db8::99 bindto 2001:db8::1 }\n"
+		"  TCP_CHECK { connect_ip 2001:db8::99 bindto 2001:db8::1 }\n"
+		"} }\n", &errs);
+	CHECK(c && c->vs[0]->rs[0]->nchecks == 4, "eq.conf: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->vs[0]->rs[0]->nchecks == 4) {
+		struct check **k = c->vs[0]->rs[0]->checks;
+
+		CHECK(!check_conf_equal(k[0], k[1]), "connect_ip differs");
+		CHECK(!check_conf_equal(k[0], k[2]), "bindto differs");
+		CHECK(check_conf_equal(k[2], k[3]), "same");
 	}
 	config_free(c);
 }
@@ -218,6 +322,33 @@ static void test_errors(void)
 	expect_error(VS RS "TCP_CHECK {\n",
 		     "t.conf:3: unexpected end of file: 'TCP_CHECK' block opened at line 3 is not closed");
 	expect_error(VS "}\n}\n", "t.conf:3: unbalanced '}'");
+	/* IPv6. */
+	expect_error("virtual_server 2001:db8::zz 80 { }\n",
+		     "t.conf:1: virtual_server: '2001:db8::zz' is not an IPv6 address");
+	expect_error("virtual_server [2001:db8::10] 80 { }\n",
+		     "t.conf:1: virtual_server: '[2001:db8::10]' is not an IPv6 address (write it without brackets)");
+	expect_error(VS "real_server 2001:db8:::11 80 {\n}\n}\n",
+		     "t.conf:2: real_server: '2001:db8:::11' is not an IPv6 address");
+	expect_error(VS "real_server 2001:db8::11 80 {\n}\n}\n",
+		     "t.conf:2: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
+	expect_error("virtual_server 2001:db8::10 80 {\nlb_kind NAT\n" RS "}\n}\n",
+		     "t.conf:3: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards within one address family");
+	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 10.0.0.11 80 {\nlb_kind NAT\n}\n}\n",
+		     "t.conf:2: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards");
+	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 2001:db8::11 80 {\n}\nreal_server 2001:db8:0::11 80 {\n}\n}\n",
+		     "t.conf:4: duplicate real_server [2001:db8::11]:80 (first at line 2)");
+	expect_error("virtual_server 2001:db8::10 80 {\n}\nvirtual_server 2001:DB8::10 80 {\n}\n",
+		     "t.conf:3: duplicate virtual_server TCP [2001:db8::10]:80 (first at line 1)");
+	expect_error(VS RS "TCP_CHECK {\nconnect_ip 2001:db8::1::2\n}\n}\n}\n",
+		     "t.conf:4: connect_ip: '2001:db8::1::2' is not an IPv6 address");
+	expect_error(VS RS "TCP_CHECK {\nbindto 10.0.0\n}\n}\n}\n",
+		     "t.conf:4: bindto: '10.0.0' is not an IPv4 address");
+	expect_error(VS RS "TCP_CHECK {\nbindto 2001:db8::1\n}\n}\n}\n",
+		     "t.conf:4: bindto 2001:db8::1 is IPv6 but TCP_CHECK connects to 10.0.0.11 (IPv4)");
+	expect_error(VS RS "HTTP_GET {\nurl { path / }\nbindto 10.0.0.1\nconnect_ip 2001:db8::11\n}\n}\n}\n",
+		     "t.conf:5: bindto 10.0.0.1 is IPv4 but HTTP_GET connects to 2001:db8::11 (IPv6)");
+	expect_error(VS RS "MISC_CHECK {\nmisc_path /bin/true\nbindto 10.0.0.1\n}\n}\n}\n",
+		     "t.conf:5: unknown keyword 'bindto' in MISC_CHECK");
 	expect_error("global_defs {\nrouter_id x\n}\n",
 		     "t.conf:2: unknown keyword 'router_id' in global_defs");
 	/* Several errors in one file: each is reported with its line. */
@@ -249,6 +380,7 @@ int main(void)
 {
 	test_example();
 	test_oneliner();
+	test_ipv6();
 	test_errors();
 	TEST_DONE();
 }

@@ -14,6 +14,7 @@ void logmsg(int prio, const char *fmt, ...)
 
 void check_result(struct check *c, bool ok, const char *reason)
 {
-	(void)reason;
+	if (!ok)
+		snprintf(c->reason, sizeof(c->reason), "%s", reason);
 	hc_state_feed(&c->st, ok);
 }
