@@ -53,6 +53,9 @@ struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
 			mnl_attr_put_strz(nlh, L4LB_SVC_A_SCHED, svc->sched);
 		if (svc->set & L4LB_HAS_FLAGS)
 			mnl_attr_put_u32(nlh, L4LB_SVC_A_FLAGS, svc->flags);
+		if (svc->set & L4LB_HAS_SCHED_FLAGS)
+			mnl_attr_put_u32(nlh, L4LB_SVC_A_SCHED_FLAGS,
+					 svc->sched_flags);
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -288,6 +291,10 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 	if (ok(tb.a[L4LB_SVC_A_FLAGS], MNL_TYPE_U32)) {
 		svc->flags = mnl_attr_get_u32(tb.a[L4LB_SVC_A_FLAGS]);
 		svc->set |= L4LB_HAS_FLAGS;
+	}
+	if (ok(tb.a[L4LB_SVC_A_SCHED_FLAGS], MNL_TYPE_U32)) {
+		svc->sched_flags = mnl_attr_get_u32(tb.a[L4LB_SVC_A_SCHED_FLAGS]);
+		svc->set |= L4LB_HAS_SCHED_FLAGS;
 	}
 	parse_stats(tb.a[L4LB_SVC_A_STATS], &svc->stats);
 	if (tb.a[L4LB_SVC_A_DESTS]) {

@@ -25,6 +25,7 @@
 #define L4LB_HAS_FWD		(1u << 3)
 #define L4LB_HAS_WEIGHT		(1u << 4)
 #define L4LB_HAS_DESTS		(1u << 5)	/* reply carried SVC_A_DESTS */
+#define L4LB_HAS_SCHED_FLAGS	(1u << 6)
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -59,6 +60,7 @@ struct l4lb_service {
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
+	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* (-b) */
 	struct l4lb_stats stats;
 	unsigned int set;		/* L4LB_HAS_* */
 	size_t ndests;

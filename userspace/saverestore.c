@@ -45,7 +45,15 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 		l4lbadm_addrport(vs, sizeof(vs), s->family, &s->addr, s->port,
 				 s->protocol, numeric);
-		fprintf(f, "-A %s %s -s %s\n", p, vs, s->sched);
+		fprintf(f, "-A %s %s -s %s", p, vs, s->sched);
+		if (s->sched_flags) {
+			char names[128];
+
+			l4lbadm_sched_flags_str(names, sizeof(names), s->sched,
+						s->sched_flags);
+			fprintf(f, " -b %s", names);
+		}
+		fputc('\n', f);
 		for (size_t j = 0; j < s->ndests; j++) {
 			const struct l4lb_dest *d = &s->dests[j];
 			char rs[L4LBADM_ADDRPORT_MAX];
@@ -114,6 +122,7 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->vport = cl->svc.port;
 	r->set = cl->svc.set | cl->dest.set;
 	memcpy(r->sched, cl->svc.sched, sizeof(r->sched));
+	r->sched_flags = cl->svc.sched_flags;
 	r->rfamily = l4lb_family(cl->dest.family);
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
@@ -210,7 +219,8 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	r->vport = s->port;
 	if (cmd != L4LB_CMD_DEL_SERVICE) {
 		memcpy(r->sched, s->sched, sizeof(r->sched));
-		r->set |= L4LB_HAS_SCHED;
+		r->sched_flags = s->sched_flags;
+		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
 	}
 	return 0;
 }
@@ -318,7 +328,8 @@ static int diff_pass(const struct l4lb_service_list *from,
 			}
 			j++;
 		} else {
-			if (!deletions && strcmp(a->sched, b->sched))
+			if (!deletions && (strcmp(a->sched, b->sched) ||
+					   a->sched_flags != b->sched_flags))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
 						   b);
 			if (!ret)
@@ -364,6 +375,7 @@ static void build_rule(void *buf, uint16_t family,
 	};
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));
+	svc.sched_flags = r->sched_flags;
 	switch (r->cmd) {
 	case L4LB_CMD_FLUSH:
 		nl_genl_start(buf, family, r->cmd, L4LB_GENL_VERSION, 0);

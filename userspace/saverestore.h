@@ -30,6 +30,7 @@ struct l4lbadm_rule {
 	uint32_t weight;
 	unsigned int set;		/* L4LB_HAS_* of svc and dest */
 	char sched[L4LB_SCHED_NAME_MAX];
+	uint32_t sched_flags;
 	size_t line;			/* input line, 0 for generated ones */
 };
 
