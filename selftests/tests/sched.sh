@@ -70,12 +70,13 @@ hold() {
 # shorts N: where N short connections went, in order.
 shorts() { tcp_names c "$VIP" 80 "$1" | tr '\n' ' ' | sed 's/ $//'; }
 
-# from ADDR...: one connection from each client address: its server, or
-# "none" if it was not answered within 2 s (dropped: no destination).
+# from ADDR[:PORT]...: one connection from each client address (and
+# port): its server, or "none" if it was not answered within 4 s (dropped:
+# no destination).
 from() {
 	nsx c bash -c '
 		for a in "${@:2}"; do
-			out=$(timeout 5 socat -t 4 - "TCP:$1:80,bind=$a,connect-timeout=2" </dev/null 2>/dev/null) || out=
+			out=$(timeout 20 socat -t 10 - "TCP:$1:80,bind=$a,connect-timeout=4" </dev/null 2>/dev/null) || out=
 			echo "${out:-none}"
 		done' from "$VIP" "$@" | tr '\n' ' ' | sed 's/ $//'
 }
@@ -160,11 +161,28 @@ sh_table() { # W1 W2 W3: sets tab[bucket] = server number
 		if [ "$taken" -ge "${w[d]}" ]; then d=$(((d + 1) % 3)); taken=0; fi
 	done
 }
-sh_expect() { # ADDR... : each one's server; QUIESCENT: the one with weight 0
-	local a s out=
+# sh_expect CLIENT[:PORT]...: each one's server, with sh_port set the
+# port counted, quiescent= the server of weight 0: "none" for its clients,
+# or with fallback set the next bucket's server.
+sh_expect() {
+	local a ip port h i s out=
 	for a; do
-		s=${tab[$(hash8 "$(ip2int "$a")")]}
-		if [ "$s" = "${quiescent:-}" ]; then out+="none "; else out+="rs$s "; fi
+		ip=${a%%:*}
+		port=0
+		[ -z "${sh_port:-}" ] || [ "$a" = "$ip" ] || port=${a#*:}
+		h=$(hash8 $((($(ip2int "$ip") + port) & 0xffffffff)))
+		s=${tab[h]}
+		if [ "$s" = "${quiescent:-}" ]; then
+			if [ -n "${fallback:-}" ]; then
+				for ((i = 1; i < 256; i++)); do
+					s=${tab[(h + i) & 255]}
+					[ "$s" = "$quiescent" ] || break
+				done
+			else
+				s=none
+			fi
+		fi
+		if [ "$s" = none ]; then out+="none "; else out+="rs$s "; fi
 	done
 	echo "${out% }"
 }
@@ -181,7 +199,24 @@ adm lb -e -t "$VIP:80" -r "$(rip 3):80" -g -w 0
 quiescent=3
 want=$(sh_expect "${clients[@]:0:8}")
 expect_eq "sh: rs3 quiescent: its clients refused, the others stay" "$(from "${clients[@]:0:8}")" "$want"
+# With sh-fallback they go to the next bucket's server; nobody else moves.
+adm lb -E -t "$VIP:80" -b sh-fallback
+fallback=1
+want=$(sh_expect "${clients[@]:0:8}")
+expect_eq "sh-fallback: rs3's clients to the next bucket's server" "$(from "${clients[@]:0:8}")" "$want"
+fallback=
 quiescent=
+# sh-port: one client address, its ports spread.
+svc sh 1 1 1
+adm lb -E -t "$VIP:80" -b sh-port
+expect_eq "-L -n shows the flags as ipvsadm" "$(adm lb -L -n | awk '$1 == "TCP" { print $3, $4 }')" "sh (sh-port)"
+sh_table 1 1 1
+sh_port=1
+ports=(10.0.0.1:40001 10.0.0.1:40002 10.0.0.1:40003 10.0.0.1:40004 10.0.0.1:40005 10.0.0.1:40006)
+want=$(sh_expect "${ports[@]}")
+log "sh-port: expected $want"
+expect_eq "sh-port: each client port's server" "$(from "${ports[@]}")" "$want"
+sh_port=
 
 # ---- dh: the destination (the VIP) picks the bucket ----------------------
 svc dh 1 1 1
@@ -218,5 +253,11 @@ done
 expect_eq "mh: rs2 removed: clients of rs1 and rs3 that moved" "$moved" 0
 adm lb -a -t "$VIP:80" -r "$(rip 2):80" -g
 expect_eq "mh: rs2 back: every client back" "$(from "${clients[@]}")" "$want"
+# mh-port: one client address, its ports spread, as mh_lookup -p says.
+adm lb -E -t "$VIP:80" -b mh-port
+ports=(10.0.0.1:41001 10.0.0.1:41002 10.0.0.1:41003 10.0.0.1:41004 10.0.0.1:41005 10.0.0.1:41006)
+want=$("$MH_LOOKUP" -p "$(rip 1):80" "$(rip 2):80" "$(rip 3):80" -- "${ports[@]}" | sed 's/^10\.0\.0\.1/rs/' | tr '\n' ' ' | sed 's/ $//')
+log "mh-port: expected $want"
+expect_eq "mh-port: each client port's server" "$(from "${ports[@]}")" "$want"
 
 adm lb -L -n
