@@ -24,13 +24,15 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
-	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS,
+	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
+		     OPT_MH_KEY,
 	  .required = OPT_SERVICE,
 	  .usage = "-A|E -t|u service-address [-s scheduler] [-b sched-flags]",
 	  .run = l4lbadm_run_service },
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
-	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS,
+	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
+		     OPT_MH_KEY,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -110,6 +112,12 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .id = OPT_SCHED_FLAGS, .argname = "sched-flags",
 	  .help = "comma-separated: sh-fallback, sh-port, mh-fallback, "
 		  "mh-port, flag-1..3" },
+	{ .long_name = "mh-table-size", .has_arg = true, .id = OPT_MH_SIZE,
+	  .argname = "prime",
+	  .help = "mh: slots of the Maglev table (prime, default 65537)" },
+	{ .long_name = "mh-key", .has_arg = true, .id = OPT_MH_KEY,
+	  .argname = "hex",
+	  .help = "mh: hash key, 32 hex digits (the same on every balancer)" },
 	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
 	  .id = OPT_SERVER, .argname = "server-address",
 	  .help = "server-address is host (and port), IPv6 in []" },

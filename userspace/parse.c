@@ -34,6 +34,8 @@ static const struct {
 	{ OPT_CONN, "connection" },
 	{ OPT_CLIENT, "client" },
 	{ OPT_SCHED_FLAGS, "sched-flags" },
+	{ OPT_MH_SIZE, "mh-table-size" },
+	{ OPT_MH_KEY, "mh-key" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -399,6 +401,27 @@ void l4lbadm_sched_flags_str(char *buf, size_t len, const char *sched,
 	}
 }
 
+int l4lbadm_parse_mh_key(const char *s, uint8_t *key)
+{
+	if (strlen(s) != 2 * L4LB_MH_KEY_LEN)
+		return -1;
+	for (size_t i = 0; i < L4LB_MH_KEY_LEN; i++) {
+		char hex[3] = { s[2 * i], s[2 * i + 1], 0 };
+
+		if (!isxdigit((unsigned char)hex[0]) ||
+		    !isxdigit((unsigned char)hex[1]))
+			return -1;
+		key[i] = (uint8_t)strtoul(hex, NULL, 16);
+	}
+	return 0;
+}
+
+void l4lbadm_mh_key_str(char *buf, const uint8_t *key)
+{
+	for (size_t i = 0; i < L4LB_MH_KEY_LEN; i++)
+		sprintf(buf + 2 * i, "%02x", key[i]);
+}
+
 /* -b LIST: comma-separated names, checked against -s if given. */
 static int parse_sched_flags(struct l4lbadm_cmdline *cl, const char *sched,
 			     const char *list)
@@ -431,6 +454,8 @@ struct raw_args {
 	const char *service;
 	const char *sched;
 	const char *sched_flags;
+	const char *mh_size;
+	const char *mh_key;
 	const char *server;
 	const char *weight;
 	const char *client;
@@ -565,6 +590,22 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	}
 	if (r->sched_flags && parse_sched_flags(cl, r->sched, r->sched_flags))
 		return L4LBADM_EXIT_USAGE;
+	/* A number here; the kernel says whether it is a prime in range. */
+	if (r->mh_size) {
+		if (!parse_uint(r->mh_size, UINT32_MAX, &v))
+			return fail(cl, "illegal mh table size \"%s\" (a prime in "
+				    "%u..%u)", r->mh_size,
+				    L4LB_MH_TABLE_SIZE_MIN,
+				    L4LB_MH_TABLE_SIZE_MAX);
+		cl->svc.mh_size = (uint32_t)v;
+		cl->svc.set |= L4LB_HAS_MH_SIZE;
+	}
+	if (r->mh_key) {
+		if (l4lbadm_parse_mh_key(r->mh_key, cl->svc.mh_key))
+			return fail(cl, "illegal mh key \"%s\" (%u hex digits)",
+				    r->mh_key, 2 * L4LB_MH_KEY_LEN);
+		cl->svc.set |= L4LB_HAS_MH_KEY;
+	}
 
 	if (r->weight) {
 		if (!parse_uint(r->weight, L4LB_WEIGHT_MAX, &v))
@@ -711,6 +752,12 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_SCHED_FLAGS:
 			raw.sched_flags = optarg;
+			break;
+		case OPT_MH_SIZE:
+			raw.mh_size = optarg;
+			break;
+		case OPT_MH_KEY:
+			raw.mh_key = optarg;
 			break;
 		case OPT_SERVER:
 			raw.server = optarg;

@@ -59,6 +59,8 @@ enum {
 	OPT_CONN	= 1u << 12,	/* -c / --connection (with -L) */
 	OPT_CLIENT	= 1u << 13,	/* --client (with -L -c) */
 	OPT_SCHED_FLAGS	= 1u << 14,	/* -b */
+	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
+	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 };
 
 struct l4lbadm_cmdline;
@@ -139,5 +141,10 @@ void l4lbadm_usage(FILE *f, const char *prog);
  */
 void l4lbadm_sched_flags_str(char *buf, size_t len, const char *sched,
 			     uint32_t flags);
+
+/* --mh-key: 32 hex digits into L4LB_MH_KEY_LEN bytes; -1 if not. */
+int l4lbadm_parse_mh_key(const char *s, uint8_t *key);
+/* @key as 32 hex digits and a NUL into @buf (33 bytes). */
+void l4lbadm_mh_key_str(char *buf, const uint8_t *key);
 
 #endif

@@ -1244,6 +1244,67 @@ static void test_sched_flags(void)
 		l4lb_service_free(&b[0]);
 	}
 	l4lb_service_free(&svcs[0]);
+
+	/* mh's table size and key. */
+	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 251 "
+		  "--mh-key 000102030405060708090a0b0c0d0e0f", &cl);
+	check(r == 0 && cl.svc.mh_size == 251 &&
+	      (cl.svc.set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY)) ==
+	      (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY) &&
+	      cl.svc.mh_key[0] == 0 && cl.svc.mh_key[10] == 0x0a &&
+	      cl.svc.mh_key[15] == 0x0f, "--mh-table-size, --mh-key");
+	{
+		char buf[NL_TX_BUFSIZE];
+		struct nlmsghdr *nlh;
+		struct tb top = { 0 }, sv = { 0 };
+
+		nlh = l4lb_build_service(buf, 42, L4LB_CMD_NEW_SERVICE, 0,
+					 &cl.svc, false);
+		mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+		mnl_attr_parse_nested(top.a[L4LB_A_SERVICE], tb_cb, &sv);
+		check(sv.a[L4LB_SVC_A_MH_TABLE_SIZE] &&
+		      mnl_attr_get_u32(sv.a[L4LB_SVC_A_MH_TABLE_SIZE]) == 251 &&
+		      sv.a[L4LB_SVC_A_MH_KEY] &&
+		      mnl_attr_get_payload_len(sv.a[L4LB_SVC_A_MH_KEY]) == 16 &&
+		      !sv.a[L4LB_SVC_A_SCHED_FLAGS],
+		      "NEW_SERVICE carries MH_TABLE_SIZE (u32) and MH_KEY (16 bytes)");
+	}
+	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 65536", &cl);
+	check(r == 0 && cl.svc.mh_size == 65536,
+	      "--mh-table-size 65536 goes to the kernel (which refuses it)");
+	expect_err("-A -t 10.0.0.1:80 -s mh --mh-table-size 1x",
+		   "illegal mh table size \"1x\" (a prime in 17..1048573)");
+	expect_err("-A -t 10.0.0.1:80 -s mh --mh-key 0011",
+		   "illegal mh key \"0011\" (32 hex digits)");
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.100", 80, "mh");
+	svcs[0].set |= L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY;
+	svcs[0].mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
+	memcpy(svcs[0].mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN);
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh\n"),
+	      "-S: the default mh settings are not saved");
+	free(out);
+	svcs[0].mh_size = 251;
+	svcs[0].mh_key[15] = 0xff;
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh --mh-table-size 251 "
+		      "--mh-key 6c346c622d6d61676c65762d6b6579ff\n"),
+	      "-S: other mh settings are (\"%s\")", out);
+	free(out);
+	{
+		struct l4lb_service b[1] = { mksvc(IPPROTO_TCP, "10.0.0.100",
+						   80, "mh") };
+		struct l4lb_service_list to = { .n = 1, .svcs = b };
+
+		check(l4lbadm_diff(&to, &l, &rs) == 0 && rs.n == 1 &&
+		      rs.r[0].cmd == L4LB_CMD_SET_SERVICE &&
+		      rs.r[0].mh_size == 251 &&
+		      (rs.r[0].set & L4LB_HAS_MH_SIZE),
+		      "diff: a change of mh settings sets the service");
+		l4lbadm_rules_free(&rs);
+		l4lb_service_free(&b[0]);
+	}
+	l4lb_service_free(&svcs[0]);
 }
 
 /* -L -c: its options, a GET_CONN reply, and ipvsadm's -Lc line. */
