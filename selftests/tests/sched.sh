@@ -259,5 +259,18 @@ ports=(10.0.0.1:41001 10.0.0.1:41002 10.0.0.1:41003 10.0.0.1:41004 10.0.0.1:4100
 want=$("$MH_LOOKUP" -p "$(rip 1):80" "$(rip 2):80" "$(rip 3):80" -- "${ports[@]}" | sed 's/^10\.0\.0\.1/rs/' | tr '\n' ' ' | sed 's/ $//')
 log "mh-port: expected $want"
 expect_eq "mh-port: each client port's server" "$(from "${ports[@]}")" "$want"
+# The table size and the key are the service's: mh_lookup given the same
+# ones agrees. A size that is not a prime is refused by the kernel.
+key=fleet-key-000001
+adm lb -E -t "$VIP:80" --mh-table-size 251 --mh-key "$(printf %s "$key" | od -An -tx1 | tr -d ' \n')"
+ports=(10.0.0.1:42001 10.0.0.1:42002 10.0.0.1:42003 10.0.0.1:42004 10.0.0.1:42005 10.0.0.1:42006)
+want=$("$MH_LOOKUP" -p -m 251 -k "$key" "$(rip 1):80" "$(rip 2):80" "$(rip 3):80" -- "${ports[@]}" | sed 's/^10\.0\.0\.1/rs/' | tr '\n' ' ' | sed 's/ $//')
+log "mh, size 251, key $key: expected $want"
+expect_eq "mh: table size 251 and the fleet's key" "$(from "${ports[@]}")" "$want"
+if out=$(adm lb -E -t "$VIP:80" --mh-table-size 65536 2>&1); then
+	case_fail "mh: table size 65536 accepted"
+else
+	expect_true "mh: table size 65536 refused: $out" grep -q "prime" <<<"$out"
+fi
 
 adm lb -L -n
