@@ -80,9 +80,11 @@ selftest-tools: deps
 	$(MAKE) -C selftests/bench udpflood
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/splat modules
 	$(MAKE) -C selftests/tools
+	$(MAKE) -C selftests/unit
 
 unit: userspace
 	$(MAKE) -C userspace test
+	$(MAKE) -C selftests/unit test
 
 vmtest: test-deps
 	$(TEST_MAKE) all
@@ -176,3 +178,4 @@ clean:
 	$(MAKE) -C selftests/fuzz clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/splat clean
 	$(MAKE) -C selftests/tools clean
+	$(MAKE) -C selftests/unit clean

@@ -15,6 +15,7 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include "l4lb.h"
+#include "mh_table.h"
 
 /*
  * Plain NLA_POLICY_MAX holds an s16 only; these bounds are larger. (6.1
@@ -30,6 +31,11 @@ static struct netlink_range_validation l4lb_timeout_range __ro_after_init = {
 
 static struct netlink_range_validation l4lb_conn_limit_range __ro_after_init = {
 	.max = L4LB_CONN_LIMIT_MAX,
+};
+
+static struct netlink_range_validation l4lb_mh_size_range __ro_after_init = {
+	.min = L4LB_MH_TABLE_SIZE_MIN,
+	.max = L4LB_MH_TABLE_SIZE_MAX,
 };
 
 static const struct nla_policy l4lb_config_policy[L4LB_CONFIG_A_MAX + 1] = {
@@ -51,6 +57,11 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 				    .reject_message = "output-only attribute" },
 	[L4LB_SVC_A_FAMILY]	= { .type = NLA_U16 },
 	[L4LB_SVC_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[L4LB_SVC_A_SCHED_FLAGS] = NLA_POLICY_MASK(NLA_U32,
+						   L4LB_SVC_SCHED_F_ALL),
+	[L4LB_SVC_A_MH_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &l4lb_mh_size_range),
+	[L4LB_SVC_A_MH_KEY]	= NLA_POLICY_EXACT_LEN(L4LB_MH_KEY_LEN),
 };
 
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -267,6 +278,37 @@ l4lb_parse_sched(struct nlattr *attr, struct netlink_ext_ack *extack)
 	return sched;
 }
 
+/* ipvsadm's defaults, or those of @cur, changed as @tb asks. */
+static int l4lb_parse_sched_cfg(struct nlattr **tb,
+				const struct l4lb_sched_cfg *cur,
+				struct l4lb_sched_cfg *cfg,
+				struct netlink_ext_ack *extack)
+{
+	if (cur) {
+		*cfg = *cur;
+	} else {
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
+		BUILD_BUG_ON(sizeof(L4LB_MH_KEY_DEFAULT) !=
+			     L4LB_MH_KEY_LEN + 1);
+		memcpy(cfg->mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN);
+	}
+	if (tb[L4LB_SVC_A_SCHED_FLAGS])
+		cfg->flags = nla_get_u32(tb[L4LB_SVC_A_SCHED_FLAGS]);
+	if (tb[L4LB_SVC_A_MH_TABLE_SIZE]) {
+		cfg->mh_size = nla_get_u32(tb[L4LB_SVC_A_MH_TABLE_SIZE]);
+		if (!l4lb_mh_is_prime(cfg->mh_size)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_MH_TABLE_SIZE],
+					    "mh table size must be a prime");
+			return -EINVAL;
+		}
+	}
+	if (tb[L4LB_SVC_A_MH_KEY])
+		nla_memcpy(cfg->mh_key, tb[L4LB_SVC_A_MH_KEY],
+			   sizeof(cfg->mh_key));
+	return 0;
+}
+
 static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 {
 	if (!info->attrs[L4LB_A_DEST])
@@ -442,6 +484,11 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
 	    nla_put_string(skb, L4LB_SVC_A_SCHED, svc->sched->name) ||
 	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
+	    nla_put_u32(skb, L4LB_SVC_A_SCHED_FLAGS, svc->sched_cfg.flags) ||
+	    nla_put_u32(skb, L4LB_SVC_A_MH_TABLE_SIZE,
+			svc->sched_cfg.mh_size) ||
+	    nla_put(skb, L4LB_SVC_A_MH_KEY, sizeof(svc->sched_cfg.mh_key),
+		    svc->sched_cfg.mh_key) ||
 	    l4lb_put_stats(skb, L4LB_SVC_A_STATS, &svc->stats))
 		goto err_cancel;
 	if (with_dests) {
@@ -557,6 +604,7 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_sched_cfg cfg;
 	struct l4lb_svc_key key;
 	u32 flags = 0;
 	int err;
@@ -569,9 +617,12 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	if (tb[L4LB_SVC_A_FLAGS])
 		flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+	err = l4lb_parse_sched_cfg(tb, NULL, &cfg, info->extack);
+	if (err)
+		return err;
 
 	mutex_lock(&ln->lock);
-	err = l4lb_svc_add(ln, &key, sched, flags);
+	err = l4lb_svc_add(ln, &key, sched, flags, &cfg);
 	mutex_unlock(&ln->lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_SERVICE],
@@ -607,6 +658,7 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_sched_cfg cfg;
 	struct l4lb_service *svc;
 	u32 flags;
 	int err;
@@ -624,7 +676,10 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	}
 	flags = tb[L4LB_SVC_A_FLAGS] ? nla_get_u32(tb[L4LB_SVC_A_FLAGS]) :
 				       svc->flags;
-	err = l4lb_svc_edit(svc, sched, flags);
+	err = l4lb_parse_sched_cfg(tb, &svc->sched_cfg, &cfg, info->extack);
+	if (err)
+		goto out_unlock;
+	err = l4lb_svc_edit(svc, sched, flags, &cfg);
 out_unlock:
 	mutex_unlock(&svc->ln->lock);
 	return err;

@@ -15,17 +15,16 @@ struct l4lb_rr_state {
 	struct l4lb_dest	*dests[];
 };
 
-static struct l4lb_sched_ops l4lb_rr_ops;
-
-static struct l4lb_sched_state *l4lb_rr_update(struct l4lb_dest *const *dests,
-					       unsigned int n)
+static struct l4lb_sched_state *
+l4lb_rr_update(const struct l4lb_sched_cfg *cfg,
+	       struct l4lb_dest *const *dests, unsigned int n)
 {
 	struct l4lb_rr_state *st;
 
 	st = kzalloc(struct_size(st, dests, n), GFP_KERNEL);
 	if (!st)
 		return NULL;
-	st->hdr.ops = &l4lb_rr_ops;
+	st->hdr.ops = &l4lb_sched_rr;
 	st->n = n;
 	atomic_set(&st->cursor, 0);
 	memcpy(st->dests, dests, n * sizeof(*dests));
@@ -57,19 +56,9 @@ static void l4lb_rr_destroy(struct l4lb_sched_state *hdr)
 	kfree_rcu(st, hdr.rcu);
 }
 
-static struct l4lb_sched_ops l4lb_rr_ops = {
+struct l4lb_sched_ops l4lb_sched_rr = {
 	.name		= "rr",
 	.update		= l4lb_rr_update,
 	.pick		= l4lb_rr_pick,
 	.destroy	= l4lb_rr_destroy,
 };
-
-int l4lb_sched_rr_register(void)
-{
-	return l4lb_sched_register(&l4lb_rr_ops);
-}
-
-void l4lb_sched_rr_unregister(void)
-{
-	l4lb_sched_unregister(&l4lb_rr_ops);
-}

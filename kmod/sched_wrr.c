@@ -27,10 +27,9 @@ struct l4lb_wrr_state {
 	struct l4lb_swrr_entry	ent[];
 };
 
-static struct l4lb_sched_ops l4lb_wrr_ops;
-
 static struct l4lb_sched_state *
-l4lb_wrr_update(struct l4lb_dest *const *dests, unsigned int n)
+l4lb_wrr_update(const struct l4lb_sched_cfg *cfg,
+		struct l4lb_dest *const *dests, unsigned int n)
 {
 	unsigned int i, period, gcd = 0;
 	struct l4lb_wrr_state *st;
@@ -52,7 +51,7 @@ l4lb_wrr_update(struct l4lb_dest *const *dests, unsigned int n)
 	st = kzalloc(size, GFP_KERNEL);
 	if (!st)
 		return NULL;
-	st->hdr.ops = &l4lb_wrr_ops;
+	st->hdr.ops = &l4lb_sched_wrr;
 	spin_lock_init(&st->lock);
 	st->n = n;
 	st->total = total;
@@ -95,19 +94,9 @@ static void l4lb_wrr_destroy(struct l4lb_sched_state *hdr)
 	kfree_rcu(st, hdr.rcu);
 }
 
-static struct l4lb_sched_ops l4lb_wrr_ops = {
+struct l4lb_sched_ops l4lb_sched_wrr = {
 	.name		= "wrr",
 	.update		= l4lb_wrr_update,
 	.pick		= l4lb_wrr_pick,
 	.destroy	= l4lb_wrr_destroy,
 };
-
-int l4lb_sched_wrr_register(void)
-{
-	return l4lb_sched_register(&l4lb_wrr_ops);
-}
-
-void l4lb_sched_wrr_unregister(void)
-{
-	l4lb_sched_unregister(&l4lb_wrr_ops);
-}

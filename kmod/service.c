@@ -64,14 +64,16 @@ struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 }
 
 /*
- * Build (but do not publish) scheduler state for the service's usable
- * dests: those with weight > 0 still on the list and not down, where
- * @edited (if not NULL) counts as down or not as @edited_down says, not as
- * its flags do. Nothing changes if this fails, so callers can reject a
- * command cleanly.
+ * Build (but do not publish) scheduler state with settings @cfg for the
+ * service's usable dests: those with weight > 0 still on the list and not
+ * down, where @edited (if not NULL) counts as down or not as @edited_down
+ * says, not as its flags do; or for every dest on the list if the
+ * scheduler wants them all. Nothing changes if this fails, so callers can
+ * reject a command cleanly.
  */
 static int l4lb_svc_build_state_with(struct l4lb_service *svc,
 				     const struct l4lb_sched_ops *sched,
+				     const struct l4lb_sched_cfg *cfg,
 				     const struct l4lb_dest *edited,
 				     bool edited_down,
 				     struct l4lb_sched_state **out)
@@ -89,10 +91,10 @@ static int l4lb_svc_build_state_with(struct l4lb_service *svc,
 		bool out_of_use = dest == edited ? edited_down :
 						   l4lb_dest_unusable(dest);
 
-		if (dest->weight > 0 && !out_of_use)
+		if (sched->all_dests || (dest->weight > 0 && !out_of_use))
 			usable[n++] = dest;
 	}
-	*out = sched->update(usable, n);
+	*out = sched->update(cfg, usable, n);
 	kfree(usable);
 	return *out ? 0 : -ENOMEM;
 }
@@ -101,7 +103,8 @@ static int l4lb_svc_build_state(struct l4lb_service *svc,
 				const struct l4lb_sched_ops *sched,
 				struct l4lb_sched_state **out)
 {
-	return l4lb_svc_build_state_with(svc, sched, NULL, false, out);
+	return l4lb_svc_build_state_with(svc, sched, &svc->sched_cfg, NULL,
+					 false, out);
 }
 
 /* Cannot fail: swap in the new scheduler and state, retire the old one. */
@@ -133,7 +136,8 @@ int l4lb_svc_rebuild_sched(struct l4lb_service *svc)
 }
 
 int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
-		 const struct l4lb_sched_ops *sched, u32 flags)
+		 const struct l4lb_sched_ops *sched, u32 flags,
+		 const struct l4lb_sched_cfg *cfg)
 {
 	struct l4lb_sched_state *st;
 	struct l4lb_service *svc;
@@ -158,6 +162,7 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 	svc->ln = ln;
 	svc->key = *key;
 	svc->flags = flags;
+	svc->sched_cfg = *cfg;
 	INIT_LIST_HEAD(&svc->dests);
 	err = l4lb_svc_build_state(svc, sched, &st);
 	if (err)
@@ -177,16 +182,20 @@ err_free_svc:
 }
 
 int l4lb_svc_edit(struct l4lb_service *svc,
-		  const struct l4lb_sched_ops *sched, u32 flags)
+		  const struct l4lb_sched_ops *sched, u32 flags,
+		  const struct l4lb_sched_cfg *cfg)
 {
 	struct l4lb_sched_state *st;
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (sched != svc->sched) {
-		err = l4lb_svc_build_state(svc, sched, &st);
+	if (sched != svc->sched ||
+	    memcmp(cfg, &svc->sched_cfg, sizeof(*cfg))) {
+		err = l4lb_svc_build_state_with(svc, sched, cfg, NULL, false,
+						&st);
 		if (err)
 			return err;
+		svc->sched_cfg = *cfg;
 		l4lb_svc_publish_state(svc, sched, st);
 	}
 	if (flags != svc->flags) {
@@ -320,7 +329,8 @@ int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 
 	lockdep_assert_held(&svc->ln->lock);
 	dest->weight = weight;
-	err = l4lb_svc_build_state_with(svc, svc->sched, dest, down, &st);
+	err = l4lb_svc_build_state_with(svc, svc->sched, &svc->sched_cfg, dest,
+					down, &st);
 	if (err) {
 		dest->weight = old;
 		return err;

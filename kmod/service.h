@@ -21,6 +21,7 @@ struct l4lb_service {
 	u32				flags;
 	const struct l4lb_sched_ops	*sched;		/* under ln->lock */
 	struct l4lb_sched_state __rcu	*sched_state;	/* NULL: no dest */
+	struct l4lb_sched_cfg		sched_cfg;	/* under ln->lock */
 	struct list_head		dests;		/* under ln->lock */
 	unsigned int			dest_count;
 	struct l4lb_stats		stats;
@@ -32,9 +33,11 @@ struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
 struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 				   const struct l4lb_svc_key *key);
 int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
-		 const struct l4lb_sched_ops *sched, u32 flags);
+		 const struct l4lb_sched_ops *sched, u32 flags,
+		 const struct l4lb_sched_cfg *cfg);
 int l4lb_svc_edit(struct l4lb_service *svc,
-		  const struct l4lb_sched_ops *sched, u32 flags);
+		  const struct l4lb_sched_ops *sched, u32 flags,
+		  const struct l4lb_sched_cfg *cfg);
 void l4lb_svc_del(struct l4lb_service *svc);
 void l4lb_svc_flush(struct l4lb_net *ln);
 int l4lb_svc_rebuild_sched(struct l4lb_service *svc);

@@ -25,6 +25,9 @@
 #define L4LB_HAS_FWD		(1u << 3)
 #define L4LB_HAS_WEIGHT		(1u << 4)
 #define L4LB_HAS_DESTS		(1u << 5)	/* reply carried SVC_A_DESTS */
+#define L4LB_HAS_SCHED_FLAGS	(1u << 6)
+#define L4LB_HAS_MH_SIZE	(1u << 7)
+#define L4LB_HAS_MH_KEY		(1u << 8)
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -59,6 +62,9 @@ struct l4lb_service {
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t flags;
+	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* (-b) */
+	uint32_t mh_size;		/* --mh-table-size */
+	uint8_t mh_key[L4LB_MH_KEY_LEN];	/* --mh-key */
 	struct l4lb_stats stats;
 	unsigned int set;		/* L4LB_HAS_* */
 	size_t ndests;

@@ -107,7 +107,8 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 		json_addr(f, s->family, &s->addr);
 		fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
 		json_str(f, s->sched);
-		fprintf(f, ",\"flags\":%u", s->flags);
+		fprintf(f, ",\"flags\":%u,\"sched_flags\":%u", s->flags,
+			s->sched_flags);
 		json_stats(f, &s->stats);
 		fputs(",\"destinations\":[", f);
 		for (size_t j = 0; j < s->ndests; j++) {

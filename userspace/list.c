@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "output.h"
+#include "parse.h"
 
 const char *l4lbadm_fwd_name(uint8_t fwd)
 {
@@ -145,6 +146,13 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 		print_counters(f, &svc->stats, fmt);
 	} else {
 		fprintf(f, "%s %s", svc_name, svc->sched);
+		if (svc->sched_flags) {
+			char names[128];
+
+			l4lbadm_sched_flags_str(names, sizeof(names),
+						svc->sched, svc->sched_flags);
+			fprintf(f, " (%s)", names);
+		}
 		if (svc->flags)
 			fprintf(f, " flags 0x%x", svc->flags);
 		fputc('\n', f);

@@ -33,6 +33,9 @@ static const struct {
 	{ OPT_INFO, "info" },
 	{ OPT_CONN, "connection" },
 	{ OPT_CLIENT, "client" },
+	{ OPT_SCHED_FLAGS, "sched-flags" },
+	{ OPT_MH_SIZE, "mh-table-size" },
+	{ OPT_MH_KEY, "mh-key" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -299,7 +302,7 @@ static const struct {
 } unsupported_opts[] = {
 	{ "persistent", 'p' }, { "netmask", 'M' }, { "fwmark-service", 'f' },
 	{ "ipip", 'i' }, { "ipv6", '6' }, { "u-threshold", 'x' },
-	{ "l-threshold", 'y' }, { "ops", 'o' }, { "sched-flags", 'b' },
+	{ "l-threshold", 'y' }, { "ops", 'o' },
 	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
 	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
 	{ "mcast-group", 0 }, { "mcast-port", 0 }, { "mcast-ttl", 0 },
@@ -309,9 +312,22 @@ static const struct {
 };
 
 static const char *const unsupported_scheds[] = {
-	"lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf",
-	"mh", "twos",
+	"twos",
 };
+
+static const char *const supported_scheds[] = {
+	"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh", "mh",
+	"lblc", "lblcr",
+};
+
+static bool sched_supported(const char *name)
+{
+	for (size_t i = 0; i < sizeof(supported_scheds) /
+			       sizeof(supported_scheds[0]); i++)
+		if (!strcmp(name, supported_scheds[i]))
+			return true;
+	return false;
+}
 
 /*
  * Refuse the word getopt did not know: "not supported by l4lb" for an
@@ -344,9 +360,102 @@ static int fail_unknown(struct l4lbadm_cmdline *cl, int shortopt,
 	return fail(cl, "invalid option \"%s\"", word);
 }
 
+/* ipvsadm's -b names; sh- and mh- ones only with their scheduler. */
+static const struct {
+	const char *name;
+	const char *sched;	/* NULL: any */
+	uint32_t flag;
+} sched_flag_names[] = {
+	{ "sh-fallback", "sh", L4LB_SVC_SCHED_F_SH_FALLBACK },
+	{ "sh-port", "sh", L4LB_SVC_SCHED_F_SH_PORT },
+	{ "mh-fallback", "mh", L4LB_SVC_SCHED_F_MH_FALLBACK },
+	{ "mh-port", "mh", L4LB_SVC_SCHED_F_MH_PORT },
+	{ "flag-1", NULL, L4LB_SVC_SCHED_F_FLAG1 },
+	{ "flag-2", NULL, L4LB_SVC_SCHED_F_FLAG2 },
+	{ "flag-3", NULL, L4LB_SVC_SCHED_F_FLAG3 },
+};
+
+void l4lbadm_sched_flags_str(char *buf, size_t len, const char *sched,
+			     uint32_t flags)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (uint32_t bit = 1; bit & L4LB_SVC_SCHED_F_ALL; bit <<= 1) {
+		const char *name = NULL;
+
+		if (!(flags & bit))
+			continue;
+		for (size_t i = 0; i < sizeof(sched_flag_names) /
+				       sizeof(sched_flag_names[0]); i++) {
+			const char *s = sched_flag_names[i].sched;
+
+			if (sched_flag_names[i].flag == bit &&
+			    (!s || !strcmp(s, sched))) {
+				name = sched_flag_names[i].name;
+				break;
+			}
+		}
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+					 "%s%s", used ? "," : "", name);
+	}
+}
+
+int l4lbadm_parse_mh_key(const char *s, uint8_t *key)
+{
+	if (strlen(s) != 2 * L4LB_MH_KEY_LEN)
+		return -1;
+	for (size_t i = 0; i < L4LB_MH_KEY_LEN; i++) {
+		char hex[3] = { s[2 * i], s[2 * i + 1], 0 };
+
+		if (!isxdigit((unsigned char)hex[0]) ||
+		    !isxdigit((unsigned char)hex[1]))
+			return -1;
+		key[i] = (uint8_t)strtoul(hex, NULL, 16);
+	}
+	return 0;
+}
+
+void l4lbadm_mh_key_str(char *buf, const uint8_t *key)
+{
+	for (size_t i = 0; i < L4LB_MH_KEY_LEN; i++)
+		sprintf(buf + 2 * i, "%02x", key[i]);
+}
+
+/* -b LIST: comma-separated names, checked against -s if given. */
+static int parse_sched_flags(struct l4lbadm_cmdline *cl, const char *sched,
+			     const char *list)
+{
+	char buf[256], *save = NULL, *w;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	cl->svc.sched_flags = 0;
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		size_t i, n = sizeof(sched_flag_names) /
+			      sizeof(sched_flag_names[0]);
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(w, sched_flag_names[i].name))
+				break;
+		if (i == n)
+			return fail(cl, "invalid scheduler flag \"%s\"", w);
+		if (sched && sched_flag_names[i].sched &&
+		    strcmp(sched, sched_flag_names[i].sched))
+			return fail(cl, "scheduler flag \"%s\" is for the %s "
+				    "scheduler, not %s", w,
+				    sched_flag_names[i].sched, sched);
+		cl->svc.sched_flags |= sched_flag_names[i].flag;
+	}
+	cl->svc.set |= L4LB_HAS_SCHED_FLAGS;
+	return 0;
+}
+
 struct raw_args {
 	const char *service;
 	const char *sched;
+	const char *sched_flags;
+	const char *mh_size;
+	const char *mh_key;
 	const char *server;
 	const char *weight;
 	const char *client;
@@ -467,7 +576,7 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		return L4LBADM_EXIT_USAGE;
 
 	if (r->sched) {
-		if (strcmp(r->sched, "rr") && strcmp(r->sched, "wrr")) {
+		if (!sched_supported(r->sched)) {
 			for (size_t i = 0; i < sizeof(unsupported_scheds) /
 				     sizeof(unsupported_scheds[0]); i++)
 				if (!strcmp(r->sched, unsupported_scheds[i]))
@@ -478,6 +587,24 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		}
 		strcpy(cl->svc.sched, r->sched);
 		cl->svc.set |= L4LB_HAS_SCHED;
+	}
+	if (r->sched_flags && parse_sched_flags(cl, r->sched, r->sched_flags))
+		return L4LBADM_EXIT_USAGE;
+	/* A number here; the kernel says whether it is a prime in range. */
+	if (r->mh_size) {
+		if (!parse_uint(r->mh_size, UINT32_MAX, &v))
+			return fail(cl, "illegal mh table size \"%s\" (a prime in "
+				    "%u..%u)", r->mh_size,
+				    L4LB_MH_TABLE_SIZE_MIN,
+				    L4LB_MH_TABLE_SIZE_MAX);
+		cl->svc.mh_size = (uint32_t)v;
+		cl->svc.set |= L4LB_HAS_MH_SIZE;
+	}
+	if (r->mh_key) {
+		if (l4lbadm_parse_mh_key(r->mh_key, cl->svc.mh_key))
+			return fail(cl, "illegal mh key \"%s\" (%u hex digits)",
+				    r->mh_key, 2 * L4LB_MH_KEY_LEN);
+		cl->svc.set |= L4LB_HAS_MH_KEY;
 	}
 
 	if (r->weight) {
@@ -622,6 +749,15 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_SCHED:
 			raw.sched = optarg;
+			break;
+		case OPT_SCHED_FLAGS:
+			raw.sched_flags = optarg;
+			break;
+		case OPT_MH_SIZE:
+			raw.mh_size = optarg;
+			break;
+		case OPT_MH_KEY:
+			raw.mh_key = optarg;
 			break;
 		case OPT_SERVER:
 			raw.server = optarg;

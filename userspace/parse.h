@@ -58,6 +58,9 @@ enum {
 	OPT_INFO	= 1u << 11,	/* --info (with -L) */
 	OPT_CONN	= 1u << 12,	/* -c / --connection (with -L) */
 	OPT_CLIENT	= 1u << 13,	/* --client (with -L -c) */
+	OPT_SCHED_FLAGS	= 1u << 14,	/* -b */
+	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
+	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 };
 
 struct l4lbadm_cmdline;
@@ -131,5 +134,17 @@ int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
 
 /* Usage/help text (generated from the table). */
 void l4lbadm_usage(FILE *f, const char *prog);
+
+/*
+ * ipvsadm's names of the scheduler flags @flags of scheduler @sched,
+ * comma-separated ("sh-fallback,sh-port"), into @buf; "" for none.
+ */
+void l4lbadm_sched_flags_str(char *buf, size_t len, const char *sched,
+			     uint32_t flags);
+
+/* --mh-key: 32 hex digits into L4LB_MH_KEY_LEN bytes; -1 if not. */
+int l4lbadm_parse_mh_key(const char *s, uint8_t *key);
+/* @key as 32 hex digits and a NUL into @buf (33 bytes). */
+void l4lbadm_mh_key_str(char *buf, const uint8_t *key);
 
 #endif

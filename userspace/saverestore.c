@@ -45,7 +45,26 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 		l4lbadm_addrport(vs, sizeof(vs), s->family, &s->addr, s->port,
 				 s->protocol, numeric);
-		fprintf(f, "-A %s %s -s %s\n", p, vs, s->sched);
+		fprintf(f, "-A %s %s -s %s", p, vs, s->sched);
+		if (s->sched_flags) {
+			char names[128];
+
+			l4lbadm_sched_flags_str(names, sizeof(names), s->sched,
+						s->sched_flags);
+			fprintf(f, " -b %s", names);
+		}
+		/* Not ipvsadm's: only when not the defaults. */
+		if ((s->set & L4LB_HAS_MH_SIZE) &&
+		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
+			fprintf(f, " --mh-table-size %u", s->mh_size);
+		if ((s->set & L4LB_HAS_MH_KEY) &&
+		    memcmp(s->mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN)) {
+			char hex[2 * L4LB_MH_KEY_LEN + 1];
+
+			l4lbadm_mh_key_str(hex, s->mh_key);
+			fprintf(f, " --mh-key %s", hex);
+		}
+		fputc('\n', f);
 		for (size_t j = 0; j < s->ndests; j++) {
 			const struct l4lb_dest *d = &s->dests[j];
 			char rs[L4LBADM_ADDRPORT_MAX];
@@ -114,6 +133,9 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->vport = cl->svc.port;
 	r->set = cl->svc.set | cl->dest.set;
 	memcpy(r->sched, cl->svc.sched, sizeof(r->sched));
+	r->sched_flags = cl->svc.sched_flags;
+	r->mh_size = cl->svc.mh_size;
+	memcpy(r->mh_key, cl->svc.mh_key, sizeof(r->mh_key));
 	r->rfamily = l4lb_family(cl->dest.family);
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
@@ -196,6 +218,25 @@ int l4lbadm_parse_restore(FILE *in, struct l4lbadm_rules *out, char *err,
 
 /* Both tables are in l4lb_service_list_sort()'s order: the merge walks it. */
 
+/*
+ * The mh settings of @b, where it has them, differ from @a's (a side
+ * without them, a parsed -R line without the options, has the defaults).
+ */
+static bool mh_differs(const struct l4lb_service *a,
+		       const struct l4lb_service *b)
+{
+	uint32_t sa = (a->set & L4LB_HAS_MH_SIZE) ? a->mh_size :
+						     L4LB_MH_TABLE_SIZE_DEFAULT;
+	uint32_t sb = (b->set & L4LB_HAS_MH_SIZE) ? b->mh_size :
+						     L4LB_MH_TABLE_SIZE_DEFAULT;
+	const void *ka = (a->set & L4LB_HAS_MH_KEY) ? a->mh_key :
+						      (const void *)L4LB_MH_KEY_DEFAULT;
+	const void *kb = (b->set & L4LB_HAS_MH_KEY) ? b->mh_key :
+						      (const void *)L4LB_MH_KEY_DEFAULT;
+
+	return sa != sb || memcmp(ka, kb, L4LB_MH_KEY_LEN);
+}
+
 static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 			const struct l4lb_service *s)
 {
@@ -210,7 +251,11 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	r->vport = s->port;
 	if (cmd != L4LB_CMD_DEL_SERVICE) {
 		memcpy(r->sched, s->sched, sizeof(r->sched));
-		r->set |= L4LB_HAS_SCHED;
+		r->sched_flags = s->sched_flags;
+		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
+		r->mh_size = s->mh_size;
+		memcpy(r->mh_key, s->mh_key, sizeof(r->mh_key));
+		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY);
 	}
 	return 0;
 }
@@ -318,7 +363,9 @@ static int diff_pass(const struct l4lb_service_list *from,
 			}
 			j++;
 		} else {
-			if (!deletions && strcmp(a->sched, b->sched))
+			if (!deletions && (strcmp(a->sched, b->sched) ||
+					   a->sched_flags != b->sched_flags ||
+					   mh_differs(a, b)))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
 						   b);
 			if (!ret)
@@ -364,6 +411,9 @@ static void build_rule(void *buf, uint16_t family,
 	};
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));
+	svc.sched_flags = r->sched_flags;
+	svc.mh_size = r->mh_size;
+	memcpy(svc.mh_key, r->mh_key, sizeof(svc.mh_key));
 	switch (r->cmd) {
 	case L4LB_CMD_FLUSH:
 		nl_genl_start(buf, family, r->cmd, L4LB_GENL_VERSION, 0);

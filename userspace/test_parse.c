@@ -349,8 +349,8 @@ static void test_parse_errors(void)
 		   "not supported by l4lb: \"--persistent\"");
 	expect_err("--start-daemon master",
 		   "not supported by l4lb: \"--start-daemon\"");
-	expect_err("-A -t 10.0.0.1:80 -s wlc",
-		   "not supported by l4lb: scheduler \"wlc\"");
+	expect_err("-A -t 10.0.0.1:80 -s twos",
+		   "not supported by l4lb: scheduler \"twos\"");
 	expect_err("--persistentx", "invalid option \"--persistentx\"");
 	expect_err("--bogus", "invalid option \"--bogus\"");
 	expect_err("-A -t", "option \"-t\" requires an argument");
@@ -768,7 +768,7 @@ static void test_output(void)
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":80,"
-		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":["
 		"{\"family\":\"inet\",\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
 		"\"weight\":1,\"down\":false,\"active_conns\":0,"
 		"\"inactive_conns\":0" ZS "},"
@@ -777,9 +777,9 @@ static void test_output(void)
 		"\"inactive_conns\":7"
 		ZS "}]},"
 		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":443,"
-		"\"scheduler\":\"rr\",\"flags\":0" ZS ",\"destinations\":[]},"
+		"\"scheduler\":\"rr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":[]},"
 		"{\"protocol\":\"udp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":53,"
-		"\"scheduler\":\"wrr\",\"flags\":0" ZS ",\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":["
 		"{\"family\":\"inet\",\"address\":\"192.168.100.200\",\"port\":5353,"
 		"\"forward\":\"masq\",\"weight\":0,\"down\":true,"
 		"\"active_conns\":0,"
@@ -1168,6 +1168,143 @@ static void test_diff(void)
 		l4lb_service_free(&a[i]);
 		l4lb_service_free(&b[i]);
 	}
+}
+
+/* -b: ipvsadm's scheduler flag names, -L and -S showing them. */
+static void test_sched_flags(void)
+{
+	struct l4lb_service svcs[1];
+	struct l4lb_service_list l = { .n = 1, .svcs = svcs };
+	struct l4lbadm_cmdline cl;
+	struct l4lbadm_rules rs;
+	char names[64], err[600];
+	char *out;
+	int r;
+
+	r = parse("-A -t 10.0.0.1:80 -s sh -b sh-fallback,sh-port", &cl);
+	check(r == 0 && (cl.svc.set & L4LB_HAS_SCHED_FLAGS) &&
+	      cl.svc.sched_flags == (L4LB_SVC_SCHED_F_SH_FALLBACK |
+				     L4LB_SVC_SCHED_F_SH_PORT),
+	      "-b sh-fallback,sh-port");
+	r = parse("-A -t 10.0.0.1:80 -s mh --sched-flags mh-port", &cl);
+	check(r == 0 && cl.svc.sched_flags == L4LB_SVC_SCHED_F_MH_PORT &&
+	      L4LB_SVC_SCHED_F_MH_PORT == L4LB_SVC_SCHED_F_FLAG2,
+	      "--sched-flags mh-port is flag-2");
+	r = parse("-E -t 10.0.0.1:80 -b flag-1,flag-3", &cl);
+	check(r == 0 && cl.svc.sched_flags == (L4LB_SVC_SCHED_F_FLAG1 |
+					       L4LB_SVC_SCHED_F_FLAG3) &&
+	      !(cl.svc.set & L4LB_HAS_SCHED), "-E -b flag-1,flag-3 without -s");
+	r = parse("-A -t 10.0.0.1:80 -s wlc", &cl);
+	check(r == 0 && !(cl.svc.set & L4LB_HAS_SCHED_FLAGS),
+	      "no -b: no SCHED_FLAGS (the kernel's stay)");
+	r = parse("-A -t 10.0.0.1:80 -s lblcr", &cl);
+	check(r == 0 && !strcmp(cl.svc.sched, "lblcr"), "-s lblcr");
+	expect_err("-A -t 10.0.0.1:80 -s sh -b sh-port,bogus",
+		   "invalid scheduler flag \"bogus\"");
+	expect_err("-A -t 10.0.0.1:80 -s rr -b sh-port",
+		   "scheduler flag \"sh-port\" is for the sh scheduler, not rr");
+	expect_err("-A -t 10.0.0.1:80 -s sh -b mh-fallback",
+		   "scheduler flag \"mh-fallback\" is for the mh scheduler, not sh");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -b sh-port",
+		   "Illegal 'sched-flags' option with the 'add-server' command");
+
+	l4lbadm_sched_flags_str(names, sizeof(names), "sh", 3);
+	check(!strcmp(names, "sh-fallback,sh-port"), "names of sh's flags");
+	l4lbadm_sched_flags_str(names, sizeof(names), "mh", 1);
+	check(!strcmp(names, "mh-fallback"), "names of mh's flags");
+	l4lbadm_sched_flags_str(names, sizeof(names), "wlc", 7);
+	check(!strcmp(names, "flag-1,flag-2,flag-3"), "names of other flags");
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.100", 80, "sh");
+	svcs[0].sched_flags = L4LB_SVC_SCHED_F_SH_FALLBACK |
+			      L4LB_SVC_SCHED_F_SH_PORT;
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(strstr(out, "\nTCP  10.0.0.100:80 sh (sh-fallback,sh-port)\n") !=
+	      NULL, "-L -n: the flags after the scheduler, as ipvsadm");
+	free(out);
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s sh -b sh-fallback,sh-port\n"),
+	      "-S: -b with the flags");
+	free(out);
+	check(restore_str("-A -t 10.0.0.1:80 -s mh -b mh-port\n", &rs, err) == 0 &&
+	      rs.n == 1 && rs.r[0].sched_flags == L4LB_SVC_SCHED_F_MH_PORT &&
+	      (rs.r[0].set & L4LB_HAS_SCHED_FLAGS), "-R keeps -b");
+	l4lbadm_rules_free(&rs);
+	{
+		struct l4lb_service b[1] = { mksvc(IPPROTO_TCP, "10.0.0.100",
+						   80, "sh") };
+		struct l4lb_service_list to = { .n = 1, .svcs = b };
+
+		check(l4lbadm_diff(&l, &to, &rs) == 0 && rs.n == 1 &&
+		      rs.r[0].cmd == L4LB_CMD_SET_SERVICE &&
+		      rs.r[0].sched_flags == 0 &&
+		      (rs.r[0].set & L4LB_HAS_SCHED_FLAGS),
+		      "diff: a change of flags alone sets the service");
+		l4lbadm_rules_free(&rs);
+		l4lb_service_free(&b[0]);
+	}
+	l4lb_service_free(&svcs[0]);
+
+	/* mh's table size and key. */
+	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 251 "
+		  "--mh-key 000102030405060708090a0b0c0d0e0f", &cl);
+	check(r == 0 && cl.svc.mh_size == 251 &&
+	      (cl.svc.set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY)) ==
+	      (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY) &&
+	      cl.svc.mh_key[0] == 0 && cl.svc.mh_key[10] == 0x0a &&
+	      cl.svc.mh_key[15] == 0x0f, "--mh-table-size, --mh-key");
+	{
+		char buf[NL_TX_BUFSIZE];
+		struct nlmsghdr *nlh;
+		struct tb top = { 0 }, sv = { 0 };
+
+		nlh = l4lb_build_service(buf, 42, L4LB_CMD_NEW_SERVICE, 0,
+					 &cl.svc, false);
+		mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+		mnl_attr_parse_nested(top.a[L4LB_A_SERVICE], tb_cb, &sv);
+		check(sv.a[L4LB_SVC_A_MH_TABLE_SIZE] &&
+		      mnl_attr_get_u32(sv.a[L4LB_SVC_A_MH_TABLE_SIZE]) == 251 &&
+		      sv.a[L4LB_SVC_A_MH_KEY] &&
+		      mnl_attr_get_payload_len(sv.a[L4LB_SVC_A_MH_KEY]) == 16 &&
+		      !sv.a[L4LB_SVC_A_SCHED_FLAGS],
+		      "NEW_SERVICE carries MH_TABLE_SIZE (u32) and MH_KEY (16 bytes)");
+	}
+	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 65536", &cl);
+	check(r == 0 && cl.svc.mh_size == 65536,
+	      "--mh-table-size 65536 goes to the kernel (which refuses it)");
+	expect_err("-A -t 10.0.0.1:80 -s mh --mh-table-size 1x",
+		   "illegal mh table size \"1x\" (a prime in 17..1048573)");
+	expect_err("-A -t 10.0.0.1:80 -s mh --mh-key 0011",
+		   "illegal mh key \"0011\" (32 hex digits)");
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.100", 80, "mh");
+	svcs[0].set |= L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY;
+	svcs[0].mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
+	memcpy(svcs[0].mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN);
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh\n"),
+	      "-S: the default mh settings are not saved");
+	free(out);
+	svcs[0].mh_size = 251;
+	svcs[0].mh_key[15] = 0xff;
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh --mh-table-size 251 "
+		      "--mh-key 6c346c622d6d61676c65762d6b6579ff\n"),
+	      "-S: other mh settings are (\"%s\")", out);
+	free(out);
+	{
+		struct l4lb_service b[1] = { mksvc(IPPROTO_TCP, "10.0.0.100",
+						   80, "mh") };
+		struct l4lb_service_list to = { .n = 1, .svcs = b };
+
+		check(l4lbadm_diff(&to, &l, &rs) == 0 && rs.n == 1 &&
+		      rs.r[0].cmd == L4LB_CMD_SET_SERVICE &&
+		      rs.r[0].mh_size == 251 &&
+		      (rs.r[0].set & L4LB_HAS_MH_SIZE),
+		      "diff: a change of mh settings sets the service");
+		l4lbadm_rules_free(&rs);
+		l4lb_service_free(&b[0]);
+	}
+	l4lb_service_free(&svcs[0]);
 }
 
 /* -L -c: its options, a GET_CONN reply, and ipvsadm's -Lc line. */
@@ -1877,6 +2014,7 @@ int main(void)
 	test_ops_output();
 	test_restore_parse();
 	test_diff();
+	test_sched_flags();
 	test_ipv6_parse();
 	test_ipv6_program();
 	test_ipv6_build();

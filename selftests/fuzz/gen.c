@@ -279,13 +279,42 @@ static uint32_t pick_timeout(struct gctx *c)
 	return odd[rng_below(c->r, sizeof(odd) / sizeof(odd[0]))];
 }
 
+/* The mh table size (primes, non-primes, bounds) and key (lengths). */
+static void put_mh(struct gctx *c)
+{
+	static const uint32_t sizes[] = {
+		L4LB_MH_TABLE_SIZE_DEFAULT, L4LB_MH_TABLE_SIZE_MIN,
+		L4LB_MH_TABLE_SIZE_MAX, 251, 65536, 0, 1, 2,
+		L4LB_MH_TABLE_SIZE_MIN - 1, L4LB_MH_TABLE_SIZE_MAX + 1,
+		0xffffffff, 1000003,
+	};
+	uint8_t key[L4LB_MH_KEY_LEN + 2];
+
+	if (rng_chance(c->r, 70)) {
+		note(c, "mh-size");
+		put_u32(c, L4LB_SVC_A_MH_TABLE_SIZE,
+			sizes[rng_below(c->r, sizeof(sizes) / sizeof(sizes[0]))]);
+	}
+	if (rng_chance(c->r, 50)) {
+		note(c, "mh-key");
+		random_bytes(c->r, key, sizeof(key));
+		mnl_attr_put(c->nlh, L4LB_SVC_A_MH_KEY,
+			     rng_chance(c->r, 80) ? L4LB_MH_KEY_LEN :
+			     rng_below(c->r, sizeof(key) + 1), key);
+	}
+}
+
 static void put_sched(struct gctx *c)
 {
+	static const char *const names[] = {
+		"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh",
+		"mh", "lblc", "lblcr",
+	};
 	char s[4100];
 	uint16_t len;
 
 	if (rng_chance(c->r, 80)) {
-		strcpy(s, rng_chance(c->r, 50) ? "rr" : "wrr");
+		strcpy(s, names[rng_below(c->r, sizeof(names) / sizeof(names[0]))]);
 		put_attr(c, L4LB_SVC_A_SCHED, s, (uint16_t)(strlen(s) + 1));
 		return;
 	}
@@ -319,7 +348,7 @@ static void put_sched(struct gctx *c)
 	case 5:
 		note(c, "string-unknown");
 		mnl_attr_put_strz(c->nlh, L4LB_SVC_A_SCHED,
-				  rng_chance(c->r, 50) ? "lc" : "RR");
+				  rng_chance(c->r, 50) ? "twos" : "RR");
 		return;
 	default:
 		note(c, "string-random");
@@ -361,6 +390,13 @@ static void put_service(struct gctx *c, bool full)
 		put_sched(c);
 	if (full && rng_chance(c->r, 30))
 		put_u32(c, L4LB_SVC_A_FLAGS, pick_flags(c));
+	if (full && rng_chance(c->r, 20))
+		put_u32(c, L4LB_SVC_A_SCHED_FLAGS,
+			rng_chance(c->r, 80) ?
+			rng_below(c->r, L4LB_SVC_SCHED_F_ALL + 1) :
+			pick_flags(c));
+	if (full && rng_chance(c->r, 10))
+		put_mh(c);
 	put_stray(c, L4LB_SVC_A_MAX, out_only, 2);
 	mnl_attr_nest_end(c->nlh, nest);
 }

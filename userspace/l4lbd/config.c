@@ -801,6 +801,22 @@ static void finish_vs(struct parser *p, struct vs *v)
 	}
 }
 
+/* The module's schedulers (include/uapi/linux/l4lb.h), keepalived's names. */
+#define SCHED_NAMES "rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh, lblc, lblcr"
+
+static bool sched_known(const char *s)
+{
+	static const char *const names[] = {
+		"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh",
+		"mh", "lblc", "lblcr",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return true;
+	return false;
+}
+
 static void parse_vs(struct parser *p, const struct tok *kw,
 		     struct config *cfg)
 {
@@ -836,8 +852,9 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(k->s, "lb_algo")) {
 			if (!(s = arg(p, k)))
 				continue;
-			if (strcmp(s, "rr") && strcmp(s, "wrr"))
-				perr(p, k->line, "lb_algo: '%s' is not rr or wrr", s);
+			if (!sched_known(s))
+				perr(p, k->line, "lb_algo: '%s' is not a scheduler of l4lb (%s)",
+				     s, SCHED_NAMES);
 			else
 				strcpy(v->sched, s);
 		} else if (!strcmp(k->s, "lb_kind")) {

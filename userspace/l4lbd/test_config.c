@@ -277,8 +277,8 @@ static void test_errors(void)
 		     "t.conf:1: expected '{' after virtual_server, got protocol");
 	expect_error(VS "protocol SCTP\n}\n",
 		     "t.conf:2: protocol: 'SCTP' is not TCP or UDP");
-	expect_error(VS "lb_algo lc\n}\n",
-		     "t.conf:2: lb_algo: 'lc' is not rr or wrr");
+	expect_error(VS "lb_algo twos\n}\n",
+		     "t.conf:2: lb_algo: 'twos' is not a scheduler of l4lb (rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh, lblc, lblcr)");
 	expect_error(VS "lb_kind TUN\n}\n",
 		     "t.conf:2: lb_kind: 'TUN' is not DR or NAT");
 	expect_error(VS "delay_loop 0\n}\n",

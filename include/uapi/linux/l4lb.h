@@ -118,10 +118,21 @@
  *                          (one of the two, the family's, is required)
  *        L4LB_SVC_A_PORT: NLA_BE16, virtual port, not 0 (required)
  *        L4LB_SVC_A_SCHED: NLA_NUL_STRING, scheduler name, at most
- *                          L4LB_SCHED_NAME_MAX - 1 bytes: "rr" or "wrr";
- *                          default "wrr" (as ipvsadm defaults to a
- *                          weighted scheduler); unknown names are ENOENT
+ *                          L4LB_SCHED_NAME_MAX - 1 bytes, one of ipvsadm's
+ *                          (see Schedulers below); default "wlc", as
+ *                          ipvsadm's; unknown names are ENOENT
  *        L4LB_SVC_A_FLAGS: NLA_U32, 0 for now; any bit set is EINVAL
+ *        L4LB_SVC_A_SCHED_FLAGS: NLA_U32, L4LB_SVC_SCHED_F_*, ipvsadm's
+ *                          -b; default 0; an unknown bit is EINVAL
+ *        L4LB_SVC_A_MH_TABLE_SIZE: NLA_U32, the mh table's slots: a prime
+ *                          in L4LB_MH_TABLE_SIZE_MIN..L4LB_MH_TABLE_SIZE_MAX
+ *                          (EINVAL otherwise); default 65537, as in the
+ *                          Maglev paper
+ *        L4LB_SVC_A_MH_KEY: exactly L4LB_MH_KEY_LEN (16) bytes, the mh
+ *                          hash key; default L4LB_MH_KEY_DEFAULT
+ *    The scheduler settings (SCHED_FLAGS, MH_*) are kept whatever the
+ *    scheduler: those another scheduler does not use wait for a change
+ *    of scheduler.
  *
  * L4LB_CMD_SET_SERVICE: edit a service (key as above; ENOENT if absent).
  *    Attributes given replace the current values; absent ones stay.
@@ -135,7 +146,8 @@
  *    L4LB_A_SERVICE: NLA_NESTED
  *        L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR or
  *        L4LB_SVC_A_ADDR6, L4LB_SVC_A_PORT, L4LB_SVC_A_SCHED,
- *        L4LB_SVC_A_FLAGS as above
+ *        L4LB_SVC_A_FLAGS, L4LB_SVC_A_SCHED_FLAGS,
+ *        L4LB_SVC_A_MH_TABLE_SIZE, L4LB_SVC_A_MH_KEY as above
  *        L4LB_SVC_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
  *        L4LB_SVC_A_DESTS: NLA_NESTED, only if the request had
  *                          L4LB_A_WITH_DESTS (NLA_FLAG) set; a dump leaves
@@ -223,6 +235,62 @@
  *    The table changes under the dump, which is resumable and does bounded
  *    work per message: an entry added or removed meanwhile may be missed,
  *    never reported twice within one bucket pass.
+ *
+ * Schedulers (L4LB_SVC_A_SCHED), as IPVS's of the same names. A new
+ *    flow goes to one of the service's usable destinations (weight > 0,
+ *    not down). Connection counts are a destination's ACTIVE_CONNS and
+ *    INACTIVE_CONNS; its overhead is active * 256 + inactive. Ties go to
+ *    the destination added first.
+ *    rr    round robin, in the order destinations were added
+ *    wrr   weighted round robin, smooth: over sum-of-weights flows each
+ *          destination gets exactly its weight, interleaved
+ *    lc    least connections: the lowest overhead
+ *    wlc   weighted least connections: the lowest overhead / weight
+ *    sed   shortest expected delay: the lowest (active + 1) / weight
+ *    nq    never queue: the first destination with no active
+ *          connection, else as sed
+ *    fo    weighted failover: the highest weight
+ *    ovf   weighted overflow: the highest weight among those with fewer
+ *          active connections than their weight; none (the flow is
+ *          dropped) when all are full
+ *    sh    source hashing: bucket hash_32(port + address, 8) of a table
+ *          of 256 (address and port in host order, the port 0 unless
+ *          SH_PORT; an IPv6 address folded by XOR of its four words);
+ *          the destinations fill the buckets in the order they were
+ *          added, each as many in a row as its weight (one if 0), round
+ *          and round. Quiescent and down destinations keep their buckets
+ *          (so no other client moves): a flow landing on one is dropped,
+ *          or with SH_FALLBACK goes to the next bucket's usable one.
+ *    dh    destination hashing: as sh with the flow's destination
+ *          address (the VIP, so one destination gets every flow); no
+ *          fallback.
+ *    mh    Maglev hashing: slot siphash-2-4(key, address [+ port with
+ *          MH_PORT]) of a table of MH_TABLE_SIZE (prime) slots filled by
+ *          the Maglev algorithm, weighted, from the usable destinations
+ *          sorted by (family, address, port): balancers with the same
+ *          destinations (in any order), key and size agree on every flow,
+ *          and removing one destination of N moves about 1/N of the flows.
+ *          The table is rebuilt when the destinations change, never on the
+ *          packet path; a lookup is O(1). Memory: 2 bytes a slot (128 KB at
+ *          the default size) per service. With MH_FALLBACK a flow meeting
+ *          a destination deleted or marked down a moment before its table
+ *          is rebuilt takes the next slot's.
+ *    The mh key is fixed by default, not random: balancers sharing a VIP
+ *    (ECMP, anycast) must agree on each flow, also after a reboot, so the
+ *    key is configuration, like the destinations. Whoever knows the key
+ *    can choose source ports that all land on one server: a fleet that
+ *    cares sets a key of its own (the same on every balancer).
+ *    lblc  locality-based least connections: the flow's destination
+ *          address keeps the destination wlc chose for it, unless that
+ *          one is overloaded (more active connections than its weight
+ *          while another has fewer than half its weight); then wlc
+ *          chooses anew. A service has one VIP, so one entry.
+ *    lblcr the same with a set of destinations per address: a flow goes
+ *          to the least loaded (overhead / weight) of the set; when that
+ *          one is overloaded wlc's choice joins the set; a set unchanged
+ *          for 24 hours loses its most loaded member.
+ *    lblc and lblcr keep at most 1024 addresses per service, forget one
+ *    unused for 24 hours, and start afresh when the destinations change.
  *
  * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
  *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
@@ -336,12 +404,37 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_DESTS,
 	L4LB_SVC_A_FAMILY,
 	L4LB_SVC_A_ADDR6,
+	L4LB_SVC_A_SCHED_FLAGS,
+	L4LB_SVC_A_MH_TABLE_SIZE,
+	L4LB_SVC_A_MH_KEY,
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
 
 /* No service flags are defined yet; the kernel rejects any bit. */
 #define L4LB_SVC_F_ALL		0u
+
+/*
+ * Scheduler flags (L4LB_SVC_A_SCHED_FLAGS): ipvsadm's -b flag-1..3
+ * (IP_VS_SVC_F_SCHED1..3), whose meaning depends on the scheduler.
+ */
+#define L4LB_SVC_SCHED_F_FLAG1		(1u << 0)
+#define L4LB_SVC_SCHED_F_FLAG2		(1u << 1)
+#define L4LB_SVC_SCHED_F_FLAG3		(1u << 2)
+#define L4LB_SVC_SCHED_F_ALL		(L4LB_SVC_SCHED_F_FLAG1 | \
+					 L4LB_SVC_SCHED_F_FLAG2 | \
+					 L4LB_SVC_SCHED_F_FLAG3)
+#define L4LB_SVC_SCHED_F_SH_FALLBACK	L4LB_SVC_SCHED_F_FLAG1
+#define L4LB_SVC_SCHED_F_SH_PORT	L4LB_SVC_SCHED_F_FLAG2
+#define L4LB_SVC_SCHED_F_MH_FALLBACK	L4LB_SVC_SCHED_F_FLAG1
+#define L4LB_SVC_SCHED_F_MH_PORT	L4LB_SVC_SCHED_F_FLAG2
+
+#define L4LB_MH_TABLE_SIZE_DEFAULT	65537
+#define L4LB_MH_TABLE_SIZE_MIN		17
+#define L4LB_MH_TABLE_SIZE_MAX		1048573	/* the largest prime < 2^20 */
+#define L4LB_MH_KEY_LEN			16
+/* The default key: these 16 bytes, without a terminating NUL. */
+#define L4LB_MH_KEY_DEFAULT		"l4lb-maglev-key0"
 
 enum l4lb_fwd_method {
 	L4LB_FWD_DR = 1,	/* direct routing: keep the IP header, L2 to RIP */
