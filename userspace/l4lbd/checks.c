@@ -66,7 +66,7 @@ static void schedule_next(struct check *c, bool ok)
 {
 	bool pending = c->st.up ? !ok || c->st.fail_run : ok || c->st.ok_run;
 	unsigned int d = pending ? c->delay_before_retry_ms
-				 : c->rs->vs->delay_loop_ms;
+				 : c->delay_loop_ms;
 
 	c->timer.fn = probe_timer;
 	timer_arm(&c->timer, now_ms() + d);
@@ -415,10 +415,62 @@ static void misc_event(struct watch *w, uint32_t events)
 	finish(c, false, why);
 }
 
+/* Child side: own process group, default signals, stdin /dev/null. */
+static void exec_sh(const char *cmd)
+{
+	sigset_t none;
+	int s, fd;
+
+	setpgid(0, 0);
+	for (s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd > 2)
+			close(fd);
+	}
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+int run_script(const char *cmd)
+{
+	struct reaper *r = calloc(1, sizeof(*r));
+	pid_t pid;
+	int fd;
+
+	if (!r)
+		return -ENOMEM;
+	pid = fork();
+	if (pid < 0) {
+		free(r);
+		return -errno;
+	}
+	if (pid == 0)
+		exec_sh(cmd);
+	setpgid(pid, pid);
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		/* Cannot watch it: wait (a notify script is short). */
+		waitpid(pid, NULL, 0);
+		free(r);
+		return 0;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	r->w.fd = fd;
+	r->w.fn = reaper_event;
+	r->pid = pid;
+	watch_add(&r->w, EPOLLIN);
+	return 0;
+}
+
 static void misc_start(struct check *c)
 {
 	char why[160];
-	sigset_t none;
 	pid_t pid;
 	int fd;
 
@@ -429,24 +481,8 @@ static void misc_start(struct check *c)
 		finish(c, false, why);
 		return;
 	}
-	if (pid == 0) {
-		int s;
-
-		setpgid(0, 0);
-		for (s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			if (fd > 2)
-				close(fd);
-		}
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		execl("/bin/sh", "sh", "-c", c->misc_path, (char *)NULL);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_sh(c->misc_path);
 	setpgid(pid, pid);
 	c->pid = pid;
 	c->killed = false;

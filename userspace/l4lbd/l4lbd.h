@@ -21,14 +21,26 @@
 
 #define L4LBD_VERSION	"0.1.0"
 
-/* Defaults (see l4lbd.8). Durations are milliseconds. */
-#define DEF_DELAY_LOOP_MS	5000
+/*
+ * Defaults, keepalived's (see l4lbd.8). Durations are milliseconds.
+ * retry counts the probes after the first failure: a server goes DOWN
+ * after retry + 1 failed probes in a row.
+ */
+#define DEF_DELAY_LOOP_MS	60000
 #define DEF_CONNECT_TIMEOUT_MS	5000
-#define DEF_RETRY		3
-#define DEF_RISE		2
+#define DEF_RETRY		1
+#define DEF_RETRY_MISC		0
+#define DEF_RISE		1
+#define DEF_DBR_MS		1000
+#define DEF_DBR_HTTP_MS		3000
+#define DEF_QUORUM		1
 #define DEF_RESYNC_MS		2000
 #define MAX_DURATION_MS		(86400u * 1000u)
 #define MAX_COUNT		100
+/* A tunable not given at this level (inherited from the one above). */
+#define UNSET			(~0u)
+/* The schedulers of the l4lb module; keepalived's default is wlc. */
+#define L4LB_SCHEDS		"rr", "wrr"
 
 /* --- rise/fall state machine (state.c) ---------------------------------- */
 
@@ -42,6 +54,9 @@ struct hc_state {
 
 void hc_state_init(struct hc_state *s, bool up, unsigned int rise,
 		   unsigned int fall);
+struct check;
+/* @c's state machine: rise, and retry + 1 failures to go DOWN. */
+void hc_state_init_check(struct check *c, bool up);
 /* Feed one probe result; returns true if s->up changed. */
 bool hc_state_feed(struct hc_state *s, bool ok);
 
@@ -96,8 +111,10 @@ struct check {
 	struct ipaddr bindto;		/* family 0: no bind */
 	uint16_t connect_port;		/* 0: the real server's port */
 	unsigned int connect_timeout_ms;
-	unsigned int retry, rise;	/* 0 until inherited */
+	unsigned int retry, rise;	/* UNSET until inherited */
 	unsigned int delay_before_retry_ms;
+	unsigned int delay_loop_ms, warmup_ms;
+	int alpha;			/* -1 until inherited */
 	char *path;			/* HTTP_GET / SSL_GET url path */
 	char *virtualhost;
 	size_t nstatus;
@@ -129,8 +146,13 @@ struct rs {
 	uint32_t weight;
 	bool inhibit;
 	uint8_t fwd;			/* 0: the virtual server's lb_kind */
-	bool alpha;			/* start DOWN */
+	bool alpha;			/* start DOWN (any check alpha) */
+	int alpha_conf, inhibit_conf;	/* -1 unset: the virtual server's */
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	unsigned int delay_loop_ms, warmup_ms;
+	char *virtualhost;
+	char *notify_up, *notify_down;
+	bool sorry;			/* the virtual server's sorry_server */
 	int line;
 	size_t nchecks;
 	struct check **checks;
@@ -148,28 +170,43 @@ struct vs {
 	uint16_t port;
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint8_t fwd;
-	unsigned int delay_loop_ms;
+	unsigned int delay_loop_ms, warmup_ms;
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	int alpha_conf, inhibit_conf;	/* -1: not given */
+	char *virtualhost;
+	unsigned int quorum, hysteresis;
+	char *quorum_up, *quorum_down;
+	struct rs *sorry;		/* sorry_server, or NULL */
 	int line;
 	size_t nrs;
 	struct rs **rs;
 
 	/* runtime */
 	bool created;		/* l4lbd created the service in the kernel */
+	bool quorum_ok;		/* live weight reached the quorum */
 };
 
 struct config {
 	char *file;
 	unsigned int resync_ms;
+	bool allow_empty;		/* global_defs l4lbd_allow_empty */
 	size_t nvs;
 	struct vs **vs;
 };
 
 #define CONFIG_MAX_ERRORS	20
+#define CONFIG_MSG_LEN		320
 
+/*
+ * What parsing found: errors (the configuration is refused), warnings
+ * (accepted, but keepalived -t would complain too: a default applied)
+ * and notices (keepalived-only settings skipped, one per keyword).
+ */
 struct config_errors {
-	size_t n;
-	char msg[CONFIG_MAX_ERRORS][256];
+	size_t n, nwarn, nnote;
+	char msg[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
+	char warn[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
+	char note[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
 	bool truncated;
 };
 
@@ -179,6 +216,8 @@ struct config *config_parse_string(const char *name, const char *text,
 struct config *config_parse_file(const char *path,
 				 struct config_errors *errs);
 void config_errors_print(const struct config_errors *errs, FILE *f);
+/* The warnings and notices, one per line, prefixed "warning: "/"notice: ". */
+void config_notes_print(const struct config_errors *errs, FILE *f);
 void config_free(struct config *c);
 void check_free(struct check *c);
 void rs_free(struct rs *r);
@@ -199,6 +238,10 @@ const char *vs_name(const struct vs *v, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" */
 const char *rs_name(const struct rs *r, char *buf, size_t len);
 bool status_ok(const struct check *c, long code);
+/* Sum of the weights of the real servers that are UP. */
+unsigned long vs_live_weight(const struct vs *v);
+/* Quorum state of @v after its real servers changed (keepalived's rule). */
+bool vs_quorum_next(const struct vs *v);
 
 /* --- checks (checks.c) -------------------------------------------------- */
 
@@ -209,6 +252,8 @@ void check_start(struct check *c, uint64_t spread_ms);
 /* Stop @c: cancel its timer and any probe in flight. */
 void check_stop(struct check *c);
 extern unsigned long long probes_done;
+/* Run "/bin/sh -c @cmd" in the background (notify scripts); reaped later. */
+int run_script(const char *cmd);
 
 /* --- daemon (main.c) ---------------------------------------------------- */
 

@@ -114,16 +114,27 @@ static void fill_key(const struct vs *v, struct l4lb_service *s)
 	s->set = L4LB_HAS_SCHED;
 }
 
-/* The destination @r should be in the kernel, or false if it should not. */
+/*
+ * The destination @r should be in the kernel, or false if it should not.
+ * While a virtual server with a sorry_server has lost its quorum, the
+ * sorry server replaces its real servers (keepalived's rule).
+ */
 static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 {
+	const struct vs *v = r->vs;
+	bool up = r->up;
+
+	if (r->sorry)
+		up = !v->quorum_ok;
+	else if (v->sorry && !v->quorum_ok)
+		up = false;
 	memset(d, 0, sizeof(*d));
 	d->family = r->addr.family;
 	d->addr = r->addr.u;
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
 	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
-	if (r->up) {
+	if (up) {
 		d->weight = r->weight;
 	} else if (r->inhibit) {
 		/* Weight 0 as keepalived does; DOWN moves its flows too. */
@@ -291,8 +302,8 @@ static int sync_all(void)
 				       vs_name(v, a, sizeof(a)), v->sched);
 			}
 		}
-		for (j = 0; j < v->nrs; j++) {
-			struct rs *r = v->rs[j];
+		for (j = 0; j < v->nrs + !!v->sorry; j++) {
+			struct rs *r = j < v->nrs ? v->rs[j] : v->sorry;
 			struct l4lb_dest d, *kd = find_kdest(ks, r);
 			bool want = rs_desired(r, &d);
 
@@ -343,11 +354,13 @@ static void remove_stale(struct config *old, struct config *new)
 				       vs_name(ov, a, sizeof(a)));
 			continue;
 		}
-		for (j = 0; j < ov->nrs; j++) {
-			struct rs *r = ov->rs[j];
+		for (j = 0; j < ov->nrs + !!ov->sorry; j++) {
+			struct rs *r = j < ov->nrs ? ov->rs[j] : ov->sorry;
 			struct l4lb_dest d;
 
-			if (nv && vs_find_rs(nv, &r->addr, r->port))
+			if (nv && (vs_find_rs(nv, &r->addr, r->port) ||
+				   (nv->sorry && r->port == nv->sorry->port &&
+				    ipaddr_equal(&r->addr, &nv->sorry->addr))))
 				continue;
 			rs_desired(r, &d);
 			dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
@@ -363,6 +376,50 @@ static void resync(struct timer *t)
 }
 
 /* --- state -------------------------------------------------------------- */
+
+static void script(const char *cmd, const char *what, const char *who)
+{
+	int ret;
+
+	if (!cmd)
+		return;
+	logmsg(LOG_INFO, "%s %s: running %s", what, who, cmd);
+	ret = run_script(cmd);
+	if (ret < 0)
+		logmsg(LOG_ERR, "%s %s: cannot run %s: %s", what, who, cmd,
+		       strerror(-ret));
+}
+
+/* Re-evaluate @v's quorum; true if it changed (scripts run, logged). */
+static bool update_quorum(struct vs *v)
+{
+	char a[NAME_LEN];
+	bool q = vs_quorum_next(v);
+
+	if (q == v->quorum_ok)
+		return false;
+	v->quorum_ok = q;
+	vs_name(v, a, sizeof(a));
+	logmsg(q ? LOG_NOTICE : LOG_WARNING,
+	       "[%s] quorum %s: live weight %lu, quorum %u, hysteresis %u%s",
+	       a, q ? "gained" : "lost", vs_live_weight(v), v->quorum,
+	       v->hysteresis,
+	       v->sorry ? (q ? "; sorry server out" : "; sorry server in") : "");
+	script(q ? v->quorum_up : v->quorum_down,
+	       q ? "quorum_up" : "quorum_down", a);
+	return true;
+}
+
+/* Apply every destination of @v: the sorry server first, as keepalived. */
+static void apply_vs(struct vs *v)
+{
+	size_t i;
+
+	if (v->sorry)
+		apply_rs(v->sorry);
+	for (i = 0; i < v->nrs; i++)
+		apply_rs(v->rs[i]);
+}
 
 void check_result(struct check *c, bool ok, const char *reason)
 {
@@ -398,7 +455,12 @@ void check_result(struct check *c, bool ok, const char *reason)
 		       rs_name(r, b, sizeof(b)), r->reason,
 		       vs_name(r->vs, a, sizeof(a)));
 	}
-	apply_rs(r);
+	script(up ? r->notify_up : r->notify_down,
+	       up ? "notify_up" : "notify_down", b);
+	if (update_quorum(r->vs) && r->vs->sorry)
+		apply_vs(r->vs);
+	else
+		apply_rs(r);
 }
 
 static void start_rs_checks(struct rs *r, bool fresh)
@@ -409,8 +471,8 @@ static void start_rs_checks(struct rs *r, bool fresh)
 		struct check *c = r->checks[i];
 
 		c->rs = r;
-		hc_state_init(&c->st, r->up, c->rise, c->retry);
-		check_start(c, fresh ? r->vs->delay_loop_ms : 0);
+		hc_state_init_check(c, fresh ? r->up && !c->alpha : r->up);
+		check_start(c, fresh ? c->warmup_ms : 0);
 	}
 }
 
@@ -442,6 +504,16 @@ static void free_config_cb(void *p)
 	config_free(p);
 }
 
+static void log_notes(const struct config_errors *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nwarn; i++)
+		logmsg(LOG_WARNING, "warning: %s", e->warn[i]);
+	for (i = 0; i < e->nnote; i++)
+		logmsg(LOG_NOTICE, "notice: %s", e->note[i]);
+}
+
 static void reload(void)
 {
 	struct config_errors errs;
@@ -453,8 +525,11 @@ static void reload(void)
 		       conf_path);
 		for (i = 0; i < errs.n; i++)
 			logmsg(LOG_ERR, "  %s", errs.msg[i]);
+		if (errs.truncated)
+			logmsg(LOG_ERR, "  (more errors not shown)");
 		return;
 	}
+	log_notes(&errs);
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
 		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
@@ -491,8 +566,7 @@ static void reload(void)
 				}
 				if (nc) {
 					nc->rs = nr;
-					hc_state_init(&nc->st, nr->up, nc->rise,
-						      nc->retry);
+					hc_state_init_check(nc, nr->up);
 					check_start(nc, 0);
 				}
 			}
@@ -506,6 +580,20 @@ static void reload(void)
 			} else if (!nr->nchecks) {
 				nr->up = true;
 			}
+		}
+	}
+	for (i = 0; i < n->nvs; i++) {
+		struct vs *nv = n->vs[i];
+		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
+					       nv->port);
+
+		if (nv->sorry)
+			nv->sorry->up = true;
+		if (ov) {
+			nv->quorum_ok = ov->quorum_ok;
+			update_quorum(nv);
+		} else {
+			nv->quorum_ok = vs_live_weight(nv) >= nv->quorum;
 		}
 	}
 	stop_all_checks(old);
@@ -660,6 +748,7 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 		k->connect_timeout_ms = 1000;
 		k->retry = k->rise = 1;
 		k->delay_before_retry_ms = 1;
+		k->delay_loop_ms = 1;
 		timer_init(&k->timer, NULL);
 		v->rs[v->nrs++] = r;
 	}
@@ -761,12 +850,22 @@ int main(int argc, char **argv)
 	cfg = config_parse_file(conf_path, &errs);
 	if (!cfg) {
 		config_errors_print(&errs, stderr);
+		if (test_only)
+			config_notes_print(&errs, stderr);
+		fprintf(stderr, "l4lbd: %s: %zu error%s%s\n", conf_path, errs.n,
+			errs.n == 1 ? "" : "s",
+			test_only ? "" : "; not starting");
 		return 2;
 	}
 	config_counts(cfg, &nrs, &nck);
 	if (test_only) {
-		printf("%s: OK: %zu virtual servers, %zu real servers, %zu checks\n",
+		config_notes_print(&errs, stderr);
+		printf("%s: OK: %zu virtual servers, %zu real servers, %zu checks",
 		       conf_path, cfg->nvs, nrs, nck);
+		if (errs.nwarn || errs.nnote)
+			printf(" (%zu warnings, %zu notices)", errs.nwarn,
+			       errs.nnote);
+		printf("\n");
 		config_free(cfg);
 		return 0;
 	}
@@ -781,13 +880,20 @@ int main(int argc, char **argv)
 	logmsg(LOG_NOTICE, "l4lbd %s starting: %s: %zu virtual servers, %zu real servers, %zu checks%s",
 	       L4LBD_VERSION, conf_path, cfg->nvs, nrs, nck,
 	       dry_run ? " (dry run)" : "");
-	for (i = 0; i < cfg->nvs; i++)
-		for (j = 0; j < cfg->vs[i]->nrs; j++) {
-			struct rs *r = cfg->vs[i]->rs[j];
+	log_notes(&errs);
+	for (i = 0; i < cfg->nvs; i++) {
+		struct vs *v = cfg->vs[i];
+
+		for (j = 0; j < v->nrs; j++) {
+			struct rs *r = v->rs[j];
 
 			r->up = !r->alpha || !r->nchecks;
 			start_rs_checks(r, true);
 		}
+		if (v->sorry)
+			v->sorry->up = true;
+		v->quorum_ok = vs_live_weight(v) >= v->quorum;
+	}
 	if (pid_file) {
 		FILE *f = fopen(pid_file, "w");
 

@@ -49,9 +49,11 @@ static void test_example(void)
 		      k->status[0].hi == 200, "status");
 		CHECK(status_ok(k, 200) && !status_ok(k, 204), "status_ok");
 		CHECK(k->connect_timeout_ms == 1000, "ct %u", k->connect_timeout_ms);
-		/* Inherited from the virtual server. */
-		CHECK(k->retry == 3 && k->rise == 2, "retry %u rise %u",
+		/* Inherited from the virtual server; rise keepalived's 1. */
+		CHECK(k->retry == 2 && k->rise == 1, "retry %u rise %u",
 		      k->retry, k->rise);
+		CHECK(k->delay_loop_ms == 2000 && k->warmup_ms == 2000,
+		      "delay_loop %u warmup %u", k->delay_loop_ms, k->warmup_ms);
 		CHECK(k->delay_before_retry_ms == 1000, "dbr %u",
 		      k->delay_before_retry_ms);
 		CHECK(k->rs == r, "back pointer");
@@ -62,19 +64,31 @@ static void test_example(void)
 		k = r->checks[0];
 		CHECK(!strcmp(k->digest, "9e107d9d372bb6826bd81d3542a419d6"), "digest");
 		CHECK(k->virtualhost && !strcmp(k->virtualhost, "www.example.com"), "vhost");
-		CHECK(status_ok(k, 204) && !status_ok(k, 301), "2xx range");
+		CHECK(status_ok(k, 204) && status_ok(k, 304) &&
+		      !status_ok(k, 301), "list: 2xx range and 304");
+		CHECK(k->delay_before_retry_ms == 1000, "dbr %u",
+		      k->delay_before_retry_ms);
 	}
 	r = vs_find_rs(v, ip("10.0.0.13"), 80);
 	CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_TCP, "rs3");
+	CHECK(r && r->notify_down && strstr(r->notify_down, "logger") &&
+	      !r->notify_up, "notify_down");
 
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 443);
 	CHECK(v && !strcmp(v->sched, "rr") && v->nrs == 1 &&
 	      v->rs[0]->nchecks == 1 && v->rs[0]->checks[0]->type == CHECK_SSL,
 	      "vs :443");
 	if (v && v->nrs == 1) {
-		/* Defaults. */
-		CHECK(v->delay_loop_ms == DEF_DELAY_LOOP_MS, "default delay_loop");
+		/* Defaults: keepalived's. */
+		CHECK(v->delay_loop_ms == 60000, "default delay_loop");
 		CHECK(v->rs[0]->weight == 1, "default weight");
+		CHECK(v->rs[0]->port == 443, "port-less real_server");
+		k = v->rs[0]->checks[0];
+		CHECK(k->retry == 1 && k->rise == 1 &&
+		      k->delay_before_retry_ms == 3000 &&
+		      k->connect_timeout_ms == 2000, "SSL_GET defaults");
+		CHECK(v->quorum == 1 && v->hysteresis == 0 && !v->sorry,
+		      "quorum defaults");
 	}
 
 	v = config_find_vs(c, IPPROTO_UDP, ip("10.0.0.100"), 53);
@@ -91,6 +105,10 @@ static void test_example(void)
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 8080);
 	CHECK(v && v->fwd == L4LB_FWD_NAT && v->nrs == 1 &&
 	      v->rs[0]->port == 80 && v->rs[0]->nchecks == 2, "vs :8080");
+	CHECK(v && v->quorum == 2 && v->quorum_down && !v->quorum_up &&
+	      v->sorry && v->sorry->sorry && v->sorry->port == 80 &&
+	      ipaddr_equal(&v->sorry->addr, ip("192.168.1.99")) &&
+	      v->sorry->vs == v, "quorum, sorry_server");
 	if (v && v->nrs == 1 && v->rs[0]->nchecks == 2)
 		CHECK(v->rs[0]->checks[1]->connect_port == 9100, "connect_port");
 
@@ -163,6 +181,7 @@ static void test_ipv6(void)
 	struct config_errors errs;
 	struct config *c = config_parse_string("six.conf",
 		"virtual_server 2001:db8::10 80 {\n"
+		"  protocol TCP\n"
 		"  lb_kind NAT\n"
 		"  real_server 2001:db8::11 8080 {\n"
 		"    TCP_CHECK { connect_ip 2001:db8::99 connect_port 9000 bindto 2001:db8::1 }\n"
@@ -173,6 +192,7 @@ static void test_ipv6(void)
 		"}\n"
 		"virtual_server 2001:db8::10 80 { protocol UDP real_server 2001:db8::11 80 { } }\n"
 		"virtual_server 10.0.0.100 80 {\n"
+		"  protocol TCP\n"
 		"  real_server 10.0.0.11 80 { TCP_CHECK { connect_ip 2001:db8::11 bindto ::1 } }\n"
 		"}\n", &errs);
 	struct vs *v;
@@ -211,7 +231,7 @@ static void test_ipv6(void)
 		CHECK(!vs_find_rs(v, ip("2001:db8::13"), 8080), "no such rs");
 	}
 	v = config_find_vs(c, IPPROTO_UDP, ip("2001:db8::10"), 80);
-	CHECK(v && v->nrs == 1 && v->fwd == L4LB_FWD_DR, "vs udp [2001:db8::10]:80");
+	CHECK(v && v->nrs == 1 && v->fwd == L4LB_FWD_NAT, "vs udp [2001:db8::10]:80");
 	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 81), "port");
 	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("::10.0.0.100"), 80) &&
 	      !config_find_vs(c, IPPROTO_TCP, ip("::ffff:10.0.0.100"), 80),
@@ -263,6 +283,8 @@ static void expect_error(const char *text, const char *want)
 }
 
 #define VS "virtual_server 10.0.0.100 80 {\n"
+/* A virtual server with a real server: not ignored. */
+#define VSR(proto) "virtual_server 10.0.0.100 80 {\nprotocol " proto "\nreal_server 10.0.0.11 80 {\n}\n}\n"
 #define RS "real_server 10.0.0.11 80 {\n"
 
 static void test_errors(void)
@@ -276,29 +298,73 @@ static void test_errors(void)
 	expect_error("virtual_server 1.2.3.4 80 protocol TCP }\n",
 		     "t.conf:1: expected '{' after virtual_server, got protocol");
 	expect_error(VS "protocol SCTP\n}\n",
-		     "t.conf:2: protocol: 'SCTP' is not TCP or UDP");
+		     "t.conf:2: not supported by l4lbd: protocol SCTP (l4lb has TCP and UDP)");
+	expect_error(VS "protocol ICMP\n}\n",
+		     "t.conf:2: protocol: 'ICMP' is not TCP or UDP");
 	expect_error(VS "lb_algo lc\n}\n",
-		     "t.conf:2: lb_algo: 'lc' is not rr or wrr");
+		     "t.conf:2: not supported by l4lbd yet: lb_algo lc (the l4lb module has rr, wrr)");
+	expect_error(VS "lvs_sched wlc\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: lvs_sched wlc (the l4lb module has rr, wrr)");
+	expect_error(VS "lb_algo fastest\n}\n",
+		     "t.conf:2: lb_algo: 'fastest' is not a scheduler");
 	expect_error(VS "lb_kind TUN\n}\n",
-		     "t.conf:2: lb_kind: 'TUN' is not DR or NAT");
+		     "t.conf:2: not supported by l4lbd: lb_kind TUN (l4lb forwards by DR or NAT)");
+	expect_error(VS "lvs_method TUN type gue port 6080\n}\n",
+		     "t.conf:2: not supported by l4lbd: lvs_method TUN");
+	expect_error(VS "lb_kind LOCAL\n}\n",
+		     "t.conf:2: lb_kind: 'LOCAL' is not DR or NAT");
 	expect_error(VS "delay_loop 0\n}\n",
 		     "t.conf:2: delay_loop: '0' is not a duration");
 	expect_error(VS "delay_loop\n}\n",
 		     "t.conf:2: 'delay_loop' needs an argument");
-	expect_error(VS "retry 0\n}\n",
-		     "t.conf:2: retry: '0' is not an integer in 1..100");
+	expect_error(VS "retry 101\n}\n",
+		     "t.conf:2: retry: '101' is not an integer in 0..100");
 	expect_error(VS "rise many\n}\n",
 		     "t.conf:2: rise: 'many' is not an integer");
-	expect_error(VS "quorum 2\n}\n",
-		     "t.conf:2: unknown keyword 'quorum' in virtual_server");
+	expect_error(VS "quorum 0\n}\n",
+		     "t.conf:2: quorum: '0' is not an integer");
+	expect_error(VS "persistence_timeout 300\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: persistence_timeout (l4lb has no persistence yet)");
+	expect_error(VS "persistence_granularity 255.255.255.0\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: persistence_granularity");
+	expect_error("virtual_server fwmark 1 {\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server fwmark (l4lb has no fwmark services yet)");
+	expect_error("virtual_server group G {\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server group");
+	expect_error("virtual_server_group G {\n10.0.0.1 80\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server_group");
+	expect_error("SSL {\nca /etc/ca.pem\n}\n",
+		     "t.conf:1: not supported by l4lbd: SSL");
+	expect_error("virtual_server 10.0.0.100 {\n}\n",
+		     "t.conf:1: virtual_server needs a port");
+	expect_error(VS RS "DNS_CHECK {\ntype A\n}\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: DNS_CHECK (use MISC_CHECK with a DNS client)");
+	expect_error(VS RS "uthreshold 100\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: uthreshold");
+	expect_error(VS RS "TCP_CHECK {\nbind_if eth0\n}\n}\n}\n",
+		     "t.conf:4: not supported by l4lbd: bind_if");
+	expect_error(VS RS "HTTP_GET {\nurl {\npath /\nregex ok\n}\n}\n}\n}\n",
+		     "t.conf:6: not supported by l4lbd: regex");
+	expect_error(VS RS "MISC_CHECK {\nmisc_path /bin/true\nmisc_dynamic\n}\n}\n}\n",
+		     "t.conf:5: not supported by l4lbd: misc_dynamic");
+	expect_error(VS RS "notify_up /bin/true nobody\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: notify_up with a user");
+	expect_error(VS "sorry_server_inhibit\n" RS "}\n}\n",
+		     "t.conf:2: sorry_server_inhibit before sorry_server");
+	expect_error(VS "sorry_server 10.0.0.11 80\n" RS "}\n}\n",
+		     "t.conf:2: sorry_server is also a real_server");
+	expect_error(VS "lb_kind DR\nsorry_server 10.0.0.99 8080\n" RS "}\n}\n",
+		     "t.conf:3: sorry_server port 8080 differs from the virtual_server port 80");
+	expect_error("@main router_id x\n",
+		     "t.conf:1: not supported by l4lbd: conditional configuration");
 	expect_error(VS RS "weight 65536\n}\n}\n",
 		     "t.conf:3: weight: '65536' is not an integer in 0..65535");
-	expect_error(VS RS "}\n" RS "}\n}\n",
+	expect_error(VS RS "}\nreal_server 10.0.0.11 {\n}\n}\n",
 		     "t.conf:4: duplicate real_server 10.0.0.11:80 (first at line 2)");
-	expect_error(VS "}\n" VS "}\n",
-		     "t.conf:3: duplicate virtual_server TCP 10.0.0.100:80 (first at line 1)");
-	expect_error(VS "real_server 10.0.0.11 8080 {\n}\n}\n",
-		     "t.conf:2: real_server port 8080 differs from the virtual_server port 80");
+	expect_error(VSR("TCP") VSR("TCP"),
+		     "t.conf:6: duplicate virtual_server TCP 10.0.0.100:80 (first at line 1)");
+	expect_error(VS "lb_kind DR\nreal_server 10.0.0.11 8080 {\n}\n}\n",
+		     "t.conf:3: real_server port 8080 differs from the virtual_server port 80");
 	expect_error(VS RS "HTTP_GET { connect_timeout 1 }\n}\n}\n",
 		     "t.conf:3: HTTP_GET: a 'url { path ... }' block is required");
 	expect_error(VS RS "HTTP_GET {\nurl { status_code 200 }\n}\n}\n}\n",
@@ -329,16 +395,16 @@ static void test_errors(void)
 		     "t.conf:1: virtual_server: '[2001:db8::10]' is not an IPv6 address (write it without brackets)");
 	expect_error(VS "real_server 2001:db8:::11 80 {\n}\n}\n",
 		     "t.conf:2: real_server: '2001:db8:::11' is not an IPv6 address");
-	expect_error(VS "real_server 2001:db8::11 80 {\n}\n}\n",
-		     "t.conf:2: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
+	expect_error(VS "lb_kind DR\nreal_server 2001:db8::11 80 {\n}\n}\n",
+		     "t.conf:3: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
 	expect_error("virtual_server 2001:db8::10 80 {\nlb_kind NAT\n" RS "}\n}\n",
 		     "t.conf:3: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards within one address family");
 	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 10.0.0.11 80 {\nlb_kind NAT\n}\n}\n",
 		     "t.conf:2: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards");
 	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 2001:db8::11 80 {\n}\nreal_server 2001:db8:0::11 80 {\n}\n}\n",
 		     "t.conf:4: duplicate real_server [2001:db8::11]:80 (first at line 2)");
-	expect_error("virtual_server 2001:db8::10 80 {\n}\nvirtual_server 2001:DB8::10 80 {\n}\n",
-		     "t.conf:3: duplicate virtual_server TCP [2001:db8::10]:80 (first at line 1)");
+	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 2001:db8::11 80 {\n}\n}\nvirtual_server 2001:DB8::10 80 {\n}\n",
+		     "t.conf:5: duplicate virtual_server UDP [2001:db8::10]:80 (first at line 1)");
 	expect_error(VS RS "TCP_CHECK {\nconnect_ip 2001:db8::1::2\n}\n}\n}\n",
 		     "t.conf:4: connect_ip: '2001:db8::1::2' is not an IPv6 address");
 	expect_error(VS RS "TCP_CHECK {\nbindto 10.0.0\n}\n}\n}\n",
@@ -349,8 +415,10 @@ static void test_errors(void)
 		     "t.conf:5: bindto 10.0.0.1 is IPv4 but HTTP_GET connects to 2001:db8::11 (IPv6)");
 	expect_error(VS RS "MISC_CHECK {\nmisc_path /bin/true\nbindto 10.0.0.1\n}\n}\n}\n",
 		     "t.conf:5: unknown keyword 'bindto' in MISC_CHECK");
-	expect_error("global_defs {\nrouter_id x\n}\n",
-		     "t.conf:2: unknown keyword 'router_id' in global_defs");
+	expect_error("global_defs {\nresync_intervall 2\n}\n" VSR("TCP"),
+		     "t.conf:2: unknown keyword 'resync_intervall' in global_defs");
+	expect_error("global_defs {\nl4lbd_allow_emtpy\n}\n",
+		     "t.conf:2: unknown keyword 'l4lbd_allow_emtpy' in global_defs");
 	/* Several errors in one file: each is reported with its line. */
 	{
 		struct config_errors errs;
