@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_config.c - the configuration parser: a good file, every error. */
 #include <arpa/inet.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "l4lbd.h"
 #include "test.h"
@@ -444,9 +447,339 @@ static void test_errors(void)
 	}
 }
 
+
+static bool has_msg(char (*arr)[CONFIG_MSG_LEN], size_t n, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(arr[i], want))
+			return true;
+	return false;
+}
+
+/* keepalived's defaults, aliases and forms, with its warnings. */
+static void test_keepalived(void)
+{
+	struct config_errors errs;
+	struct config *c;
+	struct vs *v;
+	struct check *k;
+
+	c = config_parse_string("k.conf",
+		"virtual_server 10.0.0.100 80 {\n"
+		"real_server 10.0.0.11 8080 {\n"
+		"TCP_CHECK {\n}\n"
+		"HTTP_GET {\nurl {\npath /\n}\n}\n"
+		"MISC_CHECK {\nmisc_path /bin/true\n}\n"
+		"}\n}\n", &errs);
+	CHECK(c && c->nvs == 1, "defaults: %s", errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 1 &&
+	    c->vs[0]->rs[0]->nchecks == 3) {
+		v = c->vs[0];
+		CHECK(v->protocol == IPPROTO_UDP, "protocol default UDP");
+		CHECK(v->fwd == L4LB_FWD_NAT, "lb_kind default NAT");
+		CHECK(!strcmp(v->sched, "wrr"), "wlc mapped to wrr: %s", v->sched);
+		CHECK(v->delay_loop_ms == 60000, "delay_loop 60 s");
+		k = v->rs[0]->checks[0];
+		CHECK(k->retry == 1 && k->rise == 1 &&
+		      k->connect_timeout_ms == 5000 &&
+		      k->delay_before_retry_ms == 1000 &&
+		      k->delay_loop_ms == 60000 && k->warmup_ms == 60000 &&
+		      !k->alpha, "TCP_CHECK defaults: retry %u dbr %u",
+		      k->retry, k->delay_before_retry_ms);
+		k = v->rs[0]->checks[1];
+		CHECK(k->retry == 1 && k->delay_before_retry_ms == 3000,
+		      "HTTP_GET defaults: retry %u dbr %u", k->retry,
+		      k->delay_before_retry_ms);
+		k = v->rs[0]->checks[2];
+		CHECK(k->retry == 0 && k->delay_before_retry_ms == 1000 &&
+		      k->misc_timeout_ms == 60000,
+		      "MISC_CHECK defaults: retry %u", k->retry);
+		CHECK(!v->rs[0]->inhibit && !v->rs[0]->alpha, "rs defaults");
+	}
+	CHECK(errs.nwarn == 3 &&
+	      has_msg(errs.warn, errs.nwarn, "k.conf:1: virtual_server UDP 10.0.0.100:80: no protocol, using UDP (keepalived's default)") &&
+	      has_msg(errs.warn, errs.nwarn, "no lb_kind, using NAT (keepalived's default)") &&
+	      has_msg(errs.warn, errs.nwarn, "no lb_algo; keepalived's default wlc is not in l4lb yet, using wrr"),
+	      "warnings: %zu, first '%s'", errs.nwarn,
+	      errs.nwarn ? errs.warn[0] : "");
+	config_free(c);
+
+	/* Aliases (keepalived 2.x), inheritance, optional booleans. */
+	c = config_parse_string("a.conf",
+		"virtual_server 10.0.0.100 80 {\n"
+		"protocol TCP\n"
+		"lvs_sched rr\n"
+		"lvs_method DR\n"
+		"nb_get_retry 4\n"
+		"delay_loop 3\n"
+		"delay_before_retry 0\n"
+		"warmup 0\n"
+		"alpha\n"
+		"inhibit_on_failure\n"
+		"virtualhost vs.example\n"
+		"real_server 10.0.0.11 {\n"
+		"inhibit_on_failure false\n"
+		"virtualhost rs.example\n"
+		"HTTP_GET {\nurl {\npath /\nstatus_code 200-204 301 503\n}\n"
+		"url {\npath /x\nvirtualhost url.example\n}\n}\n"
+		"}\n"
+		"real_server 10.0.0.12 {\n"
+		"alpha off\n"
+		"delay_loop 1\n"
+		"TCP_CHECK {\nretry 0\n}\n"
+		"HTTP_GET {\nurl {\npath /\n}\n}\n"
+		"}\n"
+		"real_server 10.0.0.13 {\n}\n"
+		"}\n", &errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 3 && !errs.nwarn,
+	      "aliases: %s", errs.n ? errs.msg[0] : errs.nwarn ? errs.warn[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 3) {
+		struct rs **r = c->vs[0]->rs;
+
+		v = c->vs[0];
+		CHECK(!strcmp(v->sched, "rr") && v->fwd == L4LB_FWD_DR &&
+		      v->protocol == IPPROTO_TCP, "lvs_sched, lvs_method");
+		CHECK(r[0]->port == 80 && !r[0]->inhibit && r[0]->alpha &&
+		      r[1]->inhibit && !r[1]->alpha, "inherited flags");
+		CHECK(!r[2]->alpha && !r[2]->nchecks, "no checks: never alpha");
+		if (r[0]->nchecks == 2) {
+			k = r[0]->checks[0];
+			CHECK(k->retry == 4 && k->delay_before_retry_ms == 0 &&
+			      k->warmup_ms == 0 && k->delay_loop_ms == 3000 &&
+			      k->alpha, "vs tunables inherited: retry %u", k->retry);
+			CHECK(status_ok(k, 202) && status_ok(k, 301) &&
+			      status_ok(k, 503) && !status_ok(k, 205) &&
+			      !status_ok(k, 500), "status_code list");
+			CHECK(!strcmp(k->virtualhost, "rs.example") &&
+			      !strcmp(r[0]->checks[1]->virtualhost, "url.example"),
+			      "virtualhost: real server's, url's");
+		}
+		if (r[1]->nchecks == 2) {
+			CHECK(r[1]->checks[0]->retry == 0 &&
+			      r[1]->checks[0]->delay_loop_ms == 1000 &&
+			      !r[1]->checks[0]->alpha, "rs delay_loop, alpha off");
+			CHECK(!strcmp(r[1]->checks[1]->virtualhost, "vs.example"),
+			      "virtualhost: virtual server's");
+		}
+	}
+	config_free(c);
+
+	/* A virtual server without real servers is ignored, as keepalived. */
+	c = config_parse_string("e.conf",
+		"virtual_server 10.0.0.100 80 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\n}\n"
+		"virtual_server 10.0.0.100 81 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\nreal_server 10.0.0.11 81 {\n}\n}\n",
+		&errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->port == 81 && errs.nwarn == 1 &&
+	      strstr(errs.warn[0], "e.conf:1: virtual_server TCP 10.0.0.100:80 has no real servers: ignored"),
+	      "empty vs: %s", errs.nwarn ? errs.warn[0] : "");
+	config_free(c);
+
+	/* quorum and hysteresis: keepalived's corrections. */
+	c = config_parse_string("q.conf",
+		"virtual_server 10.0.0.100 80 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\n"
+		"quorum 9\nhysteresis 5\nquorum_up \"/bin/echo up\"\nquorum_down /bin/false\n"
+		"sorry_server 10.0.0.99\nsorry_server_inhibit\nsorry_server_lvs_method NAT\n"
+		"real_server 10.0.0.11 80 {\nweight 2\nnotify_up /bin/true\n}\n"
+		"real_server 10.0.0.12 80 {\nweight 3\n}\n}\n", &errs);
+	CHECK(c && c->nvs == 1, "quorum: %s", errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1) {
+		v = c->vs[0];
+		CHECK(v->quorum == 5 && v->hysteresis == 0, "quorum %u hysteresis %u",
+		      v->quorum, v->hysteresis);
+		CHECK(!strcmp(v->quorum_up, "/bin/echo up") &&
+		      !strcmp(v->quorum_down, "/bin/false"), "quorum scripts");
+		CHECK(v->sorry && v->sorry->port == 80 && v->sorry->inhibit &&
+		      v->sorry->fwd == L4LB_FWD_NAT, "sorry_server");
+		CHECK(!strcmp(v->rs[0]->notify_up, "/bin/true"), "notify_up");
+		CHECK(errs.nwarn == 2 &&
+		      has_msg(errs.warn, errs.nwarn, "quorum 9 exceeds the total weight of its real servers 5; using 5") &&
+		      has_msg(errs.warn, errs.nwarn, "hysteresis 5 >= quorum 5; using 0"),
+		      "quorum warnings %zu", errs.nwarn);
+		/* Gained at quorum + hysteresis, lost below quorum - hysteresis. */
+		v->quorum = 3;
+		v->hysteresis = 1;
+		v->rs[0]->up = v->rs[1]->up = true;
+		v->quorum_ok = false;
+		CHECK(vs_live_weight(v) == 5 && vs_quorum_next(v), "5 >= 3 + 1");
+		v->rs[0]->up = false;
+		CHECK(!vs_quorum_next(v), "3 < 3 + 1: still lost");
+		v->quorum_ok = true;
+		CHECK(vs_quorum_next(v), "3 >= 3 - 1: still gained");
+		v->rs[1]->up = false;
+		v->rs[0]->up = true;
+		CHECK(vs_quorum_next(v), "2 >= 3 - 1: still gained");
+		v->rs[0]->up = false;
+		CHECK(!vs_quorum_next(v), "0 < 2: lost");
+	}
+	config_free(c);
+}
+
+/* One file for keepalived and l4lbd: its blocks skipped, one notice each. */
+static void test_skip(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("s.conf",
+		"global_defs {\n"
+		"  notification_email {\n    ops@example.com\n  }\n"
+		"  router_id LB1\n"
+		"  resync_interval 3\n"
+		"  router_id LB2\n"
+		"}\n"
+		"vrrp_script chk {\n  script \"/bin/true\"\n}\n"
+		"vrrp_instance VI_1 {\n  state MASTER\n  virtual_ipaddress {\n    10.0.0.100\n  }\n  track_script {\n    chk\n  }\n}\n"
+		"vrrp_instance VI_2 {\n  state BACKUP\n}\n"
+		"static_ipaddress {\n  10.0.0.1/24 dev eth0\n}\n"
+		"virtual_server 10.0.0.100 80 {\n  protocol TCP\n  lb_kind DR\n  lb_algo rr\n"
+		"  smtp_alert\n"
+		"  real_server 10.0.0.11 80 {\n    smtp_alert true\n  }\n}\n",
+		&errs);
+
+	CHECK(c && c->nvs == 1 && c->resync_ms == 3000 && !errs.nwarn,
+	      "skip: %s", errs.n ? errs.msg[0] : "");
+	CHECK(errs.nnote == 6, "notices: %zu", errs.nnote);
+	CHECK(has_msg(errs.note, errs.nnote, "s.conf:2: skipping global_defs notification_email (keepalived's; l4lbd does not use it)") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:5: skipping global_defs router_id") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:9: skipping vrrp_script") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:12: skipping vrrp_instance") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:24: skipping static_ipaddress") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:31: skipping smtp_alert (keepalived's, nothing for l4lbd to do)"),
+	      "notice texts: %s", errs.nnote ? errs.note[0] : "");
+	config_free(c);
+}
+
+static char tmpdir[64];
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static struct config *parse_tmp(const char *name, struct config_errors *errs)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return config_parse_file(path, errs);
+}
+
+#define VS_TCP(port) "virtual_server 10.0.0.100 " port " {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\nreal_server 10.0.0.11 80 {\n}\n}\n"
+
+/* include with a glob, relative to the including file; loops; safety. */
+static void test_files(void)
+{
+	struct config_errors errs;
+	struct config *c;
+	char path[256];
+
+	strcpy(tmpdir, "/tmp/l4lbd-test.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		SKIP("mkdtemp: no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	mkdir(path, 0700);
+	put("main.conf", "include conf.d/*.conf\n" VS_TCP("80"));
+	put("conf.d/a.conf", VS_TCP("81"));
+	put("conf.d/b.conf", "include ../more.conf\n" VS_TCP("82"));
+	put("more.conf", VS_TCP("83"));
+	c = parse_tmp("main.conf", &errs);
+	CHECK(c && c->nvs == 4, "include glob: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("loop.conf", "include loop2.conf\n" VS_TCP("80"));
+	put("loop2.conf", "\ninclude loop.conf\n");
+	c = parse_tmp("loop.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "loop2.conf:2: include loop: ") &&
+	      strstr(errs.msg[0], "loop.conf is already being read"),
+	      "include loop: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("missing.conf", VS_TCP("80") "include nothere.conf\ninclude none*.conf\n");
+	c = parse_tmp("missing.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "missing.conf:8: include ") &&
+	      strstr(errs.msg[0], "nothere.conf: No such file or directory") &&
+	      errs.nnote == 1 && strstr(errs.note[0], "matches no file"),
+	      "include missing: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("bad.conf", "include conf.d/*.conf\nvirtual_server 10.0.0.100 80 {\nprotocol X\n}\n");
+	put("conf.d/c.conf", "\n\nvirtual_server 1.2.3 80 {\n}\n");
+	c = parse_tmp("bad.conf", &errs);
+	CHECK(!c && errs.n == 2 && strstr(errs.msg[0], "conf.d/c.conf:3: virtual_server: '1.2.3' is not an IPv4 address") &&
+	      strstr(errs.msg[1], "bad.conf:3: protocol: 'X'"),
+	      "errors name the included file: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	/* Refused: nothing to run, which would remove every service. */
+	put("empty.conf", "");
+	c = parse_tmp("empty.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "empty.conf: no virtual_server: refusing"),
+	      "empty: %s", errs.n ? errs.msg[0] : "");
+	put("comments.conf", "# nothing\n! here\nvrrp_instance VI {\n}\n");
+	c = parse_tmp("comments.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "no virtual_server"),
+	      "comments only: %s", errs.n ? errs.msg[0] : "");
+	c = parse_tmp("conf.d", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "conf.d: is a directory, not a configuration file"),
+	      "directory: %s", errs.n ? errs.msg[0] : "");
+	put("dirinc.conf", VS_TCP("80") "include conf.d\n");
+	c = parse_tmp("dirinc.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "dirinc.conf:8: ") &&
+	      strstr(errs.msg[0], "conf.d: is a directory"),
+	      "include of a directory: %s", errs.n ? errs.msg[0] : "");
+	put("allow.conf", "global_defs {\nl4lbd_allow_empty\n}\n");
+	c = parse_tmp("allow.conf", &errs);
+	CHECK(c && c->nvs == 0 && c->allow_empty, "l4lbd_allow_empty: %s",
+	      errs.n ? errs.msg[0] : "");
+	config_free(c);
+	put("noallow.conf", "global_defs {\nl4lbd_allow_empty false\n}\n");
+	c = parse_tmp("noallow.conf", &errs);
+	CHECK(!c, "l4lbd_allow_empty false");
+	config_free(c);
+	put("nul.conf", VS_TCP("80"));
+	snprintf(path, sizeof(path), "%s/nul.conf", tmpdir);
+	{
+		FILE *f = fopen(path, "a");
+
+		if (f) {
+			fputc('\0', f);
+			fclose(f);
+		}
+	}
+	c = parse_tmp("nul.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "contains a NUL byte"),
+	      "NUL: %s", errs.n ? errs.msg[0] : "");
+	if (geteuid() == 0) {
+		SKIP("unreadable file: running as root");
+	} else {
+		put("secret.conf", VS_TCP("80"));
+		snprintf(path, sizeof(path), "%s/secret.conf", tmpdir);
+		chmod(path, 0);
+		c = parse_tmp("secret.conf", &errs);
+		CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "Permission denied"),
+		      "unreadable: %s", errs.n ? errs.msg[0] : "");
+	}
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmpdir);
+	if (system(path) != 0)
+		printf("could not remove %s\n", tmpdir);
+}
+
 int main(void)
 {
 	test_example();
+	test_keepalived();
+	test_skip();
+	test_files();
 	test_oneliner();
 	test_ipv6();
 	test_errors();
