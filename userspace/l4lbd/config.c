@@ -750,8 +750,11 @@ struct tuning {
 static bool parse_tuning(struct parser *p, const struct tok *kw,
 			 const struct tuning *tu)
 {
-	if (!strcmp(kw->s, "retry") || !strcmp(kw->s, "nb_get_retry"))
+	if (!strcmp(kw->s, "retry") || !strcmp(kw->s, "nb_get_retry")) {
+		if (kw->s[0] == 'n')
+			pwarn(p, kw->line, "nb_get_retry is deprecated (keepalived 1.x's name); write retry");
 		parse_uint(p, kw, arg(p, kw), 0, MAX_COUNT, tu->retry);
+	}
 	else if (!strcmp(kw->s, "rise"))
 		parse_uint(p, kw, arg(p, kw), 1, MAX_COUNT, tu->rise);
 	else if (!strcmp(kw->s, "delay_before_retry"))
