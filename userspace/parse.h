@@ -58,6 +58,7 @@ enum {
 	OPT_INFO	= 1u << 11,	/* --info (with -L) */
 	OPT_CONN	= 1u << 12,	/* -c / --connection (with -L) */
 	OPT_CLIENT	= 1u << 13,	/* --client (with -L -c) */
+	OPT_HEALTH	= 1u << 14,	/* --health (with -L) */
 };
 
 struct l4lbadm_cmdline;
