@@ -204,11 +204,14 @@ static void process_curl_done(void)
 			continue;
 		}
 		if (c->digest[0]) {
-			unsigned char d[16];
 			char hex[33];
 
-			md5_final(c->md5, d);
-			md5_hex(d, hex);
+			if (!c->md5 || !md5_final_hex(c->md5, hex)) {
+				snprintf(why, sizeof(why), "%s %s: MD5 failed",
+					 check_type_name(c->type), c->path);
+				finish(c, false, why);
+				continue;
+			}
 			if (strcmp(hex, c->digest)) {
 				snprintf(why, sizeof(why), "%s %s: digest %s, want %s",
 					 check_type_name(c->type), c->path,
@@ -294,8 +297,8 @@ static size_t body_cb(char *ptr, size_t size, size_t n, void *data)
 {
 	struct check *c = data;
 
-	if (c->md5)
-		md5_update(c->md5, ptr, size * n);
+	if (c->md5 && !md5_update(c->md5, ptr, size * n))
+		return 0;	/* curl fails the transfer: the probe fails */
 	c->body_len += size * n;
 	return size * n;
 }
@@ -318,12 +321,11 @@ static void http_start(struct check *c)
 	c->easy = e;
 	c->body_len = 0;
 	if (c->digest[0]) {
-		c->md5 = malloc(sizeof(struct md5_ctx));
+		c->md5 = md5_new();
 		if (!c->md5) {
-			finish(c, false, "out of memory");
+			finish(c, false, "MD5 not available");
 			return;
 		}
-		md5_init(c->md5);
 	}
 	if (c->virtualhost) {
 		char h[512];
@@ -516,7 +518,7 @@ static void cleanup_probe(struct check *c)
 		curl_slist_free_all(c->hdrs);
 		c->hdrs = NULL;
 	}
-	free(c->md5);
+	md5_free(c->md5);
 	c->md5 = NULL;
 	if (c->pid > 0) {
 		/* Still running (stop during a probe): kill, reap later. */

@@ -132,7 +132,7 @@ struct check {
 	uint64_t started;
 	void *easy;			/* CURL * while an HTTP probe runs */
 	void *hdrs;			/* struct curl_slist * (Host:) */
-	void *md5;			/* struct md5_ctx * during HTTP probe */
+	struct md5 *md5;		/* during an HTTP probe with a digest */
 	size_t body_len;
 	pid_t pid;
 	bool killed;			/* MISC timed out and was killed */
@@ -263,16 +263,14 @@ extern bool verbose;
 /* A check finished a probe: feed the state machine, act on changes. */
 void check_result(struct check *c, bool ok, const char *reason);
 
-/* --- MD5 (md5.c) -------------------------------------------------------- */
+/* --- MD5 (digest.c, OpenSSL's EVP) ------------------------------------- */
 
-struct md5_ctx {
-	uint32_t a, b, c, d;
-	uint64_t len;
-	unsigned char buf[64];
-};
-void md5_init(struct md5_ctx *m);
-void md5_update(struct md5_ctx *m, const void *data, size_t len);
-void md5_final(struct md5_ctx *m, unsigned char out[16]);
-void md5_hex(const unsigned char d[16], char out[33]);
+struct md5;
+/* A new MD5 computation, or NULL (out of memory, MD5 not available). */
+struct md5 *md5_new(void);
+bool md5_update(struct md5 *m, const void *data, size_t len);
+/* The lowercase hex digest ("" and false on failure); once. */
+bool md5_final_hex(struct md5 *m, char out[33]);
+void md5_free(struct md5 *m);
 
 #endif
