@@ -14,7 +14,7 @@
 # present it returns at once.
 set -e
 
-build=(build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev libssl-dev)
+build=(build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev)
 deb=(dpkg-dev debhelper dh-dkms dkms fakeroot)
 test=(
 	linux-headers-amd64 linux-image-amd64

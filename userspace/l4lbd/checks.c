@@ -79,6 +79,11 @@ static void finish(struct check *c, bool ok, const char *reason)
 	cleanup_probe(c);
 	c->running = false;
 	probes_done++;
+	c->probes++;
+	c->last_ok = ok;
+	c->last_ms = now_ms() - c->started;
+	if (!ok)
+		c->failures[fail_reason_of(reason)]++;
 	check_result(c, ok, reason);
 	schedule_next(c, ok);
 }

@@ -456,7 +456,7 @@ static const char *const top_kws[] = {
 	"virtual_server", "global_defs", NULL
 };
 static const char *const global_kws[] = {
-	"resync_interval", "l4lbd_allow_empty", NULL
+	"resync_interval", "l4lbd_allow_empty", "l4lbd_metrics", NULL
 };
 
 /*
@@ -854,6 +854,7 @@ static struct check *check_new(enum check_type type, int line)
 	c->retry = c->rise = c->delay_before_retry_ms = UNSET;
 	c->connect_timeout_ms = c->delay_loop_ms = c->warmup_ms = UNSET;
 	c->alpha = -1;
+	c->last_ok = -1;
 	timer_init(&c->timer, NULL);
 	return c;
 }
@@ -1529,6 +1530,12 @@ static void parse_global(struct parser *p, const struct tok *kw,
 			parse_duration(p, k, arg(p, k), false, &cfg->resync_ms);
 		} else if (!strcmp(k->s, "l4lbd_allow_empty")) {
 			cfg->allow_empty = opt_bool(p, k);
+		} else if (!strcmp(k->s, "l4lbd_metrics")) {
+			struct ipaddr a = { 0 };
+
+			if (parse_ip(p, k, arg(p, k), &a) &&
+			    parse_port(p, k, arg(p, k), &cfg->metrics_port))
+				cfg->metrics_addr = a;
 		} else if (!strncmp(k->s, "l4lbd_", 6) ||
 			   !strncmp(k->s, "resync", 6)) {
 			unknown(p, k, "global_defs", global_kws);

@@ -103,6 +103,14 @@ enum check_type { CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC };
 
 struct status_range { uint16_t lo, hi; };
 
+/* Why a probe failed, for the metrics (metrics.c). */
+enum fail_reason {
+	FAIL_TIMEOUT, FAIL_REFUSED, FAIL_STATUS, FAIL_DIGEST, FAIL_EXIT,
+	FAIL_ERROR, FAIL_NREASONS
+};
+extern const char *const fail_reason_names[FAIL_NREASONS];
+enum fail_reason fail_reason_of(const char *why);
+
 struct check {
 	/* configuration */
 	enum check_type type;
@@ -137,6 +145,10 @@ struct check {
 	pid_t pid;
 	bool killed;			/* MISC timed out and was killed */
 	char reason[160];		/* why the last probe failed */
+	int last_ok;			/* last probe: 1 ok, 0 failed, -1 none */
+	uint64_t last_ms;		/* how long it took */
+	unsigned long long probes;
+	unsigned long long failures[FAIL_NREASONS];
 };
 
 struct rs {
@@ -190,6 +202,8 @@ struct config {
 	char *file;
 	unsigned int resync_ms;
 	bool allow_empty;		/* global_defs l4lbd_allow_empty */
+	struct ipaddr metrics_addr;	/* l4lbd_metrics; family 0: off */
+	uint16_t metrics_port;
 	size_t nvs;
 	struct vs **vs;
 };
@@ -254,6 +268,27 @@ void check_stop(struct check *c);
 extern unsigned long long probes_done;
 /* Run "/bin/sh -c @cmd" in the background (notify scripts); reaped later. */
 int run_script(const char *cmd);
+
+/* --- Prometheus metrics (metrics.c) ------------------------------------ */
+
+struct metrics_daemon {
+	int last_reload_ok;
+	unsigned long long reloads_ok, reloads_refused;
+	int kernel_ok;
+};
+
+/*
+ * The exposition text (malloc'ed, *len bytes): the module's view from @l
+ * and @info (either may be NULL), l4lbd's from @c; NULL if out of memory.
+ */
+char *metrics_render(const struct config *c, const struct l4lb_service_list *l,
+		     const struct l4lb_info *info,
+		     const struct metrics_daemon *d, size_t *len);
+typedef char *(*metrics_collect_fn)(size_t *len);
+/* Serve GET /metrics on @a:@port from the event loop; -1 on failure. */
+int metrics_start(const struct ipaddr *a, uint16_t port, metrics_collect_fn fn);
+void metrics_stop(void);
+bool metrics_running(void);
 
 /* --- daemon (main.c) ---------------------------------------------------- */
 

@@ -40,6 +40,7 @@ static bool nl_ok, nl_warned;
 static struct timer resync_timer;
 static struct watch sig_watch;
 static volatile bool stopping;
+static struct metrics_daemon mstate = { .last_reload_ok = 1, .kernel_ok = 0 };
 
 void logmsg(int prio, const char *fmt, ...)
 {
@@ -504,6 +505,53 @@ static void free_config_cb(void *p)
 	config_free(p);
 }
 
+/* --- metrics ------------------------------------------------------------ */
+
+/* A scrape: the module's counters (one dump) and l4lbd's state. */
+static char *collect_metrics(size_t *len)
+{
+	struct l4lb_service_list list = { 0 };
+	struct l4lb_info info;
+	bool have_list = false, have_info = false;
+	char *out;
+
+	if (!dry_run && nl_ensure() == 0) {
+		have_list = l4lb_get_services(&nl, NULL, true, &list) == 0;
+		have_info = l4lb_get_info(&nl, &info) == 0;
+		if (!have_list)
+			nl_reset();
+	}
+	mstate.kernel_ok = have_list;
+	out = metrics_render(cfg, have_list ? &list : NULL,
+			     have_info ? &info : NULL, &mstate, len);
+	if (have_list)
+		l4lb_service_list_free(&list);
+	return out;
+}
+
+/* Serve metrics as @c says: start, stop or move the listener. */
+static int metrics_apply(const struct config *old, const struct config *c)
+{
+	char a[NAME_LEN];
+
+	if (old && ipaddr_equal(&old->metrics_addr, &c->metrics_addr) &&
+	    old->metrics_port == c->metrics_port && metrics_running() ==
+	    !!c->metrics_addr.family)
+		return 0;
+	metrics_stop();
+	if (!c->metrics_addr.family)
+		return 0;
+	addr_port_str(&c->metrics_addr, c->metrics_port, a, sizeof(a));
+	if (metrics_start(&c->metrics_addr, c->metrics_port,
+			  collect_metrics) < 0) {
+		logmsg(LOG_ERR, "metrics: cannot listen on %s: %s", a,
+		       strerror(errno));
+		return -1;
+	}
+	logmsg(LOG_NOTICE, "metrics on http://%s/metrics", a);
+	return 0;
+}
+
 static void log_notes(const struct config_errors *e)
 {
 	size_t i;
@@ -527,8 +575,12 @@ static void reload(void)
 			logmsg(LOG_ERR, "  %s", errs.msg[i]);
 		if (errs.truncated)
 			logmsg(LOG_ERR, "  (more errors not shown)");
+		mstate.last_reload_ok = 0;
+		mstate.reloads_refused++;
 		return;
 	}
+	mstate.last_reload_ok = 1;
+	mstate.reloads_ok++;
 	log_notes(&errs);
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
@@ -599,6 +651,7 @@ static void reload(void)
 	stop_all_checks(old);
 	remove_stale(old, n);
 	cfg = n;
+	metrics_apply(old, n);
 	loop_defer_free(free_config_cb, old);
 	config_counts(n, &nrs, &nck);
 	logmsg(LOG_NOTICE, "reloaded %s: %zu virtual servers, %zu real servers, %zu checks",
@@ -894,6 +947,8 @@ int main(int argc, char **argv)
 			v->sorry->up = true;
 		v->quorum_ok = vs_live_weight(v) >= v->quorum;
 	}
+	if (metrics_apply(NULL, cfg) < 0)
+		return 1;
 	if (pid_file) {
 		FILE *f = fopen(pid_file, "w");
 
@@ -911,6 +966,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	logmsg(LOG_NOTICE, "stopping");
+	metrics_stop();
 	stop_all_checks(cfg);
 	if (cleanup_on_exit) {
 		struct config empty = { 0 };
