@@ -21,7 +21,9 @@
 # keepalived's semantics: retry N is DOWN at the (N + 1)th failed probe;
 # below its quorum a service's sorry_server replaces its real servers and
 # quorum_down / quorum_up / notify_down run; an empty file or a directory
-# is refused on SIGHUP, the running configuration kept.
+# is refused on SIGHUP, the running configuration kept. l4lbadm -L
+# --health says Down for a server down by health check, Drain for -w 0.
+# Metrics: /metrics scraped with curl, counters checked against traffic.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -90,7 +92,7 @@ write_conf() {
 	[ "$check3" = tcp ] && c3="TCP_CHECK { connect_timeout 1 }"
 	cat >"$conf" <<CONF
 # written by selftests/tests/healthcheck.sh
-global_defs { resync_interval 1 }
+global_defs { resync_interval 1 l4lbd_metrics 127.0.0.1 9110 }
 virtual_server $VIP 80 {
 	protocol TCP
 	lb_algo rr
@@ -145,6 +147,16 @@ awk -v a="$t0" -v b="$t1" -v lim=$DOWN_S 'BEGIN { exit !(b - a <= lim) }' ||
 	fail "rs1 went DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s after the kill, limit $DOWN_S s"
 log "rs1 DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the kill (limit $DOWN_S s)"
 requests_avoid_rs1 "rs1 DOWN"
+# Visible without --json: Down (health check), not a drain.
+out=$(adm lb -L -n --health -t "$VIP:80")
+echo "$out" | sed 's/^/# /'
+expect_true "-L --health: rs1 Down" grep -Eq "^  -> $(rip 1):80 +Route +0 +[0-9]+ +[0-9]+ +Down$" <<<"$out"
+expect_true "-L --health: rs2 Up" grep -Eq "^  -> $(rip 2):80 +Route +1 +[0-9]+ +[0-9]+ +Up$" <<<"$out"
+if adm lb -L -n -t "$VIP:80" | grep -q -e Down -e State; then
+	case_fail "-L without --health: ipvsadm's columns"
+else
+	case_pass "-L without --health: ipvsadm's columns"
+fi
 
 # --- 2. reload with a changed weight: rs1 stays DOWN (state kept) ----------
 write_conf 3 inhibit_on_failure http
@@ -401,6 +413,46 @@ expect_weights6 "2 0" $DOWN_S "rs2's IPv6 server killed: TCP_CHECK from $LB6"
 grep -q "real server \[$(rip6 2)\]:8000 DOWN (TCP connect: Connection refused)" "$dlog" ||
 	fail "no DOWN log line for [$(rip6 2)]:8000"
 expect_weights "1 0 1" 10 "the IPv4 service untouched by the IPv6 one (rs2 killed in 9.)"
+
+# --- 12. metrics: scraped, checked against the traffic sent --------------------
+scrape() { nsx lb curl -sf "http://127.0.0.1:9110/metrics"; }
+# metric TEXT NAME LABELS: the value of the sample NAME{LABELS}.
+metric() {
+	local k=$2
+	[ -z "$3" ] || k="$2{$3}"
+	awk -v k="$k" '$1 == k { print $2 }' <<<"$1"
+}
+svc="local_address=\"$VIP\",local_port=\"80\",proto=\"TCP\""
+be() { echo "$svc,remote_address=\"$(rip "$1")\",remote_port=\"80\""; }
+m0=$(scrape) || fail "no answer on http://127.0.0.1:9110/metrics"
+http_names c "$VIP" 80 50 >/dev/null || fail "requests through the VIP failed"
+# The counters of the last packets are summed on read: poll.
+conns_grew() { [ "$(metric "$(scrape)" l4lb_service_connections_total "$svc")" -ge $(($(metric "$m0" l4lb_service_connections_total "$svc") + 50)) ]; }
+wait_for 10 conns_grew || true
+m1=$(scrape)
+d() { echo $(($(metric "$m1" "$1" "$2") - $(metric "$m0" "$1" "$2"))); }
+expect_eq "metrics: l4lb_service_connections_total grew by the requests sent" "$(d l4lb_service_connections_total "$svc")" 50
+expect_eq "metrics: backends' connections add up" \
+	"$(($(d l4lb_backend_connections_total "$(be 1)") + $(d l4lb_backend_connections_total "$(be 3)")))" 50
+expect_eq "metrics: none to rs2 (DOWN)" "$(d l4lb_backend_connections_total "$(be 2)")" 0
+expect_true "metrics: at least 4 packets in per connection" [ "$(d l4lb_service_incoming_packets_total "$svc")" -ge 200 ]
+expect_true "metrics: bytes in counted" [ "$(d l4lb_service_incoming_bytes_total "$svc")" -ge 200 ]
+expect_eq "metrics: no bytes out in DR" "$(d l4lb_service_outgoing_bytes_total "$svc")" 0
+expect_true "metrics: a connection rate" [ -n "$(metric "$m1" l4lb_service_connections_per_second "$svc")" ]
+expect_eq "metrics: rs2 weight 0" "$(metric "$m1" l4lb_backend_weight "$(be 2)")" 0
+expect_eq "metrics: rs2 down in the module" "$(metric "$m1" l4lb_backend_down "$(be 2)")" 1
+expect_eq "metrics: rs2 down by l4lbd" "$(metric "$m1" l4lbd_backend_up "$(be 2)")" 0
+expect_eq "metrics: rs1 up" "$(metric "$m1" l4lbd_backend_up "$(be 1)")" 1
+expect_eq "metrics: rs2's last probe failed" \
+	"$(metric "$m1" l4lbd_check_last_success "$(be 2),check=\"HTTP_GET\",check_index=\"0\",path=\"/\"")" 0
+expect_true "metrics: rs2's failures counted as refused" \
+	[ "$(metric "$m1" l4lbd_check_failures_total "$(be 2),check=\"HTTP_GET\",check_index=\"0\",path=\"/\",reason=\"refused\"")" -ge 2 ]
+expect_true "metrics: a last check latency" \
+	[ -n "$(metric "$m1" l4lbd_check_last_duration_seconds "$(be 1),check=\"HTTP_GET\",check_index=\"0\",path=\"/\"")" ]
+expect_true "metrics: the connection table" [ "$(metric "$m1" l4lb_connection_table_entries "")" -ge 1 ]
+expect_true "metrics: drop counters" grep -q '^l4lb_drops_total{reason="no_dest"} ' <<<"$m1"
+expect_eq "metrics: the refused reloads counted" "$(metric "$m1" l4lbd_config_reloads_total 'result="refused"')" 3
+expect_eq "metrics: the module reachable" "$(metric "$m1" l4lbd_kernel_reachable "")" 1
 
 adm lb -L -n
 pid=$(daemon_pid)

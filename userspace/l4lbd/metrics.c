@@ -35,7 +35,7 @@ enum fail_reason fail_reason_of(const char *why)
 	if (strstr(why, "timeout") || strstr(why, "timed out"))
 		return FAIL_TIMEOUT;
 	if (strstr(why, "refused") || strstr(why, "unreachable") ||
-	    strstr(why, "Couldn't connect"))
+	    strstr(why, "connect to server"))
 		return FAIL_REFUSED;
 	if (strstr(why, ": status "))
 		return FAIL_STATUS;

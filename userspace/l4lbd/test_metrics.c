@@ -168,6 +168,8 @@ static void test_reasons(void)
 	CHECK(fail_reason_of("TCP connect timeout") == FAIL_TIMEOUT, "timeout");
 	CHECK(fail_reason_of("HTTP_GET timeout after 1000 ms") == FAIL_TIMEOUT, "http timeout");
 	CHECK(fail_reason_of("TCP connect: Connection refused") == FAIL_REFUSED, "refused");
+	CHECK(fail_reason_of("HTTP_GET: Couldn't connect to server") == FAIL_REFUSED, "curl refused");
+	CHECK(fail_reason_of("HTTP_GET: Could not connect to server") == FAIL_REFUSED, "curl refused, newer text");
 	CHECK(fail_reason_of("HTTP_GET /health: status 503") == FAIL_STATUS, "status");
 	CHECK(fail_reason_of("HTTP_GET /: digest 0123, want 4567") == FAIL_DIGEST, "digest");
 	CHECK(fail_reason_of("MISC_CHECK exit status 1") == FAIL_EXIT, "exit");
