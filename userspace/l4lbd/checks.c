@@ -165,6 +165,238 @@ static void tcp_start(struct check *c)
 	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
 }
 
+/* --- UDP_CHECK ---------------------------------------------------------- */
+
+/*
+ * keepalived's UDP_CHECK: send the payload on a connected socket; an ICMP
+ * error (port or host unreachable) fails the probe. A reply passes it,
+ * checked against require_reply's length bounds and bytes if given; no
+ * reply by connect_timeout passes, unless a reply is required.
+ */
+static bool udp_reply_ok(const struct check *c, const unsigned char *b,
+			 size_t len, char *why, size_t whylen)
+{
+	size_t i, n;
+
+	if (!c->require_reply)
+		return true;
+	if (len < c->min_reply || len > c->max_reply) {
+		snprintf(why, whylen, "UDP_CHECK reply of %zu bytes, want %u..%u",
+			 len, c->min_reply, c->max_reply);
+		return false;
+	}
+	n = len < c->reply_len ? len : c->reply_len;
+	for (i = 0; i < n; i++)
+		if ((b[i] & c->reply_mask[i]) != (c->reply[i] & c->reply_mask[i])) {
+			snprintf(why, whylen, "UDP_CHECK reply differs at byte %zu",
+				 i);
+			return false;
+		}
+	return true;
+}
+
+static void udp_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	unsigned char buf[UDP_MAX_PAYLOAD + 1];
+	char why[160];
+	ssize_t n;
+
+	(void)events;
+	if (!c->running || c->type != CHECK_UDP || w->fd < 0)
+		return;
+	n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		snprintf(why, sizeof(why), "UDP_CHECK: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (!udp_reply_ok(c, buf, (size_t)n, why, sizeof(why))) {
+		finish(c, false, why);
+		return;
+	}
+	finish(c, true, NULL);
+}
+
+/* A socket of @type to @c's target, bound to bindto; -1 (finished). */
+static int probe_socket(struct check *c, int type, int proto,
+			const char *what, bool with_port)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = to_sockaddr(target_addr(c),
+				      with_port ? target_port(c) : 0, &sa);
+	char why[160];
+	int fd;
+
+	fd = socket(sa.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "%s socket: %s", what,
+			 strerror(errno));
+		finish(c, false, why);
+		return -1;
+	}
+	c->watch.fd = fd;
+	if (c->bindto.family) {
+		struct sockaddr_storage src;
+		socklen_t srclen = to_sockaddr(&c->bindto, 0, &src);
+
+		if (bind(fd, (struct sockaddr *)&src, srclen) < 0) {
+			char a[NAME_LEN];
+
+			snprintf(why, sizeof(why), "%s bind %s: %s", what,
+				 ipaddr_str(&c->bindto, a, sizeof(a)),
+				 strerror(errno));
+			finish(c, false, why);
+			return -1;
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
+		snprintf(why, sizeof(why), "%s connect: %s", what,
+			 strerror(errno));
+		finish(c, false, why);
+		return -1;
+	}
+	return fd;
+}
+
+static void udp_start(struct check *c)
+{
+	unsigned char rnd[8];
+	const unsigned char *p = c->payload;
+	size_t len = c->payload_len, i;
+	char why[160];
+	int fd = probe_socket(c, SOCK_DGRAM, 0, "UDP_CHECK", true);
+
+	if (fd < 0)
+		return;
+	c->watch.fn = udp_event;
+	if (!len) {
+		for (i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)random();
+		p = rnd;
+		len = sizeof(rnd);
+	}
+	if (watch_add(&c->watch, EPOLLIN) < 0) {
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (send(fd, p, len, 0) < 0) {
+		snprintf(why, sizeof(why), "UDP_CHECK send: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
+}
+
+/* --- PING_CHECK --------------------------------------------------------- */
+
+/*
+ * An ICMP (ICMPv6) echo to the target, UP on the reply within
+ * connect_timeout. A ping socket (SOCK_DGRAM) where the kernel allows it
+ * (net.ipv4.ping_group_range), else a raw socket: connected, so it only
+ * sees the target's packets; the echo id tells ours apart.
+ */
+static uint16_t icmp_csum(const void *data, size_t len)
+{
+	const unsigned char *b = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+struct echo {
+	uint8_t type, code;
+	uint16_t csum, id, seq;
+	unsigned char data[8];
+};
+
+static void ping_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	bool v6 = target_addr(c)->family == AF_INET6;
+	unsigned char buf[1500];
+	const struct echo *e;
+	size_t off = 0;
+	ssize_t n;
+	int type = 0;
+	socklen_t tl = sizeof(type);
+
+	(void)events;
+	if (!c->running || c->type != CHECK_PING || w->fd < 0)
+		return;
+	getsockopt(w->fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+	while ((n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		/* A raw IPv4 socket sees the IP header too. */
+		if (type == SOCK_RAW && !v6)
+			off = (size_t)(buf[0] & 15) * 4;
+		if ((size_t)n < off + 8)
+			continue;
+		e = (const struct echo *)(buf + off);
+		if (e->type != (v6 ? 129 : 0) || ntohs(e->seq) != c->ping_seq)
+			continue;
+		if (type == SOCK_RAW && ntohs(e->id) != c->ping_id)
+			continue;
+		finish(c, true, NULL);
+		return;
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "PING_CHECK: %s", strerror(errno));
+		finish(c, false, why);
+	}
+}
+
+static void ping_start(struct check *c)
+{
+	bool v6 = target_addr(c)->family == AF_INET6;
+	int proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, raw = 0;
+	struct echo e = { .type = v6 ? 128 : 8 };
+	char why[160];
+
+	fd = socket(v6 ? AF_INET6 : AF_INET,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd >= 0)
+		close(fd);
+	else
+		raw = 1;
+	fd = probe_socket(c, raw ? SOCK_RAW : SOCK_DGRAM, proto, "PING_CHECK",
+			  false);
+	if (fd < 0)
+		return;
+	c->watch.fn = ping_event;
+	c->ping_seq++;
+	e.id = htons(c->ping_id);
+	e.seq = htons(c->ping_seq);
+	memcpy(e.data, "l4lbd\0\0\0", sizeof(e.data));
+	if (!v6)
+		e.csum = icmp_csum(&e, sizeof(e));
+	if (watch_add(&c->watch, EPOLLIN) < 0) {
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (send(fd, &e, sizeof(e), 0) < 0) {
+		snprintf(why, sizeof(why), "PING_CHECK send: %s",
+			 strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
+}
+
 /* --- HTTP_GET / SSL_GET (libcurl multi) --------------------------------- */
 
 struct csock {
@@ -559,6 +791,14 @@ static void probe_timer(struct timer *t)
 
 			snprintf(why, sizeof(why), "TCP connect timeout");
 			finish(c, false, why);
+		} else if (c->type == CHECK_UDP) {
+			/* No ICMP error, no reply: up unless one is required. */
+			if (c->require_reply)
+				finish(c, false, "UDP_CHECK timeout: no reply");
+			else
+				finish(c, true, NULL);
+		} else if (c->type == CHECK_PING) {
+			finish(c, false, "PING_CHECK timeout: no echo reply");
 		} else if (c->type == CHECK_MISC && c->pid > 0) {
 			kill(-c->pid, SIGKILL);
 			c->killed = true;
@@ -585,6 +825,12 @@ static void probe_timer(struct timer *t)
 	case CHECK_MISC:
 		misc_start(c);
 		break;
+	case CHECK_UDP:
+		udp_start(c);
+		break;
+	case CHECK_PING:
+		ping_start(c);
+		break;
 	}
 }
 
@@ -593,6 +839,8 @@ void check_start(struct check *c, uint64_t spread_ms)
 	c->timer.fn = probe_timer;
 	c->watch.fd = -1;
 	c->pid = -1;
+	if (!c->ping_id)
+		c->ping_id = (uint16_t)(random() | 1);
 	timer_arm(&c->timer, now_ms() + (spread_ms ? (uint64_t)random() % spread_ms : 0));
 }
 

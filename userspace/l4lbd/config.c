@@ -438,7 +438,8 @@ static const char *const vs_kws[] = {
 };
 static const char *const rs_kws[] = {
 	"weight", "inhibit_on_failure", "alpha", "lb_kind", "lvs_method",
-	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "retry",
+	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK",
+	"PING_CHECK", "retry",
 	"nb_get_retry", "rise", "delay_before_retry", "connect_timeout",
 	"warmup", "delay_loop", "virtualhost", "notify_up", "notify_down",
 	NULL
@@ -447,7 +448,8 @@ static const char *const check_kws[] = {
 	"connect_port", "connect_ip", "bindto", "url", "virtualhost", "misc_path",
 	"misc_timeout", "retry", "nb_get_retry", "rise", "delay_before_retry",
 	"connect_timeout", "warmup", "delay_loop", "alpha", "log_all_failures",
-	"fast_recovery", NULL
+	"fast_recovery", "payload", "require_reply", "min_reply_length",
+	"max_reply_length", NULL
 };
 static const char *const url_kws[] = {
 	"path", "status_code", "digest", "virtualhost", NULL
@@ -490,8 +492,6 @@ static const struct unsupported rs_unsupported[] = {
 	{ "SMTP_CHECK", "(use MISC_CHECK or TCP_CHECK)" },
 	{ "DNS_CHECK", "(use MISC_CHECK with a DNS client)" },
 	{ "BFD_CHECK", "(no BFD)" },
-	{ "UDP_CHECK", "(use MISC_CHECK)" },
-	{ "PING_CHECK", "(use MISC_CHECK with ping)" },
 	{ "FILE_CHECK", "(use MISC_CHECK testing the file)" },
 	{ NULL, NULL }
 };
@@ -839,6 +839,8 @@ const char *check_type_name(enum check_type t)
 	case CHECK_HTTP: return "HTTP_GET";
 	case CHECK_SSL: return "SSL_GET";
 	case CHECK_MISC: return "MISC_CHECK";
+	case CHECK_UDP: return "UDP_CHECK";
+	case CHECK_PING: return "PING_CHECK";
 	}
 	return "?";
 }
@@ -855,6 +857,7 @@ static struct check *check_new(enum check_type type, int line)
 	c->connect_timeout_ms = c->delay_loop_ms = c->warmup_ms = UNSET;
 	c->alpha = -1;
 	c->last_ok = -1;
+	c->max_reply = UNSET;
 	timer_init(&c->timer, NULL);
 	return c;
 }
@@ -866,6 +869,9 @@ void check_free(struct check *c)
 	free(c->path);
 	free(c->virtualhost);
 	free(c->misc_path);
+	free(c->payload);
+	free(c->reply);
+	free(c->reply_mask);
 	free(c);
 }
 
@@ -953,6 +959,67 @@ static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 		perr(p, kw->line, "url: 'path' is required");
 }
 
+/*
+ * keepalived's HEX_STR: the words up to the end of the line, each a run
+ * of hex digits read in pairs, an odd last digit a byte of its own
+ * ("Ab12f 3" is AB 12 0F 03); with @mask, x or X matches any nibble.
+ */
+static void parse_hex(struct parser *p, const struct tok *kw, bool mask,
+		      unsigned char **out, unsigned char **outmask,
+		      size_t *len)
+{
+	unsigned char *b = xcalloc(UDP_MAX_PAYLOAD, 1);
+	unsigned char *m = xcalloc(UDP_MAX_PAYLOAD, 1);
+	const char *s;
+	size_t n = 0, i;
+
+	while ((s = opt_arg(p, kw))) {
+		size_t wl = strlen(s);
+
+		if (known_kw(peek(p), check_kws))
+			break;
+		p->i++;
+		for (i = 0; i < wl; i += 2) {
+			const char *d = s + i;
+			unsigned int v = 0, mk = 0, j, nd = wl - i >= 2 ? 2 : 1;
+
+			for (j = 0; j < nd; j++) {
+				char ch = d[j];
+
+				v <<= 4;
+				mk <<= 4;
+				if (mask && (ch == 'x' || ch == 'X'))
+					continue;
+				if (!isxdigit((unsigned char)ch)) {
+					perr(p, kw->line, "%s: '%s' is not hexadecimal",
+					     kw->s, s);
+					goto out;
+				}
+				v |= (unsigned int)(isdigit((unsigned char)ch) ? ch - '0'
+						    : tolower((unsigned char)ch) - 'a' + 10);
+				mk |= 0xf;
+			}
+			if (n >= UDP_MAX_PAYLOAD) {
+				perr(p, kw->line, "%s: more than %d bytes", kw->s,
+				     UDP_MAX_PAYLOAD);
+				goto out;
+			}
+			m[n] = (unsigned char)mk;
+			b[n++] = (unsigned char)v;
+		}
+	}
+out:
+	free(*out);
+	*out = b;
+	*len = n;
+	if (outmask) {
+		free(*outmask);
+		*outmask = m;
+	} else {
+		free(m);
+	}
+}
+
 static void parse_check(struct parser *p, const struct tok *kw,
 			enum check_type type, struct rs *r)
 {
@@ -996,6 +1063,16 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			set_str(&c->misc_path, arg(p, k));
 		} else if (!strcmp(k->s, "misc_timeout") && type == CHECK_MISC) {
 			parse_duration(p, k, arg(p, k), false, &c->misc_timeout_ms);
+		} else if (!strcmp(k->s, "payload") && type == CHECK_UDP) {
+			parse_hex(p, k, false, &c->payload, NULL, &c->payload_len);
+		} else if (!strcmp(k->s, "require_reply") && type == CHECK_UDP) {
+			c->require_reply = true;
+			parse_hex(p, k, true, &c->reply, &c->reply_mask,
+				  &c->reply_len);
+		} else if (!strcmp(k->s, "min_reply_length") && type == CHECK_UDP) {
+			parse_uint(p, k, arg(p, k), 0, UDP_MAX_PAYLOAD, &c->min_reply);
+		} else if (!strcmp(k->s, "max_reply_length") && type == CHECK_UDP) {
+			parse_uint(p, k, arg(p, k), 0, UDP_MAX_PAYLOAD, &c->max_reply);
 		} else if (!unsupported(p, k, check_unsupported, check_kws)) {
 			unknown(p, k, kw->s, check_kws);
 		}
@@ -1012,6 +1089,11 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			     ipaddr_str(to, b, sizeof(b)),
 			     family_name(to->family));
 	}
+	if (type == CHECK_UDP && c->max_reply == UNSET)
+		c->max_reply = 255;
+	if (type == CHECK_UDP && c->min_reply > c->max_reply)
+		perr(p, kw->line, "UDP_CHECK: min_reply_length %u > max_reply_length %u",
+		     c->min_reply, c->max_reply);
 	if (type == CHECK_MISC) {
 		if (!c->misc_path)
 			perr(p, kw->line, "MISC_CHECK: 'misc_path' is required");
@@ -1204,6 +1286,10 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 			parse_check(p, k, CHECK_SSL, r);
 		else if (!strcmp(k->s, "MISC_CHECK"))
 			parse_check(p, k, CHECK_MISC, r);
+		else if (!strcmp(k->s, "UDP_CHECK"))
+			parse_check(p, k, CHECK_UDP, r);
+		else if (!strcmp(k->s, "PING_CHECK"))
+			parse_check(p, k, CHECK_PING, r);
 		else if (!ignored(p, k, rs_kws) &&
 			 !unsupported(p, k, rs_unsupported, rs_kws))
 			unknown(p, k, "real_server", rs_kws);
@@ -1670,7 +1756,14 @@ bool check_conf_equal(const struct check *a, const struct check *b)
 		       a->nstatus * sizeof(a->status[0])) &&
 	       !strcmp(a->digest, b->digest) &&
 	       streq(a->misc_path, b->misc_path) &&
-	       a->misc_timeout_ms == b->misc_timeout_ms;
+	       a->misc_timeout_ms == b->misc_timeout_ms &&
+	       a->payload_len == b->payload_len &&
+	       (!a->payload_len || !memcmp(a->payload, b->payload, a->payload_len)) &&
+	       a->require_reply == b->require_reply &&
+	       a->reply_len == b->reply_len &&
+	       (!a->reply_len || (!memcmp(a->reply, b->reply, a->reply_len) &&
+				  !memcmp(a->reply_mask, b->reply_mask, a->reply_len))) &&
+	       a->min_reply == b->min_reply && a->max_reply == b->max_reply;
 }
 
 unsigned long vs_live_weight(const struct vs *v)

@@ -99,7 +99,11 @@ struct ipaddr {
 /* Room for "UDP [IPv6 address]:65535" and shorter names. */
 #define NAME_LEN		64
 
-enum check_type { CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC };
+enum check_type {
+	CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_UDP, CHECK_PING
+};
+
+#define UDP_MAX_PAYLOAD		1024
 
 struct status_range { uint16_t lo, hi; };
 
@@ -130,6 +134,11 @@ struct check {
 	char digest[33];		/* lowercase MD5 hex, or "" */
 	char *misc_path;
 	unsigned int misc_timeout_ms;
+	/* UDP_CHECK: payload (empty: 8 random bytes), expected reply */
+	unsigned char *payload, *reply, *reply_mask;
+	size_t payload_len, reply_len;
+	bool require_reply;
+	unsigned int min_reply, max_reply;
 
 	/* runtime */
 	struct rs *rs;
@@ -144,6 +153,7 @@ struct check {
 	size_t body_len;
 	pid_t pid;
 	bool killed;			/* MISC timed out and was killed */
+	uint16_t ping_id, ping_seq;	/* PING_CHECK over a raw socket */
 	char reason[160];		/* why the last probe failed */
 	int last_ok;			/* last probe: 1 ok, 0 failed, -1 none */
 	uint64_t last_ms;		/* how long it took */

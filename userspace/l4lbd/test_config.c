@@ -619,6 +619,53 @@ static void test_keepalived(void)
 	config_free(c);
 }
 
+/* UDP_CHECK's hex strings, PING_CHECK. */
+static void test_udp_ping(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("u.conf",
+		"virtual_server 10.0.0.100 53 {\nprotocol UDP\nlb_algo rr\nlb_kind DR\n"
+		"real_server 10.0.0.11 53 {\n"
+		"UDP_CHECK {\npayload Ab12f 3 456 546443123\nrequire_reply 12 xX 0f\nmin_reply_length 3\n}\n"
+		"UDP_CHECK {\nrequire_reply\nconnect_timeout 4\n}\n"
+		"UDP_CHECK {\n}\n"
+		"PING_CHECK {\nretry 2\n}\n"
+		"}\n}\n", &errs);
+	static const unsigned char want[] = {
+		0xab, 0x12, 0x0f, 0x03, 0x45, 0x06, 0x54, 0x64, 0x43, 0x12, 0x03
+	};
+
+	CHECK(c && c->vs[0]->rs[0]->nchecks == 4, "udp: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->vs[0]->rs[0]->nchecks == 4) {
+		struct check **k = c->vs[0]->rs[0]->checks;
+
+		CHECK(k[0]->type == CHECK_UDP && k[0]->payload_len == sizeof(want) &&
+		      !memcmp(k[0]->payload, want, sizeof(want)),
+		      "payload: keepalived's example, %zu bytes", k[0]->payload_len);
+		CHECK(k[0]->require_reply && k[0]->reply_len == 3 &&
+		      k[0]->reply[0] == 0x12 && k[0]->reply_mask[0] == 0xff &&
+		      k[0]->reply_mask[1] == 0 && k[0]->reply[2] == 0x0f &&
+		      k[0]->min_reply == 3 && k[0]->max_reply == 255,
+		      "require_reply with wildcards");
+		CHECK(k[1]->require_reply && !k[1]->reply_len &&
+		      k[1]->connect_timeout_ms == 4000, "require_reply alone");
+		CHECK(!k[2]->require_reply && !k[2]->payload_len &&
+		      k[2]->retry == 1 && k[2]->delay_before_retry_ms == 1000,
+		      "UDP_CHECK defaults");
+		CHECK(k[3]->type == CHECK_PING && k[3]->retry == 2, "PING_CHECK");
+		CHECK(!check_conf_equal(k[0], k[2]) && check_conf_equal(k[2], k[2]),
+		      "payloads compared on reload");
+	}
+	config_free(c);
+	expect_error(VS RS "UDP_CHECK {\npayload 12 zz\n}\n}\n}\n",
+		     "t.conf:4: payload: 'zz' is not hexadecimal");
+	expect_error(VS RS "UDP_CHECK {\nmin_reply_length 9\nmax_reply_length 3\n}\n}\n}\n",
+		     "t.conf:3: UDP_CHECK: min_reply_length 9 > max_reply_length 3");
+	expect_error(VS RS "PING_CHECK {\npayload 12\n}\n}\n}\n",
+		     "t.conf:4: unknown keyword 'payload' in PING_CHECK");
+}
+
 /* One file for keepalived and l4lbd: its blocks skipped, one notice each. */
 static void test_skip(void)
 {
@@ -783,6 +830,7 @@ int main(void)
 	test_keepalived();
 	test_skip();
 	test_files();
+	test_udp_ping();
 	test_oneliner();
 	test_ipv6();
 	test_errors();
