@@ -434,7 +434,7 @@ static const char *const vs_kws[] = {
 	"delay_before_retry", "connect_timeout", "warmup", "alpha",
 	"inhibit_on_failure", "virtualhost", "quorum", "hysteresis",
 	"quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit",
-	"sorry_server_lvs_method", "sorry_server_lb_kind", NULL
+	"sorry_server_lvs_method", "sorry_server_lb_kind", "omega", NULL
 };
 static const char *const rs_kws[] = {
 	"weight", "inhibit_on_failure", "alpha", "lb_kind", "lvs_method",
@@ -483,7 +483,6 @@ static const struct unsupported vs_unsupported[] = {
 	{ "mh-fallback", "(l4lb has no mh scheduler)" },
 	{ "ip_family", "yet (l4lb has no fwmark services yet)" },
 	{ "ha_suspend", "(checks always run)" },
-	{ "omega", "(no notify scripts run at shutdown)" },
 	{ NULL, NULL }
 };
 static const struct unsupported rs_unsupported[] = {
@@ -1534,6 +1533,8 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			parse_fwd(p, k, arg(p, k), &v->fwd);
 		} else if (!strcmp(k->s, "inhibit_on_failure")) {
 			v->inhibit_conf = opt_bool(p, k);
+		} else if (!strcmp(k->s, "omega")) {
+			v->omega = opt_bool(p, k);
 		} else if (!strcmp(k->s, "virtualhost")) {
 			set_str(&v->virtualhost, arg(p, k));
 		} else if (!strcmp(k->s, "quorum")) {

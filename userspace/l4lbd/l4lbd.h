@@ -199,6 +199,7 @@ struct vs {
 	unsigned int quorum, hysteresis;
 	char *quorum_up, *quorum_down;
 	struct rs *sorry;		/* sorry_server, or NULL */
+	bool omega;			/* run the down scripts at exit */
 	int line;
 	size_t nrs;
 	struct rs **rs;

@@ -411,6 +411,30 @@ static bool update_quorum(struct vs *v)
 	return true;
 }
 
+/*
+ * At exit, for the virtual servers with omega: notify_down of the real
+ * servers that are UP, quorum_down if the quorum is held (keepalived's).
+ */
+static void omega_scripts(const struct config *c)
+{
+	char a[NAME_LEN], b[NAME_LEN];
+	size_t i, j;
+
+	for (i = 0; i < c->nvs; i++) {
+		struct vs *v = c->vs[i];
+
+		if (!v->omega)
+			continue;
+		for (j = 0; j < v->nrs; j++)
+			if (v->rs[j]->up)
+				script(v->rs[j]->notify_down, "notify_down",
+				       rs_name(v->rs[j], b, sizeof(b)));
+		if (v->quorum_ok)
+			script(v->quorum_down, "quorum_down",
+			       vs_name(v, a, sizeof(a)));
+	}
+}
+
 /* Apply every destination of @v: the sorry server first, as keepalived. */
 static void apply_vs(struct vs *v)
 {
@@ -968,6 +992,7 @@ int main(int argc, char **argv)
 	logmsg(LOG_NOTICE, "stopping");
 	metrics_stop();
 	stop_all_checks(cfg);
+	omega_scripts(cfg);
 	if (cleanup_on_exit) {
 		struct config empty = { 0 };
 
