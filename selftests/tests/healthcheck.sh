@@ -24,6 +24,7 @@
 # is refused on SIGHUP, the running configuration kept. l4lbadm -L
 # --health says Down for a server down by health check, Drain for -w 0.
 # Metrics: /metrics scraped with curl, counters checked against traffic.
+# omega: the down scripts run when l4lbd stops.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -386,9 +387,12 @@ write_conf 1 "" tcp "virtual_server $VIP6 8000 {
 	delay_loop $DELAY
 	retry $RETRY
 	delay_before_retry $DELAY
+	omega
+	quorum_down \"echo omega quorum_down >>/tmp/hc-scripts\"
 	real_server $(rip6 1) 8000 {
 		weight 2
 		inhibit_on_failure
+		notify_down \"echo omega notify_down rs1 >>/tmp/hc-scripts\"
 		HTTP_GET { url { path / status_code 200 } connect_timeout 1 }
 	}
 	real_server $(rip6 2) 8000 {
@@ -456,6 +460,14 @@ expect_eq "metrics: the module reachable" "$(metric "$m1" l4lbd_kernel_reachable
 
 adm lb -L -n
 pid=$(daemon_pid)
+# rs1's notify_down ran once, when its IPv6 server was killed.
+expect_eq "notify_down of rs1 before the exit" "$(grep -cx "omega notify_down rs1" /tmp/hc-scripts)" 1
+expect_eq "no quorum_down before the exit" "$(grep -cx "omega quorum_down" /tmp/hc-scripts || true)" 0
 kill -TERM "$pid"
 wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
 log "l4lbd stopped on SIGTERM"
+# omega: at exit, the down scripts of what was up (rs1, the quorum).
+notified_twice() { [ "$(grep -cx "omega notify_down rs1" /tmp/hc-scripts)" = 2 ]; }
+wait_for 5 grep -qx "omega quorum_down" /tmp/hc-scripts
+wait_for 5 notified_twice
+log "omega: quorum_down and notify_down ran at exit"
