@@ -805,6 +805,11 @@ static void probe_timer(struct timer *t)
 		}
 		return;
 	}
+	/* ha_suspend: no probe while the VIP is elsewhere; state kept. */
+	if (c->rs->vs->ha_suspend && !c->rs->vs->vip_local) {
+		timer_arm(&c->timer, now_ms() + c->delay_loop_ms);
+		return;
+	}
 	c->running = true;
 	c->started = now_ms();
 	c->reason[0] = '\0';

@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <arpa/inet.h>
 #include <glob.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
@@ -434,7 +435,7 @@ static const char *const vs_kws[] = {
 	"delay_before_retry", "connect_timeout", "warmup", "alpha",
 	"inhibit_on_failure", "virtualhost", "quorum", "hysteresis",
 	"quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit",
-	"sorry_server_lvs_method", "omega", NULL
+	"sorry_server_lvs_method", "omega", "ha_suspend", NULL
 };
 static const char *const rs_kws[] = {
 	"weight", "inhibit_on_failure", "alpha", "lb_kind", "lvs_method",
@@ -482,7 +483,6 @@ static const struct unsupported vs_unsupported[] = {
 	{ "mh-port", "(l4lb has no mh scheduler)" },
 	{ "mh-fallback", "(l4lb has no mh scheduler)" },
 	{ "ip_family", "yet (l4lb has no fwmark services yet)" },
-	{ "ha_suspend", "(checks always run)" },
 	{ NULL, NULL }
 };
 static const struct unsupported rs_unsupported[] = {
@@ -1536,6 +1536,8 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			v->inhibit_conf = opt_bool(p, k);
 		} else if (!strcmp(k->s, "omega")) {
 			v->omega = opt_bool(p, k);
+		} else if (!strcmp(k->s, "ha_suspend")) {
+			v->ha_suspend = opt_bool(p, k);
 		} else if (!strcmp(k->s, "virtualhost")) {
 			set_str(&v->virtualhost, arg(p, k));
 		} else if (!strcmp(k->s, "quorum")) {
@@ -1808,6 +1810,29 @@ bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 	if (a->family == AF_INET6)
 		return IN6_ARE_ADDR_EQUAL(&a->u.in6, &b->u.in6);
 	return a->family != AF_INET || a->u.in.s_addr == b->u.in.s_addr;
+}
+
+bool ipaddr_is_local(const struct ipaddr *a)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		struct ipaddr x = { 0 };
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != a->family)
+			continue;
+		x.family = a->family;
+		if (a->family == AF_INET6)
+			x.u.in6 = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		else
+			x.u.in = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		found = ipaddr_equal(&x, a);
+	}
+	freeifaddrs(ifa);
+	return found;
 }
 
 const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len)

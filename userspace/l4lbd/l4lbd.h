@@ -200,6 +200,7 @@ struct vs {
 	char *quorum_up, *quorum_down;
 	struct rs *sorry;		/* sorry_server, or NULL */
 	bool omega;			/* run the down scripts at exit */
+	bool ha_suspend;		/* no probes while the VIP is not local */
 	int line;
 	size_t nrs;
 	struct rs **rs;
@@ -207,6 +208,7 @@ struct vs {
 	/* runtime */
 	bool created;		/* l4lbd created the service in the kernel */
 	bool quorum_ok;		/* live weight reached the quorum */
+	bool vip_local;		/* the VIP is an address of this host */
 };
 
 struct config {
@@ -253,6 +255,8 @@ struct rs *vs_find_rs(const struct vs *v, const struct ipaddr *addr,
 		      uint16_t port);
 const char *check_type_name(enum check_type t);
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+/* @a is an address of an interface here (getifaddrs); false on error. */
+bool ipaddr_is_local(const struct ipaddr *a);
 /* "10.0.0.11", "2001:db8::11" */
 const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" (IPv6 bracketed as keepalived does) */

@@ -369,9 +369,34 @@ static void remove_stale(struct config *old, struct config *new)
 	}
 }
 
+/* ha_suspend: is each such virtual server's VIP here (logged on change)? */
+static void update_vip_local(struct config *c, bool quiet)
+{
+	char a[NAME_LEN];
+	size_t i;
+
+	for (i = 0; i < c->nvs; i++) {
+		struct vs *v = c->vs[i];
+		bool here;
+
+		if (!v->ha_suspend)
+			continue;
+		here = ipaddr_is_local(&v->addr);
+		if (here != v->vip_local && !quiet)
+			logmsg(LOG_NOTICE, "[%s] the VIP is %s: checks %s (ha_suspend)",
+			       vs_name(v, a, sizeof(a)),
+			       here ? "here" : "not here",
+			       here ? "resumed" : "suspended");
+		v->vip_local = here;
+	}
+}
+
 static void resync(struct timer *t)
 {
-	int ret = sync_all();
+	int ret;
+
+	update_vip_local(cfg, false);
+	ret = sync_all();
 
 	timer_arm(t, now_ms() + (ret < 0 ? 1000 : cfg->resync_ms));
 }
@@ -665,6 +690,8 @@ static void reload(void)
 
 		if (nv->sorry)
 			nv->sorry->up = true;
+		if (ov)
+			nv->vip_local = ov->vip_local;
 		if (ov) {
 			nv->quorum_ok = ov->quorum_ok;
 			update_quorum(nv);
@@ -675,6 +702,7 @@ static void reload(void)
 	stop_all_checks(old);
 	remove_stale(old, n);
 	cfg = n;
+	update_vip_local(cfg, false);
 	metrics_apply(old, n);
 	loop_defer_free(free_config_cb, old);
 	config_counts(n, &nrs, &nck);
@@ -958,6 +986,7 @@ int main(int argc, char **argv)
 	       L4LBD_VERSION, conf_path, cfg->nvs, nrs, nck,
 	       dry_run ? " (dry run)" : "");
 	log_notes(&errs);
+	update_vip_local(cfg, true);
 	for (i = 0; i < cfg->nvs; i++) {
 		struct vs *v = cfg->vs[i];
 

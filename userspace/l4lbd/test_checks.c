@@ -388,6 +388,51 @@ static void test_ping(const char *lo, const char *vip, const char *nowhere)
 		       nowhere, 80), false, NULL);
 }
 
+/* ha_suspend: no probe while the VIP is not local; then probes again. */
+static void test_ha_suspend(void)
+{
+	struct config_errors errs;
+	struct ipaddr here = { .family = AF_INET }, there = { .family = AF_INET };
+	unsigned long long before;
+	struct config *c;
+	struct check *k;
+	uint16_t port;
+	uint64_t t;
+	int lfd = listener("127.0.0.1", true, &port);
+
+	inet_pton(AF_INET, "127.0.0.1", &here.u);
+	inet_pton(AF_INET, "198.51.100.77", &there.u);
+	CHECK(ipaddr_is_local(&here) && !ipaddr_is_local(&there),
+	      "ipaddr_is_local: 127.0.0.1 here, 198.51.100.77 not");
+	c = config_parse_string("ha.conf",
+		FMT("virtual_server 10.0.0.100 %u {\nha_suspend\nreal_server 127.0.0.1 %u {\n"
+		    "TCP_CHECK {\nconnect_timeout 1\ndelay_loop 0.1\n}\n}\n}\n", port, port),
+		&errs);
+	CHECK(c && c->vs[0]->ha_suspend, "ha_suspend: %s", errs.n ? errs.msg[0] : "");
+	if (!c || lfd < 0) {
+		config_free(c);
+		if (lfd >= 0)
+			close(lfd);
+		return;
+	}
+	k = c->vs[0]->rs[0]->checks[0];
+	hc_state_init_check(k, true);
+	c->vs[0]->vip_local = false;
+	before = probes_done;
+	check_start(k, 0);
+	for (t = now_ms(); now_ms() - t < 400;)
+		loop_once(50);
+	CHECK(probes_done == before && k->st.up, "suspended: %llu probes",
+	      probes_done - before);
+	c->vs[0]->vip_local = true;
+	for (t = now_ms(); probes_done == before && now_ms() - t < 3000;)
+		loop_once(50);
+	CHECK(probes_done > before, "resumed: %llu probes", probes_done - before);
+	check_stop(k);
+	config_free(c);
+	close(lfd);
+}
+
 int main(void)
 {
 	uint16_t port;
@@ -401,6 +446,7 @@ int main(void)
 	test_http("127.0.0.1", "10.0.0.100");
 	test_udp("127.0.0.1", "10.0.0.100");
 	test_ping("127.0.0.1", "10.0.0.100", "198.51.100.77");
+	test_ha_suspend();
 	fd = listener("::1", true, &port);
 	if (fd < 0) {
 		SKIP("IPv6 probes: no ::1 here (%s)", strerror(errno));

@@ -582,7 +582,7 @@ static void test_keepalived(void)
 	/* quorum and hysteresis: keepalived's corrections. */
 	c = config_parse_string("q.conf",
 		"virtual_server 10.0.0.100 80 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\n"
-		"quorum 9\nhysteresis 5\nquorum_up \"/bin/echo up\"\nquorum_down /bin/false\nomega\n"
+		"quorum 9\nhysteresis 5\nquorum_up \"/bin/echo up\"\nquorum_down /bin/false\nomega\nha_suspend\n"
 		"sorry_server 10.0.0.99\nsorry_server_inhibit\nsorry_server_lvs_method NAT\n"
 		"real_server 10.0.0.11 80 {\nweight 2\nnotify_up /bin/true\n}\n"
 		"real_server 10.0.0.12 80 {\nweight 3\n}\n}\n", &errs);
@@ -591,7 +591,7 @@ static void test_keepalived(void)
 		v = c->vs[0];
 		CHECK(v->quorum == 5 && v->hysteresis == 0, "quorum %u hysteresis %u",
 		      v->quorum, v->hysteresis);
-		CHECK(v->omega, "omega");
+		CHECK(v->omega && v->ha_suspend, "omega, ha_suspend");
 		CHECK(!strcmp(v->quorum_up, "/bin/echo up") &&
 		      !strcmp(v->quorum_down, "/bin/false"), "quorum scripts");
 		CHECK(v->sorry && v->sorry->port == 80 && v->sorry->inhibit &&
