@@ -13,7 +13,8 @@
 # l4lbds read the same file (skipping its global_defs and vrrp_instance
 # with notices) and program their own namespace's l4lb. Requests from c
 # go through the master; when its keepalived stops, the VIP moves to the
-# other director, whose l4lb then carries the requests.
+# other director, whose l4lb then carries the requests. ha_suspend: only
+# the director holding the VIP probes the real servers.
 . "$(dirname "$0")/../lib.sh"
 
 KEEPALIVED=$(command -v keepalived || true)
@@ -58,6 +59,7 @@ virtual_server $VIP 80 {
     lb_algo rr
     lb_kind DR
     delay_loop 1
+    ha_suspend
     real_server $(rip 1) 80 {
         weight 1
         HTTP_GET {
@@ -93,7 +95,7 @@ for lb in lb1 lb2; do
 	# Its own pid files: two instances on one host.
 	bg "$lb" bash -c "exec $KEEPALIVED --vrrp --dont-fork --log-console --no-syslog -f $conf \
 		-p /tmp/ka-$lb.pid -r /tmp/ka-$lb-vrrp.pid -c /tmp/ka-$lb-checkers.pid >>/tmp/ka-$lb.log 2>&1"
-	bg "$lb" bash -c "exec $L4LBD -f $conf -p /tmp/l4lbd-$lb.pid 2>>/tmp/l4lbd-$lb.log"
+	bg "$lb" bash -c "exec $L4LBD -v -f $conf -p /tmp/l4lbd-$lb.pid 2>>/tmp/l4lbd-$lb.log"
 done
 
 has_vip() { ip -n "$prefix-$1" -4 addr show dev eth0 | grep -q " $VIP/"; }
@@ -139,6 +141,14 @@ expect_true "keepalived --vrrp: one MASTER ($master) holds the VIP, $backup BACK
 expect_true "the l4lbds logged the skipped vrrp_instance" \
 	grep -q "notice: $conf:7: skipping vrrp_instance" "/tmp/l4lbd-$master.log"
 
+# ha_suspend: the master's l4lbd probes, the backup's waits.
+probes() { grep -c "probe HTTP_GET" "/tmp/l4lbd-$1.log" || true; }
+probes_over() { [ "$(probes "$1")" -ge "$2" ]; }
+wait_for 20 grep -q "the VIP is here: checks resumed (ha_suspend)" "/tmp/l4lbd-$master.log"
+b0=$(probes "$backup")
+wait_for 20 probes_over "$master" $(($(probes "$master") + 4))
+expect_eq "ha_suspend: no probe from $backup's l4lbd while $master probes" "$(probes "$backup")" "$b0"
+
 # Through the master.
 wait_for 15 requests 1
 c1=$(conns "$master") c2=$(conns "$backup")
@@ -150,6 +160,10 @@ expect_eq "connections through $backup's l4lb (backup)" "$(($(conns "$backup") -
 kill -TERM "$(cat "/tmp/ka-$master.pid")"
 wait_for 20 vip_on "$backup"
 case_pass "keepalived stopped on $master: the VIP moved to $backup"
+wait_for 20 grep -q "the VIP is here: checks resumed (ha_suspend)" "/tmp/l4lbd-$backup.log"
+wait_for 20 grep -q "the VIP is not here: checks suspended (ha_suspend)" "/tmp/l4lbd-$master.log"
+wait_for 20 probes_over "$backup" $(($(probes "$backup") + 4))
+log "ha_suspend: $backup's l4lbd probes now, $master's waits"
 wait_for 15 requests 1
 c1=$(conns "$backup") c2=$(conns "$master")
 requests 20 || case_fail "20 requests through $backup"
