@@ -6,20 +6,21 @@
 #   deps.sh deb           building the .debs (debhelper, dh-dkms)
 #   deps.sh test          everything the test targets need: the above, the
 #                         VM (qemu, Debian's kernel and its headers), the
-#                         servers and tools the selftests run, lintian,
+#                         servers and tools the selftests run (keepalived:
+#                         l4lbd's parser cross-check and the vrrp test), lintian,
 #                         systemd-analyze
 # As root it installs what is missing (apt-get, no recommends); otherwise
 # it names what is missing and fails. Idempotent: when everything is
 # present it returns at once.
 set -e
 
-build=(build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev)
+build=(build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev)
 deb=(dpkg-dev debhelper dh-dkms dkms fakeroot)
 test=(
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 busybox-static cpio
 	iproute2 iptables socat curl nginx-light iperf3 ipvsadm
-	jq procps ethtool util-linux binutils valgrind gnuplot-nox
+	jq procps ethtool util-linux binutils valgrind gnuplot-nox keepalived
 	man-db groff-base bash-completion lintian systemd
 )
 

@@ -216,7 +216,7 @@ deps_as() { # UID MODE: run deps.sh MODE as if UID ran it
 	: >"$tmp/apt.log"
 	PATH=$tmp/stub:$PATH "$top/selftests/deps.sh" "$2" "$(uname -r)" 2>"$tmp/deps.err"
 }
-build_pkgs="build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev"
+build_pkgs="build-essential make gcc pkg-config kmod libmnl-dev libcurl4-openssl-dev libssl-dev libmicrohttpd-dev"
 deps_build_root() {
 	deps_as 0 build || { cat "$tmp/deps.err"; return 1; }
 	grep -qx "apt-get install -y -qq --no-install-recommends $build_pkgs" "$tmp/apt.log" ||

@@ -222,6 +222,7 @@ static unsigned int list_format(const struct l4lbadm_cmdline *cl)
 	return (cl->opts & OPT_STATS ? L4LBADM_FMT_STATS : 0) |
 	       (cl->opts & OPT_RATE ? L4LBADM_FMT_RATE : 0) |
 	       (cl->opts & OPT_EXACT ? L4LBADM_FMT_EXACT : 0) |
+	       (cl->opts & OPT_HEALTH ? L4LBADM_FMT_HEALTH : 0) |
 	       (cl->numeric ? L4LBADM_FMT_NUMERIC : 0);
 }
 

@@ -79,7 +79,7 @@ void l4lbadm_print_title(FILE *f, unsigned int fmt)
 	}
 	fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port           Forward Weight ActiveConn "
-		"InActConn\n");
+		"InActConn%s\n", fmt & L4LBADM_FMT_HEALTH ? " State" : "");
 }
 
 /* ipvsadm's print_largenum(): 9 columns, K/M/G/T unless --exact. */
@@ -171,9 +171,14 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 			print_counters(f, &d->stats, fmt);
 			continue;
 		}
-		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u\n", dname,
+		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u", dname,
 			l4lbadm_fwd_name(d->fwd), d->weight, d->active_conns,
 			d->inactive_conns);
+		/* --health: down by a health check (l4lbd), or drained. */
+		if (fmt & L4LBADM_FMT_HEALTH)
+			fprintf(f, "%s", d->flags & L4LB_DEST_F_DOWN ? "Down" :
+				!d->weight ? "Drain" : "Up");
+		fputc('\n', f);
 	}
 }
 

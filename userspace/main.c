@@ -18,7 +18,7 @@
 #define SRV_OPTS	(OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT)
 #define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
 			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
-			 OPT_CONN | OPT_SERVER | OPT_CLIENT)
+			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH)
 
 const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
@@ -62,7 +62,7 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "list", .short_name = 'L', .alias = 'l', .is_cmd = true,
 	  .id = CMD_LIST, .help = "list the table",
 	  .allowed = LIST_OPTS,
-	  .usage = "-L|l [-n] [--stats|--rate [--exact]] [--json] "
+	  .usage = "-L|l [-n] [--stats|--rate [--exact]|--health] [--json] "
 		   "[-t|u service-address]\n"
 		   "  l4lbadm -L --timeout|--info [--json]\n"
 		   "  l4lbadm -L -c [-n] [--json] [-t|u service-address] "
@@ -141,6 +141,9 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .help = "output of rate information" },
 	{ .long_name = "exact", .id = OPT_EXACT,
 	  .help = "expand numbers (display exact values)" },
+	{ .long_name = "health", .id = OPT_HEALTH,
+	  .help = "with -L: a State column, Up, Down (by health check) or "
+		  "Drain (weight 0)" },
 	{ .long_name = "connection", .short_name = 'c', .id = OPT_CONN,
 	  .help = "output of current connection entries (with -L)" },
 	{ .long_name = "client", .has_arg = true, .id = OPT_CLIENT,

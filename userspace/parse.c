@@ -30,6 +30,7 @@ static const struct {
 	{ OPT_STATS, "stats" },
 	{ OPT_RATE, "rate" },
 	{ OPT_EXACT, "exact" },
+	{ OPT_HEALTH, "health" },
 	{ OPT_INFO, "info" },
 	{ OPT_CONN, "connection" },
 	{ OPT_CLIENT, "client" },
@@ -488,6 +489,8 @@ static int check_conflicts(struct l4lbadm_cmdline *cl)
 			       OPT_INFO },
 		{ OPT_INFO, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT },
 		{ OPT_STATS, OPT_RATE },
+		{ OPT_HEALTH, OPT_STATS | OPT_RATE | OPT_TIMEOUT | OPT_INFO |
+			      OPT_CONN },
 		{ OPT_CONN, OPT_TIMEOUT | OPT_INFO | OPT_STATS | OPT_RATE |
 			    OPT_EXACT },
 	};
@@ -783,6 +786,7 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_STATS:
 		case OPT_RATE:
 		case OPT_EXACT:
+		case OPT_HEALTH:
 		case OPT_INFO:
 		case OPT_CONN:
 			break;

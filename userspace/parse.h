@@ -61,6 +61,7 @@ enum {
 	OPT_SCHED_FLAGS	= 1u << 14,	/* -b */
 	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
 	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
+	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
 };
 
 struct l4lbadm_cmdline;

@@ -375,6 +375,8 @@ static void test_parse_errors(void)
 		   "the 'rate' option in the 'list' command");
 	expect_err("-L --info --stats", "The option 'info' conflicts with "
 		   "the 'stats' option in the 'list' command");
+	expect_err("-L --health --stats", "The option 'health' conflicts with "
+		   "the 'stats' option in the 'list' command");
 	expect_err("-S --json", "Illegal 'json' option with the 'save' "
 		   "command");
 	expect_err("-R -n", "Illegal 'numeric' option with the 'restore' "
@@ -1086,6 +1088,31 @@ static void test_ops_output(void)
 	check(strstr(out, " 123456789    46000 12345678901234\n") != NULL,
 	      "--exact prints whole numbers");
 	free(out);
+	/* --health: a State column; the default stays ipvsadm's. */
+	adddest(&svcs[0], "10.0.0.12", 80, L4LB_FWD_DR, 0, 0, 0);
+	adddest(&svcs[0], "10.0.0.13", 80, L4LB_FWD_DR, 0, 0, 0);
+	svcs[0].dests[2].flags = L4LB_DEST_F_DOWN;
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_HEALTH);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port Scheduler Flags\n"
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn State\n"
+		"TCP  10.0.0.100:80 wrr\n"
+		"  -> 10.0.0.11:80                 Route   1      0          0         Up\n"
+		"  -> 10.0.0.12:80                 Route   0      0          0         Drain\n"
+		"  -> 10.0.0.13:80                 Route   0      0          0         Down\n"),
+	      "--health: Up, Drain (weight 0), Down (health check)");
+	free(out);
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(!strcmp(out,
+		"Prot LocalAddress:Port Scheduler Flags\n"
+		"  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n"
+		"TCP  10.0.0.100:80 wrr\n"
+		"  -> 10.0.0.11:80                 Route   1      0          0         \n"
+		"  -> 10.0.0.12:80                 Route   0      0          0         \n"
+		"  -> 10.0.0.13:80                 Route   0      0          0         \n"),
+	      "without --health: ipvsadm's columns, down or not");
+	free(out);
+	svcs[0].ndests = 1;
 	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC | L4LBADM_FMT_RATE);
 	check(!strcmp(out,
 		"Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n"

@@ -18,6 +18,13 @@
 # IPv6: a real server of the other family than its virtual server is a
 # configuration error; an IPv6 service's real servers are checked over
 # IPv6 (HTTP_GET, TCP_CHECK with bindto), go to weight 0 and come back.
+# keepalived's semantics: retry N is DOWN at the (N + 1)th failed probe;
+# below its quorum a service's sorry_server replaces its real servers and
+# quorum_down / quorum_up / notify_down run; an empty file or a directory
+# is refused on SIGHUP, the running configuration kept. l4lbadm -L
+# --health says Down for a server down by health check, Drain for -w 0.
+# Metrics: /metrics scraped with curl, counters checked against traffic.
+# omega: the down scripts run when l4lbd stops.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -25,7 +32,9 @@ L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
 conf=/tmp/l4lbd.conf
 dlog=/tmp/l4lbd.log
 pidf=/tmp/l4lbd.pid
-DELAY=1 RETRY=2
+DELAY=1 RETRY=1
+# DOWN after RETRY + 1 failed probes, delay_before_retry DELAY apart.
+DOWN_S=$((DELAY * (RETRY + 1) + 5))
 : >"$dlog"
 
 # On failure, show what the daemon said.
@@ -84,14 +93,14 @@ write_conf() {
 	[ "$check3" = tcp ] && c3="TCP_CHECK { connect_timeout 1 }"
 	cat >"$conf" <<CONF
 # written by selftests/tests/healthcheck.sh
-global_defs { resync_interval 1 }
+global_defs { resync_interval 1 l4lbd_metrics 127.0.0.1 9110 }
 virtual_server $VIP 80 {
 	protocol TCP
 	lb_algo rr
 	lb_kind DR
 	delay_loop $DELAY
 	retry $RETRY
-	rise 1
+	delay_before_retry $DELAY
 	real_server $(rip 1) 80 {
 		weight 1
 		$inh1
@@ -130,15 +139,25 @@ expect_weights "1 1 1" 10 "l4lbd applied the configuration"
 # --- 1. inhibit_on_failure: killed server -> weight 0 ----------------------
 t0=$(date +%s.%N)
 kill_nginx 1
-expect_weights "0 1 1" $((DELAY * RETRY + 5)) "rs1 killed (inhibit_on_failure)"
+expect_weights "0 1 1" $DOWN_S "rs1 killed (inhibit_on_failure)"
 # The daemon's own latency, from its timestamped log line (polling with
 # l4lbadm under an emulated CPU is slower than the daemon).
 t1=$(sed -nE "s/^\[([0-9.]+)\] l4lbd: real server $(rip 1):80 DOWN \(HTTP_GET.*/\1/p" "$dlog" | tail -n 1)
 [ -n "$t1" ] || fail "no DOWN log line for rs1"
-awk -v a="$t0" -v b="$t1" -v lim=$((DELAY * RETRY + 5)) 'BEGIN { exit !(b - a <= lim) }' ||
-	fail "rs1 went DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s after the kill, limit $((DELAY * RETRY + 5)) s"
-log "rs1 DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the kill (limit $((DELAY * RETRY + 5)) s)"
+awk -v a="$t0" -v b="$t1" -v lim=$DOWN_S 'BEGIN { exit !(b - a <= lim) }' ||
+	fail "rs1 went DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s after the kill, limit $DOWN_S s"
+log "rs1 DOWN $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after the kill (limit $DOWN_S s)"
 requests_avoid_rs1 "rs1 DOWN"
+# Visible without --json: Down (health check), not a drain.
+out=$(adm lb -L -n --health -t "$VIP:80")
+echo "$out" | sed 's/^/# /'
+expect_true "-L --health: rs1 Down" grep -Eq "^  -> $(rip 1):80 +Route +0 +[0-9]+ +[0-9]+ +Down$" <<<"$out"
+expect_true "-L --health: rs2 Up" grep -Eq "^  -> $(rip 2):80 +Route +1 +[0-9]+ +[0-9]+ +Up$" <<<"$out"
+if adm lb -L -n -t "$VIP:80" | grep -q -e Down -e State; then
+	case_fail "-L without --health: ipvsadm's columns"
+else
+	case_pass "-L without --health: ipvsadm's columns"
+fi
 
 # --- 2. reload with a changed weight: rs1 stays DOWN (state kept) ----------
 write_conf 3 inhibit_on_failure http
@@ -157,7 +176,7 @@ write_conf 1 "" http
 hup
 expect_weights "1 1 1" 10 "SIGHUP, rs1 without inhibit_on_failure"
 kill_nginx 1
-expect_weights "- 1 1" $((DELAY * RETRY + 5)) "rs1 killed (no inhibit): removed"
+expect_weights "- 1 1" $DOWN_S "rs1 killed (no inhibit): removed"
 requests_avoid_rs1 "rs1 removed"
 http_server rs1 80 web1
 expect_weights "1 1 1" $((DELAY * 2 + 5)) "rs1 restarted: re-added"
@@ -168,7 +187,7 @@ expect_weights "1 1 1" $((DELAY * 2 + 5)) "rs1 restarted: re-added"
 bg rs3 socat TCP-LISTEN:8081,fork,reuseaddr EXEC:"sleep 1000"
 wait_listen rs3 tcp 8081
 nsx rs3 iptables -t nat -I PREROUTING -d "$(rip 3)" -p tcp --dport 80 -j REDIRECT --to-ports 8081
-expect_weights "1 1 0" $((DELAY * RETRY + RETRY * 1 + 5)) "rs3 hangs: HTTP_GET DOWN"
+expect_weights "1 1 0" $((DOWN_S + (RETRY + 1) * 1)) "rs3 hangs: HTTP_GET DOWN"
 grep -q "real server $(rip 3):80 DOWN (HTTP_GET timeout" "$dlog" || fail "no HTTP timeout log line for rs3"
 write_conf 1 "" tcp
 hup
@@ -176,39 +195,75 @@ expect_weights "1 1 1" $((DELAY * 2 + 5)) "rs3 hangs: TCP_CHECK UP"
 
 # --- 6. MISC_CHECK on a second service, following a flag file ---------------
 touch /tmp/misc-flag
+# Its quorum is rs2's weight: below it the sorry server rs3 replaces rs2.
+rm -f /tmp/hc-scripts
 misc="virtual_server $VIP 8080 {
+	protocol TCP
+	lb_algo rr
+	lb_kind DR
 	delay_loop $DELAY
 	retry $RETRY
-	rise 1
+	delay_before_retry $DELAY
+	quorum 5
+	quorum_up \"echo quorum_up >>/tmp/hc-scripts\"
+	quorum_down \"echo quorum_down >>/tmp/hc-scripts\"
+	sorry_server $(rip 3) 8080
 	real_server $(rip 2) 8080 {
 		weight 5
 		inhibit_on_failure
-		MISC_CHECK { misc_path \"test -e /tmp/misc-flag\" misc_timeout 20 }
+		notify_down \"echo notify_down rs2 >>/tmp/hc-scripts\"
+		MISC_CHECK {
+			misc_path \"test -e /tmp/misc-flag\"
+			misc_timeout 20
+		}
 	}
 }"
 write_conf 1 "" tcp "$misc"
 hup
 expect_weights "- 5 -" 10 "MISC_CHECK service added" 8080
 rm /tmp/misc-flag
-expect_weights "- 0 -" $((DELAY * RETRY + 5)) "MISC_CHECK flag removed" 8080
+expect_weights "- 0 1" $DOWN_S "MISC_CHECK flag removed: quorum lost, sorry server in" 8080
 grep -q "real server $(rip 2):8080 DOWN (MISC_CHECK exit status 1)" "$dlog" || fail "no MISC DOWN log line"
+grep -q "\[TCP $VIP:8080\] quorum lost: live weight 0, quorum 5" "$dlog" || fail "no quorum lost log line"
+wait_for 5 grep -qx "quorum_down" /tmp/hc-scripts
+wait_for 5 grep -qx "notify_down rs2" /tmp/hc-scripts
+log "quorum_down and notify_down ran"
 touch /tmp/misc-flag
-expect_weights "- 5 -" $((DELAY * 2 + 5)) "MISC_CHECK flag back" 8080
+expect_weights "- 5 -" $((DELAY * 2 + 5)) "MISC_CHECK flag back: quorum gained, sorry server out" 8080
+wait_for 5 grep -qx "quorum_up" /tmp/hc-scripts
 
 # --- 7. a broken configuration is rejected; the old one stays -----------------
 cp "$conf" /tmp/l4lbd.good
 printf 'virtual_server %s 80 {\n\tlb_algo lc\n' "$VIP" >"$conf"
 hup
 wait_for 10 grep -q "reload of $conf rejected" "$dlog"
-grep -q "$conf:2: lb_algo: 'lc' is not rr or wrr" "$dlog" || fail "the rejection does not name file:line"
+grep -q "$conf:2: not supported by l4lbd yet: lb_algo lc" "$dlog" || fail "the rejection does not name file:line"
 kill -0 "$(daemon_pid)" || fail "l4lbd died on a broken configuration"
 expect_eq "weights after the rejected reload" "$(weights)" "1 1 1"
 expect_eq "MISC service after the rejected reload" "$(weights 8080)" "- 5 -"
 # The old configuration still runs its checks.
 rm /tmp/misc-flag
-expect_weights "- 0 -" $((DELAY * RETRY + 5)) "old configuration still checking" 8080
+expect_weights "- 0 1" $DOWN_S "old configuration still checking" 8080
 touch /tmp/misc-flag
 expect_weights "- 5 -" $((DELAY * 2 + 5)) "old configuration still checking" 8080
+# An empty file, or a directory, would remove every service: refused.
+rejected() { [ "$(grep -c "reload of $conf rejected" "$dlog")" -gt "$1" ]; }
+n=$(grep -c "reload of $conf rejected" "$dlog")
+: >"$conf"
+hup
+wait_for 10 rejected "$n"
+grep -q "$conf: no virtual_server: refusing" "$dlog" || fail "an empty file was not refused as such"
+"$L4LBD" -t -f "$conf" 2>/dev/null && fail "l4lbd -t accepted an empty file"
+rm "$conf"
+mkdir "$conf"
+hup
+wait_for 10 rejected "$((n + 1))"
+grep -q "$conf: is a directory" "$dlog" || fail "a directory was not refused as such"
+"$L4LBD" -t -f "$conf" 2>/dev/null && fail "l4lbd -t accepted a directory"
+rmdir "$conf"
+expect_eq "weights after the refused reloads" "$(weights)" "1 1 1"
+expect_eq "MISC service after the refused reloads" "$(weights 8080)" "- 5 -"
+log "empty file and directory refused on SIGHUP, services kept"
 
 # --- 8. a service removed from the configuration goes -------------------------
 cp /tmp/l4lbd.good "$conf"
@@ -235,7 +290,7 @@ grep -Eq "l4lb module found|resolving the l4lb family again" "$dlog" || fail "no
 
 # A real server killed after the module reload is still handled.
 kill_nginx 2
-expect_weights "1 0 1" $((DELAY * RETRY + 5)) "rs2 killed after module reload"
+expect_weights "1 0 1" $DOWN_S "rs2 killed after module reload"
 
 # --- 10. a server dies with a flow on it: the flow does not hang ---------------
 # inhibit_on_failure sets weight 0 and marks the server down. With IPVS
@@ -244,9 +299,12 @@ expect_weights "1 0 1" $((DELAY * RETRY + 5)) "rs2 killed after module reload"
 for i in 1 3; do chat_server "rs$i" 7000 "rs$i"; done
 chat_rs() { echo "real_server $(rip "$1") 7000 { weight 1 inhibit_on_failure TCP_CHECK { connect_timeout 1 } }"; }
 write_conf 1 "" tcp "virtual_server $VIP 7000 {
+	protocol TCP
+	lb_algo rr
+	lb_kind DR
 	delay_loop $DELAY
 	retry $RETRY
-	rise 1
+	delay_before_retry $DELAY
 	$(chat_rs 1)
 	$(chat_rs 3)
 }"
@@ -260,7 +318,7 @@ down_flag() { adm lb -L --json -t "$VIP:7000" | jq -r ".services[0].destinations
 expect_eq "rs$dead down before its failure" "$(down_flag "$dead")" false
 ip -n "$prefix-sw" link set "v-rs$dead" down
 if [ "$dead" = 1 ]; then want="0 - 1"; else want="1 - 0"; fi
-expect_weights "$want" $((DELAY * RETRY + 5)) "rs$dead's link down, with a flow on it" 7000
+expect_weights "$want" $DOWN_S "rs$dead's link down, with a flow on it" 7000
 expect_eq "rs$dead down in --json" "$(down_flag "$dead")" true
 echo again >&7
 flow_gone() { ! kill -0 "$flow_pid" 2>/dev/null; }
@@ -272,10 +330,10 @@ expect_eq "rs$dead down after its recovery" "$(down_flag "$dead")" false
 
 # --- 11. IPv6 ----------------------------------------------------------------
 mixed=/tmp/l4lbd-mixed.conf
-printf 'virtual_server %s 80 {\n\treal_server 2001:db8::11 80 {\n\t}\n}\n' "$VIP" >"$mixed"
+printf 'virtual_server %s 80 {\n\tlb_kind DR\n\treal_server 2001:db8::11 80 {\n\t}\n}\n' "$VIP" >"$mixed"
 out=$("$L4LBD" -t -f "$mixed" 2>&1) && fail "l4lbd -t accepted an IPv6 real server behind an IPv4 virtual server"
 expect_true "mixed families rejected, naming the line: $out" \
-	grep -q "^$mixed:2: real_server 2001:db8::11 is IPv6 but the virtual_server $VIP is IPv4" <<<"$out"
+	grep -q "^$mixed:3: real_server 2001:db8::11 is IPv6 but the virtual_server $VIP is IPv4" <<<"$out"
 
 VIP6=2001:db8::100 LB6=2001:db8::2
 rip6() { echo "2001:db8::$((10 + $1))"; }
@@ -323,12 +381,18 @@ expect_weights6() { # WANT TIMEOUT WHAT
 	log "$3: weights $(weights6)"
 }
 write_conf 1 "" tcp "virtual_server $VIP6 8000 {
+	protocol TCP
+	lb_algo rr
+	lb_kind DR
 	delay_loop $DELAY
 	retry $RETRY
-	rise 1
+	delay_before_retry $DELAY
+	omega
+	quorum_down \"echo omega quorum_down >>/tmp/hc-scripts\"
 	real_server $(rip6 1) 8000 {
 		weight 2
 		inhibit_on_failure
+		notify_down \"echo omega notify_down rs1 >>/tmp/hc-scripts\"
 		HTTP_GET { url { path / status_code 200 } connect_timeout 1 }
 	}
 	real_server $(rip6 2) 8000 {
@@ -342,20 +406,68 @@ wait_for 10 grep -q "\[TCP \[$VIP6\]:8000\] add service, scheduler" "$dlog"
 expect_weights6 "2 3" 10 "IPv6 service added"
 kill "$(cat /tmp/nginx6-rs1.pid)"
 wait_for 10 not_listening rs1 tcp 8000
-expect_weights6 "0 3" $((DELAY * RETRY + 5)) "rs1's IPv6 server killed (inhibit_on_failure)"
+expect_weights6 "0 3" $DOWN_S "rs1's IPv6 server killed (inhibit_on_failure)"
 grep -q "real server \[$(rip6 1)\]:8000 DOWN (HTTP_GET" "$dlog" || fail "no DOWN log line for [$(rip6 1)]:8000"
 http6_server rs1 8000 web1
 expect_weights6 "2 3" $((DELAY * 2 + 5)) "rs1's IPv6 server back"
 grep -q "real server \[$(rip6 1)\]:8000 UP" "$dlog" || fail "no UP log line for [$(rip6 1)]:8000"
 kill "$(cat /tmp/nginx6-rs2.pid)"
 wait_for 10 not_listening rs2 tcp 8000
-expect_weights6 "2 0" $((DELAY * RETRY + 5)) "rs2's IPv6 server killed: TCP_CHECK from $LB6"
+expect_weights6 "2 0" $DOWN_S "rs2's IPv6 server killed: TCP_CHECK from $LB6"
 grep -q "real server \[$(rip6 2)\]:8000 DOWN (TCP connect: Connection refused)" "$dlog" ||
 	fail "no DOWN log line for [$(rip6 2)]:8000"
 expect_weights "1 0 1" 10 "the IPv4 service untouched by the IPv6 one (rs2 killed in 9.)"
 
+# --- 12. metrics: scraped, checked against the traffic sent --------------------
+scrape() { nsx lb curl -sf "http://127.0.0.1:9110/metrics"; }
+# metric TEXT NAME LABELS: the value of the sample NAME{LABELS}.
+metric() {
+	local k=$2
+	[ -z "$3" ] || k="$2{$3}"
+	awk -v k="$k" '$1 == k { print $2 }' <<<"$1"
+}
+svc="local_address=\"$VIP\",local_port=\"80\",proto=\"TCP\""
+be() { echo "$svc,remote_address=\"$(rip "$1")\",remote_port=\"80\""; }
+m0=$(scrape) || fail "no answer on http://127.0.0.1:9110/metrics"
+http_names c "$VIP" 80 50 >/dev/null || fail "requests through the VIP failed"
+# The counters of the last packets are summed on read: poll.
+conns_grew() { [ "$(metric "$(scrape)" l4lb_service_connections_total "$svc")" -ge $(($(metric "$m0" l4lb_service_connections_total "$svc") + 50)) ]; }
+wait_for 10 conns_grew || true
+m1=$(scrape)
+d() { echo $(($(metric "$m1" "$1" "$2") - $(metric "$m0" "$1" "$2"))); }
+expect_eq "metrics: l4lb_service_connections_total grew by the requests sent" "$(d l4lb_service_connections_total "$svc")" 50
+expect_eq "metrics: backends' connections add up" \
+	"$(($(d l4lb_backend_connections_total "$(be 1)") + $(d l4lb_backend_connections_total "$(be 3)")))" 50
+expect_eq "metrics: none to rs2 (DOWN)" "$(d l4lb_backend_connections_total "$(be 2)")" 0
+expect_true "metrics: at least 4 packets in per connection" [ "$(d l4lb_service_incoming_packets_total "$svc")" -ge 200 ]
+expect_true "metrics: bytes in counted" [ "$(d l4lb_service_incoming_bytes_total "$svc")" -ge 200 ]
+expect_eq "metrics: no bytes out in DR" "$(d l4lb_service_outgoing_bytes_total "$svc")" 0
+expect_true "metrics: a connection rate" [ -n "$(metric "$m1" l4lb_service_connections_per_second "$svc")" ]
+expect_eq "metrics: rs2 weight 0" "$(metric "$m1" l4lb_backend_weight "$(be 2)")" 0
+expect_eq "metrics: rs2 down in the module" "$(metric "$m1" l4lb_backend_down "$(be 2)")" 1
+expect_eq "metrics: rs2 down by l4lbd" "$(metric "$m1" l4lbd_backend_up "$(be 2)")" 0
+expect_eq "metrics: rs1 up" "$(metric "$m1" l4lbd_backend_up "$(be 1)")" 1
+expect_eq "metrics: rs2's last probe failed" \
+	"$(metric "$m1" l4lbd_check_last_success "$(be 2),check=\"HTTP_GET\",check_index=\"0\",path=\"/\"")" 0
+expect_true "metrics: rs2's failures counted as refused" \
+	[ "$(metric "$m1" l4lbd_check_failures_total "$(be 2),check=\"HTTP_GET\",check_index=\"0\",path=\"/\",reason=\"refused\"")" -ge 2 ]
+expect_true "metrics: a last check latency" \
+	[ -n "$(metric "$m1" l4lbd_check_last_duration_seconds "$(be 1),check=\"HTTP_GET\",check_index=\"0\",path=\"/\"")" ]
+expect_true "metrics: the connection table" [ "$(metric "$m1" l4lb_connection_table_entries "")" -ge 1 ]
+expect_true "metrics: drop counters" grep -q '^l4lb_drops_total{reason="no_dest"} ' <<<"$m1"
+expect_eq "metrics: the refused reloads counted" "$(metric "$m1" l4lbd_config_reloads_total 'result="refused"')" 3
+expect_eq "metrics: the module reachable" "$(metric "$m1" l4lbd_kernel_reachable "")" 1
+
 adm lb -L -n
 pid=$(daemon_pid)
+# rs1's notify_down ran once, when its IPv6 server was killed.
+expect_eq "notify_down of rs1 before the exit" "$(grep -cx "omega notify_down rs1" /tmp/hc-scripts)" 1
+expect_eq "no quorum_down before the exit" "$(grep -cx "omega quorum_down" /tmp/hc-scripts || true)" 0
 kill -TERM "$pid"
 wait_for 10 bash -c "! kill -0 $pid 2>/dev/null"
 log "l4lbd stopped on SIGTERM"
+# omega: at exit, the down scripts of what was up (rs1, the quorum).
+notified_twice() { [ "$(grep -cx "omega notify_down rs1" /tmp/hc-scripts)" = 2 ]; }
+wait_for 5 grep -qx "omega quorum_down" /tmp/hc-scripts
+wait_for 5 notified_twice
+log "omega: quorum_down and notify_down ran at exit"

@@ -66,7 +66,7 @@ static void schedule_next(struct check *c, bool ok)
 {
 	bool pending = c->st.up ? !ok || c->st.fail_run : ok || c->st.ok_run;
 	unsigned int d = pending ? c->delay_before_retry_ms
-				 : c->rs->vs->delay_loop_ms;
+				 : c->delay_loop_ms;
 
 	c->timer.fn = probe_timer;
 	timer_arm(&c->timer, now_ms() + d);
@@ -79,6 +79,11 @@ static void finish(struct check *c, bool ok, const char *reason)
 	cleanup_probe(c);
 	c->running = false;
 	probes_done++;
+	c->probes++;
+	c->last_ok = ok;
+	c->last_ms = now_ms() - c->started;
+	if (!ok)
+		c->failures[fail_reason_of(reason)]++;
 	check_result(c, ok, reason);
 	schedule_next(c, ok);
 }
@@ -160,6 +165,238 @@ static void tcp_start(struct check *c)
 	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
 }
 
+/* --- UDP_CHECK ---------------------------------------------------------- */
+
+/*
+ * keepalived's UDP_CHECK: send the payload on a connected socket; an ICMP
+ * error (port or host unreachable) fails the probe. A reply passes it,
+ * checked against require_reply's length bounds and bytes if given; no
+ * reply by connect_timeout passes, unless a reply is required.
+ */
+static bool udp_reply_ok(const struct check *c, const unsigned char *b,
+			 size_t len, char *why, size_t whylen)
+{
+	size_t i, n;
+
+	if (!c->require_reply)
+		return true;
+	if (len < c->min_reply || len > c->max_reply) {
+		snprintf(why, whylen, "UDP_CHECK reply of %zu bytes, want %u..%u",
+			 len, c->min_reply, c->max_reply);
+		return false;
+	}
+	n = len < c->reply_len ? len : c->reply_len;
+	for (i = 0; i < n; i++)
+		if ((b[i] & c->reply_mask[i]) != (c->reply[i] & c->reply_mask[i])) {
+			snprintf(why, whylen, "UDP_CHECK reply differs at byte %zu",
+				 i);
+			return false;
+		}
+	return true;
+}
+
+static void udp_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	unsigned char buf[UDP_MAX_PAYLOAD + 1];
+	char why[160];
+	ssize_t n;
+
+	(void)events;
+	if (!c->running || c->type != CHECK_UDP || w->fd < 0)
+		return;
+	n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		snprintf(why, sizeof(why), "UDP_CHECK: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (!udp_reply_ok(c, buf, (size_t)n, why, sizeof(why))) {
+		finish(c, false, why);
+		return;
+	}
+	finish(c, true, NULL);
+}
+
+/* A socket of @type to @c's target, bound to bindto; -1 (finished). */
+static int probe_socket(struct check *c, int type, int proto,
+			const char *what, bool with_port)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = to_sockaddr(target_addr(c),
+				      with_port ? target_port(c) : 0, &sa);
+	char why[160];
+	int fd;
+
+	fd = socket(sa.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd < 0) {
+		snprintf(why, sizeof(why), "%s socket: %s", what,
+			 strerror(errno));
+		finish(c, false, why);
+		return -1;
+	}
+	c->watch.fd = fd;
+	if (c->bindto.family) {
+		struct sockaddr_storage src;
+		socklen_t srclen = to_sockaddr(&c->bindto, 0, &src);
+
+		if (bind(fd, (struct sockaddr *)&src, srclen) < 0) {
+			char a[NAME_LEN];
+
+			snprintf(why, sizeof(why), "%s bind %s: %s", what,
+				 ipaddr_str(&c->bindto, a, sizeof(a)),
+				 strerror(errno));
+			finish(c, false, why);
+			return -1;
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
+		snprintf(why, sizeof(why), "%s connect: %s", what,
+			 strerror(errno));
+		finish(c, false, why);
+		return -1;
+	}
+	return fd;
+}
+
+static void udp_start(struct check *c)
+{
+	unsigned char rnd[8];
+	const unsigned char *p = c->payload;
+	size_t len = c->payload_len, i;
+	char why[160];
+	int fd = probe_socket(c, SOCK_DGRAM, 0, "UDP_CHECK", true);
+
+	if (fd < 0)
+		return;
+	c->watch.fn = udp_event;
+	if (!len) {
+		for (i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)random();
+		p = rnd;
+		len = sizeof(rnd);
+	}
+	if (watch_add(&c->watch, EPOLLIN) < 0) {
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (send(fd, p, len, 0) < 0) {
+		snprintf(why, sizeof(why), "UDP_CHECK send: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
+}
+
+/* --- PING_CHECK --------------------------------------------------------- */
+
+/*
+ * An ICMP (ICMPv6) echo to the target, UP on the reply within
+ * connect_timeout. A ping socket (SOCK_DGRAM) where the kernel allows it
+ * (net.ipv4.ping_group_range), else a raw socket: connected, so it only
+ * sees the target's packets; the echo id tells ours apart.
+ */
+static uint16_t icmp_csum(const void *data, size_t len)
+{
+	const unsigned char *b = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+struct echo {
+	uint8_t type, code;
+	uint16_t csum, id, seq;
+	unsigned char data[8];
+};
+
+static void ping_event(struct watch *w, uint32_t events)
+{
+	struct check *c = (struct check *)((char *)w -
+					   offsetof(struct check, watch));
+	bool v6 = target_addr(c)->family == AF_INET6;
+	unsigned char buf[1500];
+	const struct echo *e;
+	size_t off = 0;
+	ssize_t n;
+	int type = 0;
+	socklen_t tl = sizeof(type);
+
+	(void)events;
+	if (!c->running || c->type != CHECK_PING || w->fd < 0)
+		return;
+	getsockopt(w->fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+	while ((n = recv(w->fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		/* A raw IPv4 socket sees the IP header too. */
+		if (type == SOCK_RAW && !v6)
+			off = (size_t)(buf[0] & 15) * 4;
+		if ((size_t)n < off + 8)
+			continue;
+		e = (const struct echo *)(buf + off);
+		if (e->type != (v6 ? 129 : 0) || ntohs(e->seq) != c->ping_seq)
+			continue;
+		if (type == SOCK_RAW && ntohs(e->id) != c->ping_id)
+			continue;
+		finish(c, true, NULL);
+		return;
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "PING_CHECK: %s", strerror(errno));
+		finish(c, false, why);
+	}
+}
+
+static void ping_start(struct check *c)
+{
+	bool v6 = target_addr(c)->family == AF_INET6;
+	int proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, raw = 0;
+	struct echo e = { .type = v6 ? 128 : 8 };
+	char why[160];
+
+	fd = socket(v6 ? AF_INET6 : AF_INET,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd >= 0)
+		close(fd);
+	else
+		raw = 1;
+	fd = probe_socket(c, raw ? SOCK_RAW : SOCK_DGRAM, proto, "PING_CHECK",
+			  false);
+	if (fd < 0)
+		return;
+	c->watch.fn = ping_event;
+	c->ping_seq++;
+	e.id = htons(c->ping_id);
+	e.seq = htons(c->ping_seq);
+	memcpy(e.data, "l4lbd\0\0\0", sizeof(e.data));
+	if (!v6)
+		e.csum = icmp_csum(&e, sizeof(e));
+	if (watch_add(&c->watch, EPOLLIN) < 0) {
+		snprintf(why, sizeof(why), "epoll: %s", strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	if (send(fd, &e, sizeof(e), 0) < 0) {
+		snprintf(why, sizeof(why), "PING_CHECK send: %s",
+			 strerror(errno));
+		finish(c, false, why);
+		return;
+	}
+	timer_arm(&c->timer, c->started + c->connect_timeout_ms);
+}
+
 /* --- HTTP_GET / SSL_GET (libcurl multi) --------------------------------- */
 
 struct csock {
@@ -204,11 +441,14 @@ static void process_curl_done(void)
 			continue;
 		}
 		if (c->digest[0]) {
-			unsigned char d[16];
 			char hex[33];
 
-			md5_final(c->md5, d);
-			md5_hex(d, hex);
+			if (!c->md5 || !md5_final_hex(c->md5, hex)) {
+				snprintf(why, sizeof(why), "%s %s: MD5 failed",
+					 check_type_name(c->type), c->path);
+				finish(c, false, why);
+				continue;
+			}
 			if (strcmp(hex, c->digest)) {
 				snprintf(why, sizeof(why), "%s %s: digest %s, want %s",
 					 check_type_name(c->type), c->path,
@@ -294,8 +534,8 @@ static size_t body_cb(char *ptr, size_t size, size_t n, void *data)
 {
 	struct check *c = data;
 
-	if (c->md5)
-		md5_update(c->md5, ptr, size * n);
+	if (c->md5 && !md5_update(c->md5, ptr, size * n))
+		return 0;	/* curl fails the transfer: the probe fails */
 	c->body_len += size * n;
 	return size * n;
 }
@@ -318,12 +558,11 @@ static void http_start(struct check *c)
 	c->easy = e;
 	c->body_len = 0;
 	if (c->digest[0]) {
-		c->md5 = malloc(sizeof(struct md5_ctx));
+		c->md5 = md5_new();
 		if (!c->md5) {
-			finish(c, false, "out of memory");
+			finish(c, false, "MD5 not available");
 			return;
 		}
-		md5_init(c->md5);
 	}
 	if (c->virtualhost) {
 		char h[512];
@@ -415,10 +654,62 @@ static void misc_event(struct watch *w, uint32_t events)
 	finish(c, false, why);
 }
 
+/* Child side: own process group, default signals, stdin /dev/null. */
+static void exec_sh(const char *cmd)
+{
+	sigset_t none;
+	int s, fd;
+
+	setpgid(0, 0);
+	for (s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd > 2)
+			close(fd);
+	}
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+int run_script(const char *cmd)
+{
+	struct reaper *r = calloc(1, sizeof(*r));
+	pid_t pid;
+	int fd;
+
+	if (!r)
+		return -ENOMEM;
+	pid = fork();
+	if (pid < 0) {
+		free(r);
+		return -errno;
+	}
+	if (pid == 0)
+		exec_sh(cmd);
+	setpgid(pid, pid);
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		/* Cannot watch it: wait (a notify script is short). */
+		waitpid(pid, NULL, 0);
+		free(r);
+		return 0;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	r->w.fd = fd;
+	r->w.fn = reaper_event;
+	r->pid = pid;
+	watch_add(&r->w, EPOLLIN);
+	return 0;
+}
+
 static void misc_start(struct check *c)
 {
 	char why[160];
-	sigset_t none;
 	pid_t pid;
 	int fd;
 
@@ -429,24 +720,8 @@ static void misc_start(struct check *c)
 		finish(c, false, why);
 		return;
 	}
-	if (pid == 0) {
-		int s;
-
-		setpgid(0, 0);
-		for (s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			if (fd > 2)
-				close(fd);
-		}
-		syscall(SYS_close_range, 3U, ~0U, 0U);
-		execl("/bin/sh", "sh", "-c", c->misc_path, (char *)NULL);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_sh(c->misc_path);
 	setpgid(pid, pid);
 	c->pid = pid;
 	c->killed = false;
@@ -480,7 +755,7 @@ static void cleanup_probe(struct check *c)
 		curl_slist_free_all(c->hdrs);
 		c->hdrs = NULL;
 	}
-	free(c->md5);
+	md5_free(c->md5);
 	c->md5 = NULL;
 	if (c->pid > 0) {
 		/* Still running (stop during a probe): kill, reap later. */
@@ -516,10 +791,23 @@ static void probe_timer(struct timer *t)
 
 			snprintf(why, sizeof(why), "TCP connect timeout");
 			finish(c, false, why);
+		} else if (c->type == CHECK_UDP) {
+			/* No ICMP error, no reply: up unless one is required. */
+			if (c->require_reply)
+				finish(c, false, "UDP_CHECK timeout: no reply");
+			else
+				finish(c, true, NULL);
+		} else if (c->type == CHECK_PING) {
+			finish(c, false, "PING_CHECK timeout: no echo reply");
 		} else if (c->type == CHECK_MISC && c->pid > 0) {
 			kill(-c->pid, SIGKILL);
 			c->killed = true;
 		}
+		return;
+	}
+	/* ha_suspend: no probe while the VIP is elsewhere; state kept. */
+	if (c->rs->vs->ha_suspend && !c->rs->vs->vip_local) {
+		timer_arm(&c->timer, now_ms() + c->delay_loop_ms);
 		return;
 	}
 	c->running = true;
@@ -542,6 +830,12 @@ static void probe_timer(struct timer *t)
 	case CHECK_MISC:
 		misc_start(c);
 		break;
+	case CHECK_UDP:
+		udp_start(c);
+		break;
+	case CHECK_PING:
+		ping_start(c);
+		break;
 	}
 }
 
@@ -550,6 +844,8 @@ void check_start(struct check *c, uint64_t spread_ms)
 	c->timer.fn = probe_timer;
 	c->watch.fd = -1;
 	c->pid = -1;
+	if (!c->ping_id)
+		c->ping_id = (uint16_t)(random() | 1);
 	timer_arm(&c->timer, now_ms() + (spread_ms ? (uint64_t)random() % spread_ms : 0));
 }
 

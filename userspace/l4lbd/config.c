@@ -16,9 +16,18 @@
 #include <string.h>
 #include <strings.h>
 #include <arpa/inet.h>
+#include <glob.h>
+#include <ifaddrs.h>
+#include <limits.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "l4lbd.h"
+
+/* A token's line carries its file too: file index * LINE_MUL + line. */
+#define LINE_MUL	1000000
+#define MAX_INCLUDE_DEPTH	8
 
 struct tok {
 	char *s;
@@ -27,33 +36,74 @@ struct tok {
 };
 
 struct parser {
-	const char *name;
 	struct tok *t;
 	size_t n, i;
 	struct config_errors *errs;
 	bool fatal;
+	char **files;		/* names of the files read, for messages */
+	size_t nfiles;
+	char **stack;		/* real paths of the files being read */
+	size_t depth;
+	char **noted;		/* keywords a notice was given for */
+	size_t nnoted;
+	bool allow_empty;
 };
+
+static void vmsg(struct parser *p, char (*arr)[CONFIG_MSG_LEN], size_t *n,
+		 int line, const char *fmt, va_list ap)
+{
+	size_t f = (size_t)line / LINE_MUL;
+	int off;
+
+	if (*n >= CONFIG_MAX_ERRORS) {
+		p->errs->truncated = true;
+		return;
+	}
+	if (line < 0)
+		off = snprintf(arr[*n], CONFIG_MSG_LEN, "%s: ", p->files[0]);
+	else
+		off = snprintf(arr[*n], CONFIG_MSG_LEN, "%s:%d: ",
+			       f < p->nfiles ? p->files[f] : "?",
+			       line % LINE_MUL);
+	if (off < 0 || off >= CONFIG_MSG_LEN)
+		off = 0;
+	vsnprintf(arr[*n] + off, CONFIG_MSG_LEN - (size_t)off, fmt, ap);
+	(*n)++;
+}
 
 static void perr(struct parser *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void pwarn(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void pnote(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
+/* An error: the configuration is refused. Line -1: the file itself. */
 static void perr(struct parser *p, int line, const char *fmt, ...)
 {
-	struct config_errors *e = p->errs;
 	va_list ap;
-	int off;
 
-	if (e->n >= CONFIG_MAX_ERRORS) {
-		e->truncated = true;
-		return;
-	}
-	off = snprintf(e->msg[e->n], sizeof(e->msg[0]), "%s:%d: ", p->name,
-		       line);
 	va_start(ap, fmt);
-	vsnprintf(e->msg[e->n] + off, sizeof(e->msg[0]) - (size_t)off, fmt,
-		  ap);
+	vmsg(p, p->errs->msg, &p->errs->n, line, fmt, ap);
 	va_end(ap);
-	e->n++;
+}
+
+static void pwarn(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(p, p->errs->warn, &p->errs->nwarn, line, fmt, ap);
+	va_end(ap);
+}
+
+static void pnote(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(p, p->errs->note, &p->errs->nnote, line, fmt, ap);
+	va_end(ap);
 }
 
 void config_errors_print(const struct config_errors *errs, FILE *f)
@@ -63,7 +113,17 @@ void config_errors_print(const struct config_errors *errs, FILE *f)
 	for (i = 0; i < errs->n; i++)
 		fprintf(f, "%s\n", errs->msg[i]);
 	if (errs->truncated)
-		fprintf(f, "(more errors not shown)\n");
+		fprintf(f, "(more messages not shown)\n");
+}
+
+void config_notes_print(const struct config_errors *errs, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < errs->nwarn; i++)
+		fprintf(f, "warning: %s\n", errs->warn[i]);
+	for (i = 0; i < errs->nnote; i++)
+		fprintf(f, "notice: %s\n", errs->note[i]);
 }
 
 static void *xcalloc(size_t n, size_t sz)
@@ -119,21 +179,67 @@ static void add_tok(struct parser *p, const char *s, size_t len, int line,
 	p->n++;
 }
 
-static int tokenize(struct parser *p, const char *s)
+static void read_file(struct parser *p, const char *path, int from_line);
+
+/* include PATTERN: every file the glob matches, relative to @dir. */
+static void do_include(struct parser *p, const char *pat, const char *dir,
+		       int line)
 {
-	int line = 1;
+	char *full = NULL;
+	glob_t g;
+	size_t i;
+	int ret;
+
+	if (pat[0] != '/' && dir) {
+		if (asprintf(&full, "%s/%s", dir, pat) < 0) {
+			fprintf(stderr, "l4lbd: out of memory\n");
+			exit(1);
+		}
+		pat = full;
+	}
+	ret = glob(pat, GLOB_ERR, NULL, &g);
+	if (ret == GLOB_NOMATCH) {
+		if (strpbrk(pat, "*?["))
+			pnote(p, line, "include %s matches no file", pat);
+		else
+			perr(p, line, "include %s: %s", pat, strerror(ENOENT));
+	} else if (ret) {
+		perr(p, line, "include %s: %s", pat,
+		     ret == GLOB_NOSPACE ? "out of memory" : "read error");
+	} else {
+		for (i = 0; i < g.gl_pathc; i++)
+			read_file(p, g.gl_pathv[i], line);
+	}
+	if (ret != GLOB_NOMATCH)
+		globfree(&g);
+	free(full);
+}
+
+static int tokenize(struct parser *p, size_t file, const char *s,
+		    const char *dir)
+{
+	int base = (int)(file * LINE_MUL), line = 1;
+	bool bol = true;	/* no word yet on this line */
 
 	while (*s) {
 		if (*s == '\n') {
 			line++;
+			bol = true;
 			s++;
 		} else if (isspace((unsigned char)*s)) {
 			s++;
 		} else if (*s == '#' || *s == '!') {
 			while (*s && *s != '\n')
 				s++;
+		} else if (bol && (*s == '@' || *s == '$')) {
+			perr(p, base + line, "not supported by l4lbd: %s",
+			     *s == '@' ? "conditional configuration (@id lines)"
+				       : "parameters ($NAME=value)");
+			while (*s && *s != '\n')
+				s++;
 		} else if (*s == '{' || *s == '}') {
-			add_tok(p, s, 1, line, false);
+			add_tok(p, s, 1, base + line, false);
+			bol = false;
 			s++;
 		} else if (*s == '"') {
 			int start = line;
@@ -148,12 +254,13 @@ static int tokenize(struct parser *p, const char *s)
 				buf[len++] = *s;
 			}
 			if (!*s) {
-				perr(p, start, "unterminated quoted string");
+				perr(p, base + start, "unterminated quoted string");
 				free(buf);
 				return -1;
 			}
 			s++;
-			add_tok(p, buf, len, start, true);
+			add_tok(p, buf, len, base + start, true);
+			bol = false;
 			free(buf);
 		} else {
 			const char *b = s;
@@ -161,10 +268,121 @@ static int tokenize(struct parser *p, const char *s)
 			while (*s && !isspace((unsigned char)*s) && *s != '{' &&
 			       *s != '}' && *s != '"')
 				s++;
-			add_tok(p, b, (size_t)(s - b), line, false);
+			if (bol && (size_t)(s - b) == 7 && !strncmp(b, "include", 7)) {
+				const char *a;
+				char *pat;
+
+				while (*s == ' ' || *s == '\t')
+					s++;
+				a = s;
+				while (*s && !isspace((unsigned char)*s))
+					s++;
+				if (s == a) {
+					perr(p, base + line, "'include' needs an argument");
+					continue;
+				}
+				pat = strndup(a, (size_t)(s - a));
+				if (!pat)
+					exit(1);
+				do_include(p, pat, dir, base + line);
+				free(pat);
+				bol = false;
+				continue;
+			}
+			add_tok(p, b, (size_t)(s - b), base + line, false);
+			bol = false;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Read and tokenize @path: a regular file (a directory, an unreadable file
+ * or one with a NUL byte is an error); @from_line: the include, or -1.
+ */
+static void read_file(struct parser *p, const char *path, int from_line)
+{
+	char *text = NULL, *real, *dir, *slash;
+	size_t len = 0, cap = 0, n, i;
+	struct stat st;
+	FILE *f;
+
+	if (p->depth >= MAX_INCLUDE_DEPTH) {
+		perr(p, from_line, "include %s: nested more than %d deep",
+		     path, MAX_INCLUDE_DEPTH);
+		return;
+	}
+	f = fopen(path, "r");
+	if (!f || fstat(fileno(f), &st) < 0) {
+		if (from_line >= 0)
+			perr(p, from_line, "include %s: %s", path,
+			     strerror(errno));
+		else
+			perr(p, from_line, "%s", strerror(errno));
+		if (f)
+			fclose(f);
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		perr(p, from_line, "%s%sis a directory, not a configuration file",
+		     from_line >= 0 ? path : "", from_line >= 0 ? ": " : "");
+		fclose(f);
+		return;
+	}
+	real = realpath(path, NULL);
+	if (!real)
+		real = xstrdup(path);
+	for (i = 0; i < p->depth; i++)
+		if (!strcmp(p->stack[i], real)) {
+			perr(p, from_line, "include loop: %s is already being read",
+			     path);
+			free(real);
+			fclose(f);
+			return;
+		}
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			text = realloc(text, cap + 1);
+			if (!text) {
+				fprintf(stderr, "l4lbd: out of memory\n");
+				exit(1);
+			}
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		perr(p, from_line, "%s%sread error: %s",
+		     from_line >= 0 ? path : "", from_line >= 0 ? ": " : "",
+		     strerror(errno));
+		fclose(f);
+		free(text);
+		free(real);
+		return;
+	}
+	fclose(f);
+	text[len] = '\0';
+	if (from_line >= 0)
+		push_ptr((void ***)&p->files, &p->nfiles, xstrdup(path));
+	if (strlen(text) != len) {
+		perr(p, from_line >= 0 ? (int)((p->nfiles - 1) * LINE_MUL) + 1
+				       : -1, "contains a NUL byte");
+	} else {
+		dir = xstrdup(path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		push_ptr((void ***)&p->stack, &p->depth, real);
+		tokenize(p, from_line >= 0 ? p->nfiles - 1 : 0, text,
+			 slash ? (slash == dir ? "/" : dir) : NULL);
+		p->depth--;
+		free(dir);
+		real = NULL;
+		free(p->stack[p->depth]);
+	}
+	free(real);
+	free(text);
 }
 
 /* --- helpers ------------------------------------------------------------ */
@@ -212,22 +430,102 @@ static void skip_block(struct parser *p)
 }
 
 static const char *const vs_kws[] = {
-	"protocol", "lb_algo", "lb_kind", "delay_loop", "real_server", "retry",
-	"nb_get_retry", "rise", "delay_before_retry", "connect_timeout", NULL
+	"protocol", "lb_algo", "lvs_sched", "lb_kind", "lvs_method",
+	"delay_loop", "real_server", "retry", "nb_get_retry", "rise",
+	"delay_before_retry", "connect_timeout", "warmup", "alpha",
+	"inhibit_on_failure", "virtualhost", "quorum", "hysteresis",
+	"quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit",
+	"sorry_server_lvs_method", "omega", "ha_suspend", NULL
 };
 static const char *const rs_kws[] = {
-	"weight", "inhibit_on_failure", "alpha", "lb_kind", "TCP_CHECK",
-	"HTTP_GET", "SSL_GET", "MISC_CHECK", "retry", "nb_get_retry", "rise",
-	"delay_before_retry", "connect_timeout", NULL
+	"weight", "inhibit_on_failure", "alpha", "lb_kind", "lvs_method",
+	"TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK", "UDP_CHECK",
+	"PING_CHECK", "retry",
+	"nb_get_retry", "rise", "delay_before_retry", "connect_timeout",
+	"warmup", "delay_loop", "virtualhost", "notify_up", "notify_down",
+	NULL
 };
 static const char *const check_kws[] = {
 	"connect_port", "connect_ip", "bindto", "url", "virtualhost", "misc_path",
 	"misc_timeout", "retry", "nb_get_retry", "rise", "delay_before_retry",
-	"connect_timeout", NULL
+	"connect_timeout", "warmup", "delay_loop", "alpha", "log_all_failures",
+	"fast_recovery", "payload", "require_reply", "min_reply_length",
+	"max_reply_length", NULL
 };
-static const char *const url_kws[] = { "path", "status_code", "digest", NULL };
-static const char *const top_kws[] = { "virtual_server", "global_defs", NULL };
-static const char *const global_kws[] = { "resync_interval", NULL };
+static const char *const url_kws[] = {
+	"path", "status_code", "digest", "virtualhost", NULL
+};
+static const char *const top_kws[] = {
+	"virtual_server", "global_defs", NULL
+};
+static const char *const global_kws[] = {
+	"resync_interval", "l4lbd_allow_empty", "l4lbd_metrics", NULL
+};
+
+/*
+ * keepalived settings l4lbd does not have, with why; an error names them
+ * ("not supported by l4lbd: ..."), so nothing behaves differently unseen.
+ */
+struct unsupported {
+	const char *kw, *why;
+};
+
+static const struct unsupported vs_unsupported[] = {
+	{ "persistence_timeout", "yet (l4lb has no persistence yet)" },
+	{ "persistence_granularity", "yet (l4lb has no persistence yet)" },
+	{ "persistence_engine", "yet (l4lb has no persistence yet)" },
+	{ "ops", "(l4lb has no one-packet scheduling)" },
+	{ "flag-1", "(l4lb has no scheduler flags)" },
+	{ "flag-2", "(l4lb has no scheduler flags)" },
+	{ "flag-3", "(l4lb has no scheduler flags)" },
+	{ "sh-port", "(l4lb has no sh scheduler)" },
+	{ "sh-fallback", "(l4lb has no sh scheduler)" },
+	{ "mh-port", "(l4lb has no mh scheduler)" },
+	{ "mh-fallback", "(l4lb has no mh scheduler)" },
+	{ "ip_family", "yet (l4lb has no fwmark services yet)" },
+	{ NULL, NULL }
+};
+static const struct unsupported rs_unsupported[] = {
+	{ "uthreshold", "(l4lb has no connection thresholds)" },
+	{ "lthreshold", "(l4lb has no connection thresholds)" },
+	{ "SMTP_CHECK", "(use MISC_CHECK or TCP_CHECK)" },
+	{ "DNS_CHECK", "(use MISC_CHECK with a DNS client)" },
+	{ "BFD_CHECK", "(no BFD)" },
+	{ "FILE_CHECK", "(use MISC_CHECK testing the file)" },
+	{ NULL, NULL }
+};
+static const struct unsupported check_unsupported[] = {
+	{ "bind_if", "(no IPv6 link-local sources)" },
+	{ "bind_port", "(the source port is the kernel's choice)" },
+	{ "fwmark", "(probes carry no firewall mark)" },
+	{ "http_protocol", "(libcurl's HTTP/1.1 is used)" },
+	{ "enable_sni", "(no SNI is sent)" },
+	{ "misc_dynamic", "(the exit status does not set the weight)" },
+	{ "user", "(scripts run as l4lbd's user)" },
+	{ "helo_name", "(no SMTP_CHECK)" },
+	{ NULL, NULL }
+};
+static const struct unsupported url_unsupported[] = {
+	{ "regex", "(status_code and digest only)" },
+	{ "regex_no_match", "(status_code and digest only)" },
+	{ "regex_options", "(status_code and digest only)" },
+	{ "regex_stack", "(status_code and digest only)" },
+	{ "regex_min_offset", "(status_code and digest only)" },
+	{ "regex_max_offset", "(status_code and digest only)" },
+	{ NULL, NULL }
+};
+/* Harmless: accepted and ignored, with one notice. */
+static const char *const ignored_kws[] = {
+	"smtp_alert", "snmp_name", NULL
+};
+/* keepalived-only top-level blocks and keywords, besides vrrp_*. */
+static const char *const keepalived_top[] = {
+	"static_ipaddress", "static_routes", "static_rules",
+	"linkbeat_interfaces", "garp_group", "bfd_instance", "track_file",
+	"track_process", "net_namespace", "net_namespace_ipvs",
+	"namespace_with_ipsets", "use_pid_dir", "instance", "child_wait_time",
+	NULL
+};
 
 static bool known_kw(const struct tok *t, const char *const *kws)
 {
@@ -321,9 +619,9 @@ static bool parse_uint(struct parser *p, const struct tok *kw, const char *s,
 	return true;
 }
 
-/* Seconds, decimals allowed ("1", "0.5"), into milliseconds; > 0. */
+/* Seconds, decimals allowed ("1", "0.5"), into milliseconds; > 0 unless @zero_ok. */
 static bool parse_duration(struct parser *p, const struct tok *kw,
-			   const char *s, unsigned int *ms)
+			   const char *s, bool zero_ok, unsigned int *ms)
 {
 	char *end;
 	double v;
@@ -332,10 +630,11 @@ static bool parse_duration(struct parser *p, const struct tok *kw,
 		return false;
 	errno = 0;
 	v = strtod(s, &end);
-	if (!isdigit((unsigned char)*s) || *end || errno || v < 0.001 ||
+	if (!isdigit((unsigned char)*s) || *end || errno ||
+	    (v < 0.001 && !(zero_ok && v == 0)) ||
 	    v > MAX_DURATION_MS / 1000) {
-		perr(p, kw->line, "%s: '%s' is not a duration in seconds (0.001..%u)",
-		     kw->s, s, MAX_DURATION_MS / 1000);
+		perr(p, kw->line, "%s: '%s' is not a duration in seconds (%s..%u)",
+		     kw->s, s, zero_ok ? "0" : "0.001", MAX_DURATION_MS / 1000);
 		return false;
 	}
 	*ms = (unsigned int)(v * 1000 + 0.5);
@@ -385,43 +684,150 @@ static bool parse_fwd(struct parser *p, const struct tok *kw, const char *s,
 {
 	if (!s)
 		return false;
-	if (!strcasecmp(s, "DR"))
+	if (!strcmp(s, "DR"))
 		*fwd = L4LB_FWD_DR;
-	else if (!strcasecmp(s, "NAT"))
+	else if (!strcmp(s, "NAT"))
 		*fwd = L4LB_FWD_NAT;
-	else {
-		perr(p, kw->line, "lb_kind: '%s' is not DR or NAT", s);
+	else if (!strcmp(s, "TUN")) {
+		struct tok *t;
+
+		perr(p, kw->line, "not supported by l4lbd: %s TUN (l4lb forwards by DR or NAT)",
+		     kw->s);
+		while ((t = peek(p)) && t->line == kw->line && !is_brace(t, '{') &&
+		       !is_brace(t, '}'))
+			p->i++;
+		return false;
+	} else {
+		perr(p, kw->line, "%s: '%s' is not DR or NAT", kw->s, s);
 		return false;
 	}
 	return true;
 }
 
+/* The next word if it is on @kw's line and not a brace, else NULL. */
+static const char *opt_arg(struct parser *p, const struct tok *kw)
+{
+	struct tok *t = peek(p);
+
+	if (!t || t->line != kw->line || is_brace(t, '{') || is_brace(t, '}'))
+		return NULL;
+	return t->s;
+}
+
+/* keepalived's optional boolean after a flag keyword; true when absent. */
+static int opt_bool(struct parser *p, const struct tok *kw)
+{
+	static const char *const yes[] = { "true", "on", "yes", NULL };
+	static const char *const no[] = { "false", "off", "no", NULL };
+	const char *s = opt_arg(p, kw);
+	size_t i;
+
+	if (!s)
+		return 1;
+	for (i = 0; yes[i]; i++)
+		if (!strcasecmp(s, yes[i])) {
+			p->i++;
+			return 1;
+		}
+	for (i = 0; no[i]; i++)
+		if (!strcasecmp(s, no[i])) {
+			p->i++;
+			return 0;
+		}
+	return 1;
+}
+
 struct tuning {
-	unsigned int *retry, *rise, *dbr, *ct;
+	unsigned int *retry, *rise, *dbr, *ct, *delay_loop, *warmup;
+	int *alpha;
 };
 
-/* retry/rise/delay_before_retry/connect_timeout; true if @kw was one. */
+/*
+ * The tunables every level has (virtual server, real server, check);
+ * true if @kw was one.
+ */
 static bool parse_tuning(struct parser *p, const struct tok *kw,
 			 const struct tuning *tu)
 {
-	if (!strcmp(kw->s, "retry") || !strcmp(kw->s, "nb_get_retry"))
-		parse_uint(p, kw, arg(p, kw), 1, MAX_COUNT, tu->retry);
+	if (!strcmp(kw->s, "retry") || !strcmp(kw->s, "nb_get_retry")) {
+		if (kw->s[0] == 'n')
+			pwarn(p, kw->line, "nb_get_retry is deprecated (keepalived 1.x's name); write retry");
+		parse_uint(p, kw, arg(p, kw), 0, MAX_COUNT, tu->retry);
+	}
 	else if (!strcmp(kw->s, "rise"))
 		parse_uint(p, kw, arg(p, kw), 1, MAX_COUNT, tu->rise);
 	else if (!strcmp(kw->s, "delay_before_retry"))
-		parse_duration(p, kw, arg(p, kw), tu->dbr);
+		parse_duration(p, kw, arg(p, kw), true, tu->dbr);
 	else if (!strcmp(kw->s, "connect_timeout"))
-		parse_duration(p, kw, arg(p, kw), tu->ct);
+		parse_duration(p, kw, arg(p, kw), false, tu->ct);
+	else if (!strcmp(kw->s, "delay_loop") && tu->delay_loop)
+		parse_duration(p, kw, arg(p, kw), false, tu->delay_loop);
+	else if (!strcmp(kw->s, "warmup"))
+		parse_duration(p, kw, arg(p, kw), true, tu->warmup);
+	else if (!strcmp(kw->s, "alpha"))
+		*tu->alpha = opt_bool(p, kw);
 	else
 		return false;
 	return true;
 }
 
+/* Skip what follows an unknown or unsupported keyword. */
 static void unknown(struct parser *p, const struct tok *kw, const char *where,
 		    const char *const *kws)
 {
 	perr(p, kw->line, "unknown keyword '%s' in %s", kw->s, where);
 	skip_unknown(p, kw, kws);
+}
+
+/* A keyword keepalived has and l4lbd has not: true if @kw is one. */
+static bool unsupported(struct parser *p, const struct tok *kw,
+			const struct unsupported *u, const char *const *kws)
+{
+	for (; u->kw; u++)
+		if (!strcmp(kw->s, u->kw)) {
+			/* "yet (...)": the l4lb module lacks it for now. */
+			bool yet = !strncmp(u->why, "yet ", 4);
+
+			perr(p, kw->line, "not supported by l4lbd%s: %s %s",
+			     yet ? " yet" : "", kw->s, yet ? u->why + 4 : u->why);
+			skip_unknown(p, kw, kws);
+			return true;
+		}
+	return false;
+}
+
+/* One notice per keyword l4lbd skips. */
+static void note_once(struct parser *p, const struct tok *kw,
+		      const char *what, const char *why)
+{
+	size_t i;
+	char *key;
+
+	if (asprintf(&key, "%s %s", what, kw->s) < 0)
+		exit(1);
+	for (i = 0; i < p->nnoted; i++)
+		if (!strcmp(p->noted[i], key)) {
+			free(key);
+			return;
+		}
+	push_ptr((void ***)&p->noted, &p->nnoted, key);
+	pnote(p, kw->line, "skipping %s%s%s (%s)", what, *what ? " " : "",
+	      kw->s, why);
+}
+
+/* Ignored with a notice: true if @kw is one. */
+static bool ignored(struct parser *p, const struct tok *kw,
+		    const char *const *kws)
+{
+	const char *const *k;
+
+	for (k = ignored_kws; *k; k++)
+		if (!strcmp(kw->s, *k)) {
+			note_once(p, kw, "", "keepalived's, nothing for l4lbd to do");
+			skip_unknown(p, kw, kws);
+			return true;
+		}
+	return false;
 }
 
 /* --- checks ------------------------------------------------------------- */
@@ -433,6 +839,8 @@ const char *check_type_name(enum check_type t)
 	case CHECK_HTTP: return "HTTP_GET";
 	case CHECK_SSL: return "SSL_GET";
 	case CHECK_MISC: return "MISC_CHECK";
+	case CHECK_UDP: return "UDP_CHECK";
+	case CHECK_PING: return "PING_CHECK";
 	}
 	return "?";
 }
@@ -445,6 +853,11 @@ static struct check *check_new(enum check_type type, int line)
 	c->line = line;
 	c->watch.fd = -1;
 	c->pid = -1;
+	c->retry = c->rise = c->delay_before_retry_ms = UNSET;
+	c->connect_timeout_ms = c->delay_loop_ms = c->warmup_ms = UNSET;
+	c->alpha = -1;
+	c->last_ok = -1;
+	c->max_reply = UNSET;
 	timer_init(&c->timer, NULL);
 	return c;
 }
@@ -456,9 +869,13 @@ void check_free(struct check *c)
 	free(c->path);
 	free(c->virtualhost);
 	free(c->misc_path);
+	free(c->payload);
+	free(c->reply);
+	free(c->reply_mask);
 	free(c);
 }
 
+/* "200", "200-299": one code or range into @c. */
 static bool parse_status(struct parser *p, const struct tok *kw,
 			 const char *s, struct check *c)
 {
@@ -487,6 +904,14 @@ static bool parse_status(struct parser *p, const struct tok *kw,
 	return true;
 }
 
+static void set_str(char **dst, const char *s)
+{
+	if (!s)
+		return;
+	free(*dst);
+	*dst = xstrdup(s);
+}
+
 static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 {
 	struct tok *k;
@@ -500,11 +925,16 @@ static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 			if ((s = arg(p, k))) {
 				if (s[0] != '/')
 					perr(p, k->line, "path: '%s' must start with '/'", s);
-				free(u->path);
-				u->path = xstrdup(s);
+				set_str(&u->path, s);
 			}
 		} else if (!strcmp(k->s, "status_code")) {
-			parse_status(p, k, arg(p, k), u);
+			/* keepalived's list: status_code 200-299 301 503 */
+			if (parse_status(p, k, arg(p, k), u))
+				while ((s = opt_arg(p, k)) &&
+				       isdigit((unsigned char)s[0])) {
+					p->i++;
+					parse_status(p, k, s, u);
+				}
 		} else if (!strcmp(k->s, "digest")) {
 			size_t i;
 
@@ -519,7 +949,9 @@ static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 			for (i = 0; i < 32; i++)
 				u->digest[i] = (char)tolower((unsigned char)s[i]);
 			u->digest[32] = '\0';
-		} else {
+		} else if (!strcmp(k->s, "virtualhost")) {
+			set_str(&u->virtualhost, arg(p, k));
+		} else if (!unsupported(p, k, url_unsupported, url_kws)) {
 			unknown(p, k, "url", url_kws);
 		}
 	}
@@ -527,12 +959,74 @@ static void parse_url(struct parser *p, const struct tok *kw, struct check *u)
 		perr(p, kw->line, "url: 'path' is required");
 }
 
+/*
+ * keepalived's HEX_STR: the words up to the end of the line, each a run
+ * of hex digits read in pairs, an odd last digit a byte of its own
+ * ("Ab12f 3" is AB 12 0F 03); with @mask, x or X matches any nibble.
+ */
+static void parse_hex(struct parser *p, const struct tok *kw, bool mask,
+		      unsigned char **out, unsigned char **outmask,
+		      size_t *len)
+{
+	unsigned char *b = xcalloc(UDP_MAX_PAYLOAD, 1);
+	unsigned char *m = xcalloc(UDP_MAX_PAYLOAD, 1);
+	const char *s;
+	size_t n = 0, i;
+
+	while ((s = opt_arg(p, kw))) {
+		size_t wl = strlen(s);
+
+		if (known_kw(peek(p), check_kws))
+			break;
+		p->i++;
+		for (i = 0; i < wl; i += 2) {
+			const char *d = s + i;
+			unsigned int v = 0, mk = 0, j, nd = wl - i >= 2 ? 2 : 1;
+
+			for (j = 0; j < nd; j++) {
+				char ch = d[j];
+
+				v <<= 4;
+				mk <<= 4;
+				if (mask && (ch == 'x' || ch == 'X'))
+					continue;
+				if (!isxdigit((unsigned char)ch)) {
+					perr(p, kw->line, "%s: '%s' is not hexadecimal",
+					     kw->s, s);
+					goto out;
+				}
+				v |= (unsigned int)(isdigit((unsigned char)ch) ? ch - '0'
+						    : tolower((unsigned char)ch) - 'a' + 10);
+				mk |= 0xf;
+			}
+			if (n >= UDP_MAX_PAYLOAD) {
+				perr(p, kw->line, "%s: more than %d bytes", kw->s,
+				     UDP_MAX_PAYLOAD);
+				goto out;
+			}
+			m[n] = (unsigned char)mk;
+			b[n++] = (unsigned char)v;
+		}
+	}
+out:
+	free(*out);
+	*out = b;
+	*len = n;
+	if (outmask) {
+		free(*outmask);
+		*outmask = m;
+	} else {
+		free(m);
+	}
+}
+
 static void parse_check(struct parser *p, const struct tok *kw,
 			enum check_type type, struct rs *r)
 {
 	struct check *c = check_new(type, kw->line), **urls = NULL;
 	struct tuning tu = { &c->retry, &c->rise, &c->delay_before_retry_ms,
-			     &c->connect_timeout_ms };
+			     &c->connect_timeout_ms, &c->delay_loop_ms,
+			     &c->warmup_ms, &c->alpha };
 	bool http = type == CHECK_HTTP || type == CHECK_SSL;
 	size_t nurls = 0, i;
 	int bindto_line = 0;
@@ -558,22 +1052,28 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			parse_url(p, k, u);
 			push_ptr((void ***)&urls, &nurls, u);
 		} else if (!strcmp(k->s, "virtualhost") && http) {
-			const char *s = arg(p, k);
-
-			if (s) {
-				free(c->virtualhost);
-				c->virtualhost = xstrdup(s);
-			}
+			set_str(&c->virtualhost, arg(p, k));
+		} else if (!strcmp(k->s, "fast_recovery") && http) {
+			/* Every url is its own check already: nothing to do. */
+			opt_bool(p, k);
+		} else if (!strcmp(k->s, "log_all_failures")) {
+			/* l4lbd -v logs every probe. */
+			opt_bool(p, k);
 		} else if (!strcmp(k->s, "misc_path") && type == CHECK_MISC) {
-			const char *s = arg(p, k);
-
-			if (s) {
-				free(c->misc_path);
-				c->misc_path = xstrdup(s);
-			}
+			set_str(&c->misc_path, arg(p, k));
 		} else if (!strcmp(k->s, "misc_timeout") && type == CHECK_MISC) {
-			parse_duration(p, k, arg(p, k), &c->misc_timeout_ms);
-		} else {
+			parse_duration(p, k, arg(p, k), false, &c->misc_timeout_ms);
+		} else if (!strcmp(k->s, "payload") && type == CHECK_UDP) {
+			parse_hex(p, k, false, &c->payload, NULL, &c->payload_len);
+		} else if (!strcmp(k->s, "require_reply") && type == CHECK_UDP) {
+			c->require_reply = true;
+			parse_hex(p, k, true, &c->reply, &c->reply_mask,
+				  &c->reply_len);
+		} else if (!strcmp(k->s, "min_reply_length") && type == CHECK_UDP) {
+			parse_uint(p, k, arg(p, k), 0, UDP_MAX_PAYLOAD, &c->min_reply);
+		} else if (!strcmp(k->s, "max_reply_length") && type == CHECK_UDP) {
+			parse_uint(p, k, arg(p, k), 0, UDP_MAX_PAYLOAD, &c->max_reply);
+		} else if (!unsupported(p, k, check_unsupported, check_kws)) {
 			unknown(p, k, kw->s, check_kws);
 		}
 	}
@@ -589,6 +1089,11 @@ static void parse_check(struct parser *p, const struct tok *kw,
 			     ipaddr_str(to, b, sizeof(b)),
 			     family_name(to->family));
 	}
+	if (type == CHECK_UDP && c->max_reply == UNSET)
+		c->max_reply = 255;
+	if (type == CHECK_UDP && c->min_reply > c->max_reply)
+		perr(p, kw->line, "UDP_CHECK: min_reply_length %u > max_reply_length %u",
+		     c->min_reply, c->max_reply);
 	if (type == CHECK_MISC) {
 		if (!c->misc_path)
 			perr(p, kw->line, "MISC_CHECK: 'misc_path' is required");
@@ -613,7 +1118,10 @@ static void parse_check(struct parser *p, const struct tok *kw,
 		u->rise = c->rise;
 		u->delay_before_retry_ms = c->delay_before_retry_ms;
 		u->connect_timeout_ms = c->connect_timeout_ms;
-		if (c->virtualhost)
+		u->delay_loop_ms = c->delay_loop_ms;
+		u->warmup_ms = c->warmup_ms;
+		u->alpha = c->alpha;
+		if (!u->virtualhost && c->virtualhost)
 			u->virtualhost = xstrdup(c->virtualhost);
 		if (!u->nstatus) {
 			u->status[0].lo = 200;
@@ -637,6 +1145,9 @@ void rs_free(struct rs *r)
 	for (i = 0; i < r->nchecks; i++)
 		check_free(r->checks[i]);
 	free(r->checks);
+	free(r->virtualhost);
+	free(r->notify_up);
+	free(r->notify_down);
 	free(r);
 }
 
@@ -647,6 +1158,10 @@ static void vs_free(struct vs *v)
 	for (i = 0; i < v->nrs; i++)
 		rs_free(v->rs[i]);
 	free(v->rs);
+	rs_free(v->sorry);
+	free(v->virtualhost);
+	free(v->quorum_up);
+	free(v->quorum_down);
 	free(v);
 }
 
@@ -688,18 +1203,61 @@ struct vs *config_find_vs(const struct config *c, uint8_t proto,
 	return NULL;
 }
 
-static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
+static struct rs *rs_new(int line, uint16_t port)
 {
 	struct rs *r = xcalloc(1, sizeof(*r));
+
+	r->line = line;
+	r->weight = 1;
+	r->port = port;
+	r->retry = r->rise = r->delay_before_retry_ms = UNSET;
+	r->connect_timeout_ms = r->delay_loop_ms = r->warmup_ms = UNSET;
+	r->alpha_conf = r->inhibit_conf = -1;
+	return r;
+}
+
+/* "line 5", or "other.conf:5" when in another file than @line. */
+static const char *where(struct parser *p, int first, int line, char *buf,
+			 size_t len)
+{
+	if (first / LINE_MUL == line / LINE_MUL)
+		snprintf(buf, len, "line %d", first % LINE_MUL);
+	else
+		snprintf(buf, len, "%s:%d", p->files[first / LINE_MUL],
+			 first % LINE_MUL);
+	return buf;
+}
+
+/* A script: the command and, as keepalived allows, no user/group. */
+static void parse_script(struct parser *p, const struct tok *kw, char **dst)
+{
+	const char *s = arg(p, kw);
+
+	if (!s)
+		return;
+	set_str(dst, s);
+	if (opt_arg(p, kw) && !known_kw(peek(p), rs_kws) &&
+	    !known_kw(peek(p), vs_kws)) {
+		perr(p, kw->line, "not supported by l4lbd: %s with a user (scripts run as l4lbd's user)",
+		     kw->s);
+		while (opt_arg(p, kw))
+			p->i++;
+	}
+}
+
+static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
+{
+	struct rs *r = rs_new(kw->line, v->port);
 	struct tuning tu = { &r->retry, &r->rise, &r->delay_before_retry_ms,
-			     &r->connect_timeout_ms };
+			     &r->connect_timeout_ms, &r->delay_loop_ms,
+			     &r->warmup_ms, &r->alpha_conf };
 	bool ok;
 	struct tok *k;
 
-	r->line = kw->line;
-	r->weight = 1;
 	ok = parse_ip(p, kw, arg(p, kw), &r->addr);
-	ok = parse_port(p, kw, arg(p, kw), &r->port) && ok;
+	/* keepalived allows "real_server IP {": the virtual server's port. */
+	if (opt_arg(p, kw))
+		ok = parse_port(p, kw, arg(p, kw), &r->port) && ok;
 	if (!open_block(p, kw)) {
 		rs_free(r);
 		return;
@@ -711,11 +1269,15 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 			parse_uint(p, k, arg(p, k), 0, L4LB_WEIGHT_MAX,
 				   &r->weight);
 		else if (!strcmp(k->s, "inhibit_on_failure"))
-			r->inhibit = true;
-		else if (!strcmp(k->s, "alpha"))
-			r->alpha = true;
-		else if (!strcmp(k->s, "lb_kind"))
+			r->inhibit_conf = opt_bool(p, k);
+		else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method"))
 			parse_fwd(p, k, arg(p, k), &r->fwd);
+		else if (!strcmp(k->s, "virtualhost"))
+			set_str(&r->virtualhost, arg(p, k));
+		else if (!strcmp(k->s, "notify_up"))
+			parse_script(p, k, &r->notify_up);
+		else if (!strcmp(k->s, "notify_down"))
+			parse_script(p, k, &r->notify_down);
 		else if (!strcmp(k->s, "TCP_CHECK"))
 			parse_check(p, k, CHECK_TCP, r);
 		else if (!strcmp(k->s, "HTTP_GET"))
@@ -724,17 +1286,23 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 			parse_check(p, k, CHECK_SSL, r);
 		else if (!strcmp(k->s, "MISC_CHECK"))
 			parse_check(p, k, CHECK_MISC, r);
-		else
+		else if (!strcmp(k->s, "UDP_CHECK"))
+			parse_check(p, k, CHECK_UDP, r);
+		else if (!strcmp(k->s, "PING_CHECK"))
+			parse_check(p, k, CHECK_PING, r);
+		else if (!ignored(p, k, rs_kws) &&
+			 !unsupported(p, k, rs_unsupported, rs_kws))
 			unknown(p, k, "real_server", rs_kws);
 	}
 	if (ok) {
 		struct rs *old = vs_find_rs(v, &r->addr, r->port);
 
 		if (old) {
-			char b[NAME_LEN];
+			char b[NAME_LEN], w[NAME_LEN + 16];
 
-			perr(p, kw->line, "duplicate real_server %s (first at line %d)",
-			     rs_name(r, b, sizeof(b)), old->line);
+			perr(p, kw->line, "duplicate real_server %s (first at %s)",
+			     rs_name(r, b, sizeof(b)),
+			     where(p, old->line, kw->line, w, sizeof(w)));
 			ok = false;
 		}
 	}
@@ -749,70 +1317,147 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 static unsigned int pick(unsigned int a, unsigned int b, unsigned int c,
 			 unsigned int def)
 {
-	return a ? a : b ? b : c ? c : def;
+	return a != UNSET ? a : b != UNSET ? b : c != UNSET ? c : def;
 }
 
-/* Inherit tunables down vs -> rs -> check, check cross-field rules. */
-static void finish_vs(struct parser *p, struct vs *v)
+static int pick_bool(int a, int b, int c)
 {
+	return a >= 0 ? a : b >= 0 ? b : c > 0;
+}
+
+/* Real server @r in @v's address family, port rule of its lb_kind. */
+static void check_rs_fwd(struct parser *p, const struct vs *v,
+			 const struct rs *r, const char *what)
+{
+	uint8_t fwd = r->fwd ? r->fwd : v->fwd;
+
+	/* keepalived allows mixed families only for TUN. */
+	if (r->addr.family != v->addr.family) {
+		char a[NAME_LEN], b[NAME_LEN];
+
+		perr(p, r->line, "%s %s is %s but the virtual_server %s is %s: lb_kind %s forwards within one address family",
+		     what, ipaddr_str(&r->addr, a, sizeof(a)),
+		     family_name(r->addr.family),
+		     ipaddr_str(&v->addr, b, sizeof(b)),
+		     family_name(v->addr.family),
+		     fwd == L4LB_FWD_NAT ? "NAT" : "DR");
+	}
+	if (fwd == L4LB_FWD_DR && r->port != v->port)
+		perr(p, r->line, "%s port %u differs from the virtual_server port %u; lb_kind DR needs them equal",
+		     what, r->port, v->port);
+}
+
+/*
+ * Inherit tunables down vs -> rs -> check with keepalived's defaults,
+ * check cross-field rules. False if the virtual server is to be ignored.
+ */
+static bool finish_vs(struct parser *p, struct vs *v, bool fwd_set,
+		      bool sched_set)
+{
+	char n[NAME_LEN];
+	unsigned long total = 0;
 	size_t i, j;
 
-	if (!v->fwd)
-		v->fwd = L4LB_FWD_DR;
-	if (!v->delay_loop_ms)
+	vs_name(v, n, sizeof(n));
+	if (!sched_set) {
+		static const char *const have[] = { L4LB_SCHEDS, NULL };
+		const char *const *h;
+
+		strcpy(v->sched, "wrr");
+		for (h = have; *h; h++)
+			if (!strcmp(*h, "wlc"))
+				strcpy(v->sched, "wlc");
+		if (!strcmp(v->sched, "wlc"))
+			pwarn(p, v->line, "virtual_server %s: no lb_algo, using wlc (keepalived's default)", n);
+		else
+			pwarn(p, v->line, "virtual_server %s: no lb_algo; keepalived's default wlc is not in l4lb yet, using wrr", n);
+	}
+	if (!fwd_set) {
+		v->fwd = L4LB_FWD_NAT;
+		pwarn(p, v->line, "virtual_server %s: no lb_kind, using NAT (keepalived's default)", n);
+	}
+	if (v->delay_loop_ms == UNSET)
 		v->delay_loop_ms = DEF_DELAY_LOOP_MS;
+	if (v->sorry) {
+		v->sorry->vs = v;
+		check_rs_fwd(p, v, v->sorry, "sorry_server");
+		if (vs_find_rs(v, &v->sorry->addr, v->sorry->port))
+			perr(p, v->sorry->line, "sorry_server is also a real_server");
+	}
+	if (!v->nrs) {
+		pwarn(p, v->line, "virtual_server %s has no real servers: ignored, as keepalived does", n);
+		return false;
+	}
 	for (i = 0; i < v->nrs; i++) {
 		struct rs *r = v->rs[i];
-		uint8_t fwd = r->fwd ? r->fwd : v->fwd;
 
-		/* keepalived allows mixed families only for TUN. */
-		if (r->addr.family != v->addr.family) {
-			char a[NAME_LEN], b[NAME_LEN];
-
-			perr(p, r->line, "real_server %s is %s but the virtual_server %s is %s: lb_kind %s forwards within one address family",
-			     ipaddr_str(&r->addr, a, sizeof(a)),
-			     family_name(r->addr.family),
-			     ipaddr_str(&v->addr, b, sizeof(b)),
-			     family_name(v->addr.family),
-			     fwd == L4LB_FWD_NAT ? "NAT" : "DR");
-		}
-		if (fwd == L4LB_FWD_DR && r->port != v->port)
-			perr(p, r->line, "real_server port %u differs from the virtual_server port %u; lb_kind DR needs them equal",
-			     r->port, v->port);
+		check_rs_fwd(p, v, r, "real_server");
+		r->inhibit = pick_bool(r->inhibit_conf, v->inhibit_conf, 0);
+		r->alpha = false;
+		total += r->weight;
 		for (j = 0; j < r->nchecks; j++) {
 			struct check *c = r->checks[j];
+			bool http = c->type == CHECK_HTTP || c->type == CHECK_SSL;
 
 			c->retry = pick(c->retry, r->retry, v->retry,
-					DEF_RETRY);
+					c->type == CHECK_MISC ? DEF_RETRY_MISC
+							      : DEF_RETRY);
 			c->rise = pick(c->rise, r->rise, v->rise, DEF_RISE);
 			c->connect_timeout_ms = pick(c->connect_timeout_ms,
 						     r->connect_timeout_ms,
 						     v->connect_timeout_ms,
 						     DEF_CONNECT_TIMEOUT_MS);
+			c->delay_loop_ms = pick(c->delay_loop_ms,
+						r->delay_loop_ms,
+						v->delay_loop_ms,
+						DEF_DELAY_LOOP_MS);
 			c->delay_before_retry_ms =
 				pick(c->delay_before_retry_ms,
 				     r->delay_before_retry_ms,
 				     v->delay_before_retry_ms,
-				     v->delay_loop_ms);
+				     http ? DEF_DBR_HTTP_MS : DEF_DBR_MS);
+			c->warmup_ms = pick(c->warmup_ms, r->warmup_ms,
+					    v->warmup_ms, c->delay_loop_ms);
+			c->alpha = pick_bool(c->alpha, r->alpha_conf,
+					     v->alpha_conf);
+			if (c->alpha)
+				r->alpha = true;
+			if (http && !c->virtualhost) {
+				const char *vh = r->virtualhost ? r->virtualhost
+								: v->virtualhost;
+
+				if (vh)
+					c->virtualhost = xstrdup(vh);
+			}
 			if (!c->misc_timeout_ms)
-				c->misc_timeout_ms = v->delay_loop_ms;
+				c->misc_timeout_ms = c->delay_loop_ms;
 			c->rs = r;
 		}
+		if (!r->nchecks && pick_bool(r->alpha_conf, v->alpha_conf, 0))
+			r->alpha = false;	/* no check to pass: always UP */
 	}
+	/* keepalived's corrections, with its warnings. */
+	if (v->quorum == UNSET)
+		v->quorum = DEF_QUORUM;
+	else if (v->quorum > total) {
+		pwarn(p, v->line, "virtual_server %s: quorum %u exceeds the total weight of its real servers %lu; using %lu, as keepalived does",
+		      n, v->quorum, total, total);
+		v->quorum = (unsigned int)total;
+	}
+	if (v->hysteresis == UNSET)
+		v->hysteresis = 0;
+	else if (v->hysteresis && v->hysteresis >= v->quorum) {
+		pwarn(p, v->line, "virtual_server %s: hysteresis %u >= quorum %u; using 0, as keepalived does",
+		      n, v->hysteresis, v->quorum);
+		v->hysteresis = 0;
+	}
+	return true;
 }
 
-/* The module's schedulers (include/uapi/linux/l4lb.h), keepalived's names. */
-#define SCHED_NAMES "rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh, lblc, lblcr"
-
-static bool sched_known(const char *s)
+static bool is_sched(const char *s, const char *const *list)
 {
-	static const char *const names[] = {
-		"rr", "wrr", "lc", "wlc", "sed", "nq", "fo", "ovf", "sh", "dh",
-		"mh", "lblc", "lblcr",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i]))
+	for (; *list; list++)
+		if (!strcmp(s, *list))
 			return true;
 	return false;
 }
@@ -820,70 +1465,145 @@ static bool sched_known(const char *s)
 static void parse_vs(struct parser *p, const struct tok *kw,
 		     struct config *cfg)
 {
+	static const char *const kernel[] = { L4LB_SCHEDS, NULL };
+	static const char *const keepalived[] = {
+		"rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf",
+		"lblcr", "sed", "nq", "twos", NULL
+	};
 	struct vs *v = xcalloc(1, sizeof(*v));
 	struct tuning tu = { &v->retry, &v->rise, &v->delay_before_retry_ms,
-			     &v->connect_timeout_ms };
-	bool ok;
+			     &v->connect_timeout_ms, &v->delay_loop_ms,
+			     &v->warmup_ms, &v->alpha_conf };
+	bool ok, proto_set = false, fwd_set = false, sched_set = false;
+	const char *s;
 	struct tok *k;
 
 	v->line = kw->line;
-	v->protocol = IPPROTO_TCP;
-	strcpy(v->sched, "wrr");
+	v->retry = v->rise = v->delay_before_retry_ms = UNSET;
+	v->connect_timeout_ms = v->delay_loop_ms = v->warmup_ms = UNSET;
+	v->quorum = v->hysteresis = UNSET;
+	v->alpha_conf = v->inhibit_conf = -1;
+	v->protocol = IPPROTO_UDP;
+	s = opt_arg(p, kw);
+	if (s && (!strcmp(s, "fwmark") || !strcmp(s, "group"))) {
+		perr(p, kw->line, "not supported by l4lbd yet: virtual_server %s (l4lb has no %s services yet)",
+		     s, !strcmp(s, "fwmark") ? "fwmark" : "virtual_server_group");
+		skip_unknown(p, kw, NULL);
+		free(v);
+		return;
+	}
 	ok = parse_ip(p, kw, arg(p, kw), &v->addr);
-	ok = parse_port(p, kw, arg(p, kw), &v->port) && ok;
+	if (!opt_arg(p, kw)) {
+		perr(p, kw->line, "virtual_server needs a port (keepalived allows none only with persistence, which l4lb has not yet)");
+		ok = false;
+	} else {
+		ok = parse_port(p, kw, arg(p, kw), &v->port) && ok;
+	}
 	if (!open_block(p, kw)) {
 		vs_free(v);
 		return;
 	}
 	while ((k = next_kw(p, kw))) {
-		const char *s;
-
 		if (parse_tuning(p, k, &tu))
 			continue;
 		if (!strcmp(k->s, "protocol")) {
 			if (!(s = arg(p, k)))
 				continue;
-			if (!strcasecmp(s, "TCP"))
+			proto_set = true;
+			if (!strcmp(s, "TCP"))
 				v->protocol = IPPROTO_TCP;
-			else if (!strcasecmp(s, "UDP"))
+			else if (!strcmp(s, "UDP"))
 				v->protocol = IPPROTO_UDP;
+			else if (!strcmp(s, "SCTP"))
+				perr(p, k->line, "not supported by l4lbd: protocol SCTP (l4lb has TCP and UDP)");
 			else
 				perr(p, k->line, "protocol: '%s' is not TCP or UDP", s);
-		} else if (!strcmp(k->s, "lb_algo")) {
+		} else if (!strcmp(k->s, "lb_algo") || !strcmp(k->s, "lvs_sched")) {
 			if (!(s = arg(p, k)))
 				continue;
-			if (!sched_known(s))
-				perr(p, k->line, "lb_algo: '%s' is not a scheduler of l4lb (%s)",
-				     s, SCHED_NAMES);
+			sched_set = true;
+			if (is_sched(s, kernel))
+				snprintf(v->sched, sizeof(v->sched), "%s", s);
+			else if (is_sched(s, keepalived))
+				perr(p, k->line, "not supported by l4lbd yet: %s %s (the l4lb module has no such scheduler)",
+				     k->s, s);
 			else
-				strcpy(v->sched, s);
-		} else if (!strcmp(k->s, "lb_kind")) {
+				perr(p, k->line, "%s: '%s' is not a scheduler", k->s, s);
+		} else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method")) {
+			fwd_set = true;
 			parse_fwd(p, k, arg(p, k), &v->fwd);
-		} else if (!strcmp(k->s, "delay_loop")) {
-			parse_duration(p, k, arg(p, k), &v->delay_loop_ms);
+		} else if (!strcmp(k->s, "inhibit_on_failure")) {
+			v->inhibit_conf = opt_bool(p, k);
+		} else if (!strcmp(k->s, "omega")) {
+			v->omega = opt_bool(p, k);
+		} else if (!strcmp(k->s, "ha_suspend")) {
+			v->ha_suspend = opt_bool(p, k);
+		} else if (!strcmp(k->s, "virtualhost")) {
+			set_str(&v->virtualhost, arg(p, k));
+		} else if (!strcmp(k->s, "quorum")) {
+			parse_uint(p, k, arg(p, k), 1, UINT_MAX - 1, &v->quorum);
+		} else if (!strcmp(k->s, "hysteresis")) {
+			parse_uint(p, k, arg(p, k), 0, UINT_MAX - 1, &v->hysteresis);
+		} else if (!strcmp(k->s, "quorum_up")) {
+			parse_script(p, k, &v->quorum_up);
+		} else if (!strcmp(k->s, "quorum_down")) {
+			parse_script(p, k, &v->quorum_down);
+		} else if (!strcmp(k->s, "sorry_server")) {
+			struct rs *r = rs_new(k->line, v->port);
+			bool good = parse_ip(p, k, arg(p, k), &r->addr);
+
+			if (opt_arg(p, k))
+				good = parse_port(p, k, arg(p, k), &r->port) && good;
+			r->sorry = true;
+			r->inhibit = v->sorry && v->sorry->inhibit;
+			r->fwd = v->sorry ? v->sorry->fwd : 0;
+			rs_free(v->sorry);
+			v->sorry = good ? r : NULL;
+			if (!good)
+				rs_free(r);
+		} else if (!strcmp(k->s, "sorry_server_inhibit")) {
+			if (!v->sorry)
+				perr(p, k->line, "sorry_server_inhibit before sorry_server");
+			else
+				v->sorry->inhibit = opt_bool(p, k);
+		} else if (!strcmp(k->s, "sorry_server_lvs_method")) {
+			uint8_t fwd = 0;
+
+			parse_fwd(p, k, arg(p, k), &fwd);
+			if (!v->sorry)
+				perr(p, k->line, "%s before sorry_server", k->s);
+			else
+				v->sorry->fwd = fwd;
 		} else if (!strcmp(k->s, "real_server")) {
 			parse_rs(p, k, v);
-		} else {
+		} else if (!ignored(p, k, vs_kws) &&
+			   !unsupported(p, k, vs_unsupported, vs_kws)) {
 			unknown(p, k, "virtual_server", vs_kws);
 		}
+	}
+	if (!proto_set) {
+		char b[NAME_LEN];
+
+		pwarn(p, v->line, "virtual_server %s: no protocol, using UDP (keepalived's default)",
+		      vs_name(v, b, sizeof(b)));
 	}
 	if (ok) {
 		struct vs *old = config_find_vs(cfg, v->protocol, &v->addr,
 						v->port);
 
 		if (old) {
-			char b[NAME_LEN];
+			char b[NAME_LEN], w[NAME_LEN + 16];
 
-			perr(p, kw->line, "duplicate virtual_server %s (first at line %d)",
-			     vs_name(v, b, sizeof(b)), old->line);
+			perr(p, kw->line, "duplicate virtual_server %s (first at %s)",
+			     vs_name(v, b, sizeof(b)),
+			     where(p, old->line, kw->line, w, sizeof(w)));
 			ok = false;
 		}
 	}
-	if (!ok) {
+	if (!ok || !finish_vs(p, v, fwd_set, sched_set)) {
 		vs_free(v);
 		return;
 	}
-	finish_vs(p, v);
 	push_ptr((void ***)&cfg->vs, &cfg->nvs, v);
 }
 
@@ -895,86 +1615,124 @@ static void parse_global(struct parser *p, const struct tok *kw,
 	if (!open_block(p, kw))
 		return;
 	while ((k = next_kw(p, kw))) {
-		if (!strcmp(k->s, "resync_interval"))
-			parse_duration(p, k, arg(p, k), &cfg->resync_ms);
-		else
+		if (!strcmp(k->s, "resync_interval")) {
+			parse_duration(p, k, arg(p, k), false, &cfg->resync_ms);
+		} else if (!strcmp(k->s, "l4lbd_allow_empty")) {
+			cfg->allow_empty = opt_bool(p, k);
+		} else if (!strcmp(k->s, "l4lbd_metrics")) {
+			struct ipaddr a = { 0 };
+
+			if (parse_ip(p, k, arg(p, k), &a) &&
+			    parse_port(p, k, arg(p, k), &cfg->metrics_port))
+				cfg->metrics_addr = a;
+		} else if (!strncmp(k->s, "l4lbd_", 6) ||
+			   !strncmp(k->s, "resync", 6)) {
 			unknown(p, k, "global_defs", global_kws);
+		} else {
+			/* keepalived's: notification_email { }, router_id ... */
+			note_once(p, k, "global_defs", "keepalived's; l4lbd does not use it");
+			skip_unknown(p, k, global_kws);
+		}
 	}
+}
+
+static bool keepalived_only(const struct tok *k)
+{
+	const char *const *t;
+
+	if (k->quoted)
+		return false;
+	if (!strncmp(k->s, "vrrp_", 5))
+		return true;
+	for (t = keepalived_top; *t; t++)
+		if (!strcmp(k->s, *t))
+			return true;
+	return false;
+}
+
+static struct config *parse_tokens(struct parser *p, const char *name)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	struct tok *k;
+
+	cfg->file = xstrdup(name);
+	cfg->resync_ms = DEF_RESYNC_MS;
+	while (!p->fatal && (k = peek(p))) {
+		p->i++;
+		if (!strcmp(k->s, "virtual_server") && !k->quoted)
+			parse_vs(p, k, cfg);
+		else if (!strcmp(k->s, "global_defs") && !k->quoted)
+			parse_global(p, k, cfg);
+		else if (is_brace(k, '}'))
+			perr(p, k->line, "unbalanced '}'");
+		else if (keepalived_only(k)) {
+			note_once(p, k, "", "keepalived's; l4lbd does not use it");
+			skip_unknown(p, k, top_kws);
+		} else if (!strcmp(k->s, "virtual_server_group") && !k->quoted) {
+			perr(p, k->line, "not supported by l4lbd yet: virtual_server_group (l4lb has no fwmark services, and l4lbd no groups, yet)");
+			skip_unknown(p, k, top_kws);
+		} else if (!strcmp(k->s, "SSL") && !k->quoted) {
+			perr(p, k->line, "not supported by l4lbd: SSL (SSL_GET uses no client certificate and verifies none)");
+			skip_unknown(p, k, top_kws);
+		} else
+			unknown(p, k, "the top level (expected virtual_server or global_defs)", top_kws);
+	}
+	if (!p->errs->n && !cfg->nvs && !cfg->allow_empty)
+		perr(p, -1, "no virtual_server: refusing a configuration that would remove every service l4lbd manages (to mean it, put l4lbd_allow_empty in global_defs)");
+	return cfg;
+}
+
+static void parser_free(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->t[i].s);
+	free(p->t);
+	for (i = 0; i < p->nfiles; i++)
+		free(p->files[i]);
+	free(p->files);
+	for (i = 0; i < p->nnoted; i++)
+		free(p->noted[i]);
+	free(p->noted);
+	free(p->stack);
+}
+
+static struct config *parse_finish(struct parser *p, struct config *cfg)
+{
+	if (p->errs->n) {
+		config_free(cfg);
+		cfg = NULL;
+	}
+	parser_free(p);
+	return cfg;
 }
 
 struct config *config_parse_string(const char *name, const char *text,
 				   struct config_errors *errs)
 {
-	struct parser p = { .name = name, .errs = errs };
-	struct config *cfg = xcalloc(1, sizeof(*cfg));
-	struct tok *k;
-	size_t i;
+	struct parser p = { .errs = errs };
+	struct config *cfg = NULL;
 
 	memset(errs, 0, sizeof(*errs));
-	cfg->file = xstrdup(name);
-	cfg->resync_ms = DEF_RESYNC_MS;
-	if (tokenize(&p, text) == 0) {
-		while (!p.fatal && (k = peek(&p))) {
-			p.i++;
-			if (!strcmp(k->s, "virtual_server") && !k->quoted)
-				parse_vs(&p, k, cfg);
-			else if (!strcmp(k->s, "global_defs") && !k->quoted)
-				parse_global(&p, k, cfg);
-			else if (is_brace(k, '}'))
-				perr(&p, k->line, "unbalanced '}'");
-			else
-				unknown(&p, k, "the top level (expected virtual_server or global_defs)", top_kws);
-		}
-	}
-	for (i = 0; i < p.n; i++)
-		free(p.t[i].s);
-	free(p.t);
-	if (errs->n) {
-		config_free(cfg);
-		return NULL;
-	}
-	return cfg;
+	push_ptr((void ***)&p.files, &p.nfiles, xstrdup(name));
+	if (tokenize(&p, 0, text, NULL) == 0)
+		cfg = parse_tokens(&p, name);
+	return parse_finish(&p, cfg);
 }
 
 struct config *config_parse_file(const char *path,
 				 struct config_errors *errs)
 {
-	FILE *f = fopen(path, "r");
-	struct config *cfg;
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
+	struct parser p = { .errs = errs };
+	struct config *cfg = NULL;
 
 	memset(errs, 0, sizeof(*errs));
-	if (!f) {
-		snprintf(errs->msg[0], sizeof(errs->msg[0]), "%s: %s", path,
-			 strerror(errno));
-		errs->n = 1;
-		return NULL;
-	}
-	do {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			text = realloc(text, cap + 1);
-			if (!text) {
-				fprintf(stderr, "l4lbd: out of memory\n");
-				exit(1);
-			}
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	text[len] = '\0';
-	if (strlen(text) != len) {
-		free(text);
-		snprintf(errs->msg[0], sizeof(errs->msg[0]),
-			 "%s: contains a NUL byte", path);
-		errs->n = 1;
-		return NULL;
-	}
-	cfg = config_parse_string(path, text, errs);
-	free(text);
-	return cfg;
+	push_ptr((void ***)&p.files, &p.nfiles, xstrdup(path));
+	read_file(&p, path, -1);
+	if (!errs->n)
+		cfg = parse_tokens(&p, path);
+	return parse_finish(&p, cfg);
 }
 
 /* --- misc --------------------------------------------------------------- */
@@ -993,6 +1751,7 @@ bool check_conf_equal(const struct check *a, const struct check *b)
 	       a->connect_timeout_ms == b->connect_timeout_ms &&
 	       a->retry == b->retry && a->rise == b->rise &&
 	       a->delay_before_retry_ms == b->delay_before_retry_ms &&
+	       a->delay_loop_ms == b->delay_loop_ms &&
 	       streq(a->path, b->path) &&
 	       streq(a->virtualhost, b->virtualhost) &&
 	       a->nstatus == b->nstatus &&
@@ -1000,7 +1759,38 @@ bool check_conf_equal(const struct check *a, const struct check *b)
 		       a->nstatus * sizeof(a->status[0])) &&
 	       !strcmp(a->digest, b->digest) &&
 	       streq(a->misc_path, b->misc_path) &&
-	       a->misc_timeout_ms == b->misc_timeout_ms;
+	       a->misc_timeout_ms == b->misc_timeout_ms &&
+	       a->payload_len == b->payload_len &&
+	       (!a->payload_len || !memcmp(a->payload, b->payload, a->payload_len)) &&
+	       a->require_reply == b->require_reply &&
+	       a->reply_len == b->reply_len &&
+	       (!a->reply_len || (!memcmp(a->reply, b->reply, a->reply_len) &&
+				  !memcmp(a->reply_mask, b->reply_mask, a->reply_len))) &&
+	       a->min_reply == b->min_reply && a->max_reply == b->max_reply;
+}
+
+unsigned long vs_live_weight(const struct vs *v)
+{
+	unsigned long w = 0;
+	size_t i;
+
+	for (i = 0; i < v->nrs; i++)
+		if (v->rs[i]->up)
+			w += v->rs[i]->weight;
+	return w;
+}
+
+/*
+ * keepalived's rule: quorum is gained when the live weight reaches
+ * quorum + hysteresis, lost when it falls below quorum - hysteresis.
+ */
+bool vs_quorum_next(const struct vs *v)
+{
+	unsigned long w = vs_live_weight(v);
+
+	if (v->quorum_ok)
+		return !((unsigned long long)w + v->hysteresis < v->quorum);
+	return w >= (unsigned long long)v->quorum + v->hysteresis;
 }
 
 bool status_ok(const struct check *c, long code)
@@ -1020,6 +1810,29 @@ bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 	if (a->family == AF_INET6)
 		return IN6_ARE_ADDR_EQUAL(&a->u.in6, &b->u.in6);
 	return a->family != AF_INET || a->u.in.s_addr == b->u.in.s_addr;
+}
+
+bool ipaddr_is_local(const struct ipaddr *a)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i && !found; i = i->ifa_next) {
+		struct ipaddr x = { 0 };
+
+		if (!i->ifa_addr || i->ifa_addr->sa_family != a->family)
+			continue;
+		x.family = a->family;
+		if (a->family == AF_INET6)
+			x.u.in6 = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		else
+			x.u.in = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		found = ipaddr_equal(&x, a);
+	}
+	freeifaddrs(ifa);
+	return found;
 }
 
 const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len)

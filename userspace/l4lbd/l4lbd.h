@@ -21,14 +21,27 @@
 
 #define L4LBD_VERSION	"0.1.0"
 
-/* Defaults (see l4lbd.8). Durations are milliseconds. */
-#define DEF_DELAY_LOOP_MS	5000
+/*
+ * Defaults, keepalived's (see l4lbd.8). Durations are milliseconds.
+ * retry counts the probes after the first failure: a server goes DOWN
+ * after retry + 1 failed probes in a row.
+ */
+#define DEF_DELAY_LOOP_MS	60000
 #define DEF_CONNECT_TIMEOUT_MS	5000
-#define DEF_RETRY		3
-#define DEF_RISE		2
+#define DEF_RETRY		1
+#define DEF_RETRY_MISC		0
+#define DEF_RISE		1
+#define DEF_DBR_MS		1000
+#define DEF_DBR_HTTP_MS		3000
+#define DEF_QUORUM		1
 #define DEF_RESYNC_MS		2000
 #define MAX_DURATION_MS		(86400u * 1000u)
 #define MAX_COUNT		100
+/* A tunable not given at this level (inherited from the one above). */
+#define UNSET			(~0u)
+/* The schedulers of the l4lb module; keepalived's default is wlc. */
+#define L4LB_SCHEDS		"rr", "wrr", "lc", "wlc", "sed", "nq", "sh", "dh", "mh", \
+				"fo", "ovf", "lblc", "lblcr"
 
 /* --- rise/fall state machine (state.c) ---------------------------------- */
 
@@ -42,6 +55,9 @@ struct hc_state {
 
 void hc_state_init(struct hc_state *s, bool up, unsigned int rise,
 		   unsigned int fall);
+struct check;
+/* @c's state machine: rise, and retry + 1 failures to go DOWN. */
+void hc_state_init_check(struct check *c, bool up);
 /* Feed one probe result; returns true if s->up changed. */
 bool hc_state_feed(struct hc_state *s, bool ok);
 
@@ -84,9 +100,21 @@ struct ipaddr {
 /* Room for "UDP [IPv6 address]:65535" and shorter names. */
 #define NAME_LEN		64
 
-enum check_type { CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC };
+enum check_type {
+	CHECK_TCP, CHECK_HTTP, CHECK_SSL, CHECK_MISC, CHECK_UDP, CHECK_PING
+};
+
+#define UDP_MAX_PAYLOAD		1024
 
 struct status_range { uint16_t lo, hi; };
+
+/* Why a probe failed, for the metrics (metrics.c). */
+enum fail_reason {
+	FAIL_TIMEOUT, FAIL_REFUSED, FAIL_STATUS, FAIL_DIGEST, FAIL_EXIT,
+	FAIL_ERROR, FAIL_NREASONS
+};
+extern const char *const fail_reason_names[FAIL_NREASONS];
+enum fail_reason fail_reason_of(const char *why);
 
 struct check {
 	/* configuration */
@@ -96,8 +124,10 @@ struct check {
 	struct ipaddr bindto;		/* family 0: no bind */
 	uint16_t connect_port;		/* 0: the real server's port */
 	unsigned int connect_timeout_ms;
-	unsigned int retry, rise;	/* 0 until inherited */
+	unsigned int retry, rise;	/* UNSET until inherited */
 	unsigned int delay_before_retry_ms;
+	unsigned int delay_loop_ms, warmup_ms;
+	int alpha;			/* -1 until inherited */
 	char *path;			/* HTTP_GET / SSL_GET url path */
 	char *virtualhost;
 	size_t nstatus;
@@ -105,6 +135,11 @@ struct check {
 	char digest[33];		/* lowercase MD5 hex, or "" */
 	char *misc_path;
 	unsigned int misc_timeout_ms;
+	/* UDP_CHECK: payload (empty: 8 random bytes), expected reply */
+	unsigned char *payload, *reply, *reply_mask;
+	size_t payload_len, reply_len;
+	bool require_reply;
+	unsigned int min_reply, max_reply;
 
 	/* runtime */
 	struct rs *rs;
@@ -115,11 +150,16 @@ struct check {
 	uint64_t started;
 	void *easy;			/* CURL * while an HTTP probe runs */
 	void *hdrs;			/* struct curl_slist * (Host:) */
-	void *md5;			/* struct md5_ctx * during HTTP probe */
+	struct md5 *md5;		/* during an HTTP probe with a digest */
 	size_t body_len;
 	pid_t pid;
 	bool killed;			/* MISC timed out and was killed */
+	uint16_t ping_id, ping_seq;	/* PING_CHECK over a raw socket */
 	char reason[160];		/* why the last probe failed */
+	int last_ok;			/* last probe: 1 ok, 0 failed, -1 none */
+	uint64_t last_ms;		/* how long it took */
+	unsigned long long probes;
+	unsigned long long failures[FAIL_NREASONS];
 };
 
 struct rs {
@@ -129,8 +169,13 @@ struct rs {
 	uint32_t weight;
 	bool inhibit;
 	uint8_t fwd;			/* 0: the virtual server's lb_kind */
-	bool alpha;			/* start DOWN */
+	bool alpha;			/* start DOWN (any check alpha) */
+	int alpha_conf, inhibit_conf;	/* -1 unset: the virtual server's */
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	unsigned int delay_loop_ms, warmup_ms;
+	char *virtualhost;
+	char *notify_up, *notify_down;
+	bool sorry;			/* the virtual server's sorry_server */
 	int line;
 	size_t nchecks;
 	struct check **checks;
@@ -148,28 +193,48 @@ struct vs {
 	uint16_t port;
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint8_t fwd;
-	unsigned int delay_loop_ms;
+	unsigned int delay_loop_ms, warmup_ms;
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
+	int alpha_conf, inhibit_conf;	/* -1: not given */
+	char *virtualhost;
+	unsigned int quorum, hysteresis;
+	char *quorum_up, *quorum_down;
+	struct rs *sorry;		/* sorry_server, or NULL */
+	bool omega;			/* run the down scripts at exit */
+	bool ha_suspend;		/* no probes while the VIP is not local */
 	int line;
 	size_t nrs;
 	struct rs **rs;
 
 	/* runtime */
 	bool created;		/* l4lbd created the service in the kernel */
+	bool quorum_ok;		/* live weight reached the quorum */
+	bool vip_local;		/* the VIP is an address of this host */
 };
 
 struct config {
 	char *file;
 	unsigned int resync_ms;
+	bool allow_empty;		/* global_defs l4lbd_allow_empty */
+	struct ipaddr metrics_addr;	/* l4lbd_metrics; family 0: off */
+	uint16_t metrics_port;
 	size_t nvs;
 	struct vs **vs;
 };
 
 #define CONFIG_MAX_ERRORS	20
+#define CONFIG_MSG_LEN		320
 
+/*
+ * What parsing found: errors (the configuration is refused), warnings
+ * (accepted, but keepalived -t would complain too: a default applied)
+ * and notices (keepalived-only settings skipped, one per keyword).
+ */
 struct config_errors {
-	size_t n;
-	char msg[CONFIG_MAX_ERRORS][256];
+	size_t n, nwarn, nnote;
+	char msg[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
+	char warn[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
+	char note[CONFIG_MAX_ERRORS][CONFIG_MSG_LEN];
 	bool truncated;
 };
 
@@ -179,6 +244,8 @@ struct config *config_parse_string(const char *name, const char *text,
 struct config *config_parse_file(const char *path,
 				 struct config_errors *errs);
 void config_errors_print(const struct config_errors *errs, FILE *f);
+/* The warnings and notices, one per line, prefixed "warning: "/"notice: ". */
+void config_notes_print(const struct config_errors *errs, FILE *f);
 void config_free(struct config *c);
 void check_free(struct check *c);
 void rs_free(struct rs *r);
@@ -189,6 +256,8 @@ struct rs *vs_find_rs(const struct vs *v, const struct ipaddr *addr,
 		      uint16_t port);
 const char *check_type_name(enum check_type t);
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+/* @a is an address of an interface here (getifaddrs); false on error. */
+bool ipaddr_is_local(const struct ipaddr *a);
 /* "10.0.0.11", "2001:db8::11" */
 const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" (IPv6 bracketed as keepalived does) */
@@ -199,6 +268,10 @@ const char *vs_name(const struct vs *v, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" */
 const char *rs_name(const struct rs *r, char *buf, size_t len);
 bool status_ok(const struct check *c, long code);
+/* Sum of the weights of the real servers that are UP. */
+unsigned long vs_live_weight(const struct vs *v);
+/* Quorum state of @v after its real servers changed (keepalived's rule). */
+bool vs_quorum_next(const struct vs *v);
 
 /* --- checks (checks.c) -------------------------------------------------- */
 
@@ -209,6 +282,29 @@ void check_start(struct check *c, uint64_t spread_ms);
 /* Stop @c: cancel its timer and any probe in flight. */
 void check_stop(struct check *c);
 extern unsigned long long probes_done;
+/* Run "/bin/sh -c @cmd" in the background (notify scripts); reaped later. */
+int run_script(const char *cmd);
+
+/* --- Prometheus metrics (metrics.c) ------------------------------------ */
+
+struct metrics_daemon {
+	int last_reload_ok;
+	unsigned long long reloads_ok, reloads_refused;
+	int kernel_ok;
+};
+
+/*
+ * The exposition text (malloc'ed, *len bytes): the module's view from @l
+ * and @info (either may be NULL), l4lbd's from @c; NULL if out of memory.
+ */
+char *metrics_render(const struct config *c, const struct l4lb_service_list *l,
+		     const struct l4lb_info *info,
+		     const struct metrics_daemon *d, size_t *len);
+typedef char *(*metrics_collect_fn)(size_t *len);
+/* Serve GET /metrics on @a:@port from the event loop; -1 on failure. */
+int metrics_start(const struct ipaddr *a, uint16_t port, metrics_collect_fn fn);
+void metrics_stop(void);
+bool metrics_running(void);
 
 /* --- daemon (main.c) ---------------------------------------------------- */
 
@@ -218,16 +314,14 @@ extern bool verbose;
 /* A check finished a probe: feed the state machine, act on changes. */
 void check_result(struct check *c, bool ok, const char *reason);
 
-/* --- MD5 (md5.c) -------------------------------------------------------- */
+/* --- MD5 (digest.c, OpenSSL's EVP) ------------------------------------- */
 
-struct md5_ctx {
-	uint32_t a, b, c, d;
-	uint64_t len;
-	unsigned char buf[64];
-};
-void md5_init(struct md5_ctx *m);
-void md5_update(struct md5_ctx *m, const void *data, size_t len);
-void md5_final(struct md5_ctx *m, unsigned char out[16]);
-void md5_hex(const unsigned char d[16], char out[33]);
+struct md5;
+/* A new MD5 computation, or NULL (out of memory, MD5 not available). */
+struct md5 *md5_new(void);
+bool md5_update(struct md5 *m, const void *data, size_t len);
+/* The lowercase hex digest ("" and false on failure); once. */
+bool md5_final_hex(struct md5 *m, char out[33]);
+void md5_free(struct md5 *m);
 
 #endif

@@ -40,6 +40,7 @@ static bool nl_ok, nl_warned;
 static struct timer resync_timer;
 static struct watch sig_watch;
 static volatile bool stopping;
+static struct metrics_daemon mstate = { .last_reload_ok = 1, .kernel_ok = 0 };
 
 void logmsg(int prio, const char *fmt, ...)
 {
@@ -114,16 +115,27 @@ static void fill_key(const struct vs *v, struct l4lb_service *s)
 	s->set = L4LB_HAS_SCHED;
 }
 
-/* The destination @r should be in the kernel, or false if it should not. */
+/*
+ * The destination @r should be in the kernel, or false if it should not.
+ * While a virtual server with a sorry_server has lost its quorum, the
+ * sorry server replaces its real servers (keepalived's rule).
+ */
 static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 {
+	const struct vs *v = r->vs;
+	bool up = r->up;
+
+	if (r->sorry)
+		up = !v->quorum_ok;
+	else if (v->sorry && !v->quorum_ok)
+		up = false;
 	memset(d, 0, sizeof(*d));
 	d->family = r->addr.family;
 	d->addr = r->addr.u;
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
 	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
-	if (r->up) {
+	if (up) {
 		d->weight = r->weight;
 	} else if (r->inhibit) {
 		/* Weight 0 as keepalived does; DOWN moves its flows too. */
@@ -291,8 +303,8 @@ static int sync_all(void)
 				       vs_name(v, a, sizeof(a)), v->sched);
 			}
 		}
-		for (j = 0; j < v->nrs; j++) {
-			struct rs *r = v->rs[j];
+		for (j = 0; j < v->nrs + !!v->sorry; j++) {
+			struct rs *r = j < v->nrs ? v->rs[j] : v->sorry;
 			struct l4lb_dest d, *kd = find_kdest(ks, r);
 			bool want = rs_desired(r, &d);
 
@@ -343,11 +355,13 @@ static void remove_stale(struct config *old, struct config *new)
 				       vs_name(ov, a, sizeof(a)));
 			continue;
 		}
-		for (j = 0; j < ov->nrs; j++) {
-			struct rs *r = ov->rs[j];
+		for (j = 0; j < ov->nrs + !!ov->sorry; j++) {
+			struct rs *r = j < ov->nrs ? ov->rs[j] : ov->sorry;
 			struct l4lb_dest d;
 
-			if (nv && vs_find_rs(nv, &r->addr, r->port))
+			if (nv && (vs_find_rs(nv, &r->addr, r->port) ||
+				   (nv->sorry && r->port == nv->sorry->port &&
+				    ipaddr_equal(&r->addr, &nv->sorry->addr))))
 				continue;
 			rs_desired(r, &d);
 			dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
@@ -355,14 +369,107 @@ static void remove_stale(struct config *old, struct config *new)
 	}
 }
 
+/* ha_suspend: is each such virtual server's VIP here (logged on change)? */
+static void update_vip_local(struct config *c, bool quiet)
+{
+	char a[NAME_LEN];
+	size_t i;
+
+	for (i = 0; i < c->nvs; i++) {
+		struct vs *v = c->vs[i];
+		bool here;
+
+		if (!v->ha_suspend)
+			continue;
+		here = ipaddr_is_local(&v->addr);
+		if (here != v->vip_local && !quiet)
+			logmsg(LOG_NOTICE, "[%s] the VIP is %s: checks %s (ha_suspend)",
+			       vs_name(v, a, sizeof(a)),
+			       here ? "here" : "not here",
+			       here ? "resumed" : "suspended");
+		v->vip_local = here;
+	}
+}
+
 static void resync(struct timer *t)
 {
-	int ret = sync_all();
+	int ret;
+
+	update_vip_local(cfg, false);
+	ret = sync_all();
 
 	timer_arm(t, now_ms() + (ret < 0 ? 1000 : cfg->resync_ms));
 }
 
 /* --- state -------------------------------------------------------------- */
+
+static void script(const char *cmd, const char *what, const char *who)
+{
+	int ret;
+
+	if (!cmd)
+		return;
+	logmsg(LOG_INFO, "%s %s: running %s", what, who, cmd);
+	ret = run_script(cmd);
+	if (ret < 0)
+		logmsg(LOG_ERR, "%s %s: cannot run %s: %s", what, who, cmd,
+		       strerror(-ret));
+}
+
+/* Re-evaluate @v's quorum; true if it changed (scripts run, logged). */
+static bool update_quorum(struct vs *v)
+{
+	char a[NAME_LEN];
+	bool q = vs_quorum_next(v);
+
+	if (q == v->quorum_ok)
+		return false;
+	v->quorum_ok = q;
+	vs_name(v, a, sizeof(a));
+	logmsg(q ? LOG_NOTICE : LOG_WARNING,
+	       "[%s] quorum %s: live weight %lu, quorum %u, hysteresis %u%s",
+	       a, q ? "gained" : "lost", vs_live_weight(v), v->quorum,
+	       v->hysteresis,
+	       v->sorry ? (q ? "; sorry server out" : "; sorry server in") : "");
+	script(q ? v->quorum_up : v->quorum_down,
+	       q ? "quorum_up" : "quorum_down", a);
+	return true;
+}
+
+/*
+ * At exit, for the virtual servers with omega: notify_down of the real
+ * servers that are UP, quorum_down if the quorum is held (keepalived's).
+ */
+static void omega_scripts(const struct config *c)
+{
+	char a[NAME_LEN], b[NAME_LEN];
+	size_t i, j;
+
+	for (i = 0; i < c->nvs; i++) {
+		struct vs *v = c->vs[i];
+
+		if (!v->omega)
+			continue;
+		for (j = 0; j < v->nrs; j++)
+			if (v->rs[j]->up)
+				script(v->rs[j]->notify_down, "notify_down",
+				       rs_name(v->rs[j], b, sizeof(b)));
+		if (v->quorum_ok)
+			script(v->quorum_down, "quorum_down",
+			       vs_name(v, a, sizeof(a)));
+	}
+}
+
+/* Apply every destination of @v: the sorry server first, as keepalived. */
+static void apply_vs(struct vs *v)
+{
+	size_t i;
+
+	if (v->sorry)
+		apply_rs(v->sorry);
+	for (i = 0; i < v->nrs; i++)
+		apply_rs(v->rs[i]);
+}
 
 void check_result(struct check *c, bool ok, const char *reason)
 {
@@ -398,7 +505,12 @@ void check_result(struct check *c, bool ok, const char *reason)
 		       rs_name(r, b, sizeof(b)), r->reason,
 		       vs_name(r->vs, a, sizeof(a)));
 	}
-	apply_rs(r);
+	script(up ? r->notify_up : r->notify_down,
+	       up ? "notify_up" : "notify_down", b);
+	if (update_quorum(r->vs) && r->vs->sorry)
+		apply_vs(r->vs);
+	else
+		apply_rs(r);
 }
 
 static void start_rs_checks(struct rs *r, bool fresh)
@@ -409,8 +521,8 @@ static void start_rs_checks(struct rs *r, bool fresh)
 		struct check *c = r->checks[i];
 
 		c->rs = r;
-		hc_state_init(&c->st, r->up, c->rise, c->retry);
-		check_start(c, fresh ? r->vs->delay_loop_ms : 0);
+		hc_state_init_check(c, fresh ? r->up && !c->alpha : r->up);
+		check_start(c, fresh ? c->warmup_ms : 0);
 	}
 }
 
@@ -442,6 +554,63 @@ static void free_config_cb(void *p)
 	config_free(p);
 }
 
+/* --- metrics ------------------------------------------------------------ */
+
+/* A scrape: the module's counters (one dump) and l4lbd's state. */
+static char *collect_metrics(size_t *len)
+{
+	struct l4lb_service_list list = { 0 };
+	struct l4lb_info info;
+	bool have_list = false, have_info = false;
+	char *out;
+
+	if (!dry_run && nl_ensure() == 0) {
+		have_list = l4lb_get_services(&nl, NULL, true, &list) == 0;
+		have_info = l4lb_get_info(&nl, &info) == 0;
+		if (!have_list)
+			nl_reset();
+	}
+	mstate.kernel_ok = have_list;
+	out = metrics_render(cfg, have_list ? &list : NULL,
+			     have_info ? &info : NULL, &mstate, len);
+	if (have_list)
+		l4lb_service_list_free(&list);
+	return out;
+}
+
+/* Serve metrics as @c says: start, stop or move the listener. */
+static int metrics_apply(const struct config *old, const struct config *c)
+{
+	char a[NAME_LEN];
+
+	if (old && ipaddr_equal(&old->metrics_addr, &c->metrics_addr) &&
+	    old->metrics_port == c->metrics_port && metrics_running() ==
+	    !!c->metrics_addr.family)
+		return 0;
+	metrics_stop();
+	if (!c->metrics_addr.family)
+		return 0;
+	addr_port_str(&c->metrics_addr, c->metrics_port, a, sizeof(a));
+	if (metrics_start(&c->metrics_addr, c->metrics_port,
+			  collect_metrics) < 0) {
+		logmsg(LOG_ERR, "metrics: cannot listen on %s: %s", a,
+		       strerror(errno));
+		return -1;
+	}
+	logmsg(LOG_NOTICE, "metrics on http://%s/metrics", a);
+	return 0;
+}
+
+static void log_notes(const struct config_errors *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nwarn; i++)
+		logmsg(LOG_WARNING, "warning: %s", e->warn[i]);
+	for (i = 0; i < e->nnote; i++)
+		logmsg(LOG_NOTICE, "notice: %s", e->note[i]);
+}
+
 static void reload(void)
 {
 	struct config_errors errs;
@@ -453,8 +622,15 @@ static void reload(void)
 		       conf_path);
 		for (i = 0; i < errs.n; i++)
 			logmsg(LOG_ERR, "  %s", errs.msg[i]);
+		if (errs.truncated)
+			logmsg(LOG_ERR, "  (more errors not shown)");
+		mstate.last_reload_ok = 0;
+		mstate.reloads_refused++;
 		return;
 	}
+	mstate.last_reload_ok = 1;
+	mstate.reloads_ok++;
+	log_notes(&errs);
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
 		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
@@ -491,8 +667,7 @@ static void reload(void)
 				}
 				if (nc) {
 					nc->rs = nr;
-					hc_state_init(&nc->st, nr->up, nc->rise,
-						      nc->retry);
+					hc_state_init_check(nc, nr->up);
 					check_start(nc, 0);
 				}
 			}
@@ -508,9 +683,27 @@ static void reload(void)
 			}
 		}
 	}
+	for (i = 0; i < n->nvs; i++) {
+		struct vs *nv = n->vs[i];
+		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
+					       nv->port);
+
+		if (nv->sorry)
+			nv->sorry->up = true;
+		if (ov)
+			nv->vip_local = ov->vip_local;
+		if (ov) {
+			nv->quorum_ok = ov->quorum_ok;
+			update_quorum(nv);
+		} else {
+			nv->quorum_ok = vs_live_weight(nv) >= nv->quorum;
+		}
+	}
 	stop_all_checks(old);
 	remove_stale(old, n);
 	cfg = n;
+	update_vip_local(cfg, false);
+	metrics_apply(old, n);
 	loop_defer_free(free_config_cb, old);
 	config_counts(n, &nrs, &nck);
 	logmsg(LOG_NOTICE, "reloaded %s: %zu virtual servers, %zu real servers, %zu checks",
@@ -660,6 +853,7 @@ static int bench(unsigned int nchecks, unsigned int seconds)
 		k->connect_timeout_ms = 1000;
 		k->retry = k->rise = 1;
 		k->delay_before_retry_ms = 1;
+		k->delay_loop_ms = 1;
 		timer_init(&k->timer, NULL);
 		v->rs[v->nrs++] = r;
 	}
@@ -761,12 +955,22 @@ int main(int argc, char **argv)
 	cfg = config_parse_file(conf_path, &errs);
 	if (!cfg) {
 		config_errors_print(&errs, stderr);
+		if (test_only)
+			config_notes_print(&errs, stderr);
+		fprintf(stderr, "l4lbd: %s: %zu error%s%s\n", conf_path, errs.n,
+			errs.n == 1 ? "" : "s",
+			test_only ? "" : "; not starting");
 		return 2;
 	}
 	config_counts(cfg, &nrs, &nck);
 	if (test_only) {
-		printf("%s: OK: %zu virtual servers, %zu real servers, %zu checks\n",
+		config_notes_print(&errs, stderr);
+		printf("%s: OK: %zu virtual servers, %zu real servers, %zu checks",
 		       conf_path, cfg->nvs, nrs, nck);
+		if (errs.nwarn || errs.nnote)
+			printf(" (%zu warnings, %zu notices)", errs.nwarn,
+			       errs.nnote);
+		printf("\n");
 		config_free(cfg);
 		return 0;
 	}
@@ -781,13 +985,23 @@ int main(int argc, char **argv)
 	logmsg(LOG_NOTICE, "l4lbd %s starting: %s: %zu virtual servers, %zu real servers, %zu checks%s",
 	       L4LBD_VERSION, conf_path, cfg->nvs, nrs, nck,
 	       dry_run ? " (dry run)" : "");
-	for (i = 0; i < cfg->nvs; i++)
-		for (j = 0; j < cfg->vs[i]->nrs; j++) {
-			struct rs *r = cfg->vs[i]->rs[j];
+	log_notes(&errs);
+	update_vip_local(cfg, true);
+	for (i = 0; i < cfg->nvs; i++) {
+		struct vs *v = cfg->vs[i];
+
+		for (j = 0; j < v->nrs; j++) {
+			struct rs *r = v->rs[j];
 
 			r->up = !r->alpha || !r->nchecks;
 			start_rs_checks(r, true);
 		}
+		if (v->sorry)
+			v->sorry->up = true;
+		v->quorum_ok = vs_live_weight(v) >= v->quorum;
+	}
+	if (metrics_apply(NULL, cfg) < 0)
+		return 1;
 	if (pid_file) {
 		FILE *f = fopen(pid_file, "w");
 
@@ -805,7 +1019,9 @@ int main(int argc, char **argv)
 			break;
 		}
 	logmsg(LOG_NOTICE, "stopping");
+	metrics_stop();
 	stop_all_checks(cfg);
+	omega_scripts(cfg);
 	if (cleanup_on_exit) {
 		struct config empty = { 0 };
 

@@ -44,3 +44,9 @@ bool hc_state_feed(struct hc_state *s, bool ok)
 	s->fail_run = 0;
 	return true;
 }
+
+void hc_state_init_check(struct check *c, bool up)
+{
+	/* keepalived's retry N: N more probes after the first failure. */
+	hc_state_init(&c->st, up, c->rise, c->retry + 1);
+}

@@ -279,6 +279,160 @@ static void test_http(const char *lo, const char *vip)
 	srv_stop();
 }
 
+
+/* --- UDP_CHECK and PING_CHECK ------------------------------------------- */
+
+static struct watch echo_w;
+
+/* The UDP echo server: every datagram back to its sender. */
+static void echo_event(struct watch *w, uint32_t events)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[2048];
+	ssize_t n;
+
+	(void)events;
+	while ((n = recvfrom(w->fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&ss, &len)) >= 0) {
+		if (sendto(w->fd, buf, (size_t)n, 0, (struct sockaddr *)&ss, len) < 0)
+			printf("# echo: %s\n", strerror(errno));
+		len = sizeof(ss);
+	}
+}
+
+/* A UDP socket on @host, port chosen by the kernel; -1 if none. */
+static int udp_socket(const char *host, uint16_t *port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	bool v6 = strchr(host, ':');
+	socklen_t len = v6 ? sizeof(*s6) : sizeof(*s4);
+	int fd = socket(v6 ? AF_INET6 : AF_INET,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = v6 ? AF_INET6 : AF_INET;
+	if (v6)
+		inet_pton(AF_INET6, host, &s6->sin6_addr);
+	else
+		inet_pton(AF_INET, host, &s4->sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(v6 ? s6->sin6_port : s4->sin_port);
+	return fd;
+}
+
+static void test_udp(const char *lo, const char *vip)
+{
+	uint16_t echo, silent, closed;
+	int efd = udp_socket(lo, &echo), sfd = udp_socket(lo, &silent);
+	int cfd = udp_socket(lo, &closed);
+	char tmp[256];
+
+	CHECK(efd >= 0 && sfd >= 0 && cfd >= 0, "UDP sockets on %s", lo);
+	if (efd < 0 || sfd < 0 || cfd < 0)
+		return;
+	close(cfd);	/* its port is closed now: ICMP port unreachable */
+	echo_w.fd = efd;
+	echo_w.fn = echo_event;
+	watch_add(&echo_w, EPOLLIN);
+
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s reply", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK { connect_timeout 2 }"), vip, echo, lo,
+		       echo), true, NULL);
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s port unreachable", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK { connect_timeout 2 }"), vip, closed,
+		       lo, closed), false, "UDP_CHECK: Connection refused");
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s silent, no reply required", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK { connect_timeout 0.3 }"), vip, silent,
+		       lo, silent), true, NULL);
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s silent, reply required", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK {\nconnect_timeout 0.3\nrequire_reply\n}"),
+		       vip, silent, lo, silent), false,
+	      "UDP_CHECK timeout: no reply");
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s reply matches", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK {\npayload 68 69 7\nrequire_reply 6x 69 07\n}"),
+		       vip, echo, lo, echo), true, NULL);
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s reply differs", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK {\npayload 6869\nrequire_reply 68 70\n}"),
+		       vip, echo, lo, echo), false,
+	      "UDP_CHECK reply differs at byte 1");
+	snprintf(tmp, sizeof(tmp), "UDP_CHECK %s reply too short", lo);
+	probe(tmp, FMT(CONF("UDP_CHECK {\npayload 6869\nrequire_reply\nmin_reply_length 10\n}"),
+		       vip, echo, lo, echo), false,
+	      "UDP_CHECK reply of 2 bytes, want 10..255");
+	watch_del(&echo_w);
+	close(efd);
+	close(sfd);
+}
+
+static void test_ping(const char *lo, const char *vip, const char *nowhere)
+{
+	char tmp[256];
+
+	snprintf(tmp, sizeof(tmp), "PING_CHECK %s", lo);
+	probe(tmp, FMT(CONF("PING_CHECK { connect_timeout 2 }"), vip, 80, lo,
+		       80), true, NULL);
+	snprintf(tmp, sizeof(tmp), "PING_CHECK %s bindto", lo);
+	probe(tmp, FMT(CONF("PING_CHECK {\nbindto %s\n}"), vip, 80, lo, 80, lo),
+	      true, NULL);
+	/* No answer from a documentation address (or no route to it). */
+	snprintf(tmp, sizeof(tmp), "PING_CHECK %s", nowhere);
+	probe(tmp, FMT(CONF("PING_CHECK { connect_timeout 0.3 }"), vip, 80,
+		       nowhere, 80), false, NULL);
+}
+
+/* ha_suspend: no probe while the VIP is not local; then probes again. */
+static void test_ha_suspend(void)
+{
+	struct config_errors errs;
+	struct ipaddr here = { .family = AF_INET }, there = { .family = AF_INET };
+	unsigned long long before;
+	struct config *c;
+	struct check *k;
+	uint16_t port;
+	uint64_t t;
+	int lfd = listener("127.0.0.1", true, &port);
+
+	inet_pton(AF_INET, "127.0.0.1", &here.u);
+	inet_pton(AF_INET, "198.51.100.77", &there.u);
+	CHECK(ipaddr_is_local(&here) && !ipaddr_is_local(&there),
+	      "ipaddr_is_local: 127.0.0.1 here, 198.51.100.77 not");
+	c = config_parse_string("ha.conf",
+		FMT("virtual_server 10.0.0.100 %u {\nha_suspend\nreal_server 127.0.0.1 %u {\n"
+		    "TCP_CHECK {\nconnect_timeout 1\ndelay_loop 0.1\n}\n}\n}\n", port, port),
+		&errs);
+	CHECK(c && c->vs[0]->ha_suspend, "ha_suspend: %s", errs.n ? errs.msg[0] : "");
+	if (!c || lfd < 0) {
+		config_free(c);
+		if (lfd >= 0)
+			close(lfd);
+		return;
+	}
+	k = c->vs[0]->rs[0]->checks[0];
+	hc_state_init_check(k, true);
+	c->vs[0]->vip_local = false;
+	before = probes_done;
+	check_start(k, 0);
+	for (t = now_ms(); now_ms() - t < 400;)
+		loop_once(50);
+	CHECK(probes_done == before && k->st.up, "suspended: %llu probes",
+	      probes_done - before);
+	c->vs[0]->vip_local = true;
+	for (t = now_ms(); probes_done == before && now_ms() - t < 3000;)
+		loop_once(50);
+	CHECK(probes_done > before, "resumed: %llu probes", probes_done - before);
+	check_stop(k);
+	config_free(c);
+	close(lfd);
+}
+
 int main(void)
 {
 	uint16_t port;
@@ -290,6 +444,9 @@ int main(void)
 	}
 	test_tcp("127.0.0.1", "10.0.0.100");
 	test_http("127.0.0.1", "10.0.0.100");
+	test_udp("127.0.0.1", "10.0.0.100");
+	test_ping("127.0.0.1", "10.0.0.100", "198.51.100.77");
+	test_ha_suspend();
 	fd = listener("::1", true, &port);
 	if (fd < 0) {
 		SKIP("IPv6 probes: no ::1 here (%s)", strerror(errno));
@@ -297,6 +454,8 @@ int main(void)
 		close(fd);
 		test_tcp("::1", "2001:db8::10");
 		test_http("::1", "2001:db8::10");
+		test_udp("::1", "2001:db8::10");
+		test_ping("::1", "2001:db8::10", "2001:db8::99");
 	}
 	checks_cleanup();
 	TEST_DONE();

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_config.c - the configuration parser: a good file, every error. */
 #include <arpa/inet.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "l4lbd.h"
 #include "test.h"
@@ -49,9 +52,11 @@ static void test_example(void)
 		      k->status[0].hi == 200, "status");
 		CHECK(status_ok(k, 200) && !status_ok(k, 204), "status_ok");
 		CHECK(k->connect_timeout_ms == 1000, "ct %u", k->connect_timeout_ms);
-		/* Inherited from the virtual server. */
-		CHECK(k->retry == 3 && k->rise == 2, "retry %u rise %u",
+		/* Inherited from the virtual server; rise keepalived's 1. */
+		CHECK(k->retry == 2 && k->rise == 1, "retry %u rise %u",
 		      k->retry, k->rise);
+		CHECK(k->delay_loop_ms == 2000 && k->warmup_ms == 2000,
+		      "delay_loop %u warmup %u", k->delay_loop_ms, k->warmup_ms);
 		CHECK(k->delay_before_retry_ms == 1000, "dbr %u",
 		      k->delay_before_retry_ms);
 		CHECK(k->rs == r, "back pointer");
@@ -62,19 +67,31 @@ static void test_example(void)
 		k = r->checks[0];
 		CHECK(!strcmp(k->digest, "9e107d9d372bb6826bd81d3542a419d6"), "digest");
 		CHECK(k->virtualhost && !strcmp(k->virtualhost, "www.example.com"), "vhost");
-		CHECK(status_ok(k, 204) && !status_ok(k, 301), "2xx range");
+		CHECK(status_ok(k, 204) && status_ok(k, 304) &&
+		      !status_ok(k, 301), "list: 2xx range and 304");
+		CHECK(k->delay_before_retry_ms == 1000, "dbr %u",
+		      k->delay_before_retry_ms);
 	}
 	r = vs_find_rs(v, ip("10.0.0.13"), 80);
 	CHECK(r && r->nchecks == 1 && r->checks[0]->type == CHECK_TCP, "rs3");
+	CHECK(r && r->notify_down && strstr(r->notify_down, "logger") &&
+	      !r->notify_up, "notify_down");
 
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 443);
 	CHECK(v && !strcmp(v->sched, "rr") && v->nrs == 1 &&
 	      v->rs[0]->nchecks == 1 && v->rs[0]->checks[0]->type == CHECK_SSL,
 	      "vs :443");
 	if (v && v->nrs == 1) {
-		/* Defaults. */
-		CHECK(v->delay_loop_ms == DEF_DELAY_LOOP_MS, "default delay_loop");
+		/* Defaults: keepalived's. */
+		CHECK(v->delay_loop_ms == 60000, "default delay_loop");
 		CHECK(v->rs[0]->weight == 1, "default weight");
+		CHECK(v->rs[0]->port == 443, "port-less real_server");
+		k = v->rs[0]->checks[0];
+		CHECK(k->retry == 1 && k->rise == 1 &&
+		      k->delay_before_retry_ms == 3000 &&
+		      k->connect_timeout_ms == 2000, "SSL_GET defaults");
+		CHECK(v->quorum == 1 && v->hysteresis == 0 && !v->sorry,
+		      "quorum defaults");
 	}
 
 	v = config_find_vs(c, IPPROTO_UDP, ip("10.0.0.100"), 53);
@@ -91,6 +108,10 @@ static void test_example(void)
 	v = config_find_vs(c, IPPROTO_TCP, ip("10.0.0.100"), 8080);
 	CHECK(v && v->fwd == L4LB_FWD_NAT && v->nrs == 1 &&
 	      v->rs[0]->port == 80 && v->rs[0]->nchecks == 2, "vs :8080");
+	CHECK(v && v->quorum == 2 && v->quorum_down && !v->quorum_up &&
+	      v->sorry && v->sorry->sorry && v->sorry->port == 80 &&
+	      ipaddr_equal(&v->sorry->addr, ip("192.168.1.99")) &&
+	      v->sorry->vs == v, "quorum, sorry_server");
 	if (v && v->nrs == 1 && v->rs[0]->nchecks == 2)
 		CHECK(v->rs[0]->checks[1]->connect_port == 9100, "connect_port");
 
@@ -163,6 +184,7 @@ static void test_ipv6(void)
 	struct config_errors errs;
 	struct config *c = config_parse_string("six.conf",
 		"virtual_server 2001:db8::10 80 {\n"
+		"  protocol TCP\n"
 		"  lb_kind NAT\n"
 		"  real_server 2001:db8::11 8080 {\n"
 		"    TCP_CHECK { connect_ip 2001:db8::99 connect_port 9000 bindto 2001:db8::1 }\n"
@@ -173,6 +195,7 @@ static void test_ipv6(void)
 		"}\n"
 		"virtual_server 2001:db8::10 80 { protocol UDP real_server 2001:db8::11 80 { } }\n"
 		"virtual_server 10.0.0.100 80 {\n"
+		"  protocol TCP\n"
 		"  real_server 10.0.0.11 80 { TCP_CHECK { connect_ip 2001:db8::11 bindto ::1 } }\n"
 		"}\n", &errs);
 	struct vs *v;
@@ -211,7 +234,7 @@ static void test_ipv6(void)
 		CHECK(!vs_find_rs(v, ip("2001:db8::13"), 8080), "no such rs");
 	}
 	v = config_find_vs(c, IPPROTO_UDP, ip("2001:db8::10"), 80);
-	CHECK(v && v->nrs == 1 && v->fwd == L4LB_FWD_DR, "vs udp [2001:db8::10]:80");
+	CHECK(v && v->nrs == 1 && v->fwd == L4LB_FWD_NAT, "vs udp [2001:db8::10]:80");
 	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("2001:db8::10"), 81), "port");
 	CHECK(!config_find_vs(c, IPPROTO_TCP, ip("::10.0.0.100"), 80) &&
 	      !config_find_vs(c, IPPROTO_TCP, ip("::ffff:10.0.0.100"), 80),
@@ -263,6 +286,8 @@ static void expect_error(const char *text, const char *want)
 }
 
 #define VS "virtual_server 10.0.0.100 80 {\n"
+/* A virtual server with a real server: not ignored. */
+#define VSR(proto) "virtual_server 10.0.0.100 80 {\nprotocol " proto "\nreal_server 10.0.0.11 80 {\n}\n}\n"
 #define RS "real_server 10.0.0.11 80 {\n"
 
 static void test_errors(void)
@@ -276,29 +301,73 @@ static void test_errors(void)
 	expect_error("virtual_server 1.2.3.4 80 protocol TCP }\n",
 		     "t.conf:1: expected '{' after virtual_server, got protocol");
 	expect_error(VS "protocol SCTP\n}\n",
-		     "t.conf:2: protocol: 'SCTP' is not TCP or UDP");
+		     "t.conf:2: not supported by l4lbd: protocol SCTP (l4lb has TCP and UDP)");
+	expect_error(VS "protocol ICMP\n}\n",
+		     "t.conf:2: protocol: 'ICMP' is not TCP or UDP");
 	expect_error(VS "lb_algo twos\n}\n",
-		     "t.conf:2: lb_algo: 'twos' is not a scheduler of l4lb (rr, wrr, lc, wlc, sed, nq, fo, ovf, sh, dh, mh, lblc, lblcr)");
+		     "t.conf:2: not supported by l4lbd yet: lb_algo twos (the l4lb module has no such scheduler)");
+	expect_error(VS "lvs_sched twos\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: lvs_sched twos (the l4lb module has no such scheduler)");
+	expect_error(VS "lb_algo fastest\n}\n",
+		     "t.conf:2: lb_algo: 'fastest' is not a scheduler");
 	expect_error(VS "lb_kind TUN\n}\n",
-		     "t.conf:2: lb_kind: 'TUN' is not DR or NAT");
+		     "t.conf:2: not supported by l4lbd: lb_kind TUN (l4lb forwards by DR or NAT)");
+	expect_error(VS "lvs_method TUN type gue port 6080\n}\n",
+		     "t.conf:2: not supported by l4lbd: lvs_method TUN");
+	expect_error(VS "lb_kind LOCAL\n}\n",
+		     "t.conf:2: lb_kind: 'LOCAL' is not DR or NAT");
 	expect_error(VS "delay_loop 0\n}\n",
 		     "t.conf:2: delay_loop: '0' is not a duration");
 	expect_error(VS "delay_loop\n}\n",
 		     "t.conf:2: 'delay_loop' needs an argument");
-	expect_error(VS "retry 0\n}\n",
-		     "t.conf:2: retry: '0' is not an integer in 1..100");
+	expect_error(VS "retry 101\n}\n",
+		     "t.conf:2: retry: '101' is not an integer in 0..100");
 	expect_error(VS "rise many\n}\n",
 		     "t.conf:2: rise: 'many' is not an integer");
-	expect_error(VS "quorum 2\n}\n",
-		     "t.conf:2: unknown keyword 'quorum' in virtual_server");
+	expect_error(VS "quorum 0\n}\n",
+		     "t.conf:2: quorum: '0' is not an integer");
+	expect_error(VS "persistence_timeout 300\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: persistence_timeout (l4lb has no persistence yet)");
+	expect_error(VS "persistence_granularity 255.255.255.0\n}\n",
+		     "t.conf:2: not supported by l4lbd yet: persistence_granularity");
+	expect_error("virtual_server fwmark 1 {\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server fwmark (l4lb has no fwmark services yet)");
+	expect_error("virtual_server group G {\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server group");
+	expect_error("virtual_server_group G {\n10.0.0.1 80\n}\n",
+		     "t.conf:1: not supported by l4lbd yet: virtual_server_group");
+	expect_error("SSL {\nca /etc/ca.pem\n}\n",
+		     "t.conf:1: not supported by l4lbd: SSL");
+	expect_error("virtual_server 10.0.0.100 {\n}\n",
+		     "t.conf:1: virtual_server needs a port");
+	expect_error(VS RS "DNS_CHECK {\ntype A\n}\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: DNS_CHECK (use MISC_CHECK with a DNS client)");
+	expect_error(VS RS "uthreshold 100\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: uthreshold");
+	expect_error(VS RS "TCP_CHECK {\nbind_if eth0\n}\n}\n}\n",
+		     "t.conf:4: not supported by l4lbd: bind_if");
+	expect_error(VS RS "HTTP_GET {\nurl {\npath /\nregex ok\n}\n}\n}\n}\n",
+		     "t.conf:6: not supported by l4lbd: regex");
+	expect_error(VS RS "MISC_CHECK {\nmisc_path /bin/true\nmisc_dynamic\n}\n}\n}\n",
+		     "t.conf:5: not supported by l4lbd: misc_dynamic");
+	expect_error(VS RS "notify_up /bin/true nobody\n}\n}\n",
+		     "t.conf:3: not supported by l4lbd: notify_up with a user");
+	expect_error(VS "sorry_server_inhibit\n" RS "}\n}\n",
+		     "t.conf:2: sorry_server_inhibit before sorry_server");
+	expect_error(VS "sorry_server 10.0.0.11 80\n" RS "}\n}\n",
+		     "t.conf:2: sorry_server is also a real_server");
+	expect_error(VS "lb_kind DR\nsorry_server 10.0.0.99 8080\n" RS "}\n}\n",
+		     "t.conf:3: sorry_server port 8080 differs from the virtual_server port 80");
+	expect_error("@main router_id x\n",
+		     "t.conf:1: not supported by l4lbd: conditional configuration");
 	expect_error(VS RS "weight 65536\n}\n}\n",
 		     "t.conf:3: weight: '65536' is not an integer in 0..65535");
-	expect_error(VS RS "}\n" RS "}\n}\n",
+	expect_error(VS RS "}\nreal_server 10.0.0.11 {\n}\n}\n",
 		     "t.conf:4: duplicate real_server 10.0.0.11:80 (first at line 2)");
-	expect_error(VS "}\n" VS "}\n",
-		     "t.conf:3: duplicate virtual_server TCP 10.0.0.100:80 (first at line 1)");
-	expect_error(VS "real_server 10.0.0.11 8080 {\n}\n}\n",
-		     "t.conf:2: real_server port 8080 differs from the virtual_server port 80");
+	expect_error(VSR("TCP") VSR("TCP"),
+		     "t.conf:6: duplicate virtual_server TCP 10.0.0.100:80 (first at line 1)");
+	expect_error(VS "lb_kind DR\nreal_server 10.0.0.11 8080 {\n}\n}\n",
+		     "t.conf:3: real_server port 8080 differs from the virtual_server port 80");
 	expect_error(VS RS "HTTP_GET { connect_timeout 1 }\n}\n}\n",
 		     "t.conf:3: HTTP_GET: a 'url { path ... }' block is required");
 	expect_error(VS RS "HTTP_GET {\nurl { status_code 200 }\n}\n}\n}\n",
@@ -329,16 +398,16 @@ static void test_errors(void)
 		     "t.conf:1: virtual_server: '[2001:db8::10]' is not an IPv6 address (write it without brackets)");
 	expect_error(VS "real_server 2001:db8:::11 80 {\n}\n}\n",
 		     "t.conf:2: real_server: '2001:db8:::11' is not an IPv6 address");
-	expect_error(VS "real_server 2001:db8::11 80 {\n}\n}\n",
-		     "t.conf:2: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
+	expect_error(VS "lb_kind DR\nreal_server 2001:db8::11 80 {\n}\n}\n",
+		     "t.conf:3: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
 	expect_error("virtual_server 2001:db8::10 80 {\nlb_kind NAT\n" RS "}\n}\n",
 		     "t.conf:3: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards within one address family");
 	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 10.0.0.11 80 {\nlb_kind NAT\n}\n}\n",
 		     "t.conf:2: real_server 10.0.0.11 is IPv4 but the virtual_server 2001:db8::10 is IPv6: lb_kind NAT forwards");
 	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 2001:db8::11 80 {\n}\nreal_server 2001:db8:0::11 80 {\n}\n}\n",
 		     "t.conf:4: duplicate real_server [2001:db8::11]:80 (first at line 2)");
-	expect_error("virtual_server 2001:db8::10 80 {\n}\nvirtual_server 2001:DB8::10 80 {\n}\n",
-		     "t.conf:3: duplicate virtual_server TCP [2001:db8::10]:80 (first at line 1)");
+	expect_error("virtual_server 2001:db8::10 80 {\nreal_server 2001:db8::11 80 {\n}\n}\nvirtual_server 2001:DB8::10 80 {\n}\n",
+		     "t.conf:5: duplicate virtual_server UDP [2001:db8::10]:80 (first at line 1)");
 	expect_error(VS RS "TCP_CHECK {\nconnect_ip 2001:db8::1::2\n}\n}\n}\n",
 		     "t.conf:4: connect_ip: '2001:db8::1::2' is not an IPv6 address");
 	expect_error(VS RS "TCP_CHECK {\nbindto 10.0.0\n}\n}\n}\n",
@@ -349,8 +418,10 @@ static void test_errors(void)
 		     "t.conf:5: bindto 10.0.0.1 is IPv4 but HTTP_GET connects to 2001:db8::11 (IPv6)");
 	expect_error(VS RS "MISC_CHECK {\nmisc_path /bin/true\nbindto 10.0.0.1\n}\n}\n}\n",
 		     "t.conf:5: unknown keyword 'bindto' in MISC_CHECK");
-	expect_error("global_defs {\nrouter_id x\n}\n",
-		     "t.conf:2: unknown keyword 'router_id' in global_defs");
+	expect_error("global_defs {\nresync_intervall 2\n}\n" VSR("TCP"),
+		     "t.conf:2: unknown keyword 'resync_intervall' in global_defs");
+	expect_error("global_defs {\nl4lbd_allow_emtpy\n}\n",
+		     "t.conf:2: unknown keyword 'l4lbd_allow_emtpy' in global_defs");
 	/* Several errors in one file: each is reported with its line. */
 	{
 		struct config_errors errs;
@@ -376,9 +447,391 @@ static void test_errors(void)
 	}
 }
 
+
+static bool has_msg(char (*arr)[CONFIG_MSG_LEN], size_t n, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(arr[i], want))
+			return true;
+	return false;
+}
+
+/* keepalived's defaults, aliases and forms, with its warnings. */
+static void test_keepalived(void)
+{
+	struct config_errors errs;
+	struct config *c;
+	struct vs *v;
+	struct check *k;
+
+	c = config_parse_string("k.conf",
+		"virtual_server 10.0.0.100 80 {\n"
+		"real_server 10.0.0.11 8080 {\n"
+		"TCP_CHECK {\n}\n"
+		"HTTP_GET {\nurl {\npath /\n}\n}\n"
+		"MISC_CHECK {\nmisc_path /bin/true\n}\n"
+		"}\n}\n", &errs);
+	CHECK(c && c->nvs == 1, "defaults: %s", errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 1 &&
+	    c->vs[0]->rs[0]->nchecks == 3) {
+		v = c->vs[0];
+		CHECK(v->protocol == IPPROTO_UDP, "protocol default UDP");
+		CHECK(v->fwd == L4LB_FWD_NAT, "lb_kind default NAT");
+		CHECK(!strcmp(v->sched, "wlc"), "lb_algo default wlc: %s", v->sched);
+		CHECK(v->delay_loop_ms == 60000, "delay_loop 60 s");
+		k = v->rs[0]->checks[0];
+		CHECK(k->retry == 1 && k->rise == 1 &&
+		      k->connect_timeout_ms == 5000 &&
+		      k->delay_before_retry_ms == 1000 &&
+		      k->delay_loop_ms == 60000 && k->warmup_ms == 60000 &&
+		      !k->alpha, "TCP_CHECK defaults: retry %u dbr %u",
+		      k->retry, k->delay_before_retry_ms);
+		k = v->rs[0]->checks[1];
+		CHECK(k->retry == 1 && k->delay_before_retry_ms == 3000,
+		      "HTTP_GET defaults: retry %u dbr %u", k->retry,
+		      k->delay_before_retry_ms);
+		k = v->rs[0]->checks[2];
+		CHECK(k->retry == 0 && k->delay_before_retry_ms == 1000 &&
+		      k->misc_timeout_ms == 60000,
+		      "MISC_CHECK defaults: retry %u", k->retry);
+		CHECK(!v->rs[0]->inhibit && !v->rs[0]->alpha, "rs defaults");
+	}
+	CHECK(errs.nwarn == 3 &&
+	      has_msg(errs.warn, errs.nwarn, "k.conf:1: virtual_server UDP 10.0.0.100:80: no protocol, using UDP (keepalived's default)") &&
+	      has_msg(errs.warn, errs.nwarn, "no lb_kind, using NAT (keepalived's default)") &&
+	      has_msg(errs.warn, errs.nwarn, "no lb_algo, using wlc (keepalived's default)"),
+	      "warnings: %zu, first '%s'", errs.nwarn,
+	      errs.nwarn ? errs.warn[0] : "");
+	config_free(c);
+
+	/* Aliases (keepalived 2.x), inheritance, optional booleans. */
+	c = config_parse_string("a.conf",
+		"virtual_server 10.0.0.100 80 {\n"
+		"protocol TCP\n"
+		"lvs_sched rr\n"
+		"lvs_method DR\n"
+		"nb_get_retry 4\n"
+		"delay_loop 3\n"
+		"delay_before_retry 0\n"
+		"warmup 0\n"
+		"alpha\n"
+		"inhibit_on_failure\n"
+		"virtualhost vs.example\n"
+		"real_server 10.0.0.11 {\n"
+		"inhibit_on_failure false\n"
+		"virtualhost rs.example\n"
+		"HTTP_GET {\nurl {\npath /\nstatus_code 200-204 301 503\n}\n"
+		"url {\npath /x\nvirtualhost url.example\n}\n}\n"
+		"}\n"
+		"real_server 10.0.0.12 {\n"
+		"alpha off\n"
+		"delay_loop 1\n"
+		"TCP_CHECK {\nretry 0\n}\n"
+		"HTTP_GET {\nurl {\npath /\n}\n}\n"
+		"}\n"
+		"real_server 10.0.0.13 {\n}\n"
+		"}\n", &errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 3, "aliases: %s",
+	      errs.n ? errs.msg[0] : "");
+	/* keepalived warns of the 1.x name too. */
+	CHECK(errs.nwarn == 1 && strstr(errs.warn[0], "a.conf:5: nb_get_retry is deprecated"),
+	      "nb_get_retry: %s", errs.nwarn ? errs.warn[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 3) {
+		struct rs **r = c->vs[0]->rs;
+
+		v = c->vs[0];
+		CHECK(!strcmp(v->sched, "rr") && v->fwd == L4LB_FWD_DR &&
+		      v->protocol == IPPROTO_TCP, "lvs_sched, lvs_method");
+		CHECK(r[0]->port == 80 && !r[0]->inhibit && r[0]->alpha &&
+		      r[1]->inhibit && !r[1]->alpha, "inherited flags");
+		CHECK(!r[2]->alpha && !r[2]->nchecks, "no checks: never alpha");
+		if (r[0]->nchecks == 2) {
+			k = r[0]->checks[0];
+			CHECK(k->retry == 4 && k->delay_before_retry_ms == 0 &&
+			      k->warmup_ms == 0 && k->delay_loop_ms == 3000 &&
+			      k->alpha, "vs tunables inherited: retry %u", k->retry);
+			CHECK(status_ok(k, 202) && status_ok(k, 301) &&
+			      status_ok(k, 503) && !status_ok(k, 205) &&
+			      !status_ok(k, 500), "status_code list");
+			CHECK(!strcmp(k->virtualhost, "rs.example") &&
+			      !strcmp(r[0]->checks[1]->virtualhost, "url.example"),
+			      "virtualhost: real server's, url's");
+		}
+		if (r[1]->nchecks == 2) {
+			CHECK(r[1]->checks[0]->retry == 0 &&
+			      r[1]->checks[0]->delay_loop_ms == 1000 &&
+			      !r[1]->checks[0]->alpha, "rs delay_loop, alpha off");
+			CHECK(!strcmp(r[1]->checks[1]->virtualhost, "vs.example"),
+			      "virtualhost: virtual server's");
+		}
+	}
+	config_free(c);
+
+	/* A virtual server without real servers is ignored, as keepalived. */
+	c = config_parse_string("e.conf",
+		"virtual_server 10.0.0.100 80 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\n}\n"
+		"virtual_server 10.0.0.100 81 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\nreal_server 10.0.0.11 81 {\n}\n}\n",
+		&errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->port == 81 && errs.nwarn == 1 &&
+	      strstr(errs.warn[0], "e.conf:1: virtual_server TCP 10.0.0.100:80 has no real servers: ignored"),
+	      "empty vs: %s", errs.nwarn ? errs.warn[0] : "");
+	config_free(c);
+
+	/* quorum and hysteresis: keepalived's corrections. */
+	c = config_parse_string("q.conf",
+		"virtual_server 10.0.0.100 80 {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\n"
+		"quorum 9\nhysteresis 5\nquorum_up \"/bin/echo up\"\nquorum_down /bin/false\nomega\nha_suspend\n"
+		"sorry_server 10.0.0.99\nsorry_server_inhibit\nsorry_server_lvs_method NAT\n"
+		"real_server 10.0.0.11 80 {\nweight 2\nnotify_up /bin/true\n}\n"
+		"real_server 10.0.0.12 80 {\nweight 3\n}\n}\n", &errs);
+	CHECK(c && c->nvs == 1, "quorum: %s", errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1) {
+		v = c->vs[0];
+		CHECK(v->quorum == 5 && v->hysteresis == 0, "quorum %u hysteresis %u",
+		      v->quorum, v->hysteresis);
+		CHECK(v->omega && v->ha_suspend, "omega, ha_suspend");
+		CHECK(!strcmp(v->quorum_up, "/bin/echo up") &&
+		      !strcmp(v->quorum_down, "/bin/false"), "quorum scripts");
+		CHECK(v->sorry && v->sorry->port == 80 && v->sorry->inhibit &&
+		      v->sorry->fwd == L4LB_FWD_NAT, "sorry_server");
+		CHECK(!strcmp(v->rs[0]->notify_up, "/bin/true"), "notify_up");
+		CHECK(errs.nwarn == 2 &&
+		      has_msg(errs.warn, errs.nwarn, "quorum 9 exceeds the total weight of its real servers 5; using 5") &&
+		      has_msg(errs.warn, errs.nwarn, "hysteresis 5 >= quorum 5; using 0"),
+		      "quorum warnings %zu", errs.nwarn);
+		/* Gained at quorum + hysteresis, lost below quorum - hysteresis. */
+		v->quorum = 3;
+		v->hysteresis = 1;
+		v->rs[0]->up = v->rs[1]->up = true;
+		v->quorum_ok = false;
+		CHECK(vs_live_weight(v) == 5 && vs_quorum_next(v), "5 >= 3 + 1");
+		v->rs[0]->up = false;
+		CHECK(!vs_quorum_next(v), "3 < 3 + 1: still lost");
+		v->quorum_ok = true;
+		CHECK(vs_quorum_next(v), "3 >= 3 - 1: still gained");
+		v->rs[1]->up = false;
+		v->rs[0]->up = true;
+		CHECK(vs_quorum_next(v), "2 >= 3 - 1: still gained");
+		v->rs[0]->up = false;
+		CHECK(!vs_quorum_next(v), "0 < 2: lost");
+	}
+	config_free(c);
+}
+
+/* UDP_CHECK's hex strings, PING_CHECK. */
+static void test_udp_ping(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("u.conf",
+		"virtual_server 10.0.0.100 53 {\nprotocol UDP\nlb_algo rr\nlb_kind DR\n"
+		"real_server 10.0.0.11 53 {\n"
+		"UDP_CHECK {\npayload Ab12f 3 456 546443123\nrequire_reply 12 xX 0f\nmin_reply_length 3\n}\n"
+		"UDP_CHECK {\nrequire_reply\nconnect_timeout 4\n}\n"
+		"UDP_CHECK {\n}\n"
+		"PING_CHECK {\nretry 2\n}\n"
+		"}\n}\n", &errs);
+	static const unsigned char want[] = {
+		0xab, 0x12, 0x0f, 0x03, 0x45, 0x06, 0x54, 0x64, 0x43, 0x12, 0x03
+	};
+
+	CHECK(c && c->vs[0]->rs[0]->nchecks == 4, "udp: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->vs[0]->rs[0]->nchecks == 4) {
+		struct check **k = c->vs[0]->rs[0]->checks;
+
+		CHECK(k[0]->type == CHECK_UDP && k[0]->payload_len == sizeof(want) &&
+		      !memcmp(k[0]->payload, want, sizeof(want)),
+		      "payload: keepalived's example, %zu bytes", k[0]->payload_len);
+		CHECK(k[0]->require_reply && k[0]->reply_len == 3 &&
+		      k[0]->reply[0] == 0x12 && k[0]->reply_mask[0] == 0xff &&
+		      k[0]->reply_mask[1] == 0 && k[0]->reply[2] == 0x0f &&
+		      k[0]->min_reply == 3 && k[0]->max_reply == 255,
+		      "require_reply with wildcards");
+		CHECK(k[1]->require_reply && !k[1]->reply_len &&
+		      k[1]->connect_timeout_ms == 4000, "require_reply alone");
+		CHECK(!k[2]->require_reply && !k[2]->payload_len &&
+		      k[2]->retry == 1 && k[2]->delay_before_retry_ms == 1000,
+		      "UDP_CHECK defaults");
+		CHECK(k[3]->type == CHECK_PING && k[3]->retry == 2, "PING_CHECK");
+		CHECK(!check_conf_equal(k[0], k[2]) && check_conf_equal(k[2], k[2]),
+		      "payloads compared on reload");
+	}
+	config_free(c);
+	expect_error(VS RS "UDP_CHECK {\npayload 12 zz\n}\n}\n}\n",
+		     "t.conf:4: payload: 'zz' is not hexadecimal");
+	expect_error(VS RS "UDP_CHECK {\nmin_reply_length 9\nmax_reply_length 3\n}\n}\n}\n",
+		     "t.conf:3: UDP_CHECK: min_reply_length 9 > max_reply_length 3");
+	expect_error(VS RS "PING_CHECK {\npayload 12\n}\n}\n}\n",
+		     "t.conf:4: unknown keyword 'payload' in PING_CHECK");
+}
+
+/* One file for keepalived and l4lbd: its blocks skipped, one notice each. */
+static void test_skip(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("s.conf",
+		"global_defs {\n"
+		"  notification_email {\n    ops@example.com\n  }\n"
+		"  router_id LB1\n"
+		"  resync_interval 3\n"
+		"  router_id LB2\n"
+		"}\n"
+		"vrrp_script chk {\n  script \"/bin/true\"\n}\n"
+		"vrrp_instance VI_1 {\n  state MASTER\n  virtual_ipaddress {\n    10.0.0.100\n  }\n  track_script {\n    chk\n  }\n}\n"
+		"vrrp_instance VI_2 {\n  state BACKUP\n}\n"
+		"static_ipaddress {\n  10.0.0.1/24 dev eth0\n}\n"
+		"virtual_server 10.0.0.100 80 {\n  protocol TCP\n  lb_kind DR\n  lb_algo rr\n"
+		"  smtp_alert\n"
+		"  real_server 10.0.0.11 80 {\n    smtp_alert true\n  }\n}\n",
+		&errs);
+
+	CHECK(c && c->nvs == 1 && c->resync_ms == 3000 && !errs.nwarn,
+	      "skip: %s", errs.n ? errs.msg[0] : "");
+	CHECK(errs.nnote == 6, "notices: %zu", errs.nnote);
+	CHECK(has_msg(errs.note, errs.nnote, "s.conf:2: skipping global_defs notification_email (keepalived's; l4lbd does not use it)") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:5: skipping global_defs router_id") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:9: skipping vrrp_script") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:12: skipping vrrp_instance") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:24: skipping static_ipaddress") &&
+	      has_msg(errs.note, errs.nnote, "s.conf:31: skipping smtp_alert (keepalived's, nothing for l4lbd to do)"),
+	      "notice texts: %s", errs.nnote ? errs.note[0] : "");
+	config_free(c);
+}
+
+static char tmpdir[64];
+
+static void put(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static struct config *parse_tmp(const char *name, struct config_errors *errs)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return config_parse_file(path, errs);
+}
+
+#define VS_TCP(port) "virtual_server 10.0.0.100 " port " {\nprotocol TCP\nlb_kind NAT\nlb_algo rr\nreal_server 10.0.0.11 80 {\n}\n}\n"
+
+/* include with a glob, relative to the including file; loops; safety. */
+static void test_files(void)
+{
+	struct config_errors errs;
+	struct config *c;
+	char path[256];
+
+	strcpy(tmpdir, "/tmp/l4lbd-test.XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		SKIP("mkdtemp: no temporary directory");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/conf.d", tmpdir);
+	mkdir(path, 0700);
+	put("main.conf", "include conf.d/*.conf\n" VS_TCP("80"));
+	put("conf.d/a.conf", VS_TCP("81"));
+	put("conf.d/b.conf", "include ../more.conf\n" VS_TCP("82"));
+	put("more.conf", VS_TCP("83"));
+	c = parse_tmp("main.conf", &errs);
+	CHECK(c && c->nvs == 4, "include glob: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("loop.conf", "include loop2.conf\n" VS_TCP("80"));
+	put("loop2.conf", "\ninclude loop.conf\n");
+	c = parse_tmp("loop.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "loop2.conf:2: include loop: ") &&
+	      strstr(errs.msg[0], "loop.conf is already being read"),
+	      "include loop: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("missing.conf", VS_TCP("80") "include nothere.conf\ninclude none*.conf\n");
+	c = parse_tmp("missing.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "missing.conf:8: include ") &&
+	      strstr(errs.msg[0], "nothere.conf: No such file or directory") &&
+	      errs.nnote == 1 && strstr(errs.note[0], "matches no file"),
+	      "include missing: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	put("bad.conf", "include conf.d/*.conf\nvirtual_server 10.0.0.100 80 {\nprotocol X\n}\n");
+	put("conf.d/c.conf", "\n\nvirtual_server 1.2.3 80 {\n}\n");
+	c = parse_tmp("bad.conf", &errs);
+	CHECK(!c && errs.n == 2 && strstr(errs.msg[0], "conf.d/c.conf:3: virtual_server: '1.2.3' is not an IPv4 address") &&
+	      strstr(errs.msg[1], "bad.conf:3: protocol: 'X'"),
+	      "errors name the included file: %s", errs.n ? errs.msg[0] : "");
+	config_free(c);
+
+	/* Refused: nothing to run, which would remove every service. */
+	put("empty.conf", "");
+	c = parse_tmp("empty.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "empty.conf: no virtual_server: refusing"),
+	      "empty: %s", errs.n ? errs.msg[0] : "");
+	put("comments.conf", "# nothing\n! here\nvrrp_instance VI {\n}\n");
+	c = parse_tmp("comments.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "no virtual_server"),
+	      "comments only: %s", errs.n ? errs.msg[0] : "");
+	c = parse_tmp("conf.d", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "conf.d: is a directory, not a configuration file"),
+	      "directory: %s", errs.n ? errs.msg[0] : "");
+	put("dirinc.conf", VS_TCP("80") "include conf.d\n");
+	c = parse_tmp("dirinc.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "dirinc.conf:8: ") &&
+	      strstr(errs.msg[0], "conf.d: is a directory"),
+	      "include of a directory: %s", errs.n ? errs.msg[0] : "");
+	put("allow.conf", "global_defs {\nl4lbd_allow_empty\n}\n");
+	c = parse_tmp("allow.conf", &errs);
+	CHECK(c && c->nvs == 0 && c->allow_empty, "l4lbd_allow_empty: %s",
+	      errs.n ? errs.msg[0] : "");
+	config_free(c);
+	put("noallow.conf", "global_defs {\nl4lbd_allow_empty false\n}\n");
+	c = parse_tmp("noallow.conf", &errs);
+	CHECK(!c, "l4lbd_allow_empty false");
+	config_free(c);
+	put("nul.conf", VS_TCP("80"));
+	snprintf(path, sizeof(path), "%s/nul.conf", tmpdir);
+	{
+		FILE *f = fopen(path, "a");
+
+		if (f) {
+			fputc('\0', f);
+			fclose(f);
+		}
+	}
+	c = parse_tmp("nul.conf", &errs);
+	CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "contains a NUL byte"),
+	      "NUL: %s", errs.n ? errs.msg[0] : "");
+	if (geteuid() == 0) {
+		SKIP("unreadable file: running as root");
+	} else {
+		put("secret.conf", VS_TCP("80"));
+		snprintf(path, sizeof(path), "%s/secret.conf", tmpdir);
+		chmod(path, 0);
+		c = parse_tmp("secret.conf", &errs);
+		CHECK(!c && errs.n == 1 && strstr(errs.msg[0], "Permission denied"),
+		      "unreadable: %s", errs.n ? errs.msg[0] : "");
+	}
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmpdir);
+	if (system(path) != 0)
+		printf("could not remove %s\n", tmpdir);
+}
+
 int main(void)
 {
 	test_example();
+	test_keepalived();
+	test_skip();
+	test_files();
+	test_udp_ping();
 	test_oneliner();
 	test_ipv6();
 	test_errors();

@@ -58,5 +58,27 @@ int main(void)
 		hc_state_feed(&s, true);
 		CHECK(s.up && s.fail_run == 0, "fail_run after ok %u", s.fail_run);
 	}
+	/* keepalived's retry N: DOWN at the (N + 1)th failure in a row. */
+	{
+		static const struct { unsigned int retry; const char *want; } t[] = {
+			{ 0, "D..." }, { 1, ".D.." }, { 3, "...D" },
+		};
+		struct check c;
+		char got[16];
+		size_t i;
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			memset(&c, 0, sizeof(c));
+			c.retry = t[i].retry;
+			c.rise = 1;
+			hc_state_init_check(&c, true);
+			run(&c.st, "----", got);
+			CHECK(!strcmp(got, t[i].want), "retry %u: got %s want %s",
+			      t[i].retry, got, t[i].want);
+		}
+		/* DOWN: the first good probe brings it back (rise 1). */
+		run(&c.st, "+", got);
+		CHECK(!strcmp(got, "U"), "rise 1: %s", got);
+	}
 	TEST_DONE();
 }
