@@ -75,6 +75,7 @@ unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 			    u8 family, struct l4lb_dest *dest);
 unsigned int l4lb_nat_reply(struct l4lb_net *ln, struct sk_buff *skb,
 			    const struct l4lb_pkt *pkt, struct l4lb_conn *c);
+void l4lb_route_drop(struct l4lb_dest *dest);
 void l4lb_route_forget_dev(struct l4lb_dest *dest,
 			   const struct net_device *dev);
 void l4lb_untrack(struct sk_buff *skb);

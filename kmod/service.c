@@ -28,6 +28,20 @@ static bool l4lb_svc_key_eq(const struct l4lb_svc_key *a,
 	       a->family == b->family && l4lb_addr_eq(&a->addr, &b->addr);
 }
 
+/*
+ * @dest leaves its service: it takes no new flow, its flows move on their
+ * next packet, and its route goes (l4lb_route_drop()). A packet being
+ * sent to it meanwhile sees it dead after publishing a route, and drops
+ * that one itself (l4lb_route_get()).
+ */
+static void l4lb_dest_kill(struct l4lb_dest *dest)
+{
+	set_bit(L4LB_DEST_DEAD_BIT, &dest->flags);
+	/* DEAD before the route goes; pairs with l4lb_route_get()'s xchg(). */
+	smp_mb__after_atomic();
+	l4lb_route_drop(dest);
+}
+
 void l4lb_svc_table_init(struct l4lb_net *ln)
 {
 	unsigned int i;
@@ -233,7 +247,7 @@ void l4lb_svc_del(struct l4lb_service *svc)
 		old->ops->destroy(old);
 
 	list_for_each_entry_safe(dest, tmp, &svc->dests, list) {
-		set_bit(L4LB_DEST_DEAD_BIT, &dest->flags);
+		l4lb_dest_kill(dest);
 		list_del(&dest->list);
 		RCU_INIT_POINTER(dest->svc, NULL);
 		svc->dest_count--;
@@ -365,7 +379,7 @@ int l4lb_svc_replace_dest(struct l4lb_service *svc, struct l4lb_dest *old,
 		return err;
 	}
 	rcu_assign_pointer(dest->svc, svc);
-	set_bit(L4LB_DEST_DEAD_BIT, &old->flags);
+	l4lb_dest_kill(old);
 	RCU_INIT_POINTER(old->svc, NULL);
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(old);
@@ -388,7 +402,7 @@ int l4lb_svc_del_dest(struct l4lb_service *svc, struct l4lb_dest *dest)
 	}
 	svc->dest_count--;
 	/* DEAD before publishing: flows on it move on their next packet. */
-	set_bit(L4LB_DEST_DEAD_BIT, &dest->flags);
+	l4lb_dest_kill(dest);
 	RCU_INIT_POINTER(dest->svc, NULL);
 	l4lb_svc_publish_state(svc, svc->sched, st);
 	l4lb_dest_put(dest);

@@ -44,6 +44,20 @@ void l4lb_route_free(struct l4lb_dest *dest)
 }
 
 /*
+ * @dest is dead: nothing is sent to it again, so its route goes now, not
+ * with the last flow holding the dest. A held route pins its device (an
+ * IPv6 one through the FIB entry it came from), whose unregistration
+ * would wait for those flows to expire.
+ */
+void l4lb_route_drop(struct l4lb_dest *dest)
+{
+	struct l4lb_route *r = unrcu_pointer(xchg(&dest->route, NULL));
+
+	if (r)
+		call_rcu(&r->rcu, l4lb_route_free_rcu);
+}
+
+/*
  * @dev is going down or away: forget @dest's route if it leaves by @dev.
  * dst_check() alone cannot be trusted with that: the stack moves a route
  * of a device being unregistered to the blackhole device (rt_flush_dev())
@@ -110,6 +124,13 @@ static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, l4lb_route_free_rcu);
+	/*
+	 * Killed meanwhile: it keeps no route (l4lb_dest_kill(); the xchg()
+	 * above orders this read after the publication). The packet still
+	 * goes out on it: it is freed after a grace period.
+	 */
+	if (unlikely(test_bit(L4LB_DEST_DEAD_BIT, &dest->flags)))
+		l4lb_route_drop(dest);
 	return r->dst;
 }
 
