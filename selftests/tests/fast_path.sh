@@ -2,7 +2,9 @@
 # The fast path (kmod/hooks.c): a client's packet to a service leaves from
 # PREROUTING when nothing that runs on the way to LOCAL_IN would act on it,
 # and takes the LOCAL_IN path otherwise, with the outcome IPVS users know.
-# families: 4 6
+# families: 4
+# (IPv6 has no fast path yet, kmod/hooks6.c: its LOCAL_IN path is what
+# ipv6_basic, nat[6] and nat_reply[6] test.)
 #
 #   c 10.0.0.1 --+
 #   lb 10.0.0.2 -+- br0 -- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
