@@ -150,7 +150,10 @@ check "completion offers --stats" offers_option --st --stats
 check "completion offers TCP services from -L -n" offers "10.0.0.100:80 " l4lbadm -L -t ""
 check "completion offers UDP services from -L -n" offers "10.0.0.100:53 " l4lbadm -d -u 1
 check "completion offers real servers from -L -n" offers "10.0.0.11:80 10.0.0.12:53 " l4lbadm -d -t 10.0.0.100:80 -r ""
-check "completion offers schedulers" offers "rr wrr " l4lbadm -A -t 10.0.0.1:80 -s ""
+# The module's schedulers: one kmod/sched_NAME.c each (sched_loc.c is lblc's
+# and lblcr's shared table).
+scheds=$(cd "$top/kmod" && ls sched_*.c | sed 's/^sched_//; s/\.c$//' | grep -vx loc | sort | tr '\n' ' ')
+check "completion offers schedulers" offers "$scheds" l4lbadm -A -t 10.0.0.1:80 -s ""
 
 make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr >"$tmp/uninstall.log" 2>&1
 no_files_left() {
