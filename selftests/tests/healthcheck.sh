@@ -234,10 +234,10 @@ wait_for 5 grep -qx "quorum_up" /tmp/hc-scripts
 
 # --- 7. a broken configuration is rejected; the old one stays -----------------
 cp "$conf" /tmp/l4lbd.good
-printf 'virtual_server %s 80 {\n\tlb_algo lc\n' "$VIP" >"$conf"
+printf 'virtual_server %s 80 {\n\tlb_algo twos\n' "$VIP" >"$conf"
 hup
 wait_for 10 grep -q "reload of $conf rejected" "$dlog"
-grep -q "$conf:2: not supported by l4lbd yet: lb_algo lc" "$dlog" || fail "the rejection does not name file:line"
+grep -q "$conf:2: not supported by l4lbd yet: lb_algo twos" "$dlog" || fail "the rejection does not name file:line"
 kill -0 "$(daemon_pid)" || fail "l4lbd died on a broken configuration"
 expect_eq "weights after the rejected reload" "$(weights)" "1 1 1"
 expect_eq "MISC service after the rejected reload" "$(weights 8080)" "- 5 -"
