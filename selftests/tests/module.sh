@@ -43,7 +43,7 @@ ns_add a b
 # too); no other netns has a service, so no other calls it.
 tr=/sys/kernel/tracing
 [ -d $tr/events ] || mount -t tracefs tracefs $tr
-echo 'p:l4lbtest/pre l4lb_prerouting' >>$tr/kprobe_events
+echo 'p:l4lbtest/pre l4lb_prerouting4' >>$tr/kprobe_events
 pre_calls() { awk '$1 == "pre" { print $2 }' $tr/kprobe_profile; }
 pre_calls_during_send() { # NS: calls of the hook while NS sends to its lo
 	local h0

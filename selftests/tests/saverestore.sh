@@ -102,9 +102,9 @@ dest_ok='(keys == ["active_conns","address","down","family","forward","inactive_
 	and '"$addr_ok"' and (.port | type == "number")
 	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')'
-svc_ok='(keys == ["address","destinations","family","flags","port","protocol","rates","scheduler","stats"])
+svc_ok='(keys == ["address","destinations","family","flags","port","protocol","rates","sched_flags","scheduler","stats"])
 	and (.protocol | IN("tcp","udp")) and '"$addr_ok"'
-	and (.port | type == "number") and (.scheduler | type == "string") and (.flags | type == "number")
+	and (.port | type == "number") and (.scheduler | type == "string") and ([.flags, .sched_flags] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')
 	and (.destinations | type == "array") and all(.destinations[]; '"$dest_ok"')'
 list_ok='(keys == ["info","services"]) and (.info | '"$info_ok"') and (.services | type == "array") and all(.services[]; '"$svc_ok"')'
@@ -123,7 +123,7 @@ log "JSON: every listing matches the schema"
 adm lb -C
 printf -- '-A -t 127.0.0.1:80\n-a -t 127.0.0.1:80 -r 127.0.0.1\n' | adm lb -R
 adm lb -S >/tmp/named
-grep -qx -- '-A -t localhost:http -s wrr' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
+grep -qx -- '-A -t localhost:http -s wlc' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
 adm lb -C
 adm lb -R </tmp/named
-expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wrr -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
+expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wlc -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
