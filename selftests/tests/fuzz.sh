@@ -15,7 +15,7 @@
 
 FUZZ=$L4LB_DIR/selftests/fuzz/l4lbfuzz
 [ -x "$FUZZ" ] || fail "$FUZZ missing: run make on the host"
-count=${FUZZ_COUNT:-100000}
+count=${FUZZ_COUNT:-50000}
 if [ -n "${FUZZ_SEED:-}" ]; then
 	seeds=("$FUZZ_SEED")
 else

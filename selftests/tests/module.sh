@@ -1,6 +1,6 @@
 #!/bin/bash
 # The module loads, registers the "l4lb" generic netlink family, answers
-# l4lbadm --version, survives 10 load/unload cycles without leaking, and
+# l4lbadm --version, survives 5 load/unload cycles without leaking, and
 # keeps per-netns state apart when namespaces come and go, and hooks only
 # the namespaces that have a service.
 . "$(dirname "$0")/../lib.sh"
@@ -23,8 +23,8 @@ echo "$out" | grep -qF "$modver" || fail "--version lacks the module version $mo
 module_unload
 
 # Each cycle waits out several RCU grace periods, seconds under TCG;
-# teardown.sh unloads 20 more times under traffic.
-CYCLES=${CYCLES:-10}
+# teardown.sh unloads 8 more times under traffic.
+CYCLES=${CYCLES:-5}
 for ((i = 0; i < CYCLES; i++)); do
 	module_load
 	"$L4LBADM" --version >/dev/null

@@ -1,5 +1,5 @@
 #!/bin/bash
-# teardown.sh's second part: LB netns deleted under traffic, 20 times.
+# teardown.sh's second part: LB netns deleted under traffic, 8 times.
 # families: 4
 # (teardown[6] tears IPv6 services down under traffic; this one runs for
 # IPv4 only, for make check's time.)
