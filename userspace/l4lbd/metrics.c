@@ -142,6 +142,81 @@ static unsigned long long stat_of(const struct l4lb_stats *s, size_t off)
 	return *(const uint64_t *)((const char *)s + off);
 }
 
+/* A gauge of a real server, from the module's dest. */
+struct dest_gauge {
+	const char *name, *help;
+	unsigned long long (*get)(const struct l4lb_dest *d);
+};
+
+static unsigned long long dest_active(const struct l4lb_dest *d)
+{
+	return d->active_conns;
+}
+
+static unsigned long long dest_inactive(const struct l4lb_dest *d)
+{
+	return d->inactive_conns;
+}
+
+static unsigned long long dest_weight(const struct l4lb_dest *d)
+{
+	return d->weight;
+}
+
+static unsigned long long dest_down(const struct l4lb_dest *d)
+{
+	return !!(d->flags & L4LB_DEST_F_DOWN);
+}
+
+static const struct dest_gauge dest_gauges[] = {
+	{ "l4lb_backend_connections_active",
+	  "Connections of a real server in the established state.", dest_active },
+	{ "l4lb_backend_connections_inactive",
+	  "Connections of a real server in other states.", dest_inactive },
+	{ "l4lb_backend_weight", "Weight of a real server in the module.",
+	  dest_weight },
+	{ "l4lb_backend_down",
+	  "1 if the real server is marked down by a health check (its flows move).",
+	  dest_down },
+};
+
+/* A module-wide value from GET_INFO. */
+struct info_metric {
+	const char *name, *type, *help;
+	unsigned long long (*get)(const struct l4lb_info *info);
+};
+
+static unsigned long long info_entries(const struct l4lb_info *info)
+{
+	return info->conn_count;
+}
+
+static unsigned long long info_max(const struct l4lb_info *info)
+{
+	return info->conn_max;
+}
+
+static unsigned long long info_limit(const struct l4lb_info *info)
+{
+	return info->conn_limit;
+}
+
+static unsigned long long info_evicted(const struct l4lb_info *info)
+{
+	return info->conn_evicted;
+}
+
+static const struct info_metric info_metrics[] = {
+	{ "l4lb_connection_table_entries", "gauge",
+	  "Entries in the connection table (all namespaces).", info_entries },
+	{ "l4lb_connection_table_max_entries", "gauge",
+	  "Size of the connection table, in entries.", info_max },
+	{ "l4lb_connection_table_namespace_limit_entries", "gauge",
+	  "This namespace's share of the connection table.", info_limit },
+	{ "l4lb_connection_evictions_total", "counter",
+	  "Connection entries evicted to make room.", info_evicted },
+};
+
 static void render_kernel(FILE *f, const struct l4lb_service_list *l,
 			  const struct l4lb_info *info)
 {
@@ -171,55 +246,27 @@ static void render_kernel(FILE *f, const struct l4lb_service_list *l,
 				fprintf(f, "} %llu\n", stat_of(&d->stats, sm->off));
 			}
 	}
-	family_head(f, "l4lb_backend_connections_active", "gauge",
-		    "Connections of a real server in the established state.");
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < l->svcs[i].ndests; j++) {
-			fputs("l4lb_backend_connections_active{", f);
-			dest_labels(f, &l->svcs[i], &l->svcs[i].dests[j]);
-			fprintf(f, "} %u\n", l->svcs[i].dests[j].active_conns);
-		}
-	family_head(f, "l4lb_backend_connections_inactive", "gauge",
-		    "Connections of a real server in other states.");
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < l->svcs[i].ndests; j++) {
-			fputs("l4lb_backend_connections_inactive{", f);
-			dest_labels(f, &l->svcs[i], &l->svcs[i].dests[j]);
-			fprintf(f, "} %u\n", l->svcs[i].dests[j].inactive_conns);
-		}
-	family_head(f, "l4lb_backend_weight", "gauge",
-		    "Weight of a real server in the module.");
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < l->svcs[i].ndests; j++) {
-			fputs("l4lb_backend_weight{", f);
-			dest_labels(f, &l->svcs[i], &l->svcs[i].dests[j]);
-			fprintf(f, "} %u\n", l->svcs[i].dests[j].weight);
-		}
-	family_head(f, "l4lb_backend_down", "gauge",
-		    "1 if the real server is marked down by a health check (its flows move).");
-	for (i = 0; i < l->n; i++)
-		for (j = 0; j < l->svcs[i].ndests; j++) {
-			fputs("l4lb_backend_down{", f);
-			dest_labels(f, &l->svcs[i], &l->svcs[i].dests[j]);
-			fprintf(f, "} %d\n",
-				!!(l->svcs[i].dests[j].flags & L4LB_DEST_F_DOWN));
-		}
+	for (m = 0; m < sizeof(dest_gauges) / sizeof(dest_gauges[0]); m++) {
+		const struct dest_gauge *g = &dest_gauges[m];
+
+		family_head(f, g->name, "gauge", g->help);
+		for (i = 0; i < l->n; i++)
+			for (j = 0; j < l->svcs[i].ndests; j++) {
+				const struct l4lb_dest *d = &l->svcs[i].dests[j];
+
+				fprintf(f, "%s{", g->name);
+				dest_labels(f, &l->svcs[i], d);
+				fprintf(f, "} %llu\n", g->get(d));
+			}
+	}
 	if (!info)
 		return;
-	family_head(f, "l4lb_connection_table_entries", "gauge",
-		    "Entries in the connection table (all namespaces).");
-	fprintf(f, "l4lb_connection_table_entries %u\n", info->conn_count);
-	family_head(f, "l4lb_connection_table_max_entries", "gauge",
-		    "Size of the connection table, in entries.");
-	fprintf(f, "l4lb_connection_table_max_entries %u\n", info->conn_max);
-	family_head(f, "l4lb_connection_table_namespace_limit_entries", "gauge",
-		    "This namespace's share of the connection table.");
-	fprintf(f, "l4lb_connection_table_namespace_limit_entries %u\n",
-		info->conn_limit);
-	family_head(f, "l4lb_connection_evictions_total", "counter",
-		    "Connection entries evicted to make room.");
-	fprintf(f, "l4lb_connection_evictions_total %llu\n",
-		(unsigned long long)info->conn_evicted);
+	for (m = 0; m < sizeof(info_metrics) / sizeof(info_metrics[0]); m++) {
+		const struct info_metric *im = &info_metrics[m];
+
+		family_head(f, im->name, im->type, im->help);
+		fprintf(f, "%s %llu\n", im->name, im->get(info));
+	}
 	family_head(f, "l4lb_drops_total", "counter",
 		    "Packets dropped by the module, by reason.");
 	fprintf(f, "l4lb_drops_total{reason=\"no_dest\"} %llu\n"
