@@ -19,20 +19,24 @@
 #define l4lb_timer_shutdown_sync(t)	del_timer_sync(t)
 
 /*
- * SLAB_NO_MERGE (6.5+) keeps a cache apart from other caches of the same
- * object size: /proc/slabinfo then shows the module's own objects (the
- * selftests' leak checks and the bench read it), and a stray write into an
- * entry cannot land in another subsystem's object. 6.1 lacks the flag; a
- * cache with a constructor is never merged, so an empty one does the same.
+ * A cache of its own, never merged with another of the same object size:
+ * /proc/slabinfo then shows the module's own objects (the selftests' leak
+ * checks and the bench read it), and a stray write into an entry cannot
+ * land in another subsystem's object. 6.5+ says so with SLAB_NO_MERGE. On
+ * older kernels a cache created with a usercopy region is never merged
+ * either (kmem_cache_create_usercopy() skips the alias search); unlike a
+ * constructor, that keeps SLUB's free pointer inside the freed object, so
+ * the slab object stays the entry's size. The region is the entry's first
+ * byte; nothing copies an entry to or from user space.
  */
-#ifdef SLAB_NO_MERGE
-#define L4LB_SLAB_NO_MERGE	SLAB_NO_MERGE
-#define l4lb_slab_no_merge_ctor	NULL
-#else
-#define L4LB_SLAB_NO_MERGE	0
-static inline void l4lb_slab_no_merge_ctor(void *obj)
+static inline struct kmem_cache *l4lb_cache_create_unmerged(const char *name,
+							     unsigned int size)
 {
-}
+#ifdef SLAB_NO_MERGE
+	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+#else
+	return kmem_cache_create_usercopy(name, size, 0, 0, 0, 1, NULL);
 #endif
+}
 
 #endif /* _L4LB_COMPAT_H */

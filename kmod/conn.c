@@ -109,13 +109,11 @@ int l4lb_conn_cache_create(void)
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_LOCKDEP) &&
 		     (L4LB_CONN_SIZE_V4 > 144 || L4LB_CONN_SIZE_V6 > 192));
 	l4lb_conn_caches[L4LB_CONN_V4] =
-		kmem_cache_create("l4lb_conn", L4LB_CONN_SIZE_V4, 0,
-				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+		l4lb_cache_create_unmerged("l4lb_conn", L4LB_CONN_SIZE_V4);
 	if (!l4lb_conn_caches[L4LB_CONN_V4])
 		return -ENOMEM;
 	l4lb_conn_caches[L4LB_CONN_V6] =
-		kmem_cache_create("l4lb_conn6", L4LB_CONN_SIZE_V6, 0,
-				  L4LB_SLAB_NO_MERGE, l4lb_slab_no_merge_ctor);
+		l4lb_cache_create_unmerged("l4lb_conn6", L4LB_CONN_SIZE_V6);
 	if (!l4lb_conn_caches[L4LB_CONN_V6])
 		goto err_destroy_v4;
 	return 0;
