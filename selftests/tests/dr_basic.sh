@@ -16,12 +16,12 @@
 topo_dr redirect redirect lo
 name_servers tcp 80 3
 
-# rr: 3 servers, 300 fresh connections, exactly 100 each, in turn.
+# rr: 3 servers, 60 fresh connections, exactly 20 each, in turn.
 adm lb -A -t "$(svc_addr "$VIP" 80)" -s rr
 for i in 1 2 3; do adm lb -a -t "$(svc_addr "$VIP" 80)" -r "$(svc_addr "$(rip "$i")" 80)" -g; done
-names=$(tcp_names c "$VIP" 80 300)
+names=$(tcp_names c "$VIP" 80 60)
 for i in 1 2 3; do
-	expect_eq "rr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 100
+	expect_eq "rr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 20
 done
 repeats=$(echo "$names" | uniq -d | wc -l)
 expect_eq "rr: the same server twice in a row" "$repeats" 0
@@ -31,13 +31,13 @@ expect_eq "the client's link-layer address for the VIP" \
 	"$(nsx c ip neigh show "$VIP" dev eth0 | awk '$2 == "lladdr" { print $3 }')" \
 	"$(nsx lb cat /sys/class/net/eth0/address)"
 
-# wrr: weights 1:2:3, 600 connections, exactly 100/200/300, and no server
+# wrr: weights 1:2:3, 120 connections, exactly 20/40/60, and no server
 # gets more connections in a row than its weight (smooth, not bursts).
 adm lb -E -t "$(svc_addr "$VIP" 80)" -s wrr
 for i in 1 2 3; do adm lb -e -t "$(svc_addr "$VIP" 80)" -r "$(svc_addr "$(rip "$i")" 80)" -w "$i"; done
-names=$(tcp_names c "$VIP" 80 600)
+names=$(tcp_names c "$VIP" 80 120)
 for i in 1 2 3; do
-	expect_eq "wrr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" $((i * 100))
+	expect_eq "wrr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" $((i * 20))
 	longest=$(echo "$names" | awk -v n="rs$i" '$0 == n { r++; if (r > m) m = r; next } { r = 0 } END { print m + 0 }')
 	[ "$longest" -le "$i" ] || fail "wrr: rs$i got $longest in a row (weight $i)"
 done

@@ -16,8 +16,8 @@
 #   (the LB is the real servers' default gateway in both families)
 #
 # Each part: TCP services VIP:80 of both families, rr over the three real
-# servers (NAT: port 8080); 300 connections to each VIP, the two clients
-# running at once: exactly 100 per server and family, never the same
+# servers (NAT: port 8080); 90 connections to each VIP, the two clients
+# running at once: exactly 30 per server and family, never the same
 # server twice in a row; `l4lbadm -L -n` lists both services with their
 # three destinations and forwarding method, and nothing else.
 . "$(dirname "$0")/../lib.sh"
@@ -33,7 +33,7 @@ both_families() {
 	local part=$1 f pids=() names i
 	for f in 4 6; do
 		family "$f"
-		tcp_names c "$(vip)" 80 300 >"/tmp/dual-$f" &
+		tcp_names c "$(vip)" 80 90 >"/tmp/dual-$f" &
 		pids+=($!)
 	done
 	wait "${pids[0]}" || fail "$part: the IPv4 client failed"
@@ -42,7 +42,7 @@ both_families() {
 		family "$f"
 		names=$(cat "/tmp/dual-$f")
 		for i in 1 2 3; do
-			expect_eq "$part, IPv$f: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 100
+			expect_eq "$part, IPv$f: connections to rs$i" "$(echo "$names" | count_of "rs$i")" 30
 		done
 		expect_eq "$part, IPv$f: the same server twice in a row" "$(echo "$names" | uniq -d | wc -l)" 0
 	done
