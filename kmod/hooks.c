@@ -17,7 +17,8 @@
  * address), before POSTROUTING's SNAT.
  *
  * PREROUTING: a fast path that sends packets on before the input route
- * where that changes nothing (IPv4 only: hooks4.c).
+ * where that changes nothing (hooks4.c, hooks6.c; real servers' NAT
+ * packets: IPv4 only).
  *
  * A netns is hooked for a family from its first service of that family
  * on, until it goes away (as IPVS does): a netns that never has one (a

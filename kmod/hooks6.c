@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks, IPv6 (the core: hooks.c): LOCAL_IN and FORWARD, as
- * IPv4's. nf_defrag_ipv6 reassembles at PREROUTING (main.c,
+ * Netfilter hooks, IPv6 (the core: hooks.c).
+ *
+ * PREROUTING, last: the fast path for clients' TCP and UDP packets of a
+ * service, by hooks4.c's rule: it skips the input route and local
+ * delivery only where skipping them changes nothing
+ * (l4lb_fast_path_ok6()), and leaves everything else, and what the
+ * transmitter hands back to send an ICMPv6 error from the input route, to
+ * LOCAL_IN. nf_defrag_ipv6 reassembles before it (main.c,
  * L4LB_NEED_INET6): IPv6 reassembles a local packet only after LOCAL_IN,
  * and a forwarded one never.
  *
- * Not yet: a PREROUTING fast path as IPv4's (hooks4.c). Whether skipping
- * the input route changes nothing would need IPv6's own answers for what
- * IPv4 checks there (policy rules, the rpfilter match that stands in for
- * rp_filter, a source that is local, forwarding per device, the first
- * LOCAL_IN hook), and a reply route cache with the fib6 cookie; until
- * then every IPv6 packet of a service takes LOCAL_IN, and every real
- * server's packet FORWARD, which is always right.
+ * LOCAL_IN and FORWARD: as the core describes. Real servers' NAT packets
+ * always take FORWARD (no reply route cache for IPv6 yet).
  */
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/ipv6.h>
+#include <net/ip6_fib.h>
 #include "l4lb.h"
 
 #define L4LB_PRI_LOCAL_IN6	(NF_IP6_PRI_NAT_SRC - 2)
@@ -102,6 +104,79 @@ static struct l4lb_service *l4lb_pkt_service6(struct l4lb_net *ln,
 	return l4lb_svc_lookup_rcu(ln, &key);
 }
 
+/*
+ * Whether the input route would find the flow's VIP local: per flow, when
+ * its stamp of the fib6 serial number (which every route or address
+ * change bumps) is stale. IPv6's input route has no martian-source or
+ * reverse-path check to keep: ip6_rcv_core() drops multicast and
+ * loopback sources before PREROUTING, and the rpfilter match lives in
+ * PREROUTING's own chains, which have run.
+ */
+static bool l4lb_flow_addrs_check6(struct net *net,
+				   const struct l4lb_flow_in *in)
+{
+	return ipv6_chk_addr(net, &in->vaddr.in6, NULL, 0);
+}
+
+/*
+ * Whether a client's packet may leave from PREROUTING with the same
+ * outcome as through the input route and LOCAL_IN: no LOCAL_IN hook runs
+ * before ours (iptables' or nftables' INPUT filter, mangle or security
+ * chains must see it as they do with IPVS; the hooks are sorted by
+ * priority, so only the first needs a look), and the input route gives
+ * every packet of a flow the same answer: a frame for this host, no
+ * policy rules (they look at marks, sources and more; a VRF adds one),
+ * no skb extensions (br_netfilter's frames still inside a bridge, IPsec's
+ * decapsulated packets).
+ */
+static bool l4lb_fast_path_ok6(struct net *net, struct sk_buff *skb)
+{
+	const struct nf_hook_entries *e;
+
+	e = rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_IN]);
+	if (!e || !e->num_hook_entries ||
+	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN6)
+		return false;
+	return skb->pkt_type == PACKET_HOST && !skb_has_extensions(skb) &&
+	       !fib6_has_custom_rules(net) &&
+	       skb->dev->ifindex <= L4LB_STAMP_IIF_MAX;
+}
+
+static unsigned int l4lb_prerouting6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct l4lb_net *ln = l4lb_pernet(state->net);
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct l4lb_flow_in in = {};
+	struct l4lb_service *svc;
+	struct l4lb_pkt pkt;
+	int flags;
+
+	if (!READ_ONCE(ln->svc_count) || !READ_ONCE(l4lb_fast_path))
+		return NF_ACCEPT;
+	/*
+	 * Only TCP or UDP right after the IPv6 header: extension headers
+	 * need the stack's walk (a routing header sends the packet on), hop
+	 * limit 1 an ICMPv6 error from the input route.
+	 */
+	if (ip6h->hop_limit <= 1 ||
+	    !l4lb_pkt_parse6(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			     ip6h->nexthdr, 0, &pkt))
+		return NF_ACCEPT;
+	svc = l4lb_pkt_service6(ln, &pkt);
+	if (!svc || !l4lb_fast_path_ok6(state->net, skb))
+		return NF_ACCEPT;
+	/* LOCAL_IN counts and drops what is malformed. */
+	flags = l4lb_l4_flags(skb, pkt.l4off, pkt.protocol);
+	if (flags < 0)
+		return NF_ACCEPT;
+	/* Read before checking: a change meanwhile leaves the stamp stale. */
+	in.genid = rt_genid_ipv6(state->net);
+	in.addrs = L4LB_ADDRS_CHECK;
+	in.addrs_check = l4lb_flow_addrs_check6;
+	return l4lb_client_pkt(ln, svc, skb, &pkt, flags, true, &in);
+}
+
 static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
@@ -136,7 +211,10 @@ static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	/* The input route accepted it; no stamp: no fast path to use one. */
+	/*
+	 * The input route accepted it. No stamp: the fast path checks the
+	 * VIP itself once per flow and generation.
+	 */
 	in.addrs = L4LB_ADDRS_CHECKED;
 	return l4lb_client_pkt(ln, svc, skb, &pkt, flags, false, &in);
 }
@@ -164,6 +242,12 @@ static unsigned int l4lb_forward6(void *priv, struct sk_buff *skb,
 }
 
 const struct nf_hook_ops l4lb_nf_ops6[] = {
+	{
+		.hook		= l4lb_prerouting6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_LAST,
+	},
 	{
 		.hook		= l4lb_local_in6,
 		.pf		= NFPROTO_IPV6,

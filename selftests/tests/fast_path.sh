@@ -2,9 +2,7 @@
 # The fast path (kmod/hooks.c): a client's packet to a service leaves from
 # PREROUTING when nothing that runs on the way to LOCAL_IN would act on it,
 # and takes the LOCAL_IN path otherwise, with the outcome IPVS users know.
-# families: 4
-# (IPv6 has no fast path yet, kmod/hooks6.c: its LOCAL_IN path is what
-# ipv6_basic, nat[6] and nat_reply[6] test.)
+# families: 4 6
 #
 #   c 10.0.0.1 --+
 #   lb 10.0.0.2 -+- br0 -- rs1 10.0.0.11, rs2 10.0.0.12 (VIP on lo)
@@ -12,9 +10,6 @@
 #   c eth1 10.9.0.1 -- lb eth1 10.9.0.2 (a second way in, no route to c)
 #   (IPv6: c 2001:db8::1, lb 2001:db8::2, VIP 2001:db8::100, rsN
 #   2001:db8::1N; no eth1: it serves only the IPv4 reverse-path cases)
-#
-# IPv6 has no fast path yet (kmod/hooks6.c): its run checks the same cases
-# with none fast, every packet by LOCAL_IN.
 #
 # Each case sends N packets (udpflood, to the LB's MAC) and checks where
 # they went and the fast-path counter of GET_INFO:
@@ -55,6 +50,7 @@
 #     that exist (their stamp of the routes' generation went stale, so
 #     the fast path checks their addresses again) and for new ones; after
 #     the address goes, delivered and fast again;
+#   - a policy routing rule: delivered, none fast;
 #   - an iptables INPUT rule dropping the client: none delivered, none fast,
 #     all N counted by the rule: the firewall still applies. Last, because
 #     the filter table stays in the namespace once made.
@@ -88,11 +84,9 @@ send() { # [SRC]: N packets to VIP:9 from FLOWS flows, in by $via (eth0)
 }
 
 # delivered_case NAME WANT_FAST: N sent, N delivered, fast grows by
-# WANT_FAST. IPv6 has no fast path yet (kmod/hooks6.c: every IPv6 packet
-# of a service takes LOCAL_IN, which is always right): there it stays.
+# WANT_FAST.
 delivered_case() {
 	local d0 f0 want=$2
-	[ "$FAMILY" = 4 ] || want=0
 	d0=$(delivered) f0=$(fast)
 	send
 	wait_for 20 at_least delivered $((d0 + N))
@@ -203,6 +197,12 @@ ip -n "$prefix-lb" addr del 10.0.0.4/32 dev lo
 ip -n "$prefix-lb" addr del 10.0.0.1/32 dev lo
 delivered_case "client address not local again" "$N"
 fi
+
+# A policy rule (here one that changes no answer): the input route may
+# answer by marks, sources and more. The kernel counts custom rules for the
+# namespace's life, so this comes after every case that wants fast packets.
+ip -n "$prefix-lb" -"$FAMILY" rule add from "$(lan 1)" lookup 100 pref 100
+delivered_case "policy rule" 0
 
 ipt lb -A INPUT -s "$(lan 1)" -p udp --dport 9 -j DROP
 rule_hits() { ipt lb -L INPUT -v -x -n | awk '$3 == "DROP" { print $1; exit }'; }
