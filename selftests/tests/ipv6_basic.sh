@@ -159,6 +159,15 @@ log "hop limit"
 expect_eq "hop limit 1 through DR" "$(probe -H 1 -t 3 "$VIP6" 53)" "icmp6 type 3 code 0 info 0 from $VIP6"
 expect_eq "hop limit 1 through NAT" "$(probe -H 1 -t 3 "$VIP6" 54)" "icmp6 type 3 code 0 info 0 from $VIP6"
 expect_eq "hop limit 2 through DR" "$(probe -H 2 -t 10 "$VIP6" 53 | sed 's/rsd[12]/rsd/')" "reply rsd"
+# The fast path takes a plain datagram; one with an extension header
+# (destination options) is left to the input route and LOCAL_IN.
+fast() { adm lb -L --info --json | jq .info.fast_path_pkts; }
+f0=$(fast)
+expect_eq "plain datagram through DR" "$(probe -t 10 "$VIP6" 53 | sed 's/rsd[12]/rsd/')" "reply rsd"
+expect_eq "plain datagram: fast path" $(($(fast) - f0)) 1
+f0=$(fast)
+expect_eq "destination options through DR" "$(probe -D -t 10 "$VIP6" 53 | sed 's/rsd[12]/rsd/')" "reply rsd"
+expect_eq "destination options: fast path" $(($(fast) - f0)) 0
 
 log "packet too big"
 # ---- Packet Too Big: the LB's routes to rsd1 and rs1 have MTU 1280.

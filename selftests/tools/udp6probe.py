@@ -3,10 +3,11 @@
 """udp6probe: one UDP datagram over IPv6, and what came back, for the
 selftests (tests/ipv6_basic.sh).
 
-  udp6probe.py [-H HOPS] [-s SIZE] [-t SECONDS] ADDR PORT
+  udp6probe.py [-D] [-H HOPS] [-s SIZE] [-t SECONDS] ADDR PORT
 
 Sends SIZE bytes (default "x\\n"; SIZE bytes leave unfragmented, whatever
-the path MTU the socket learned) with hop limit HOPS from a socket
+the path MTU the socket learned) with hop limit HOPS (-D: after a
+destination options header of padding) from a socket
 connected to [ADDR]:PORT with IPV6_RECVERR, then prints the first of:
   reply WORD                                  a datagram came back
   icmp6 type T code C info I from ADDR        an ICMPv6 error came back
@@ -22,12 +23,14 @@ SO_EE_ORIGIN_ICMP6 = 3
 # Not all of these are in Python's socket module.
 IPV6_RECVERR = 25
 IPV6_MTU_DISCOVER = 23
+IPV6_DSTOPTS = 59
 IPV6_PMTUDISC_PROBE = 3
 MSG_ERRQUEUE = 0x2000
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("-D", action="store_true", dest="dstopts")
     ap.add_argument("-H", type=int, default=0, dest="hops")
     ap.add_argument("-s", type=int, default=0, dest="size")
     ap.add_argument("-t", type=float, default=5.0, dest="timeout")
@@ -37,6 +40,10 @@ def main():
 
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVERR, 1)
+    if a.dstopts:
+        # Next header (the kernel's), length 0 (8 bytes), PadN of 4.
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_DSTOPTS,
+                     bytes([0, 0, 1, 4, 0, 0, 0, 0]))
     if a.hops:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS, a.hops)
     if a.size:
