@@ -792,7 +792,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
 
-	dest = l4lb_svc_pick_dest(svc, &flow);
+	dest = l4lb_persist_pick(svc, &flow);
 	if (!dest) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
 		return NULL;

@@ -42,6 +42,7 @@ static const struct nla_policy l4lb_config_policy[L4LB_CONFIG_A_MAX + 1] = {
 	[L4LB_CONFIG_A_CONN_LIMIT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_conn_limit_range),
 	[L4LB_CONFIG_A_TCP_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[L4LB_CONFIG_A_EXPIRE_QUIESCENT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -62,6 +63,10 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_MH_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &l4lb_mh_size_range),
 	[L4LB_SVC_A_MH_KEY]	= NLA_POLICY_EXACT_LEN(L4LB_MH_KEY_LEN),
+	[L4LB_SVC_A_PERSIST_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	/* At most 32 for AF_INET: l4lb_parse_persist(). */
+	[L4LB_SVC_A_PERSIST_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -309,6 +314,34 @@ static int l4lb_parse_sched_cfg(struct nlattr **tb,
 	return 0;
 }
 
+/* -p and -M: those of @cur (or the defaults), changed as @tb asks. */
+static int l4lb_parse_persist(struct nlattr **tb, u8 family,
+			      const struct l4lb_persist_cfg *cur,
+			      struct l4lb_persist_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	u8 max = family == AF_INET6 ? 128 : 32;
+
+	if (cur) {
+		*cfg = *cur;
+	} else {
+		cfg->timeout = 0;
+		cfg->prefix = max;
+	}
+	if (tb[L4LB_SVC_A_PERSIST_TIMEOUT])
+		cfg->timeout = nla_get_u32(tb[L4LB_SVC_A_PERSIST_TIMEOUT]);
+	if (tb[L4LB_SVC_A_PERSIST_PREFIX]) {
+		cfg->prefix = nla_get_u8(tb[L4LB_SVC_A_PERSIST_PREFIX]);
+		if (cfg->prefix > max) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[L4LB_SVC_A_PERSIST_PREFIX],
+					    "persistence prefix longer than the address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 {
 	if (!info->attrs[L4LB_A_DEST])
@@ -489,6 +522,8 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 			svc->sched_cfg.mh_size) ||
 	    nla_put(skb, L4LB_SVC_A_MH_KEY, sizeof(svc->sched_cfg.mh_key),
 		    svc->sched_cfg.mh_key) ||
+	    nla_put_u32(skb, L4LB_SVC_A_PERSIST_TIMEOUT, svc->persist.timeout) ||
+	    nla_put_u8(skb, L4LB_SVC_A_PERSIST_PREFIX, svc->persist.prefix) ||
 	    l4lb_put_stats(skb, L4LB_SVC_A_STATS, &svc->stats))
 		goto err_cancel;
 	if (with_dests) {
@@ -585,7 +620,13 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			      L4LB_INFO_A_PAD) ||
 	    nla_put_u64_64bit(msg, L4LB_INFO_A_NOT_SYN_PKTS,
 			      l4lb_stats_read_one(&ln->ctrs, L4LB_CTR_NOT_SYN),
-			      L4LB_INFO_A_PAD)) {
+			      L4LB_INFO_A_PAD) ||
+	    nla_put_u32(msg, L4LB_INFO_A_TEMPLATE_COUNT,
+			atomic_read(&ln->persist.count)) ||
+	    nla_put_u32(msg, L4LB_INFO_A_TEMPLATE_LIMIT,
+			READ_ONCE(l4lb_persist_max)) ||
+	    nla_put_u8(msg, L4LB_INFO_A_EXPIRE_QUIESCENT,
+		       !(ln->flags & L4LB_NET_F_KEEP_QUIESCENT))) {
 		mutex_unlock(&ln->lock);
 		goto err_free;
 	}
@@ -604,12 +645,16 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_persist_cfg pcfg;
 	struct l4lb_sched_cfg cfg;
 	struct l4lb_svc_key key;
 	u32 flags = 0;
 	int err;
 
 	err = l4lb_parse_svc_key(info->attrs, tb, &key, info->extack);
+	if (err)
+		return err;
+	err = l4lb_parse_persist(tb, key.family, NULL, &pcfg, info->extack);
 	if (err)
 		return err;
 	sched = l4lb_parse_sched(tb[L4LB_SVC_A_SCHED], info->extack);
@@ -623,6 +668,8 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&ln->lock);
 	err = l4lb_svc_add(ln, &key, sched, flags, &cfg);
+	if (!err)
+		l4lb_svc_set_persist(l4lb_svc_find(ln, &key), &pcfg);
 	mutex_unlock(&ln->lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_SERVICE],
@@ -658,6 +705,7 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_persist_cfg pcfg;
 	struct l4lb_sched_cfg cfg;
 	struct l4lb_service *svc;
 	u32 flags;
@@ -679,7 +727,13 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_parse_sched_cfg(tb, &svc->sched_cfg, &cfg, info->extack);
 	if (err)
 		goto out_unlock;
+	err = l4lb_parse_persist(tb, svc->key.family, &svc->persist, &pcfg,
+				 info->extack);
+	if (err)
+		goto out_unlock;
 	err = l4lb_svc_edit(svc, sched, flags, &cfg);
+	if (!err)
+		l4lb_svc_set_persist(svc, &pcfg);
 out_unlock:
 	mutex_unlock(&svc->ln->lock);
 	return err;
@@ -1055,7 +1109,7 @@ struct l4lb_conn_dump {
 	struct netlink_callback		*cb;
 };
 
-/* cb->args[0..1] are the walk's position, args[2] the filter. */
+/* cb->args[2] is the filter (l4lb_nl_dump_conns()). */
 static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
 {
 	return (struct l4lb_conn_filter *)cb->args[2];
@@ -1212,6 +1266,84 @@ static int l4lb_dump_conn(const struct l4lb_conn *c, void *arg)
 	return 0;
 }
 
+static bool l4lb_tmpl_selected(const struct l4lb_conn_filter *f,
+			       const struct l4lb_tmpl *t)
+{
+	const struct l4lb_svc_key *k = &t->svc->key;
+
+	return (!f->has_svc || (k->protocol == f->svc.protocol &&
+				k->family == f->svc.family &&
+				l4lb_addr_eq(&k->addr, &f->svc.addr) &&
+				k->port == f->svc.port)) &&
+	       (!f->has_daddr || (t->dest->family == f->dfamily &&
+				  l4lb_addr_eq(&t->dest->addr, &f->daddr))) &&
+	       (!f->has_dport || t->dest->port == f->dport) &&
+	       (!f->has_caddr || (k->family == f->cfamily &&
+				  l4lb_addr_eq(&t->caddr, &f->caddr))) &&
+	       (!f->has_cport || !f->cport);
+}
+
+static int l4lb_put_tmpl(struct sk_buff *skb, const struct l4lb_tmpl *t)
+{
+	long left = (long)(READ_ONCE(t->expires) - jiffies);
+	const struct l4lb_svc_key *k = &t->svc->key;
+	const struct l4lb_dest *dest = t->dest;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, L4LB_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_flag(skb, L4LB_CONN_A_TEMPLATE) ||
+	    nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, IPPROTO_IP) ||
+	    nla_put_u16(skb, L4LB_CONN_A_FAMILY, k->family) ||
+	    nla_put_u16(skb, L4LB_CONN_A_DFAMILY, dest->family) ||
+	    (k->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, L4LB_CONN_A_CADDR6, &t->caddr.in6) ||
+	     nla_put_in6_addr(skb, L4LB_CONN_A_VADDR6, &k->addr.in6) :
+	     nla_put_in_addr(skb, L4LB_CONN_A_CADDR, t->caddr.ip) ||
+	     nla_put_in_addr(skb, L4LB_CONN_A_VADDR, k->addr.ip)) ||
+	    (dest->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, L4LB_CONN_A_DADDR6, &dest->addr.in6) :
+	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, dest->addr.ip)) ||
+	    nla_put_be16(skb, L4LB_CONN_A_CPORT, 0) ||
+	    nla_put_be16(skb, L4LB_CONN_A_VPORT, k->port) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
+	    nla_put_u8(skb, L4LB_CONN_A_FWD, dest->fwd) ||
+	    nla_put_u8(skb, L4LB_CONN_A_STATE, L4LB_CONN_S_NONE) ||
+	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
+			left > 0 ? jiffies_to_msecs(left) : 0)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* l4lb_persist_walk() callback, as l4lb_dump_conn(). */
+static int l4lb_dump_tmpl(const struct l4lb_tmpl *t, void *arg)
+{
+	struct l4lb_conn_dump *d = arg;
+	void *hdr;
+
+	if (!l4lb_tmpl_selected(d->filter, t))
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &l4lb_genl_family,
+			  NLM_F_MULTI, L4LB_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (l4lb_put_tmpl(d->skb, t)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0..1]: the connection walk's position; [2]: the filter;
+ * [3..4]: the template walk's, once the connections are done.
+ */
 static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l4lb_conn_dump d = {
@@ -1236,6 +1368,10 @@ static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	err = l4lb_conn_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
 			     l4lb_dump_conn, &d);
+	if (!err)
+		err = l4lb_persist_walk(l4lb_pernet(sock_net(skb->sk)),
+					&cb->args[3], &cb->args[4],
+					l4lb_dump_tmpl, &d);
 	/* Not even one entry fitted in an empty buffer: say so. */
 	if (err && !skb->len)
 		return err;
@@ -1335,6 +1471,13 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 
 		if (nla_get_u8(tb[L4LB_CONFIG_A_TCP_PICKUP]))
 			flags |= L4LB_NET_F_TCP_PICKUP;
+		WRITE_ONCE(ln->flags, flags);
+	}
+	if (tb[L4LB_CONFIG_A_EXPIRE_QUIESCENT]) {
+		u32 flags = ln->flags & ~L4LB_NET_F_KEEP_QUIESCENT;
+
+		if (!nla_get_u8(tb[L4LB_CONFIG_A_EXPIRE_QUIESCENT]))
+			flags |= L4LB_NET_F_KEEP_QUIESCENT;
 		WRITE_ONCE(ln->flags, flags);
 	}
 	mutex_unlock(&ln->lock);

@@ -45,6 +45,8 @@ struct l4lb_net {
 	 * l4lb_net_hooked; config lock): hooks.c.
 	 */
 	unsigned int		hooked;
+	/* Persistence templates (persist.c). */
+	struct l4lb_persist	persist;
 };
 
 enum l4lb_net_defrag {
@@ -71,6 +73,11 @@ enum l4lb_net_ctr {
 enum l4lb_net_flags {
 	/* TCP packets of unknown flows other than a SYN start a flow. */
 	L4LB_NET_F_TCP_PICKUP	= BIT(0),
+	/*
+	 * A template whose dest has weight 0 still directs new flows (IPVS's
+	 * expire_quiescent_template off; persist.c).
+	 */
+	L4LB_NET_F_KEEP_QUIESCENT	= BIT(1),
 };
 
 /* What configuration needs set up in a netns (main.c). */

@@ -219,6 +219,20 @@ int l4lb_svc_edit(struct l4lb_service *svc,
 	return 0;
 }
 
+/* New persistence settings; the templates made with the old ones go. */
+void l4lb_svc_set_persist(struct l4lb_service *svc,
+			  const struct l4lb_persist_cfg *cfg)
+{
+	lockdep_assert_held(&svc->ln->lock);
+	if (svc->persist.timeout == cfg->timeout &&
+	    svc->persist.prefix == cfg->prefix)
+		return;
+	WRITE_ONCE(svc->persist.timeout, cfg->timeout);
+	WRITE_ONCE(svc->persist.prefix, cfg->prefix);
+	l4lb_persist_flush(svc->ln, svc, false);
+	l4lb_config_changed(svc->ln);
+}
+
 static void l4lb_svc_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_service *svc = container_of(head, struct l4lb_service, rcu);
@@ -240,6 +254,8 @@ void l4lb_svc_del(struct l4lb_service *svc)
 	lockdep_assert_held(&ln->lock);
 	hlist_del_rcu(&svc->node);
 	WRITE_ONCE(ln->svc_count, ln->svc_count - 1);
+	/* Before the free: readers that found a template use its service. */
+	l4lb_persist_flush(ln, svc, true);
 
 	old = rcu_replace_pointer(svc->sched_state, NULL,
 				  lockdep_is_held(&ln->lock));
@@ -342,11 +358,12 @@ int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	dest->weight = weight;
+	/* Read locklessly by persist.c's templates. */
+	WRITE_ONCE(dest->weight, weight);
 	err = l4lb_svc_build_state_with(svc, svc->sched, &svc->sched_cfg, dest,
 					down, &st);
 	if (err) {
-		dest->weight = old;
+		WRITE_ONCE(dest->weight, old);
 		return err;
 	}
 	assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, down);

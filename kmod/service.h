@@ -24,6 +24,10 @@ struct l4lb_service {
 	struct l4lb_sched_cfg		sched_cfg;	/* under ln->lock */
 	struct list_head		dests;		/* under ln->lock */
 	unsigned int			dest_count;
+	/* -p, -M: under ln->lock, READ_ONCE by packets (persist.c). */
+	struct l4lb_persist_cfg		persist;
+	/* Deleted: takes no new template (under ln->persist.lock). */
+	bool				tmpl_closed;
 	struct l4lb_stats		stats;
 	struct rcu_head			rcu;
 };
@@ -38,6 +42,8 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 int l4lb_svc_edit(struct l4lb_service *svc,
 		  const struct l4lb_sched_ops *sched, u32 flags,
 		  const struct l4lb_sched_cfg *cfg);
+void l4lb_svc_set_persist(struct l4lb_service *svc,
+			  const struct l4lb_persist_cfg *cfg);
 void l4lb_svc_del(struct l4lb_service *svc);
 void l4lb_svc_flush(struct l4lb_net *ln);
 int l4lb_svc_rebuild_sched(struct l4lb_service *svc);

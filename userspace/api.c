@@ -62,6 +62,12 @@ struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
 		if (svc->set & L4LB_HAS_MH_KEY)
 			mnl_attr_put(nlh, L4LB_SVC_A_MH_KEY,
 				     sizeof(svc->mh_key), svc->mh_key);
+		if (svc->set & L4LB_HAS_PERSIST) {
+			mnl_attr_put_u32(nlh, L4LB_SVC_A_PERSIST_TIMEOUT,
+					 svc->persist_timeout);
+			mnl_attr_put_u8(nlh, L4LB_SVC_A_PERSIST_PREFIX,
+					svc->persist_prefix);
+		}
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -125,6 +131,9 @@ struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 		mnl_attr_put_u32(nlh, L4LB_CONFIG_A_CONN_LIMIT, c->conn_limit);
 	if (c->set & L4LB_HAS_TCP_PICKUP)
 		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_TCP_PICKUP, c->tcp_pickup);
+	if (c->set & L4LB_HAS_EXPIRE_QUIESCENT)
+		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_EXPIRE_QUIESCENT,
+				c->expire_quiescent);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -313,6 +322,14 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 		       sizeof(svc->mh_key));
 		svc->set |= L4LB_HAS_MH_KEY;
 	}
+	if (ok(tb.a[L4LB_SVC_A_PERSIST_TIMEOUT], MNL_TYPE_U32) &&
+	    ok(tb.a[L4LB_SVC_A_PERSIST_PREFIX], MNL_TYPE_U8)) {
+		svc->persist_timeout =
+			mnl_attr_get_u32(tb.a[L4LB_SVC_A_PERSIST_TIMEOUT]);
+		svc->persist_prefix =
+			mnl_attr_get_u8(tb.a[L4LB_SVC_A_PERSIST_PREFIX]);
+		svc->set |= L4LB_HAS_PERSIST;
+	}
 	parse_stats(tb.a[L4LB_SVC_A_STATS], &svc->stats);
 	if (tb.a[L4LB_SVC_A_DESTS]) {
 		svc->set |= L4LB_HAS_DESTS;
@@ -369,6 +386,15 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 			   mnl_attr_get_u8(in.a[L4LB_INFO_A_TCP_PICKUP]);
 	info->conn_evicted = get_u64(in.a[L4LB_INFO_A_CONN_EVICTED]);
 	info->not_syn_pkts = get_u64(in.a[L4LB_INFO_A_NOT_SYN_PKTS]);
+	if (ok(in.a[L4LB_INFO_A_TEMPLATE_COUNT], MNL_TYPE_U32))
+		info->template_count =
+			mnl_attr_get_u32(in.a[L4LB_INFO_A_TEMPLATE_COUNT]);
+	if (ok(in.a[L4LB_INFO_A_TEMPLATE_LIMIT], MNL_TYPE_U32))
+		info->template_limit =
+			mnl_attr_get_u32(in.a[L4LB_INFO_A_TEMPLATE_LIMIT]);
+	info->expire_quiescent =
+		ok(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT], MNL_TYPE_U8) &&
+		mnl_attr_get_u8(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT]);
 	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
 		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
 		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);

@@ -77,7 +77,9 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu},"
 		"\"fast_path_pkts\":%llu,\"fast_path_reply_pkts\":%llu,"
 		"\"conn_limit\":%u,\"tcp_pickup\":%s,\"conn_evicted\":%llu,"
-		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u}",
+		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u,"
+		"\"template_count\":%u,\"template_limit\":%u,"
+		"\"expire_quiescent\":%s}",
 		i->conn_max, i->conn_buckets, i->conn_count,
 		i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
@@ -89,7 +91,9 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->fast_reply_pkts, i->conn_limit,
 		i->tcp_pickup ? "true" : "false",
 		(unsigned long long)i->conn_evicted,
-		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6);
+		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6,
+		i->template_count, i->template_limit,
+		i->expire_quiescent ? "true" : "false");
 }
 
 void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
@@ -109,6 +113,9 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 		json_str(f, s->sched);
 		fprintf(f, ",\"flags\":%u,\"sched_flags\":%u", s->flags,
 			s->sched_flags);
+		if (s->set & L4LB_HAS_PERSIST)
+			fprintf(f, ",\"persistent\":%u,\"persist_prefix\":%u",
+				s->persist_timeout, s->persist_prefix);
 		json_stats(f, &s->stats);
 		fputs(",\"destinations\":[", f);
 		for (size_t j = 0; j < s->ndests; j++) {

@@ -25,14 +25,15 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
 	  .required = OPT_SERVICE,
-	  .usage = "-A|E -t|u service-address [-s scheduler] [-b sched-flags]",
+	  .usage = "-A|E -t|u service-address [-s scheduler] [-b sched-flags]\n"
+		   "  l4lbadm -A|E ... [-p [timeout]] [-M netmask]",
 	  .run = l4lbadm_run_service },
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -118,6 +119,13 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "mh-key", .has_arg = true, .id = OPT_MH_KEY,
 	  .argname = "hex",
 	  .help = "mh: hash key, 32 hex digits (the same on every balancer)" },
+	{ .long_name = "persistent", .short_name = 'p', .opt_arg = true,
+	  .id = OPT_PERSIST, .argname = "timeout",
+	  .help = "persistent service, timeout in seconds (default 300)" },
+	{ .long_name = "netmask", .short_name = 'M', .has_arg = true,
+	  .id = OPT_NETMASK, .argname = "netmask",
+	  .help = "persistence granularity: IPv4 netmask or prefix length, "
+		  "IPv6 prefix length" },
 	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
 	  .id = OPT_SERVER, .argname = "server-address",
 	  .help = "server-address is host (and port), IPv6 in []" },

@@ -53,6 +53,7 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 						s->sched_flags);
 			fprintf(f, " -b %s", names);
 		}
+		l4lbadm_print_persist(f, s, " -p ", " -M ");
 		/* Not ipvsadm's: only when not the defaults. */
 		if ((s->set & L4LB_HAS_MH_SIZE) &&
 		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
@@ -136,6 +137,8 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->sched_flags = cl->svc.sched_flags;
 	r->mh_size = cl->svc.mh_size;
 	memcpy(r->mh_key, cl->svc.mh_key, sizeof(r->mh_key));
+	r->persist_timeout = cl->svc.persist_timeout;
+	r->persist_prefix = cl->svc.persist_prefix;
 	r->rfamily = l4lb_family(cl->dest.family);
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
@@ -237,6 +240,16 @@ static bool mh_differs(const struct l4lb_service *a,
 	return sa != sb || memcmp(ka, kb, L4LB_MH_KEY_LEN);
 }
 
+/* -p and -M; a side without them is not persistent. */
+static bool persist_differs(const struct l4lb_service *a,
+			    const struct l4lb_service *b)
+{
+	uint32_t ta = (a->set & L4LB_HAS_PERSIST) ? a->persist_timeout : 0;
+	uint32_t tb = (b->set & L4LB_HAS_PERSIST) ? b->persist_timeout : 0;
+
+	return ta != tb || (ta && a->persist_prefix != b->persist_prefix);
+}
+
 static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 			const struct l4lb_service *s)
 {
@@ -255,7 +268,10 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
 		r->mh_size = s->mh_size;
 		memcpy(r->mh_key, s->mh_key, sizeof(r->mh_key));
-		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY);
+		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY |
+				    L4LB_HAS_PERSIST);
+		r->persist_timeout = s->persist_timeout;
+		r->persist_prefix = s->persist_prefix;
 	}
 	return 0;
 }
@@ -365,7 +381,8 @@ static int diff_pass(const struct l4lb_service_list *from,
 		} else {
 			if (!deletions && (strcmp(a->sched, b->sched) ||
 					   a->sched_flags != b->sched_flags ||
-					   mh_differs(a, b)))
+					   mh_differs(a, b) ||
+					   persist_differs(a, b)))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
 						   b);
 			if (!ret)
@@ -400,7 +417,10 @@ static void build_rule(void *buf, uint16_t family,
 	struct l4lb_service svc = {
 		.protocol = r->protocol, .family = r->vfamily,
 		.addr = r->vaddr, .port = r->vport,
-		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS),
+		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS |
+				 L4LB_HAS_PERSIST),
+		.persist_timeout = r->persist_timeout,
+		.persist_prefix = r->persist_prefix,
 	};
 	struct l4lb_dest d = {
 		.family = r->rfamily, .addr = r->raddr, .port = r->rport,

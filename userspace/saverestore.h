@@ -33,6 +33,8 @@ struct l4lbadm_rule {
 	uint32_t sched_flags;
 	uint32_t mh_size;		/* 0: not given */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];
+	uint32_t persist_timeout;	/* with L4LB_HAS_PERSIST */
+	uint8_t persist_prefix;
 	size_t line;			/* input line, 0 for generated ones */
 };
 
