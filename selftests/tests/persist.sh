@@ -1,0 +1,102 @@
+#!/bin/bash
+# Persistence (-p, -M): a client's new connections follow its template,
+# counted connection by connection, on a direct-routing rr service of
+# three real servers (rs1, rs2, rs3 in that order: a fresh rr service
+# picks rs1 first), so every oracle below differs from plain rr's.
+# families: 4 6
+. "$(dirname "$0")/../lib.sh"
+
+topo_dr redirect redirect lo
+name_servers tcp 80 3
+SVC=$(svc_addr "$VIP" 80)
+
+# Clients in three groups of three. IPv4: 10.0.0.(8g+k), g = 4, 5, 6, in
+# three /29s; IPv6: 2001:db8::g:k, in three /112s. The -M of a group.
+if [ "$FAMILY" = 6 ]; then
+	MASK=112 MASK_SHOWN=112
+	client() { echo "2001:db8::$1:$2"; }
+else
+	MASK=255.255.255.248 MASK_SHOWN=255.255.255.248
+	client() { echo "10.0.0.$((8 * $1 + $2))"; }
+fi
+for g in 4 5 6; do
+	for k in 1 2 3; do addr_add c eth0 "$(client "$g" "$k")/$PLEN"; done
+done
+
+# svc ARGS...: a fresh rr service (rs1 first) with ARGS (-p, -M).
+svc() {
+	adm lb -D -t "$SVC" 2>/dev/null || true
+	adm lb -A -t "$SVC" -s rr "$@"
+	for i in 1 2 3; do adm lb -a -t "$SVC" -r "$(svc_addr "$(rip "$i")" 80)" -g; done
+}
+
+# from ADDR N: N connections from ADDR, one after the other: their servers.
+from() {
+	nsx c bash -c '
+		for ((i = 0; i < $3; i++)); do
+			out=$(timeout 20 socat -t 10 - "$1,bind=$2,connect-timeout=4" </dev/null 2>/dev/null) || out=
+			echo "${out:-none}"
+		done' from "$(tcp_to "$VIP" 80)" "$(svc_addr "$1")" "$2" | tr '\n' ' ' | sed 's/ $//'
+}
+
+templates() { adm lb -L --info --json | jq .info.template_count; }
+
+# ---- -p: one client, one server; the next clients as rr ----------------
+svc -p
+expect_eq "-L -n: persistent 300 (ipvsadm's default)" \
+	"$(adm lb -L -n | grep '^TCP')" "TCP  $SVC rr persistent 300"
+expect_eq "-p: 6 connections of one client" "$(from "$(client 4 1)" 6)" \
+	"rs1 rs1 rs1 rs1 rs1 rs1"
+expect_eq "-p: two more clients, in turn" \
+	"$(from "$(client 4 2)" 2) $(from "$(client 4 3)" 2) $(from "$(client 4 1)" 1)" \
+	"rs2 rs2 rs3 rs3 rs1"
+expect_eq "-p: templates" "$(templates)" 3
+expect_eq "-L -c: the template of $(client 4 2)" \
+	"$(adm lb -L -c -n | awk -v c="$(svc_addr "$(client 4 2)" 0)" '$1 == "IP" && $4 == c { print $1, $3, $4, $5, $6 }')" \
+	"IP NONE $(svc_addr "$(client 4 2)" 0) $SVC $(svc_addr "$(rip 2)" 80)"
+expect_eq "-L -c: IP entries" "$(adm lb -L -c -n | grep -c '^IP ')" 3
+
+# ---- -M: a client's group shares its server --------------------------
+svc -p 600 -M "$MASK"
+expect_eq "-L -n: persistent 600 mask" \
+	"$(adm lb -L -n | grep '^TCP')" "TCP  $SVC rr persistent 600 mask $MASK_SHOWN"
+expect_eq "-S -n: -p 600 -M" "$(adm lb -S -n | grep '^-A')" \
+	"-A -t $SVC -s rr -p 600 -M $MASK_SHOWN"
+got=
+for g in 4 5 6; do
+	for k in 1 2 3; do got+="$(from "$(client "$g" "$k")" 1) "; done
+done
+expect_eq "-M: three groups of three clients" "${got% }" \
+	"rs1 rs1 rs1 rs2 rs2 rs2 rs3 rs3 rs3"
+expect_eq "-M: one template per group" "$(templates)" 3
+
+# -S then -R gives back the same rules.
+saved=$(adm lb -S -n)
+adm lb -C
+echo "$saved" | adm lb -R
+expect_eq "-S, -C, -R: the same rules" "$(adm lb -S -n)" "$saved"
+expect_eq "-C dropped the templates" "$(templates)" 0
+
+# ---- a quiescent server's template attracts no new connection ------------
+svc -p
+expect_eq "expire-quiescent on by default" \
+	"$(adm lb -L --info --json | jq .info.expire_quiescent)" true
+expect_eq "before: one client on rs1" "$(from "$(client 5 1)" 3)" "rs1 rs1 rs1"
+adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 1)" 80)" -g -w 0
+expect_eq "rs1 at weight 0: the client moves, once" \
+	"$(from "$(client 5 1)" 3)" "rs2 rs2 rs2"
+adm lb --config expire-quiescent off
+adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 2)" 80)" -g -w 0
+expect_eq "expire-quiescent off: rs2 at weight 0 keeps its client" \
+	"$(from "$(client 5 1)" 3)" "rs2 rs2 rs2"
+adm lb --config expire-quiescent on
+expect_eq "expire-quiescent on again: the client moves" \
+	"$(from "$(client 5 1)" 2)" "rs3 rs3"
+adm lb -d -t "$SVC" -r "$(svc_addr "$(rip 3)" 80)"
+adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 1)" 80)" -g -w 1
+expect_eq "rs3 deleted: the client moves" "$(from "$(client 5 1)" 2)" "rs1 rs1"
+expect_eq "templates: one" "$(templates)" 1
+
+# Deleting the service drops its templates.
+adm lb -D -t "$SVC"
+expect_eq "-D dropped the templates" "$(templates)" 0
