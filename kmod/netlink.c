@@ -67,6 +67,7 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
 	/* At most 32 for AF_INET: l4lb_parse_persist(). */
 	[L4LB_SVC_A_PERSIST_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+	[L4LB_SVC_A_FWMARK]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -229,6 +230,35 @@ static int l4lb_parse_svc(struct nlattr **attrs, struct nlattr **tb,
 				l4lb_svc_policy, extack);
 }
 
+/* A firewall-mark service's key: FWMARK and FAMILY, nothing else. */
+static int l4lb_parse_fwmark_key(struct nlattr **tb, struct l4lb_svc_key *key,
+				 struct netlink_ext_ack *extack)
+{
+	static const int others[] = {
+		L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
+		L4LB_SVC_A_PORT,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		if (tb[others[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[others[i]],
+					    "a firewall-mark service (FWMARK) has no address, port or protocol");
+			return -EINVAL;
+		}
+	}
+	memset(key, 0, sizeof(*key));
+	key->family = tb[L4LB_SVC_A_FAMILY] ?
+		      nla_get_u16(tb[L4LB_SVC_A_FAMILY]) : AF_INET;
+	if (key->family != AF_INET && key->family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_FAMILY],
+				    "address family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	key->fwmark = nla_get_u32(tb[L4LB_SVC_A_FWMARK]);
+	return 0;
+}
+
 static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
 			      struct l4lb_svc_key *key,
 			      struct netlink_ext_ack *extack)
@@ -239,6 +269,9 @@ static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	err = l4lb_parse_svc(attrs, tb, extack);
 	if (err)
 		return err;
+	if (tb[L4LB_SVC_A_FWMARK])
+		return l4lb_parse_fwmark_key(tb, key, extack);
+	key->fwmark = 0;
 	if (!tb[L4LB_SVC_A_PROTOCOL])
 		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PROTOCOL,
 				    "Missing service protocol");
@@ -383,8 +416,12 @@ static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 			  const struct l4lb_service *svc, u8 fwd, __be16 port)
 {
 	if (fwd == L4LB_FWD_DR && port != svc->key.port) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
-				    "real server port must equal the service port for direct routing");
+		if (svc->key.fwmark)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
+					    "real server port must be 0 for direct routing of a firewall-mark service");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
+					    "real server port must equal the service port for direct routing");
 		return -EINVAL;
 	}
 	return 0;
@@ -493,6 +530,18 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	return 0;
 }
 
+/* FAMILY and FWMARK, or PROTOCOL, FAMILY, ADDR or ADDR6, PORT. */
+static int l4lb_put_svc_key(struct sk_buff *skb, const struct l4lb_svc_key *k)
+{
+	if (k->fwmark)
+		return nla_put_u16(skb, L4LB_SVC_A_FAMILY, k->family) ||
+		       nla_put_u32(skb, L4LB_SVC_A_FWMARK, k->fwmark) ?
+		       -EMSGSIZE : 0;
+	return nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, k->protocol) ||
+	       l4lb_put_addr(skb, &l4lb_svc_addr_attrs, k->family, &k->addr) ||
+	       nla_put_be16(skb, L4LB_SVC_A_PORT, k->port) ? -EMSGSIZE : 0;
+}
+
 /*
  * The service, and with @with_dests its destinations from index *@dest_pos
  * on. Returns 0 when complete, 1 when the message is full after at least
@@ -511,10 +560,7 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 	nest = nla_nest_start(skb, L4LB_A_SERVICE);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, svc->key.protocol) ||
-	    l4lb_put_addr(skb, &l4lb_svc_addr_attrs, svc->key.family,
-			  &svc->key.addr) ||
-	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
+	if (l4lb_put_svc_key(skb, &svc->key) ||
 	    nla_put_string(skb, L4LB_SVC_A_SCHED, svc->sched->name) ||
 	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u32(skb, L4LB_SVC_A_SCHED_FLAGS, svc->sched_cfg.flags) ||
@@ -1192,19 +1238,32 @@ static u8 l4lb_conn_addrs(const struct l4lb_conn *c, union l4lb_addr *caddr,
 	return AF_INET;
 }
 
+/* RCU: whether @c is of firewall-mark service @key. */
+static bool l4lb_conn_of_fwmark(const struct l4lb_conn *c,
+				const struct l4lb_svc_key *key)
+{
+	const struct l4lb_service *svc = rcu_dereference(c->dest->svc);
+
+	return svc && svc->key.fwmark == key->fwmark &&
+	       svc->key.family == key->family;
+}
+
 static bool l4lb_conn_selected(const struct l4lb_conn_filter *f,
 			       const struct l4lb_conn *c)
 {
 	union l4lb_addr caddr, vaddr;
 	u8 family = l4lb_conn_addrs(c, &caddr, &vaddr);
 
-	return (!f->has_svc || (c->protocol == f->svc.protocol &&
-				family == f->svc.family &&
-				l4lb_addr_eq(&vaddr, &f->svc.addr) &&
-				c->vport == f->svc.port)) &&
+	if (f->has_svc && f->svc.fwmark && !l4lb_conn_of_fwmark(c, &f->svc))
+		return false;
+	return (!f->has_svc || f->svc.fwmark ||
+		(c->protocol == f->svc.protocol &&
+		 family == f->svc.family &&
+		 l4lb_addr_eq(&vaddr, &f->svc.addr) &&
+		 c->vport == f->svc.port)) &&
 	       (!f->has_daddr || (c->dest->family == f->dfamily &&
 				  l4lb_addr_eq(&c->dest->addr, &f->daddr))) &&
-	       (!f->has_dport || c->dest->port == f->dport) &&
+	       (!f->has_dport || l4lb_conn_rport(c) == f->dport) &&
 	       (!f->has_caddr || (family == f->cfamily &&
 				  l4lb_addr_eq(&caddr, &f->caddr))) &&
 	       (!f->has_cport || c->cport == f->cport);
@@ -1233,7 +1292,7 @@ static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
 	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, c->dest->addr.ip)) ||
 	    nla_put_be16(skb, L4LB_CONN_A_CPORT, c->cport) ||
 	    nla_put_be16(skb, L4LB_CONN_A_VPORT, c->vport) ||
-	    nla_put_be16(skb, L4LB_CONN_A_DPORT, c->dest->port) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, l4lb_conn_rport(c)) ||
 	    nla_put_u8(skb, L4LB_CONN_A_FWD, c->dest->fwd) ||
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(c->state)) ||
 	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
@@ -1273,6 +1332,7 @@ static bool l4lb_tmpl_selected(const struct l4lb_conn_filter *f,
 
 	return (!f->has_svc || (k->protocol == f->svc.protocol &&
 				k->family == f->svc.family &&
+				k->fwmark == f->svc.fwmark &&
 				l4lb_addr_eq(&k->addr, &f->svc.addr) &&
 				k->port == f->svc.port)) &&
 	       (!f->has_daddr || (t->dest->family == f->dfamily &&
@@ -1288,7 +1348,12 @@ static int l4lb_put_tmpl(struct sk_buff *skb, const struct l4lb_tmpl *t)
 	long left = (long)(READ_ONCE(t->expires) - jiffies);
 	const struct l4lb_svc_key *k = &t->svc->key;
 	const struct l4lb_dest *dest = t->dest;
+	union l4lb_addr vaddr = k->addr;
 	struct nlattr *nest;
+
+	/* A firewall-mark service's: its mark as the address, as IPVS. */
+	if (k->fwmark)
+		vaddr.ip = htonl(k->fwmark);
 
 	nest = nla_nest_start(skb, L4LB_A_CONN);
 	if (!nest)
@@ -1299,9 +1364,9 @@ static int l4lb_put_tmpl(struct sk_buff *skb, const struct l4lb_tmpl *t)
 	    nla_put_u16(skb, L4LB_CONN_A_DFAMILY, dest->family) ||
 	    (k->family == AF_INET6 ?
 	     nla_put_in6_addr(skb, L4LB_CONN_A_CADDR6, &t->caddr.in6) ||
-	     nla_put_in6_addr(skb, L4LB_CONN_A_VADDR6, &k->addr.in6) :
+	     nla_put_in6_addr(skb, L4LB_CONN_A_VADDR6, &vaddr.in6) :
 	     nla_put_in_addr(skb, L4LB_CONN_A_CADDR, t->caddr.ip) ||
-	     nla_put_in_addr(skb, L4LB_CONN_A_VADDR, k->addr.ip)) ||
+	     nla_put_in_addr(skb, L4LB_CONN_A_VADDR, vaddr.ip)) ||
 	    (dest->family == AF_INET6 ?
 	     nla_put_in6_addr(skb, L4LB_CONN_A_DADDR6, &dest->addr.in6) :
 	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, dest->addr.ip)) ||

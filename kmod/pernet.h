@@ -13,6 +13,8 @@ struct l4lb_net {
 	struct hlist_head	svc_tab[L4LB_SVC_TAB_SIZE];
 	/* Read locklessly by the hook as a fast "nothing to do" test. */
 	unsigned int		svc_count;
+	/* Firewall-mark services among them (the same). */
+	unsigned int		fwm_count;
 	/* Dests alive, including deleted ones still held by conns. */
 	atomic_t		dest_count;
 	/* Entries of this netns, and those being made (conn.c). */

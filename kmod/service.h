@@ -6,12 +6,16 @@
 #ifndef _L4LB_SERVICE_H
 #define _L4LB_SERVICE_H
 
-/* Unused address words zero: keys compare and hash whole. */
+/*
+ * Unused address words zero: keys compare and hash whole. A firewall-mark
+ * service has @fwmark (not 0) and @family only, the rest zero.
+ */
 struct l4lb_svc_key {
 	union l4lb_addr	addr;
 	__be16	port;
 	u8	protocol;
 	u8	family;		/* AF_INET or AF_INET6 */
+	u32	fwmark;
 };
 
 struct l4lb_service {
@@ -34,6 +38,10 @@ struct l4lb_service {
 
 struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
 					 const struct l4lb_svc_key *key);
+struct l4lb_service *l4lb_svc_lookup_pkt(struct l4lb_net *ln, u8 family,
+					 u8 protocol,
+					 const union l4lb_addr *daddr,
+					 __be16 dport, u32 mark);
 struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 				   const struct l4lb_svc_key *key);
 int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,

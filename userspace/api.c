@@ -29,6 +29,12 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t family_type,
 static void put_service_key(struct nlmsghdr *nlh,
 			    const struct l4lb_service *svc)
 {
+	if (svc->fwmark) {
+		mnl_attr_put_u16(nlh, L4LB_SVC_A_FAMILY,
+				 l4lb_family(svc->family));
+		mnl_attr_put_u32(nlh, L4LB_SVC_A_FWMARK, svc->fwmark);
+		return;
+	}
 	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, svc->protocol);
 	put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
 		 svc->family, &svc->addr);
@@ -289,15 +295,27 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 	int ret;
 
 	memset(svc, 0, sizeof(*svc));
-	if (tb_nested(nest, &tb) ||
-	    !ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
-	    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
+	if (tb_nested(nest, &tb))
 		return -EBADMSG;
-	ret = get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
-		       tb.a[L4LB_SVC_A_ADDR6], &svc->family, &svc->addr);
-	if (ret)
-		return ret;
-	svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
+	if (tb.a[L4LB_SVC_A_FWMARK]) {
+		if (!ok(tb.a[L4LB_SVC_A_FWMARK], MNL_TYPE_U32) ||
+		    !ok(tb.a[L4LB_SVC_A_FAMILY], MNL_TYPE_U16))
+			return -EBADMSG;
+		svc->fwmark = mnl_attr_get_u32(tb.a[L4LB_SVC_A_FWMARK]);
+		svc->family = mnl_attr_get_u16(tb.a[L4LB_SVC_A_FAMILY]);
+		if (svc->family != AF_INET && svc->family != AF_INET6)
+			return -EAFNOSUPPORT;
+	} else {
+		if (!ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
+		    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
+			return -EBADMSG;
+		ret = get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
+			       tb.a[L4LB_SVC_A_ADDR6], &svc->family,
+			       &svc->addr);
+		if (ret)
+			return ret;
+		svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
+	}
 	if (ok(tb.a[L4LB_SVC_A_SCHED], MNL_TYPE_NUL_STRING)) {
 		strncpy(svc->sched, mnl_attr_get_str(tb.a[L4LB_SVC_A_SCHED]),
 			sizeof(svc->sched) - 1);
@@ -463,8 +481,10 @@ int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
 int l4lb_service_key_cmp(const struct l4lb_service *a,
 			 const struct l4lb_service *b)
 {
-	int r = cmp_u32(l4lb_family(a->family), l4lb_family(b->family));
+	int r = cmp_u32(a->fwmark, b->fwmark);
 
+	if (!r)
+		r = cmp_u32(l4lb_family(a->family), l4lb_family(b->family));
 	if (!r)
 		r = cmp_u32(a->protocol, b->protocol);
 	if (!r)

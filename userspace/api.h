@@ -57,6 +57,11 @@ struct l4lb_dest {
 };
 
 struct l4lb_service {
+	/*
+	 * A firewall-mark service (-f) has fwmark (not 0) and family; its
+	 * protocol, address and port are 0.
+	 */
+	uint32_t fwmark;
 	uint8_t protocol;		/* IPPROTO_TCP / IPPROTO_UDP */
 	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
 	union l4lb_inaddr addr;
@@ -132,7 +137,10 @@ static inline size_t l4lb_addr_len(uint16_t family)
  */
 int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
 		  uint16_t fb, const union l4lb_inaddr *b);
-/* Sort order of services (protocol, address, port within a family). */
+/*
+ * Sort order of services, as ipvsadm's: the firewall mark (0, none,
+ * first), then protocol, address, port within a family.
+ */
 int l4lb_service_key_cmp(const struct l4lb_service *a,
 			 const struct l4lb_service *b);
 /* Sort order of destinations (address, port within a family). */

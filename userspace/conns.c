@@ -135,7 +135,13 @@ struct nlmsghdr *l4lb_build_conn_dump(void *buf, uint16_t family,
 
 	nlh = nl_genl_start(buf, family, L4LB_CMD_GET_CONN,
 			    L4LB_GENL_VERSION, NLM_F_DUMP);
-	if (filter->svc) {
+	if (filter->svc && filter->svc->fwmark) {
+		nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+		mnl_attr_put_u16(nlh, L4LB_SVC_A_FAMILY,
+				 l4lb_family(filter->svc->family));
+		mnl_attr_put_u32(nlh, L4LB_SVC_A_FWMARK, filter->svc->fwmark);
+		mnl_attr_nest_end(nlh, nest);
+	} else if (filter->svc) {
 		nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
 		mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, filter->svc->protocol);
 		put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR,

@@ -39,7 +39,8 @@ static void json_addr(FILE *f, uint16_t family, const union l4lb_inaddr *a)
 
 static const char *proto_name(uint8_t p)
 {
-	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" : "?";
+	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" :
+	       p == 0 ? "fwmark" : "?";
 }
 
 static const char *fwd_name(uint8_t fwd)
@@ -109,7 +110,11 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 		json_str(f, proto_name(s->protocol));
 		fputc(',', f);
 		json_addr(f, s->family, &s->addr);
-		fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
+		fprintf(f, ",\"port\":%u,", s->port);
+		/* A firewall-mark service: protocol "fwmark", address 0, port 0. */
+		if (s->fwmark)
+			fprintf(f, "\"fwmark\":%u,", s->fwmark);
+		fputs("\"scheduler\":", f);
 		json_str(f, s->sched);
 		fprintf(f, ",\"flags\":%u,\"sched_flags\":%u", s->flags,
 			s->sched_flags);

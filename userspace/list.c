@@ -162,6 +162,9 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 	/* ipvsadm truncates IPv4 names here, IPv6 ones not at all */
 	if (!v6)
 		svc_name[33] = '\0';
+	if (svc->fwmark)
+		snprintf(svc_name, sizeof(svc_name), "FWM  %u%s", svc->fwmark,
+			 v6 ? " IPv6" : "");
 	if (counters) {
 		fprintf(f, "%-33s", svc_name);
 		print_counters(f, &svc->stats, fmt);

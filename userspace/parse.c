@@ -39,6 +39,7 @@ static const struct {
 	{ OPT_MH_KEY, "mh-key" },
 	{ OPT_PERSIST, "persistent" },
 	{ OPT_NETMASK, "netmask" },
+	{ OPT_IPV6, "ipv6" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -303,8 +304,7 @@ static const struct {
 	const char *long_name;
 	int short_name;
 } unsupported_opts[] = {
-	{ "fwmark-service", 'f' },
-	{ "ipip", 'i' }, { "ipv6", '6' }, { "u-threshold", 'x' },
+	{ "ipip", 'i' }, { "u-threshold", 'x' },
 	{ "l-threshold", 'y' }, { "ops", 'o' },
 	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
 	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
@@ -344,19 +344,14 @@ static int fail_unknown(struct l4lbadm_cmdline *cl, int shortopt,
 	for (size_t i = 0; i < sizeof(unsupported_opts) /
 				sizeof(unsupported_opts[0]); i++) {
 		const char *ln = unsupported_opts[i].long_name;
-		/* ipvsadm's -6 only makes an -f service IPv6 */
-		const char *what = !strcmp(ln, "ipv6") ? "fwmark services"
-						       : NULL;
 
 		if (shortopt && unsupported_opts[i].short_name == shortopt)
 			return fail(cl, "not supported by l4lb: \"-%c\" "
-				    "(--%s%s%s)", shortopt, ln,
-				    what ? ", " : "", what ? what : "");
+				    "(--%s)", shortopt, ln);
 		if (!shortopt && !strncmp(word, "--", 2) &&
 		    strlen(ln) == n - 2 && !strncmp(word + 2, ln, n - 2))
-			return fail(cl, "not supported by l4lb: \"--%s\"%s%s%s",
-				    ln, what ? " (" : "", what ? what : "",
-				    what ? ")" : "");
+			return fail(cl, "not supported by l4lb: \"--%s\"",
+				    ln);
 	}
 	if (shortopt)
 		return fail(cl, "invalid option \"-%c\"", shortopt);
@@ -463,6 +458,7 @@ struct raw_args {
 	const char *weight;
 	const char *client;
 	const char *persist;	/* -p's timeout, NULL for the default */
+	bool fwmark;		/* service is -f's mark */
 	const char *netmask;
 };
 
@@ -620,12 +616,23 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	bool has_port;
 	unsigned long v;
 
-	if (r->service &&
-	    l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
-				   &cl->svc.family, &cl->svc.addr,
-				   &cl->svc.port, &has_port, cl->err,
-				   sizeof(cl->err)))
+	if (r->fwmark) {
+		if (!parse_uint(r->service, UINT32_MAX, &v) || !v)
+			return fail(cl, "illegal fwmark \"%s\" (must be "
+				    "1..%u)", r->service, UINT32_MAX);
+		cl->svc.fwmark = (uint32_t)v;
+		cl->svc.family = cl->opts & OPT_IPV6 ? AF_INET6 : AF_INET;
+	} else if (cl->opts & OPT_IPV6) {
+		return fail(cl, "option \"-6\" (--ipv6) goes with \"-f\" "
+			    "(a firewall-mark service); an IPv6 address makes "
+			    "a -t or -u service IPv6");
+	} else if (r->service &&
+		   l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
+					  &cl->svc.family, &cl->svc.addr,
+					  &cl->svc.port, &has_port, cl->err,
+					  sizeof(cl->err))) {
 		return L4LBADM_EXIT_USAGE;
+	}
 
 	if (r->sched) {
 		if (!sched_supported(r->sched)) {
@@ -825,6 +832,7 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_SERVICE:
 			cl->svc.protocol = (uint8_t)o->value;
 			raw.service = optarg;
+			raw.fwmark = o->value == 0;
 			break;
 		case OPT_SCHED:
 			raw.sched = optarg;
@@ -868,6 +876,8 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_NUMERIC:
 			cl->numeric = true;
+			break;
+		case OPT_IPV6:
 			break;
 		case OPT_JSON:
 			cl->json = true;

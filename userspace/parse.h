@@ -64,6 +64,7 @@ enum {
 	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
 	OPT_PERSIST	= 1u << 18,	/* -p [timeout] */
 	OPT_NETMASK	= 1u << 19,	/* -M netmask */
+	OPT_IPV6	= 1u << 20,	/* -6 (with -f) */
 };
 
 struct l4lbadm_cmdline;

@@ -45,6 +45,12 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 		l4lbadm_addrport(vs, sizeof(vs), s->family, &s->addr, s->port,
 				 s->protocol, numeric);
+		/* ipvsadm's "-f 1" and "-f 1 -6" in place of "-t VIP:PORT". */
+		if (s->fwmark) {
+			p = "-f";
+			snprintf(vs, sizeof(vs), "%u%s", s->fwmark,
+				 l4lb_family(s->family) == AF_INET6 ? " -6" : "");
+		}
 		fprintf(f, "-A %s %s -s %s", p, vs, s->sched);
 		if (s->sched_flags) {
 			char names[128];
@@ -128,6 +134,7 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 			      const struct l4lbadm_cmdline *cl, uint8_t cmd)
 {
 	r->cmd = cmd;
+	r->fwmark = cl->svc.fwmark;
 	r->protocol = cl->svc.protocol;
 	r->vfamily = l4lb_family(cl->svc.family);
 	r->vaddr = cl->svc.addr;
@@ -258,6 +265,7 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (!r)
 		return -ENOMEM;
 	r->cmd = cmd;
+	r->fwmark = s->fwmark;
 	r->protocol = s->protocol;
 	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
@@ -285,6 +293,7 @@ static int add_dest_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (!r)
 		return -ENOMEM;
 	r->cmd = cmd;
+	r->fwmark = s->fwmark;
 	r->protocol = s->protocol;
 	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
@@ -415,6 +424,7 @@ static void build_rule(void *buf, uint16_t family,
 		       const struct l4lbadm_rule *r)
 {
 	struct l4lb_service svc = {
+		.fwmark = r->fwmark,
 		.protocol = r->protocol, .family = r->vfamily,
 		.addr = r->vaddr, .port = r->vport,
 		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS |

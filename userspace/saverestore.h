@@ -22,6 +22,7 @@
 /* One configuration request, compact (a restore may hold 100k of them). */
 struct l4lbadm_rule {
 	uint8_t cmd;			/* L4LB_CMD_* */
+	uint32_t fwmark;		/* a firewall-mark service's */
 	uint8_t protocol;
 	uint8_t fwd;
 	uint16_t vport, rport;		/* host order */

@@ -342,7 +342,8 @@ static void test_parse_errors(void)
 	expect_err("-Lz", "invalid option \"-z\"");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100",
 		   "not supported by l4lb: \"-x\" (--u-threshold)");
-	expect_err("-A -f 1", "not supported by l4lb: \"-f\" (--fwmark-service)");
+	expect_err("-A -f 0", "illegal fwmark \"0\" (must be 1..4294967295)");
+	expect_err("-A -f x", "illegal fwmark \"x\" (must be 1..4294967295)");
 	expect_err("--start-daemon master",
 		   "not supported by l4lb: \"--start-daemon\"");
 	expect_err("-A -t 10.0.0.1:80 -s twos",
@@ -1270,6 +1271,54 @@ static void test_persist(void)
 	l4lb_service_free(&svcs[1]);
 }
 
+static void test_fwmark(void)
+{
+	struct l4lb_service svcs[3];
+	struct l4lb_service_list l = { .n = 3, .svcs = svcs };
+	struct l4lbadm_cmdline cl;
+	char *out;
+	int r;
+
+	r = parse("-A -f 1 -s wlc", &cl);
+	check(r == 0 && cl.svc.fwmark == 1 && cl.svc.family == AF_INET &&
+	      cl.svc.protocol == 0, "-A -f 1");
+	r = parse("-A -f 7 -6 -p", &cl);
+	check(r == 0 && cl.svc.fwmark == 7 && cl.svc.family == AF_INET6 &&
+	      cl.svc.persist_prefix == 128, "-A -f 7 -6 -p");
+	r = parse("-a -f 1 -r 10.0.0.2 -m", &cl);
+	check(r == 0 && cl.dest.port == 0 && cl.dest.fwd == L4LB_FWD_NAT,
+	      "-a -f 1 -r ADDR -m: port 0 (keep the packet's)");
+	r = parse("-a -f 1 -6 -r [2001:db8::2]", &cl);
+	check(r == 0 && cl.dest.port == 0 && cl.dest.family == AF_INET6,
+	      "-a -f 1 -6 -r [ADDR]");
+	expect_err("-a -f 1 -r [2001:db8::2]",
+		   "real server \"[2001:db8::2]\" is IPv6 but service \"1\" "
+		   "is IPv4: direct routing (-g) and masquerading (-m) forward "
+		   "within one address family");
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "rr");
+	svcs[1] = mksvc(0, "0.0.0.0", 0, "wlc");
+	svcs[1].fwmark = 2;
+	adddest(&svcs[1], "10.0.0.3", 0, L4LB_FWD_NAT, 1, 0, 0);
+	svcs[2] = mksvc(0, "0.0.0.0", 0, "rr");
+	svcs[2].fwmark = 1;
+	svcs[2].family = AF_INET6;
+	l4lb_service_list_sort(&l);
+	check(svcs[0].fwmark == 0 && svcs[1].fwmark == 1 &&
+	      svcs[2].fwmark == 2, "sort: -t first, then by fwmark");
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(out && strstr(out, "\nFWM  1 IPv6 rr\nFWM  2 wlc\n  -> 10.0.0.3:0"),
+	      "-L -n: FWM lines as ipvsadm");
+	free(out);
+	out = capture(save_fn, &l, 1);
+	check(out && strstr(out, "-A -f 1 -6 -s rr\n-A -f 2 -s wlc\n"
+				 "-a -f 2 -r 10.0.0.3:0 -m -w 1\n"),
+	      "-S: -f lines as ipvsadm");
+	free(out);
+	for (int i = 0; i < 3; i++)
+		l4lb_service_free(&svcs[i]);
+}
+
 static void test_sched_flags(void)
 {
 	struct l4lb_service svcs[1];
@@ -1601,12 +1650,10 @@ static void test_ipv6_parse(void)
 		   "real server port 8080 in \"[2001:db8::11]:8080\" differs "
 		   "from service port 80: direct routing (-g) cannot change "
 		   "the port; use -m");
-	expect_err("-A -t [2001:db8::10]:80 -6",
-		   "not supported by l4lb: \"-6\" (--ipv6, fwmark services)");
-	expect_err("-A -f 1 -6",
-		   "not supported by l4lb: \"-f\" (--fwmark-service)");
-	expect_err("-A -t [2001:db8::10]:80 --ipv6",
-		   "not supported by l4lb: \"--ipv6\" (fwmark services)");
+#define NOT_F "option \"-6\" (--ipv6) goes with \"-f\" (a firewall-mark " \
+	      "service); an IPv6 address makes a -t or -u service IPv6"
+	expect_err("-A -t [2001:db8::10]:80 -6", NOT_F);
+	expect_err("-A -t [2001:db8::10]:80 --ipv6", NOT_F);
 }
 
 static void test_ipv6_program(void)
@@ -1623,8 +1670,8 @@ static void test_ipv6_program(void)
 	check(r.status == 2 && !strcmp(r.err, "l4lbadm: missing \"]\" in "
 	      "\"[2001:db8::10:80\"\n"), "missing ]: message, exit 2");
 	run("-A -t [2001:db8::10]:80 -6", &r);
-	check(r.status == 2 && strstr(r.err, "\"-6\" (--ipv6, fwmark "
-	      "services)"), "-6: not supported, exit 2");
+	check(r.status == 2 && strstr(r.err, NOT_F),
+	      "-6 without -f: refused, exit 2");
 }
 
 /* The nest of @type at the top of @nlh, parsed into @out. */
@@ -2115,6 +2162,7 @@ int main(void)
 	test_diff();
 	test_sched_flags();
 	test_persist();
+	test_fwmark();
 	test_ipv6_parse();
 	test_ipv6_program();
 	test_ipv6_build();

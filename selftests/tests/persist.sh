@@ -2,7 +2,10 @@
 # Persistence (-p, -M): a client's new connections follow its template,
 # counted connection by connection, on a direct-routing rr service of
 # three real servers (rs1, rs2, rs3 in that order: a fresh rr service
-# picks rs1 first), so every oracle below differs from plain rr's.
+# picks rs1 first), so every oracle below differs from plain rr's. Then
+# firewall-mark services (-f): ports 80 and 443 marked by a mangle rule
+# share one persistent DR service (a client's connections to both land
+# on one server), and NAT to real servers of port 0 keeps each port.
 # families: 4 6
 . "$(dirname "$0")/../lib.sh"
 
@@ -30,13 +33,14 @@ svc() {
 	for i in 1 2 3; do adm lb -a -t "$SVC" -r "$(svc_addr "$(rip "$i")" 80)" -g; done
 }
 
-# from ADDR N: N connections from ADDR, one after the other: their servers.
+# from ADDR N [PORT]: N connections from ADDR to the VIP's PORT (80), one
+# after the other: their servers.
 from() {
 	nsx c bash -c '
 		for ((i = 0; i < $3; i++)); do
 			out=$(timeout 20 socat -t 10 - "$1,bind=$2,connect-timeout=4" </dev/null 2>/dev/null) || out=
 			echo "${out:-none}"
-		done' from "$(tcp_to "$VIP" 80)" "$(svc_addr "$1")" "$2" | tr '\n' ' ' | sed 's/ $//'
+		done' from "$(tcp_to "$VIP" "${3:-80}")" "$(svc_addr "$1")" "$2" | tr '\n' ' ' | sed 's/ $//'
 }
 
 templates() { adm lb -L --info --json | jq .info.template_count; }
@@ -100,3 +104,49 @@ expect_eq "templates: one" "$(templates)" 1
 # Deleting the service drops its templates.
 adm lb -D -t "$SVC"
 expect_eq "-D dropped the templates" "$(templates)" 0
+
+# ---- a firewall-mark service: HTTP and HTTPS of one client together -------
+name_servers tcp 443 3
+ipt lb -t mangle -A PREROUTING -d "$VIP" -p tcp -m multiport --dports 80,443 \
+	-j MARK --set-mark 1
+if [ "$FAMILY" = 6 ]; then F="-f 1 -6" FWM="FWM  1 IPv6"; else F="-f 1" FWM="FWM  1"; fi
+# shellcheck disable=SC2086 # $F is two words
+{
+	adm lb -A $F -s rr -p
+	for i in 1 2 3; do adm lb -a $F -r "$(svc_addr "$(rip "$i")")" -g; done
+}
+expect_eq "-L -n: FWM line" "$(adm lb -L -n | grep '^FWM')" "$FWM rr persistent 300"
+expect_eq "-S -n: -f lines" "$(adm lb -S -n | head -n 2)" \
+	"-A $F -s rr -p 300
+-a $F -r $(svc_addr "$(rip 1)" 0) -g -w 1"
+expect_eq "fwmark -p: one client's 80, 443, 80, 443" \
+	"$(from "$(client 6 1)" 1 80) $(from "$(client 6 1)" 1 443) $(from "$(client 6 1)" 1 80) $(from "$(client 6 1)" 1 443)" \
+	"rs1 rs1 rs1 rs1"
+expect_eq "fwmark -p: the next client's 443, 80" \
+	"$(from "$(client 6 2)" 1 443) $(from "$(client 6 2)" 1 80)" "rs2 rs2"
+expect_eq "fwmark -p: one template per client" "$(templates)" 2
+# shellcheck disable=SC2086
+adm lb -D $F
+ipt lb -t mangle -F PREROUTING
+
+# ---- a firewall-mark NAT service: real servers of port 0 keep the port ----
+topo_clear
+topo_nat 2
+for i in 1 2; do
+	for p in 80 443; do name_server "rs$i" tcp "$p" "rs${i}p$p"; done
+done
+ipt lb -t mangle -A PREROUTING -d "$NAT_VIP" -p tcp -m multiport --dports 80,443 \
+	-j MARK --set-mark 2
+if [ "$FAMILY" = 6 ]; then F="-f 2 -6"; else F="-f 2"; fi
+# shellcheck disable=SC2086
+{
+	adm lb -A $F -s rr
+	for i in 1 2; do adm lb -a $F -r "$(svc_addr "$(rip "$i")")" -m; done
+}
+expect_eq "fwmark NAT: port 80, in turn" \
+	"$(tcp_names c "$NAT_VIP" 80 2 | tr '\n' ' ')" "rs1p80 rs2p80 "
+expect_eq "fwmark NAT: port 443, in turn" \
+	"$(tcp_names c "$NAT_VIP" 443 2 | tr '\n' ' ')" "rs1p443 rs2p443 "
+expect_eq "fwmark NAT: -L -c's real server ports" \
+	"$(adm lb -L -c -n | awk '$1 == "TCP" { sub(/.*:/, "", $6); print $6 }' | sort | tr '\n' ' ')" \
+	"443 443 80 80 "

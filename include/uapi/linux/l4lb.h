@@ -148,6 +148,19 @@
  *    scheduler: those another scheduler does not use wait for a change
  *    of scheduler.
  *
+ *    A firewall-mark service instead: its key is
+ *        L4LB_SVC_A_FWMARK: NLA_U32, not 0: the packet mark (skb->mark,
+ *                          set by iptables' or nftables' mangle rules
+ *                          before l4lb's hooks) of its packets, TCP or UDP
+ *        L4LB_SVC_A_FAMILY: as above (AF_INET default, or AF_INET6)
+ *    with no PROTOCOL, ADDR, ADDR6 or PORT (EINVAL naming the attribute).
+ *    A packet is looked up by its mark first, then by address and port,
+ *    as IPVS does. Its destinations' port is 0 by default: for NAT, 0
+ *    rewrites only the address (the packet keeps its port), another port
+ *    rewrites both; direct routing needs 0. Replies, connections and
+ *    every request naming the service carry FWMARK and FAMILY in place
+ *    of the address key.
+ *
  * L4LB_CMD_SET_SERVICE: edit a service (key as above; ENOENT if absent).
  *    Attributes given replace the current values; absent ones stay.
  *
@@ -449,6 +462,7 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_MH_KEY,
 	L4LB_SVC_A_PERSIST_TIMEOUT,
 	L4LB_SVC_A_PERSIST_PREFIX,
+	L4LB_SVC_A_FWMARK,
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
