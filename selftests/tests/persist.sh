@@ -17,13 +17,15 @@ SVC=$(svc_addr "$VIP" 80)
 # three /29s; IPv6: 2001:db8::g:k, in three /112s. The -M of a group.
 if [ "$FAMILY" = 6 ]; then
 	MASK=112 MASK_SHOWN=112
-	client() { echo "2001:db8::$1:$2"; }
+	client() { echo "[2001:db8::$1:$2]"; }
+	bare() { echo "${1//[][]/}"; }
 else
 	MASK=255.255.255.248 MASK_SHOWN=255.255.255.248
 	client() { echo "10.0.0.$((8 * $1 + $2))"; }
+	bare() { echo "$1"; }
 fi
 for g in 4 5 6; do
-	for k in 1 2 3; do addr_add c eth0 "$(client "$g" "$k")/$PLEN"; done
+	for k in 1 2 3; do addr_add c eth0 "$(bare "$(client "$g" "$k")")/$PLEN"; done
 done
 
 # svc ARGS...: a fresh rr service (rs1 first) with ARGS (-p, -M).
@@ -33,15 +35,20 @@ svc() {
 	for i in 1 2 3; do adm lb -a -t "$SVC" -r "$(svc_addr "$(rip "$i")" 80)" -g; done
 }
 
-# from ADDR N [PORT]: N connections from ADDR to the VIP's PORT (80), one
-# after the other: their servers.
+# from [PORT] ADDR...: one connection from each ADDR (repeated for more),
+# in turn, to the VIP's PORT (80): their servers ("none": not answered).
 from() {
+	local port=80
+	case $1 in *.* | *:*) ;; *) port=$1; shift ;; esac
 	nsx c bash -c '
-		for ((i = 0; i < $3; i++)); do
-			out=$(timeout 20 socat -t 10 - "$1,bind=$2,connect-timeout=4" </dev/null 2>/dev/null) || out=
+		for a in "${@:2}"; do
+			out=$(timeout 20 socat -t 10 - "$1,bind=$a,connect-timeout=4" </dev/null 2>/dev/null) || out=
 			echo "${out:-none}"
-		done' from "$(tcp_to "$VIP" "${3:-80}")" "$(svc_addr "$1")" "$2" | tr '\n' ' ' | sed 's/ $//'
+		done' from "$(tcp_to "$VIP" "$port")" "$@" | tr '\n' ' ' | sed 's/ $//'
 }
+
+# times N WORD: WORD N times.
+times() { local i; for ((i = 0; i < $1; i++)); do echo "$2"; done; }
 
 templates() { adm lb -L --info --json | jq .info.template_count; }
 
@@ -49,15 +56,17 @@ templates() { adm lb -L --info --json | jq .info.template_count; }
 svc -p
 expect_eq "-L -n: persistent 300 (ipvsadm's default)" \
 	"$(adm lb -L -n | grep '^TCP')" "TCP  $SVC rr persistent 300"
-expect_eq "-p: 6 connections of one client" "$(from "$(client 4 1)" 6)" \
-	"rs1 rs1 rs1 rs1 rs1 rs1"
+# shellcheck disable=SC2046 # one word per connection
+expect_eq "-p: 4 connections of one client" \
+	"$(from $(times 4 "$(client 4 1)"))" "rs1 rs1 rs1 rs1"
 expect_eq "-p: two more clients, in turn" \
-	"$(from "$(client 4 2)" 2) $(from "$(client 4 3)" 2) $(from "$(client 4 1)" 1)" \
+	"$(from "$(client 4 2)" "$(client 4 2)" "$(client 4 3)" "$(client 4 3)" "$(client 4 1)")" \
 	"rs2 rs2 rs3 rs3 rs1"
 expect_eq "-p: templates" "$(templates)" 3
-expect_eq "-L -c: the template of $(client 4 2)" \
-	"$(adm lb -L -c -n | awk -v c="$(svc_addr "$(client 4 2)" 0)" '$1 == "IP" && $4 == c { print $1, $3, $4, $5, $6 }')" \
-	"IP NONE $(svc_addr "$(client 4 2)" 0) $SVC $(svc_addr "$(rip 2)" 80)"
+C42=$(svc_addr "$(bare "$(client 4 2)")" 0)
+expect_eq "-L -c: the template of $C42" \
+	"$(adm lb -L -c -n | awk -v c="$C42" '$1 == "IP" && $4 == c { print $1, $3, $4, $5, $6 }')" \
+	"IP NONE $C42 $SVC $(svc_addr "$(rip 2)" 80)"
 expect_eq "-L -c: IP entries" "$(adm lb -L -c -n | grep -c '^IP ')" 3
 
 # ---- -M: a client's group shares its server --------------------------
@@ -66,11 +75,9 @@ expect_eq "-L -n: persistent 600 mask" \
 	"$(adm lb -L -n | grep '^TCP')" "TCP  $SVC rr persistent 600 mask $MASK_SHOWN"
 expect_eq "-S -n: -p 600 -M" "$(adm lb -S -n | grep '^-A')" \
 	"-A -t $SVC -s rr -p 600 -M $MASK_SHOWN"
-got=
-for g in 4 5 6; do
-	for k in 1 2 3; do got+="$(from "$(client "$g" "$k")" 1) "; done
-done
-expect_eq "-M: three groups of three clients" "${got% }" \
+# shellcheck disable=SC2046
+expect_eq "-M: three groups of three clients" \
+	"$(from $(for g in 4 5 6; do for k in 1 2 3; do client "$g" "$k"; done; done))" \
 	"rs1 rs1 rs1 rs2 rs2 rs2 rs3 rs3 rs3"
 expect_eq "-M: one template per group" "$(templates)" 3
 
@@ -85,20 +92,21 @@ expect_eq "-C dropped the templates" "$(templates)" 0
 svc -p
 expect_eq "expire-quiescent on by default" \
 	"$(adm lb -L --info --json | jq .info.expire_quiescent)" true
-expect_eq "before: one client on rs1" "$(from "$(client 5 1)" 3)" "rs1 rs1 rs1"
+C51=$(client 5 1)
+expect_eq "before: one client on rs1" "$(from "$C51" "$C51")" "rs1 rs1"
 adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 1)" 80)" -g -w 0
 expect_eq "rs1 at weight 0: the client moves, once" \
-	"$(from "$(client 5 1)" 3)" "rs2 rs2 rs2"
+	"$(from "$C51" "$C51")" "rs2 rs2"
 adm lb --config expire-quiescent off
 adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 2)" 80)" -g -w 0
 expect_eq "expire-quiescent off: rs2 at weight 0 keeps its client" \
-	"$(from "$(client 5 1)" 3)" "rs2 rs2 rs2"
+	"$(from "$C51" "$C51")" "rs2 rs2"
 adm lb --config expire-quiescent on
 expect_eq "expire-quiescent on again: the client moves" \
-	"$(from "$(client 5 1)" 2)" "rs3 rs3"
+	"$(from "$C51" "$C51")" "rs3 rs3"
 adm lb -d -t "$SVC" -r "$(svc_addr "$(rip 3)" 80)"
 adm lb -e -t "$SVC" -r "$(svc_addr "$(rip 1)" 80)" -g -w 1
-expect_eq "rs3 deleted: the client moves" "$(from "$(client 5 1)" 2)" "rs1 rs1"
+expect_eq "rs3 deleted: the client moves" "$(from "$C51" "$C51")" "rs1 rs1"
 expect_eq "templates: one" "$(templates)" 1
 
 # Deleting the service drops its templates.
@@ -119,11 +127,11 @@ expect_eq "-L -n: FWM line" "$(adm lb -L -n | grep '^FWM')" "$FWM rr persistent 
 expect_eq "-S -n: -f lines" "$(adm lb -S -n | head -n 2)" \
 	"-A $F -s rr -p 300
 -a $F -r $(svc_addr "$(rip 1)" 0) -g -w 1"
-expect_eq "fwmark -p: one client's 80, 443, 80, 443" \
-	"$(from "$(client 6 1)" 1 80) $(from "$(client 6 1)" 1 443) $(from "$(client 6 1)" 1 80) $(from "$(client 6 1)" 1 443)" \
-	"rs1 rs1 rs1 rs1"
+C61=$(client 6 1) C62=$(client 6 2)
+expect_eq "fwmark -p: one client's 80, 443, 443" \
+	"$(from "$C61") $(from 443 "$C61" "$C61")" "rs1 rs1 rs1"
 expect_eq "fwmark -p: the next client's 443, 80" \
-	"$(from "$(client 6 2)" 1 443) $(from "$(client 6 2)" 1 80)" "rs2 rs2"
+	"$(from 443 "$C62") $(from "$C62")" "rs2 rs2"
 expect_eq "fwmark -p: one template per client" "$(templates)" 2
 # shellcheck disable=SC2086
 adm lb -D $F
