@@ -480,7 +480,7 @@ static const struct unsupported vs_unsupported[] = {
 	{ "sh-fallback", "(l4lb has no sh scheduler)" },
 	{ "mh-port", "(l4lb has no mh scheduler)" },
 	{ "mh-fallback", "(l4lb has no mh scheduler)" },
-	{ "ip_family", "yet (l4lb has no fwmark services yet)" },
+	{ "ip_family", "yet (l4lbd has no fwmark virtual_server yet)" },
 	{ NULL, NULL }
 };
 static const struct unsupported rs_unsupported[] = {
@@ -1711,7 +1711,7 @@ static struct config *parse_tokens(struct parser *p, const char *name)
 			note_once(p, k, "", "keepalived's; l4lbd does not use it");
 			skip_unknown(p, k, top_kws);
 		} else if (!strcmp(k->s, "virtual_server_group") && !k->quoted) {
-			perr(p, k->line, "not supported by l4lbd yet: virtual_server_group (l4lb has no fwmark services, and l4lbd no groups, yet)");
+			perr(p, k->line, "not supported by l4lbd yet: virtual_server_group (l4lbd has no groups yet)");
 			skip_unknown(p, k, top_kws);
 		} else if (!strcmp(k->s, "SSL") && !k->quoted) {
 			perr(p, k->line, "not supported by l4lbd: SSL (SSL_GET uses no client certificate and verifies none)");
