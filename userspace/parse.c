@@ -699,7 +699,24 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	}
 
 	if (r->server) {
-		if (l4lbadm_parse_addrport(r->server, cl->svc.protocol, false,
+		const char *srv = r->server;
+		char buf[300];
+		size_t n = strlen(srv);
+
+		/*
+		 * A firewall-mark service's real server may have port 0 (keep
+		 * the packet's), which ipvsadm -S writes "ADDR:0": the same as
+		 * no port.
+		 */
+		if (r->fwmark && n > 2 && n < sizeof(buf) &&
+		    !strcmp(srv + n - 2, ":0") &&
+		    (srv[0] == '[' ? srv[n - 3] == ']' :
+				     !memchr(srv, ':', n - 2))) {
+			memcpy(buf, srv, n - 2);
+			buf[n - 2] = '\0';
+			srv = buf;
+		}
+		if (l4lbadm_parse_addrport(srv, cl->svc.protocol, false,
 					   &cl->dest.family, &cl->dest.addr,
 					   &cl->dest.port, &has_port, cl->err,
 					   sizeof(cl->err)))

@@ -1317,6 +1317,21 @@ static void test_fwmark(void)
 	free(out);
 	for (int i = 0; i < 3; i++)
 		l4lb_service_free(&svcs[i]);
+
+	{
+		struct l4lbadm_rules rs;
+		char err[600];
+
+		check(restore_str("-A -f 1 -6 -s rr -p 300 -M 64\n"
+				  "-a -f 1 -6 -r [2001:db8::2]:0 -m -w 1\n",
+				  &rs, err) == 0 && rs.n == 2 &&
+		      rs.r[0].fwmark == 1 && rs.r[0].vfamily == AF_INET6 &&
+		      rs.r[0].persist_timeout == 300 &&
+		      rs.r[0].persist_prefix == 64 &&
+		      rs.r[1].fwmark == 1 && rs.r[1].rport == 0,
+		      "-R: -f lines as -S prints them");
+		l4lbadm_rules_free(&rs);
+	}
 }
 
 static void test_sched_flags(void)

@@ -133,6 +133,10 @@ expect_eq "fwmark -p: one client's 80, 443, 443" \
 expect_eq "fwmark -p: the next client's 443, 80" \
 	"$(from 443 "$C62") $(from "$C62")" "rs2 rs2"
 expect_eq "fwmark -p: one template per client" "$(templates)" 2
+saved=$(adm lb -S -n)
+adm lb -C
+echo "$saved" | adm lb -R
+expect_eq "fwmark: -S, -C, -R: the same rules" "$(adm lb -S -n)" "$saved"
 # shellcheck disable=SC2086
 adm lb -D $F
 ipt lb -t mangle -F PREROUTING
