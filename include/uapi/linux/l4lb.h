@@ -155,7 +155,8 @@
  *        L4LB_SVC_A_FAMILY: as above (AF_INET default, or AF_INET6)
  *    with no PROTOCOL, ADDR, ADDR6 or PORT (EINVAL naming the attribute).
  *    A packet is looked up by its mark first, then by address and port,
- *    as IPVS does. Its destinations' port is 0 by default: for NAT, 0
+ *    as IPVS does; as any service's, it must be addressed to a local
+ *    address (a VIP). Its destinations' port is 0 by default: for NAT, 0
  *    rewrites only the address (the packet keeps its port), another port
  *    rewrites both; direct routing needs 0. Replies, connections and
  *    every request naming the service carry FWMARK and FAMILY in place
