@@ -124,7 +124,7 @@ log "JSON: every listing matches the schema"
 adm lb -C
 printf -- '-A -t 127.0.0.1:80\n-a -t 127.0.0.1:80 -r 127.0.0.1\n' | adm lb -R
 adm lb -S >/tmp/named
-grep -qx -- '-A -t localhost:http -s wrr' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
+grep -qx -- '-A -t localhost:http -s wlc' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
 adm lb -C
 adm lb -R </tmp/named
-expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wrr -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
+expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wlc -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
