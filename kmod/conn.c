@@ -282,10 +282,12 @@ static u32 l4lb_conn_rhash_of(const struct l4lb_conn *c)
 
 	if (l4lb_conn_is_inet6(c))
 		return l4lb_conn_rhash(net, c->protocol, c->dest->addr.all,
-				       c->dest->port, c->a.v6.caddr.s6_addr32,
+				       l4lb_conn_rport(c),
+				       c->a.v6.caddr.s6_addr32,
 				       c->cport, 4);
 	return l4lb_conn_rhash(net, c->protocol, &c->dest->addr.ip,
-			       c->dest->port, &c->a.v4.caddr, c->cport, 1);
+			       l4lb_conn_rport(c), &c->a.v4.caddr, c->cport,
+			       1);
 }
 
 static struct hlist_head *l4lb_conn_bucket(u32 hash)
@@ -372,7 +374,7 @@ struct l4lb_conn *l4lb_conn_find_reply(const struct net *net,
 
 	hlist_for_each_entry_rcu(c, l4lb_conn_rbucket(rhash), rnode) {
 		if (c->cport != p->cport || c->protocol != p->protocol ||
-		    c->dest->port != p->rport ||
+		    l4lb_conn_rport(c) != p->rport ||
 		    l4lb_conn_is_inet6(c) != inet6 ||
 		    !l4lb_addr_eq(&c->dest->addr, &p->raddr) ||
 		    !net_eq(c->dest->ln->net, net))
@@ -790,7 +792,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
 
-	dest = l4lb_svc_pick_dest(svc, &flow);
+	dest = l4lb_persist_pick(svc, &flow);
 	if (!dest) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
 		return NULL;

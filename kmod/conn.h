@@ -161,6 +161,15 @@ enum l4lb_conn_flags {
 	L4LB_CONN_F_REPEAT	= BIT(3),
 };
 
+/*
+ * The real server's port of @c: its dest's, or with a dest of port 0 (a
+ * firewall-mark service's) the port the client asked for.
+ */
+static inline __be16 l4lb_conn_rport(const struct l4lb_conn *c)
+{
+	return c->dest->port ?: c->vport;
+}
+
 extern bool l4lb_fast_path;
 extern unsigned int l4lb_conn_tab_bits;
 extern unsigned int l4lb_conn_max;

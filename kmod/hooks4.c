@@ -56,18 +56,13 @@ static bool l4lb_pkt_parse4(const struct sk_buff *skb, struct l4lb_pkt *pkt)
 	return true;
 }
 
-/* The service @pkt is addressed to, or NULL. */
+/* The service @pkt (of @skb) is for, by its mark or address, or NULL. */
 static struct l4lb_service *l4lb_pkt_service4(struct l4lb_net *ln,
+					      const struct sk_buff *skb,
 					      const struct l4lb_pkt *pkt)
 {
-	struct l4lb_svc_key key = {
-		.addr		= pkt->daddr,
-		.port		= pkt->dport,
-		.protocol	= pkt->protocol,
-		.family		= AF_INET,
-	};
-
-	return l4lb_svc_lookup_rcu(ln, &key);
+	return l4lb_svc_lookup_pkt(ln, AF_INET, pkt->protocol, &pkt->daddr,
+				   pkt->dport, skb->mark);
 }
 
 /*
@@ -340,7 +335,7 @@ static unsigned int l4lb_prerouting4(void *priv, struct sk_buff *skb,
 	if (iph->ihl != 5 || ip_is_fragment(iph) || iph->ttl <= 1 ||
 	    !l4lb_pkt_parse4(skb, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_pkt_service4(ln, &pkt);
+	svc = l4lb_pkt_service4(ln, skb, &pkt);
 	if (!svc)
 		return l4lb_reply_early(ln, skb, &pkt);
 	if (!l4lb_fast_path_ok(state->net, skb, iph, &in))
@@ -368,7 +363,7 @@ static unsigned int l4lb_local_in4(void *priv, struct sk_buff *skb,
 		return l4lb_icmp_in(ln, skb);
 	if (!l4lb_pkt_parse4(skb, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_pkt_service4(ln, &pkt);
+	svc = l4lb_pkt_service4(ln, skb, &pkt);
 	if (!svc)
 		return NF_ACCEPT;
 

@@ -90,18 +90,13 @@ static bool l4lb_pkt_parse6(const struct sk_buff *skb, unsigned int l4off,
 	return true;
 }
 
-/* The service @pkt is addressed to, or NULL. */
+/* The service @pkt (of @skb) is for, by its mark or address, or NULL. */
 static struct l4lb_service *l4lb_pkt_service6(struct l4lb_net *ln,
+					      const struct sk_buff *skb,
 					      const struct l4lb_pkt *pkt)
 {
-	struct l4lb_svc_key key = {
-		.addr		= pkt->daddr,
-		.port		= pkt->dport,
-		.protocol	= pkt->protocol,
-		.family		= AF_INET6,
-	};
-
-	return l4lb_svc_lookup_rcu(ln, &key);
+	return l4lb_svc_lookup_pkt(ln, AF_INET6, pkt->protocol, &pkt->daddr,
+				   pkt->dport, skb->mark);
 }
 
 /*
@@ -163,7 +158,7 @@ static unsigned int l4lb_prerouting6(void *priv, struct sk_buff *skb,
 	    !l4lb_pkt_parse6(skb, skb_network_offset(skb) + sizeof(*ip6h),
 			     ip6h->nexthdr, 0, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_pkt_service6(ln, &pkt);
+	svc = l4lb_pkt_service6(ln, skb, &pkt);
 	if (!svc || !l4lb_fast_path_ok6(state->net, skb))
 		return NF_ACCEPT;
 	/* LOCAL_IN counts and drops what is malformed. */
@@ -197,7 +192,7 @@ static unsigned int l4lb_local_in6(void *priv, struct sk_buff *skb,
 		return frag_off ? NF_ACCEPT : l4lb_icmp6_in(ln, skb, off);
 	if (!l4lb_pkt_parse6(skb, off, protocol, frag_off, &pkt))
 		return NF_ACCEPT;
-	svc = l4lb_pkt_service6(ln, &pkt);
+	svc = l4lb_pkt_service6(ln, skb, &pkt);
 	if (!svc)
 		return NF_ACCEPT;
 

@@ -72,8 +72,8 @@ unsigned int l4lb_icmp_client(struct l4lb_net *ln, struct sk_buff *skb,
 
 	dest = c->dest;
 	if (dest->fwd == L4LB_FWD_NAT &&
-	    l4lb_icmp_translate(skb, family, q, true, &dest->addr, dest->port,
-				true, &dest->addr))
+	    l4lb_icmp_translate(skb, family, q, true, &dest->addr,
+				l4lb_conn_rport(c), true, &dest->addr))
 		return NF_DROP;
 	return l4lb_xmit_icmp(ln, skb, family, dest);
 }

@@ -58,6 +58,7 @@
 /* Per subsystem, each after those it builds on. */
 #include "addr.h"
 #include "stats.h"
+#include "persist.h"
 #include "pernet.h"
 #include "dest.h"
 #include "sched.h"

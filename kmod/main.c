@@ -49,6 +49,30 @@ module_param_named(fast_path, l4lb_fast_path, bool, 0644);
 MODULE_PARM_DESC(fast_path,
 		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks4.c)");
 
+static int l4lb_persist_max_set(const char *val,
+				const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (!n || n > L4LB_CONN_LIMIT_MAX)
+		return -ERANGE;
+	WRITE_ONCE(*(unsigned int *)kp->arg, n);
+	return 0;
+}
+
+static const struct kernel_param_ops l4lb_persist_max_ops = {
+	.set	= l4lb_persist_max_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(persist_max, &l4lb_persist_max_ops, &l4lb_persist_max, 0644);
+MODULE_PARM_DESC(persist_max,
+		 "maximum persistence templates per netns, 1..67108864 (default 65536; writable at run time)");
+
 unsigned int l4lb_net_id __read_mostly;
 
 /*
@@ -124,6 +148,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	ln->timeout_tcp = L4LB_DEF_TIMEOUT_TCP;
 	ln->timeout_tcp_fin = L4LB_DEF_TIMEOUT_TCP_FIN;
 	ln->timeout_udp = L4LB_DEF_TIMEOUT_UDP;
+	l4lb_persist_init(&ln->persist);
 	err = l4lb_stats_init(&ln->drops);
 	if (err)
 		return err;
@@ -159,6 +184,8 @@ static void __net_exit l4lb_net_exit(struct net *net)
 
 	mutex_lock(&ln->lock);
 	l4lb_svc_flush(ln);
+	/* None left by the services; nothing can add one now. */
+	l4lb_persist_flush(ln, NULL, false);
 	mutex_unlock(&ln->lock);
 	l4lb_conn_flush_net(ln);
 	if (ln->defrag & L4LB_DEFRAG_INET6)
@@ -181,6 +208,7 @@ static void __net_exit l4lb_net_exit_batch(struct list_head *net_list)
 		struct l4lb_net *ln = l4lb_pernet(net);
 
 		WARN_ON(atomic_read(&ln->conn_count));
+		WARN_ON(atomic_read(&ln->persist.count));
 		WARN_ON(atomic_read(&ln->dest_count));
 		WARN_ON(ln->svc_count);
 		l4lb_stats_free(&ln->ctrs);

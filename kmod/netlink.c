@@ -42,6 +42,7 @@ static const struct nla_policy l4lb_config_policy[L4LB_CONFIG_A_MAX + 1] = {
 	[L4LB_CONFIG_A_CONN_LIMIT] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_conn_limit_range),
 	[L4LB_CONFIG_A_TCP_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[L4LB_CONFIG_A_EXPIRE_QUIESCENT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -62,6 +63,11 @@ static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
 	[L4LB_SVC_A_MH_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &l4lb_mh_size_range),
 	[L4LB_SVC_A_MH_KEY]	= NLA_POLICY_EXACT_LEN(L4LB_MH_KEY_LEN),
+	[L4LB_SVC_A_PERSIST_TIMEOUT] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_timeout_range),
+	/* At most 32 for AF_INET: l4lb_parse_persist(). */
+	[L4LB_SVC_A_PERSIST_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+	[L4LB_SVC_A_FWMARK]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
@@ -224,6 +230,35 @@ static int l4lb_parse_svc(struct nlattr **attrs, struct nlattr **tb,
 				l4lb_svc_policy, extack);
 }
 
+/* A firewall-mark service's key: FWMARK and FAMILY, nothing else. */
+static int l4lb_parse_fwmark_key(struct nlattr **tb, struct l4lb_svc_key *key,
+				 struct netlink_ext_ack *extack)
+{
+	static const int others[] = {
+		L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
+		L4LB_SVC_A_PORT,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		if (tb[others[i]]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[others[i]],
+					    "a firewall-mark service (FWMARK) has no address, port or protocol");
+			return -EINVAL;
+		}
+	}
+	memset(key, 0, sizeof(*key));
+	key->family = tb[L4LB_SVC_A_FAMILY] ?
+		      nla_get_u16(tb[L4LB_SVC_A_FAMILY]) : AF_INET;
+	if (key->family != AF_INET && key->family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_FAMILY],
+				    "address family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	key->fwmark = nla_get_u32(tb[L4LB_SVC_A_FWMARK]);
+	return 0;
+}
+
 static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
 			      struct l4lb_svc_key *key,
 			      struct netlink_ext_ack *extack)
@@ -234,6 +269,9 @@ static int l4lb_parse_svc_key(struct nlattr **attrs, struct nlattr **tb,
 	err = l4lb_parse_svc(attrs, tb, extack);
 	if (err)
 		return err;
+	if (tb[L4LB_SVC_A_FWMARK])
+		return l4lb_parse_fwmark_key(tb, key, extack);
+	key->fwmark = 0;
 	if (!tb[L4LB_SVC_A_PROTOCOL])
 		return L4LB_MISSING(extack, nest, L4LB_SVC_A_PROTOCOL,
 				    "Missing service protocol");
@@ -309,6 +347,34 @@ static int l4lb_parse_sched_cfg(struct nlattr **tb,
 	return 0;
 }
 
+/* -p and -M: those of @cur (or the defaults), changed as @tb asks. */
+static int l4lb_parse_persist(struct nlattr **tb, u8 family,
+			      const struct l4lb_persist_cfg *cur,
+			      struct l4lb_persist_cfg *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	u8 max = family == AF_INET6 ? 128 : 32;
+
+	if (cur) {
+		*cfg = *cur;
+	} else {
+		cfg->timeout = 0;
+		cfg->prefix = max;
+	}
+	if (tb[L4LB_SVC_A_PERSIST_TIMEOUT])
+		cfg->timeout = nla_get_u32(tb[L4LB_SVC_A_PERSIST_TIMEOUT]);
+	if (tb[L4LB_SVC_A_PERSIST_PREFIX]) {
+		cfg->prefix = nla_get_u8(tb[L4LB_SVC_A_PERSIST_PREFIX]);
+		if (cfg->prefix > max) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[L4LB_SVC_A_PERSIST_PREFIX],
+					    "persistence prefix longer than the address");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 {
 	if (!info->attrs[L4LB_A_DEST])
@@ -350,8 +416,12 @@ static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 			  const struct l4lb_service *svc, u8 fwd, __be16 port)
 {
 	if (fwd == L4LB_FWD_DR && port != svc->key.port) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
-				    "real server port must equal the service port for direct routing");
+		if (svc->key.fwmark)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
+					    "real server port must be 0 for direct routing of a firewall-mark service");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
+					    "real server port must equal the service port for direct routing");
 		return -EINVAL;
 	}
 	return 0;
@@ -460,6 +530,18 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	return 0;
 }
 
+/* FAMILY and FWMARK, or PROTOCOL, FAMILY, ADDR or ADDR6, PORT. */
+static int l4lb_put_svc_key(struct sk_buff *skb, const struct l4lb_svc_key *k)
+{
+	if (k->fwmark)
+		return nla_put_u16(skb, L4LB_SVC_A_FAMILY, k->family) ||
+		       nla_put_u32(skb, L4LB_SVC_A_FWMARK, k->fwmark) ?
+		       -EMSGSIZE : 0;
+	return nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, k->protocol) ||
+	       l4lb_put_addr(skb, &l4lb_svc_addr_attrs, k->family, &k->addr) ||
+	       nla_put_be16(skb, L4LB_SVC_A_PORT, k->port) ? -EMSGSIZE : 0;
+}
+
 /*
  * The service, and with @with_dests its destinations from index *@dest_pos
  * on. Returns 0 when complete, 1 when the message is full after at least
@@ -478,10 +560,7 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 	nest = nla_nest_start(skb, L4LB_A_SERVICE);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u8(skb, L4LB_SVC_A_PROTOCOL, svc->key.protocol) ||
-	    l4lb_put_addr(skb, &l4lb_svc_addr_attrs, svc->key.family,
-			  &svc->key.addr) ||
-	    nla_put_be16(skb, L4LB_SVC_A_PORT, svc->key.port) ||
+	if (l4lb_put_svc_key(skb, &svc->key) ||
 	    nla_put_string(skb, L4LB_SVC_A_SCHED, svc->sched->name) ||
 	    nla_put_u32(skb, L4LB_SVC_A_FLAGS, svc->flags) ||
 	    nla_put_u32(skb, L4LB_SVC_A_SCHED_FLAGS, svc->sched_cfg.flags) ||
@@ -489,6 +568,8 @@ static int l4lb_put_svc(struct sk_buff *skb, struct l4lb_service *svc,
 			svc->sched_cfg.mh_size) ||
 	    nla_put(skb, L4LB_SVC_A_MH_KEY, sizeof(svc->sched_cfg.mh_key),
 		    svc->sched_cfg.mh_key) ||
+	    nla_put_u32(skb, L4LB_SVC_A_PERSIST_TIMEOUT, svc->persist.timeout) ||
+	    nla_put_u8(skb, L4LB_SVC_A_PERSIST_PREFIX, svc->persist.prefix) ||
 	    l4lb_put_stats(skb, L4LB_SVC_A_STATS, &svc->stats))
 		goto err_cancel;
 	if (with_dests) {
@@ -585,7 +666,13 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			      L4LB_INFO_A_PAD) ||
 	    nla_put_u64_64bit(msg, L4LB_INFO_A_NOT_SYN_PKTS,
 			      l4lb_stats_read_one(&ln->ctrs, L4LB_CTR_NOT_SYN),
-			      L4LB_INFO_A_PAD)) {
+			      L4LB_INFO_A_PAD) ||
+	    nla_put_u32(msg, L4LB_INFO_A_TEMPLATE_COUNT,
+			atomic_read(&ln->persist.count)) ||
+	    nla_put_u32(msg, L4LB_INFO_A_TEMPLATE_LIMIT,
+			READ_ONCE(l4lb_persist_max)) ||
+	    nla_put_u8(msg, L4LB_INFO_A_EXPIRE_QUIESCENT,
+		       !(ln->flags & L4LB_NET_F_KEEP_QUIESCENT))) {
 		mutex_unlock(&ln->lock);
 		goto err_free;
 	}
@@ -604,12 +691,16 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_persist_cfg pcfg;
 	struct l4lb_sched_cfg cfg;
 	struct l4lb_svc_key key;
 	u32 flags = 0;
 	int err;
 
 	err = l4lb_parse_svc_key(info->attrs, tb, &key, info->extack);
+	if (err)
+		return err;
+	err = l4lb_parse_persist(tb, key.family, NULL, &pcfg, info->extack);
 	if (err)
 		return err;
 	sched = l4lb_parse_sched(tb[L4LB_SVC_A_SCHED], info->extack);
@@ -623,6 +714,8 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&ln->lock);
 	err = l4lb_svc_add(ln, &key, sched, flags, &cfg);
+	if (!err)
+		l4lb_svc_set_persist(l4lb_svc_find(ln, &key), &pcfg);
 	mutex_unlock(&ln->lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_SERVICE],
@@ -658,6 +751,7 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	const struct l4lb_sched_ops *sched;
+	struct l4lb_persist_cfg pcfg;
 	struct l4lb_sched_cfg cfg;
 	struct l4lb_service *svc;
 	u32 flags;
@@ -679,7 +773,13 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_parse_sched_cfg(tb, &svc->sched_cfg, &cfg, info->extack);
 	if (err)
 		goto out_unlock;
+	err = l4lb_parse_persist(tb, svc->key.family, &svc->persist, &pcfg,
+				 info->extack);
+	if (err)
+		goto out_unlock;
 	err = l4lb_svc_edit(svc, sched, flags, &cfg);
+	if (!err)
+		l4lb_svc_set_persist(svc, &pcfg);
 out_unlock:
 	mutex_unlock(&svc->ln->lock);
 	return err;
@@ -1055,7 +1155,7 @@ struct l4lb_conn_dump {
 	struct netlink_callback		*cb;
 };
 
-/* cb->args[0..1] are the walk's position, args[2] the filter. */
+/* cb->args[2] is the filter (l4lb_nl_dump_conns()). */
 static struct l4lb_conn_filter *l4lb_conn_filter(struct netlink_callback *cb)
 {
 	return (struct l4lb_conn_filter *)cb->args[2];
@@ -1138,19 +1238,32 @@ static u8 l4lb_conn_addrs(const struct l4lb_conn *c, union l4lb_addr *caddr,
 	return AF_INET;
 }
 
+/* RCU: whether @c is of firewall-mark service @key. */
+static bool l4lb_conn_of_fwmark(const struct l4lb_conn *c,
+				const struct l4lb_svc_key *key)
+{
+	const struct l4lb_service *svc = rcu_dereference(c->dest->svc);
+
+	return svc && svc->key.fwmark == key->fwmark &&
+	       svc->key.family == key->family;
+}
+
 static bool l4lb_conn_selected(const struct l4lb_conn_filter *f,
 			       const struct l4lb_conn *c)
 {
 	union l4lb_addr caddr, vaddr;
 	u8 family = l4lb_conn_addrs(c, &caddr, &vaddr);
 
-	return (!f->has_svc || (c->protocol == f->svc.protocol &&
-				family == f->svc.family &&
-				l4lb_addr_eq(&vaddr, &f->svc.addr) &&
-				c->vport == f->svc.port)) &&
+	if (f->has_svc && f->svc.fwmark && !l4lb_conn_of_fwmark(c, &f->svc))
+		return false;
+	return (!f->has_svc || f->svc.fwmark ||
+		(c->protocol == f->svc.protocol &&
+		 family == f->svc.family &&
+		 l4lb_addr_eq(&vaddr, &f->svc.addr) &&
+		 c->vport == f->svc.port)) &&
 	       (!f->has_daddr || (c->dest->family == f->dfamily &&
 				  l4lb_addr_eq(&c->dest->addr, &f->daddr))) &&
-	       (!f->has_dport || c->dest->port == f->dport) &&
+	       (!f->has_dport || l4lb_conn_rport(c) == f->dport) &&
 	       (!f->has_caddr || (family == f->cfamily &&
 				  l4lb_addr_eq(&caddr, &f->caddr))) &&
 	       (!f->has_cport || c->cport == f->cport);
@@ -1179,7 +1292,7 @@ static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
 	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, c->dest->addr.ip)) ||
 	    nla_put_be16(skb, L4LB_CONN_A_CPORT, c->cport) ||
 	    nla_put_be16(skb, L4LB_CONN_A_VPORT, c->vport) ||
-	    nla_put_be16(skb, L4LB_CONN_A_DPORT, c->dest->port) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, l4lb_conn_rport(c)) ||
 	    nla_put_u8(skb, L4LB_CONN_A_FWD, c->dest->fwd) ||
 	    nla_put_u8(skb, L4LB_CONN_A_STATE, READ_ONCE(c->state)) ||
 	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
@@ -1212,6 +1325,90 @@ static int l4lb_dump_conn(const struct l4lb_conn *c, void *arg)
 	return 0;
 }
 
+static bool l4lb_tmpl_selected(const struct l4lb_conn_filter *f,
+			       const struct l4lb_tmpl *t)
+{
+	const struct l4lb_svc_key *k = &t->svc->key;
+
+	return (!f->has_svc || (k->protocol == f->svc.protocol &&
+				k->family == f->svc.family &&
+				k->fwmark == f->svc.fwmark &&
+				l4lb_addr_eq(&k->addr, &f->svc.addr) &&
+				k->port == f->svc.port)) &&
+	       (!f->has_daddr || (t->dest->family == f->dfamily &&
+				  l4lb_addr_eq(&t->dest->addr, &f->daddr))) &&
+	       (!f->has_dport || t->dest->port == f->dport) &&
+	       (!f->has_caddr || (k->family == f->cfamily &&
+				  l4lb_addr_eq(&t->caddr, &f->caddr))) &&
+	       (!f->has_cport || !f->cport);
+}
+
+static int l4lb_put_tmpl(struct sk_buff *skb, const struct l4lb_tmpl *t)
+{
+	long left = (long)(READ_ONCE(t->expires) - jiffies);
+	const struct l4lb_svc_key *k = &t->svc->key;
+	const struct l4lb_dest *dest = t->dest;
+	union l4lb_addr vaddr = k->addr;
+	struct nlattr *nest;
+
+	/* A firewall-mark service's: its mark as the address, as IPVS. */
+	if (k->fwmark)
+		vaddr.ip = htonl(k->fwmark);
+
+	nest = nla_nest_start(skb, L4LB_A_CONN);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_flag(skb, L4LB_CONN_A_TEMPLATE) ||
+	    nla_put_u8(skb, L4LB_CONN_A_PROTOCOL, IPPROTO_IP) ||
+	    nla_put_u16(skb, L4LB_CONN_A_FAMILY, k->family) ||
+	    nla_put_u16(skb, L4LB_CONN_A_DFAMILY, dest->family) ||
+	    (k->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, L4LB_CONN_A_CADDR6, &t->caddr.in6) ||
+	     nla_put_in6_addr(skb, L4LB_CONN_A_VADDR6, &vaddr.in6) :
+	     nla_put_in_addr(skb, L4LB_CONN_A_CADDR, t->caddr.ip) ||
+	     nla_put_in_addr(skb, L4LB_CONN_A_VADDR, vaddr.ip)) ||
+	    (dest->family == AF_INET6 ?
+	     nla_put_in6_addr(skb, L4LB_CONN_A_DADDR6, &dest->addr.in6) :
+	     nla_put_in_addr(skb, L4LB_CONN_A_DADDR, dest->addr.ip)) ||
+	    nla_put_be16(skb, L4LB_CONN_A_CPORT, 0) ||
+	    nla_put_be16(skb, L4LB_CONN_A_VPORT, k->port) ||
+	    nla_put_be16(skb, L4LB_CONN_A_DPORT, dest->port) ||
+	    nla_put_u8(skb, L4LB_CONN_A_FWD, dest->fwd) ||
+	    nla_put_u8(skb, L4LB_CONN_A_STATE, L4LB_CONN_S_NONE) ||
+	    nla_put_u32(skb, L4LB_CONN_A_EXPIRES,
+			left > 0 ? jiffies_to_msecs(left) : 0)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* l4lb_persist_walk() callback, as l4lb_dump_conn(). */
+static int l4lb_dump_tmpl(const struct l4lb_tmpl *t, void *arg)
+{
+	struct l4lb_conn_dump *d = arg;
+	void *hdr;
+
+	if (!l4lb_tmpl_selected(d->filter, t))
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &l4lb_genl_family,
+			  NLM_F_MULTI, L4LB_CMD_GET_CONN);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (l4lb_put_tmpl(d->skb, t)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0..1]: the connection walk's position; [2]: the filter;
+ * [3..4]: the template walk's, once the connections are done.
+ */
 static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct l4lb_conn_dump d = {
@@ -1236,6 +1433,10 @@ static int l4lb_nl_dump_conns(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	err = l4lb_conn_walk(sock_net(skb->sk), &cb->args[0], &cb->args[1],
 			     l4lb_dump_conn, &d);
+	if (!err)
+		err = l4lb_persist_walk(l4lb_pernet(sock_net(skb->sk)),
+					&cb->args[3], &cb->args[4],
+					l4lb_dump_tmpl, &d);
 	/* Not even one entry fitted in an empty buffer: say so. */
 	if (err && !skb->len)
 		return err;
@@ -1335,6 +1536,13 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 
 		if (nla_get_u8(tb[L4LB_CONFIG_A_TCP_PICKUP]))
 			flags |= L4LB_NET_F_TCP_PICKUP;
+		WRITE_ONCE(ln->flags, flags);
+	}
+	if (tb[L4LB_CONFIG_A_EXPIRE_QUIESCENT]) {
+		u32 flags = ln->flags & ~L4LB_NET_F_KEEP_QUIESCENT;
+
+		if (!nla_get_u8(tb[L4LB_CONFIG_A_EXPIRE_QUIESCENT]))
+			flags |= L4LB_NET_F_KEEP_QUIESCENT;
 		WRITE_ONCE(ln->flags, flags);
 	}
 	mutex_unlock(&ln->lock);

@@ -13,6 +13,8 @@ struct l4lb_net {
 	struct hlist_head	svc_tab[L4LB_SVC_TAB_SIZE];
 	/* Read locklessly by the hook as a fast "nothing to do" test. */
 	unsigned int		svc_count;
+	/* Firewall-mark services among them (the same). */
+	unsigned int		fwm_count;
 	/* Dests alive, including deleted ones still held by conns. */
 	atomic_t		dest_count;
 	/* Entries of this netns, and those being made (conn.c). */
@@ -45,6 +47,8 @@ struct l4lb_net {
 	 * l4lb_net_hooked; config lock): hooks.c.
 	 */
 	unsigned int		hooked;
+	/* Persistence templates (persist.c). */
+	struct l4lb_persist	persist;
 };
 
 enum l4lb_net_defrag {
@@ -71,6 +75,11 @@ enum l4lb_net_ctr {
 enum l4lb_net_flags {
 	/* TCP packets of unknown flows other than a SYN start a flow. */
 	L4LB_NET_F_TCP_PICKUP	= BIT(0),
+	/*
+	 * A template whose dest has weight 0 still directs new flows (IPVS's
+	 * expire_quiescent_template off; persist.c).
+	 */
+	L4LB_NET_F_KEEP_QUIESCENT	= BIT(1),
 };
 
 /* What configuration needs set up in a netns (main.c). */

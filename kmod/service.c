@@ -17,7 +17,8 @@ static u32 l4lb_svc_hash(const struct l4lb_svc_key *key)
 	 * can aim collisions at this table.
 	 */
 	return l4lb_addr_hash(key->family, &key->addr,
-			      (__force u32)key->port << 8 | key->protocol) &
+			      ((__force u32)key->port << 8 | key->protocol) ^
+			      key->fwmark) &
 	       (L4LB_SVC_TAB_SIZE - 1);
 }
 
@@ -25,7 +26,8 @@ static bool l4lb_svc_key_eq(const struct l4lb_svc_key *a,
 			    const struct l4lb_svc_key *b)
 {
 	return a->port == b->port && a->protocol == b->protocol &&
-	       a->family == b->family && l4lb_addr_eq(&a->addr, &b->addr);
+	       a->family == b->family && a->fwmark == b->fwmark &&
+	       l4lb_addr_eq(&a->addr, &b->addr);
 }
 
 /*
@@ -61,6 +63,31 @@ struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
 		if (l4lb_svc_key_eq(&svc->key, key))
 			return svc;
 	return NULL;
+}
+
+/*
+ * Packet path, RCU: the service of a @family packet with @mark to @daddr
+ * port @dport: a firewall-mark service first, as IPVS, then by address.
+ */
+struct l4lb_service *l4lb_svc_lookup_pkt(struct l4lb_net *ln, u8 family,
+					 u8 protocol,
+					 const union l4lb_addr *daddr,
+					 __be16 dport, u32 mark)
+{
+	struct l4lb_svc_key key = { .family = family };
+	struct l4lb_service *svc;
+
+	if (mark && READ_ONCE(ln->fwm_count)) {
+		key.fwmark = mark;
+		svc = l4lb_svc_lookup_rcu(ln, &key);
+		if (svc)
+			return svc;
+		key.fwmark = 0;
+	}
+	key.addr = *daddr;
+	key.port = dport;
+	key.protocol = protocol;
+	return l4lb_svc_lookup_rcu(ln, &key);
 }
 
 struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
@@ -186,6 +213,8 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 	hlist_add_head_rcu(&svc->node,
 			   &ln->svc_tab[l4lb_svc_hash(key)]);
 	WRITE_ONCE(ln->svc_count, ln->svc_count + 1);
+	if (key->fwmark)
+		WRITE_ONCE(ln->fwm_count, ln->fwm_count + 1);
 	return 0;
 
 err_free_stats:
@@ -219,6 +248,20 @@ int l4lb_svc_edit(struct l4lb_service *svc,
 	return 0;
 }
 
+/* New persistence settings; the templates made with the old ones go. */
+void l4lb_svc_set_persist(struct l4lb_service *svc,
+			  const struct l4lb_persist_cfg *cfg)
+{
+	lockdep_assert_held(&svc->ln->lock);
+	if (svc->persist.timeout == cfg->timeout &&
+	    svc->persist.prefix == cfg->prefix)
+		return;
+	WRITE_ONCE(svc->persist.timeout, cfg->timeout);
+	WRITE_ONCE(svc->persist.prefix, cfg->prefix);
+	l4lb_persist_flush(svc->ln, svc, false);
+	l4lb_config_changed(svc->ln);
+}
+
 static void l4lb_svc_free_rcu(struct rcu_head *head)
 {
 	struct l4lb_service *svc = container_of(head, struct l4lb_service, rcu);
@@ -240,6 +283,10 @@ void l4lb_svc_del(struct l4lb_service *svc)
 	lockdep_assert_held(&ln->lock);
 	hlist_del_rcu(&svc->node);
 	WRITE_ONCE(ln->svc_count, ln->svc_count - 1);
+	if (svc->key.fwmark)
+		WRITE_ONCE(ln->fwm_count, ln->fwm_count - 1);
+	/* Before the free: readers that found a template use its service. */
+	l4lb_persist_flush(ln, svc, true);
 
 	old = rcu_replace_pointer(svc->sched_state, NULL,
 				  lockdep_is_held(&ln->lock));
@@ -342,11 +389,12 @@ int l4lb_svc_edit_dest(struct l4lb_service *svc, struct l4lb_dest *dest,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	dest->weight = weight;
+	/* Read locklessly by persist.c's templates. */
+	WRITE_ONCE(dest->weight, weight);
 	err = l4lb_svc_build_state_with(svc, svc->sched, &svc->sched_cfg, dest,
 					down, &st);
 	if (err) {
-		dest->weight = old;
+		WRITE_ONCE(dest->weight, old);
 		return err;
 	}
 	assign_bit(L4LB_DEST_DOWN_BIT, &dest->flags, down);

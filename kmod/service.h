@@ -6,12 +6,16 @@
 #ifndef _L4LB_SERVICE_H
 #define _L4LB_SERVICE_H
 
-/* Unused address words zero: keys compare and hash whole. */
+/*
+ * Unused address words zero: keys compare and hash whole. A firewall-mark
+ * service has @fwmark (not 0) and @family only, the rest zero.
+ */
 struct l4lb_svc_key {
 	union l4lb_addr	addr;
 	__be16	port;
 	u8	protocol;
 	u8	family;		/* AF_INET or AF_INET6 */
+	u32	fwmark;
 };
 
 struct l4lb_service {
@@ -24,12 +28,20 @@ struct l4lb_service {
 	struct l4lb_sched_cfg		sched_cfg;	/* under ln->lock */
 	struct list_head		dests;		/* under ln->lock */
 	unsigned int			dest_count;
+	/* -p, -M: under ln->lock, READ_ONCE by packets (persist.c). */
+	struct l4lb_persist_cfg		persist;
+	/* Deleted: takes no new template (under ln->persist.lock). */
+	bool				tmpl_closed;
 	struct l4lb_stats		stats;
 	struct rcu_head			rcu;
 };
 
 struct l4lb_service *l4lb_svc_lookup_rcu(struct l4lb_net *ln,
 					 const struct l4lb_svc_key *key);
+struct l4lb_service *l4lb_svc_lookup_pkt(struct l4lb_net *ln, u8 family,
+					 u8 protocol,
+					 const union l4lb_addr *daddr,
+					 __be16 dport, u32 mark);
 struct l4lb_service *l4lb_svc_find(struct l4lb_net *ln,
 				   const struct l4lb_svc_key *key);
 int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
@@ -38,6 +50,8 @@ int l4lb_svc_add(struct l4lb_net *ln, const struct l4lb_svc_key *key,
 int l4lb_svc_edit(struct l4lb_service *svc,
 		  const struct l4lb_sched_ops *sched, u32 flags,
 		  const struct l4lb_sched_cfg *cfg);
+void l4lb_svc_set_persist(struct l4lb_service *svc,
+			  const struct l4lb_persist_cfg *cfg);
 void l4lb_svc_del(struct l4lb_service *svc);
 void l4lb_svc_flush(struct l4lb_net *ln);
 int l4lb_svc_rebuild_sched(struct l4lb_service *svc);

@@ -163,7 +163,7 @@ static void l4lb_nat_rewrite(struct sk_buff *skb, u8 family,
 /*
  * Send @skb (still addressed as it arrived) to @dest; with @dnat, rewrite
  * its destination to the dest's address and port first (its TCP or UDP
- * header at @l4off). @hdrs: the headers the sending writes. ICMP errors
+ * header at @l4off; a dest of port 0 keeps @dport, the packet's). @hdrs: the headers the sending writes. ICMP errors
  * (hop limit, path MTU) are sent before any rewrite, so they quote the
  * packet as the client sent it, from the VIP. They need the input route,
  * which an @early packet (PREROUTING) does not have yet: for those,
@@ -173,7 +173,8 @@ static void l4lb_nat_rewrite(struct sk_buff *skb, u8 family,
 static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 				 u8 family, struct l4lb_dest *dest,
 				 unsigned int hdrs, unsigned int l4off,
-				 u8 protocol, bool dnat, bool early)
+				 u8 protocol, bool dnat, __be16 dport,
+				 bool early)
 {
 	struct dst_entry *dst;
 	unsigned int mtu;
@@ -215,7 +216,7 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 
 	if (dnat)
 		l4lb_nat_rewrite(skb, family, l4off, protocol, true,
-				 &dest->addr, dest->port);
+				 &dest->addr, dest->port ?: dport);
 	if (family == AF_INET6)
 		l4lb_xmit_finish6(ln->net, skb, dst);
 	else
@@ -234,7 +235,7 @@ unsigned int l4lb_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 	if (dnat)
 		hdrs += l4lb_l4_hdr_len(pkt->protocol);
 	return l4lb_xmit_to(ln, skb, pkt->family, d->dest, hdrs, pkt->l4off,
-			    pkt->protocol, dnat, early);
+			    pkt->protocol, dnat, pkt->dport, early);
 }
 
 /*
@@ -247,7 +248,8 @@ unsigned int l4lb_xmit_icmp(struct l4lb_net *ln, struct sk_buff *skb,
 	unsigned int hdrs = family == AF_INET6 ? sizeof(struct ipv6hdr) :
 						 ip_hdrlen(skb);
 
-	return l4lb_xmit_to(ln, skb, family, dest, hdrs, 0, 0, false, false);
+	return l4lb_xmit_to(ln, skb, family, dest, hdrs, 0, 0, false, 0,
+			    false);
 }
 
 /*

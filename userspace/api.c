@@ -29,6 +29,12 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t family_type,
 static void put_service_key(struct nlmsghdr *nlh,
 			    const struct l4lb_service *svc)
 {
+	if (svc->fwmark) {
+		mnl_attr_put_u16(nlh, L4LB_SVC_A_FAMILY,
+				 l4lb_family(svc->family));
+		mnl_attr_put_u32(nlh, L4LB_SVC_A_FWMARK, svc->fwmark);
+		return;
+	}
 	mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, svc->protocol);
 	put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR, L4LB_SVC_A_ADDR6,
 		 svc->family, &svc->addr);
@@ -62,6 +68,12 @@ struct nlmsghdr *l4lb_build_service(void *buf, uint16_t family, uint8_t cmd,
 		if (svc->set & L4LB_HAS_MH_KEY)
 			mnl_attr_put(nlh, L4LB_SVC_A_MH_KEY,
 				     sizeof(svc->mh_key), svc->mh_key);
+		if (svc->set & L4LB_HAS_PERSIST) {
+			mnl_attr_put_u32(nlh, L4LB_SVC_A_PERSIST_TIMEOUT,
+					 svc->persist_timeout);
+			mnl_attr_put_u8(nlh, L4LB_SVC_A_PERSIST_PREFIX,
+					svc->persist_prefix);
+		}
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -125,6 +137,9 @@ struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 		mnl_attr_put_u32(nlh, L4LB_CONFIG_A_CONN_LIMIT, c->conn_limit);
 	if (c->set & L4LB_HAS_TCP_PICKUP)
 		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_TCP_PICKUP, c->tcp_pickup);
+	if (c->set & L4LB_HAS_EXPIRE_QUIESCENT)
+		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_EXPIRE_QUIESCENT,
+				c->expire_quiescent);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -280,15 +295,27 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 	int ret;
 
 	memset(svc, 0, sizeof(*svc));
-	if (tb_nested(nest, &tb) ||
-	    !ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
-	    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
+	if (tb_nested(nest, &tb))
 		return -EBADMSG;
-	ret = get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
-		       tb.a[L4LB_SVC_A_ADDR6], &svc->family, &svc->addr);
-	if (ret)
-		return ret;
-	svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
+	if (tb.a[L4LB_SVC_A_FWMARK]) {
+		if (!ok(tb.a[L4LB_SVC_A_FWMARK], MNL_TYPE_U32) ||
+		    !ok(tb.a[L4LB_SVC_A_FAMILY], MNL_TYPE_U16))
+			return -EBADMSG;
+		svc->fwmark = mnl_attr_get_u32(tb.a[L4LB_SVC_A_FWMARK]);
+		svc->family = mnl_attr_get_u16(tb.a[L4LB_SVC_A_FAMILY]);
+		if (svc->family != AF_INET && svc->family != AF_INET6)
+			return -EAFNOSUPPORT;
+	} else {
+		if (!ok(tb.a[L4LB_SVC_A_PROTOCOL], MNL_TYPE_U8) ||
+		    get_be16(tb.a[L4LB_SVC_A_PORT], &svc->port))
+			return -EBADMSG;
+		ret = get_addr(tb.a[L4LB_SVC_A_FAMILY], tb.a[L4LB_SVC_A_ADDR],
+			       tb.a[L4LB_SVC_A_ADDR6], &svc->family,
+			       &svc->addr);
+		if (ret)
+			return ret;
+		svc->protocol = mnl_attr_get_u8(tb.a[L4LB_SVC_A_PROTOCOL]);
+	}
 	if (ok(tb.a[L4LB_SVC_A_SCHED], MNL_TYPE_NUL_STRING)) {
 		strncpy(svc->sched, mnl_attr_get_str(tb.a[L4LB_SVC_A_SCHED]),
 			sizeof(svc->sched) - 1);
@@ -312,6 +339,14 @@ int l4lb_parse_service_nest(const struct nlattr *nest,
 		memcpy(svc->mh_key, mnl_attr_get_payload(tb.a[L4LB_SVC_A_MH_KEY]),
 		       sizeof(svc->mh_key));
 		svc->set |= L4LB_HAS_MH_KEY;
+	}
+	if (ok(tb.a[L4LB_SVC_A_PERSIST_TIMEOUT], MNL_TYPE_U32) &&
+	    ok(tb.a[L4LB_SVC_A_PERSIST_PREFIX], MNL_TYPE_U8)) {
+		svc->persist_timeout =
+			mnl_attr_get_u32(tb.a[L4LB_SVC_A_PERSIST_TIMEOUT]);
+		svc->persist_prefix =
+			mnl_attr_get_u8(tb.a[L4LB_SVC_A_PERSIST_PREFIX]);
+		svc->set |= L4LB_HAS_PERSIST;
 	}
 	parse_stats(tb.a[L4LB_SVC_A_STATS], &svc->stats);
 	if (tb.a[L4LB_SVC_A_DESTS]) {
@@ -369,6 +404,15 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 			   mnl_attr_get_u8(in.a[L4LB_INFO_A_TCP_PICKUP]);
 	info->conn_evicted = get_u64(in.a[L4LB_INFO_A_CONN_EVICTED]);
 	info->not_syn_pkts = get_u64(in.a[L4LB_INFO_A_NOT_SYN_PKTS]);
+	if (ok(in.a[L4LB_INFO_A_TEMPLATE_COUNT], MNL_TYPE_U32))
+		info->template_count =
+			mnl_attr_get_u32(in.a[L4LB_INFO_A_TEMPLATE_COUNT]);
+	if (ok(in.a[L4LB_INFO_A_TEMPLATE_LIMIT], MNL_TYPE_U32))
+		info->template_limit =
+			mnl_attr_get_u32(in.a[L4LB_INFO_A_TEMPLATE_LIMIT]);
+	info->expire_quiescent =
+		ok(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT], MNL_TYPE_U8) &&
+		mnl_attr_get_u8(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT]);
 	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
 		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
 		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);
@@ -437,8 +481,10 @@ int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
 int l4lb_service_key_cmp(const struct l4lb_service *a,
 			 const struct l4lb_service *b)
 {
-	int r = cmp_u32(l4lb_family(a->family), l4lb_family(b->family));
+	int r = cmp_u32(a->fwmark, b->fwmark);
 
+	if (!r)
+		r = cmp_u32(l4lb_family(a->family), l4lb_family(b->family));
 	if (!r)
 		r = cmp_u32(a->protocol, b->protocol);
 	if (!r)

@@ -28,6 +28,7 @@
 #define L4LB_HAS_SCHED_FLAGS	(1u << 6)
 #define L4LB_HAS_MH_SIZE	(1u << 7)
 #define L4LB_HAS_MH_KEY		(1u << 8)
+#define L4LB_HAS_PERSIST	(1u << 9)	/* persist_timeout and _prefix */
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -56,6 +57,11 @@ struct l4lb_dest {
 };
 
 struct l4lb_service {
+	/*
+	 * A firewall-mark service (-f) has fwmark (not 0) and family; its
+	 * protocol, address and port are 0.
+	 */
+	uint32_t fwmark;
 	uint8_t protocol;		/* IPPROTO_TCP / IPPROTO_UDP */
 	uint16_t family;		/* AF_INET or AF_INET6; 0 means AF_INET */
 	union l4lb_inaddr addr;
@@ -65,6 +71,8 @@ struct l4lb_service {
 	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* (-b) */
 	uint32_t mh_size;		/* --mh-table-size */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];	/* --mh-key */
+	uint32_t persist_timeout;	/* -p seconds; 0: not persistent */
+	uint8_t persist_prefix;		/* -M as a prefix length */
 	struct l4lb_stats stats;
 	unsigned int set;		/* L4LB_HAS_* */
 	size_t ndests;
@@ -88,6 +96,8 @@ struct l4lb_info {
 	uint32_t conn_limit;		/* this netns's share of conn_max */
 	bool tcp_pickup;
 	uint64_t conn_evicted, not_syn_pkts;
+	uint32_t template_count, template_limit;	/* persistence */
+	bool expire_quiescent;
 };
 
 struct l4lb_timeouts {
@@ -97,10 +107,12 @@ struct l4lb_timeouts {
 /* Per-netns settings (L4LB_CMD_SET_CONFIG); .set says which are given. */
 #define L4LB_HAS_CONN_LIMIT	(1u << 0)
 #define L4LB_HAS_TCP_PICKUP	(1u << 1)
+#define L4LB_HAS_EXPIRE_QUIESCENT	(1u << 2)
 
 struct l4lb_config {
 	uint32_t conn_limit;		/* 0: conn_max */
 	bool tcp_pickup;
+	bool expire_quiescent;
 	unsigned int set;		/* L4LB_HAS_CONN_LIMIT, ... */
 };
 
@@ -125,7 +137,10 @@ static inline size_t l4lb_addr_len(uint16_t family)
  */
 int l4lb_addr_cmp(uint16_t fa, const union l4lb_inaddr *a,
 		  uint16_t fb, const union l4lb_inaddr *b);
-/* Sort order of services (protocol, address, port within a family). */
+/*
+ * Sort order of services, as ipvsadm's: the firewall mark (0, none,
+ * first), then protocol, address, port within a family.
+ */
 int l4lb_service_key_cmp(const struct l4lb_service *a,
 			 const struct l4lb_service *b);
 /* Sort order of destinations (address, port within a family). */

@@ -93,6 +93,7 @@ int l4lb_parse_conn_msg(const struct nlmsghdr *nlh, struct l4lb_conn_entry *e)
 	e->fwd = mnl_attr_get_u8(tb[L4LB_CONN_A_FWD]);
 	e->state = mnl_attr_get_u8(tb[L4LB_CONN_A_STATE]);
 	e->expires_ms = mnl_attr_get_u32(tb[L4LB_CONN_A_EXPIRES]);
+	e->template = tb[L4LB_CONN_A_TEMPLATE] != NULL;
 	return 0;
 }
 
@@ -134,7 +135,13 @@ struct nlmsghdr *l4lb_build_conn_dump(void *buf, uint16_t family,
 
 	nlh = nl_genl_start(buf, family, L4LB_CMD_GET_CONN,
 			    L4LB_GENL_VERSION, NLM_F_DUMP);
-	if (filter->svc) {
+	if (filter->svc && filter->svc->fwmark) {
+		nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
+		mnl_attr_put_u16(nlh, L4LB_SVC_A_FAMILY,
+				 l4lb_family(filter->svc->family));
+		mnl_attr_put_u32(nlh, L4LB_SVC_A_FWMARK, filter->svc->fwmark);
+		mnl_attr_nest_end(nlh, nest);
+	} else if (filter->svc) {
 		nest = mnl_attr_nest_start(nlh, L4LB_A_SERVICE);
 		mnl_attr_put_u8(nlh, L4LB_SVC_A_PROTOCOL, filter->svc->protocol);
 		put_addr(nlh, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR,
@@ -206,6 +213,7 @@ void l4lbadm_print_conn(FILE *f, const struct l4lb_conn_entry *e,
 			 e->protocol, numeric);
 	snprintf(expire, sizeof(expire), "%02u:%02u", secs / 60, secs % 60);
 	fprintf(f, "%-3s %-6s %-11s %-18s %-18s %s\n",
+		e->template ? "IP" :
 		e->protocol == IPPROTO_UDP ? "UDP" : "TCP", expire,
 		l4lbadm_conn_state_name(e->state), c, v, d);
 }
@@ -229,8 +237,11 @@ void l4lbadm_print_conn_json(FILE *f, const struct l4lb_conn_entry *e,
 			     bool first)
 {
 	fprintf(f, "%s{\"protocol\":\"%s\",\"family\":\"%s\",",
-		first ? "" : ",", e->protocol == IPPROTO_UDP ? "udp" : "tcp",
+		first ? "" : ",", e->template ? "ip" :
+		e->protocol == IPPROTO_UDP ? "udp" : "tcp",
 		l4lbadm_family_name(e->family));
+	if (e->template)
+		fputs("\"template\":true,", f);
 	json_endpoint(f, "client", e->family, &e->caddr, e->cport, false);
 	fputc(',', f);
 	json_endpoint(f, "virtual", e->family, &e->vaddr, e->vport, false);

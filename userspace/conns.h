@@ -19,6 +19,7 @@ struct l4lb_conn_entry {
 	union l4lb_inaddr caddr, vaddr, daddr;
 	uint16_t cport, vport, dport;	/* host byte order */
 	uint32_t expires_ms;
+	bool template;			/* a persistence template */
 };
 
 /* Which entries the kernel returns; every part is optional. */

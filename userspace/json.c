@@ -39,7 +39,8 @@ static void json_addr(FILE *f, uint16_t family, const union l4lb_inaddr *a)
 
 static const char *proto_name(uint8_t p)
 {
-	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" : "?";
+	return p == IPPROTO_UDP ? "udp" : p == IPPROTO_TCP ? "tcp" :
+	       p == 0 ? "fwmark" : "?";
 }
 
 static const char *fwd_name(uint8_t fwd)
@@ -77,7 +78,9 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		"\"malformed\":%llu,\"mtu\":%llu,\"no_route\":%llu},"
 		"\"fast_path_pkts\":%llu,\"fast_path_reply_pkts\":%llu,"
 		"\"conn_limit\":%u,\"tcp_pickup\":%s,\"conn_evicted\":%llu,"
-		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u}",
+		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u,"
+		"\"template_count\":%u,\"template_limit\":%u,"
+		"\"expire_quiescent\":%s}",
 		i->conn_max, i->conn_buckets, i->conn_count,
 		i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
@@ -89,7 +92,9 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->fast_reply_pkts, i->conn_limit,
 		i->tcp_pickup ? "true" : "false",
 		(unsigned long long)i->conn_evicted,
-		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6);
+		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6,
+		i->template_count, i->template_limit,
+		i->expire_quiescent ? "true" : "false");
 }
 
 void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
@@ -105,10 +110,17 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 		json_str(f, proto_name(s->protocol));
 		fputc(',', f);
 		json_addr(f, s->family, &s->addr);
-		fprintf(f, ",\"port\":%u,\"scheduler\":", s->port);
+		fprintf(f, ",\"port\":%u,", s->port);
+		/* A firewall-mark service: protocol "fwmark", address 0, port 0. */
+		if (s->fwmark)
+			fprintf(f, "\"fwmark\":%u,", s->fwmark);
+		fputs("\"scheduler\":", f);
 		json_str(f, s->sched);
 		fprintf(f, ",\"flags\":%u,\"sched_flags\":%u", s->flags,
 			s->sched_flags);
+		if (s->set & L4LB_HAS_PERSIST)
+			fprintf(f, ",\"persistent\":%u,\"persist_prefix\":%u",
+				s->persist_timeout, s->persist_prefix);
 		json_stats(f, &s->stats);
 		fputs(",\"destinations\":[", f);
 		for (size_t j = 0; j < s->ndests; j++) {

@@ -126,6 +126,27 @@ static void print_counters(FILE *f, const struct l4lb_stats *s,
 	fputc('\n', f);
 }
 
+void l4lbadm_print_persist(FILE *f, const struct l4lb_service *svc,
+			   const char *persistent, const char *mask)
+{
+	bool v6 = l4lb_family(svc->family) == AF_INET6;
+
+	if (!(svc->set & L4LB_HAS_PERSIST) || !svc->persist_timeout)
+		return;
+	fprintf(f, "%s%u", persistent, svc->persist_timeout);
+	if (svc->persist_prefix == (v6 ? 128 : 32))
+		return;
+	if (v6) {
+		fprintf(f, "%s%u", mask, svc->persist_prefix);
+	} else {
+		uint32_t m = svc->persist_prefix ?
+			     ~0u << (32 - svc->persist_prefix) : 0;
+
+		fprintf(f, "%s%u.%u.%u.%u", mask, m >> 24, (m >> 16) & 255,
+			(m >> 8) & 255, m & 255);
+	}
+}
+
 void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 			   unsigned int fmt)
 {
@@ -141,6 +162,9 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 	/* ipvsadm truncates IPv4 names here, IPv6 ones not at all */
 	if (!v6)
 		svc_name[33] = '\0';
+	if (svc->fwmark)
+		snprintf(svc_name, sizeof(svc_name), "FWM  %u%s", svc->fwmark,
+			 v6 ? " IPv6" : "");
 	if (counters) {
 		fprintf(f, "%-33s", svc_name);
 		print_counters(f, &svc->stats, fmt);
@@ -153,6 +177,7 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 						svc->sched, svc->sched_flags);
 			fprintf(f, " (%s)", names);
 		}
+		l4lbadm_print_persist(f, svc, " persistent ", " mask ");
 		if (svc->flags)
 			fprintf(f, " flags 0x%x", svc->flags);
 		fputc('\n', f);
@@ -204,7 +229,8 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		"Evicted entries: %llu, TCP packets of no flow and not a SYN: "
 		"%llu\n"
 		"Fast path (from PREROUTING): %llu packets, "
-		"%llu NAT replies\n",
+		"%llu NAT replies\n"
+		"Persistence templates: %u of %u, expire quiescent: %s\n",
 		i->version[0] ? i->version : "?", i->conn_count, i->conn_max,
 		i->conn_buckets, i->conn_entry_size, i->conn_entry_size6,
 		i->conn_limit,
@@ -217,7 +243,9 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->conn_evicted,
 		(unsigned long long)i->not_syn_pkts,
 		(unsigned long long)i->fast_pkts,
-		(unsigned long long)i->fast_reply_pkts);
+		(unsigned long long)i->fast_reply_pkts,
+		i->template_count, i->template_limit,
+		i->expire_quiescent ? "on" : "off");
 }
 
 void l4lbadm_print_timeouts(FILE *f, const struct l4lb_timeouts *t)

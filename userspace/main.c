@@ -14,9 +14,10 @@
 #include "parse.h"
 #include "saverestore.h"
 
-#define SVC_OPTS	(OPT_SERVICE)
-#define SRV_OPTS	(OPT_SERVICE | OPT_SERVER | OPT_FORWARD | OPT_WEIGHT)
-#define LIST_OPTS	(OPT_SERVICE | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
+#define SVC_OPTS	(OPT_SERVICE | OPT_IPV6)
+#define SRV_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_SERVER | OPT_FORWARD | \
+			 OPT_WEIGHT)
+#define LIST_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
 			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
 			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH)
 
@@ -25,14 +26,16 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
 	  .required = OPT_SERVICE,
-	  .usage = "-A|E -t|u service-address [-s scheduler] [-b sched-flags]",
+	  .usage = "-A|E -t|u service-address|-f fwmark [-6] [-s scheduler] "
+		   "[-b sched-flags]\n"
+		   "  l4lbadm -A|E ... [-p [timeout]] [-M netmask]",
 	  .run = l4lbadm_run_service },
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -55,7 +58,7 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .run = l4lbadm_run_server },
 	{ .long_name = "delete-server", .short_name = 'd', .is_cmd = true,
 	  .id = CMD_DEL_SERVER, .help = "delete real server",
-	  .allowed = OPT_SERVICE | OPT_SERVER,
+	  .allowed = OPT_SERVICE | OPT_IPV6 | OPT_SERVER,
 	  .required = OPT_SERVICE | OPT_SERVER,
 	  .usage = "-d -t|u service-address -r server-address",
 	  .run = l4lbadm_run_server },
@@ -78,7 +81,8 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .usage = "-R", .run = l4lbadm_run_restore },
 	{ .long_name = "zero", .short_name = 'Z', .is_cmd = true,
 	  .id = CMD_ZERO, .help = "zero counters in a service or all services",
-	  .allowed = OPT_SERVICE, .usage = "-Z [-t|u service-address]",
+	  .allowed = OPT_SERVICE | OPT_IPV6,
+	  .usage = "-Z [-t|u service-address | -f fwmark [-6]]",
 	  .run = l4lbadm_run_zero },
 	{ .long_name = "set", .is_cmd = true, .id = CMD_SET,
 	  .argname = "tcp tcpfin udp",
@@ -104,6 +108,11 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "udp-service", .short_name = 'u', .has_arg = true,
 	  .id = OPT_SERVICE, .value = IPPROTO_UDP, .argname = "service-address",
 	  .help = "service-address is host:port or [IPv6]:port" },
+	{ .long_name = "fwmark-service", .short_name = 'f', .has_arg = true,
+	  .id = OPT_SERVICE, .value = 0, .argname = "fwmark",
+	  .help = "fwmark is an integer greater than zero (the packet mark)" },
+	{ .long_name = "ipv6", .short_name = '6', .id = OPT_IPV6,
+	  .help = "with -f: an IPv6 firewall-mark service" },
 	{ .long_name = "scheduler", .short_name = 's', .has_arg = true,
 	  .id = OPT_SCHED, .argname = "scheduler",
 	  .help = "one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh, "
@@ -118,6 +127,13 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "mh-key", .has_arg = true, .id = OPT_MH_KEY,
 	  .argname = "hex",
 	  .help = "mh: hash key, 32 hex digits (the same on every balancer)" },
+	{ .long_name = "persistent", .short_name = 'p', .opt_arg = true,
+	  .id = OPT_PERSIST, .argname = "timeout",
+	  .help = "persistent service, timeout in seconds (default 300)" },
+	{ .long_name = "netmask", .short_name = 'M', .has_arg = true,
+	  .id = OPT_NETMASK, .argname = "netmask",
+	  .help = "persistence granularity: IPv4 netmask or prefix length, "
+		  "IPv6 prefix length" },
 	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
 	  .id = OPT_SERVER, .argname = "server-address",
 	  .help = "server-address is host (and port), IPv6 in []" },

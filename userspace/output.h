@@ -41,6 +41,13 @@ const char *l4lbadm_fwd_name(uint8_t fwd);	/* "Route", "Masq" */
 /* "l4lb version X (size=N)" */
 void l4lbadm_print_header(FILE *f, const struct l4lb_info *info);
 void l4lbadm_print_title(FILE *f, unsigned int fmt);
+/*
+ * ipvsadm's persistence words of @svc, if persistent: @persistent and
+ * the timeout, then unless the whole address counts @mask and the
+ * netmask (IPv4, dotted) or prefix length (IPv6).
+ */
+void l4lbadm_print_persist(FILE *f, const struct l4lb_service *svc,
+			   const char *persistent, const char *mask);
 void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 			   unsigned int fmt);
 /* info NULL: no version header (as ipvsadm -L -t). fmt: L4LBADM_FMT_*. */

@@ -37,6 +37,9 @@ static const struct {
 	{ OPT_SCHED_FLAGS, "sched-flags" },
 	{ OPT_MH_SIZE, "mh-table-size" },
 	{ OPT_MH_KEY, "mh-key" },
+	{ OPT_PERSIST, "persistent" },
+	{ OPT_NETMASK, "netmask" },
+	{ OPT_IPV6, "ipv6" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -301,8 +304,7 @@ static const struct {
 	const char *long_name;
 	int short_name;
 } unsupported_opts[] = {
-	{ "persistent", 'p' }, { "netmask", 'M' }, { "fwmark-service", 'f' },
-	{ "ipip", 'i' }, { "ipv6", '6' }, { "u-threshold", 'x' },
+	{ "ipip", 'i' }, { "u-threshold", 'x' },
 	{ "l-threshold", 'y' }, { "ops", 'o' },
 	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
 	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
@@ -342,19 +344,14 @@ static int fail_unknown(struct l4lbadm_cmdline *cl, int shortopt,
 	for (size_t i = 0; i < sizeof(unsupported_opts) /
 				sizeof(unsupported_opts[0]); i++) {
 		const char *ln = unsupported_opts[i].long_name;
-		/* ipvsadm's -6 only makes an -f service IPv6 */
-		const char *what = !strcmp(ln, "ipv6") ? "fwmark services"
-						       : NULL;
 
 		if (shortopt && unsupported_opts[i].short_name == shortopt)
 			return fail(cl, "not supported by l4lb: \"-%c\" "
-				    "(--%s%s%s)", shortopt, ln,
-				    what ? ", " : "", what ? what : "");
+				    "(--%s)", shortopt, ln);
 		if (!shortopt && !strncmp(word, "--", 2) &&
 		    strlen(ln) == n - 2 && !strncmp(word + 2, ln, n - 2))
-			return fail(cl, "not supported by l4lb: \"--%s\"%s%s%s",
-				    ln, what ? " (" : "", what ? what : "",
-				    what ? ")" : "");
+			return fail(cl, "not supported by l4lb: \"--%s\"",
+				    ln);
 	}
 	if (shortopt)
 		return fail(cl, "invalid option \"-%c\"", shortopt);
@@ -460,6 +457,9 @@ struct raw_args {
 	const char *server;
 	const char *weight;
 	const char *client;
+	const char *persist;	/* -p's timeout, NULL for the default */
+	bool fwmark;		/* service is -f's mark */
+	const char *netmask;
 };
 
 static int check_combination(struct l4lbadm_cmdline *cl)
@@ -536,7 +536,8 @@ static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
 
 	if (n == 0 || n % 2)
 		return fail(cl, "--config needs KEY VALUE pairs "
-			    "(conn-limit N, tcp-pickup on|off)");
+			    "(conn-limit N, tcp-pickup on|off, "
+			    "expire-quiescent on|off)");
 	for (int i = 0; i < n; i += 2) {
 		const char *key = words[i], *val = words[i + 1];
 
@@ -557,12 +558,56 @@ static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
 					    "(must be on or off)", val);
 			c->tcp_pickup = !strcmp(val, "on");
 			c->set |= L4LB_HAS_TCP_PICKUP;
+		} else if (!strcmp(key, "expire-quiescent")) {
+			if (c->set & L4LB_HAS_EXPIRE_QUIESCENT)
+				return fail(cl, "\"%s\" given twice", key);
+			if (strcmp(val, "on") && strcmp(val, "off"))
+				return fail(cl, "invalid expire-quiescent \"%s\" "
+					    "(must be on or off)", val);
+			c->expire_quiescent = !strcmp(val, "on");
+			c->set |= L4LB_HAS_EXPIRE_QUIESCENT;
 		} else {
 			return fail(cl, "unknown --config setting \"%s\" "
-				    "(conn-limit, tcp-pickup)", key);
+				    "(conn-limit, tcp-pickup, expire-quiescent)",
+				    key);
 		}
 	}
 	return 0;
+}
+
+/*
+ * -M: for an IPv4 service a netmask, dotted (contiguous ones) or as a
+ * prefix length 0..32; for an IPv6 one a prefix length 0..128, as
+ * ipvsadm's "-M 64".
+ */
+static int parse_netmask(struct l4lbadm_cmdline *cl, const char *word)
+{
+	bool v6 = l4lb_family(cl->svc.family) == AF_INET6;
+	struct in_addr mask;
+	unsigned long v;
+
+	if (parse_uint(word, v6 ? 128 : 32, &v)) {
+		cl->svc.persist_prefix = (uint8_t)v;
+		return 0;
+	}
+	if (!v6 && inet_pton(AF_INET, word, &mask) == 1) {
+		uint32_t m = ntohl(mask.s_addr);
+		uint8_t n = 0;
+
+		while (n < 32 && (m & (0x80000000u >> n)))
+			n++;
+		if (n == 32 || !(m << n)) {
+			cl->svc.persist_prefix = n;
+			return 0;
+		}
+		return fail(cl, "illegal netmask \"%s\" (its ones must be "
+			    "contiguous)", word);
+	}
+	if (v6)
+		return fail(cl, "illegal netmask \"%s\" (an IPv6 service "
+			    "takes a prefix length 0..128)", word);
+	return fail(cl, "illegal netmask \"%s\" (a netmask such as "
+		    "255.255.255.0, or a prefix length 0..32)", word);
 }
 
 static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
@@ -571,12 +616,23 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	bool has_port;
 	unsigned long v;
 
-	if (r->service &&
-	    l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
-				   &cl->svc.family, &cl->svc.addr,
-				   &cl->svc.port, &has_port, cl->err,
-				   sizeof(cl->err)))
+	if (r->fwmark) {
+		if (!parse_uint(r->service, UINT32_MAX, &v) || !v)
+			return fail(cl, "illegal fwmark \"%s\" (must be "
+				    "1..%u)", r->service, UINT32_MAX);
+		cl->svc.fwmark = (uint32_t)v;
+		cl->svc.family = cl->opts & OPT_IPV6 ? AF_INET6 : AF_INET;
+	} else if (cl->opts & OPT_IPV6) {
+		return fail(cl, "option \"-6\" (--ipv6) goes with \"-f\" "
+			    "(a firewall-mark service); an IPv6 address makes "
+			    "a -t or -u service IPv6");
+	} else if (r->service &&
+		   l4lbadm_parse_addrport(r->service, cl->svc.protocol, true,
+					  &cl->svc.family, &cl->svc.addr,
+					  &cl->svc.port, &has_port, cl->err,
+					  sizeof(cl->err))) {
 		return L4LBADM_EXIT_USAGE;
+	}
 
 	if (r->sched) {
 		if (!sched_supported(r->sched)) {
@@ -610,6 +666,30 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		cl->svc.set |= L4LB_HAS_MH_KEY;
 	}
 
+	/* ipvsadm's -A and -E set both, persistent or not. */
+	if (cmd == CMD_ADD_SERVICE || cmd == CMD_EDIT_SERVICE) {
+		cl->svc.persist_timeout = 0;
+		cl->svc.persist_prefix =
+			l4lb_family(cl->svc.family) == AF_INET6 ? 128 : 32;
+		cl->svc.set |= L4LB_HAS_PERSIST;
+	}
+	if (cl->opts & OPT_PERSIST) {
+		v = L4LB_PERSIST_TIMEOUT_DEFAULT;
+		if (r->persist && (!parse_uint(r->persist, L4LB_TIMEOUT_MAX,
+					       &v) || !v))
+			return fail(cl, "illegal persistence timeout \"%s\" "
+				    "(must be 1..%u seconds)", r->persist,
+				    L4LB_TIMEOUT_MAX);
+		cl->svc.persist_timeout = (uint32_t)v;
+	}
+	if (r->netmask) {
+		if (!(cl->opts & OPT_PERSIST))
+			return fail(cl, "netmask \"%s\" needs the "
+				    "'persistent' option (-p)", r->netmask);
+		if (parse_netmask(cl, r->netmask))
+			return L4LBADM_EXIT_USAGE;
+	}
+
 	if (r->weight) {
 		if (!parse_uint(r->weight, L4LB_WEIGHT_MAX, &v))
 			return fail(cl, "illegal weight \"%s\" (must be 0..%u)",
@@ -619,7 +699,24 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	}
 
 	if (r->server) {
-		if (l4lbadm_parse_addrport(r->server, cl->svc.protocol, false,
+		const char *srv = r->server;
+		char buf[300];
+		size_t n = strlen(srv);
+
+		/*
+		 * A firewall-mark service's real server may have port 0 (keep
+		 * the packet's), which ipvsadm -S writes "ADDR:0": the same as
+		 * no port.
+		 */
+		if (r->fwmark && n > 2 && n < sizeof(buf) &&
+		    !strcmp(srv + n - 2, ":0") &&
+		    (srv[0] == '[' ? srv[n - 3] == ']' :
+				     !memchr(srv, ':', n - 2))) {
+			memcpy(buf, srv, n - 2);
+			buf[n - 2] = '\0';
+			srv = buf;
+		}
+		if (l4lbadm_parse_addrport(srv, cl->svc.protocol, false,
 					   &cl->dest.family, &cl->dest.addr,
 					   &cl->dest.port, &has_port, cl->err,
 					   sizeof(cl->err)))
@@ -699,12 +796,15 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			if (!sn[k])
 				continue;
 			optstring[ns++] = (char)sn[k];
-			if (o->has_arg)
+			if (o->has_arg || o->opt_arg)
+				optstring[ns++] = ':';
+			if (o->opt_arg)
 				optstring[ns++] = ':';
 		}
 		if (o->long_name && nl < sizeof(longopts) / sizeof(longopts[0]) - 1)
 			longopts[nl++] = (struct option){
 				o->long_name,
+				o->opt_arg ? optional_argument :
 				o->has_arg ? required_argument : no_argument,
 				NULL, LONG_BASE + (int)i };
 	}
@@ -749,6 +849,7 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_SERVICE:
 			cl->svc.protocol = (uint8_t)o->value;
 			raw.service = optarg;
+			raw.fwmark = o->value == 0;
 			break;
 		case OPT_SCHED:
 			raw.sched = optarg;
@@ -768,6 +869,20 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_CLIENT:
 			raw.client = optarg;
 			break;
+		case OPT_PERSIST:
+			/*
+			 * An optional argument, as ipvsadm's: "-p 600" as
+			 * well as "-p600"; a word after -p that is a number
+			 * is its timeout.
+			 */
+			raw.persist = optarg;
+			if (!optarg && optind < argc &&
+			    all_digits(argv[optind]))
+				raw.persist = argv[optind++];
+			break;
+		case OPT_NETMASK:
+			raw.netmask = optarg;
+			break;
 		case OPT_FORWARD:
 			cl->fwd_given = true;
 			cl->dest.fwd = (uint8_t)o->value;
@@ -778,6 +893,8 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_NUMERIC:
 			cl->numeric = true;
+			break;
+		case OPT_IPV6:
 			break;
 		case OPT_JSON:
 			cl->json = true;
@@ -851,7 +968,10 @@ void l4lbadm_usage(FILE *f, const char *prog)
 		if (o->is_cmd)
 			continue;
 		snprintf(longn, sizeof(longn), "--%s", o->long_name);
-		if (o->short_name)
+		if (o->short_name && o->opt_arg)
+			snprintf(shortn, sizeof(shortn), "-%c [%s]",
+				 o->short_name, o->argname);
+		else if (o->short_name)
 			snprintf(shortn, sizeof(shortn), "-%c%s%s",
 				 o->short_name, o->has_arg ? " " : "",
 				 o->has_arg ? o->argname : "");

@@ -62,6 +62,9 @@ enum {
 	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
 	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
+	OPT_PERSIST	= 1u << 18,	/* -p [timeout] */
+	OPT_NETMASK	= 1u << 19,	/* -M netmask */
+	OPT_IPV6	= 1u << 20,	/* -6 (with -f) */
 };
 
 struct l4lbadm_cmdline;
@@ -77,6 +80,7 @@ struct l4lbadm_opt {
 	int alias;		/* second short name (-l for -L), or 0 */
 	bool is_cmd;
 	bool has_arg;
+	bool opt_arg;		/* the argument is optional (-p) */
 	unsigned int id;	/* enum l4lbadm_cmd, or an OPT_* bit */
 	int value;		/* options sharing a bit: -t/-u, -g/-m */
 	const char *argname;	/* for help */

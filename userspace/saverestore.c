@@ -45,6 +45,12 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 		l4lbadm_addrport(vs, sizeof(vs), s->family, &s->addr, s->port,
 				 s->protocol, numeric);
+		/* ipvsadm's "-f 1" and "-f 1 -6" in place of "-t VIP:PORT". */
+		if (s->fwmark) {
+			p = "-f";
+			snprintf(vs, sizeof(vs), "%u%s", s->fwmark,
+				 l4lb_family(s->family) == AF_INET6 ? " -6" : "");
+		}
 		fprintf(f, "-A %s %s -s %s", p, vs, s->sched);
 		if (s->sched_flags) {
 			char names[128];
@@ -53,6 +59,7 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 						s->sched_flags);
 			fprintf(f, " -b %s", names);
 		}
+		l4lbadm_print_persist(f, s, " -p ", " -M ");
 		/* Not ipvsadm's: only when not the defaults. */
 		if ((s->set & L4LB_HAS_MH_SIZE) &&
 		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
@@ -127,6 +134,7 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 			      const struct l4lbadm_cmdline *cl, uint8_t cmd)
 {
 	r->cmd = cmd;
+	r->fwmark = cl->svc.fwmark;
 	r->protocol = cl->svc.protocol;
 	r->vfamily = l4lb_family(cl->svc.family);
 	r->vaddr = cl->svc.addr;
@@ -136,6 +144,8 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->sched_flags = cl->svc.sched_flags;
 	r->mh_size = cl->svc.mh_size;
 	memcpy(r->mh_key, cl->svc.mh_key, sizeof(r->mh_key));
+	r->persist_timeout = cl->svc.persist_timeout;
+	r->persist_prefix = cl->svc.persist_prefix;
 	r->rfamily = l4lb_family(cl->dest.family);
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
@@ -237,6 +247,16 @@ static bool mh_differs(const struct l4lb_service *a,
 	return sa != sb || memcmp(ka, kb, L4LB_MH_KEY_LEN);
 }
 
+/* -p and -M; a side without them is not persistent. */
+static bool persist_differs(const struct l4lb_service *a,
+			    const struct l4lb_service *b)
+{
+	uint32_t ta = (a->set & L4LB_HAS_PERSIST) ? a->persist_timeout : 0;
+	uint32_t tb = (b->set & L4LB_HAS_PERSIST) ? b->persist_timeout : 0;
+
+	return ta != tb || (ta && a->persist_prefix != b->persist_prefix);
+}
+
 static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 			const struct l4lb_service *s)
 {
@@ -245,6 +265,7 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (!r)
 		return -ENOMEM;
 	r->cmd = cmd;
+	r->fwmark = s->fwmark;
 	r->protocol = s->protocol;
 	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
@@ -255,7 +276,10 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
 		r->mh_size = s->mh_size;
 		memcpy(r->mh_key, s->mh_key, sizeof(r->mh_key));
-		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY);
+		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY |
+				    L4LB_HAS_PERSIST);
+		r->persist_timeout = s->persist_timeout;
+		r->persist_prefix = s->persist_prefix;
 	}
 	return 0;
 }
@@ -269,6 +293,7 @@ static int add_dest_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (!r)
 		return -ENOMEM;
 	r->cmd = cmd;
+	r->fwmark = s->fwmark;
 	r->protocol = s->protocol;
 	r->vfamily = l4lb_family(s->family);
 	r->vaddr = s->addr;
@@ -365,7 +390,8 @@ static int diff_pass(const struct l4lb_service_list *from,
 		} else {
 			if (!deletions && (strcmp(a->sched, b->sched) ||
 					   a->sched_flags != b->sched_flags ||
-					   mh_differs(a, b)))
+					   mh_differs(a, b) ||
+					   persist_differs(a, b)))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
 						   b);
 			if (!ret)
@@ -398,9 +424,13 @@ static void build_rule(void *buf, uint16_t family,
 		       const struct l4lbadm_rule *r)
 {
 	struct l4lb_service svc = {
+		.fwmark = r->fwmark,
 		.protocol = r->protocol, .family = r->vfamily,
 		.addr = r->vaddr, .port = r->vport,
-		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS),
+		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS |
+				 L4LB_HAS_PERSIST),
+		.persist_timeout = r->persist_timeout,
+		.persist_prefix = r->persist_prefix,
 	};
 	struct l4lb_dest d = {
 		.family = r->rfamily, .addr = r->raddr, .port = r->rport,

@@ -22,6 +22,7 @@
 /* One configuration request, compact (a restore may hold 100k of them). */
 struct l4lbadm_rule {
 	uint8_t cmd;			/* L4LB_CMD_* */
+	uint32_t fwmark;		/* a firewall-mark service's */
 	uint8_t protocol;
 	uint8_t fwd;
 	uint16_t vport, rport;		/* host order */
@@ -33,6 +34,8 @@ struct l4lbadm_rule {
 	uint32_t sched_flags;
 	uint32_t mh_size;		/* 0: not given */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];
+	uint32_t persist_timeout;	/* with L4LB_HAS_PERSIST */
+	uint8_t persist_prefix;
 	size_t line;			/* input line, 0 for generated ones */
 };
 

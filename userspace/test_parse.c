@@ -340,13 +340,10 @@ static void test_parse_errors(void)
 
 	expect_err("-z", "invalid option \"-z\"");
 	expect_err("-Lz", "invalid option \"-z\"");
-	expect_err("-A -t 10.0.0.1:80 -p 300",
-		   "not supported by l4lb: \"-p\" (--persistent)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100",
 		   "not supported by l4lb: \"-x\" (--u-threshold)");
-	expect_err("-A -f 1", "not supported by l4lb: \"-f\" (--fwmark-service)");
-	expect_err("-A -t 10.0.0.1:80 --persistent=300",
-		   "not supported by l4lb: \"--persistent\"");
+	expect_err("-A -f 0", "illegal fwmark \"0\" (must be 1..4294967295)");
+	expect_err("-A -f x", "illegal fwmark \"x\" (must be 1..4294967295)");
 	expect_err("--start-daemon master",
 		   "not supported by l4lb: \"--start-daemon\"");
 	expect_err("-A -t 10.0.0.1:80 -s twos",
@@ -766,7 +763,9 @@ static void test_output(void)
 	"\"table_full\":0,\"malformed\":0,\"mtu\":0,\"no_route\":0}," \
 	"\"fast_path_pkts\":0,\"fast_path_reply_pkts\":0," \
 	"\"conn_limit\":0,\"tcp_pickup\":false,\"conn_evicted\":0," \
-	"\"not_syn_pkts\":0,\"conn_entry_size6\":0}"
+	"\"not_syn_pkts\":0,\"conn_entry_size6\":0," \
+	"\"template_count\":0,\"template_limit\":0," \
+	"\"expire_quiescent\":false}"
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":80,"
@@ -1198,6 +1197,143 @@ static void test_diff(void)
 }
 
 /* -b: ipvsadm's scheduler flag names, -L and -S showing them. */
+static void test_persist(void)
+{
+	struct l4lb_service svcs[2];
+	struct l4lb_service_list l = { .n = 2, .svcs = svcs };
+	struct l4lbadm_cmdline cl;
+	char *out;
+	int r;
+
+	r = parse("-A -t 10.0.0.1:80 -s rr -p", &cl);
+	check(r == 0 && (cl.svc.set & L4LB_HAS_PERSIST) &&
+	      cl.svc.persist_timeout == 300 && cl.svc.persist_prefix == 32,
+	      "-p alone: 300 s, /32");
+	r = parse("-A -t 10.0.0.1:80 -p 600 -M 255.255.255.0", &cl);
+	check(r == 0 && cl.svc.persist_timeout == 600 &&
+	      cl.svc.persist_prefix == 24, "-p 600 -M 255.255.255.0");
+	r = parse("-A -t 10.0.0.1:80 -p600 -M 16", &cl);
+	check(r == 0 && cl.svc.persist_timeout == 600 &&
+	      cl.svc.persist_prefix == 16, "-p600 -M 16");
+	r = parse("-A -t 10.0.0.1:80 --persistent=60 --netmask 0.0.0.0", &cl);
+	check(r == 0 && cl.svc.persist_timeout == 60 &&
+	      cl.svc.persist_prefix == 0, "--persistent=60 --netmask 0.0.0.0");
+	r = parse("-A -t [2001:db8::1]:80 -p -M 64", &cl);
+	check(r == 0 && cl.svc.persist_timeout == 300 &&
+	      cl.svc.persist_prefix == 64, "IPv6 -p -M 64");
+	r = parse("-E -t 10.0.0.1:80 -s rr", &cl);
+	check(r == 0 && (cl.svc.set & L4LB_HAS_PERSIST) &&
+	      cl.svc.persist_timeout == 0,
+	      "-E without -p: not persistent (as ipvsadm)");
+	expect_err("-A -t 10.0.0.1:80 -p 0",
+		   "illegal persistence timeout \"0\" (must be 1..2678400 "
+		   "seconds)");
+	expect_err("-A -t 10.0.0.1:80 -p -M 255.0.255.0",
+		   "illegal netmask \"255.0.255.0\" (its ones must be "
+		   "contiguous)");
+	expect_err("-A -t 10.0.0.1:80 -p -M 33",
+		   "illegal netmask \"33\" (a netmask such as 255.255.255.0, "
+		   "or a prefix length 0..32)");
+	expect_err("-A -t [2001:db8::1]:80 -p -M ffff::",
+		   "illegal netmask \"ffff::\" (an IPv6 service takes a "
+		   "prefix length 0..128)");
+	expect_err("-A -t 10.0.0.1:80 -M 24",
+		   "netmask \"24\" needs the 'persistent' option (-p)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -p",
+		   "Illegal 'persistent' option with the 'add-server' command");
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "rr");
+	svcs[0].set |= L4LB_HAS_PERSIST;
+	svcs[0].persist_timeout = 300;
+	svcs[0].persist_prefix = 24;
+	svcs[1] = mksvc(IPPROTO_TCP, "10.0.0.1", 443, "wlc");
+	svcs[1].set |= L4LB_HAS_PERSIST;
+	svcs[1].persist_timeout = 60;
+	svcs[1].persist_prefix = 32;
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(out && strstr(out, "TCP  10.0.0.1:80 rr persistent 300 mask "
+				 "255.255.255.0\n") &&
+	      strstr(out, "TCP  10.0.0.1:443 wlc persistent 60\n"),
+	      "-L -n: persistent N [mask M] as ipvsadm");
+	free(out);
+	out = capture(save_fn, &l, 1);
+	check(out && strstr(out, "-A -t 10.0.0.1:80 -s rr -p 300 -M "
+				 "255.255.255.0\n") &&
+	      strstr(out, "-A -t 10.0.0.1:443 -s wlc -p 60\n"),
+	      "-S -n: -p N [-M mask] as ipvsadm");
+	free(out);
+	svcs[0].family = AF_INET6;
+	svcs[0].persist_prefix = 64;
+	out = capture(save_fn, &l, 1);
+	check(out && strstr(out, " -p 300 -M 64\n"), "-S: IPv6 -M 64");
+	free(out);
+	l4lb_service_free(&svcs[0]);
+	l4lb_service_free(&svcs[1]);
+}
+
+static void test_fwmark(void)
+{
+	struct l4lb_service svcs[3];
+	struct l4lb_service_list l = { .n = 3, .svcs = svcs };
+	struct l4lbadm_cmdline cl;
+	char *out;
+	int r;
+
+	r = parse("-A -f 1 -s wlc", &cl);
+	check(r == 0 && cl.svc.fwmark == 1 && cl.svc.family == AF_INET &&
+	      cl.svc.protocol == 0, "-A -f 1");
+	r = parse("-A -f 7 -6 -p", &cl);
+	check(r == 0 && cl.svc.fwmark == 7 && cl.svc.family == AF_INET6 &&
+	      cl.svc.persist_prefix == 128, "-A -f 7 -6 -p");
+	r = parse("-a -f 1 -r 10.0.0.2 -m", &cl);
+	check(r == 0 && cl.dest.port == 0 && cl.dest.fwd == L4LB_FWD_NAT,
+	      "-a -f 1 -r ADDR -m: port 0 (keep the packet's)");
+	r = parse("-a -f 1 -6 -r [2001:db8::2]", &cl);
+	check(r == 0 && cl.dest.port == 0 && cl.dest.family == AF_INET6,
+	      "-a -f 1 -6 -r [ADDR]");
+	expect_err("-a -f 1 -r [2001:db8::2]",
+		   "real server \"[2001:db8::2]\" is IPv6 but service \"1\" "
+		   "is IPv4: direct routing (-g) and masquerading (-m) forward "
+		   "within one address family");
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "rr");
+	svcs[1] = mksvc(0, "0.0.0.0", 0, "wlc");
+	svcs[1].fwmark = 2;
+	adddest(&svcs[1], "10.0.0.3", 0, L4LB_FWD_NAT, 1, 0, 0);
+	svcs[2] = mksvc(0, "0.0.0.0", 0, "rr");
+	svcs[2].fwmark = 1;
+	svcs[2].family = AF_INET6;
+	l4lb_service_list_sort(&l);
+	check(svcs[0].fwmark == 0 && svcs[1].fwmark == 1 &&
+	      svcs[2].fwmark == 2, "sort: -t first, then by fwmark");
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC);
+	check(out && strstr(out, "\nFWM  1 IPv6 rr\nFWM  2 wlc\n  -> 10.0.0.3:0"),
+	      "-L -n: FWM lines as ipvsadm");
+	free(out);
+	out = capture(save_fn, &l, 1);
+	check(out && strstr(out, "-A -f 1 -6 -s rr\n-A -f 2 -s wlc\n"
+				 "-a -f 2 -r 10.0.0.3:0 -m -w 1\n"),
+	      "-S: -f lines as ipvsadm");
+	free(out);
+	for (int i = 0; i < 3; i++)
+		l4lb_service_free(&svcs[i]);
+
+	{
+		struct l4lbadm_rules rs;
+		char err[600];
+
+		check(restore_str("-A -f 1 -6 -s rr -p 300 -M 64\n"
+				  "-a -f 1 -6 -r [2001:db8::2]:0 -m -w 1\n",
+				  &rs, err) == 0 && rs.n == 2 &&
+		      rs.r[0].fwmark == 1 && rs.r[0].vfamily == AF_INET6 &&
+		      rs.r[0].persist_timeout == 300 &&
+		      rs.r[0].persist_prefix == 64 &&
+		      rs.r[1].fwmark == 1 && rs.r[1].rport == 0,
+		      "-R: -f lines as -S prints them");
+		l4lbadm_rules_free(&rs);
+	}
+}
+
 static void test_sched_flags(void)
 {
 	struct l4lb_service svcs[1];
@@ -1529,12 +1665,10 @@ static void test_ipv6_parse(void)
 		   "real server port 8080 in \"[2001:db8::11]:8080\" differs "
 		   "from service port 80: direct routing (-g) cannot change "
 		   "the port; use -m");
-	expect_err("-A -t [2001:db8::10]:80 -6",
-		   "not supported by l4lb: \"-6\" (--ipv6, fwmark services)");
-	expect_err("-A -f 1 -6",
-		   "not supported by l4lb: \"-f\" (--fwmark-service)");
-	expect_err("-A -t [2001:db8::10]:80 --ipv6",
-		   "not supported by l4lb: \"--ipv6\" (fwmark services)");
+#define NOT_F "option \"-6\" (--ipv6) goes with \"-f\" (a firewall-mark " \
+	      "service); an IPv6 address makes a -t or -u service IPv6"
+	expect_err("-A -t [2001:db8::10]:80 -6", NOT_F);
+	expect_err("-A -t [2001:db8::10]:80 --ipv6", NOT_F);
 }
 
 static void test_ipv6_program(void)
@@ -1551,8 +1685,8 @@ static void test_ipv6_program(void)
 	check(r.status == 2 && !strcmp(r.err, "l4lbadm: missing \"]\" in "
 	      "\"[2001:db8::10:80\"\n"), "missing ]: message, exit 2");
 	run("-A -t [2001:db8::10]:80 -6", &r);
-	check(r.status == 2 && strstr(r.err, "\"-6\" (--ipv6, fwmark "
-	      "services)"), "-6: not supported, exit 2");
+	check(r.status == 2 && strstr(r.err, NOT_F),
+	      "-6 without -f: refused, exit 2");
 }
 
 /* The nest of @type at the top of @nlh, parsed into @out. */
@@ -2042,6 +2176,8 @@ int main(void)
 	test_restore_parse();
 	test_diff();
 	test_sched_flags();
+	test_persist();
+	test_fwmark();
 	test_ipv6_parse();
 	test_ipv6_program();
 	test_ipv6_build();

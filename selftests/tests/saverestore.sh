@@ -91,10 +91,10 @@ adm lb -C
 adm lb -R </tmp/table.in
 stats_ok='(keys == ["bytes_in","bytes_out","conns","pkts_in","pkts_out"]) and all(.[]; type == "number")'
 rates_ok='(keys == ["bytes_in","bytes_out","conns","pkts_in","pkts_out","window_ms"]) and all(.[]; type == "number")'
-info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_entry_size6","conn_evicted","conn_limit","conn_max","dests","drops","fast_path_pkts","fast_path_reply_pkts","not_syn_pkts","services","tcp_pickup","version"])
+info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_entry_size6","conn_evicted","conn_limit","conn_max","dests","drops","expire_quiescent","fast_path_pkts","fast_path_reply_pkts","not_syn_pkts","services","tcp_pickup","template_count","template_limit","version"])
 	and (.version | type == "string")
-	and ([.conn_buckets, .conn_count, .conn_entry_size, .conn_entry_size6, .conn_evicted, .conn_limit, .conn_max, .dests, .fast_path_pkts, .fast_path_reply_pkts, .not_syn_pkts, .services] | all(type == "number"))
-	and (.tcp_pickup | type == "boolean")
+	and ([.conn_buckets, .conn_count, .conn_entry_size, .conn_entry_size6, .conn_evicted, .conn_limit, .conn_max, .dests, .fast_path_pkts, .fast_path_reply_pkts, .not_syn_pkts, .services, .template_count, .template_limit] | all(type == "number"))
+	and (.tcp_pickup | type == "boolean") and (.expire_quiescent | type == "boolean")
 	and (.drops | keys == ["malformed","mtu","no_dest","no_route","table_full"])
 	and (.drops | all(.[]; type == "number"))'
 addr_ok='(if .family == "inet" then (.address | test("^[0-9]+(\\.[0-9]+){3}$")) else (.family == "inet6" and (.address | test(":"))) end)'
@@ -102,9 +102,10 @@ dest_ok='(keys == ["active_conns","address","down","family","forward","inactive_
 	and '"$addr_ok"' and (.port | type == "number")
 	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')'
-svc_ok='(keys == ["address","destinations","family","flags","port","protocol","rates","sched_flags","scheduler","stats"])
+svc_ok='(keys == ["address","destinations","family","flags","persist_prefix","persistent","port","protocol","rates","sched_flags","scheduler","stats"])
 	and (.protocol | IN("tcp","udp")) and '"$addr_ok"'
-	and (.port | type == "number") and (.scheduler | type == "string") and ([.flags, .sched_flags] | all(type == "number"))
+	and (.port | type == "number") and (.scheduler | type == "string") and (.flags | type == "number")
+	and ([.sched_flags, .persistent, .persist_prefix] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')
 	and (.destinations | type == "array") and all(.destinations[]; '"$dest_ok"')'
 list_ok='(keys == ["info","services"]) and (.info | '"$info_ok"') and (.services | type == "array") and all(.services[]; '"$svc_ok"')'
@@ -123,7 +124,7 @@ log "JSON: every listing matches the schema"
 adm lb -C
 printf -- '-A -t 127.0.0.1:80\n-a -t 127.0.0.1:80 -r 127.0.0.1\n' | adm lb -R
 adm lb -S >/tmp/named
-grep -qx -- '-A -t localhost:http -s wlc' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
+grep -qx -- '-A -t localhost:http -s wrr' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
 adm lb -C
 adm lb -R </tmp/named
-expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wlc -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
+expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wrr -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "

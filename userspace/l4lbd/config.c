@@ -471,9 +471,7 @@ struct unsupported {
 };
 
 static const struct unsupported vs_unsupported[] = {
-	{ "persistence_timeout", "yet (l4lb has no persistence yet)" },
-	{ "persistence_granularity", "yet (l4lb has no persistence yet)" },
-	{ "persistence_engine", "yet (l4lb has no persistence yet)" },
+	{ "persistence_engine", "(l4lb has no persistence engines)" },
 	{ "ops", "(l4lb has no one-packet scheduling)" },
 	{ "flag-1", "(l4lb has no scheduler flags)" },
 	{ "flag-2", "(l4lb has no scheduler flags)" },
@@ -482,7 +480,7 @@ static const struct unsupported vs_unsupported[] = {
 	{ "sh-fallback", "(l4lb has no sh scheduler)" },
 	{ "mh-port", "(l4lb has no mh scheduler)" },
 	{ "mh-fallback", "(l4lb has no mh scheduler)" },
-	{ "ip_family", "yet (l4lb has no fwmark services yet)" },
+	{ "ip_family", "yet (l4lbd has no fwmark virtual_server yet)" },
 	{ NULL, NULL }
 };
 static const struct unsupported rs_unsupported[] = {
@@ -676,6 +674,42 @@ static bool parse_port(struct parser *p, const struct tok *kw, const char *s,
 	if (!parse_uint(p, kw, s, 1, 65535, &v))
 		return false;
 	*port = (uint16_t)v;
+	return true;
+}
+
+/*
+ * persistence_granularity, as keepalived: an IPv4 netmask (contiguous
+ * ones) for an IPv4 service, a prefix length for an IPv6 one.
+ */
+static bool parse_granularity(struct parser *p, const struct tok *kw,
+			      const char *s, uint16_t family, uint8_t *prefix)
+{
+	struct in_addr m;
+	unsigned int v;
+	uint32_t h;
+	uint8_t n = 0;
+
+	if (!s)
+		return false;
+	if (family == AF_INET6) {
+		if (!parse_uint(p, kw, s, 0, 128, &v))
+			return false;
+		*prefix = (uint8_t)v;
+		return true;
+	}
+	if (inet_pton(AF_INET, s, &m) != 1) {
+		perr(p, kw->line, "%s: '%s' is not an IPv4 netmask", kw->s, s);
+		return false;
+	}
+	h = ntohl(m.s_addr);
+	while (n < 32 && (h & (0x80000000u >> n)))
+		n++;
+	if (n < 32 && (h << n)) {
+		perr(p, kw->line, "%s: '%s' is not a netmask of contiguous ones",
+		     kw->s, s);
+		return false;
+	}
+	*prefix = n;
 	return true;
 }
 
@@ -1486,15 +1520,17 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 	v->protocol = IPPROTO_UDP;
 	s = opt_arg(p, kw);
 	if (s && (!strcmp(s, "fwmark") || !strcmp(s, "group"))) {
-		perr(p, kw->line, "not supported by l4lbd yet: virtual_server %s (l4lb has no %s services yet)",
-		     s, !strcmp(s, "fwmark") ? "fwmark" : "virtual_server_group");
+		perr(p, kw->line, "not supported by l4lbd yet: virtual_server %s%s",
+		     s, !strcmp(s, "fwmark") ? " (use l4lbadm -f)" :
+		     " (l4lb has no virtual_server_group services yet)");
 		skip_unknown(p, kw, NULL);
 		free(v);
 		return;
 	}
 	ok = parse_ip(p, kw, arg(p, kw), &v->addr);
+	v->persist_prefix = v->addr.family == AF_INET6 ? 128 : 32;
 	if (!opt_arg(p, kw)) {
-		perr(p, kw->line, "virtual_server needs a port (keepalived allows none only with persistence, which l4lb has not yet)");
+		perr(p, kw->line, "virtual_server needs a port (keepalived allows none only with persistence, for all ports: l4lb has no port-0 services)");
 		ok = false;
 	} else {
 		ok = parse_port(p, kw, arg(p, kw), &v->port) && ok;
@@ -1532,6 +1568,12 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method")) {
 			fwd_set = true;
 			parse_fwd(p, k, arg(p, k), &v->fwd);
+		} else if (!strcmp(k->s, "persistence_timeout")) {
+			parse_uint(p, k, arg(p, k), 1, L4LB_TIMEOUT_MAX,
+				   &v->persist_timeout);
+		} else if (!strcmp(k->s, "persistence_granularity")) {
+			parse_granularity(p, k, arg(p, k), v->addr.family,
+					  &v->persist_prefix);
 		} else if (!strcmp(k->s, "inhibit_on_failure")) {
 			v->inhibit_conf = opt_bool(p, k);
 		} else if (!strcmp(k->s, "omega")) {
@@ -1669,7 +1711,7 @@ static struct config *parse_tokens(struct parser *p, const char *name)
 			note_once(p, k, "", "keepalived's; l4lbd does not use it");
 			skip_unknown(p, k, top_kws);
 		} else if (!strcmp(k->s, "virtual_server_group") && !k->quoted) {
-			perr(p, k->line, "not supported by l4lbd yet: virtual_server_group (l4lb has no fwmark services, and l4lbd no groups, yet)");
+			perr(p, k->line, "not supported by l4lbd yet: virtual_server_group (l4lbd has no groups yet)");
 			skip_unknown(p, k, top_kws);
 		} else if (!strcmp(k->s, "SSL") && !k->quoted) {
 			perr(p, k->line, "not supported by l4lbd: SSL (SSL_GET uses no client certificate and verifies none)");

@@ -193,6 +193,8 @@ struct vs {
 	uint16_t port;
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint8_t fwd;
+	unsigned int persist_timeout;	/* persistence_timeout; 0: none */
+	uint8_t persist_prefix;		/* persistence_granularity, bits */
 	unsigned int delay_loop_ms, warmup_ms;
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
 	int alpha_conf, inhibit_conf;	/* -1: not given */

@@ -112,7 +112,18 @@ static void fill_key(const struct vs *v, struct l4lb_service *s)
 	s->addr = v->addr.u;
 	s->port = v->port;
 	strcpy(s->sched, v->sched);
-	s->set = L4LB_HAS_SCHED;
+	s->persist_timeout = v->persist_timeout;
+	s->persist_prefix = v->persist_prefix;
+	s->set = L4LB_HAS_SCHED | L4LB_HAS_PERSIST;
+}
+
+/* The kernel's service @ks has other persistence settings than @key. */
+static bool persist_changed(const struct l4lb_service *ks,
+			    const struct l4lb_service *key)
+{
+	return ks->persist_timeout != key->persist_timeout ||
+	       (key->persist_timeout &&
+		ks->persist_prefix != key->persist_prefix);
 }
 
 /*
@@ -292,7 +303,8 @@ static int sync_all(void)
 			v->created = true;
 			logmsg(LOG_INFO, "[%s] add service, scheduler %s",
 			       vs_name(v, a, sizeof(a)), v->sched);
-		} else if (strcmp(ks->sched, v->sched)) {
+		} else if (strcmp(ks->sched, v->sched) ||
+			   persist_changed(ks, &key)) {
 			ret = l4lb_service_cmd(&nl, L4LB_CMD_SET_SERVICE, &key);
 			if (ret < 0) {
 				logmsg(LOG_ERR, "[%s] edit service: %s",

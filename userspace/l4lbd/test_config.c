@@ -179,6 +179,39 @@ static void test_oneliner(void)
 	config_free(c);
 }
 
+static void test_persistence(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("p.conf",
+		"virtual_server 10.0.0.100 80 {\n"
+		"  protocol TCP\n"
+		"  persistence_timeout 600\n"
+		"  persistence_granularity 255.255.255.0\n"
+		"  real_server 10.0.0.11 80 { }\n"
+		"}\n"
+		"virtual_server 2001:db8::10 80 {\n"
+		"  protocol TCP\n"
+		"  persistence_timeout 60\n"
+		"  persistence_granularity 64\n"
+		"  real_server 2001:db8::11 80 { }\n"
+		"}\n"
+		"virtual_server 10.0.0.100 443 {\n"
+		"  protocol TCP\n"
+		"  real_server 10.0.0.11 443 { }\n"
+		"}\n", &errs);
+
+	CHECK(c && c->nvs == 3, "persistence: parsed %s", errs.n ? errs.msg[0] : "");
+	if (!c)
+		return;
+	CHECK(c->vs[0]->persist_timeout == 600 &&
+	      c->vs[0]->persist_prefix == 24, "persistence_timeout 600, granularity /24");
+	CHECK(c->vs[1]->persist_timeout == 60 &&
+	      c->vs[1]->persist_prefix == 64, "IPv6 granularity 64");
+	CHECK(c->vs[2]->persist_timeout == 0 &&
+	      c->vs[2]->persist_prefix == 32, "no persistence: /32, timeout 0");
+	config_free(c);
+}
+
 static void test_ipv6(void)
 {
 	struct config_errors errs;
@@ -326,12 +359,12 @@ static void test_errors(void)
 		     "t.conf:2: rise: 'many' is not an integer");
 	expect_error(VS "quorum 0\n}\n",
 		     "t.conf:2: quorum: '0' is not an integer");
-	expect_error(VS "persistence_timeout 300\n}\n",
-		     "t.conf:2: not supported by l4lbd yet: persistence_timeout (l4lb has no persistence yet)");
-	expect_error(VS "persistence_granularity 255.255.255.0\n}\n",
-		     "t.conf:2: not supported by l4lbd yet: persistence_granularity");
+	expect_error(VS "persistence_granularity 255.0.255.0\n}\n",
+		     "t.conf:2: persistence_granularity: '255.0.255.0' is not a netmask of contiguous ones");
+	expect_error(VS "persistence_timeout 0\n}\n",
+		     "t.conf:2: persistence_timeout: '0' is not an integer in 1..2678400");
 	expect_error("virtual_server fwmark 1 {\n}\n",
-		     "t.conf:1: not supported by l4lbd yet: virtual_server fwmark (l4lb has no fwmark services yet)");
+		     "t.conf:1: not supported by l4lbd yet: virtual_server fwmark (use l4lbadm -f)");
 	expect_error("virtual_server group G {\n}\n",
 		     "t.conf:1: not supported by l4lbd yet: virtual_server group");
 	expect_error("virtual_server_group G {\n10.0.0.1 80\n}\n",
@@ -834,6 +867,7 @@ int main(void)
 	test_udp_ping();
 	test_oneliner();
 	test_ipv6();
+	test_persistence();
 	test_errors();
 	TEST_DONE();
 }

@@ -81,6 +81,13 @@
  *                               stack, which answers them with a reset
  *        L4LB_INFO_A_CONN_ENTRY_SIZE6: NLA_U32, bytes per entry (slab
  *                               object) of an IPv6 flow
+ *        L4LB_INFO_A_TEMPLATE_COUNT: NLA_U32, persistence templates of
+ *                               this netns (see Persistence below)
+ *        L4LB_INFO_A_TEMPLATE_LIMIT: NLA_U32, the most templates a netns
+ *                               may hold (module parameter persist_max)
+ *        L4LB_INFO_A_EXPIRE_QUIESCENT: NLA_U8, 1 (default) if a template
+ *                               whose destination has weight 0 attracts
+ *                               no new connection, 0 if it still does
  *
  * Connection entries. A new TCP flow starts only with a SYN without ACK,
  *    RST or FIN (as with IPVS), unless the netns turned mid-flow pickup on
@@ -108,6 +115,8 @@
  *                               entries held removes none: new flows
  *                               evict or are dropped until they expire.
  *        L4LB_CONFIG_A_TCP_PICKUP: NLA_U8, 0 or 1, see above (default 0)
+ *        L4LB_CONFIG_A_EXPIRE_QUIESCENT: NLA_U8, 0 or 1 (default 1): IPVS's
+ *                               expire_quiescent_template, see Persistence
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -130,9 +139,28 @@
  *                          Maglev paper
  *        L4LB_SVC_A_MH_KEY: exactly L4LB_MH_KEY_LEN (16) bytes, the mh
  *                          hash key; default L4LB_MH_KEY_DEFAULT
+ *        L4LB_SVC_A_PERSIST_TIMEOUT: NLA_U32, seconds, 0..L4LB_TIMEOUT_MAX:
+ *                          ipvsadm's -p; 0 (default) is not persistent
+ *        L4LB_SVC_A_PERSIST_PREFIX: NLA_U8, ipvsadm's -M as a prefix
+ *                          length: 0..32 for AF_INET, 0..128 for AF_INET6
+ *                          (EINVAL otherwise); default 32 or 128
  *    The scheduler settings (SCHED_FLAGS, MH_*) are kept whatever the
  *    scheduler: those another scheduler does not use wait for a change
  *    of scheduler.
+ *
+ *    A firewall-mark service instead: its key is
+ *        L4LB_SVC_A_FWMARK: NLA_U32, not 0: the packet mark (skb->mark,
+ *                          set by iptables' or nftables' mangle rules
+ *                          before l4lb's hooks) of its packets, TCP or UDP
+ *        L4LB_SVC_A_FAMILY: as above (AF_INET default, or AF_INET6)
+ *    with no PROTOCOL, ADDR, ADDR6 or PORT (EINVAL naming the attribute).
+ *    A packet is looked up by its mark first, then by address and port,
+ *    as IPVS does; as any service's, it must be addressed to a local
+ *    address (a VIP). Its destinations' port is 0 by default: for NAT, 0
+ *    rewrites only the address (the packet keeps its port), another port
+ *    rewrites both; direct routing needs 0. Replies, connections and
+ *    every request naming the service carry FWMARK and FAMILY in place
+ *    of the address key.
  *
  * L4LB_CMD_SET_SERVICE: edit a service (key as above; ENOENT if absent).
  *    Attributes given replace the current values; absent ones stay.
@@ -147,7 +175,8 @@
  *        L4LB_SVC_A_PROTOCOL, L4LB_SVC_A_FAMILY, L4LB_SVC_A_ADDR or
  *        L4LB_SVC_A_ADDR6, L4LB_SVC_A_PORT, L4LB_SVC_A_SCHED,
  *        L4LB_SVC_A_FLAGS, L4LB_SVC_A_SCHED_FLAGS,
- *        L4LB_SVC_A_MH_TABLE_SIZE, L4LB_SVC_A_MH_KEY as above
+ *        L4LB_SVC_A_MH_TABLE_SIZE, L4LB_SVC_A_MH_KEY,
+ *        L4LB_SVC_A_PERSIST_TIMEOUT, L4LB_SVC_A_PERSIST_PREFIX as above
  *        L4LB_SVC_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
  *        L4LB_SVC_A_DESTS: NLA_NESTED, only if the request had
  *                          L4LB_A_WITH_DESTS (NLA_FLAG) set; a dump leaves
@@ -232,6 +261,11 @@
  *        L4LB_CONN_A_FWD: NLA_U8, enum l4lb_fwd_method
  *        L4LB_CONN_A_STATE: NLA_U8, enum l4lb_conn_state
  *        L4LB_CONN_A_EXPIRES: NLA_U32, milliseconds until the entry expires
+ *        L4LB_CONN_A_TEMPLATE: NLA_FLAG, a persistence template (after
+ *            the connections): PROTOCOL 0 (IPPROTO_IP, ipvsadm's "IP"),
+ *            STATE NONE, CADDR the client's masked address, CPORT 0,
+ *            VADDR and VPORT the service's, DADDR and DPORT the
+ *            destination's; the filters apply as to connections
  *    The table changes under the dump, which is resumable and does bounded
  *    work per message: an entry added or removed meanwhile may be missed,
  *    never reported twice within one bucket pass.
@@ -292,6 +326,22 @@
  *    lblc and lblcr keep at most 1024 addresses per service, forget one
  *    unused for 24 hours, and start afresh when the destinations change.
  *
+ * Persistence (L4LB_SVC_A_PERSIST_TIMEOUT not 0), as IPVS's: the first
+ *    new connection of a client to a persistent service is scheduled and
+ *    leaves a template, keyed by the service and the client's address
+ *    masked to PERSIST_PREFIX bits; further new connections of any client
+ *    under that mask go to the template's destination. A template lives
+ *    PERSIST_TIMEOUT seconds from the last new connection it directed
+ *    (connections it directed do not hold it). A template whose
+ *    destination is deleted or down directs nothing: the next new
+ *    connection is scheduled afresh and replaces it; so is one whose
+ *    destination has weight 0 while EXPIRE_QUIESCENT is on (the default,
+ *    unlike IPVS: draining a server then moves its persistent clients'
+ *    new connections at once). Templates live in a table of their own,
+ *    at most persist_max (module parameter, default 65536) per netns;
+ *    a new one past that replaces the netns's oldest. Changing a
+ *    service's PERSIST_* attributes or deleting it drops its templates.
+ *
  * Statistics (L4LB_STATS_A_*, all NLA_U64, padded with L4LB_STATS_A_PAD):
  *    CONNS (new connections scheduled), PKTS_IN, BYTES_IN (client to
  *    server), PKTS_OUT, BYTES_OUT (server to client; NAT only).
@@ -324,6 +374,7 @@
 #define L4LB_TIMEOUT_MAX	(31 * 24 * 3600)	/* a month, seconds */
 #define L4LB_WEIGHT_MAX		65535
 #define L4LB_CONN_LIMIT_MAX	(1 << 26)	/* conn_max, CONN_LIMIT */
+#define L4LB_PERSIST_TIMEOUT_DEFAULT	300	/* ipvsadm's -p, seconds */
 
 enum l4lb_cmd {
 	L4LB_CMD_UNSPEC,
@@ -377,6 +428,9 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_CONN_EVICTED,
 	L4LB_INFO_A_NOT_SYN_PKTS,
 	L4LB_INFO_A_CONN_ENTRY_SIZE6,
+	L4LB_INFO_A_TEMPLATE_COUNT,
+	L4LB_INFO_A_TEMPLATE_LIMIT,
+	L4LB_INFO_A_EXPIRE_QUIESCENT,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)
@@ -407,6 +461,9 @@ enum l4lb_svc_attr {
 	L4LB_SVC_A_SCHED_FLAGS,
 	L4LB_SVC_A_MH_TABLE_SIZE,
 	L4LB_SVC_A_MH_KEY,
+	L4LB_SVC_A_PERSIST_TIMEOUT,
+	L4LB_SVC_A_PERSIST_PREFIX,
+	L4LB_SVC_A_FWMARK,
 	__L4LB_SVC_A_MAX
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
@@ -476,6 +533,7 @@ enum l4lb_config_attr {
 	L4LB_CONFIG_A_UNSPEC,
 	L4LB_CONFIG_A_CONN_LIMIT,
 	L4LB_CONFIG_A_TCP_PICKUP,
+	L4LB_CONFIG_A_EXPIRE_QUIESCENT,
 	__L4LB_CONFIG_A_MAX
 };
 #define L4LB_CONFIG_A_MAX (__L4LB_CONFIG_A_MAX - 1)
@@ -527,6 +585,7 @@ enum l4lb_conn_attr {
 	L4LB_CONN_A_CADDR6,
 	L4LB_CONN_A_VADDR6,
 	L4LB_CONN_A_DADDR6,
+	L4LB_CONN_A_TEMPLATE,
 	__L4LB_CONN_A_MAX
 };
 #define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
