@@ -28,6 +28,7 @@
 #define L4LB_HAS_SCHED_FLAGS	(1u << 6)
 #define L4LB_HAS_MH_SIZE	(1u << 7)
 #define L4LB_HAS_MH_KEY		(1u << 8)
+#define L4LB_HAS_TUN		(1u << 9)	/* dest tun_* */
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -47,6 +48,9 @@ struct l4lb_dest {
 	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	uint8_t fwd;			/* enum l4lb_fwd_method */
+	uint8_t tun_type;		/* -i: enum l4lb_tun_type */
+	uint16_t tun_port;		/* -i gue: host byte order */
+	uint32_t tun_flags;		/* -i gue: L4LB_TUN_F_* */
 	uint32_t weight;
 	uint32_t flags;			/* L4LB_DEST_F_* */
 	uint32_t active_conns;

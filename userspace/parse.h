@@ -62,6 +62,9 @@ enum {
 	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
 	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
+	OPT_TUN_TYPE	= 1u << 18,	/* --tun-type (with -i) */
+	OPT_TUN_PORT	= 1u << 19,	/* --tun-port (with -i gue) */
+	OPT_TUN_CSUM	= 1u << 20,	/* --tun-nocsum / --tun-csum / ... */
 };
 
 struct l4lbadm_cmdline;
