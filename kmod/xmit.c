@@ -11,6 +11,10 @@
  * hook finds their entry and rewrites the source back to the VIP and port
  * (l4lb_nat_reply()) before the kernel forwards them on.
  *
+ * Tunnelling (tunnel.c) sends the packet as DR would, but inside an outer
+ * header to the real server's address: the real server may be routers
+ * away, and answers the client directly as with DR.
+ *
  * Either way the packets are untracked, so conntrack and an iptables
  * MASQUERADE/SNAT rule on the balancer never translate them a second time.
  */

@@ -203,7 +203,9 @@
  *    is EINVAL (not supported yet). The path MTU a client sees is the
  *    route's less the encapsulation (20 or 40 bytes, and 12 more for GUE);
  *    a bigger packet that may not be fragmented is answered with ICMP
- *    "fragmentation needed" or Packet Too Big for that MTU. Changing the
+ *    "fragmentation needed" or Packet Too Big for that MTU. Such an error
+ *    from a router about an outer packet lowers the MTU of the route to
+ *    the real server, as for the stack's own tunnels. Changing the
  *    FWD or TUN_* attributes with SET_DEST replaces the destination as
  *    below.
  *    Deleting a destination moves its flows: their next packet is
