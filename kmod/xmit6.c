@@ -196,7 +196,7 @@ int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
 
 	l4lb_forward6(skb);
 	tclass = ipv6_get_dsfield(ipv6_hdr(skb));
-	label = htonl(skb_get_hash(skb) & IPV6_FLOWLABEL_MASK);
+	label = htonl(skb_get_hash(skb)) & IPV6_FLOWLABEL_MASK;
 	err = l4lb_tun_encap_udp(net, skb, dest, LL_RESERVED_SPACE(dst->dev),
 				 &proto);
 	if (err)

@@ -92,13 +92,13 @@ tunnel_case() {
 	done
 	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
 	adm lb -L -n
-	names=$(tcp_names c "$VIP_T" 80 30)
+	names=$(tcp_names c "$VIP_T" 80 15)
 	for i in 1 2 3; do
-		expect_eq "$name: TCP connections to rs$i" "$(echo "$names" | count_of "rs$i")" 10
+		expect_eq "$name: TCP connections to rs$i" "$(echo "$names" | count_of "rs$i")" 5
 	done
-	names=$(udp_names c "$VIP_T" 53 15)
+	names=$(udp_names c "$VIP_T" 53 9)
 	for i in 1 2 3; do
-		expect_eq "$name: UDP flows to rs$i" "$(echo "$names" | count_of "rs$i")" 5
+		expect_eq "$name: UDP flows to rs$i" "$(echo "$names" | count_of "rs$i")" 3
 	done
 	upload "$name"
 }
