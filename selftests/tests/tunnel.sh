@@ -83,6 +83,7 @@ upload() {
 tunnel_case() {
 	local name=$1 i names
 	shift
+	log "$name: rr over three tunnelled real servers"
 	adm lb -A -t "$TSVC" -s rr
 	adm lb -A -u "$USVC" -s rr
 	adm lb -A -t "$BSVC" -s rr
@@ -129,6 +130,7 @@ ip -n "$prefix-r2" link set eth0 mtu "$RMTU"
 mtu_case() { # NAME INNER-MTU OPTS...
 	local name=$1 mtu=$2
 	shift 2
+	log "$name: path MTU"
 	adm lb -A -t "$BSVC" -s rr
 	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
 	upload "$name through a link of MTU $RMTU"
