@@ -25,6 +25,7 @@ struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 	dest->family = cfg->family;
 	dest->port = cfg->port;
 	dest->fwd = cfg->fwd;
+	dest->tun = cfg->tun;
 	dest->weight = cfg->weight;
 	if (cfg->down)
 		set_bit(L4LB_DEST_DOWN_BIT, &dest->flags);

@@ -14,6 +14,13 @@ enum {
 
 struct l4lb_service;
 
+/* How a tunnel dest encapsulates (L4LB_FWD_TUN only; zero otherwise). */
+struct l4lb_tun {
+	u8	type;		/* enum l4lb_tun_type */
+	__be16	port;		/* GUE: the real server's UDP port */
+	u32	flags;		/* L4LB_TUN_F_* */
+};
+
 struct l4lb_dest {
 	struct list_head	list;	/* in svc->dests, under ln->lock */
 	/* NULL once deleted; the service itself is freed after RCU. */
@@ -22,6 +29,7 @@ struct l4lb_dest {
 	union l4lb_addr		addr;
 	__be16			port;
 	u8			fwd;	/* immutable: conns depend on it */
+	struct l4lb_tun		tun;	/* immutable too */
 	/* The service's: direct routing and NAT stay within a family. */
 	u8			family;
 	u32			weight;	/* under ln->lock */
@@ -44,6 +52,7 @@ struct l4lb_dest_cfg {
 	__be16	port;
 	u8	fwd;
 	u8	family;
+	struct l4lb_tun	tun;
 	u32	weight;
 	bool	down;
 };

@@ -10,6 +10,7 @@
 #include <linux/netfilter.h>
 #include <net/ip.h>
 #include <net/checksum.h>
+#include <net/route.h>
 #include "l4lb.h"
 
 static bool l4lb_icmp_is_error(u8 type)
@@ -110,11 +111,50 @@ int l4lb_icmp_translate4(struct sk_buff *skb, const struct l4lb_icmp_quote *q,
 	return 0;
 }
 
+/*
+ * "Fragmentation needed" about a packet this host sent in IPIP or UDP (a
+ * tunnel's outer packet, tunnel.c), from a router on the way to a real
+ * server: the route to the real server learns the MTU, as the stack's
+ * own tunnels and sockets do (and within the same bounds,
+ * ipv4_update_pmtu()). The next client packet too big for it then gets
+ * its error from the balancer, with the MTU less the encapsulation
+ * (xmit.c). Nothing else is done with the error.
+ */
+static void l4lb_icmp_outer4(struct net *net, struct sk_buff *skb)
+{
+	unsigned int off = ip_hdrlen(skb) + sizeof(struct icmphdr);
+	const struct icmphdr *ih;
+	const struct iphdr *qiph;
+	struct icmphdr _ih;
+	u32 mtu;
+
+	ih = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ih), &_ih);
+	if (!ih || ih->type != ICMP_DEST_UNREACH ||
+	    ih->code != ICMP_FRAG_NEEDED ||
+	    READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc))
+		return;
+	mtu = ntohs(ih->un.frag.mtu);
+	if (!pskb_may_pull(skb, off + sizeof(*qiph)))
+		return;
+	qiph = (const struct iphdr *)(skb->data + off);
+	if (qiph->version != 4 || qiph->ihl < 5 ||
+	    (qiph->protocol != IPPROTO_IPIP &&
+	     qiph->protocol != IPPROTO_UDP) ||
+	    qiph->saddr != ip_hdr(skb)->daddr)
+		return;
+	/* ipv4_update_pmtu() reads the quoted header at skb->data. */
+	__skb_pull(skb, off);
+	ipv4_update_pmtu(skb, net, mtu, 0, qiph->protocol);
+	__skb_push(skb, off);
+}
+
 /* LOCAL_IN: an ICMP message to a local address of a netns with services. */
 unsigned int l4lb_icmp_in(struct l4lb_net *ln, struct sk_buff *skb)
 {
 	struct l4lb_icmp_quote q;
 	int ret;
+
+	l4lb_icmp_outer4(ln->net, skb);
 
 	/*
 	 * A quote that cannot be parsed names no flow: the error is not

@@ -13,6 +13,7 @@
 #include <linux/netfilter.h>
 #include <net/ipv6.h>
 #include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
 #include "l4lb.h"
 
 static bool l4lb_icmp6_is_error(u8 type)
@@ -137,6 +138,37 @@ int l4lb_icmp_translate6(struct sk_buff *skb, const struct l4lb_icmp_quote *q,
 }
 
 /*
+ * Packet Too Big about a packet this host sent in IPv6-in-IPv6 or UDP (a
+ * tunnel's outer packet, tunnel.c): the route to the real server learns
+ * the MTU, as icmp4.c's l4lb_icmp_outer4() does for IPv4.
+ */
+static void l4lb_icmp6_outer(struct net *net, struct sk_buff *skb,
+			     unsigned int icmpoff)
+{
+	unsigned int off = icmpoff + sizeof(struct icmp6hdr);
+	const struct icmp6hdr *ih;
+	const struct ipv6hdr *qh;
+	struct icmp6hdr _ih;
+	__be32 mtu;
+
+	ih = skb_header_pointer(skb, icmpoff, sizeof(_ih), &_ih);
+	if (!ih || ih->icmp6_type != ICMPV6_PKT_TOOBIG)
+		return;
+	mtu = ih->icmp6_mtu;
+	if (!pskb_may_pull(skb, off + sizeof(*qh)))
+		return;
+	qh = (const struct ipv6hdr *)(skb->data + off);
+	if (qh->version != 6 ||
+	    (qh->nexthdr != IPPROTO_IPV6 && qh->nexthdr != IPPROTO_UDP) ||
+	    !ipv6_addr_equal(&qh->saddr, &ipv6_hdr(skb)->daddr))
+		return;
+	/* ip6_update_pmtu() reads the quoted header at skb->data. */
+	__skb_pull(skb, off);
+	ip6_update_pmtu(skb, net, mtu, 0, 0, sock_net_uid(net, NULL));
+	__skb_push(skb, off);
+}
+
+/*
  * LOCAL_IN: an ICMPv6 message, at @icmpoff, to a local address of a netns
  * with services.
  */
@@ -144,6 +176,8 @@ unsigned int l4lb_icmp6_in(struct l4lb_net *ln, struct sk_buff *skb,
 			   unsigned int icmpoff)
 {
 	struct l4lb_icmp_quote q;
+
+	l4lb_icmp6_outer(ln->net, skb, icmpoff);
 
 	/*
 	 * A quote that cannot be parsed names no flow: the error is not

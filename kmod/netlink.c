@@ -86,6 +86,9 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 	[L4LB_DEST_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_DEST_F_ALL),
 	[L4LB_DEST_A_FAMILY]	= { .type = NLA_U16 },
 	[L4LB_DEST_A_ADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[L4LB_DEST_A_TUN_TYPE]	= NLA_POLICY_MAX(NLA_U8, L4LB_TUN_MAX),
+	[L4LB_DEST_A_TUN_PORT]	= NLA_POLICY_MIN(NLA_BE16, 1),
+	[L4LB_DEST_A_TUN_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_TUN_F_ALL),
 };
 
 static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
@@ -403,7 +406,7 @@ static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
 		return err;
 	if (family != svc->key.family) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FAMILY],
-				    "real server of another family than the service: direct routing and NAT cannot carry it");
+				    "real server of another family than the service: not supported");
 		return -EINVAL;
 	}
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
@@ -415,15 +418,101 @@ static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
 static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 			  const struct l4lb_service *svc, u8 fwd, __be16 port)
 {
-	if (fwd == L4LB_FWD_DR && port != svc->key.port) {
+	if (fwd != L4LB_FWD_NAT && port != svc->key.port) {
 		if (svc->key.fwmark)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
-					    "real server port must be 0 for direct routing of a firewall-mark service");
+					    "real server port must be 0 for direct routing and tunnelling of a firewall-mark service");
 		else
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
-					    "real server port must equal the service port for direct routing");
+					    "real server port must equal the service port for direct routing and tunnelling");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * The tunnel settings of a dest forwarding by @fwd: from the TUN_*
+ * attributes over @cur (the dest's, on SET_DEST while it stays a tunnel
+ * dest; else zero, the defaults).
+ */
+static int l4lb_parse_tun(struct genl_info *info, struct nlattr **tb, u8 fwd,
+			  const struct l4lb_tun *cur, struct l4lb_tun *tun)
+{
+	static const int attrs[] = {
+		L4LB_DEST_A_TUN_TYPE, L4LB_DEST_A_TUN_PORT,
+		L4LB_DEST_A_TUN_FLAGS,
+	};
+	unsigned int i;
+
+	memset(tun, 0, sizeof(*tun));
+	if (fwd != L4LB_FWD_TUN) {
+		for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+			if (tb[attrs[i]]) {
+				NL_SET_ERR_MSG_ATTR(info->extack, tb[attrs[i]],
+						    "tunnel attribute for a destination that does not tunnel");
+				return -EINVAL;
+			}
+		}
+		return 0;
+	}
+	*tun = *cur;
+	if (tb[L4LB_DEST_A_TUN_TYPE]) {
+		u8 type = nla_get_u8(tb[L4LB_DEST_A_TUN_TYPE]);
+
+		if (type != tun->type) {
+			/* The port and flags are the type's. */
+			memset(tun, 0, sizeof(*tun));
+			tun->type = type;
+		}
+	}
+	if (tun->type == L4LB_TUN_GRE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_TYPE],
+				    "GRE tunnels are not supported");
+		return -EOPNOTSUPP;
+	}
+	if (tun->type != L4LB_TUN_GUE) {
+		if (tb[L4LB_DEST_A_TUN_PORT] || tb[L4LB_DEST_A_TUN_FLAGS]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[L4LB_DEST_A_TUN_PORT] ?:
+					    tb[L4LB_DEST_A_TUN_FLAGS],
+					    "tunnel port and flags are for GUE only");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (tb[L4LB_DEST_A_TUN_PORT])
+		tun->port = nla_get_be16(tb[L4LB_DEST_A_TUN_PORT]);
+	if (!tun->port)
+		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DEST],
+				    L4LB_DEST_A_TUN_PORT,
+				    "GUE needs a tunnel port (L4LB_DEST_A_TUN_PORT)");
+	if (tb[L4LB_DEST_A_TUN_FLAGS])
+		tun->flags = nla_get_u32(tb[L4LB_DEST_A_TUN_FLAGS]);
+	if ((tun->flags & (L4LB_TUN_F_NOCSUM | L4LB_TUN_F_CSUM)) ==
+	    (L4LB_TUN_F_NOCSUM | L4LB_TUN_F_CSUM)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_FLAGS],
+				    "tunnel flags NOCSUM and CSUM exclude each other");
+		return -EINVAL;
+	}
+	if (tun->flags & L4LB_TUN_F_REMCSUM) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_FLAGS],
+				    "remote checksum offload (REMCSUM) is not supported");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int l4lb_put_tun(struct sk_buff *skb, const struct l4lb_dest *dest)
+{
+	if (dest->fwd != L4LB_FWD_TUN)
+		return 0;
+	if (nla_put_u8(skb, L4LB_DEST_A_TUN_TYPE, dest->tun.type))
+		return -EMSGSIZE;
+	if (dest->tun.type != L4LB_TUN_GUE)
+		return 0;
+	if (nla_put_be16(skb, L4LB_DEST_A_TUN_PORT, dest->tun.port) ||
+	    nla_put_u32(skb, L4LB_DEST_A_TUN_FLAGS, dest->tun.flags))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -515,6 +604,7 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 			  &dest->addr) ||
 	    nla_put_be16(skb, L4LB_DEST_A_PORT, dest->port) ||
 	    nla_put_u8(skb, L4LB_DEST_A_FWD, dest->fwd) ||
+	    l4lb_put_tun(skb, dest) ||
 	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
 	    nla_put_u32(skb, L4LB_DEST_A_FLAGS,
 			l4lb_dest_is_down(dest) ? L4LB_DEST_F_DOWN : 0) ||
@@ -934,7 +1024,7 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
 	struct nlattr *tb[L4LB_SVC_A_MAX + 1];
 	struct l4lb_service *svc;
-	struct l4lb_dest_cfg cfg;
+	struct l4lb_dest_cfg cfg = {};
 	int err;
 
 	err = l4lb_parse_dest(info, dtb);
@@ -961,6 +1051,9 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 		     nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : 1;
 	cfg.down = l4lb_dest_down_attr(dtb, false);
 	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+	if (err)
+		goto out_unlock;
+	err = l4lb_parse_tun(info, dtb, cfg.fwd, &cfg.tun, &cfg.tun);
 	if (err)
 		goto out_unlock;
 
@@ -1019,8 +1112,10 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *dtb[L4LB_DEST_A_MAX + 1];
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
+	struct l4lb_tun tun;
 	u32 weight;
 	bool down;
+	u8 fwd;
 	int err;
 
 	dest = l4lb_nl_lock_dest(info, dtb, &svc, &err);
@@ -1029,13 +1124,19 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		 nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : dest->weight;
 	down = l4lb_dest_down_attr(dtb, l4lb_dest_is_down(dest));
-	if (dtb[L4LB_DEST_A_FWD] &&
-	    nla_get_u8(dtb[L4LB_DEST_A_FWD]) != dest->fwd) {
+	fwd = dtb[L4LB_DEST_A_FWD] ? nla_get_u8(dtb[L4LB_DEST_A_FWD]) :
+				     dest->fwd;
+	err = l4lb_parse_tun(info, dtb, fwd, &dest->tun, &tun);
+	if (err)
+		goto out_unlock;
+	if (fwd != dest->fwd || tun.type != dest->tun.type ||
+	    tun.port != dest->tun.port || tun.flags != dest->tun.flags) {
 		struct l4lb_dest_cfg cfg = {
 			.addr	= dest->addr,
 			.family	= dest->family,
 			.port	= dest->port,
-			.fwd	= nla_get_u8(dtb[L4LB_DEST_A_FWD]),
+			.fwd	= fwd,
+			.tun	= tun,
 			.weight	= weight,
 			.down	= down,
 		};
@@ -1049,6 +1150,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 		   down != l4lb_dest_is_down(dest)) {
 		err = l4lb_svc_edit_dest(svc, dest, weight, down);
 	}
+out_unlock:
 	mutex_unlock(&svc->ln->lock);
 	return err;
 }

@@ -65,6 +65,8 @@ extern const unsigned int l4lb_nf_ops6_count;
 struct l4lb_route {
 	struct dst_entry	*dst;
 	u32			cookie;
+	/* The route's source address: a tunnel's outer source. */
+	union l4lb_addr		saddr;
 	struct rcu_head		rcu;
 };
 
@@ -84,13 +86,16 @@ unsigned int l4lb_l4_hdr_len(u8 protocol);
 /* xmit4.c */
 bool l4lb_too_big4(const struct sk_buff *skb, unsigned int mtu);
 struct dst_entry *l4lb_route_lookup4(struct l4lb_net *ln,
-				     const struct l4lb_dest *dest);
+				     const struct l4lb_dest *dest,
+				     union l4lb_addr *saddr);
 bool l4lb_hop_expired4(struct sk_buff *skb);
 void l4lb_send_too_big4(struct sk_buff *skb, unsigned int mtu);
 void l4lb_nat_rewrite4(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, __be32 addr, __be16 port);
 void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
+int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
+		   const struct l4lb_route *r, const struct l4lb_dest *dest);
 void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);
@@ -101,7 +106,7 @@ unsigned int l4lb_nat_reply_xmit(struct l4lb_net *ln, struct sk_buff *skb,
 /* xmit6.c */
 struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
 				     const struct l4lb_dest *dest,
-				     u32 *cookie);
+				     u32 *cookie, union l4lb_addr *saddr);
 bool l4lb_hop_expired6(struct sk_buff *skb);
 unsigned int l4lb_mtu6(const struct dst_entry *dst);
 bool l4lb_too_big6(const struct sk_buff *skb, unsigned int mtu);
@@ -110,6 +115,14 @@ void l4lb_nat_rewrite6(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, const struct in6_addr *addr, __be16 port);
 void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
+int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
+		   const struct l4lb_route *r, const struct l4lb_dest *dest);
+
+/* tunnel.c */
+unsigned int l4lb_tun_overhead(const struct l4lb_dest *dest);
+int l4lb_tun_encap_udp(struct net *net, struct sk_buff *skb,
+		       const struct l4lb_dest *dest, unsigned int hroom,
+		       u8 *proto);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */
 

@@ -11,6 +11,10 @@
  * hook finds their entry and rewrites the source back to the VIP and port
  * (l4lb_nat_reply()) before the kernel forwards them on.
  *
+ * Tunnelling (tunnel.c) sends the packet as DR would, but inside an outer
+ * header to the real server's address: the real server may be routers
+ * away, and answers the client directly as with DR.
+ *
  * Either way the packets are untracked, so conntrack and an iptables
  * MASQUERADE/SNAT rule on the balancer never translate them a second time.
  */
@@ -97,21 +101,22 @@ void l4lb_route_forget_dev(struct l4lb_dest *dest,
  * netfilter hook); CPUs that relook the route at once each publish
  * theirs, and each retires what it replaced.
  */
-static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
-					struct l4lb_dest *dest, u8 family)
+static struct l4lb_route *l4lb_route_get(struct l4lb_net *ln,
+					 struct l4lb_dest *dest, u8 family)
 {
+	union l4lb_addr saddr = {};
 	struct l4lb_route *r, *old;
 	struct dst_entry *dst;
 	u32 cookie = 0;
 
 	r = rcu_dereference(dest->route);
 	if (likely(r && dst_check(r->dst, r->cookie)))
-		return r->dst;
+		return r;
 
 	if (family == AF_INET6)
-		dst = l4lb_route_lookup6(ln, dest, &cookie);
+		dst = l4lb_route_lookup6(ln, dest, &cookie, &saddr);
 	else
-		dst = l4lb_route_lookup4(ln, dest);
+		dst = l4lb_route_lookup4(ln, dest, &saddr);
 	if (!dst)
 		return NULL;
 	r = kmalloc(sizeof(*r), GFP_ATOMIC);
@@ -121,6 +126,7 @@ static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
 	}
 	r->dst = dst;
 	r->cookie = cookie;
+	r->saddr = saddr;
 	old = unrcu_pointer(xchg(&dest->route, RCU_INITIALIZER(r)));
 	if (old)
 		call_rcu(&old->rcu, l4lb_route_free_rcu);
@@ -131,7 +137,7 @@ static struct dst_entry *l4lb_route_get(struct l4lb_net *ln,
 	 */
 	if (unlikely(test_bit(L4LB_DEST_DEAD_BIT, &dest->flags)))
 		l4lb_route_drop(dest);
-	return r->dst;
+	return r;
 }
 
 /*
@@ -176,6 +182,7 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 				 u8 protocol, bool dnat, __be16 dport,
 				 bool early)
 {
+	struct l4lb_route *r;
 	struct dst_entry *dst;
 	unsigned int mtu;
 	bool too_big;
@@ -192,15 +199,23 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 				 l4lb_hop_expired4(skb))
 		return NF_DROP;
 
-	dst = l4lb_route_get(ln, dest, family);
-	if (!dst)
+	r = l4lb_route_get(ln, dest, family);
+	if (!r)
 		return NF_DROP;
+	dst = r->dst;
 
+	/* A tunnel's inner packets: the route's MTU less the outer headers. */
 	if (family == AF_INET6) {
 		mtu = l4lb_mtu6(dst);
+		if (dest->fwd == L4LB_FWD_TUN)
+			mtu = max_t(int, mtu - l4lb_tun_overhead(dest),
+				    IPV6_MIN_MTU);
 		too_big = l4lb_too_big6(skb, mtu);
 	} else {
 		mtu = dst_mtu(dst);
+		if (dest->fwd == L4LB_FWD_TUN)
+			mtu = max_t(int, mtu - l4lb_tun_overhead(dest),
+				    IPV4_MIN_MTU);
 		too_big = l4lb_too_big4(skb, mtu);
 	}
 	if (too_big) {
@@ -214,6 +229,14 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
+	if (dest->fwd == L4LB_FWD_TUN) {
+		int err = family == AF_INET6 ?
+			  l4lb_tun_xmit6(ln->net, skb, r, dest) :
+			  l4lb_tun_xmit4(ln->net, skb, r, dest);
+
+		/* Only -ENOMEM: the packet is dropped, as elsewhere. */
+		return err ? NF_DROP : NF_STOLEN;
+	}
 	if (dnat)
 		l4lb_nat_rewrite(skb, family, l4off, protocol, true,
 				 &dest->addr, dest->port ?: dport);

@@ -12,6 +12,7 @@
 #include <net/icmp.h>
 #include <net/route.h>
 #include <net/dst.h>
+#include <net/udp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include "l4lb.h"
 
@@ -34,7 +35,8 @@ bool l4lb_too_big4(const struct sk_buff *skb, unsigned int mtu)
 
 /* Look the route up in the FIB; a held route or NULL (drop counted). */
 struct dst_entry *l4lb_route_lookup4(struct l4lb_net *ln,
-				     const struct l4lb_dest *dest)
+				     const struct l4lb_dest *dest,
+				     union l4lb_addr *saddr)
 {
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
@@ -60,6 +62,7 @@ struct dst_entry *l4lb_route_lookup4(struct l4lb_net *ln,
 		l4lb_count_drop(ln, L4LB_DROP_NO_ROUTE);
 		return NULL;
 	}
+	saddr->ip = fl4.saddr;
 	return &rt->dst;
 }
 
@@ -123,8 +126,7 @@ void l4lb_nat_rewrite4(struct sk_buff *skb, unsigned int l4off, u8 protocol,
  * are writable and whose TTL is above 1; @dst is used without a reference
  * (see struct l4lb_route).
  */
-void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
-		       struct dst_entry *dst)
+static void l4lb_forward4(struct sk_buff *skb)
 {
 	/* Early demux may have attached a local socket; it is not ours. */
 	skb_orphan(skb);
@@ -133,13 +135,70 @@ void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 	/* An rx timestamp would be read as a departure time by fq/EDT. */
 	skb_clear_tstamp(skb);
 	l4lb_untrack(skb);
+}
 
+void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
+		       struct dst_entry *dst)
+{
+	l4lb_forward4(skb);
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, dst);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
 
 	/* ip_output(): POSTROUTING, fragmentation of non-DF packets, L2. */
 	dst_output(net, NULL, skb);
+}
+
+/*
+ * Tunnelling (tunnel.c): send @skb, forwarded as by l4lb_xmit_finish4(),
+ * inside an IPv4 header from @r's source to @dest. The outer header takes
+ * the inner one's DSCP and ECN bits and DF flag: a packet that may be
+ * fragmented still may, outside. 0, or -ENOMEM (@skb is then the
+ * caller's to drop).
+ */
+int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
+		   const struct l4lb_route *r, const struct l4lb_dest *dest)
+{
+	struct dst_entry *dst = r->dst;
+	u8 proto = IPPROTO_IPIP;
+	struct iphdr *iph;
+	__be16 df;
+	u8 tos;
+	int err;
+
+	l4lb_forward4(skb);
+	iph = ip_hdr(skb);
+	df = iph->frag_off & htons(IP_DF);
+	tos = iph->tos;
+	err = l4lb_tun_encap_udp(net, skb, dest, LL_RESERVED_SPACE(dst->dev),
+				 &proto);
+	if (err)
+		return err;
+	if (proto == IPPROTO_UDP)
+		udp_set_csum(!(dest->tun.flags & L4LB_TUN_F_CSUM), skb,
+			     r->saddr.ip, dest->addr.ip, skb->len);
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->tos = tos;
+	iph->frag_off = df;
+	iph->ttl = ip4_dst_hoplimit(dst);
+	iph->protocol = proto;
+	iph->saddr = r->saddr.ip;
+	iph->daddr = dest->addr.ip;
+	/* ip_local_out() sets the length and checksum. */
+	ip_select_ident(net, skb, NULL);
+	skb->protocol = htons(ETH_P_IP);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, dst);
+	/* LOCAL_OUT, POSTROUTING, fragmentation of non-DF packets, L2. */
+	ip_local_out(net, NULL, skb);
+	return 0;
 }
 
 /*

@@ -95,6 +95,16 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 	if (cmd != L4LB_CMD_DEL_DEST) {
 		if (d->set & L4LB_HAS_FWD)
 			mnl_attr_put_u8(nlh, L4LB_DEST_A_FWD, d->fwd);
+		if (d->set & L4LB_HAS_TUN) {
+			mnl_attr_put_u8(nlh, L4LB_DEST_A_TUN_TYPE,
+					d->tun_type);
+			if (d->tun_port)
+				mnl_attr_put_u16(nlh, L4LB_DEST_A_TUN_PORT,
+						 htons(d->tun_port));
+			if (d->tun_type == L4LB_TUN_GUE)
+				mnl_attr_put_u32(nlh, L4LB_DEST_A_TUN_FLAGS,
+						 d->tun_flags);
+		}
 		if (d->set & L4LB_HAS_WEIGHT)
 			mnl_attr_put_u32(nlh, L4LB_DEST_A_WEIGHT, d->weight);
 		if (d->set & L4LB_HAS_FLAGS)
@@ -260,6 +270,12 @@ int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
 	if (ok(tb.a[L4LB_DEST_A_FWD], MNL_TYPE_U8)) {
 		d->fwd = mnl_attr_get_u8(tb.a[L4LB_DEST_A_FWD]);
 		d->set |= L4LB_HAS_FWD;
+	}
+	if (ok(tb.a[L4LB_DEST_A_TUN_TYPE], MNL_TYPE_U8)) {
+		d->tun_type = mnl_attr_get_u8(tb.a[L4LB_DEST_A_TUN_TYPE]);
+		d->set |= L4LB_HAS_TUN;
+		get_be16(tb.a[L4LB_DEST_A_TUN_PORT], &d->tun_port);
+		d->tun_flags = get_u32(tb.a[L4LB_DEST_A_TUN_FLAGS]);
 	}
 	if (ok(tb.a[L4LB_DEST_A_WEIGHT], MNL_TYPE_U32)) {
 		d->weight = mnl_attr_get_u32(tb.a[L4LB_DEST_A_WEIGHT]);

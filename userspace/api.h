@@ -29,6 +29,7 @@
 #define L4LB_HAS_MH_SIZE	(1u << 7)
 #define L4LB_HAS_MH_KEY		(1u << 8)
 #define L4LB_HAS_PERSIST	(1u << 9)	/* persist_timeout and _prefix */
+#define L4LB_HAS_TUN		(1u << 10)	/* dest tun_* */
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -48,6 +49,9 @@ struct l4lb_dest {
 	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	uint8_t fwd;			/* enum l4lb_fwd_method */
+	uint8_t tun_type;		/* -i: enum l4lb_tun_type */
+	uint16_t tun_port;		/* -i gue: host byte order */
+	uint32_t tun_flags;		/* -i gue: L4LB_TUN_F_* */
 	uint32_t weight;
 	uint32_t flags;			/* L4LB_DEST_F_* */
 	uint32_t active_conns;

@@ -250,7 +250,8 @@ void l4lbadm_print_conn_json(FILE *f, const struct l4lb_conn_entry *e,
 	json_endpoint(f, "destination", e->dfamily, &e->daddr, e->dport,
 		      true);
 	fprintf(f, ",\"forward\":\"%s\",\"state\":\"%s\",\"expires_ms\":%u}",
-		e->fwd == L4LB_FWD_NAT ? "masq" : "route",
+		e->fwd == L4LB_FWD_NAT ? "masq" :
+		e->fwd == L4LB_FWD_TUN ? "tunnel" : "route",
 		l4lbadm_conn_state_name(e->state), e->expires_ms);
 }
 

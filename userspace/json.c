@@ -45,8 +45,8 @@ static const char *proto_name(uint8_t p)
 
 static const char *fwd_name(uint8_t fwd)
 {
-	return fwd == L4LB_FWD_DR ? "route" : fwd == L4LB_FWD_NAT ? "masq"
-								  : "?";
+	return fwd == L4LB_FWD_DR ? "route" : fwd == L4LB_FWD_NAT ? "masq" :
+	       fwd == L4LB_FWD_TUN ? "tunnel" : "?";
 }
 
 static void json_stats(FILE *f, const struct l4lb_stats *s)
@@ -130,6 +130,16 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 			json_addr(f, d->family, &d->addr);
 			fprintf(f, ",\"port\":%u,\"forward\":", d->port);
 			json_str(f, fwd_name(d->fwd));
+			if (d->fwd == L4LB_FWD_TUN) {
+				fprintf(f, ",\"tun_type\":\"%s\"",
+					d->tun_type == L4LB_TUN_GUE ? "gue" :
+								      "ipip");
+				if (d->tun_type == L4LB_TUN_GUE)
+					fprintf(f, ",\"tun_port\":%u,"
+						"\"tun_csum\":%s", d->tun_port,
+						d->tun_flags & L4LB_TUN_F_CSUM ?
+						"true" : "false");
+			}
 			fprintf(f, ",\"weight\":%u,\"down\":%s,"
 				"\"active_conns\":%u,\"inactive_conns\":%u",
 				d->weight,

@@ -18,6 +18,8 @@ const char *l4lbadm_fwd_name(uint8_t fwd)
 		return "Route";
 	case L4LB_FWD_NAT:
 		return "Masq";
+	case L4LB_FWD_TUN:
+		return "Tunnel";
 	default:
 		return "?";
 	}

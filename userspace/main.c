@@ -16,7 +16,7 @@
 
 #define SVC_OPTS	(OPT_SERVICE | OPT_IPV6)
 #define SRV_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_SERVER | OPT_FORWARD | \
-			 OPT_WEIGHT)
+			 OPT_WEIGHT | OPT_TUN_TYPE | OPT_TUN_PORT | OPT_TUN_CSUM)
 #define LIST_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
 			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
 			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH)
@@ -49,8 +49,10 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "add-server", .short_name = 'a', .is_cmd = true,
 	  .id = CMD_ADD_SERVER, .help = "add real server with options",
 	  .allowed = SRV_OPTS, .required = OPT_SERVICE | OPT_SERVER,
-	  .usage = "-a|e -t|u service-address -r server-address [-g|-m] "
-		   "[-w weight]",
+	  .usage = "-a|e -t|u service-address -r server-address [-g|-i|-m] "
+		   "[-w weight]\n"
+		   "        [--tun-type ipip|gue [--tun-port port] "
+		   "[--tun-nocsum|--tun-csum]]",
 	  .run = l4lbadm_run_server },
 	{ .long_name = "edit-server", .short_name = 'e', .is_cmd = true,
 	  .id = CMD_EDIT_SERVER, .help = "edit real server with options",
@@ -140,8 +142,24 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "gatewaying", .short_name = 'g', .id = OPT_FORWARD,
 	  .value = L4LB_FWD_DR,
 	  .help = "gatewaying (direct routing) (default)" },
+	{ .long_name = "ipip", .short_name = 'i', .id = OPT_FORWARD,
+	  .value = L4LB_FWD_TUN, .help = "ipip encapsulation (tunneling)" },
 	{ .long_name = "masquerading", .short_name = 'm', .id = OPT_FORWARD,
 	  .value = L4LB_FWD_NAT, .help = "masquerading (NAT)" },
+	{ .long_name = "tun-type", .has_arg = true, .id = OPT_TUN_TYPE,
+	  .argname = "type",
+	  .help = "one of ipip|gue, the default tunnel type is ipip" },
+	{ .long_name = "tun-port", .has_arg = true, .id = OPT_TUN_PORT,
+	  .argname = "port", .help = "tunnel destination port (gue)" },
+	{ .long_name = "tun-nocsum", .id = OPT_TUN_CSUM, .value = 0,
+	  .help = "tunnel encapsulation without checksum (default)" },
+	{ .long_name = "tun-csum", .id = OPT_TUN_CSUM,
+	  .value = L4LB_TUN_F_CSUM,
+	  .help = "tunnel encapsulation with checksum" },
+	{ .long_name = "tun-remcsum", .id = OPT_TUN_CSUM,
+	  .value = L4LB_TUN_F_REMCSUM,
+	  .help = "tunnel encapsulation with remote checksum (refused: "
+		  "not supported by l4lb)" },
 	{ .long_name = "weight", .short_name = 'w', .has_arg = true,
 	  .id = OPT_WEIGHT, .argname = "weight",
 	  .help = "capacity of real server (0..65535, default 1)" },

@@ -40,6 +40,9 @@ static const struct {
 	{ OPT_PERSIST, "persistent" },
 	{ OPT_NETMASK, "netmask" },
 	{ OPT_IPV6, "ipv6" },
+	{ OPT_TUN_TYPE, "tun-type" },
+	{ OPT_TUN_PORT, "tun-port" },
+	{ OPT_TUN_CSUM, "tun-nocsum" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -460,6 +463,10 @@ struct raw_args {
 	const char *persist;	/* -p's timeout, NULL for the default */
 	bool fwmark;		/* service is -f's mark */
 	const char *netmask;
+	const char *tun_type;
+	const char *tun_port;
+	const char *tun_csum;		/* the option as written */
+	uint32_t tun_csum_flag;
 };
 
 static int check_combination(struct l4lbadm_cmdline *cl)
@@ -610,6 +617,56 @@ static int parse_netmask(struct l4lbadm_cmdline *cl, const char *word)
 		    "255.255.255.0, or a prefix length 0..32)", word);
 }
 
+/*
+ * -i and its options, checked as ipvsadm checks them: the tunnel options
+ * only with -i; --tun-port required for gue, refused for ipip; one of the
+ * checksum options, gue only.
+ */
+static int parse_tunnel(struct l4lbadm_cmdline *cl, const struct raw_args *r)
+{
+	const unsigned int tun_opts = OPT_TUN_TYPE | OPT_TUN_PORT |
+				      OPT_TUN_CSUM;
+	bool tun = (cl->dest.set & L4LB_HAS_FWD) &&
+		   cl->dest.fwd == L4LB_FWD_TUN;
+	unsigned long v;
+
+	if ((cl->opts & tun_opts) && !tun)
+		return fail(cl, "Tunnel options conflict with forward method");
+	if (!tun)
+		return 0;
+	cl->dest.tun_type = L4LB_TUN_IPIP;
+	if (r->tun_type) {
+		if (!strcmp(r->tun_type, "gue"))
+			cl->dest.tun_type = L4LB_TUN_GUE;
+		else if (!strcmp(r->tun_type, "gre"))
+			return fail(cl, "not supported by l4lb: --tun-type %s",
+				    r->tun_type);
+		else if (strcmp(r->tun_type, "ipip"))
+			return fail(cl, "illegal tunnel type \"%s\" (one of "
+				    "ipip|gue)", r->tun_type);
+	}
+	if (cl->dest.tun_type == L4LB_TUN_IPIP) {
+		if (r->tun_port || r->tun_csum)
+			return fail(cl, "Illegal '%s' option with the 'ipip' "
+				    "tunnel type",
+				    r->tun_port ? "tun-port" : r->tun_csum);
+	} else {
+		if (!r->tun_port)
+			return fail(cl, "You need to supply the 'tun-port' "
+				    "option for the 'gue' tunnel type");
+		if (!parse_uint(r->tun_port, 65535, &v) || !v)
+			return fail(cl, "illegal tunnel port \"%s\" (must be "
+				    "1..65535)", r->tun_port);
+		cl->dest.tun_port = (uint16_t)v;
+		if (r->tun_csum_flag & L4LB_TUN_F_REMCSUM)
+			return fail(cl, "not supported by l4lb: --%s",
+				    r->tun_csum);
+		cl->dest.tun_flags = r->tun_csum_flag;
+	}
+	cl->dest.set |= L4LB_HAS_TUN;
+	return 0;
+}
+
 static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 {
 	enum l4lbadm_cmd cmd = cl->cmd->id;
@@ -722,8 +779,8 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 					   sizeof(cl->err)))
 			return L4LBADM_EXIT_USAGE;
 		/*
-		 * Direct routing and NAT, the only methods, forward within one
-		 * family (the kernel refuses the other with EINVAL).
+		 * Every method forwards within one family (the kernel refuses
+		 * the other with EINVAL; tunnels could carry it, not yet).
 		 */
 		if (cmd != CMD_LIST && r->service &&
 		    cl->dest.family != cl->svc.family)
@@ -748,13 +805,18 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			cl->dest.set |= L4LB_HAS_FWD;
 		}
 		if (cmd != CMD_DEL_SERVER && (cl->dest.set & L4LB_HAS_FWD) &&
-		    cl->dest.fwd == L4LB_FWD_DR &&
+		    cl->dest.fwd != L4LB_FWD_NAT &&
 		    cl->dest.port != cl->svc.port)
 			return fail(cl, "real server port %u in \"%s\" differs "
-				    "from service port %u: direct routing "
-				    "(-g) cannot change the port; use -m",
-				    cl->dest.port, r->server, cl->svc.port);
+				    "from service port %u: %s cannot change "
+				    "the port; use -m",
+				    cl->dest.port, r->server, cl->svc.port,
+				    cl->dest.fwd == L4LB_FWD_TUN ?
+				    "tunneling (-i)" : "direct routing (-g)");
 	}
+
+	if (parse_tunnel(cl, r))
+		return L4LBADM_EXIT_USAGE;
 
 	if (r->client &&
 	    l4lbadm_parse_addrport(r->client, cl->svc.protocol, false,
@@ -862,6 +924,16 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_MH_KEY:
 			raw.mh_key = optarg;
+			break;
+		case OPT_TUN_TYPE:
+			raw.tun_type = optarg;
+			break;
+		case OPT_TUN_PORT:
+			raw.tun_port = optarg;
+			break;
+		case OPT_TUN_CSUM:
+			raw.tun_csum = o->long_name;
+			raw.tun_csum_flag = (uint32_t)o->value;
 			break;
 		case OPT_SERVER:
 			raw.server = optarg;

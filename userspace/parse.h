@@ -65,6 +65,9 @@ enum {
 	OPT_PERSIST	= 1u << 18,	/* -p [timeout] */
 	OPT_NETMASK	= 1u << 19,	/* -M netmask */
 	OPT_IPV6	= 1u << 20,	/* -6 (with -f) */
+	OPT_TUN_TYPE	= 1u << 21,	/* --tun-type (with -i) */
+	OPT_TUN_PORT	= 1u << 22,	/* --tun-port (with -i gue) */
+	OPT_TUN_CSUM	= 1u << 23,	/* --tun-nocsum / --tun-csum / ... */
 };
 
 struct l4lbadm_cmdline;

@@ -78,9 +78,20 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 			l4lbadm_addrport(rs, sizeof(rs), d->family, &d->addr,
 					 d->port, s->protocol, numeric);
-			fprintf(f, "-a %s %s -r %s %s -w %u\n", p, vs, rs,
-				d->fwd == L4LB_FWD_NAT ? "-m" : "-g",
+			fprintf(f, "-a %s %s -r %s %s -w %u", p, vs, rs,
+				d->fwd == L4LB_FWD_NAT ? "-m" :
+				d->fwd == L4LB_FWD_TUN ? "-i" : "-g",
 				d->weight);
+			/* As ipvsadm -S prints a tunnel's. */
+			if (d->fwd == L4LB_FWD_TUN &&
+			    d->tun_type == L4LB_TUN_GUE)
+				fprintf(f, " --tun-type gue --tun-port %u %s",
+					d->tun_port,
+					d->tun_flags & L4LB_TUN_F_CSUM ?
+					"--tun-csum" : "--tun-nocsum");
+			else if (d->fwd == L4LB_FWD_TUN)
+				fputs(" --tun-type ipip", f);
+			fputc('\n', f);
 		}
 	}
 }
@@ -150,6 +161,9 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->raddr = cl->dest.addr;
 	r->rport = cl->dest.port;
 	r->fwd = cl->dest.fwd;
+	r->tun_type = cl->dest.tun_type;
+	r->tun_port = cl->dest.tun_port;
+	r->tun_flags = cl->dest.tun_flags;
 	r->weight = cl->dest.weight;
 }
 
@@ -306,6 +320,12 @@ static int add_dest_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		r->fwd = d->fwd;
 		r->weight = d->weight;
 		r->set |= L4LB_HAS_FWD | L4LB_HAS_WEIGHT;
+		if (d->fwd == L4LB_FWD_TUN) {
+			r->tun_type = d->tun_type;
+			r->tun_port = d->tun_port;
+			r->tun_flags = d->tun_flags;
+			r->set |= L4LB_HAS_TUN;
+		}
 	}
 	return 0;
 }
@@ -341,7 +361,11 @@ static int diff_dests(const struct l4lb_service *from,
 			j++;
 		} else {
 			/* The forwarding method is part of a dest's setup. */
-			if (a->fwd != b->fwd) {
+			if (a->fwd != b->fwd ||
+			    (a->fwd == L4LB_FWD_TUN &&
+			     (a->tun_type != b->tun_type ||
+			      a->tun_port != b->tun_port ||
+			      a->tun_flags != b->tun_flags))) {
 				ret = add_dest_rule(out, deletions ?
 						    L4LB_CMD_DEL_DEST :
 						    L4LB_CMD_NEW_DEST,
@@ -435,9 +459,12 @@ static void build_rule(void *buf, uint16_t family,
 	struct l4lb_dest d = {
 		.family = r->rfamily, .addr = r->raddr, .port = r->rport,
 		.fwd = r->fwd,
+		.tun_type = r->tun_type,
+		.tun_port = r->tun_port,
+		.tun_flags = r->tun_flags,
 		.weight = r->weight,
 		.set = r->set & (L4LB_HAS_PORT | L4LB_HAS_FWD |
-				 L4LB_HAS_WEIGHT),
+				 L4LB_HAS_WEIGHT | L4LB_HAS_TUN),
 	};
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));

@@ -25,6 +25,9 @@ struct l4lbadm_rule {
 	uint32_t fwmark;		/* a firewall-mark service's */
 	uint8_t protocol;
 	uint8_t fwd;
+	uint8_t tun_type;		/* -i: L4LB_TUN_* */
+	uint16_t tun_port;		/* -i gue: host order */
+	uint32_t tun_flags;		/* -i gue: L4LB_TUN_F_* */
 	uint16_t vport, rport;		/* host order */
 	uint16_t vfamily, rfamily;	/* AF_INET or AF_INET6 */
 	union l4lb_inaddr vaddr, raddr;

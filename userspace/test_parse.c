@@ -2160,6 +2160,102 @@ static void test_ipv6_conns(void)
 	      "GET_CONN: FAMILY AF_INET6 with CADDR is refused");
 }
 
+/* -i and the --tun-* options: parsing, the request, -S and -R. */
+static void test_tunnel(void)
+{
+	char buf[NL_TX_BUFSIZE], err[600];
+	struct l4lb_service svc = { 0 };
+	struct l4lb_service_list l;
+	struct tb top = { 0 }, dst = { 0 };
+	struct l4lbadm_cmdline cl;
+	struct l4lbadm_rules rs;
+	struct nlmsghdr *nlh;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.2.11 -i", &cl);
+	check(r == 0 && cl.dest.fwd == L4LB_FWD_TUN &&
+	      (cl.dest.set & L4LB_HAS_TUN) && cl.dest.tun_type == L4LB_TUN_IPIP,
+	      "-i: ipip by default");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.2.11 --ipip --tun-type gue "
+		  "--tun-port 6080 --tun-csum", &cl);
+	check(r == 0 && cl.dest.tun_type == L4LB_TUN_GUE &&
+	      cl.dest.tun_port == 6080 && cl.dest.tun_flags == L4LB_TUN_F_CSUM,
+	      "-i --tun-type gue --tun-port 6080 --tun-csum");
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dst);
+	check(dst.a[L4LB_DEST_A_FWD] &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_FWD]) == L4LB_FWD_TUN &&
+	      dst.a[L4LB_DEST_A_TUN_TYPE] &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_TUN_TYPE]) == L4LB_TUN_GUE &&
+	      dst.a[L4LB_DEST_A_TUN_PORT] &&
+	      !memcmp(mnl_attr_get_payload(dst.a[L4LB_DEST_A_TUN_PORT]),
+		      "\x17\xc0", 2) &&
+	      dst.a[L4LB_DEST_A_TUN_FLAGS] &&
+	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_TUN_FLAGS]) == L4LB_TUN_F_CSUM,
+	      "NEW_DEST: FWD TUN, TUN_TYPE gue, TUN_PORT be16 6080, TUN_FLAGS csum");
+
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre",
+		   "not supported by l4lb: --tun-type gre");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
+		   "--tun-port 6080 --tun-remcsum",
+		   "not supported by l4lb: --tun-remcsum");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type vxlan",
+		   "illegal tunnel type \"vxlan\" (one of ipip|gue)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue",
+		   "You need to supply the 'tun-port' option for the 'gue' "
+		   "tunnel type");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
+		   "--tun-port 0", "illegal tunnel port \"0\" (must be 1..65535)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-port 6080",
+		   "Illegal 'tun-port' option with the 'ipip' tunnel type");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -m --tun-type gue",
+		   "Tunnel options conflict with forward method");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11:8080 -i",
+		   "real server port 8080 in \"10.0.2.11:8080\" differs from "
+		   "service port 80: tunneling (-i) cannot change the port; "
+		   "use -m");
+
+	/* -S prints what ipvsadm -S prints; -R reads it back. */
+	struct l4lb_dest d[2] = {
+		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 1,
+		  .tun_type = L4LB_TUN_IPIP },
+		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 2,
+		  .tun_type = L4LB_TUN_GUE, .tun_port = 6080 },
+	};
+
+	inet_pton(AF_INET, "10.0.2.11", &d[0].addr);
+	inet_pton(AF_INET, "10.0.2.12", &d[1].addr);
+	svc.protocol = IPPROTO_TCP;
+	inet_pton(AF_INET, "10.0.0.1", &svc.addr);
+	svc.port = 80;
+	strcpy(svc.sched, "rr");
+	svc.set = L4LB_HAS_SCHED;
+	svc.ndests = 2;
+	svc.dests = d;
+	l.n = 1;
+	l.svcs = &svc;
+	f = open_memstream(&out, &len);
+	l4lbadm_print_save(f, &l, true);
+	fclose(f);
+	check(out && strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.11:80 -i -w 1 "
+			    "--tun-type ipip\n") &&
+	      strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.12:80 -i -w 2 "
+		     "--tun-type gue --tun-port 6080 --tun-nocsum\n"),
+	      "-S prints -i with ipvsadm's --tun-* options");
+	check(out && restore_str(out, &rs, err) == 0 && rs.n == 3 &&
+	      rs.r[1].fwd == L4LB_FWD_TUN && (rs.r[1].set & L4LB_HAS_TUN) &&
+	      rs.r[1].tun_type == L4LB_TUN_IPIP &&
+	      rs.r[2].tun_type == L4LB_TUN_GUE && rs.r[2].tun_port == 6080 &&
+	      !rs.r[2].tun_flags, "-R reads -S's tunnel lines back");
+	if (rs.n)
+		l4lbadm_rules_free(&rs);
+	free(out);
+}
+
 int main(void)
 {
 	test_conns();
@@ -2185,6 +2281,7 @@ int main(void)
 	test_ipv6_sort();
 	test_ipv6_output();
 	test_ipv6_conns();
+	test_tunnel();
 	printf("1..%d\n", n_test);
 	printf("%d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip);
 	return n_fail ? 1 : 0;

@@ -713,26 +713,78 @@ static bool parse_granularity(struct parser *p, const struct tok *kw,
 	return true;
 }
 
+static const char *opt_arg(struct parser *p, const struct tok *kw);
+
+/*
+ * keepalived's "TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]",
+ * the rest of @kw's line; gre and remcsum are refused as l4lb has neither.
+ */
+static bool parse_tun(struct parser *p, const struct tok *kw,
+		      struct tun_cfg *tun)
+{
+	bool ok = true, port = false;
+	const char *s;
+
+	memset(tun, 0, sizeof(*tun));
+	while ((s = opt_arg(p, kw))) {
+		p->i++;
+		if (!strcmp(s, "type")) {
+			if (!(s = arg(p, kw)))
+				return false;
+			if (!strcmp(s, "gue")) {
+				tun->type = L4LB_TUN_GUE;
+			} else if (!strcmp(s, "gre")) {
+				perr(p, kw->line, "not supported by l4lbd: %s TUN type gre",
+				     kw->s);
+				ok = false;
+			} else if (strcmp(s, "ipip")) {
+				perr(p, kw->line, "%s TUN: type '%s' is not ipip or gue",
+				     kw->s, s);
+				ok = false;
+			}
+		} else if (!strcmp(s, "port")) {
+			port = true;
+			ok = parse_port(p, kw, arg(p, kw), &tun->port) && ok;
+		} else if (!strcmp(s, "nocsum")) {
+			tun->flags = 0;
+		} else if (!strcmp(s, "csum")) {
+			tun->flags = L4LB_TUN_F_CSUM;
+		} else if (!strcmp(s, "remcsum")) {
+			perr(p, kw->line, "not supported by l4lbd: %s TUN remcsum",
+			     kw->s);
+			ok = false;
+		} else {
+			perr(p, kw->line, "%s TUN: unknown option '%s'", kw->s, s);
+			ok = false;
+		}
+	}
+	if (ok && tun->type == L4LB_TUN_GUE && !port) {
+		perr(p, kw->line, "%s TUN type gue needs a port", kw->s);
+		ok = false;
+	}
+	if (ok && tun->type != L4LB_TUN_GUE && (port || tun->flags)) {
+		perr(p, kw->line, "%s TUN: port and checksum options are for type gue",
+		     kw->s);
+		ok = false;
+	}
+	return ok;
+}
+
 static bool parse_fwd(struct parser *p, const struct tok *kw, const char *s,
-		      uint8_t *fwd)
+		      uint8_t *fwd, struct tun_cfg *tun)
 {
 	if (!s)
 		return false;
-	if (!strcmp(s, "DR"))
+	if (!strcmp(s, "DR")) {
 		*fwd = L4LB_FWD_DR;
-	else if (!strcmp(s, "NAT"))
+	} else if (!strcmp(s, "NAT")) {
 		*fwd = L4LB_FWD_NAT;
-	else if (!strcmp(s, "TUN")) {
-		struct tok *t;
-
-		perr(p, kw->line, "not supported by l4lbd: %s TUN (l4lb forwards by DR or NAT)",
-		     kw->s);
-		while ((t = peek(p)) && t->line == kw->line && !is_brace(t, '{') &&
-		       !is_brace(t, '}'))
-			p->i++;
-		return false;
+	} else if (!strcmp(s, "TUN")) {
+		if (!parse_tun(p, kw, tun))
+			return false;
+		*fwd = L4LB_FWD_TUN;
 	} else {
-		perr(p, kw->line, "%s: '%s' is not DR or NAT", kw->s, s);
+		perr(p, kw->line, "%s: '%s' is not DR, NAT or TUN", kw->s, s);
 		return false;
 	}
 	return true;
@@ -1305,7 +1357,7 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 		else if (!strcmp(k->s, "inhibit_on_failure"))
 			r->inhibit_conf = opt_bool(p, k);
 		else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method"))
-			parse_fwd(p, k, arg(p, k), &r->fwd);
+			parse_fwd(p, k, arg(p, k), &r->fwd, &r->tun);
 		else if (!strcmp(k->s, "virtualhost"))
 			set_str(&r->virtualhost, arg(p, k));
 		else if (!strcmp(k->s, "notify_up"))
@@ -1374,11 +1426,13 @@ static void check_rs_fwd(struct parser *p, const struct vs *v,
 		     family_name(r->addr.family),
 		     ipaddr_str(&v->addr, b, sizeof(b)),
 		     family_name(v->addr.family),
-		     fwd == L4LB_FWD_NAT ? "NAT" : "DR");
+		     fwd == L4LB_FWD_NAT ? "NAT" :
+		     fwd == L4LB_FWD_TUN ? "TUN" : "DR");
 	}
-	if (fwd == L4LB_FWD_DR && r->port != v->port)
-		perr(p, r->line, "%s port %u differs from the virtual_server port %u; lb_kind DR needs them equal",
-		     what, r->port, v->port);
+	if (fwd != L4LB_FWD_NAT && r->port != v->port)
+		perr(p, r->line, "%s port %u differs from the virtual_server port %u; lb_kind %s needs them equal",
+		     what, r->port, v->port,
+		     fwd == L4LB_FWD_TUN ? "TUN" : "DR");
 }
 
 /*
@@ -1567,7 +1621,7 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 				perr(p, k->line, "%s: '%s' is not a scheduler", k->s, s);
 		} else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method")) {
 			fwd_set = true;
-			parse_fwd(p, k, arg(p, k), &v->fwd);
+			parse_fwd(p, k, arg(p, k), &v->fwd, &v->tun);
 		} else if (!strcmp(k->s, "persistence_timeout")) {
 			parse_uint(p, k, arg(p, k), 1, L4LB_TIMEOUT_MAX,
 				   &v->persist_timeout);
@@ -1599,6 +1653,8 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			r->sorry = true;
 			r->inhibit = v->sorry && v->sorry->inhibit;
 			r->fwd = v->sorry ? v->sorry->fwd : 0;
+			if (v->sorry)
+				r->tun = v->sorry->tun;
 			rs_free(v->sorry);
 			v->sorry = good ? r : NULL;
 			if (!good)
@@ -1609,13 +1665,16 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			else
 				v->sorry->inhibit = opt_bool(p, k);
 		} else if (!strcmp(k->s, "sorry_server_lvs_method")) {
+			struct tun_cfg tun = { 0 };
 			uint8_t fwd = 0;
 
-			parse_fwd(p, k, arg(p, k), &fwd);
-			if (!v->sorry)
+			parse_fwd(p, k, arg(p, k), &fwd, &tun);
+			if (!v->sorry) {
 				perr(p, k->line, "%s before sorry_server", k->s);
-			else
+			} else {
 				v->sorry->fwd = fwd;
+				v->sorry->tun = tun;
+			}
 		} else if (!strcmp(k->s, "real_server")) {
 			parse_rs(p, k, v);
 		} else if (!ignored(p, k, vs_kws) &&

@@ -162,6 +162,13 @@ struct check {
 	unsigned long long failures[FAIL_NREASONS];
 };
 
+/* lb_kind TUN's encapsulation ("TUN type gue port 6080 csum"). */
+struct tun_cfg {
+	uint8_t type;			/* L4LB_TUN_* */
+	uint16_t port;			/* gue */
+	uint32_t flags;			/* L4LB_TUN_F_* */
+};
+
 struct rs {
 	/* configuration */
 	struct ipaddr addr;
@@ -169,6 +176,7 @@ struct rs {
 	uint32_t weight;
 	bool inhibit;
 	uint8_t fwd;			/* 0: the virtual server's lb_kind */
+	struct tun_cfg tun;		/* with fwd L4LB_FWD_TUN */
 	bool alpha;			/* start DOWN (any check alpha) */
 	int alpha_conf, inhibit_conf;	/* -1 unset: the virtual server's */
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
@@ -195,6 +203,7 @@ struct vs {
 	uint8_t fwd;
 	unsigned int persist_timeout;	/* persistence_timeout; 0: none */
 	uint8_t persist_prefix;		/* persistence_granularity, bits */
+	struct tun_cfg tun;
 	unsigned int delay_loop_ms, warmup_ms;
 	unsigned int retry, rise, delay_before_retry_ms, connect_timeout_ms;
 	int alpha_conf, inhibit_conf;	/* -1: not given */

@@ -146,6 +146,14 @@ static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
 	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
+	if (d->fwd == L4LB_FWD_TUN) {
+		const struct tun_cfg *t = r->fwd ? &r->tun : &r->vs->tun;
+
+		d->tun_type = t->type;
+		d->tun_port = t->port;
+		d->tun_flags = t->flags;
+		d->set |= L4LB_HAS_TUN;
+	}
 	if (up) {
 		d->weight = r->weight;
 	} else if (r->inhibit) {
@@ -324,6 +332,9 @@ static int sync_all(void)
 				ret = dest_cmd(L4LB_CMD_NEW_DEST, r, &d, false);
 			else if (want && (kd->weight != d.weight ||
 					  kd->fwd != d.fwd ||
+					  kd->tun_type != d.tun_type ||
+					  kd->tun_port != d.tun_port ||
+					  kd->tun_flags != d.tun_flags ||
 					  kd->flags != d.flags))
 				ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
 			else if (!want && kd)

@@ -322,6 +322,34 @@ static void expect_error(const char *text, const char *want)
 /* A virtual server with a real server: not ignored. */
 #define VSR(proto) "virtual_server 10.0.0.100 80 {\nprotocol " proto "\nreal_server 10.0.0.11 80 {\n}\n}\n"
 #define RS "real_server 10.0.0.11 80 {\n"
+#define RS_GUE "real_server 10.0.0.12 80 {\n"
+
+/* lb_kind TUN, and keepalived 2's options after lvs_method TUN. */
+static void test_tun(void)
+{
+	struct config_errors errs;
+	struct config *c;
+
+	c = config_parse_string("t.conf", VS "protocol TCP\nlb_kind TUN\n"
+				RS "}\n"
+				RS_GUE "lvs_method TUN type gue port 6080 csum\n}\n"
+				"}\n", &errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 2, "TUN: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 2) {
+		const struct vs *v = c->vs[0];
+
+		CHECK(v->fwd == L4LB_FWD_TUN && v->tun.type == L4LB_TUN_IPIP &&
+		      !v->tun.port, "lb_kind TUN: ipip");
+		CHECK(!v->rs[0]->fwd, "the first real server: the vs's method");
+		CHECK(v->rs[1]->fwd == L4LB_FWD_TUN &&
+		      v->rs[1]->tun.type == L4LB_TUN_GUE &&
+		      v->rs[1]->tun.port == 6080 &&
+		      v->rs[1]->tun.flags == L4LB_TUN_F_CSUM,
+		      "lvs_method TUN type gue port 6080 csum");
+	}
+	config_free(c);
+}
 
 static void test_errors(void)
 {
@@ -343,12 +371,16 @@ static void test_errors(void)
 		     "t.conf:2: not supported by l4lbd yet: lvs_sched twos (the l4lb module has no such scheduler)");
 	expect_error(VS "lb_algo fastest\n}\n",
 		     "t.conf:2: lb_algo: 'fastest' is not a scheduler");
-	expect_error(VS "lb_kind TUN\n}\n",
-		     "t.conf:2: not supported by l4lbd: lb_kind TUN (l4lb forwards by DR or NAT)");
-	expect_error(VS "lvs_method TUN type gue port 6080\n}\n",
-		     "t.conf:2: not supported by l4lbd: lvs_method TUN");
+	expect_error(VS "lvs_method TUN type gre\n}\n",
+		     "t.conf:2: not supported by l4lbd: lvs_method TUN type gre");
+	expect_error(VS "lvs_method TUN type gue\n}\n",
+		     "t.conf:2: lvs_method TUN type gue needs a port");
+	expect_error(VS "lvs_method TUN type gue port 6080 remcsum\n}\n",
+		     "t.conf:2: not supported by l4lbd: lvs_method TUN remcsum");
+	expect_error(VS "lvs_method TUN port 6080\n}\n",
+		     "t.conf:2: lvs_method TUN: port and checksum options are for type gue");
 	expect_error(VS "lb_kind LOCAL\n}\n",
-		     "t.conf:2: lb_kind: 'LOCAL' is not DR or NAT");
+		     "t.conf:2: lb_kind: 'LOCAL' is not DR, NAT or TUN");
 	expect_error(VS "delay_loop 0\n}\n",
 		     "t.conf:2: delay_loop: '0' is not a duration");
 	expect_error(VS "delay_loop\n}\n",
@@ -869,5 +901,6 @@ int main(void)
 	test_ipv6();
 	test_persistence();
 	test_errors();
+	test_tun();
 	TEST_DONE();
 }

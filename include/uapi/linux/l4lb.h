@@ -29,7 +29,8 @@
  * message naming the attribute. A rejected command changes nothing.
  *
  * Errnos: EEXIST (service or destination already exists), ENOENT (no such
- * service or destination, or unknown scheduler), ENOMEM, EINVAL (bad or
+ * service or destination, or unknown scheduler), ENOMEM, EOPNOTSUPP (a
+ * tunnel type or flag not supported), EINVAL (bad or
  * missing attribute; see extack), EAFNOSUPPORT (a family other than
  * AF_INET or AF_INET6), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached:
  * 16384 services per netns, 256 destinations per service).
@@ -200,6 +201,15 @@
  *        L4LB_DEST_A_FWD: NLA_U8, enum l4lb_fwd_method; default DR
  *        L4LB_DEST_A_WEIGHT: NLA_U32, 0..65535; default 1. 0 is quiescent:
  *                            existing flows continue, no new ones.
+ *        L4LB_DEST_A_TUN_TYPE: NLA_U8, enum l4lb_tun_type, with FWD
+ *                          L4LB_FWD_TUN only (EINVAL otherwise); default
+ *                          L4LB_TUN_IPIP; L4LB_TUN_GRE is EOPNOTSUPP
+ *        L4LB_DEST_A_TUN_PORT: NLA_BE16, not 0: the UDP port the real
+ *                          server receives GUE on; required for
+ *                          L4LB_TUN_GUE, EINVAL with any other type
+ *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE only; default 0
+ *                          (as NOCSUM); NOCSUM and CSUM together are
+ *                          EINVAL, REMCSUM is EOPNOTSUPP
  *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
  *                           an absent attribute leaves the flags alone;
  *                           an unknown bit is EINVAL.
@@ -210,6 +220,23 @@
  *                next packet, as after a delete: a TCP client is reset by
  *                the new server at once instead of retransmitting into a
  *                dead one until its connection times out.
+ *    Tunnelling (L4LB_FWD_TUN): the client's packet, unchanged but for
+ *    its TTL or hop limit, is sent to the real server's address inside an
+ *    outer header of the same family: IP-in-IP (protocol IPPROTO_IPIP or
+ *    IPPROTO_IPV6), or GUE (RFC draft-ietf-intarea-gue, version 0, no
+ *    optional fields) in UDP to TUN_PORT, from a source port hashed from
+ *    the flow. The outer source is the balancer's address on the route to
+ *    the real server. The real server decapsulates, owns the VIP (as for
+ *    direct routing) and answers the client directly; its port must equal
+ *    the service port. A real server of the other family than the service
+ *    is EINVAL (not supported yet). The path MTU a client sees is the
+ *    route's less the encapsulation (20 or 40 bytes, and 12 more for GUE);
+ *    a bigger packet that may not be fragmented is answered with ICMP
+ *    "fragmentation needed" or Packet Too Big for that MTU. Such an error
+ *    from a router about an outer packet lowers the MTU of the route to
+ *    the real server, as for the stack's own tunnels. Changing the
+ *    FWD or TUN_* attributes with SET_DEST replaces the destination as
+ *    below.
  *    Deleting a destination moves its flows: their next packet is
  *    scheduled to a live destination of the same service. SET_DEST with a
  *    different FWD replaces the destination in place: its flows move as
@@ -222,7 +249,8 @@
  *
  * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
  *    Each reply: L4LB_A_DEST: NLA_NESTED with FAMILY, ADDR or ADDR6,
- *        PORT, FWD, WEIGHT, FLAGS and
+ *        PORT, FWD, WEIGHT, FLAGS, for L4LB_FWD_TUN TUN_TYPE (and for GUE
+ *        TUN_PORT and TUN_FLAGS), and
  *        L4LB_DEST_A_ACTIVE_CONNS: NLA_U32, connections ESTABLISHED
  *        L4LB_DEST_A_INACTIVE_CONNS: NLA_U32, other live connections
  *        L4LB_DEST_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
@@ -496,6 +524,7 @@ enum l4lb_svc_attr {
 enum l4lb_fwd_method {
 	L4LB_FWD_DR = 1,	/* direct routing: keep the IP header, L2 to RIP */
 	L4LB_FWD_NAT = 2,	/* masquerading: rewrite VIP:port to RIP:port */
+	L4LB_FWD_TUN = 3,	/* tunnelling: encapsulate to the RIP */
 	__L4LB_FWD_MAX
 };
 #define L4LB_FWD_MAX (__L4LB_FWD_MAX - 1)
@@ -512,6 +541,9 @@ enum l4lb_dest_attr {
 	L4LB_DEST_A_FLAGS,
 	L4LB_DEST_A_FAMILY,
 	L4LB_DEST_A_ADDR6,
+	L4LB_DEST_A_TUN_TYPE,
+	L4LB_DEST_A_TUN_PORT,
+	L4LB_DEST_A_TUN_FLAGS,
 	__L4LB_DEST_A_MAX
 };
 #define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
@@ -519,6 +551,22 @@ enum l4lb_dest_attr {
 /* Destination flags (L4LB_DEST_A_FLAGS). */
 #define L4LB_DEST_F_DOWN	(1u << 0)
 #define L4LB_DEST_F_ALL		L4LB_DEST_F_DOWN
+
+/* Tunnel encapsulations (L4LB_DEST_A_TUN_TYPE), ipvsadm's --tun-type. */
+enum l4lb_tun_type {
+	L4LB_TUN_IPIP,		/* IPv4 in IPv4, IPv6 in IPv6 */
+	L4LB_TUN_GUE,		/* the same in GUE (UDP), L4LB_DEST_A_TUN_PORT */
+	L4LB_TUN_GRE,		/* not supported yet: EOPNOTSUPP */
+	__L4LB_TUN_MAX
+};
+#define L4LB_TUN_MAX (__L4LB_TUN_MAX - 1)
+
+/* Tunnel flags (L4LB_DEST_A_TUN_FLAGS), ipvsadm's --tun-*csum. */
+#define L4LB_TUN_F_NOCSUM	(1u << 0)	/* outer UDP checksum 0 */
+#define L4LB_TUN_F_CSUM		(1u << 1)	/* outer UDP checksum */
+#define L4LB_TUN_F_REMCSUM	(1u << 2)	/* remote checksum offload */
+#define L4LB_TUN_F_ALL		(L4LB_TUN_F_NOCSUM | L4LB_TUN_F_CSUM | \
+				 L4LB_TUN_F_REMCSUM)
 
 enum l4lb_timeout_attr {
 	L4LB_TIMEOUT_A_UNSPEC,

@@ -1,0 +1,145 @@
+#!/bin/bash
+# Tunnel forwarding (-i): IPIP and GUE to real servers two routers away,
+# TCP and UDP, bytes intact, exact rr counts; path MTU through the tunnel.
+# families: 4 6
+#
+#   c (wan 1) --------+
+#   lb (wan 2; VIP wan 100 on lo) --+-- out (bridge)
+#   r1 (wan 254) -----+
+#   r1 eth1 (lan 1) ----- r2 eth0 (lan 2)
+#   r2 eth1 (far 1) --+-- in (bridge) --+-- rs1..rs3 (far 11..13)
+#
+# The LB reaches the real servers through r1 and r2 only (no shared
+# link); the real servers answer the client directly through r2 and r1.
+# Each real server decapsulates as README.md tells operators: the ipip
+# (IPv6: ip6tnl) fallback device up, fou receiving GUE on port 6080, the
+# VIP on lo, rp_filter off.
+. "$(dirname "$0")/../lib.sh"
+
+GUE_PORT=6080
+modprobe -q ipip && modprobe -q fou && modprobe -q ip6_tunnel && modprobe -q fou6 ||
+	skip "no ipip, fou, ip6_tunnel or fou6 module"
+
+# tun_rip N: real server N (10.0.2.1N, 2001:db8:2::1N).
+tun_rip() { far $((10 + $1)); }
+net_of() { if [ "$FAMILY" = 6 ]; then echo "$1/64"; else echo "${1%.*}.0/24"; fi; }
+
+module_load
+switch_add out
+switch_add in
+ns_add c lb r1 r2
+plug out c "$(wan 1)/$PLEN"
+plug out lb "$(wan 2)/$PLEN"
+plug out r1 "$(wan 254)/$PLEN"
+link_pair r1 eth1 "$(lan 1)/$PLEN" r2 eth0 "$(lan 2)/$PLEN"
+plug in r2 "$(far 1)/$PLEN" eth1
+# The VIP on the LB's lo: the outer source is the LB's address on its
+# route to the real servers (wan 2), never the VIP, which each real
+# server holds too (an IPv6 tunnel drops packets from a local source).
+VIP_T=$(wan 100)
+addr_add lb lo "$VIP_T/$HLEN"
+ip -n "$prefix-c" route add "$VIP_T/$HLEN" via "$(wan 2)"
+ip_forward r1 1
+ip_forward r2 1
+nsx r1 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
+ip -n "$prefix-lb" route add "$(net_of "$(far 0)")" via "$(wan 254)"
+ip -n "$prefix-r1" route add "$(net_of "$(far 0)")" via "$(lan 2)"
+ip -n "$prefix-r2" route add default via "$(lan 1)"
+for i in 1 2 3; do
+	ns_add "rs$i"
+	plug in "rs$i" "$(tun_rip "$i")/$PLEN"
+	ip -n "$prefix-rs$i" route add default via "$(far 1)"
+	accept_vip_lo "rs$i" "$VIP_T"
+	if [ "$FAMILY" = 6 ]; then
+		ip -n "$prefix-rs$i" link set ip6tnl0 up
+		nsx "rs$i" ip fou add port "$GUE_PORT" gue -6
+	else
+		ip -n "$prefix-rs$i" link set tunl0 up
+		nsx "rs$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+		nsx "rs$i" ip fou add port "$GUE_PORT" gue
+	fi
+	name_server "rs$i" tcp 80 "rs$i"
+	name_server "rs$i" udp 53 "rs$i" "$VIP_T"
+done
+
+TSVC=$(svc_addr "$VIP_T" 80)
+USVC=$(svc_addr "$VIP_T" 53)
+BSVC=$(svc_addr "$VIP_T" 9000)
+head -c 1M /dev/urandom >/tmp/payload
+
+# upload WHAT: 1 MB from the client through the VIP to rs1, intact.
+upload() {
+	rm -f /tmp/up-rs1
+	bg rs1 socat -u "$(tcp_listen)":9000,reuseaddr OPEN:/tmp/up-rs1,creat,trunc
+	wait_listen rs1 tcp 9000
+	nsx c timeout 60 socat -u FILE:/tmp/payload "$(tcp_to "$VIP_T" 9000)" ||
+		case_fail "$1: the client's upload failed"
+	wait_for 30 cmp -s /tmp/payload /tmp/up-rs1 || true
+	expect_true "$1: 1 MB arrived intact" cmp /tmp/payload /tmp/up-rs1
+}
+
+# tunnel_case NAME OPTS...: rr over the three real servers tunnelled with
+# OPTS (l4lbadm's), TCP and UDP, then a 1 MB upload.
+tunnel_case() {
+	local name=$1 i names
+	shift
+	log "$name: rr over three tunnelled real servers"
+	adm lb -A -t "$TSVC" -s rr
+	adm lb -A -u "$USVC" -s rr
+	adm lb -A -t "$BSVC" -s rr
+	for i in 1 2 3; do
+		adm lb -a -t "$TSVC" -r "$(svc_addr "$(tun_rip "$i")" 80)" -i "$@"
+		adm lb -a -u "$USVC" -r "$(svc_addr "$(tun_rip "$i")" 53)" -i "$@"
+	done
+	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
+	adm lb -L -n
+	names=$(tcp_names c "$VIP_T" 80 15)
+	for i in 1 2 3; do
+		expect_eq "$name: TCP connections to rs$i" "$(echo "$names" | count_of "rs$i")" 5
+	done
+	names=$(udp_names c "$VIP_T" 53 9)
+	for i in 1 2 3; do
+		expect_eq "$name: UDP flows to rs$i" "$(echo "$names" | count_of "rs$i")" 3
+	done
+	upload "$name"
+}
+
+tunnel_case ipip
+expect_eq "ipip: -L -n forward column" \
+	"$(adm lb -L -n -t "$TSVC" | awk '$1 == "->" && $3 != "Forward" { print $3 }' | sort -u)" Tunnel
+expect_eq "ipip: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
+	"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type ipip"
+adm lb -C
+
+tunnel_case "gue nocsum" --tun-type gue --tun-port "$GUE_PORT"
+expect_eq "gue: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
+	"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type gue --tun-port $GUE_PORT --tun-nocsum"
+adm lb -C
+# With UDP checksums: the bytes (the scheduling is the same as above).
+adm lb -A -t "$BSVC" -s rr
+adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+upload "gue csum"
+adm lb -C
+
+# Path MTU: the link between r1 and r2 gets a smaller MTU. r1 answers
+# the LB's outer packets with ICMP frag-needed (IPv6: Packet Too Big);
+# the LB's route to the real server learns the MTU, and the client's
+# full-size DF segments come back as ICMP with that MTU less the
+# encapsulation: the client learns it and the upload completes. IPIP
+# first, then GUE (12 bytes more): each lowers what the client learnt.
+if [ "$FAMILY" = 6 ]; then RMTU=1400 OUTER=40; else RMTU=1000 OUTER=20; fi
+ip -n "$prefix-r1" link set eth1 mtu "$RMTU"
+ip -n "$prefix-r2" link set eth0 mtu "$RMTU"
+mtu_case() { # NAME INNER-MTU OPTS...
+	local name=$1 mtu=$2
+	shift 2
+	log "$name: path MTU"
+	adm lb -A -t "$BSVC" -s rr
+	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
+	upload "$name through a link of MTU $RMTU"
+	expect_true "$name: the client learnt path MTU $mtu" \
+		sh -c "ip -n '$prefix-c' route get '$VIP_T' | grep -w 'mtu $mtu'"
+	adm lb -C
+}
+mtu_case ipip $((RMTU - OUTER))
+mtu_case gue $((RMTU - OUTER - 12)) --tun-type gue --tun-port "$GUE_PORT"
