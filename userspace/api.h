@@ -28,6 +28,7 @@
 #define L4LB_HAS_SCHED_FLAGS	(1u << 6)
 #define L4LB_HAS_MH_SIZE	(1u << 7)
 #define L4LB_HAS_MH_KEY		(1u << 8)
+#define L4LB_HAS_THRESH		(1u << 9)	/* u_thresh and l_thresh */
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -49,6 +50,7 @@ struct l4lb_dest {
 	uint8_t fwd;			/* enum l4lb_fwd_method */
 	uint32_t weight;
 	uint32_t flags;			/* L4LB_DEST_F_* */
+	uint32_t u_thresh, l_thresh;	/* -x, -y; 0: none */
 	uint32_t active_conns;
 	uint32_t inactive_conns;
 	struct l4lb_stats stats;
@@ -61,7 +63,7 @@ struct l4lb_service {
 	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
-	uint32_t flags;
+	uint32_t flags;			/* L4LB_SVC_F_* (-o) */
 	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* (-b) */
 	uint32_t mh_size;		/* --mh-table-size */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];	/* --mh-key */

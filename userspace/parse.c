@@ -37,6 +37,12 @@ static const struct {
 	{ OPT_SCHED_FLAGS, "sched-flags" },
 	{ OPT_MH_SIZE, "mh-table-size" },
 	{ OPT_MH_KEY, "mh-key" },
+	{ OPT_U_THRESH, "u-threshold" },
+	{ OPT_L_THRESH, "l-threshold" },
+	{ OPT_ONEPACKET, "ops" },
+	{ OPT_THRESHOLDS, "thresholds" },
+	{ OPT_SORT, "sort" },
+	{ OPT_NOSORT, "nosort" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -302,14 +308,13 @@ static const struct {
 	int short_name;
 } unsupported_opts[] = {
 	{ "persistent", 'p' }, { "netmask", 'M' }, { "fwmark-service", 'f' },
-	{ "ipip", 'i' }, { "ipv6", '6' }, { "u-threshold", 'x' },
-	{ "l-threshold", 'y' }, { "ops", 'o' },
+	{ "ipip", 'i' }, { "ipv6", '6' },
 	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
 	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
 	{ "mcast-group", 0 }, { "mcast-port", 0 }, { "mcast-ttl", 0 },
 	{ "persistent-conn", 0 }, { "tun-type", 0 }, { "tun-port", 0 },
 	{ "tun-nocsum", 0 }, { "tun-csum", 0 }, { "tun-remcsum", 0 },
-	{ "daemon", 0 }, { "sort", 0 },
+	{ "daemon", 0 },
 };
 
 static const char *const unsupported_scheds[] = {
@@ -459,6 +464,8 @@ struct raw_args {
 	const char *mh_key;
 	const char *server;
 	const char *weight;
+	const char *u_thresh;
+	const char *l_thresh;
 	const char *client;
 };
 
@@ -489,6 +496,9 @@ static int check_conflicts(struct l4lbadm_cmdline *cl)
 			       OPT_INFO },
 		{ OPT_INFO, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT },
 		{ OPT_STATS, OPT_RATE },
+		{ OPT_THRESHOLDS, OPT_STATS | OPT_RATE | OPT_TIMEOUT |
+				  OPT_INFO | OPT_CONN | OPT_HEALTH },
+		{ OPT_SORT, OPT_NOSORT },
 		{ OPT_HEALTH, OPT_STATS | OPT_RATE | OPT_TIMEOUT | OPT_INFO |
 			      OPT_CONN },
 		{ OPT_CONN, OPT_TIMEOUT | OPT_INFO | OPT_STATS | OPT_RATE |
@@ -610,11 +620,59 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		cl->svc.set |= L4LB_HAS_MH_KEY;
 	}
 
+	/*
+	 * ipvsadm's -A and -E send every setting of a service, the ones not
+	 * given at their defaults: -E without -s sets wlc, without -o turns
+	 * one-packet scheduling off, and so on.
+	 */
+	if (cmd == CMD_ADD_SERVICE || cmd == CMD_EDIT_SERVICE) {
+		if (!r->sched)
+			strcpy(cl->svc.sched, "wlc");
+		if (!r->mh_size)
+			cl->svc.mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
+		if (!r->mh_key)
+			memcpy(cl->svc.mh_key, L4LB_MH_KEY_DEFAULT,
+			       L4LB_MH_KEY_LEN);
+		cl->svc.set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS |
+			       L4LB_HAS_FLAGS | L4LB_HAS_MH_SIZE |
+			       L4LB_HAS_MH_KEY;
+		if ((cl->opts & OPT_ONEPACKET) &&
+		    cl->svc.protocol != IPPROTO_UDP)
+			return fail(cl, "One-Packet Scheduling (-o) is only for "
+				    "UDP virtual services, not \"%s\"",
+				    r->service);
+	}
+
 	if (r->weight) {
 		if (!parse_uint(r->weight, L4LB_WEIGHT_MAX, &v))
 			return fail(cl, "illegal weight \"%s\" (must be 0..%u)",
 				    r->weight, L4LB_WEIGHT_MAX);
 		cl->dest.weight = (uint32_t)v;
+	}
+	if (r->u_thresh) {
+		if (!parse_uint(r->u_thresh, L4LBADM_THRESH_MAX, &v))
+			return fail(cl, "illegal u_threshold \"%s\" (must be "
+				    "0..%u)", r->u_thresh, L4LBADM_THRESH_MAX);
+		cl->dest.u_thresh = (uint32_t)v;
+	}
+	if (r->l_thresh) {
+		if (!parse_uint(r->l_thresh, L4LBADM_THRESH_MAX, &v))
+			return fail(cl, "illegal l_threshold \"%s\" (must be "
+				    "0..%u)", r->l_thresh, L4LBADM_THRESH_MAX);
+		cl->dest.l_thresh = (uint32_t)v;
+	}
+	/*
+	 * -a and -e send every setting of a real server likewise: weight 1,
+	 * direct routing and no thresholds unless given (ipvsadm -e without
+	 * -m makes a NAT server a direct routing one).
+	 */
+	if (cmd == CMD_ADD_SERVER || cmd == CMD_EDIT_SERVER) {
+		if (cl->dest.l_thresh > cl->dest.u_thresh)
+			return fail(cl, "l_threshold %u is higher than "
+				    "u_threshold %u", cl->dest.l_thresh,
+				    cl->dest.u_thresh);
+		cl->dest.set |= L4LB_HAS_WEIGHT | L4LB_HAS_THRESH;
+	} else if (r->weight) {
 		cl->dest.set |= L4LB_HAS_WEIGHT;
 	}
 
@@ -645,8 +703,9 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			cl->dest.port = cl->svc.port;
 		cl->dest.set |= L4LB_HAS_PORT;
 
-		/* -a defaults to direct routing, as ipvsadm. */
-		if (cmd == CMD_ADD_SERVER && !cl->fwd_given) {
+		/* -a and -e default to direct routing, as ipvsadm. */
+		if ((cmd == CMD_ADD_SERVER || cmd == CMD_EDIT_SERVER) &&
+		    !cl->fwd_given) {
 			cl->dest.fwd = L4LB_FWD_DR;
 			cl->dest.set |= L4LB_HAS_FWD;
 		}
@@ -776,6 +835,15 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_WEIGHT:
 			raw.weight = optarg;
 			break;
+		case OPT_U_THRESH:
+			raw.u_thresh = optarg;
+			break;
+		case OPT_L_THRESH:
+			raw.l_thresh = optarg;
+			break;
+		case OPT_ONEPACKET:
+			cl->svc.flags |= L4LB_SVC_F_ONEPACKET;
+			break;
 		case OPT_NUMERIC:
 			cl->numeric = true;
 			break;
@@ -789,6 +857,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_HEALTH:
 		case OPT_INFO:
 		case OPT_CONN:
+		case OPT_THRESHOLDS:
+		case OPT_SORT:
+		case OPT_NOSORT:
 			break;
 		}
 	}
@@ -817,6 +888,16 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 	if (ret)
 		return ret;
 	return parse_values(cl, &raw);
+}
+
+int l4lbadm_drop_prog_name(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "ipvsadm") &&
+			 strcmp(argv[1], "l4lbadm")))
+		return argc;
+	memmove(&argv[1], &argv[2], (size_t)(argc - 2) * sizeof(*argv));
+	argv[argc - 1] = NULL;
+	return argc - 1;
 }
 
 void l4lbadm_usage(FILE *f, const char *prog)

@@ -62,7 +62,16 @@ enum {
 	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
 	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
+	OPT_U_THRESH	= 1u << 18,	/* -x */
+	OPT_L_THRESH	= 1u << 19,	/* -y */
+	OPT_ONEPACKET	= 1u << 20,	/* -o */
+	OPT_THRESHOLDS	= 1u << 21,	/* --thresholds (with -L) */
+	OPT_SORT	= 1u << 22,	/* --sort: the default, as ipvsadm */
+	OPT_NOSORT	= 1u << 23,	/* --nosort */
 };
+
+/* ipvsadm's range of -x and -y. */
+#define L4LBADM_THRESH_MAX	2147483647u
 
 struct l4lbadm_cmdline;
 
@@ -118,6 +127,13 @@ struct l4lbadm_cmdline {
  * Resets getopt state, so it may be called repeatedly (tests).
  */
 int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl);
+
+/*
+ * A restore line's words: ipvsadm's -R takes lines that start with the
+ * program's name ("ipvsadm -A ..."); "ipvsadm" or "l4lbadm" at
+ * @argv[1] is dropped. Returns the new argc.
+ */
+int l4lbadm_drop_prog_name(int argc, char **argv);
 
 /*
  * "host[:port]" or "[host6][:port]" -> family, address and port, as
