@@ -1163,7 +1163,7 @@ static void test_ops_output(void)
 		"Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes\n"
 		"  -> RemoteAddress:Port\n"
 		"TCP  10.0.0.100:80                      10     1000  123456K    46000   12345G\n"
-		"  -> 10.0.0.11:80                       0      500        0        0        0\n"),
+		"  -> 10.0.0.11:80                        0      500        0        0        0\n"),
 	      "--stats layout and K/G units as ipvsadm");
 	if (!strstr(out, "123456K"))
 		free(out);
@@ -1520,7 +1520,7 @@ static void test_parity(void)
 		      "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
 		      "  -> RemoteAddress:Port\n"
 		      "TCP  10.0.0.100:80 wlc\n"
-		      "  -> 10.0.0.11:80                  100        50         3          4         \n"
+		      "  -> 10.0.0.11:80                 100        50         3          4         \n"
 		      "  -> 10.0.0.12:80                 0          0          0          1         \n"
 		      "UDP  10.0.0.100:53 rr ops\n"
 		      "  -> 10.0.0.13:53                 0          0          0          0         \n"),
