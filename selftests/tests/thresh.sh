@@ -44,8 +44,13 @@ open_conn() {
 }
 # take: $got is the names since the last take.
 take() { got=${names% }; names=; }
-# close_conn FD: the client ends connection FD (its socat goes).
-close_conn() { kill "${conn_pid[$1]}"; }
+# close_conn FD: the client ends connection FD: its socat goes (the
+# child of the background job's pid, unless the job is socat itself).
+close_conn() {
+	local pid=${conn_pid[$1]} p
+	for p in $(pgrep -P "$pid"); do kill "$p"; done
+	kill "$pid" 2>/dev/null || true
+}
 
 adm lb --set 900 1 300
 adm lb -A -t "$VIP:80" -s rr
@@ -100,7 +105,7 @@ expect_eq "8 datagrams of one flow, each scheduled" \
 expect_eq "entries made by one-packet datagrams" "$(info_of lb conn_count)" "$before"
 expect_eq "service's connections counted (one per datagram)" \
 	"$(adm lb -L -n --stats --exact | awk -v v="$VIP:53" '$1 == "UDP" && $2 == v { print $3 }')" 8
-expect_true "-S saves -o" grep -qx -- "-A -u $VIP:53 -s rr -o" <(adm lb -S -n)
+expect_eq "-S saves -o" "$(adm lb -S -n | grep -- '^-A -u')" "-A -u $VIP:53 -s rr -o"
 
 # NAT cannot be combined with it; refused, nothing changed.
 table=$(adm lb -S -n)
