@@ -10,6 +10,8 @@
 # later one goes to rs2, also when one of rs1's ends (1 left: not below
 # -y 1); once both have ended (0 left) rs1 is back in the rotation. A
 # connection that ends is in the table until its FIN timeout, set to 1 s.
+# Then a higher -x ends the overload at once, and wlc passes an
+# overloaded server by too.
 #
 # One-packet: a UDP service with -o; datagrams from one client socket
 # (one flow) are each scheduled, rr: exactly alternating, and no entry is
@@ -94,6 +96,15 @@ expect_eq "-x 3: rs1 takes new connections at once" "$got" rs1
 # -e without -x or -y resets them (ipvsadm): no thresholds.
 adm lb -e -t "$VIP:80" -r "$(rip 1):80"
 expect_eq "-e without -x/-y: thresholds 0" "$(thresholds_of 1)" "0 0"
+# wlc (the schedulers that weigh every server) passes one by as well: rs1
+# has 3 connections, rs2 7; at 4 rs1 is overloaded.
+adm lb -E -t "$VIP:80" -s wlc
+adm lb -e -t "$VIP:80" -r "$(rip 1):80" -x 4
+expect_eq "before wlc: rs1, rs2 active" "$(conns 1 | cut -d' ' -f1) $(conns 2 | cut -d' ' -f1)" "3 7"
+open_conn
+open_conn
+take
+expect_eq "wlc: rs1 (fewest) until overloaded at 4, then rs2" "$got" "rs1 rs2"
 
 # ---- one-packet scheduling -----------------------------------------------
 adm lb -A -u "$VIP:53" -s rr -o
