@@ -521,6 +521,7 @@ static void l4lb_conn_unlink(struct l4lb_conn *c)
 		l4lb_conn_rlink(c, false);
 	WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_HASHED);
 	atomic_dec(l4lb_conn_counter(c->dest, c->state));
+	l4lb_dest_conn_removed(c->dest);
 	atomic_dec(&c->dest->ln->conn_count);
 	atomic_dec(&l4lb_conn_total);
 }
@@ -770,6 +771,17 @@ static bool l4lb_addrs_ok(struct net *net, const struct l4lb_flow_in *p,
 	return true;
 }
 
+/* Client packet @p as its scheduler sees it. */
+static void l4lb_flow_of(struct l4lb_flow *flow, const struct l4lb_flow_in *p)
+{
+	flow->saddr = p->caddr;
+	flow->daddr = p->vaddr;
+	flow->sport = p->cport;
+	flow->dport = p->vport;
+	flow->protocol = p->protocol;
+	flow->family = p->family;
+}
+
 /*
  * Schedule a new flow and insert it. Returns the dest to send to (valid
  * under RCU), or NULL with the drop already counted. If another CPU
@@ -781,17 +793,11 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  u64 addrs_stamp, bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
-	struct l4lb_flow flow = {
-		.saddr		= p->caddr,
-		.daddr		= p->vaddr,
-		.sport		= p->cport,
-		.dport		= p->vport,
-		.protocol	= p->protocol,
-		.family		= p->family,
-	};
 	struct l4lb_conn *c, *last;
 	struct l4lb_dest *dest;
+	struct l4lb_flow flow;
 
+	l4lb_flow_of(&flow, p);
 	dest = l4lb_persist_pick(svc, &flow);
 	if (!dest) {
 		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
@@ -847,6 +853,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	else
 		hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
 	atomic_inc(l4lb_conn_counter(dest, c->state));
+	l4lb_dest_conn_added(dest);
 	c->timer.expires = c->expires;
 	add_timer(&c->timer);
 	spin_unlock_bh(lock);
@@ -906,6 +913,35 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 }
 
 /*
+ * One-packet scheduling (L4LB_SVC_F_ONEPACKET, UDP): datagram @p is a
+ * flow of its own, scheduled and sent without an entry. Its addresses
+ * are checked as a new flow's: there is no entry to keep a stamp in.
+ */
+static enum l4lb_flow_verdict
+l4lb_flow_one_packet(struct l4lb_net *ln, struct l4lb_service *svc,
+		     const struct l4lb_flow_in *p, struct l4lb_decision *d)
+{
+	u64 stamp = l4lb_addrs_stamp(p->genid - 1, 0, 0);
+	struct l4lb_dest *dest;
+	struct l4lb_flow flow;
+
+	if (!l4lb_addrs_ok(ln->net, p, p->genid, &stamp))
+		return L4LB_FLOW_INPUT_ROUTE;
+	l4lb_flow_of(&flow, p);
+	dest = l4lb_svc_pick_dest(svc, &flow);
+	if (!dest) {
+		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
+		return L4LB_FLOW_DROP;
+	}
+	l4lb_conn_count_new(svc, dest);
+	/* No entry holds it: the caller's RCU read side keeps it valid. */
+	l4lb_dest_put(dest);
+	d->dest = dest;
+	d->fwd = dest->fwd;
+	return L4LB_FLOW_XMIT;
+}
+
+/*
  * The flow step: find or create the flow's connection and update it, and
  * say what to do with the packet (enum l4lb_flow_verdict); with
  * L4LB_FLOW_XMIT, *@d gets the dest and how to send to it. No skb: the
@@ -937,6 +973,8 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 	u64 stamp, old;
 	int tries;
 
+	if (READ_ONCE(svc->flags) & L4LB_SVC_F_ONEPACKET)
+		return l4lb_flow_one_packet(ln, svc, p, d);
 	for (tries = 0; tries < 3 && !dest; tries++) {
 		bool raced = false;
 

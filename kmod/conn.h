@@ -45,7 +45,7 @@ enum l4lb_flow_verdict {
 
 /* With L4LB_FLOW_XMIT: what the transmitter needs. */
 struct l4lb_decision {
-	struct l4lb_dest	*dest;	/* valid under RCU, held by the flow */
+	struct l4lb_dest	*dest;	/* valid under RCU; held by the entry */
 	u8			fwd;	/* enum l4lb_fwd_method, the dest's */
 };
 

@@ -10,6 +10,12 @@
 enum {
 	L4LB_DEST_DEAD_BIT,	/* removed from its service */
 	L4LB_DEST_DOWN_BIT,	/* L4LB_DEST_F_DOWN: failed its health checks */
+	/*
+	 * Its connections reached the upper threshold: schedulers give it
+	 * no new flow until they fall below the lower one (IPVS's
+	 * IP_VS_DEST_F_OVERLOAD). Its flows carry on.
+	 */
+	L4LB_DEST_OVERLOAD_BIT,
 };
 
 struct l4lb_service;
@@ -33,6 +39,9 @@ struct l4lb_dest {
 	/* The service's: direct routing and NAT stay within a family. */
 	u8			family;
 	u32			weight;	/* under ln->lock */
+	/* L4LB_DEST_A_U_THRESH, _L_THRESH; 0: none. WRITE_ONCE, lock */
+	u32			u_thresh;
+	u32			l_thresh;
 	unsigned long		flags;
 	/* One for the service list, one per connection. */
 	refcount_t		refcnt;
@@ -54,12 +63,17 @@ struct l4lb_dest_cfg {
 	u8	family;
 	struct l4lb_tun	tun;
 	u32	weight;
+	u32	u_thresh;
+	u32	l_thresh;
 	bool	down;
 };
 
 struct l4lb_dest *l4lb_dest_alloc(struct l4lb_net *ln,
 				  const struct l4lb_dest_cfg *cfg);
 void l4lb_dest_put(struct l4lb_dest *dest);
+void l4lb_dest_set_thresh(struct l4lb_dest *dest, u32 u_thresh, u32 l_thresh);
+void l4lb_dest_conn_added(struct l4lb_dest *dest);
+void l4lb_dest_conn_removed(struct l4lb_dest *dest);
 void l4lb_route_free(struct l4lb_dest *dest);
 
 static inline bool l4lb_dest_is_down(const struct l4lb_dest *dest)
@@ -75,6 +89,12 @@ static inline bool l4lb_dest_unusable(const struct l4lb_dest *dest)
 {
 	return READ_ONCE(dest->flags) &
 	       (BIT(L4LB_DEST_DEAD_BIT) | BIT(L4LB_DEST_DOWN_BIT));
+}
+
+/* Over its upper threshold: schedulers pass it by for new flows. */
+static inline bool l4lb_dest_overloaded(const struct l4lb_dest *dest)
+{
+	return test_bit(L4LB_DEST_OVERLOAD_BIT, &dest->flags);
 }
 
 static inline bool l4lb_dest_hold(struct l4lb_dest *dest)

@@ -89,6 +89,8 @@ static const struct nla_policy l4lb_dest_policy[L4LB_DEST_A_MAX + 1] = {
 	[L4LB_DEST_A_TUN_TYPE]	= NLA_POLICY_MAX(NLA_U8, L4LB_TUN_MAX),
 	[L4LB_DEST_A_TUN_PORT]	= NLA_POLICY_MIN(NLA_BE16, 1),
 	[L4LB_DEST_A_TUN_FLAGS]	= NLA_POLICY_MASK(NLA_U32, L4LB_TUN_F_ALL),
+	[L4LB_DEST_A_U_THRESH]	= { .type = NLA_U32 },
+	[L4LB_DEST_A_L_THRESH]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy l4lb_timeout_policy[L4LB_TIMEOUT_A_MAX + 1] = {
@@ -427,6 +429,58 @@ static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
 					    "real server port must equal the service port for direct routing and tunnelling");
 		return -EINVAL;
 	}
+	if (fwd == L4LB_FWD_NAT && (svc->flags & L4LB_SVC_F_ONEPACKET)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FWD],
+				    "NAT destination on a one-packet service: its replies could not be translated without connection entries");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Service flags @flags for a service of @protocol; @svc, if it exists
+ * already, with its destinations. Under ln->lock when @svc is given.
+ */
+static int l4lb_check_svc_flags(struct nlattr **tb, u8 protocol, u32 flags,
+				const struct l4lb_service *svc,
+				struct netlink_ext_ack *extack)
+{
+	const struct l4lb_dest *dest;
+
+	if (!(flags & L4LB_SVC_F_ONEPACKET))
+		return 0;
+	if (protocol != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_FLAGS],
+				    "one-packet scheduling is for UDP services only");
+		return -EINVAL;
+	}
+	if (!svc)
+		return 0;
+	lockdep_assert_held(&svc->ln->lock);
+	list_for_each_entry(dest, &svc->dests, list)
+		if (dest->fwd == L4LB_FWD_NAT) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[L4LB_SVC_A_FLAGS],
+					    "one-packet scheduling on a service with a NAT destination: its replies could not be translated without connection entries");
+			return -EINVAL;
+		}
+	return 0;
+}
+
+/* The thresholds of @dtb, else @u and @l; ERANGE if lower > upper. */
+static int l4lb_parse_thresh(struct genl_info *info, struct nlattr **dtb,
+			     u32 *u, u32 *l)
+{
+	if (dtb[L4LB_DEST_A_U_THRESH])
+		*u = nla_get_u32(dtb[L4LB_DEST_A_U_THRESH]);
+	if (dtb[L4LB_DEST_A_L_THRESH])
+		*l = nla_get_u32(dtb[L4LB_DEST_A_L_THRESH]);
+	if (*l > *u) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    dtb[L4LB_DEST_A_L_THRESH] ?:
+				    dtb[L4LB_DEST_A_U_THRESH],
+				    "lower threshold is higher than the upper threshold");
+		return -ERANGE;
+	}
 	return 0;
 }
 
@@ -608,6 +662,8 @@ static int l4lb_put_dest(struct sk_buff *skb, struct l4lb_dest *dest)
 	    nla_put_u32(skb, L4LB_DEST_A_WEIGHT, dest->weight) ||
 	    nla_put_u32(skb, L4LB_DEST_A_FLAGS,
 			l4lb_dest_is_down(dest) ? L4LB_DEST_F_DOWN : 0) ||
+	    nla_put_u32(skb, L4LB_DEST_A_U_THRESH, dest->u_thresh) ||
+	    nla_put_u32(skb, L4LB_DEST_A_L_THRESH, dest->l_thresh) ||
 	    nla_put_u32(skb, L4LB_DEST_A_ACTIVE_CONNS,
 			atomic_read(&dest->active_conns)) ||
 	    nla_put_u32(skb, L4LB_DEST_A_INACTIVE_CONNS,
@@ -798,6 +854,10 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	if (tb[L4LB_SVC_A_FLAGS])
 		flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+	err = l4lb_check_svc_flags(tb, key.protocol, flags, NULL,
+				   info->extack);
+	if (err)
+		return err;
 	err = l4lb_parse_sched_cfg(tb, NULL, &cfg, info->extack);
 	if (err)
 		return err;
@@ -860,6 +920,10 @@ static int l4lb_nl_set_service(struct sk_buff *skb, struct genl_info *info)
 	}
 	flags = tb[L4LB_SVC_A_FLAGS] ? nla_get_u32(tb[L4LB_SVC_A_FLAGS]) :
 				       svc->flags;
+	err = l4lb_check_svc_flags(tb, svc->key.protocol, flags, svc,
+				   info->extack);
+	if (err)
+		goto out_unlock;
 	err = l4lb_parse_sched_cfg(tb, &svc->sched_cfg, &cfg, info->extack);
 	if (err)
 		goto out_unlock;
@@ -1050,6 +1114,11 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	cfg.weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		     nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : 1;
 	cfg.down = l4lb_dest_down_attr(dtb, false);
+	cfg.u_thresh = 0;
+	cfg.l_thresh = 0;
+	err = l4lb_parse_thresh(info, dtb, &cfg.u_thresh, &cfg.l_thresh);
+	if (err)
+		goto out_unlock;
 	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
 	if (err)
 		goto out_unlock;
@@ -1113,7 +1182,7 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	struct l4lb_service *svc;
 	struct l4lb_dest *dest;
 	struct l4lb_tun tun;
-	u32 weight;
+	u32 weight, u, l;
 	bool down;
 	u8 fwd;
 	int err;
@@ -1124,6 +1193,11 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 	weight = dtb[L4LB_DEST_A_WEIGHT] ?
 		 nla_get_u32(dtb[L4LB_DEST_A_WEIGHT]) : dest->weight;
 	down = l4lb_dest_down_attr(dtb, l4lb_dest_is_down(dest));
+	u = dest->u_thresh;
+	l = dest->l_thresh;
+	err = l4lb_parse_thresh(info, dtb, &u, &l);
+	if (err)
+		goto out_unlock;
 	fwd = dtb[L4LB_DEST_A_FWD] ? nla_get_u8(dtb[L4LB_DEST_A_FWD]) :
 				     dest->fwd;
 	err = l4lb_parse_tun(info, dtb, fwd, &dest->tun, &tun);
@@ -1138,6 +1212,8 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			.fwd	= fwd,
 			.tun	= tun,
 			.weight	= weight,
+			.u_thresh = u,
+			.l_thresh = l,
 			.down	= down,
 		};
 
@@ -1146,9 +1222,12 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
 		if (!err)
 			l4lb_warn_no_forwarding(info, cfg.fwd, cfg.family);
-	} else if (weight != dest->weight ||
-		   down != l4lb_dest_is_down(dest)) {
-		err = l4lb_svc_edit_dest(svc, dest, weight, down);
+	} else {
+		if (weight != dest->weight || down != l4lb_dest_is_down(dest))
+			err = l4lb_svc_edit_dest(svc, dest, weight, down);
+		/* Last: it cannot fail, and a refused edit changes nothing. */
+		if (!err && (u != dest->u_thresh || l != dest->l_thresh))
+			l4lb_dest_set_thresh(dest, u, l);
 	}
 out_unlock:
 	mutex_unlock(&svc->ln->lock);

@@ -107,24 +107,25 @@ void l4lb_sched_list_destroy(struct l4lb_sched_state *hdr)
 
 /*
  * Shortest expected delay (sed, and nq when no dest is idle): the lowest
- * (active + 1) / weight, as cross products; the first on a tie.
+ * (active + 1) / weight, as cross products, of the dests not overloaded;
+ * the first on a tie.
  */
 struct l4lb_dest *l4lb_sched_sed_least(const struct l4lb_sched_list *st)
 {
-	unsigned int i, least = 0;
-	u64 loh, doh;
+	unsigned int i, least = st->n;
+	u64 loh = 0, doh;
 
-	if (!st->n)
-		return NULL;
-	loh = (u32)atomic_read(&st->dests[0]->active_conns) + 1ULL;
-	for (i = 1; i < st->n; i++) {
+	for (i = 0; i < st->n; i++) {
+		if (l4lb_dest_overloaded(st->dests[i]))
+			continue;
 		doh = (u32)atomic_read(&st->dests[i]->active_conns) + 1ULL;
-		if (doh * st->weight[least] < loh * st->weight[i]) {
+		if (least == st->n ||
+		    doh * st->weight[least] < loh * st->weight[i]) {
 			least = i;
 			loh = doh;
 		}
 	}
-	return st->dests[least];
+	return least < st->n ? st->dests[least] : NULL;
 }
 
 struct l4lb_sched_state *
@@ -165,12 +166,13 @@ l4lb_sched_buckets_new(const struct l4lb_sched_ops *ops,
 static bool l4lb_sched_buckets_usable(const struct l4lb_sched_buckets *st,
 				      unsigned int d)
 {
-	return st->weight[d] && !l4lb_dest_unusable(st->dests[d]);
+	return st->weight[d] && !l4lb_dest_unusable(st->dests[d]) &&
+	       !l4lb_dest_overloaded(st->dests[d]);
 }
 
 /*
- * The dest of bucket @hash if it is usable (weight > 0, not down or
- * deleted); else, with @fallback, the next bucket's that is, else NULL.
+ * The dest of bucket @hash if it is usable (weight > 0, not down,
+ * deleted or overloaded); else, with @fallback, the next bucket's that is, else NULL.
  */
 struct l4lb_dest *l4lb_sched_buckets_get(struct l4lb_sched_state *hdr,
 					 u32 hash, bool fallback)

@@ -24,6 +24,8 @@ static struct l4lb_dest *l4lb_lc_pick(struct l4lb_sched_state *hdr,
 	unsigned int i;
 
 	for (i = 0; i < st->n; i++) {
+		if (l4lb_dest_overloaded(st->dests[i]))
+			continue;
 		doh = l4lb_dest_overhead(st->dests[i]);
 		if (!least || doh < loh) {
 			least = st->dests[i];

@@ -136,7 +136,10 @@ out:
 	spin_unlock_bh(&st->lock);
 }
 
-/* Weighted least connections (wlc's) over the usable dests; -1: none. */
+/*
+ * Weighted least connections (wlc's) over the usable dests not
+ * overloaded; -1: none.
+ */
 int l4lb_loc_wlc(const struct l4lb_loc_state *st)
 {
 	unsigned int i;
@@ -144,7 +147,8 @@ int l4lb_loc_wlc(const struct l4lb_loc_state *st)
 	int least = -1;
 
 	for (i = 0; i < st->n; i++) {
-		if (l4lb_dest_unusable(st->dests[i]))
+		if (l4lb_dest_unusable(st->dests[i]) ||
+		    l4lb_dest_overloaded(st->dests[i]))
 			continue;
 		doh = l4lb_dest_overhead(st->dests[i]);
 		if (least < 0 || doh * st->weight[least] < loh * st->weight[i]) {
@@ -170,7 +174,8 @@ bool l4lb_loc_overloaded(const struct l4lb_loc_state *st, unsigned int d)
 
 /*
  * The usable member of @en's set with the lowest overhead / weight (the
- * first on a tie), or with @most the highest; -1: none.
+ * first on a tie) that is not overloaded, or with @most the highest of
+ * all; -1: none.
  */
 int l4lb_loc_set_least(const struct l4lb_loc_state *st,
 		       const struct l4lb_loc_entry *en, bool most)
@@ -180,7 +185,8 @@ int l4lb_loc_set_least(const struct l4lb_loc_state *st,
 	int pick = -1;
 
 	for_each_set_bit(i, en->set, st->n) {
-		if (l4lb_dest_unusable(st->dests[i]))
+		if (l4lb_dest_unusable(st->dests[i]) ||
+		    (!most && l4lb_dest_overloaded(st->dests[i])))
 			continue;
 		doh = l4lb_dest_overhead(st->dests[i]);
 		if (pick < 0 ||

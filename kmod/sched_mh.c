@@ -109,13 +109,16 @@ static struct l4lb_dest *l4lb_mh_pick(struct l4lb_sched_state *hdr,
 	}
 	slot = l4lb_mh_slot(l4lb_mh_siphash(st->key, buf, len), st->size);
 	dest = st->dests[st->table[slot]];
-	if (!(st->flags & L4LB_SVC_SCHED_F_MH_FALLBACK) ||
-	    !l4lb_dest_unusable(dest))
+	if (!l4lb_dest_overloaded(dest) &&
+	    (!(st->flags & L4LB_SVC_SCHED_F_MH_FALLBACK) ||
+	     !l4lb_dest_unusable(dest)))
 		return dest;
+	if (!(st->flags & L4LB_SVC_SCHED_F_MH_FALLBACK))
+		return NULL;
 	for (i = 0; i < L4LB_MH_FALLBACK_TRIES; i++) {
 		slot = slot + 1 < st->size ? slot + 1 : 0;
 		dest = st->dests[st->table[slot]];
-		if (!l4lb_dest_unusable(dest))
+		if (!l4lb_dest_unusable(dest) && !l4lb_dest_overloaded(dest))
 			return dest;
 	}
 	return NULL;

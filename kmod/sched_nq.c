@@ -20,7 +20,8 @@ static struct l4lb_dest *l4lb_nq_pick(struct l4lb_sched_state *hdr,
 	unsigned int i;
 
 	for (i = 0; i < st->n; i++)
-		if (!atomic_read(&st->dests[i]->active_conns))
+		if (!atomic_read(&st->dests[i]->active_conns) &&
+		    !l4lb_dest_overloaded(st->dests[i]))
 			return st->dests[i];
 	return l4lb_sched_sed_least(st);
 }

@@ -22,7 +22,7 @@ static struct l4lb_dest *l4lb_ovf_pick(struct l4lb_sched_state *hdr,
 
 	for (i = 0; i < st->n; i++) {
 		if ((u32)atomic_read(&st->dests[i]->active_conns) >=
-		    st->weight[i])
+		    st->weight[i] || l4lb_dest_overloaded(st->dests[i]))
 			continue;
 		if (best == st->n || st->weight[i] > st->weight[best])
 			best = i;

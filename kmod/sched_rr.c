@@ -35,18 +35,27 @@ static struct l4lb_dest *l4lb_rr_pick(struct l4lb_sched_state *hdr,
 				      const struct l4lb_flow *flow)
 {
 	struct l4lb_rr_state *st = container_of(hdr, struct l4lb_rr_state, hdr);
-	int old, next;
+	unsigned int i;
+	int old, d, next;
 
 	if (!st->n)
 		return NULL;
-	/* Wrap explicitly (not "counter % n") so the rotation stays exact. */
+	/*
+	 * The first dest from the cursor on that is not overloaded; the
+	 * cursor goes past it. Wrap explicitly (not "counter % n") so the
+	 * rotation stays exact.
+	 */
 	old = atomic_read(&st->cursor);
 	do {
-		next = old + 1;
-		if (next >= st->n)
-			next = 0;
+		d = old;
+		for (i = 0; l4lb_dest_overloaded(st->dests[d]); i++) {
+			if (i + 1 >= st->n)
+				return NULL;
+			d = d + 1 < st->n ? d + 1 : 0;
+		}
+		next = d + 1 < st->n ? d + 1 : 0;
 	} while (!atomic_try_cmpxchg(&st->cursor, &old, next));
-	return st->dests[old];
+	return st->dests[d];
 }
 
 static void l4lb_rr_destroy(struct l4lb_sched_state *hdr)

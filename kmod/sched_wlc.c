@@ -18,21 +18,21 @@ static struct l4lb_dest *l4lb_wlc_pick(struct l4lb_sched_state *hdr,
 				       const struct l4lb_flow *flow)
 {
 	struct l4lb_sched_list *st = l4lb_sched_list_of(hdr);
-	unsigned int i, least = 0;
+	unsigned int i, least = st->n;
 	u64 loh = 0, doh;
 
-	if (!st->n)
-		return NULL;
-	loh = l4lb_dest_overhead(st->dests[0]);
-	for (i = 1; i < st->n; i++) {
+	for (i = 0; i < st->n; i++) {
+		if (l4lb_dest_overloaded(st->dests[i]))
+			continue;
 		doh = l4lb_dest_overhead(st->dests[i]);
 		/* doh / w[i] < loh / w[least] */
-		if (doh * st->weight[least] < loh * st->weight[i]) {
+		if (least == st->n ||
+		    doh * st->weight[least] < loh * st->weight[i]) {
 			least = i;
 			loh = doh;
 		}
 	}
-	return st->dests[least];
+	return least < st->n ? st->dests[least] : NULL;
 }
 
 struct l4lb_sched_ops l4lb_sched_wlc = {

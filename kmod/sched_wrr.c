@@ -73,17 +73,36 @@ static struct l4lb_dest *l4lb_wrr_pick(struct l4lb_sched_state *hdr,
 {
 	struct l4lb_wrr_state *st = container_of(hdr, struct l4lb_wrr_state,
 						 hdr);
+	struct l4lb_dest *dest;
+	unsigned int k;
 	int i;
 
 	if (!st->n)
 		return NULL;
-	if (st->seq)
-		return st->dests[st->seq[(u32)(atomic_inc_return(&st->cursor) - 1) %
-					 st->period]];
-	spin_lock_bh(&st->lock);
-	i = l4lb_swrr_next(st->ent, st->n, st->total);
-	spin_unlock_bh(&st->lock);
-	return i < 0 ? NULL : st->dests[i];
+	/*
+	 * An overloaded dest's turn passes to the next in the sequence;
+	 * one period (or n picks without a table) without any other: none.
+	 */
+	if (st->seq) {
+		for (k = 0; k < st->period; k++) {
+			i = st->seq[(u32)(atomic_inc_return(&st->cursor) - 1) %
+				    st->period];
+			dest = st->dests[i];
+			if (!l4lb_dest_overloaded(dest))
+				return dest;
+		}
+		return NULL;
+	}
+	for (k = 0; k < st->n; k++) {
+		spin_lock_bh(&st->lock);
+		i = l4lb_swrr_next(st->ent, st->n, st->total);
+		spin_unlock_bh(&st->lock);
+		if (i < 0)
+			return NULL;
+		if (!l4lb_dest_overloaded(st->dests[i]))
+			return st->dests[i];
+	}
+	return NULL;
 }
 
 static void l4lb_wrr_destroy(struct l4lb_sched_state *hdr)

@@ -109,6 +109,12 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 			mnl_attr_put_u32(nlh, L4LB_DEST_A_WEIGHT, d->weight);
 		if (d->set & L4LB_HAS_FLAGS)
 			mnl_attr_put_u32(nlh, L4LB_DEST_A_FLAGS, d->flags);
+		if (d->set & L4LB_HAS_THRESH) {
+			mnl_attr_put_u32(nlh, L4LB_DEST_A_U_THRESH,
+					 d->u_thresh);
+			mnl_attr_put_u32(nlh, L4LB_DEST_A_L_THRESH,
+					 d->l_thresh);
+		}
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -284,6 +290,12 @@ int l4lb_parse_dest_nest(const struct nlattr *nest, struct l4lb_dest *d)
 	if (ok(tb.a[L4LB_DEST_A_FLAGS], MNL_TYPE_U32)) {
 		d->flags = mnl_attr_get_u32(tb.a[L4LB_DEST_A_FLAGS]);
 		d->set |= L4LB_HAS_FLAGS;
+	}
+	if (ok(tb.a[L4LB_DEST_A_U_THRESH], MNL_TYPE_U32) &&
+	    ok(tb.a[L4LB_DEST_A_L_THRESH], MNL_TYPE_U32)) {
+		d->u_thresh = mnl_attr_get_u32(tb.a[L4LB_DEST_A_U_THRESH]);
+		d->l_thresh = mnl_attr_get_u32(tb.a[L4LB_DEST_A_L_THRESH]);
+		d->set |= L4LB_HAS_THRESH;
 	}
 	d->active_conns = get_u32(tb.a[L4LB_DEST_A_ACTIVE_CONNS]);
 	d->inactive_conns = get_u32(tb.a[L4LB_DEST_A_INACTIVE_CONNS]);

@@ -30,6 +30,7 @@
 #define L4LB_HAS_MH_KEY		(1u << 8)
 #define L4LB_HAS_PERSIST	(1u << 9)	/* persist_timeout and _prefix */
 #define L4LB_HAS_TUN		(1u << 10)	/* dest tun_* */
+#define L4LB_HAS_THRESH		(1u << 11)	/* u_thresh and l_thresh */
 
 struct l4lb_stats {
 	uint64_t conns, pkts_in, pkts_out, bytes_in, bytes_out;
@@ -54,6 +55,7 @@ struct l4lb_dest {
 	uint32_t tun_flags;		/* -i gue: L4LB_TUN_F_* */
 	uint32_t weight;
 	uint32_t flags;			/* L4LB_DEST_F_* */
+	uint32_t u_thresh, l_thresh;	/* -x, -y; 0: none */
 	uint32_t active_conns;
 	uint32_t inactive_conns;
 	struct l4lb_stats stats;
@@ -71,7 +73,7 @@ struct l4lb_service {
 	union l4lb_inaddr addr;
 	uint16_t port;			/* host byte order */
 	char sched[L4LB_SCHED_NAME_MAX];
-	uint32_t flags;
+	uint32_t flags;			/* L4LB_SVC_F_* (-o) */
 	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_* (-b) */
 	uint32_t mh_size;		/* --mh-table-size */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];	/* --mh-key */

@@ -223,6 +223,7 @@ static unsigned int list_format(const struct l4lbadm_cmdline *cl)
 	       (cl->opts & OPT_RATE ? L4LBADM_FMT_RATE : 0) |
 	       (cl->opts & OPT_EXACT ? L4LBADM_FMT_EXACT : 0) |
 	       (cl->opts & OPT_HEALTH ? L4LBADM_FMT_HEALTH : 0) |
+	       (cl->opts & OPT_THRESHOLDS ? L4LBADM_FMT_THRESHOLDS : 0) |
 	       (cl->numeric ? L4LBADM_FMT_NUMERIC : 0);
 }
 
@@ -257,7 +258,8 @@ static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 		if (!(l.svcs[i].set & L4LB_HAS_DESTS))
 			ret = l4lb_get_dests(nl, &l.svcs[i]);
 	if (!ret) {
-		l4lb_service_list_sort(&l);
+		if (!(cl->opts & OPT_NOSORT))
+			l4lb_service_list_sort(&l);
 		if (cl->json)
 			l4lbadm_print_json(stdout, &info, &l);
 		else

@@ -116,7 +116,9 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 			fprintf(f, "\"fwmark\":%u,", s->fwmark);
 		fputs("\"scheduler\":", f);
 		json_str(f, s->sched);
-		fprintf(f, ",\"flags\":%u,\"sched_flags\":%u", s->flags,
+		fprintf(f, ",\"flags\":%u,\"ops\":%s,\"sched_flags\":%u",
+			s->flags,
+			s->flags & L4LB_SVC_F_ONEPACKET ? "true" : "false",
 			s->sched_flags);
 		if (s->set & L4LB_HAS_PERSIST)
 			fprintf(f, ",\"persistent\":%u,\"persist_prefix\":%u",
@@ -141,9 +143,11 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 						"true" : "false");
 			}
 			fprintf(f, ",\"weight\":%u,\"down\":%s,"
+				"\"u_threshold\":%u,\"l_threshold\":%u,"
 				"\"active_conns\":%u,\"inactive_conns\":%u",
 				d->weight,
 				d->flags & L4LB_DEST_F_DOWN ? "true" : "false",
+				d->u_thresh, d->l_thresh,
 				d->active_conns, d->inactive_conns);
 			json_stats(f, &d->stats);
 			fputc('}', f);

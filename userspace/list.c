@@ -79,6 +79,12 @@ void l4lbadm_print_title(FILE *f, unsigned int fmt)
 			st ? "OutBytes" : "OutBPS");
 		return;
 	}
+	if (fmt & L4LBADM_FMT_THRESHOLDS) {
+		fprintf(f, "%-33s %-10s %-10s %-10s %-10s\n"
+			"  -> RemoteAddress:Port\n", "Prot LocalAddress:Port",
+			"Uthreshold", "Lthreshold", "ActiveConn", "InActConn");
+		return;
+	}
 	fprintf(f, "Prot LocalAddress:Port Scheduler Flags\n"
 		"  -> RemoteAddress:Port           Forward Weight ActiveConn "
 		"InActConn%s\n", fmt & L4LBADM_FMT_HEALTH ? " State" : "");
@@ -180,8 +186,11 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 			fprintf(f, " (%s)", names);
 		}
 		l4lbadm_print_persist(f, svc, " persistent ", " mask ");
-		if (svc->flags)
-			fprintf(f, " flags 0x%x", svc->flags);
+		if (svc->flags & L4LB_SVC_F_ONEPACKET)
+			fprintf(f, " ops");
+		if (svc->flags & ~L4LB_SVC_F_ONEPACKET)
+			fprintf(f, " flags 0x%x",
+				svc->flags & ~L4LB_SVC_F_ONEPACKET);
 		fputc('\n', f);
 	}
 
@@ -196,6 +205,12 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 		if (counters) {
 			fprintf(f, "  -> %-28s", dname);
 			print_counters(f, &d->stats, fmt);
+			continue;
+		}
+		if (fmt & L4LBADM_FMT_THRESHOLDS) {
+			fprintf(f, "  -> %-28s %-10u %-10u %-10u %-10u\n",
+				dname, d->u_thresh, d->l_thresh,
+				d->active_conns, d->inactive_conns);
 			continue;
 		}
 		fprintf(f, "  -> %-28s %-7s %-6u %-10u %-10u", dname,

@@ -16,26 +16,28 @@
 
 #define SVC_OPTS	(OPT_SERVICE | OPT_IPV6)
 #define SRV_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_SERVER | OPT_FORWARD | \
-			 OPT_WEIGHT | OPT_TUN_TYPE | OPT_TUN_PORT | OPT_TUN_CSUM)
+			 OPT_WEIGHT | OPT_TUN_TYPE | OPT_TUN_PORT | OPT_TUN_CSUM | \
+			 OPT_U_THRESH | OPT_L_THRESH)
 #define LIST_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
 			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
-			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH)
+			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH | \
+			 OPT_THRESHOLDS | OPT_SORT | OPT_NOSORT)
 
 const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET,
 	  .required = OPT_SERVICE,
 	  .usage = "-A|E -t|u service-address|-f fwmark [-6] [-s scheduler] "
 		   "[-b sched-flags]\n"
-		   "  l4lbadm -A|E ... [-p [timeout]] [-M netmask]",
+		   "  l4lbadm -A|E ... [-p [timeout]] [-M netmask] [-o]",
 	  .run = l4lbadm_run_service },
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -51,6 +53,7 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .allowed = SRV_OPTS, .required = OPT_SERVICE | OPT_SERVER,
 	  .usage = "-a|e -t|u service-address -r server-address [-g|-i|-m] "
 		   "[-w weight]\n"
+		   "        [-x upper-threshold] [-y lower-threshold]\n"
 		   "        [--tun-type ipip|gue [--tun-port port] "
 		   "[--tun-nocsum|--tun-csum]]",
 	  .run = l4lbadm_run_server },
@@ -67,15 +70,16 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "list", .short_name = 'L', .alias = 'l', .is_cmd = true,
 	  .id = CMD_LIST, .help = "list the table",
 	  .allowed = LIST_OPTS,
-	  .usage = "-L|l [-n] [--stats|--rate [--exact]|--health] [--json] "
-		   "[-t|u service-address]\n"
+	  .usage = "-L|l [-n] [--stats|--rate [--exact]|--health|--thresholds] "
+		   "[--json] [--sort|--nosort] [-t|u service-address]\n"
 		   "  l4lbadm -L --timeout|--info [--json]\n"
 		   "  l4lbadm -L -c [-n] [--json] [-t|u service-address] "
 		   "[-r server-address] [--client address[:port]]",
 	  .run = l4lbadm_run_list },
 	{ .long_name = "save", .short_name = 'S', .is_cmd = true,
 	  .id = CMD_SAVE, .help = "save rules to stdout",
-	  .allowed = OPT_NUMERIC, .usage = "-S [-n]",
+	  .allowed = OPT_NUMERIC | OPT_SORT | OPT_NOSORT,
+	  .usage = "-S [-n] [--sort|--nosort]",
 	  .run = l4lbadm_run_save },
 	{ .long_name = "restore", .short_name = 'R', .is_cmd = true,
 	  .id = CMD_RESTORE,
@@ -163,6 +167,17 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "weight", .short_name = 'w', .has_arg = true,
 	  .id = OPT_WEIGHT, .argname = "weight",
 	  .help = "capacity of real server (0..65535, default 1)" },
+	{ .long_name = "u-threshold", .short_name = 'x', .has_arg = true,
+	  .id = OPT_U_THRESH, .argname = "uthreshold",
+	  .help = "upper connection threshold: at this many connections the "
+		  "server gets no new ones (0: none, default)" },
+	{ .long_name = "l-threshold", .short_name = 'y', .has_arg = true,
+	  .id = OPT_L_THRESH, .argname = "lthreshold",
+	  .help = "lower connection threshold: an overloaded server gets new "
+		  "connections again below it (default 0: 3/4 of upper)" },
+	{ .long_name = "ops", .short_name = 'o', .id = OPT_ONEPACKET,
+	  .help = "one-packet scheduling: each UDP datagram scheduled on its "
+		  "own, no connection entry (direct routing only)" },
 	{ .long_name = "numeric", .short_name = 'n', .id = OPT_NUMERIC,
 	  .help = "numeric output of addresses and ports" },
 	{ .long_name = "json", .id = OPT_JSON,
@@ -175,6 +190,12 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .help = "output of rate information" },
 	{ .long_name = "exact", .id = OPT_EXACT,
 	  .help = "expand numbers (display exact values)" },
+	{ .long_name = "thresholds", .id = OPT_THRESHOLDS,
+	  .help = "with -L: the servers' thresholds (Uthreshold, Lthreshold)" },
+	{ .long_name = "sort", .id = OPT_SORT,
+	  .help = "sort services and servers (the default, as ipvsadm)" },
+	{ .long_name = "nosort", .id = OPT_NOSORT,
+	  .help = "list in the kernel's order, unsorted" },
 	{ .long_name = "health", .id = OPT_HEALTH,
 	  .help = "with -L: a State column, Up, Down (by health check) or "
 		  "Drain (weight 0)" },
@@ -253,12 +274,14 @@ static bool help_requested(int argc, char **argv)
 /* Parse, then dispatch through the table. Returns the exit status. */
 int l4lbadm_main(int argc, char **argv)
 {
+	static char *list_argv[] = { "l4lbadm", "-L", NULL };
 	struct l4lbadm_cmdline cl;
 	int ret;
 
+	/* No arguments: list, as ipvsadm does. */
 	if (argc < 2) {
-		l4lbadm_usage(stderr, "l4lbadm");
-		return L4LBADM_EXIT_USAGE;
+		argc = 2;
+		argv = list_argv;
 	}
 	if (help_requested(argc, argv)) {
 		l4lbadm_usage(stdout, "l4lbadm");

@@ -37,6 +37,7 @@ const char *l4lbadm_fwd_name(uint8_t fwd);	/* "Route", "Masq" */
 #define L4LBADM_FMT_RATE	(1u << 2)	/* --rate */
 #define L4LBADM_FMT_EXACT	(1u << 3)	/* --exact */
 #define L4LBADM_FMT_HEALTH	(1u << 4)	/* --health: State column */
+#define L4LBADM_FMT_THRESHOLDS	(1u << 5)	/* --thresholds */
 
 /* "l4lb version X (size=N)" */
 void l4lbadm_print_header(FILE *f, const struct l4lb_info *info);

@@ -43,6 +43,12 @@ static const struct {
 	{ OPT_TUN_TYPE, "tun-type" },
 	{ OPT_TUN_PORT, "tun-port" },
 	{ OPT_TUN_CSUM, "tun-nocsum" },
+	{ OPT_U_THRESH, "u-threshold" },
+	{ OPT_L_THRESH, "l-threshold" },
+	{ OPT_ONEPACKET, "ops" },
+	{ OPT_THRESHOLDS, "thresholds" },
+	{ OPT_SORT, "sort" },
+	{ OPT_NOSORT, "nosort" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -298,6 +304,7 @@ static const struct l4lbadm_opt *find_short(int c)
 }
 
 #define LONG_BASE 256
+#define UNSUPPORTED_BASE 1024
 
 /*
  * ipvsadm's options and schedulers that l4lb does not have yet: refused
@@ -307,14 +314,10 @@ static const struct {
 	const char *long_name;
 	int short_name;
 } unsupported_opts[] = {
-	{ "ipip", 'i' }, { "u-threshold", 'x' },
-	{ "l-threshold", 'y' }, { "ops", 'o' },
 	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
 	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
 	{ "mcast-group", 0 }, { "mcast-port", 0 }, { "mcast-ttl", 0 },
-	{ "persistent-conn", 0 }, { "tun-type", 0 }, { "tun-port", 0 },
-	{ "tun-nocsum", 0 }, { "tun-csum", 0 }, { "tun-remcsum", 0 },
-	{ "daemon", 0 }, { "sort", 0 },
+	{ "persistent-conn", 0 }, { "daemon", 0 },
 };
 
 static const char *const unsupported_scheds[] = {
@@ -459,6 +462,8 @@ struct raw_args {
 	const char *mh_key;
 	const char *server;
 	const char *weight;
+	const char *u_thresh;
+	const char *l_thresh;
 	const char *client;
 	const char *persist;	/* -p's timeout, NULL for the default */
 	bool fwmark;		/* service is -f's mark */
@@ -496,6 +501,9 @@ static int check_conflicts(struct l4lbadm_cmdline *cl)
 			       OPT_INFO },
 		{ OPT_INFO, OPT_SERVICE | OPT_STATS | OPT_RATE | OPT_EXACT },
 		{ OPT_STATS, OPT_RATE },
+		{ OPT_THRESHOLDS, OPT_STATS | OPT_RATE | OPT_TIMEOUT |
+				  OPT_INFO | OPT_CONN | OPT_HEALTH },
+		{ OPT_SORT, OPT_NOSORT },
 		{ OPT_HEALTH, OPT_STATS | OPT_RATE | OPT_TIMEOUT | OPT_INFO |
 			      OPT_CONN },
 		{ OPT_CONN, OPT_TIMEOUT | OPT_INFO | OPT_STATS | OPT_RATE |
@@ -746,12 +754,59 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		if (parse_netmask(cl, r->netmask))
 			return L4LBADM_EXIT_USAGE;
 	}
+	/*
+	 * ipvsadm's -A and -E send every setting of a service, the ones not
+	 * given at their defaults: -E without -s sets wlc, without -o turns
+	 * one-packet scheduling off, and so on.
+	 */
+	if (cmd == CMD_ADD_SERVICE || cmd == CMD_EDIT_SERVICE) {
+		if (!r->sched)
+			strcpy(cl->svc.sched, "wlc");
+		if (!r->mh_size)
+			cl->svc.mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
+		if (!r->mh_key)
+			memcpy(cl->svc.mh_key, L4LB_MH_KEY_DEFAULT,
+			       L4LB_MH_KEY_LEN);
+		cl->svc.set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS |
+			       L4LB_HAS_FLAGS | L4LB_HAS_MH_SIZE |
+			       L4LB_HAS_MH_KEY;
+		if ((cl->opts & OPT_ONEPACKET) &&
+		    cl->svc.protocol != IPPROTO_UDP)
+			return fail(cl, "One-Packet Scheduling (-o) is only for "
+				    "UDP virtual services, not \"%s\"",
+				    r->service);
+	}
 
 	if (r->weight) {
 		if (!parse_uint(r->weight, L4LB_WEIGHT_MAX, &v))
 			return fail(cl, "illegal weight \"%s\" (must be 0..%u)",
 				    r->weight, L4LB_WEIGHT_MAX);
 		cl->dest.weight = (uint32_t)v;
+	}
+	if (r->u_thresh) {
+		if (!parse_uint(r->u_thresh, L4LBADM_THRESH_MAX, &v))
+			return fail(cl, "illegal u_threshold \"%s\" (must be "
+				    "0..%u)", r->u_thresh, L4LBADM_THRESH_MAX);
+		cl->dest.u_thresh = (uint32_t)v;
+	}
+	if (r->l_thresh) {
+		if (!parse_uint(r->l_thresh, L4LBADM_THRESH_MAX, &v))
+			return fail(cl, "illegal l_threshold \"%s\" (must be "
+				    "0..%u)", r->l_thresh, L4LBADM_THRESH_MAX);
+		cl->dest.l_thresh = (uint32_t)v;
+	}
+	/*
+	 * -a and -e send every setting of a real server likewise: weight 1,
+	 * direct routing and no thresholds unless given (ipvsadm -e without
+	 * -m makes a NAT server a direct routing one).
+	 */
+	if (cmd == CMD_ADD_SERVER || cmd == CMD_EDIT_SERVER) {
+		if (cl->dest.l_thresh > cl->dest.u_thresh)
+			return fail(cl, "l_threshold %u is higher than "
+				    "u_threshold %u", cl->dest.l_thresh,
+				    cl->dest.u_thresh);
+		cl->dest.set |= L4LB_HAS_WEIGHT | L4LB_HAS_THRESH;
+	} else if (r->weight) {
 		cl->dest.set |= L4LB_HAS_WEIGHT;
 	}
 
@@ -799,8 +854,9 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			cl->dest.port = cl->svc.port;
 		cl->dest.set |= L4LB_HAS_PORT;
 
-		/* -a defaults to direct routing, as ipvsadm. */
-		if (cmd == CMD_ADD_SERVER && !cl->fwd_given) {
+		/* -a and -e default to direct routing, as ipvsadm. */
+		if ((cmd == CMD_ADD_SERVER || cmd == CMD_EDIT_SERVER) &&
+		    !cl->fwd_given) {
 			cl->dest.fwd = L4LB_FWD_DR;
 			cl->dest.set |= L4LB_HAS_FWD;
 		}
@@ -836,7 +892,7 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 
 int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 {
-	struct option longopts[64];
+	struct option longopts[96];
 	char optstring[128];
 	struct raw_args raw = { 0 };
 	size_t nl = 0, ns = 0;
@@ -870,6 +926,17 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 				o->has_arg ? required_argument : no_argument,
 				NULL, LONG_BASE + (int)i };
 	}
+	/*
+	 * ipvsadm's long options that l4lb lacks, known by name so that
+	 * getopt does not take one for an abbreviation of another ("--pe"
+	 * of "--persistent").
+	 */
+	for (size_t i = 0; i < sizeof(unsupported_opts) /
+			       sizeof(unsupported_opts[0]) &&
+			   nl < sizeof(longopts) / sizeof(longopts[0]) - 1; i++)
+		longopts[nl++] = (struct option){
+			unsupported_opts[i].long_name, optional_argument,
+			NULL, UNSUPPORTED_BASE + (int)i };
 	optstring[ns] = '\0';
 	longopts[nl] = (struct option){ 0 };
 
@@ -892,6 +959,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			return fail(cl, "option \"%s\" requires an argument",
 				    argv[optind - 1]);
 		}
+		if (c >= UNSUPPORTED_BASE)
+			return fail(cl, "not supported by l4lb: \"--%s\"",
+				    unsupported_opts[c - UNSUPPORTED_BASE].long_name);
 		o = c >= LONG_BASE ? &l4lbadm_table[c - LONG_BASE]
 				   : find_short(c);
 		if (!o)
@@ -963,6 +1033,15 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_WEIGHT:
 			raw.weight = optarg;
 			break;
+		case OPT_U_THRESH:
+			raw.u_thresh = optarg;
+			break;
+		case OPT_L_THRESH:
+			raw.l_thresh = optarg;
+			break;
+		case OPT_ONEPACKET:
+			cl->svc.flags |= L4LB_SVC_F_ONEPACKET;
+			break;
 		case OPT_NUMERIC:
 			cl->numeric = true;
 			break;
@@ -978,6 +1057,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_HEALTH:
 		case OPT_INFO:
 		case OPT_CONN:
+		case OPT_THRESHOLDS:
+		case OPT_SORT:
+		case OPT_NOSORT:
 			break;
 		}
 	}
@@ -1006,6 +1088,16 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 	if (ret)
 		return ret;
 	return parse_values(cl, &raw);
+}
+
+int l4lbadm_drop_prog_name(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "ipvsadm") &&
+			 strcmp(argv[1], "l4lbadm")))
+		return argc;
+	memmove(&argv[1], &argv[2], (size_t)(argc - 2) * sizeof(*argv));
+	argv[argc - 1] = NULL;
+	return argc - 1;
 }
 
 void l4lbadm_usage(FILE *f, const char *prog)

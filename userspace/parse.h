@@ -68,7 +68,16 @@ enum {
 	OPT_TUN_TYPE	= 1u << 21,	/* --tun-type (with -i) */
 	OPT_TUN_PORT	= 1u << 22,	/* --tun-port (with -i gue) */
 	OPT_TUN_CSUM	= 1u << 23,	/* --tun-nocsum / --tun-csum / ... */
+	OPT_U_THRESH	= 1u << 24,	/* -x */
+	OPT_L_THRESH	= 1u << 25,	/* -y */
+	OPT_ONEPACKET	= 1u << 26,	/* -o */
+	OPT_THRESHOLDS	= 1u << 27,	/* --thresholds (with -L) */
+	OPT_SORT	= 1u << 28,	/* --sort: the default, as ipvsadm */
+	OPT_NOSORT	= 1u << 29,	/* --nosort */
 };
+
+/* ipvsadm's range of -x and -y. */
+#define L4LBADM_THRESH_MAX	2147483647u
 
 struct l4lbadm_cmdline;
 
@@ -125,6 +134,13 @@ struct l4lbadm_cmdline {
  * Resets getopt state, so it may be called repeatedly (tests).
  */
 int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl);
+
+/*
+ * A restore line's words: ipvsadm's -R takes lines that start with the
+ * program's name ("ipvsadm -A ..."); "ipvsadm" or "l4lbadm" at
+ * @argv[1] is dropped. Returns the new argc.
+ */
+int l4lbadm_drop_prog_name(int argc, char **argv);
 
 /*
  * "host[:port]" or "[host6][:port]" -> family, address and port, as

@@ -60,6 +60,8 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 			fprintf(f, " -b %s", names);
 		}
 		l4lbadm_print_persist(f, s, " -p ", " -M ");
+		if (s->flags & L4LB_SVC_F_ONEPACKET)
+			fputs(" -o", f);
 		/* Not ipvsadm's: only when not the defaults. */
 		if ((s->set & L4LB_HAS_MH_SIZE) &&
 		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
@@ -91,6 +93,9 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 					"--tun-csum" : "--tun-nocsum");
 			else if (d->fwd == L4LB_FWD_TUN)
 				fputs(" --tun-type ipip", f);
+			if (d->u_thresh || d->l_thresh)
+				fprintf(f, " -x %u -y %u", d->u_thresh,
+					d->l_thresh);
 			fputc('\n', f);
 		}
 	}
@@ -165,6 +170,9 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->tun_port = cl->dest.tun_port;
 	r->tun_flags = cl->dest.tun_flags;
 	r->weight = cl->dest.weight;
+	r->u_thresh = cl->dest.u_thresh;
+	r->l_thresh = cl->dest.l_thresh;
+	r->flags = cl->svc.flags;
 }
 
 /* Split @line in place into argv[1..]; argv[0] is the program name. */
@@ -209,6 +217,7 @@ int l4lbadm_parse_restore(FILE *in, struct l4lbadm_rules *out, char *err,
 			ret = L4LBADM_EXIT_USAGE;
 			break;
 		}
+		argc = l4lbadm_drop_prog_name(argc, argv);
 		if (l4lbadm_parse(argc, argv, &cl)) {
 			snprintf(err, errlen, "line %zu: %s", lineno, cl.err);
 			ret = L4LBADM_EXIT_USAGE;
@@ -287,7 +296,9 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (cmd != L4LB_CMD_DEL_SERVICE) {
 		memcpy(r->sched, s->sched, sizeof(r->sched));
 		r->sched_flags = s->sched_flags;
-		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
+		r->flags = s->flags;
+		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS |
+			  L4LB_HAS_FLAGS;
 		r->mh_size = s->mh_size;
 		memcpy(r->mh_key, s->mh_key, sizeof(r->mh_key));
 		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY |
@@ -319,7 +330,9 @@ static int add_dest_rule(struct l4lbadm_rules *out, uint8_t cmd,
 	if (cmd != L4LB_CMD_DEL_DEST) {
 		r->fwd = d->fwd;
 		r->weight = d->weight;
-		r->set |= L4LB_HAS_FWD | L4LB_HAS_WEIGHT;
+		r->u_thresh = d->u_thresh;
+		r->l_thresh = d->l_thresh;
+		r->set |= L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_THRESH;
 		if (d->fwd == L4LB_FWD_TUN) {
 			r->tun_type = d->tun_type;
 			r->tun_port = d->tun_port;
@@ -371,7 +384,10 @@ static int diff_dests(const struct l4lb_service *from,
 						    L4LB_CMD_NEW_DEST,
 						    deletions ? from : to,
 						    deletions ? a : b);
-			} else if (!deletions && a->weight != b->weight) {
+			} else if (!deletions &&
+				   (a->weight != b->weight ||
+				    a->u_thresh != b->u_thresh ||
+				    a->l_thresh != b->l_thresh)) {
 				ret = add_dest_rule(out, L4LB_CMD_SET_DEST,
 						    to, b);
 			}
@@ -414,6 +430,7 @@ static int diff_pass(const struct l4lb_service_list *from,
 		} else {
 			if (!deletions && (strcmp(a->sched, b->sched) ||
 					   a->sched_flags != b->sched_flags ||
+					   a->flags != b->flags ||
 					   mh_differs(a, b) ||
 					   persist_differs(a, b)))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
@@ -451,8 +468,10 @@ static void build_rule(void *buf, uint16_t family,
 		.fwmark = r->fwmark,
 		.protocol = r->protocol, .family = r->vfamily,
 		.addr = r->vaddr, .port = r->vport,
+		.flags = r->flags,
 		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS |
-				 L4LB_HAS_PERSIST),
+				 L4LB_HAS_SCHED_FLAGS | L4LB_HAS_MH_SIZE |
+				 L4LB_HAS_MH_KEY | L4LB_HAS_PERSIST),
 		.persist_timeout = r->persist_timeout,
 		.persist_prefix = r->persist_prefix,
 	};
@@ -463,8 +482,9 @@ static void build_rule(void *buf, uint16_t family,
 		.tun_port = r->tun_port,
 		.tun_flags = r->tun_flags,
 		.weight = r->weight,
+		.u_thresh = r->u_thresh, .l_thresh = r->l_thresh,
 		.set = r->set & (L4LB_HAS_PORT | L4LB_HAS_FWD |
-				 L4LB_HAS_WEIGHT | L4LB_HAS_TUN),
+				 L4LB_HAS_WEIGHT | L4LB_HAS_TUN | L4LB_HAS_THRESH),
 	};
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));
@@ -545,7 +565,8 @@ int l4lbadm_run_save(const struct l4lbadm_cmdline *cl)
 		return L4LBADM_EXIT_NOKERNEL;
 	ret = l4lb_get_services(&nl, NULL, true, &l);
 	if (!ret) {
-		l4lb_service_list_sort(&l);
+		if (!(cl->opts & OPT_NOSORT))
+			l4lb_service_list_sort(&l);
 		l4lbadm_print_save(stdout, &l, cl->numeric);
 		l4lb_service_list_free(&l);
 	}

@@ -32,6 +32,8 @@ struct l4lbadm_rule {
 	uint16_t vfamily, rfamily;	/* AF_INET or AF_INET6 */
 	union l4lb_inaddr vaddr, raddr;
 	uint32_t weight;
+	uint32_t u_thresh, l_thresh;	/* -x, -y */
+	uint32_t flags;			/* the service's, L4LB_SVC_F_* */
 	unsigned int set;		/* L4LB_HAS_* of svc and dest */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t sched_flags;
@@ -55,7 +57,8 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 
 /*
  * Parse restore input: ipvsadm command lines (-A -E -D -a -e -d -C),
- * blank lines and # comments. Returns 0, or L4LBADM_EXIT_USAGE with
+ * which may start with "ipvsadm" (or "l4lbadm"), blank lines and #
+ * comments. Returns 0, or L4LBADM_EXIT_USAGE with
  * "line N: ..." in @err.
  */
 int l4lbadm_parse_restore(FILE *in, struct l4lbadm_rules *out, char *err,

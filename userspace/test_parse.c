@@ -102,6 +102,8 @@ static bool addr6_is(uint16_t family, const union l4lb_inaddr *a,
 
 /* --- parsing: accepted command lines ------------------------------------ */
 
+static void expect_err(const char *line, const char *msg);
+
 static void test_parse_ok(void)
 {
 	struct l4lbadm_cmdline cl;
@@ -115,8 +117,8 @@ static void test_parse_ok(void)
 
 	r = parse("-A -u 10.0.0.1:53", &cl);
 	check(r == 0 && cl.svc.protocol == IPPROTO_UDP && cl.svc.port == 53 &&
-	      !(cl.svc.set & L4LB_HAS_SCHED),
-	      "-A -u without -s leaves the scheduler to the kernel");
+	      (cl.svc.set & L4LB_HAS_SCHED) && !strcmp(cl.svc.sched, "wlc"),
+	      "-A -u without -s: wlc, ipvsadm's default");
 
 	r = parse("--add-service --tcp-service 10.0.0.1:80 --scheduler rr", &cl);
 	check(r == 0 && cl.cmd->id == CMD_ADD_SERVICE &&
@@ -130,7 +132,15 @@ static void test_parse_ok(void)
 	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVICE, "-E");
 	r = parse("--edit-service -t 10.0.0.1:80", &cl);
 	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVICE &&
-	      !(cl.svc.set & L4LB_HAS_SCHED), "--edit-service without -s");
+	      (cl.svc.set & L4LB_HAS_SCHED) && !strcmp(cl.svc.sched, "wlc"),
+	      "--edit-service without -s sets wlc (ipvsadm resets it)");
+	check(r == 0 && (cl.svc.set & L4LB_HAS_FLAGS) && !cl.svc.flags &&
+	      (cl.svc.set & L4LB_HAS_SCHED_FLAGS) && !cl.svc.sched_flags &&
+	      (cl.svc.set & L4LB_HAS_MH_SIZE) &&
+	      cl.svc.mh_size == L4LB_MH_TABLE_SIZE_DEFAULT &&
+	      (cl.svc.set & L4LB_HAS_MH_KEY) &&
+	      !memcmp(cl.svc.mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN),
+	      "-E without -o, -b, --mh-*: every one reset to its default");
 	r = parse("-D -t 10.0.0.1:80", &cl);
 	check(r == 0 && cl.cmd->id == CMD_DEL_SERVICE, "-D");
 	r = parse("--delete-service -u 10.0.0.1:53", &cl);
@@ -159,16 +169,55 @@ static void test_parse_ok(void)
 	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2 --gatewaying", &cl);
 	check(r == 0 && cl.dest.fwd == L4LB_FWD_DR, "--gatewaying");
 	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2", &cl);
-	check(r == 0 && !(cl.dest.set & L4LB_HAS_WEIGHT),
-	      "-a without -w leaves the weight to the kernel (1)");
+	check(r == 0 && (cl.dest.set & L4LB_HAS_WEIGHT) && cl.dest.weight == 1 &&
+	      (cl.dest.set & L4LB_HAS_THRESH) && !cl.dest.u_thresh &&
+	      !cl.dest.l_thresh,
+	      "-a without -w, -x, -y: weight 1, no thresholds");
 
 	r = parse("-e -t 10.0.0.1:80 -r 10.0.0.2 -w 0", &cl);
 	check(r == 0 && cl.cmd->id == CMD_EDIT_SERVER && cl.dest.weight == 0 &&
-	      (cl.dest.set & L4LB_HAS_WEIGHT) && !(cl.dest.set & L4LB_HAS_FWD),
-	      "-e -w 0 (quiesce) does not touch the forwarding method");
-	r = parse("--edit-server -t 10.0.0.1:80 -r 10.0.0.2:8080 -w 65535", &cl);
+	      (cl.dest.set & L4LB_HAS_WEIGHT) && (cl.dest.set & L4LB_HAS_FWD) &&
+	      cl.dest.fwd == L4LB_FWD_DR && (cl.dest.set & L4LB_HAS_THRESH) &&
+	      !cl.dest.u_thresh,
+	      "-e -w 0: direct routing and no thresholds, as ipvsadm resets them");
+	r = parse("-e -t 10.0.0.1:80 -r 10.0.0.2", &cl);
+	check(r == 0 && (cl.dest.set & L4LB_HAS_WEIGHT) && cl.dest.weight == 1,
+	      "-e without -w sets weight 1 (ipvsadm's default)");
+	r = parse("-e -t 10.0.0.1:80 -r 10.0.0.2:8080 -m", &cl);
+	check(r == 0 && cl.dest.fwd == L4LB_FWD_NAT && cl.dest.port == 8080,
+	      "-e -m keeps NAT");
+	r = parse("--edit-server -t 10.0.0.1:80 -r 10.0.0.2:8080 -m -w 65535",
+		  &cl);
 	check(r == 0 && cl.dest.weight == 65535 && cl.dest.port == 8080,
 	      "--edit-server, weight 65535");
+	expect_err("-e -t 10.0.0.1:80 -r 10.0.0.2:8080",
+		   "real server port 8080 in \"10.0.0.2:8080\" differs from "
+		   "service port 80: direct routing (-g) cannot change the "
+		   "port; use -m");
+
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100 -y 50", &cl);
+	check(r == 0 && cl.dest.u_thresh == 100 && cl.dest.l_thresh == 50 &&
+	      (cl.dest.set & L4LB_HAS_THRESH), "-a -x 100 -y 50");
+	r = parse("-e -t 10.0.0.1:80 -r 10.0.0.2 --u-threshold 2147483647", &cl);
+	check(r == 0 && cl.dest.u_thresh == 2147483647 && !cl.dest.l_thresh,
+	      "--u-threshold 2147483647 (ipvsadm's maximum), -y 0");
+	r = parse("-A -u 10.0.0.1:53 -s rr -o", &cl);
+	check(r == 0 && cl.svc.flags == L4LB_SVC_F_ONEPACKET &&
+	      (cl.svc.set & L4LB_HAS_FLAGS), "-A -u -o: one-packet");
+	r = parse("-E -u 10.0.0.1:53 --ops", &cl);
+	check(r == 0 && cl.svc.flags == L4LB_SVC_F_ONEPACKET &&
+	      !strcmp(cl.svc.sched, "wlc"), "-E --ops");
+	r = parse("-E -u 10.0.0.1:53 -s rr", &cl);
+	check(r == 0 && !cl.svc.flags && (cl.svc.set & L4LB_HAS_FLAGS),
+	      "-E without -o turns one-packet off");
+	r = parse("-L -n --thresholds", &cl);
+	check(r == 0 && (cl.opts & OPT_THRESHOLDS), "-L -n --thresholds");
+	r = parse("-L -n --sort", &cl);
+	check(r == 0 && (cl.opts & OPT_SORT), "-L --sort (ipvsadm's no-op)");
+	r = parse("-L --nosort", &cl);
+	check(r == 0 && (cl.opts & OPT_NOSORT), "-L --nosort");
+	r = parse("-S -n --sort", &cl);
+	check(r == 0 && cl.cmd->id == CMD_SAVE, "-S --sort");
 	r = parse("-d -t 10.0.0.1:80 -r 10.0.0.2", &cl);
 	check(r == 0 && cl.cmd->id == CMD_DEL_SERVER && cl.dest.port == 80,
 	      "-d");
@@ -340,10 +389,37 @@ static void test_parse_errors(void)
 
 	expect_err("-z", "invalid option \"-z\"");
 	expect_err("-Lz", "invalid option \"-z\"");
-	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 100",
-		   "not supported by l4lb: \"-x\" (--u-threshold)");
 	expect_err("-A -f 0", "illegal fwmark \"0\" (must be 1..4294967295)");
 	expect_err("-A -f x", "illegal fwmark \"x\" (must be 1..4294967295)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 1x",
+		   "illegal u_threshold \"1x\" (must be 0..2147483647)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 2147483648",
+		   "illegal u_threshold \"2147483648\" (must be 0..2147483647)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -y -1",
+		   "illegal l_threshold \"-1\" (must be 0..2147483647)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 -x 10 -y 11",
+		   "l_threshold 11 is higher than u_threshold 10");
+	expect_err("-e -t 10.0.0.1:80 -r 10.0.0.2 -y 5",
+		   "l_threshold 5 is higher than u_threshold 0");
+	expect_err("-A -t 10.0.0.1:80 -o",
+		   "One-Packet Scheduling (-o) is only for UDP virtual "
+		   "services, not \"10.0.0.1:80\"");
+	expect_err("-a -u 10.0.0.1:53 -r 10.0.0.2 -o",
+		   "Illegal 'ops' option with the 'add-server' command");
+	expect_err("-A -u 10.0.0.1:53 -x 5",
+		   "Illegal 'u-threshold' option with the 'add-service' command");
+	expect_err("-L --thresholds --stats",
+		   "The option 'thresholds' conflicts with the 'stats' option "
+		   "in the 'list' command");
+	expect_err("-L --sort --nosort",
+		   "The option 'sort' conflicts with the 'nosort' option in "
+		   "the 'list' command");
+	expect_err("--stop-daemon master",
+		   "not supported by l4lb: \"--stop-daemon\"");
+	expect_err("-A -u 10.0.0.1:53 --pe sip",
+		   "not supported by l4lb: \"--pe\"");
+	expect_err("--start-daemon=backup --mcast-interface eth0",
+		   "not supported by l4lb: \"--start-daemon\"");
 	expect_err("--start-daemon master",
 		   "not supported by l4lb: \"--start-daemon\"");
 	expect_err("-A -t 10.0.0.1:80 -s twos",
@@ -536,7 +612,9 @@ static void test_build(void)
 	      !strcmp(mnl_attr_get_str(svc.a[L4LB_SVC_A_SCHED]), "rr") &&
 	      mnl_attr_get_payload_len(svc.a[L4LB_SVC_A_SCHED]) == 3,
 	      "SCHED is a NUL-terminated \"rr\"");
-	check(!svc.a[L4LB_SVC_A_FLAGS], "FLAGS not sent");
+	check(svc.a[L4LB_SVC_A_FLAGS] &&
+	      mnl_attr_get_u32(svc.a[L4LB_SVC_A_FLAGS]) == 0,
+	      "FLAGS sent, 0 (-A without -o)");
 
 	parse("-D -t 10.0.0.1:80", &cl);
 	memset(&top, 0, sizeof(top));
@@ -769,20 +847,20 @@ static void test_output(void)
 	const char *want_json =
 		"{" NOINFO ",\"services\":["
 		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":80,"
-		"\"scheduler\":\"wrr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0,\"ops\":false,\"sched_flags\":0" ZS ",\"destinations\":["
 		"{\"family\":\"inet\",\"address\":\"10.0.0.2\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":1,\"down\":false,\"active_conns\":0,"
+		"\"weight\":1,\"down\":false,\"u_threshold\":0,\"l_threshold\":0,\"active_conns\":0,"
 		"\"inactive_conns\":0" ZS "},"
 		"{\"family\":\"inet\",\"address\":\"10.0.0.3\",\"port\":80,\"forward\":\"route\","
-		"\"weight\":100,\"down\":false,\"active_conns\":12345,"
+		"\"weight\":100,\"down\":false,\"u_threshold\":0,\"l_threshold\":0,\"active_conns\":12345,"
 		"\"inactive_conns\":7"
 		ZS "}]},"
 		"{\"protocol\":\"tcp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":443,"
-		"\"scheduler\":\"rr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":[]},"
+		"\"scheduler\":\"rr\",\"flags\":0,\"ops\":false,\"sched_flags\":0" ZS ",\"destinations\":[]},"
 		"{\"protocol\":\"udp\",\"family\":\"inet\",\"address\":\"10.0.0.1\",\"port\":53,"
-		"\"scheduler\":\"wrr\",\"flags\":0,\"sched_flags\":0" ZS ",\"destinations\":["
+		"\"scheduler\":\"wrr\",\"flags\":0,\"ops\":false,\"sched_flags\":0" ZS ",\"destinations\":["
 		"{\"family\":\"inet\",\"address\":\"192.168.100.200\",\"port\":5353,"
-		"\"forward\":\"masq\",\"weight\":0,\"down\":true,"
+		"\"forward\":\"masq\",\"weight\":0,\"down\":true,\"u_threshold\":0,\"l_threshold\":0,"
 		"\"active_conns\":0,"
 		"\"inactive_conns\":65535" ZS "}]}]}\n";
 
@@ -985,9 +1063,15 @@ static void test_program(void)
 	struct nl_ctx nl;
 	bool loaded;
 
+	/* Without the module: listing fails as -L does (exit 1). */
 	run("", &r);
-	check(r.status == 2 && strstr(r.err, "Usage:") && !r.out[0],
-	      "no arguments: usage on stderr, exit 2");
+	loaded = nl_open(&nl, L4LB_GENL_NAME) == 0;
+	if (loaded)
+		nl_close(&nl);
+	check(!strstr(r.err, "Usage:") &&
+	      (loaded ? r.status == 0 && strstr(r.out, "Prot LocalAddress") :
+			r.status == 1 && strstr(r.err, L4LBADM_NOT_LOADED)),
+	      "no arguments: lists, as -L (ipvsadm)");
 	run("-h", &r);
 	check(r.status == 0 && strstr(r.out, "Usage:") &&
 	      strstr(r.out, "--add-service") && strstr(r.out, "--masquerading")
@@ -1356,10 +1440,10 @@ static void test_sched_flags(void)
 	r = parse("-E -t 10.0.0.1:80 -b flag-1,flag-3", &cl);
 	check(r == 0 && cl.svc.sched_flags == (L4LB_SVC_SCHED_F_FLAG1 |
 					       L4LB_SVC_SCHED_F_FLAG3) &&
-	      !(cl.svc.set & L4LB_HAS_SCHED), "-E -b flag-1,flag-3 without -s");
-	r = parse("-A -t 10.0.0.1:80 -s wlc", &cl);
-	check(r == 0 && !(cl.svc.set & L4LB_HAS_SCHED_FLAGS),
-	      "no -b: no SCHED_FLAGS (the kernel's stay)");
+	      !strcmp(cl.svc.sched, "wlc"), "-E -b flag-1,flag-3 without -s");
+	r = parse("-E -t 10.0.0.1:80 -s wlc", &cl);
+	check(r == 0 && (cl.svc.set & L4LB_HAS_SCHED_FLAGS) &&
+	      !cl.svc.sched_flags, "-E without -b: SCHED_FLAGS 0 (ipvsadm)");
 	r = parse("-A -t 10.0.0.1:80 -s lblcr", &cl);
 	check(r == 0 && !strcmp(cl.svc.sched, "lblcr"), "-s lblcr");
 	expect_err("-A -t 10.0.0.1:80 -s sh -b sh-port,bogus",
@@ -1429,7 +1513,8 @@ static void test_sched_flags(void)
 		      mnl_attr_get_u32(sv.a[L4LB_SVC_A_MH_TABLE_SIZE]) == 251 &&
 		      sv.a[L4LB_SVC_A_MH_KEY] &&
 		      mnl_attr_get_payload_len(sv.a[L4LB_SVC_A_MH_KEY]) == 16 &&
-		      !sv.a[L4LB_SVC_A_SCHED_FLAGS],
+		      sv.a[L4LB_SVC_A_SCHED_FLAGS] &&
+		      !mnl_attr_get_u32(sv.a[L4LB_SVC_A_SCHED_FLAGS]),
 		      "NEW_SERVICE carries MH_TABLE_SIZE (u32) and MH_KEY (16 bytes)");
 	}
 	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 65536", &cl);
@@ -1542,6 +1627,130 @@ static void test_conns(void)
 }
 
 /* --- IPv6 --------------------------------------------------------------- */
+
+/* --- ipvsadm parity: thresholds, one-packet scheduling, -R lines -------- */
+
+static void test_parity(void)
+{
+	struct l4lb_service svcs[2];
+	struct l4lb_service_list l = { .n = 2, .svcs = svcs };
+	struct l4lbadm_rules rs;
+	struct l4lbadm_cmdline cl;
+	char err[600], buf[NL_TX_BUFSIZE];
+	struct tb top = { 0 }, dn = { 0 };
+	struct nlmsghdr *nlh;
+	char *out;
+
+	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.100", 80, "wlc");
+	adddest(&svcs[0], "10.0.0.11", 80, L4LB_FWD_DR, 1, 3, 4);
+	adddest(&svcs[0], "10.0.0.12", 80, L4LB_FWD_DR, 2, 0, 1);
+	svcs[0].dests[0].u_thresh = 100;
+	svcs[0].dests[0].l_thresh = 50;
+	svcs[1] = mksvc(IPPROTO_UDP, "10.0.0.100", 53, "rr");
+	svcs[1].flags = L4LB_SVC_F_ONEPACKET;
+	adddest(&svcs[1], "10.0.0.13", 53, L4LB_FWD_DR, 1, 0, 0);
+
+	out = capture(list_fn, &l, L4LBADM_FMT_NUMERIC |
+		      L4LBADM_FMT_THRESHOLDS);
+	check(!strcmp(out,
+		      "Prot LocalAddress:Port            Uthreshold Lthreshold ActiveConn InActConn \n"
+		      "  -> RemoteAddress:Port\n"
+		      "TCP  10.0.0.100:80 wlc\n"
+		      "  -> 10.0.0.11:80                 100        50         3          4         \n"
+		      "  -> 10.0.0.12:80                 0          0          0          1         \n"
+		      "UDP  10.0.0.100:53 rr ops\n"
+		      "  -> 10.0.0.13:53                 0          0          0          0         \n"),
+	      "-L -n --thresholds: ipvsadm's columns; ops after the scheduler");
+	if (!strstr(out, "-> 10.0.0.11:80                 100        50 "))
+		printf("# got:\n%s", out);
+	free(out);
+
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out,
+		      "-A -t 10.0.0.100:80 -s wlc\n"
+		      "-a -t 10.0.0.100:80 -r 10.0.0.11:80 -g -w 1 -x 100 -y 50\n"
+		      "-a -t 10.0.0.100:80 -r 10.0.0.12:80 -g -w 2\n"
+		      "-A -u 10.0.0.100:53 -s rr -o\n"
+		      "-a -u 10.0.0.100:53 -r 10.0.0.13:53 -g -w 1\n"),
+	      "-S: -x/-y when set, -o");
+	check(restore_str(out, &rs, err) == 0 && rs.n == 5 &&
+	      rs.r[1].u_thresh == 100 && rs.r[1].l_thresh == 50 &&
+	      (rs.r[1].set & L4LB_HAS_THRESH) && !rs.r[2].u_thresh &&
+	      rs.r[3].flags == L4LB_SVC_F_ONEPACKET &&
+	      (rs.r[3].set & L4LB_HAS_FLAGS) && !rs.r[0].flags,
+	      "-R of -S output keeps -x, -y and -o");
+	l4lbadm_rules_free(&rs);
+	free(out);
+
+	check(restore_str("ipvsadm -A -u 10.0.0.1:53 -s rr -o\n"
+			  "  ipvsadm -a -u 10.0.0.1:53 -r 10.0.0.2 -x 5 -y 2\n"
+			  "l4lbadm -E -u 10.0.0.1:53\n", &rs, err) == 0 &&
+	      rs.n == 3 && rs.r[0].cmd == L4LB_CMD_NEW_SERVICE &&
+	      rs.r[0].flags == L4LB_SVC_F_ONEPACKET &&
+	      rs.r[1].cmd == L4LB_CMD_NEW_DEST && rs.r[1].u_thresh == 5 &&
+	      rs.r[1].l_thresh == 2 && rs.r[2].cmd == L4LB_CMD_SET_SERVICE &&
+	      !strcmp(rs.r[2].sched, "wlc") && !rs.r[2].flags,
+	      "-R: lines starting with ipvsadm (or l4lbadm)");
+	l4lbadm_rules_free(&rs);
+	check(restore_str("ipvsadm\n", &rs, err) == L4LBADM_EXIT_USAGE &&
+	      strstr(err, "line 1: no command specified"),
+	      "-R: a bare \"ipvsadm\" is no command");
+	check(restore_str("-A -u 10.0.0.1:53 ipvsadm\n", &rs, err) ==
+	      L4LBADM_EXIT_USAGE && strstr(err, "unexpected argument "
+					   "\"ipvsadm\""),
+	      "-R: ipvsadm only as the first word");
+
+	/* diff: thresholds and -o are part of what a restore compares */
+	{
+		struct l4lb_service b[2] = { svcs[0], svcs[1] };
+		struct l4lb_dest bd[2] = { svcs[0].dests[0],
+					   svcs[0].dests[1] };
+		struct l4lb_service_list to = { .n = 2, .svcs = b };
+
+		b[0].dests = bd;
+		bd[1].u_thresh = 7;
+		b[1].flags = 0;
+		check(l4lbadm_diff(&l, &to, &rs) == 0 && rs.n == 2 &&
+		      rs.r[0].cmd == L4LB_CMD_SET_DEST &&
+		      rs.r[0].u_thresh == 7 &&
+		      rs.r[1].cmd == L4LB_CMD_SET_SERVICE && !rs.r[1].flags,
+		      "diff: a threshold or -o alone edits");
+		l4lbadm_rules_free(&rs);
+	}
+
+	/* requests: thresholds and flags as attributes */
+	parse("-a -u 10.0.0.1:53 -r 10.0.0.2 -x 5 -y 2", &cl);
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dn);
+	check(dn.a[L4LB_DEST_A_U_THRESH] && dn.a[L4LB_DEST_A_L_THRESH] &&
+	      mnl_attr_get_payload_len(dn.a[L4LB_DEST_A_U_THRESH]) == 4 &&
+	      mnl_attr_get_u32(dn.a[L4LB_DEST_A_U_THRESH]) == 5 &&
+	      mnl_attr_get_u32(dn.a[L4LB_DEST_A_L_THRESH]) == 2,
+	      "NEW_DEST carries U_THRESH and L_THRESH (u32)");
+	parse("-d -u 10.0.0.1:53 -r 10.0.0.2", &cl);
+	memset(&top, 0, sizeof(top));
+	memset(&dn, 0, sizeof(dn));
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_DEL_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dn);
+	check(!dn.a[L4LB_DEST_A_U_THRESH] && !dn.a[L4LB_DEST_A_WEIGHT],
+	      "DEL_DEST carries no thresholds");
+	parse("-E -u 10.0.0.1:53 -o", &cl);
+	memset(&top, 0, sizeof(top));
+	memset(&dn, 0, sizeof(dn));
+	nlh = l4lb_build_service(buf, 42, L4LB_CMD_SET_SERVICE, 0, &cl.svc,
+				 false);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	mnl_attr_parse_nested(top.a[L4LB_A_SERVICE], tb_cb, &dn);
+	check(dn.a[L4LB_SVC_A_FLAGS] &&
+	      mnl_attr_get_u32(dn.a[L4LB_SVC_A_FLAGS]) == L4LB_SVC_F_ONEPACKET &&
+	      dn.a[L4LB_SVC_A_SCHED] &&
+	      !strcmp(mnl_attr_get_str(dn.a[L4LB_SVC_A_SCHED]), "wlc"),
+	      "SET_SERVICE -o: FLAGS ONEPACKET, SCHED wlc");
+	free(svcs[0].dests);
+	free(svcs[1].dests);
+}
 
 static void test_ipv6_parse(void)
 {
@@ -2274,6 +2483,7 @@ int main(void)
 	test_sched_flags();
 	test_persist();
 	test_fwmark();
+	test_parity();
 	test_ipv6_parse();
 	test_ipv6_program();
 	test_ipv6_build();

@@ -50,3 +50,30 @@ expect_eq "table after the unprivileged attempt" "$(table)" "$before"
 
 adm lb -C
 expect_eq "services after -C" "$(table | grep -c '^TCP')" 0
+
+# ipvsadm's semantics for what a command leaves out: -E and -e reset it.
+adm lb -A -t 10.0.0.100:80 -s rr
+adm lb -a -t 10.0.0.100:80 -r 10.0.0.11:80 -w 3 -x 10 -y 5
+adm lb -E -t 10.0.0.100:80
+expect_eq "-E without -s: wlc" "$(table | awk '$1 == "TCP" { print $3 }')" wlc
+adm lb -e -t 10.0.0.100:80 -r 10.0.0.11:80
+expect_eq "-e without -w, -x, -y: weight 1, no thresholds" \
+	"$(table | awk '$2 == "10.0.0.11:80" { print $4 }') $(adm lb -L -n --thresholds | awk '$2 == "10.0.0.11:80" { print $3, $4 }')" "1 0 0"
+# No arguments: ipvsadm lists; --sort is accepted (its order is the default).
+expect_eq "no arguments lists as -L" "$(adm lb)" "$(adm lb -L)"
+expect_eq "-L --sort" "$(adm lb -L -n --sort)" "$(table)"
+# -R takes ipvsadm's lines, which may start with "ipvsadm".
+adm lb -C
+printf 'ipvsadm -A -u 10.0.0.100:53 -s rr -o\nipvsadm -a -u 10.0.0.100:53 -r 10.0.0.12 -w 2 -x 4 -y 3\n' | adm lb -R
+expect_eq "-R of lines starting with ipvsadm" "$(adm lb -S -n | tr '\n' ' ')" \
+	"-A -u 10.0.0.100:53 -s rr -o -a -u 10.0.0.100:53 -r 10.0.0.12:53 -g -w 2 -x 4 -y 3 "
+# What l4lb does not implement says so; exit 2 and nothing changed.
+before=$(table)
+expect_error 'not supported by l4lb: "--start-daemon"' --start-daemon master --mcast-interface eth0
+expect_error 'not supported by l4lb: "--stop-daemon"' --stop-daemon master
+expect_error 'not supported by l4lb: "--pe"' -E -u 10.0.0.100:53 --pe sip
+expect_error 'One-Packet Scheduling (-o) is only for UDP' -A -t 10.0.0.100:81 -o
+expect_error '"2147483648"' -e -u 10.0.0.100:53 -r 10.0.0.12 -x 2147483648
+expect_error 'l_threshold 6 is higher than u_threshold 5' -e -u 10.0.0.100:53 -r 10.0.0.12 -x 5 -y 6
+expect_eq "table after the refused commands" "$(table)" "$before"
+adm lb -C

@@ -72,7 +72,7 @@ fast_count fast_path_reply_pkts "fast-path replies" FORWARD
 
 # wrr 1:2:3: exactly 10/20/30.
 adm lb -E -t "$(sa "$VIP" 80)" -s wrr
-for i in 1 2 3; do adm lb -e -t "$(sa "$VIP" 80)" -r "$(sa "$(rip "$i")" 8080)" -w "$i"; done
+for i in 1 2 3; do adm lb -e -t "$(sa "$VIP" 80)" -r "$(sa "$(rip "$i")" 8080)" -m -w "$i"; done
 names=$(tcp_names c "$VIP" 80 60)
 for i in 1 2 3; do
 	expect_eq "wrr: connections to rs$i" "$(echo "$names" | count_of "rs$i")" $((i * 10))

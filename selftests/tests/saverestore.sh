@@ -23,8 +23,8 @@ gen_table() {
 			echo "-a -t 10.1.$((s / 250)).$((s % 250 + 1)):80 -r 10.$((2 + s / 250)).$((s % 250)).$d:80 -g -w $((d % 4))"
 		done
 	done
-	echo "-A -u 10.0.0.100:53"
-	echo "-a -u 10.0.0.100:53 -r 10.0.0.11 -w 0"
+	echo "-A -u 10.0.0.100:53 -o"
+	echo "ipvsadm -a -u 10.0.0.100:53 -r 10.0.0.11 -w 0 -x 10 -y 5"
 }
 gen_table >/tmp/table.in
 adm lb -R </tmp/table.in
@@ -33,9 +33,9 @@ expect_eq "lines saved" "$(wc -l </tmp/save1)" 3302
 expect_eq "services after restore" "$(adm lb -L --info --json | jq .info.services)" 301
 # The saved rules are the input, in ipvsadm's order, with defaults spelled out.
 grep -c -- '-s wrr$' /tmp/save1 | { read -r n; expect_eq "wrr services" "$n" 150; }
-grep -c -- '-s wlc$' /tmp/save1 | { read -r n; expect_eq "wlc services (the default, as ipvsadm's)" "$n" 1; }
-grep -qx -- '-a -u 10.0.0.100:53 -r 10.0.0.11:53 -g -w 0' /tmp/save1 ||
-	fail "default port and forwarding not spelled out in -S"
+grep -cx -- '-A -u 10.0.0.100:53 -s wlc -o' /tmp/save1 | { read -r n; expect_eq "wlc services (the default, as ipvsadm's), with -o" "$n" 1; }
+grep -qx -- '-a -u 10.0.0.100:53 -r 10.0.0.11:53 -g -w 0 -x 10 -y 5' /tmp/save1 ||
+	fail "default port and forwarding not spelled out in -S, or thresholds lost"
 
 adm lb -C
 adm lb -R </tmp/save1
@@ -98,14 +98,14 @@ info_ok='(keys == ["conn_buckets","conn_count","conn_entry_size","conn_entry_siz
 	and (.drops | keys == ["malformed","mtu","no_dest","no_route","table_full"])
 	and (.drops | all(.[]; type == "number"))'
 addr_ok='(if .family == "inet" then (.address | test("^[0-9]+(\\.[0-9]+){3}$")) else (.family == "inet6" and (.address | test(":"))) end)'
-dest_ok='(keys == ["active_conns","address","down","family","forward","inactive_conns","port","rates","stats","weight"])
+dest_ok='(keys == ["active_conns","address","down","family","forward","inactive_conns","l_threshold","port","rates","stats","u_threshold","weight"])
 	and '"$addr_ok"' and (.port | type == "number")
-	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .active_conns, .inactive_conns] | all(type == "number"))
+	and (.forward | IN("route","masq")) and (.down | type == "boolean") and ([.weight, .u_threshold, .l_threshold, .active_conns, .inactive_conns] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')'
-svc_ok='(keys == ["address","destinations","family","flags","persist_prefix","persistent","port","protocol","rates","sched_flags","scheduler","stats"])
+svc_ok='(keys == ["address","destinations","family","flags","ops","persist_prefix","persistent","port","protocol","rates","sched_flags","scheduler","stats"])
 	and (.protocol | IN("tcp","udp")) and '"$addr_ok"'
 	and (.port | type == "number") and (.scheduler | type == "string") and (.flags | type == "number")
-	and ([.sched_flags, .persistent, .persist_prefix] | all(type == "number"))
+	and (.ops | type == "boolean") and ([.sched_flags, .persistent, .persist_prefix] | all(type == "number"))
 	and (.stats | '"$stats_ok"') and (.rates | '"$rates_ok"')
 	and (.destinations | type == "array") and all(.destinations[]; '"$dest_ok"')'
 list_ok='(keys == ["info","services"]) and (.info | '"$info_ok"') and (.services | type == "array") and all(.services[]; '"$svc_ok"')'
@@ -124,7 +124,7 @@ log "JSON: every listing matches the schema"
 adm lb -C
 printf -- '-A -t 127.0.0.1:80\n-a -t 127.0.0.1:80 -r 127.0.0.1\n' | adm lb -R
 adm lb -S >/tmp/named
-grep -qx -- '-A -t localhost:http -s wrr' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
+grep -qx -- '-A -t localhost:http -s wlc' /tmp/named || fail "-S without -n: $(cat /tmp/named)"
 adm lb -C
 adm lb -R </tmp/named
-expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wrr -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "
+expect_eq "-S (names) round trip" "$(adm lb -S -n | tr '\n' ' ')" "-A -t 127.0.0.1:80 -s wlc -a -t 127.0.0.1:80 -r 127.0.0.1:80 -g -w 1 "

@@ -200,7 +200,7 @@ quiescent=3
 want=$(sh_expect "${clients[@]:0:8}")
 expect_eq "sh: rs3 quiescent: its clients refused, the others stay" "$(from "${clients[@]:0:8}")" "$want"
 # With sh-fallback they go to the next bucket's server; nobody else moves.
-adm lb -E -t "$VIP:80" -b sh-fallback
+adm lb -E -t "$VIP:80" -s sh -b sh-fallback
 fallback=1
 want=$(sh_expect "${clients[@]:0:8}")
 expect_eq "sh-fallback: rs3's clients to the next bucket's server" "$(from "${clients[@]:0:8}")" "$want"
@@ -208,7 +208,7 @@ fallback=
 quiescent=
 # sh-port: one client address, its ports spread.
 svc sh 1 1 1
-adm lb -E -t "$VIP:80" -b sh-port
+adm lb -E -t "$VIP:80" -s sh -b sh-port
 expect_eq "-L -n shows the flags as ipvsadm" "$(adm lb -L -n | awk '$1 == "TCP" { print $3, $4 }')" "sh (sh-port)"
 sh_table 1 1 1
 sh_port=1
@@ -254,7 +254,7 @@ expect_eq "mh: rs2 removed: clients of rs1 and rs3 that moved" "$moved" 0
 adm lb -a -t "$VIP:80" -r "$(rip 2):80" -g
 expect_eq "mh: rs2 back: every client back" "$(from "${clients[@]}")" "$want"
 # mh-port: one client address, its ports spread, as mh_lookup -p says.
-adm lb -E -t "$VIP:80" -b mh-port
+adm lb -E -t "$VIP:80" -s mh -b mh-port
 ports=(10.0.0.1:41001 10.0.0.1:41002 10.0.0.1:41003 10.0.0.1:41004 10.0.0.1:41005 10.0.0.1:41006)
 want=$("$MH_LOOKUP" -p "$(rip 1):80" "$(rip 2):80" "$(rip 3):80" -- "${ports[@]}" | sed 's/^10\.0\.0\.1/rs/' | tr '\n' ' ' | sed 's/ $//')
 log "mh-port: expected $want"
@@ -262,12 +262,12 @@ expect_eq "mh-port: each client port's server" "$(from "${ports[@]}")" "$want"
 # The table size and the key are the service's: mh_lookup given the same
 # ones agrees. A size that is not a prime is refused by the kernel.
 key=fleet-key-000001
-adm lb -E -t "$VIP:80" --mh-table-size 251 --mh-key "$(printf %s "$key" | od -An -tx1 | tr -d ' \n')"
+adm lb -E -t "$VIP:80" -s mh -b mh-port --mh-table-size 251 --mh-key "$(printf %s "$key" | od -An -tx1 | tr -d ' \n')"
 ports=(10.0.0.1:42001 10.0.0.1:42002 10.0.0.1:42003 10.0.0.1:42004 10.0.0.1:42005 10.0.0.1:42006)
 want=$("$MH_LOOKUP" -p -m 251 -k "$key" "$(rip 1):80" "$(rip 2):80" "$(rip 3):80" -- "${ports[@]}" | sed 's/^10\.0\.0\.1/rs/' | tr '\n' ' ' | sed 's/ $//')
 log "mh, size 251, key $key: expected $want"
 expect_eq "mh: table size 251 and the fleet's key" "$(from "${ports[@]}")" "$want"
-if out=$(adm lb -E -t "$VIP:80" --mh-table-size 65536 2>&1); then
+if out=$(adm lb -E -t "$VIP:80" -s mh --mh-table-size 65536 2>&1); then
 	case_fail "mh: table size 65536 accepted"
 else
 	expect_true "mh: table size 65536 refused: $out" grep -q "prime" <<<"$out"

@@ -33,7 +33,8 @@
  * tunnel type or flag not supported), EINVAL (bad or
  * missing attribute; see extack), EAFNOSUPPORT (a family other than
  * AF_INET or AF_INET6), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached:
- * 16384 services per netns, 256 destinations per service).
+ * 16384 services per netns, 256 destinations per service), ERANGE (a
+ * destination's lower threshold above its upper one, as IPVS).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
@@ -131,7 +132,18 @@
  *                          L4LB_SCHED_NAME_MAX - 1 bytes, one of ipvsadm's
  *                          (see Schedulers below); default "wlc", as
  *                          ipvsadm's; unknown names are ENOENT
- *        L4LB_SVC_A_FLAGS: NLA_U32, 0 for now; any bit set is EINVAL
+ *        L4LB_SVC_A_FLAGS: NLA_U32, L4LB_SVC_F_*; default 0; an unknown
+ *                          bit is EINVAL
+ *            L4LB_SVC_F_ONEPACKET: one-packet scheduling (ipvsadm -o),
+ *                for UDP services only (EINVAL for TCP): every datagram
+ *                is scheduled on its own, as a new flow, and makes no
+ *                connection entry (DNS-style loads: no table memory, no
+ *                timeout to wait for; CONNS counts datagrams). Entries a
+ *                flow made before the flag was set are no longer used
+ *                and expire. Direct routing only: with NAT the replies
+ *                would need an entry to be translated back, so a NAT
+ *                destination on such a service, or the flag on a service
+ *                with one, is EINVAL.
  *        L4LB_SVC_A_SCHED_FLAGS: NLA_U32, L4LB_SVC_SCHED_F_*, ipvsadm's
  *                          -b; default 0; an unknown bit is EINVAL
  *        L4LB_SVC_A_MH_TABLE_SIZE: NLA_U32, the mh table's slots: a prime
@@ -213,6 +225,20 @@
  *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
  *                           an absent attribute leaves the flags alone;
  *                           an unknown bit is EINVAL.
+ *        L4LB_DEST_A_U_THRESH: NLA_U32, upper connection threshold
+ *                           (ipvsadm -x); default 0, none. When a new
+ *                           connection brings the destination's live
+ *                           connections (ACTIVE_CONNS + INACTIVE_CONNS)
+ *                           to U_THRESH or more, it is overloaded: no
+ *                           scheduler gives it a new flow (its flows
+ *                           carry on) until a connection's end leaves
+ *                           fewer than L_THRESH, or without one fewer
+ *                           than 3/4 of U_THRESH, as IPVS. Setting 0 or
+ *                           a higher U_THRESH ends an overload at once.
+ *        L4LB_DEST_A_L_THRESH: NLA_U32, lower connection threshold
+ *                           (ipvsadm -y); default 0 (3/4 of U_THRESH).
+ *                           Above U_THRESH is ERANGE.
+ *        On SET_DEST an absent threshold keeps its value.
  *            L4LB_DEST_F_DOWN: the real server failed its health checks
  *                (l4lbd sets it). Whatever its weight it gets no new flows,
  *                and unlike weight 0 (a drain, whose flows continue) the
@@ -249,8 +275,8 @@
  *
  * L4LB_CMD_GET_DEST: NLM_F_DUMP only; L4LB_A_SERVICE gives the service key.
  *    Each reply: L4LB_A_DEST: NLA_NESTED with FAMILY, ADDR or ADDR6,
- *        PORT, FWD, WEIGHT, FLAGS, for L4LB_FWD_TUN TUN_TYPE (and for GUE
- *        TUN_PORT and TUN_FLAGS), and
+ *        PORT, FWD, WEIGHT, FLAGS, U_THRESH, L_THRESH, for L4LB_FWD_TUN
+ *        TUN_TYPE (and for GUE TUN_PORT and TUN_FLAGS), and
  *        L4LB_DEST_A_ACTIVE_CONNS: NLA_U32, connections ESTABLISHED
  *        L4LB_DEST_A_INACTIVE_CONNS: NLA_U32, other live connections
  *        L4LB_DEST_A_STATS: NLA_NESTED, see L4LB_STATS_A_*
@@ -300,7 +326,10 @@
  *
  * Schedulers (L4LB_SVC_A_SCHED), as IPVS's of the same names. A new
  *    flow goes to one of the service's usable destinations (weight > 0,
- *    not down). Connection counts are a destination's ACTIVE_CONNS and
+ *    not down), never to an overloaded one (see L4LB_DEST_A_U_THRESH):
+ *    each scheduler below chooses among the others, and a hashing one
+ *    (sh, dh, mh) whose choice is overloaded drops the flow, or with its
+ *    fallback flag goes on to the next bucket or slot. Connection counts are a destination's ACTIVE_CONNS and
  *    INACTIVE_CONNS; its overhead is active * 256 + inactive. Ties go to
  *    the destination added first.
  *    rr    round robin, in the order destinations were added
@@ -496,8 +525,12 @@ enum l4lb_svc_attr {
 };
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
 
-/* No service flags are defined yet; the kernel rejects any bit. */
-#define L4LB_SVC_F_ALL		0u
+/*
+ * Service flags (L4LB_SVC_A_FLAGS), at IPVS's bit positions
+ * (IP_VS_SVC_F_*); the kernel rejects any other bit.
+ */
+#define L4LB_SVC_F_ONEPACKET	(1u << 2)	/* ipvsadm -o, UDP only */
+#define L4LB_SVC_F_ALL		L4LB_SVC_F_ONEPACKET
 
 /*
  * Scheduler flags (L4LB_SVC_A_SCHED_FLAGS): ipvsadm's -b flag-1..3
@@ -544,6 +577,8 @@ enum l4lb_dest_attr {
 	L4LB_DEST_A_TUN_TYPE,
 	L4LB_DEST_A_TUN_PORT,
 	L4LB_DEST_A_TUN_FLAGS,
+	L4LB_DEST_A_U_THRESH,
+	L4LB_DEST_A_L_THRESH,
 	__L4LB_DEST_A_MAX
 };
 #define L4LB_DEST_A_MAX (__L4LB_DEST_A_MAX - 1)
