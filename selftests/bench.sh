@@ -53,7 +53,7 @@ SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
 IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
 L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
-SCENARIOS="dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn nat_bulk scale control"
+SCENARIOS="dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn nat_bulk scale control"
 RP_FILTER=0	# the LB's reverse-path filter: 1 strict, 2 loose (RHEL, Ubuntu)
 BACKENDS="plain ipvs l4lb"
 # build/bench.env (written by the host side, optional) may override these,
@@ -67,7 +67,7 @@ elif [ -n "${L4LB_INSNCOUNT:-}" ]; then
 	# host.sh's second boot, for instruction counts only: they vary by a
 	# few percent between runs, not by the host's load, so fewer runs do.
 	RUNS=${INSN_RUNS:-3} SCALE_RUNS=${INSN_SCALE_RUNS:-2}
-	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn scale"}
+	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn scale"}
 fi
 
 VIP=10.9.0.100
@@ -236,7 +236,9 @@ be_down() {
 	ipvs)
 		nsx lb ipvsadm -C
 		vip_addr del
-		rmmod ip_vs_rr ip_vs 2>/dev/null || say "ip_vs stays loaded"
+		# shellcheck disable=SC2046
+		rmmod $(awk '$1 ~ /^ip_vs_/ { print $1 }' /proc/modules) ip_vs 2>/dev/null ||
+			say "ip_vs stays loaded"
 		;;
 	l4lb*)
 		nsx lb "$L4LBADM" -C || true
@@ -246,13 +248,14 @@ be_down() {
 	esac
 }
 
-# service BACKEND -t|-u PORT -g|-m [RIPS]: one rr service on VIP:PORT
+# service BACKEND -t|-u PORT -g|-m [RIPS]: one service on VIP:PORT, rr or
+# $SCHED
 # (IPv6: [VIP6]:PORT and the servers' IPv6 addresses, ipvsadm's syntax,
 # which l4lbadm shares).
 service() {
 	local be=$1 proto=$2 port=$3 fwd=$4 rips=${5:-$(rips)} r
 	[ "$be" = plain ] && return 0
-	lbadm "$be" -A "$proto" "$(hostport "$(vip)" "$port")" -s rr || return 1
+	lbadm "$be" -A "$proto" "$(hostport "$(vip)" "$port")" -s "${SCHED:-rr}" || return 1
 	for r in $rips; do
 		lbadm "$be" -a "$proto" "$(hostport "$(vip)" "$port")" -r "$(hostport "$r" "$port")" "$fwd" -w 1 || return 1
 	done
@@ -558,7 +561,7 @@ nat_cps() {
 # not the client's and servers' TCP, sets the rate. The entries stay
 # (SYN_RECV times out after a minute), hence the tables sized as for scale.
 nat_syn() {
-	local sc=nat_syn run be
+	local sc=${SYN_SC:-nat_syn} run be
 	declare -A dead=()
 	say "== $sc: TCP SYNs of new flows to NAT services, ${T_UDP}s x $RUNS runs"
 	l4lb_params=$L4LB_SCALE_PARAMS IPVS_PARAMS=$IPVS_SCALE_PARAMS
@@ -581,6 +584,17 @@ nat_syn() {
 		done
 	done
 	l4lb_params= IPVS_PARAMS=
+}
+
+# ---- 2c. a new connection's cost, per scheduler family ---------------------
+# nat_syn's flood with one of ipvsadm's schedulers of each kind on both
+# balancers: rr (a turn), wlc (counts), sh and mh (hashes).
+SCHEDS=${SCHEDS:-"rr wlc sh mh"}
+sched_syn() {
+	local s
+	for s in $SCHEDS; do
+		SCHED=$s SYN_SC=sched_syn_$s nat_syn
+	done
 }
 
 # ---- 3. NAT, bulk TCP -----------------------------------------------------
@@ -722,6 +736,7 @@ for sc in $SCENARIOS; do
 	nat6_udp) pkt_rate nat6_udp -m 6 ;;
 	nat_cps) nat_cps ;;
 	nat_syn) nat_syn ;;
+	sched_syn) sched_syn ;;
 	nat_bulk) nat_bulk ;;
 	scale) scale ;;
 	control) control ;;

@@ -218,6 +218,16 @@ END {
 		row("nat_syn", "entries", "NAT TCP SYNs: table entries after the run", "")
 		row("nat_syn", "backlog_drops", "NAT TCP SYNs: packets dropped at full backlogs", "")
 	}
+	# 2c. a new connection per scheduler family
+	for (k = 1; k <= 4; k++) {
+		sn = k == 1 ? "rr" : k == 2 ? "wlc" : k == 3 ? "sh" : "mh"
+		sc = "sched_syn_" sn
+		if (!has(sc, "l4lb", "cps"))
+			continue
+		row(sc, "lb_ns_per_conn", "NAT TCP SYNs, -s " sn ": LB CPU ns/new connection", "")
+		if (has(sc, "l4lb", "lb_insns_per_conn"))
+			row(sc, "lb_insns_per_conn", "NAT TCP SYNs, -s " sn ": LB CPU instructions/new connection", "")
+	}
 	# 3. bulk
 	row("nat_bulk", "mbit_s", "NAT TCP bulk (iperf3): Mbit/s", "")
 	row("nat_bulk", "lb_cpu_pct", "NAT TCP bulk: LB CPU busy %", "")
