@@ -617,6 +617,8 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	if (tb[L4LB_SVC_A_FLAGS])
 		flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+	else if (!strcmp(sched->name, "mh"))
+		flags = L4LB_SVC_F_PICKUP;	/* see the UAPI header */
 	err = l4lb_parse_sched_cfg(tb, NULL, &cfg, info->extack);
 	if (err)
 		return err;

@@ -213,7 +213,8 @@ int l4lb_svc_edit(struct l4lb_service *svc,
 		l4lb_svc_publish_state(svc, sched, st);
 	}
 	if (flags != svc->flags) {
-		svc->flags = flags;
+		/* Read on the packet path (L4LB_SVC_F_PICKUP). */
+		WRITE_ONCE(svc->flags, flags);
 		l4lb_config_changed(svc->ln);
 	}
 	return 0;
