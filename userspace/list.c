@@ -153,8 +153,11 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 						svc->sched, svc->sched_flags);
 			fprintf(f, " (%s)", names);
 		}
-		if (svc->flags)
-			fprintf(f, " flags 0x%x", svc->flags);
+		if (svc->flags & L4LB_SVC_F_PICKUP)
+			fputs(" pickup", f);
+		if (svc->flags & ~L4LB_SVC_F_PICKUP)
+			fprintf(f, " flags 0x%x",
+				svc->flags & ~L4LB_SVC_F_PICKUP);
 		fputc('\n', f);
 	}
 

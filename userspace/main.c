@@ -25,14 +25,14 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PICKUP,
 	  .required = OPT_SERVICE,
 	  .usage = "-A|E -t|u service-address [-s scheduler] [-b sched-flags]",
 	  .run = l4lbadm_run_service },
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY,
+		     OPT_MH_KEY | OPT_PICKUP,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -118,6 +118,10 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "mh-key", .has_arg = true, .id = OPT_MH_KEY,
 	  .argname = "hex",
 	  .help = "mh: hash key, 32 hex digits (the same on every balancer)" },
+	{ .long_name = "pickup", .has_arg = true, .id = OPT_PICKUP,
+	  .argname = "on|off",
+	  .help = "schedule TCP flows met mid-way (default on for mh, "
+		  "off for the others)" },
 	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
 	  .id = OPT_SERVER, .argname = "server-address",
 	  .help = "server-address is host (and port), IPv6 in []" },

@@ -37,6 +37,7 @@ static const struct {
 	{ OPT_SCHED_FLAGS, "sched-flags" },
 	{ OPT_MH_SIZE, "mh-table-size" },
 	{ OPT_MH_KEY, "mh-key" },
+	{ OPT_PICKUP, "pickup" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -457,6 +458,7 @@ struct raw_args {
 	const char *sched_flags;
 	const char *mh_size;
 	const char *mh_key;
+	const char *pickup;
 	const char *server;
 	const char *weight;
 	const char *client;
@@ -608,6 +610,14 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			return fail(cl, "illegal mh key \"%s\" (%u hex digits)",
 				    r->mh_key, 2 * L4LB_MH_KEY_LEN);
 		cl->svc.set |= L4LB_HAS_MH_KEY;
+	}
+	/* The only service flag: -E sends it alone, replacing the flags. */
+	if (r->pickup) {
+		if (strcmp(r->pickup, "on") && strcmp(r->pickup, "off"))
+			return fail(cl, "invalid pickup \"%s\" (on or off)",
+				    r->pickup);
+		cl->svc.flags = strcmp(r->pickup, "on") ? 0 : L4LB_SVC_F_PICKUP;
+		cl->svc.set |= L4LB_HAS_FLAGS;
 	}
 
 	if (r->weight) {
@@ -761,6 +771,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			break;
 		case OPT_MH_KEY:
 			raw.mh_key = optarg;
+			break;
+		case OPT_PICKUP:
+			raw.pickup = optarg;
 			break;
 		case OPT_SERVER:
 			raw.server = optarg;

@@ -62,6 +62,7 @@ enum {
 	OPT_MH_SIZE	= 1u << 15,	/* --mh-table-size */
 	OPT_MH_KEY	= 1u << 16,	/* --mh-key */
 	OPT_HEALTH	= 1u << 17,	/* --health (with -L) */
+	OPT_PICKUP	= 1u << 18,	/* --pickup */
 };
 
 struct l4lbadm_cmdline;

@@ -53,6 +53,10 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 						s->sched_flags);
 			fprintf(f, " -b %s", names);
 		}
+		/* Not ipvsadm's: only when not the scheduler's default. */
+		if (!(s->flags & L4LB_SVC_F_PICKUP) != !!strcmp(s->sched, "mh"))
+			fprintf(f, " --pickup %s",
+				s->flags & L4LB_SVC_F_PICKUP ? "on" : "off");
 		/* Not ipvsadm's: only when not the defaults. */
 		if ((s->set & L4LB_HAS_MH_SIZE) &&
 		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
@@ -134,6 +138,7 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->set = cl->svc.set | cl->dest.set;
 	memcpy(r->sched, cl->svc.sched, sizeof(r->sched));
 	r->sched_flags = cl->svc.sched_flags;
+	r->flags = cl->svc.flags;
 	r->mh_size = cl->svc.mh_size;
 	memcpy(r->mh_key, cl->svc.mh_key, sizeof(r->mh_key));
 	r->rfamily = l4lb_family(cl->dest.family);
@@ -253,6 +258,8 @@ static int add_svc_rule(struct l4lbadm_rules *out, uint8_t cmd,
 		memcpy(r->sched, s->sched, sizeof(r->sched));
 		r->sched_flags = s->sched_flags;
 		r->set |= L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS;
+		r->flags = s->flags;
+		r->set |= s->set & L4LB_HAS_FLAGS;
 		r->mh_size = s->mh_size;
 		memcpy(r->mh_key, s->mh_key, sizeof(r->mh_key));
 		r->set |= s->set & (L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY);
@@ -365,6 +372,8 @@ static int diff_pass(const struct l4lb_service_list *from,
 		} else {
 			if (!deletions && (strcmp(a->sched, b->sched) ||
 					   a->sched_flags != b->sched_flags ||
+					   ((b->set & L4LB_HAS_FLAGS) &&
+					    a->flags != b->flags) ||
 					   mh_differs(a, b)))
 				ret = add_svc_rule(out, L4LB_CMD_SET_SERVICE,
 						   b);
@@ -412,6 +421,7 @@ static void build_rule(void *buf, uint16_t family,
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));
 	svc.sched_flags = r->sched_flags;
+	svc.flags = r->flags;
 	svc.mh_size = r->mh_size;
 	memcpy(svc.mh_key, r->mh_key, sizeof(svc.mh_key));
 	switch (r->cmd) {

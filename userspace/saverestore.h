@@ -31,6 +31,7 @@ struct l4lbadm_rule {
 	unsigned int set;		/* L4LB_HAS_* of svc and dest */
 	char sched[L4LB_SCHED_NAME_MAX];
 	uint32_t sched_flags;
+	uint32_t flags;			/* L4LB_SVC_F_* */
 	uint32_t mh_size;		/* 0: not given */
 	uint8_t mh_key[L4LB_MH_KEY_LEN];
 	size_t line;			/* input line, 0 for generated ones */
