@@ -409,7 +409,9 @@ static void build_rule(void *buf, uint16_t family,
 	struct l4lb_service svc = {
 		.protocol = r->protocol, .family = r->vfamily,
 		.addr = r->vaddr, .port = r->vport,
-		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS),
+		.set = r->set & (L4LB_HAS_SCHED | L4LB_HAS_FLAGS |
+				 L4LB_HAS_SCHED_FLAGS | L4LB_HAS_MH_SIZE |
+				 L4LB_HAS_MH_KEY),
 	};
 	struct l4lb_dest d = {
 		.family = r->rfamily, .addr = r->raddr, .port = r->rport,
