@@ -233,5 +233,5 @@ for ((i = 0; i < 3000; i++)); do sample+=("10.1.$((i / 250)).$((i % 250 + 1)):$(
 "$MH_LOOKUP" -p -k "$KEY" "${three[@]}" "$(rip 4):7000" -- "${sample[@]}" >/tmp/ecmp-mh4
 counts=$(paste /tmp/ecmp-mh3 /tmp/ecmp-mh4 | awk -v r4="$(rip 4)" '$1 != $2 { n++; if ($2 == r4) m++ } END { print n + 0, m + 0 }')
 read -r big to4 <<<"$counts"
-log "rs4 added (N=4, ideal 1/4 = 25%): the hash moved $moved of the $N live flows ($((100 * moved / N))%) and $big of 3000 others ($((big / 30))%, $to4 of them to rs4); all $N live flows kept their server"
+log "rs4 added (N=4, ideal 1/4 = 25%): the hash moved $moved of the $N live flows ($((100 * moved / N))%) and $big of 3000 others ($((big / 30))%, $to4 of them to rs4); $(answered "$got") of the $N live flows echo from their first server"
 close_all
