@@ -20,9 +20,10 @@
  *
  * Admission: a TCP flow starts with a SYN (without ACK, RST or FIN), as
  * with IPVS; another packet of no flow is not ours (the local stack
- * resets it), unless the netns turned mid-flow pickup on. An entry whose
- * flow has not proved itself yet (TCP in SYN_RECV, UDP until a second
- * client datagram in DR or a reply in NAT) is unconfirmed and short-lived.
+ * resets it), unless the netns or the service turned mid-flow pickup on.
+ * An entry whose flow has not proved itself yet (TCP in SYN_RECV, also
+ * when picked up mid-flow, UDP until a second client datagram in DR or
+ * a reply in NAT) is unconfirmed and short-lived.
  * The table holds at most conn_max entries, a netns at most its
  * conn_limit: a new flow past either takes the place of an unconfirmed or
  * closing entry near its bucket (l4lb_conn_evict(), conntrack's early
@@ -480,15 +481,35 @@ static bool l4lb_tcp_is_open(u8 tcp_flags)
 
 /*
  * Whether packet @p of no known flow may start one: any UDP datagram; a
- * TCP SYN, or with mid-flow pickup any TCP packet but a reset.
+ * TCP SYN, or with mid-flow pickup (the netns's or @svc's) any TCP
+ * packet but a reset.
  */
 static bool l4lb_conn_may_start(const struct l4lb_net *ln,
+				const struct l4lb_service *svc,
 				const struct l4lb_flow_in *p)
 {
 	if (p->protocol != IPPROTO_TCP || l4lb_tcp_is_open(p->tcp_flags))
 		return true;
-	return (READ_ONCE(ln->flags) & L4LB_NET_F_TCP_PICKUP) &&
+	return ((READ_ONCE(ln->flags) & L4LB_NET_F_TCP_PICKUP) ||
+		(READ_ONCE(svc->flags) & L4LB_SVC_F_PICKUP)) &&
 	       !(p->tcp_flags & L4LB_TCP_RST);
+}
+
+/*
+ * The state of a new entry for @p. A TCP flow picked up mid-way starts
+ * unconfirmed, in SYN_RECV rather than ESTABLISHED: a bare ACK holds an
+ * entry no longer, and no harder to evict, than a SYN does, and the
+ * flow's next packet from the client confirms it as the ACK after a SYN
+ * does. A flow @moved to another dest is no new one: it keeps its state.
+ */
+static u8 l4lb_conn_first_state(const struct l4lb_flow_in *p, bool moved)
+{
+	u8 state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE,
+				   p->tcp_flags);
+
+	if (!moved && state == L4LB_CONN_S_ESTABLISHED)
+		return L4LB_CONN_S_SYN_RECV;
+	return state;
 }
 
 /* A SYN (without ACK) on a closing entry starts a new connection now. */
@@ -790,7 +811,8 @@ static void l4lb_flow_of(struct l4lb_flow *flow, const struct l4lb_flow_in *p)
 static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 					  struct l4lb_service *svc,
 					  const struct l4lb_flow_in *p, u32 hash,
-					  u64 addrs_stamp, bool *raced)
+					  u64 addrs_stamp, bool moved,
+					  bool *raced)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
 	struct l4lb_conn *c, *last;
@@ -825,7 +847,7 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	atomic64_set(&c->addrs_stamp, addrs_stamp);
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
-	c->state = l4lb_next_state(p->protocol, L4LB_CONN_S_NONE, p->tcp_flags);
+	c->state = l4lb_conn_first_state(p, moved);
 	c->flags = p->family == AF_INET6 ? L4LB_CONN_F_INET6 : 0;
 	c->expires = jiffies + l4lb_state_timeout(ln, c->state, c->flags);
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
@@ -894,7 +916,12 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 	if (c->flags & L4LB_CONN_F_HASHED) {
 		/* Re-decide under the lock: another CPU may have moved it. */
 		next = l4lb_next_state(c->protocol, c->state, tcp_flags);
-		if (proves && (c->flags & L4LB_CONN_F_REPEAT))
+		if (c->protocol == IPPROTO_TCP &&
+		    (c->flags & L4LB_CONN_F_REPEAT)) {
+			/* The packet that picked it up, again: no proof. */
+			WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_REPEAT);
+			next = c->state;
+		} else if (proves && (c->flags & L4LB_CONN_F_REPEAT))
 			WRITE_ONCE(c->flags, c->flags & ~L4LB_CONN_F_REPEAT);
 		else if (proves)
 			WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_CONFIRMED);
@@ -980,7 +1007,7 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 
 		c = l4lb_conn_lookup(ln->net, p, hash);
 		if (!c) {
-			if (!moved && !l4lb_conn_may_start(ln, p))
+			if (!moved && !l4lb_conn_may_start(ln, svc, p))
 				return L4LB_FLOW_NOT_OURS;
 			/* A new flow has a stale stamp. */
 			if (!moved)
@@ -989,7 +1016,7 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 			if (!l4lb_addrs_ok(ln->net, p, genid, &stamp))
 				return L4LB_FLOW_INPUT_ROUTE;
 			dest = l4lb_conn_create(ln, svc, p, hash, stamp,
-						&raced);
+						moved, &raced);
 			if (!dest && !raced)
 				return L4LB_FLOW_DROP;
 			continue;
@@ -1018,10 +1045,23 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 }
 
 /*
+ * Whether entry @c waits for its flow to prove itself: UDP unconfirmed,
+ * TCP in SYN_RECV. Lockless, or under the bucket lock to be sure.
+ */
+static bool l4lb_conn_unproven(const struct l4lb_conn *c)
+{
+	if (c->protocol == IPPROTO_UDP)
+		return !(READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED);
+	return READ_ONCE(c->state) == L4LB_CONN_S_SYN_RECV;
+}
+
+/*
  * The packet of @p that just passed l4lb_flow_step() is handed back to the
  * stack and comes to it again, from LOCAL_IN: a datagram that has not
  * confirmed its UDP flow yet must not confirm it on its second pass (a
- * single oversized datagram would hold the table for the full timeout).
+ * single oversized datagram would hold the table for the full timeout),
+ * nor may the TCP segment that picked a flow up mid-way (still SYN_RECV,
+ * the segment no SYN) confirm the entry it made.
  */
 void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p)
 {
@@ -1029,16 +1069,15 @@ void l4lb_flow_handed_back(struct l4lb_net *ln, const struct l4lb_flow_in *p)
 	spinlock_t *lock;
 	u32 hash;
 
-	if (p->protocol != IPPROTO_UDP)
+	if (p->protocol == IPPROTO_TCP && (p->tcp_flags & L4LB_TCP_SYN))
 		return;
 	hash = l4lb_conn_hash(ln->net, p);
 	c = l4lb_conn_lookup(ln->net, p, hash);
-	if (!c || (READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED))
+	if (!c || !l4lb_conn_unproven(c))
 		return;
 	lock = l4lb_conn_lock(hash);
 	spin_lock_bh(lock);
-	if ((c->flags & (L4LB_CONN_F_HASHED | L4LB_CONN_F_CONFIRMED)) ==
-	    L4LB_CONN_F_HASHED)
+	if ((c->flags & L4LB_CONN_F_HASHED) && l4lb_conn_unproven(c))
 		WRITE_ONCE(c->flags, c->flags | L4LB_CONN_F_REPEAT);
 	spin_unlock_bh(lock);
 }

@@ -154,9 +154,10 @@ enum l4lb_conn_flags {
 	/* An IPv6 flow: its addresses are a.v6; set once, at creation */
 	L4LB_CONN_F_INET6	= BIT(2),
 	/*
-	 * UDP, unconfirmed: the datagram that last passed comes again (the
-	 * hook handed it back to the stack at PREROUTING): that pass proves
-	 * nothing (l4lb_flow_handed_back())
+	 * UDP unconfirmed, or TCP picked up mid-flow and still SYN_RECV:
+	 * the packet that last passed comes again (the hook handed it back
+	 * to the stack at PREROUTING): that pass proves nothing
+	 * (l4lb_flow_handed_back())
 	 */
 	L4LB_CONN_F_REPEAT	= BIT(3),
 };

@@ -854,6 +854,8 @@ static int l4lb_nl_new_service(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	if (tb[L4LB_SVC_A_FLAGS])
 		flags = nla_get_u32(tb[L4LB_SVC_A_FLAGS]);
+	else if (!strcmp(sched->name, "mh"))
+		flags = L4LB_SVC_F_PICKUP;	/* see the UAPI header */
 	err = l4lb_check_svc_flags(tb, key.protocol, flags, NULL,
 				   info->extack);
 	if (err)

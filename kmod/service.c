@@ -242,7 +242,7 @@ int l4lb_svc_edit(struct l4lb_service *svc,
 		l4lb_svc_publish_state(svc, sched, st);
 	}
 	if (flags != svc->flags) {
-		/* Read on the packet path (one-packet scheduling). */
+		/* Read on the packet path (one-packet scheduling, pickup). */
 		WRITE_ONCE(svc->flags, flags);
 		l4lb_config_changed(svc->ln);
 	}

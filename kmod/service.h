@@ -22,7 +22,7 @@ struct l4lb_service {
 	struct hlist_node		node;	/* ln->svc_tab, RCU */
 	struct l4lb_net			*ln;
 	struct l4lb_svc_key		key;
-	u32				flags;
+	u32				flags;	/* L4LB_SVC_F_*; READ_ONCE */
 	const struct l4lb_sched_ops	*sched;		/* under ln->lock */
 	struct l4lb_sched_state __rcu	*sched_state;	/* NULL: no dest */
 	struct l4lb_sched_cfg		sched_cfg;	/* under ln->lock */

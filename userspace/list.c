@@ -188,9 +188,13 @@ void l4lbadm_print_service(FILE *f, const struct l4lb_service *svc,
 		l4lbadm_print_persist(f, svc, " persistent ", " mask ");
 		if (svc->flags & L4LB_SVC_F_ONEPACKET)
 			fprintf(f, " ops");
-		if (svc->flags & ~L4LB_SVC_F_ONEPACKET)
-			fprintf(f, " flags 0x%x",
-				svc->flags & ~L4LB_SVC_F_ONEPACKET);
+		/* Not ipvsadm's: only when not the scheduler's default. */
+		if (!(svc->flags & L4LB_SVC_F_PICKUP) != !!strcmp(svc->sched, "mh"))
+			fputs(svc->flags & L4LB_SVC_F_PICKUP ? " pickup" :
+			      " nopickup", f);
+		if (svc->flags & ~(L4LB_SVC_F_ONEPACKET | L4LB_SVC_F_PICKUP))
+			fprintf(f, " flags 0x%x", svc->flags &
+				~(L4LB_SVC_F_ONEPACKET | L4LB_SVC_F_PICKUP));
 		fputc('\n', f);
 	}
 

@@ -28,7 +28,8 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "add-service", .short_name = 'A', .is_cmd = true,
 	  .id = CMD_ADD_SERVICE, .help = "add virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET |
+		     OPT_PICKUP,
 	  .required = OPT_SERVICE,
 	  .usage = "-A|E -t|u service-address|-f fwmark [-6] [-s scheduler] "
 		   "[-b sched-flags]\n"
@@ -37,7 +38,8 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	{ .long_name = "edit-service", .short_name = 'E', .is_cmd = true,
 	  .id = CMD_EDIT_SERVICE, .help = "edit virtual service with options",
 	  .allowed = SVC_OPTS | OPT_SCHED | OPT_SCHED_FLAGS | OPT_MH_SIZE |
-		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET,
+		     OPT_MH_KEY | OPT_PERSIST | OPT_NETMASK | OPT_ONEPACKET |
+		     OPT_PICKUP,
 	  .required = OPT_SERVICE,
 	  .run = l4lbadm_run_service },
 	{ .long_name = "delete-service", .short_name = 'D', .is_cmd = true,
@@ -140,6 +142,10 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .id = OPT_NETMASK, .argname = "netmask",
 	  .help = "persistence granularity: IPv4 netmask or prefix length, "
 		  "IPv6 prefix length" },
+	{ .long_name = "pickup", .has_arg = true, .id = OPT_PICKUP,
+	  .argname = "on|off",
+	  .help = "schedule TCP flows met mid-way (default on for mh, "
+		  "off for the others)" },
 	{ .long_name = "real-server", .short_name = 'r', .has_arg = true,
 	  .id = OPT_SERVER, .argname = "server-address",
 	  .help = "server-address is host (and port), IPv6 in []" },

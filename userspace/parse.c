@@ -49,6 +49,7 @@ static const struct {
 	{ OPT_THRESHOLDS, "thresholds" },
 	{ OPT_SORT, "sort" },
 	{ OPT_NOSORT, "nosort" },
+	{ OPT_PICKUP, "pickup" },
 };
 
 const char *l4lbadm_opt_name(unsigned int bit)
@@ -460,6 +461,7 @@ struct raw_args {
 	const char *sched_flags;
 	const char *mh_size;
 	const char *mh_key;
+	const char *pickup;
 	const char *server;
 	const char *weight;
 	const char *u_thresh;
@@ -730,6 +732,14 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 				    r->mh_key, 2 * L4LB_MH_KEY_LEN);
 		cl->svc.set |= L4LB_HAS_MH_KEY;
 	}
+	if (r->pickup) {
+		if (strcmp(r->pickup, "on") && strcmp(r->pickup, "off"))
+			return fail(cl, "invalid pickup \"%s\" (on or off)",
+				    r->pickup);
+		if (!strcmp(r->pickup, "on"))
+			cl->svc.flags |= L4LB_SVC_F_PICKUP;
+		cl->svc.set |= L4LB_HAS_FLAGS;
+	}
 
 	/* ipvsadm's -A and -E set both, persistent or not. */
 	if (cmd == CMD_ADD_SERVICE || cmd == CMD_EDIT_SERVICE) {
@@ -762,6 +772,9 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 	if (cmd == CMD_ADD_SERVICE || cmd == CMD_EDIT_SERVICE) {
 		if (!r->sched)
 			strcpy(cl->svc.sched, "wlc");
+		/* Pickup is on by default for mh (see the UAPI header). */
+		if (!r->pickup && !strcmp(cl->svc.sched, "mh"))
+			cl->svc.flags |= L4LB_SVC_F_PICKUP;
 		if (!r->mh_size)
 			cl->svc.mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
 		if (!r->mh_key)
@@ -1004,6 +1017,9 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_TUN_CSUM:
 			raw.tun_csum = o->long_name;
 			raw.tun_csum_flag = (uint32_t)o->value;
+			break;
+		case OPT_PICKUP:
+			raw.pickup = optarg;
 			break;
 		case OPT_SERVER:
 			raw.server = optarg;

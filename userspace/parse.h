@@ -74,6 +74,7 @@ enum {
 	OPT_THRESHOLDS	= 1u << 27,	/* --thresholds (with -L) */
 	OPT_SORT	= 1u << 28,	/* --sort: the default, as ipvsadm */
 	OPT_NOSORT	= 1u << 29,	/* --nosort */
+	OPT_PICKUP	= 1u << 30,	/* --pickup */
 };
 
 /* ipvsadm's range of -x and -y. */

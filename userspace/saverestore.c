@@ -62,6 +62,10 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 		l4lbadm_print_persist(f, s, " -p ", " -M ");
 		if (s->flags & L4LB_SVC_F_ONEPACKET)
 			fputs(" -o", f);
+		/* Not ipvsadm's: only when not the scheduler's default. */
+		if (!(s->flags & L4LB_SVC_F_PICKUP) != !!strcmp(s->sched, "mh"))
+			fprintf(f, " --pickup %s",
+				s->flags & L4LB_SVC_F_PICKUP ? "on" : "off");
 		/* Not ipvsadm's: only when not the defaults. */
 		if ((s->set & L4LB_HAS_MH_SIZE) &&
 		    s->mh_size != L4LB_MH_TABLE_SIZE_DEFAULT)
@@ -158,6 +162,7 @@ static void rule_from_cmdline(struct l4lbadm_rule *r,
 	r->set = cl->svc.set | cl->dest.set;
 	memcpy(r->sched, cl->svc.sched, sizeof(r->sched));
 	r->sched_flags = cl->svc.sched_flags;
+	r->flags = cl->svc.flags;
 	r->mh_size = cl->svc.mh_size;
 	memcpy(r->mh_key, cl->svc.mh_key, sizeof(r->mh_key));
 	r->persist_timeout = cl->svc.persist_timeout;
@@ -489,6 +494,7 @@ static void build_rule(void *buf, uint16_t family,
 
 	memcpy(svc.sched, r->sched, sizeof(svc.sched));
 	svc.sched_flags = r->sched_flags;
+	svc.flags = r->flags;
 	svc.mh_size = r->mh_size;
 	memcpy(svc.mh_key, r->mh_key, sizeof(svc.mh_key));
 	switch (r->cmd) {

@@ -1517,6 +1517,22 @@ static void test_sched_flags(void)
 		      !mnl_attr_get_u32(sv.a[L4LB_SVC_A_SCHED_FLAGS]),
 		      "NEW_SERVICE carries MH_TABLE_SIZE (u32) and MH_KEY (16 bytes)");
 	}
+	r = parse("-A -t 10.0.0.1:80 -s mh --pickup off", &cl);
+	check(r == 0 && cl.svc.flags == 0 && (cl.svc.set & L4LB_HAS_FLAGS),
+	      "--pickup off");
+	r = parse("-E -t 10.0.0.1:80 --pickup on", &cl);
+	check(r == 0 && cl.svc.flags == L4LB_SVC_F_PICKUP &&
+	      (cl.svc.set & L4LB_HAS_FLAGS), "-E --pickup on");
+	r = parse("-A -t 10.0.0.1:80 -s mh", &cl);
+	check(r == 0 && cl.svc.flags == L4LB_SVC_F_PICKUP &&
+	      (cl.svc.set & L4LB_HAS_FLAGS), "no --pickup: on for mh");
+	r = parse("-E -t 10.0.0.1:80 -s rr", &cl);
+	check(r == 0 && cl.svc.flags == 0 && (cl.svc.set & L4LB_HAS_FLAGS),
+	      "no --pickup: off for rr");
+	expect_err("-A -t 10.0.0.1:80 -s mh --pickup yes",
+		   "invalid pickup \"yes\" (on or off)");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.0.2 --pickup on",
+		   "Illegal 'pickup' option with the 'add-server' command");
 	r = parse("-A -t 10.0.0.1:80 -s mh --mh-table-size 65536", &cl);
 	check(r == 0 && cl.svc.mh_size == 65536,
 	      "--mh-table-size 65536 goes to the kernel (which refuses it)");
@@ -1528,10 +1544,17 @@ static void test_sched_flags(void)
 	svcs[0].set |= L4LB_HAS_MH_SIZE | L4LB_HAS_MH_KEY;
 	svcs[0].mh_size = L4LB_MH_TABLE_SIZE_DEFAULT;
 	memcpy(svcs[0].mh_key, L4LB_MH_KEY_DEFAULT, L4LB_MH_KEY_LEN);
+	svcs[0].flags = L4LB_SVC_F_PICKUP;	/* the kernel's default for mh */
 	out = capture(save_fn, &l, true);
 	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh\n"),
 	      "-S: the default mh settings are not saved");
 	free(out);
+	svcs[0].flags = 0;
+	out = capture(save_fn, &l, true);
+	check(!strcmp(out, "-A -t 10.0.0.100:80 -s mh --pickup off\n"),
+	      "-S: mh without pickup (\"%s\")", out);
+	free(out);
+	svcs[0].flags = L4LB_SVC_F_PICKUP;
 	svcs[0].mh_size = 251;
 	svcs[0].mh_key[15] = 0xff;
 	out = capture(save_fn, &l, true);

@@ -92,10 +92,13 @@
  *                               no new connection, 0 if it still does
  *
  * Connection entries. A new TCP flow starts only with a SYN without ACK,
- *    RST or FIN (as with IPVS), unless the netns turned mid-flow pickup on
- *    (L4LB_CONFIG_A_TCP_PICKUP); UDP flows start with any datagram. An
- *    entry is unconfirmed until its flow proves itself: TCP in SYN_RECV
- *    (until the client's ACK) has a fixed 30 s timeout; a UDP entry gets
+ *    RST or FIN (as with IPVS), unless the netns (L4LB_CONFIG_A_TCP_PICKUP)
+ *    or the service (L4LB_SVC_F_PICKUP) turned mid-flow pickup on: then
+ *    any TCP packet but a RST of an unknown flow starts one, scheduled as
+ *    a SYN would be; UDP flows start with any datagram. An entry is
+ *    unconfirmed until its flow proves itself: TCP in SYN_RECV (until the
+ *    client's ACK; an entry picked up mid-flow starts there too, until
+ *    the client's next packet) has a fixed 30 s timeout; a UDP entry gets
  *    at most 30 s (less if the UDP timeout is shorter) until a second
  *    datagram from the client (direct routing) or a reply from the real
  *    server (NAT) gives it the UDP timeout. When a new flow finds the
@@ -132,8 +135,31 @@
  *                          L4LB_SCHED_NAME_MAX - 1 bytes, one of ipvsadm's
  *                          (see Schedulers below); default "wlc", as
  *                          ipvsadm's; unknown names are ENOENT
- *        L4LB_SVC_A_FLAGS: NLA_U32, L4LB_SVC_F_*; default 0; an unknown
- *                          bit is EINVAL
+ *        L4LB_SVC_A_FLAGS: NLA_U32, L4LB_SVC_F_*; an unknown bit is
+ *                          EINVAL. Default 0, but L4LB_SVC_F_PICKUP for
+ *                          an mh service (see below).
+ *            L4LB_SVC_F_PICKUP: mid-flow pickup: a TCP packet (not a RST)
+ *                of a flow the balancer has no entry for is scheduled,
+ *                as its SYN would have been, instead of being left to the
+ *                local stack (which resets it). For scale-out behind an
+ *                ECMP router: when a balancer leaves or joins, the router
+ *                rehashes and established flows arrive at a balancer that
+ *                never saw their SYN; with mh (same destinations, key and
+ *                table size on every balancer) it sends each to the real
+ *                server the first balancer chose, and the flow goes on.
+ *                The entry made starts unconfirmed (SYN_RECV, 30 s,
+ *                evictable) until the client's next packet: spoofed bare
+ *                ACKs cost the table no more than spoofed SYNs do, and
+ *                cannot fill it with established entries; evicting one
+ *                costs little, the hash giving the same answer again.
+ *                Set by default for mh, the scheduler of such fleets,
+ *                whose answer depends on the flow and the configuration
+ *                only, so that a balancer joining a fleet takes over
+ *                flows without an extra setting; clear for the others,
+ *                whose choice a second balancer could not repeat (the
+ *                picked-up flow would reach a server that resets it).
+ *                The default applies when NEW_SERVICE has no FLAGS;
+ *                SET_SERVICE changes it only with FLAGS.
  *            L4LB_SVC_F_ONEPACKET: one-packet scheduling (ipvsadm -o),
  *                for UDP services only (EINVAL for TCP): every datagram
  *                is scheduled on its own, as a new flow, and makes no
@@ -526,11 +552,12 @@ enum l4lb_svc_attr {
 #define L4LB_SVC_A_MAX (__L4LB_SVC_A_MAX - 1)
 
 /*
- * Service flags (L4LB_SVC_A_FLAGS), at IPVS's bit positions
- * (IP_VS_SVC_F_*); the kernel rejects any other bit.
+ * Service flags (L4LB_SVC_A_FLAGS). Bits 0..7 are at IPVS's positions
+ * (IP_VS_SVC_F_*), for their meanings; the kernel rejects unknown bits.
  */
 #define L4LB_SVC_F_ONEPACKET	(1u << 2)	/* ipvsadm -o, UDP only */
-#define L4LB_SVC_F_ALL		L4LB_SVC_F_ONEPACKET
+#define L4LB_SVC_F_PICKUP	(1u << 8)	/* mid-flow pickup */
+#define L4LB_SVC_F_ALL		(L4LB_SVC_F_ONEPACKET | L4LB_SVC_F_PICKUP)
 
 /*
  * Scheduler flags (L4LB_SVC_A_SCHED_FLAGS): ipvsadm's -b flag-1..3
