@@ -18,11 +18,11 @@ MODULE_PARM_DESC(conn_tab_bits,
 #define L4LB_CONN_TAB_BITS_MAX	24
 
 /*
- * conn_max may change at run time: new flows see the new limit at once
- * (conn.c reads it with READ_ONCE). Lowering it below the entries held
- * removes none; new flows evict or are dropped until enough expire.
+ * conn_max and persist_max may change at run time: new flows see the new
+ * limit at once (read with READ_ONCE). Lowering one below the entries
+ * held removes none; new ones evict or are dropped until enough expire.
  */
-static int l4lb_conn_max_set(const char *val, const struct kernel_param *kp)
+static int l4lb_limit_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int n;
 	int err;
@@ -36,12 +36,12 @@ static int l4lb_conn_max_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
-static const struct kernel_param_ops l4lb_conn_max_ops = {
-	.set	= l4lb_conn_max_set,
+static const struct kernel_param_ops l4lb_limit_ops = {
+	.set	= l4lb_limit_set,
 	.get	= param_get_uint,
 };
 
-module_param_cb(conn_max, &l4lb_conn_max_ops, &l4lb_conn_max, 0644);
+module_param_cb(conn_max, &l4lb_limit_ops, &l4lb_conn_max, 0644);
 MODULE_PARM_DESC(conn_max,
 		 "maximum connection entries, all netns together, 1..67108864 (default 262144; writable at run time)");
 
@@ -49,27 +49,7 @@ module_param_named(fast_path, l4lb_fast_path, bool, 0644);
 MODULE_PARM_DESC(fast_path,
 		 "send service packets on from PREROUTING where that changes nothing (default Y; see hooks4.c)");
 
-static int l4lb_persist_max_set(const char *val,
-				const struct kernel_param *kp)
-{
-	unsigned int n;
-	int err;
-
-	err = kstrtouint(val, 0, &n);
-	if (err)
-		return err;
-	if (!n || n > L4LB_CONN_LIMIT_MAX)
-		return -ERANGE;
-	WRITE_ONCE(*(unsigned int *)kp->arg, n);
-	return 0;
-}
-
-static const struct kernel_param_ops l4lb_persist_max_ops = {
-	.set	= l4lb_persist_max_set,
-	.get	= param_get_uint,
-};
-
-module_param_cb(persist_max, &l4lb_persist_max_ops, &l4lb_persist_max, 0644);
+module_param_cb(persist_max, &l4lb_limit_ops, &l4lb_persist_max, 0644);
 MODULE_PARM_DESC(persist_max,
 		 "maximum persistence templates per netns, 1..67108864 (default 65536; writable at run time)");
 

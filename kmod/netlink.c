@@ -1487,25 +1487,42 @@ static int l4lb_put_conn(struct sk_buff *skb, const struct l4lb_conn *c)
 	return 0;
 }
 
-/* l4lb_conn_walk() callback: one entry per message; nonzero when full. */
-static int l4lb_dump_conn(const struct l4lb_conn *c, void *arg)
+/*
+ * One CONN message of @obj, written by @put, in @d's dump; nonzero when
+ * the message is full.
+ */
+static int l4lb_dump_one(struct l4lb_conn_dump *d,
+			 int (*put)(struct sk_buff *skb, const void *obj),
+			 const void *obj)
 {
-	struct l4lb_conn_dump *d = arg;
 	void *hdr;
 
-	if (!l4lb_conn_selected(d->filter, c))
-		return 0;
 	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
 			  d->cb->nlh->nlmsg_seq, &l4lb_genl_family,
 			  NLM_F_MULTI, L4LB_CMD_GET_CONN);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (l4lb_put_conn(d->skb, c)) {
+	if (put(d->skb, obj)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(d->skb, hdr);
 	return 0;
+}
+
+static int l4lb_put_conn_obj(struct sk_buff *skb, const void *obj)
+{
+	return l4lb_put_conn(skb, obj);
+}
+
+/* l4lb_conn_walk() callback: one entry per message; nonzero when full. */
+static int l4lb_dump_conn(const struct l4lb_conn *c, void *arg)
+{
+	struct l4lb_conn_dump *d = arg;
+
+	if (!l4lb_conn_selected(d->filter, c))
+		return 0;
+	return l4lb_dump_one(d, l4lb_put_conn_obj, c);
 }
 
 static bool l4lb_tmpl_selected(const struct l4lb_conn_filter *f,
@@ -1567,25 +1584,19 @@ static int l4lb_put_tmpl(struct sk_buff *skb, const struct l4lb_tmpl *t)
 	return 0;
 }
 
+static int l4lb_put_tmpl_obj(struct sk_buff *skb, const void *obj)
+{
+	return l4lb_put_tmpl(skb, obj);
+}
+
 /* l4lb_persist_walk() callback, as l4lb_dump_conn(). */
 static int l4lb_dump_tmpl(const struct l4lb_tmpl *t, void *arg)
 {
 	struct l4lb_conn_dump *d = arg;
-	void *hdr;
 
 	if (!l4lb_tmpl_selected(d->filter, t))
 		return 0;
-	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
-			  d->cb->nlh->nlmsg_seq, &l4lb_genl_family,
-			  NLM_F_MULTI, L4LB_CMD_GET_CONN);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (l4lb_put_tmpl(d->skb, t)) {
-		genlmsg_cancel(d->skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(d->skb, hdr);
-	return 0;
+	return l4lb_dump_one(d, l4lb_put_tmpl_obj, t);
 }
 
 /*
