@@ -46,7 +46,7 @@ DEBDIR ?= $(CURDIR)/build/deb
 # The test targets: their own packages, then everything for TEST_KDIR.
 TEST_MAKE = $(MAKE) KDIR=$(TEST_KDIR)
 
-.PHONY: all deps test-deps module userspace selftest-tools check unit vmtest \
+.PHONY: all deps test-deps module userspace selftest-tools check check-extended unit vmtest \
 	demo bench install uninstall dkms-src install-check clean check-debug \
 	profile deb deb-root kdir
 
@@ -95,6 +95,12 @@ vmtest: test-deps
 check: test-deps
 	$(TEST_MAKE) all $(if $(T),$(if $(filter deb,$(T)),deb-root),deb-root)
 	@KDIR=$(TEST_KDIR) ./selftests/check.sh $(T)
+
+# Not part of .ci/run: the variants and soak runs of what make check covers
+# (tests with "# lane: extended"), about 10 minutes.
+check-extended: test-deps
+	$(TEST_MAKE) all deb-root
+	L4LB_LANE=extended KDIR=$(TEST_KDIR) ./selftests/run.sh
 
 # Not part of .ci/run: builds a debug kernel once (~40+ min), see README.md.
 check-debug: test-deps

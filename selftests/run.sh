@@ -106,8 +106,15 @@ esac
 if [ $# -gt 0 ]; then
 	names=("$@")
 else
+	# make check runs the tests of lane "check" (no "# lane:" line in the
+	# header); make check-extended (L4LB_LANE=extended) those of lane
+	# "extended": variants and soak runs of what make check covers.
 	names=()
-	for t in "$here"/tests/*.sh; do names+=("$(basename "$t" .sh)"); done
+	for t in "$here"/tests/*.sh; do
+		lane=$(sed -n '/^[^#]/q; s/^# lane: *\([a-z]*\).*$/\1/p' "$t")
+		[ "${lane:-check}" = "${L4LB_LANE:-check}" ] || continue
+		names+=("$(basename "$t" .sh)")
+	done
 fi
 # A test with a "# families:" line in its header (its first lines of
 # comments) becomes one run per family: NAME[4] NAME[6].

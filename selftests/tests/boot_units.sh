@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # What l4lb.service runs at boot and shutdown (its ExecStart/ExecStop
 # lines, the l4lb-rules script as make install substitutes it; /etc is
 # /tmp/etc here, the VM's root is read-only; modprobe l4lb loads this

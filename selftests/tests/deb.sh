@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # The Debian packages as an operator gets them. `make deb-root` (a step of
 # make check) installed l4lb-dkms and l4lb with dpkg -i into an overlay of
 # the host's root, DKMS building the module in the package's postinst

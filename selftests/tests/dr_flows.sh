@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # Flows in direct routing: stickiness (TCP and UDP), graceful drain with
 # weight 0, no blackhole when a destination goes, no stall when a client
 # reuses its port. Topology as in dr_basic.sh:

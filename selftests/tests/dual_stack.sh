@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # Dual stack: an IPv4 and an IPv6 service on the same real servers at the
 # same time, by direct routing, then by NAT. Every host has an address of
 # each family (topo_families "4 6"); each real server runs one name

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # One keepalived.conf for two daemons: keepalived --vrrp holds the VIP,
 # l4lbd runs the virtual server, on two directors from the same file.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # The harness's splat scan (splat_lines of selftests/vm/splat.sh, which
 # guest-init.sh runs on the kernel log after every test) must flag every
 # class of kernel failure, and nothing of a clean run (issue 20):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lane: extended (make check-extended)
 # teardown.sh's second part: LB netns deleted under traffic, 8 times
 # (IPv6: 6).
 # families: 4 6
