@@ -36,6 +36,17 @@
 
 bool l4lb_fast_path = true;
 
+/*
+ * Whether our hook of priority @prio is the first of a LOCAL_IN chain @e
+ * (no iptables or nftables INPUT chain runs before it). The chain is
+ * sorted by priority, so only its first entry needs a look.
+ */
+bool l4lb_local_in_first(const struct nf_hook_entries *e, int prio)
+{
+	return e && e->num_hook_entries &&
+	       nf_hook_entries_get_hook_ops(e)[0]->priority >= prio;
+}
+
 static u8 l4lb_tcp_flags(const struct tcphdr *th)
 {
 	u8 flags = 0;

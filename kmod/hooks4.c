@@ -204,13 +204,12 @@ static struct in_device *l4lb_input_route_steady(struct net *net,
 static bool l4lb_fast_path_ok(struct net *net, struct sk_buff *skb,
 			      const struct iphdr *iph, struct l4lb_flow_in *in)
 {
-	const struct nf_hook_entries *e;
+	const enum nf_inet_hooks in_hook = NF_INET_LOCAL_IN;
 	struct in_device *in_dev;
 	__be32 saddr = iph->saddr;
 
-	e = rcu_dereference(net->nf.hooks_ipv4[NF_INET_LOCAL_IN]);
-	if (!e || !e->num_hook_entries ||
-	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN)
+	if (!l4lb_local_in_first(rcu_dereference(net->nf.hooks_ipv4[in_hook]),
+				 L4LB_PRI_LOCAL_IN))
 		return false;
 
 	if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr) ||

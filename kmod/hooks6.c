@@ -126,13 +126,11 @@ static bool l4lb_flow_addrs_check6(struct net *net,
  */
 static bool l4lb_fast_path_ok6(struct net *net, struct sk_buff *skb)
 {
-	const struct nf_hook_entries *e;
+	const enum nf_inet_hooks in_hook = NF_INET_LOCAL_IN;
 
-	e = rcu_dereference(net->nf.hooks_ipv6[NF_INET_LOCAL_IN]);
-	if (!e || !e->num_hook_entries ||
-	    nf_hook_entries_get_hook_ops(e)[0]->priority < L4LB_PRI_LOCAL_IN6)
-		return false;
-	return skb->pkt_type == PACKET_HOST && !skb_has_extensions(skb) &&
+	return l4lb_local_in_first(rcu_dereference(net->nf.hooks_ipv6[in_hook]),
+				   L4LB_PRI_LOCAL_IN6) &&
+	       skb->pkt_type == PACKET_HOST && !skb_has_extensions(skb) &&
 	       !fib6_has_custom_rules(net) &&
 	       skb->dev->ifindex <= L4LB_STAMP_IIF_MAX;
 }

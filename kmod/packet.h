@@ -32,6 +32,7 @@ struct l4lb_pkt {
 /* ---- hooks.c: the core of the hooks ---- */
 
 int l4lb_l4_flags(const struct sk_buff *skb, unsigned int l4off, u8 protocol);
+bool l4lb_local_in_first(const struct nf_hook_entries *e, int prio);
 unsigned int l4lb_client_pkt(struct l4lb_net *ln, struct l4lb_service *svc,
 			     struct sk_buff *skb, const struct l4lb_pkt *pkt,
 			     int flags, bool early, struct l4lb_flow_in *in);
