@@ -7,8 +7,8 @@
 #   deps.sh test          everything the test targets need: the above, the
 #                         VM (qemu, Debian's kernel and its headers), the
 #                         servers and tools the selftests run (keepalived:
-#                         l4lbd's parser cross-check and the vrrp test), lintian,
-#                         systemd-analyze
+#                         l4lbd's parser cross-check and the vrrp test; bird2:
+#                         the BGP of ecmp_bird), lintian, systemd-analyze
 # As root it installs what is missing (apt-get, no recommends); otherwise
 # it names what is missing and fails. Idempotent: when everything is
 # present it returns at once.
@@ -20,7 +20,7 @@ test=(
 	linux-headers-amd64 linux-image-amd64
 	qemu-system-x86 busybox-static cpio
 	iproute2 iptables socat curl nginx-light iperf3 ipvsadm
-	jq procps ethtool util-linux binutils valgrind gnuplot-nox keepalived
+	jq procps ethtool util-linux binutils valgrind gnuplot-nox keepalived bird2
 	man-db groff-base bash-completion lintian systemd
 )
 

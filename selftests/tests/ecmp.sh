@@ -23,12 +23,31 @@
 #     (ideal 1/4); the 30 keep their server through their entries.
 # A picked-up entry starts SYN_RECV and is ESTABLISHED after the flow's
 # next packet (none is left SYN_RECV after two exchanges).
+#
+# L4LB_ECMP_BIRD=1 (ecmp_bird.sh): the README's bird2 and l4lbd files
+# instead of ip route and l4lbadm. The router runs bird2 and learns the
+# VIP over BGP from a bird2 on each balancer, whose l4lbd (lb_algo mh,
+# mh-port, the module's default key) announces it with quorum_up (birdc
+# enable) once its three real servers pass their checks, and withdraws it
+# with quorum_down when none does. A balancer leaves the group when its
+# health checks to the real servers are refused (its DR traffic is not),
+# and rejoins when they pass again: the router's route loses that next
+# hop, then has it again (polled). No control service (--pickup off):
+# ecmp.sh has it.
 . "$(dirname "$0")/../lib.sh"
 
 MH_LOOKUP=$L4LB_DIR/selftests/unit/mh_lookup
 [ -x "$MH_LOOKUP" ] || fail "no $MH_LOOKUP (make -C selftests/unit)"
 N=30
 KEY=ecmp-fleet-key01
+BIRD=${L4LB_ECMP_BIRD:-}
+if [ -n "$BIRD" ]; then
+	command -v bird >/dev/null && command -v birdc >/dev/null ||
+		fail "no bird2 (selftests/deps.sh test installs it)"
+	[ -x "$L4LBD" ] || fail "no $L4LBD (make -C userspace/l4lbd)"
+	# l4lbd sets no key: the module's default (L4LB_MH_KEY_DEFAULT).
+	KEY=l4lb-maglev-key0
+fi
 KEYHEX=$(printf %s "$KEY" | od -An -tx1 | tr -d ' \n')
 LBS=(1 2 3)
 
@@ -64,29 +83,130 @@ for i in 1 2 3 4; do
 	chat_server "rs$i" 7000 "rs$i" backlog=64
 done
 
-# group LB...: the balancers the router sends the VIPs' flows to.
+# hops: the balancers the router's route to the VIP goes through ("1 3").
+hops() {
+	ip -n "$prefix-r" route show "$VIP/32" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "via") print substr($(i + 1), 8) - 1 }' |
+		sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+hops_are() { [ "$(hops)" = "$*" ]; }
+# partition LB on|off: the balancer's health checks to the real servers
+# are refused, or no longer (its DR traffic, from the clients' addresses,
+# is not touched).
+partitioned=" "
+partition() {
+	local s op
+	case $2 in
+	on) [[ $partitioned != *" $1 "* ]] || return 0; op=-I; partitioned+="$1 " ;;
+	off) [[ $partitioned == *" $1 "* ]] || return 0; op=-D; partitioned=${partitioned/ $1 / } ;;
+	esac
+	for s in 1 2 3 4; do
+		nsx "rs$s" iptables "$op" INPUT -s "10.0.0.$(($1 + 1))" -p tcp --dport 7000 \
+			-j REJECT --reject-with tcp-reset
+	done
+}
+# group LB...: the balancers the router sends the VIPs' flows to. With
+# bird: the others lose their real servers and withdraw, these have them
+# and announce; until the router's route says so.
 group() {
 	local hops=() i v
+	if [ -n "$BIRD" ]; then
+		for i in "${LBS[@]}"; do
+			if [[ " $* " == *" $i "* ]]; then partition "$i" off; else partition "$i" on; fi
+		done
+		wait_for 60 hops_are "$@"
+		log "the router's route: $(ip -n "$prefix-r" route show "$VIP/32" | tr -s ' \n\t' ' ')"
+		case_pass "bird: the router's route to $VIP goes through balancers $*"
+		return
+	fi
 	for i in "$@"; do hops+=(nexthop via "10.0.0.$((i + 1))" dev eth0); done
 	for v in "$VIP" "$VIP2"; do ip -n "$prefix-r" route replace "$v/32" "${hops[@]}"; done
 }
-group "${LBS[@]}"
 
-# One restore per balancer (a process costs much in the guest).
-rules="-A -t $VIP:7000 -s mh -b mh-port --mh-key $KEYHEX
+# readme_block FIRST-LINE: README.md's code block that starts with it.
+readme_block() {
+	awk -v h="$1" '/^```/ { if (inb) exit; open = !open; first = open; next }
+		first { first = 0; if ($0 == h) inb = 1 }
+		inb { print }' "$L4LB_DIR/README.md"
+}
+# The README's ECMP files, its addresses the test's (the router
+# 10.0.0.254, balancers 10.0.0.2.., real servers 10.0.0.11..13) but for
+# the VIP (192.0.2.10), the port (80) and the balancers' own address in
+# their bird.conf; birdc gets the balancer's control socket. Each bird
+# and l4lbd runs in its balancer's namespace, its files in $dir.
+dir=/tmp/ecmp-bird
+bird_up() {
+	local i lbconf rconf l4
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	lbconf=$(readme_block "# /etc/bird/bird.conf")
+	rconf=$(readme_block "# /etc/bird/bird.conf on the router")
+	l4=$(readme_block "# /etc/l4lbd.conf on each balancer")
+	[ -n "$lbconf" ] && [ -n "$rconf" ] && [ -n "$l4" ] ||
+		fail "README.md: no bird2 or l4lbd file in the ECMP section"
+	printf '%s\n' "$rconf" >"$dir/r.conf"
+	bg r bird -f -c "$dir/r.conf" -s "$dir/r.ctl"
+	wait_for 10 listening r tcp 179
+	for i in "${LBS[@]}"; do
+		sed -e "s/192\.0\.2\.10/$VIP/" -e "s/10\.0\.0\.2\([; ]\)/10.0.0.$((i + 1))\1/g" \
+			<<<"$lbconf" >"$dir/lb$i.conf"
+		sed -e "s/192\.0\.2\.10/$VIP/" -e "s/ 80 / 7000 /g" \
+			-e "s|\"/usr/sbin/birdc |\"/usr/sbin/birdc -s $dir/lb$i.ctl |" \
+			<<<"$l4" >"$dir/l4lbd-lb$i.conf"
+		"$L4LBD" -t -f "$dir/l4lbd-lb$i.conf" >/dev/null || fail "l4lbd -t: the README's l4lbd file"
+		bg "lb$i" bird -f -c "$dir/lb$i.conf" -s "$dir/lb$i.ctl"
+		# l4lbd's first quorum_up needs bird answering.
+		wait_for 10 birdc -s "$dir/lb$i.ctl" show status
+		bg "lb$i" bash -c "exec $L4LBD -f $dir/l4lbd-lb$i.conf 2>>$dir/l4lbd-lb$i.log"
+	done
+	sed 's/^/# /' "$dir/lb2.conf" "$dir/l4lbd-lb2.conf"
+	wait_for 60 hops_are "${LBS[@]}"
+	log "the router's route: $(ip -n "$prefix-r" route show "$VIP/32" | tr -s ' \n\t' ' ')"
+	case_pass "bird: every balancer announces $VIP once its real servers pass their checks"
+}
+if [ -n "$BIRD" ]; then
+	# On failure, what bird and l4lbd said.
+	fail() {
+		local i
+		echo "FAIL: $*" >&2
+		ip -n "$prefix-r" route show "$VIP/32" | sed 's/^/# r: /' >&2
+		for i in r lb1 lb2 lb3; do
+			birdc -s "$dir/$i.ctl" show protocols 2>&1 | sed "s/^/# $i: /" >&2
+		done
+		tail -n 20 "$dir"/l4lbd-lb*.log | sed 's/^/# /' >&2
+		for i in "${LBS[@]}"; do
+			adm "lb$i" -L -n --stats 2>&1 | sed "s/^/# lb$i: /" >&2
+			adm "lb$i" -L --info 2>&1 | sed "s/^/# lb$i: /" >&2
+			adm "lb$i" -L -c -n 2>&1 | head -n 5 | sed "s/^/# lb$i: /" >&2
+		done
+		head -n 2 /tmp/ecmp-*.out 2>/dev/null | head -n 40 | sed 's/^/# /' >&2
+		ps ax | grep -c '[s]ocat' | sed 's/^/# socat processes: /' >&2
+		case_result "not ok" "$*"
+		exit 1
+	}
+	bird_up
+	for i in "${LBS[@]}"; do
+		expect_true "lb$i: l4lbd's lb_algo mh, mh-port: mh (mh-port), pickup by default" \
+			grep -q "^TCP  $(re "$VIP:7000") mh (mh-port)\$" <<<"$(adm "lb$i" -L -n)"
+	done
+else
+	group "${LBS[@]}"
+	# One restore per balancer (a process costs much in the guest).
+	rules="-A -t $VIP:7000 -s mh -b mh-port --mh-key $KEYHEX
 -A -t $VIP2:7000 -s mh -b mh-port --mh-key $KEYHEX --pickup off"
-for s in 1 2 3; do
-	for v in "$VIP" "$VIP2"; do rules+=$'\n'"-a -t $v:7000 -r $(rip "$s") -g"; done
-done
-for i in "${LBS[@]}"; do adm "lb$i" -R <<<"$rules"; done
-listed=$(adm lb1 -L -n)
-expect_true "mh service: pickup by default (not listed, as ipvsadm lists it)" grep -q "^TCP  $(re "$VIP:7000") mh (mh-port)\$" <<<"$listed"
-expect_true "--pickup off: listed" grep -q "^TCP  $(re "$VIP2:7000") mh (mh-port) nopickup\$" <<<"$listed"
-expect_eq "JSON flags of VIP, VIP2" "$(adm lb1 -L -n --json | jq -c '[.services[] | .flags]')" "[256,0]"
-saved=$(adm lb1 -S -n)
-expect_true "-S: mh's default pickup not saved" \
-	grep -qx -- "-A -t $(re "$VIP:7000") -s mh -b mh-port --mh-key $KEYHEX" <<<"$saved"
-expect_true "-S: VIP2's --pickup off saved" grep -q -- "^-A -t $(re "$VIP2:7000") .* --pickup off" <<<"$saved"
+	for s in 1 2 3; do
+		for v in "$VIP" "$VIP2"; do rules+=$'\n'"-a -t $v:7000 -r $(rip "$s") -g"; done
+	done
+	for i in "${LBS[@]}"; do adm "lb$i" -R <<<"$rules"; done
+	listed=$(adm lb1 -L -n)
+	expect_true "mh service: pickup by default (not listed, as ipvsadm lists it)" grep -q "^TCP  $(re "$VIP:7000") mh (mh-port)\$" <<<"$listed"
+	expect_true "--pickup off: listed" grep -q "^TCP  $(re "$VIP2:7000") mh (mh-port) nopickup\$" <<<"$listed"
+	expect_eq "JSON flags of VIP, VIP2" "$(adm lb1 -L -n --json | jq -c '[.services[] | .flags]')" "[256,0]"
+	saved=$(adm lb1 -S -n)
+	expect_true "-S: mh's default pickup not saved" \
+		grep -qx -- "-A -t $(re "$VIP:7000") -s mh -b mh-port --mh-key $KEYHEX" <<<"$saved"
+	expect_true "-S: VIP2's --pickup off saved" grep -q -- "^-A -t $(re "$VIP2:7000") .* --pickup off" <<<"$saved"
+fi
 
 # Connection I of a set: from 10.1.0.1(1 + I % 5), port BASE + I, to
 # ADDR:7000, driven through fifo fd 10 + I. Builtins where they can do:
@@ -143,7 +263,7 @@ round() {
 	for ((i = 0; i < N; i++)); do
 		if kill -0 "${pid[i]}" 2>/dev/null; then echo "$1-$i" >&$((10 + i)); fi
 	done
-	wait_for 30 settled "$1"
+	wait_for 60 settled "$1"
 	got=
 	for ((i = 0; i < N; i++)); do
 		answer_of "$1" "$i"
@@ -176,21 +296,23 @@ want3=$(expected 30000 "${three[@]}")
 log "set up"
 
 # ---- control: pickup off, one balancer leaves ---------------------------
-open_all 20000 "$VIP2"
-round a
-expect_eq "pickup off: connections echoing before the change" "$(answered "$got")" $N
-expect_eq "pickup off: entries, one per flow" "$(entries "$VIP2" ESTABLISHED)" $N
-on_lb3=$(adm lb3 -L -c -n | awk -v v="$VIP2:7000" '$5 == v { n++ } END { print n + 0 }')
-group 1 2
-not_syn0=$(not_syn)
-round b
-alive=$(answered "$got")
-reset=$((N - alive))
-log "pickup off: lb3 left: $alive of $N connections echo, $reset reset ($on_lb3 were on lb3)"
-expect_true "pickup off: connections moved to another balancer reset ($reset)" [ "$reset" -ge "$on_lb3" ] && [ "$on_lb3" -ge 1 ]
-expect_eq "pickup off: segments of unknown flows, one per reset connection" $(($(not_syn) - not_syn0)) "$reset"
-close_all
-group "${LBS[@]}"
+if [ -z "$BIRD" ]; then
+	open_all 20000 "$VIP2"
+	round a
+	expect_eq "pickup off: connections echoing before the change" "$(answered "$got")" $N
+	expect_eq "pickup off: entries, one per flow" "$(entries "$VIP2" ESTABLISHED)" $N
+	on_lb3=$(adm lb3 -L -c -n | awk -v v="$VIP2:7000" '$5 == v { n++ } END { print n + 0 }')
+	group 1 2
+	not_syn0=$(not_syn)
+	round b
+	alive=$(answered "$got")
+	reset=$((N - alive))
+	log "pickup off: lb3 left: $alive of $N connections echo, $reset reset ($on_lb3 were on lb3)"
+	expect_true "pickup off: connections moved to another balancer reset ($reset)" [ "$reset" -ge "$on_lb3" ] && [ "$on_lb3" -ge 1 ]
+	expect_eq "pickup off: segments of unknown flows, one per reset connection" $(($(not_syn) - not_syn0)) "$reset"
+	close_all
+	group "${LBS[@]}"
+fi
 
 # ---- pickup on (mh's default) -------------------------------------------
 open_all 30000 "$VIP"

@@ -24,7 +24,10 @@
 # is refused on SIGHUP, the running configuration kept. l4lbadm -L
 # --health says Down for a server down by health check, Drain for -w 0.
 # Metrics: /metrics scraped with curl, counters checked against traffic.
-# omega: the down scripts run when l4lbd stops.
+# omega: the down scripts run when l4lbd stops. keepalived's fwmark
+# virtual_server (ip_family), mh-port, mh-fallback, sh-port, ops,
+# uthreshold and lthreshold reach the module, and a reload without them
+# takes them back.
 . "$(dirname "$0")/../lib.sh"
 
 L4LBD=$L4LB_DIR/userspace/l4lbd/l4lbd
@@ -380,7 +383,7 @@ expect_weights6() { # WANT TIMEOUT WHAT
 	wait_for "$2" weights6_are "$1"
 	log "$3: weights $(weights6)"
 }
-write_conf 1 "" tcp "virtual_server $VIP6 8000 {
+v6vs="virtual_server $VIP6 8000 {
 	protocol TCP
 	lb_algo rr
 	lb_kind DR
@@ -401,6 +404,7 @@ write_conf 1 "" tcp "virtual_server $VIP6 8000 {
 		TCP_CHECK { connect_timeout 1 bindto $LB6 }
 	}
 }"
+write_conf 1 "" tcp "$v6vs"
 hup
 wait_for 10 grep -q "\[TCP \[$VIP6\]:8000\] add service, scheduler" "$dlog"
 expect_weights6 "2 3" 10 "IPv6 service added"
@@ -457,6 +461,53 @@ expect_true "metrics: the connection table" [ "$(metric "$m1" l4lb_connection_ta
 expect_true "metrics: drop counters" grep -q '^l4lb_drops_total{reason="no_dest"} ' <<<"$m1"
 expect_eq "metrics: the refused reloads counted" "$(metric "$m1" l4lbd_config_reloads_total 'result="refused"')" 3
 expect_eq "metrics: the module reachable" "$(metric "$m1" l4lbd_kernel_reachable "")" 1
+
+# --- 13. keepalived's fwmark, ip_family, flags, ops and thresholds ------------
+# l4lbd applies them (l4lbadm -S shows the module's view); a reload
+# without them takes them back.
+fwm_conf() { # MH_PORT OPS THRESH1 THRESH3
+	write_conf 1 "" tcp "$v6vs
+virtual_server fwmark 7 {
+	ip_family inet
+	lb_algo mh
+	$1
+	mh-fallback
+	lb_kind DR
+	real_server $(rip 1) {
+		$3
+		TCP_CHECK { connect_port 80 connect_timeout 1 }
+	}
+}
+virtual_server $VIP 5353 {
+	protocol UDP
+	lb_algo sh
+	sh-port
+	$2
+	lb_kind DR
+	real_server $(rip 3) 5353 { $4 }
+}"
+}
+# saved_has LINE...: l4lbadm -S has each LINE.
+saved_has() {
+	local saved l
+	saved=$(adm lb -S -n)
+	for l in "$@"; do
+		grep -qxF -- "$l" <<<"$saved" || return 1
+	done
+}
+fwm_conf mh-port ops "uthreshold 100 lthreshold 50" "uthreshold 10"
+"$L4LBD" -t -f "$conf" || fail "l4lbd -t rejected the fwmark configuration"
+hup
+on=("-A -f 7 -s mh -b mh-fallback,mh-port" "-a -f 7 -r $(rip 1):0 -g -w 1 -x 100 -y 50"
+	"-A -u $VIP:5353 -s sh -b sh-port -o" "-a -u $VIP:5353 -r $(rip 3):5353 -g -w 1 -x 10 -y 0")
+wait_for 10 saved_has "${on[@]}"
+case_pass "fwmark 7, mh-port, mh-fallback, sh-port, ops, uthreshold and lthreshold applied"
+fwm_conf "" "" "" ""
+hup
+off=("-A -f 7 -s mh -b mh-fallback" "-a -f 7 -r $(rip 1):0 -g -w 1"
+	"-A -u $VIP:5353 -s sh -b sh-port" "-a -u $VIP:5353 -r $(rip 3):5353 -g -w 1")
+wait_for 10 saved_has "${off[@]}"
+case_pass "reload without mh-port, ops and the thresholds: taken back"
 
 adm lb -L -n
 pid=$(daemon_pid)

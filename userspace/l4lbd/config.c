@@ -435,7 +435,9 @@ static const char *const vs_kws[] = {
 	"delay_before_retry", "connect_timeout", "warmup", "alpha",
 	"inhibit_on_failure", "virtualhost", "quorum", "hysteresis",
 	"quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit",
-	"sorry_server_lvs_method", "omega", "ha_suspend", NULL
+	"sorry_server_lvs_method", "omega", "ha_suspend", "ops", "flag-1",
+	"flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback",
+	"ip_family", NULL
 };
 static const char *const rs_kws[] = {
 	"weight", "inhibit_on_failure", "alpha", "lb_kind", "lvs_method",
@@ -443,7 +445,7 @@ static const char *const rs_kws[] = {
 	"PING_CHECK", "retry",
 	"nb_get_retry", "rise", "delay_before_retry", "connect_timeout",
 	"warmup", "delay_loop", "virtualhost", "notify_up", "notify_down",
-	NULL
+	"uthreshold", "lthreshold", NULL
 };
 static const char *const check_kws[] = {
 	"connect_port", "connect_ip", "bindto", "url", "virtualhost", "misc_path",
@@ -472,20 +474,9 @@ struct unsupported {
 
 static const struct unsupported vs_unsupported[] = {
 	{ "persistence_engine", "(l4lb has no persistence engines)" },
-	{ "ops", "(l4lb has no one-packet scheduling)" },
-	{ "flag-1", "(l4lb has no scheduler flags)" },
-	{ "flag-2", "(l4lb has no scheduler flags)" },
-	{ "flag-3", "(l4lb has no scheduler flags)" },
-	{ "sh-port", "(l4lb has no sh scheduler)" },
-	{ "sh-fallback", "(l4lb has no sh scheduler)" },
-	{ "mh-port", "(l4lb has no mh scheduler)" },
-	{ "mh-fallback", "(l4lb has no mh scheduler)" },
-	{ "ip_family", "yet (l4lbd has no fwmark virtual_server yet)" },
 	{ NULL, NULL }
 };
 static const struct unsupported rs_unsupported[] = {
-	{ "uthreshold", "(l4lb has no connection thresholds)" },
-	{ "lthreshold", "(l4lb has no connection thresholds)" },
 	{ "SMTP_CHECK", "(use MISC_CHECK or TCP_CHECK)" },
 	{ "DNS_CHECK", "(use MISC_CHECK with a DNS client)" },
 	{ "BFD_CHECK", "(no BFD)" },
@@ -1282,9 +1273,22 @@ struct vs *config_find_vs(const struct config *c, uint8_t proto,
 	size_t i;
 
 	for (i = 0; i < c->nvs; i++)
-		if (c->vs[i]->protocol == proto &&
+		if (!c->vs[i]->fwmark && c->vs[i]->protocol == proto &&
 		    ipaddr_equal(&c->vs[i]->addr, addr) &&
 		    c->vs[i]->port == port)
+			return c->vs[i];
+	return NULL;
+}
+
+struct vs *config_match_vs(const struct config *c, const struct vs *v)
+{
+	size_t i;
+
+	if (!v->fwmark)
+		return config_find_vs(c, v->protocol, &v->addr, v->port);
+	for (i = 0; i < c->nvs; i++)
+		if (c->vs[i]->fwmark == v->fwmark &&
+		    c->vs[i]->addr.family == v->addr.family)
 			return c->vs[i];
 	return NULL;
 }
@@ -1360,6 +1364,10 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 			parse_fwd(p, k, arg(p, k), &r->fwd, &r->tun);
 		else if (!strcmp(k->s, "virtualhost"))
 			set_str(&r->virtualhost, arg(p, k));
+		else if (!strcmp(k->s, "uthreshold"))
+			parse_uint(p, k, arg(p, k), 0, UINT32_MAX, &r->u_thresh);
+		else if (!strcmp(k->s, "lthreshold"))
+			parse_uint(p, k, arg(p, k), 0, UINT32_MAX, &r->l_thresh);
 		else if (!strcmp(k->s, "notify_up"))
 			parse_script(p, k, &r->notify_up);
 		else if (!strcmp(k->s, "notify_down"))
@@ -1379,6 +1387,13 @@ static void parse_rs(struct parser *p, const struct tok *kw, struct vs *v)
 		else if (!ignored(p, k, rs_kws) &&
 			 !unsupported(p, k, rs_unsupported, rs_kws))
 			unknown(p, k, "real_server", rs_kws);
+	}
+	if (r->l_thresh > r->u_thresh) {
+		/* keepalived takes it; the module refuses it (ERANGE), as IPVS. */
+		perr(p, kw->line, "real_server: lthreshold %u is above uthreshold %u%s",
+		     r->l_thresh, r->u_thresh,
+		     r->u_thresh ? "" : " (0: no upper threshold)");
+		ok = false;
 	}
 	if (ok) {
 		struct rs *old = vs_find_rs(v, &r->addr, r->port);
@@ -1411,20 +1426,34 @@ static int pick_bool(int a, int b, int c)
 	return a >= 0 ? a : b >= 0 ? b : c > 0;
 }
 
-/* Real server @r in @v's address family, port rule of its lb_kind. */
-static void check_rs_fwd(struct parser *p, const struct vs *v,
-			 const struct rs *r, const char *what)
+/*
+ * Real server @r in @v's address family, port rule of its lb_kind; a
+ * fwmark service's DR or TUN real server loses its port, as keepalived's.
+ */
+static void check_rs_fwd(struct parser *p, const struct vs *v, struct rs *r,
+			 const char *what)
 {
 	uint8_t fwd = r->fwd ? r->fwd : v->fwd;
+	char a[NAME_LEN], b[NAME_LEN];
+
+	if (v->fwmark && r->port && fwd != L4LB_FWD_NAT) {
+		pwarn(p, r->line, "virtual_server %s: %s %s has port %u, which lb_kind %s of a fwmark service does not use: cleared, as keepalived does",
+		      vs_name(v, a, sizeof(a)), what,
+		      ipaddr_str(&r->addr, b, sizeof(b)), r->port,
+		      fwd == L4LB_FWD_TUN ? "TUN" : "DR");
+		r->port = 0;
+	}
+	if (fwd == L4LB_FWD_NAT && (v->svc_flags & L4LB_SVC_F_ONEPACKET))
+		perr(p, r->line, "not supported by l4lbd: %s %s with lb_kind NAT and ops (one-packet scheduling makes no connection entry, which NAT's replies need)",
+		     what, ipaddr_str(&r->addr, b, sizeof(b)));
 
 	/* keepalived allows mixed families only for TUN. */
 	if (r->addr.family != v->addr.family) {
-		char a[NAME_LEN], b[NAME_LEN];
-
 		perr(p, r->line, "%s %s is %s but the virtual_server %s is %s: lb_kind %s forwards within one address family",
 		     what, ipaddr_str(&r->addr, a, sizeof(a)),
 		     family_name(r->addr.family),
-		     ipaddr_str(&v->addr, b, sizeof(b)),
+		     v->fwmark ? vs_name(v, b, sizeof(b)) :
+				 ipaddr_str(&v->addr, b, sizeof(b)),
 		     family_name(v->addr.family),
 		     fwd == L4LB_FWD_NAT ? "NAT" :
 		     fwd == L4LB_FWD_TUN ? "TUN" : "DR");
@@ -1435,19 +1464,41 @@ static void check_rs_fwd(struct parser *p, const struct vs *v,
 		     fwd == L4LB_FWD_TUN ? "TUN" : "DR");
 }
 
+/* What parse_vs saw, for finish_vs. */
+struct vs_seen {
+	bool fwd, sched, proto;
+	uint16_t ip_family;		/* ip_family; 0: not given */
+	uint16_t gran_family;		/* of persistence_granularity's form */
+	int gran_line;
+};
+
 /*
  * Inherit tunables down vs -> rs -> check with keepalived's defaults,
  * check cross-field rules. False if the virtual server is to be ignored.
  */
-static bool finish_vs(struct parser *p, struct vs *v, bool fwd_set,
-		      bool sched_set)
+static bool finish_vs(struct parser *p, struct vs *v,
+		      const struct vs_seen *seen)
 {
 	char n[NAME_LEN];
 	unsigned long total = 0;
 	size_t i, j;
 
 	vs_name(v, n, sizeof(n));
-	if (!sched_set) {
+	if (v->fwmark && seen->gran_family &&
+	    seen->gran_family != v->addr.family)
+		perr(p, seen->gran_line, "persistence_granularity: %s for an %s service, but the virtual_server %s is %s",
+		     seen->gran_family == AF_INET ? "a netmask" : "a prefix length",
+		     family_name(seen->gran_family), n,
+		     family_name(v->addr.family));
+	else if (v->fwmark && !seen->gran_family)
+		v->persist_prefix = v->addr.family == AF_INET6 ? 128 : 32;
+	if ((v->svc_flags & L4LB_SVC_F_ONEPACKET) &&
+	    v->protocol != IPPROTO_UDP) {
+		pwarn(p, v->line, "virtual_server %s: ops (one-packet scheduling) needs protocol UDP: reset, as keepalived does",
+		      n);
+		v->svc_flags &= ~L4LB_SVC_F_ONEPACKET;
+	}
+	if (!seen->sched) {
 		static const char *const have[] = { L4LB_SCHEDS, NULL };
 		const char *const *h;
 
@@ -1460,7 +1511,7 @@ static bool finish_vs(struct parser *p, struct vs *v, bool fwd_set,
 		else
 			pwarn(p, v->line, "virtual_server %s: no lb_algo; keepalived's default wlc is not in l4lb yet, using wrr", n);
 	}
-	if (!fwd_set) {
+	if (!seen->fwd) {
 		v->fwd = L4LB_FWD_NAT;
 		pwarn(p, v->line, "virtual_server %s: no lb_kind, using NAT (keepalived's default)", n);
 	}
@@ -1519,6 +1570,14 @@ static bool finish_vs(struct parser *p, struct vs *v, bool fwd_set,
 			}
 			if (!c->misc_timeout_ms)
 				c->misc_timeout_ms = c->delay_loop_ms;
+			if (!c->connect_port && !r->port &&
+			    c->type != CHECK_MISC && c->type != CHECK_PING) {
+				char b[NAME_LEN];
+
+				perr(p, c->line, "%s of real_server %s: no port to probe (a real server of lb_kind DR or TUN in a fwmark virtual_server has none): give connect_port",
+				     check_type_name(c->type),
+				     ipaddr_str(&r->addr, b, sizeof(b)));
+			}
 			c->rs = r;
 		}
 		if (!r->nchecks && pick_bool(r->alpha_conf, v->alpha_conf, 0))
@@ -1550,6 +1609,45 @@ static bool is_sched(const char *s, const char *const *list)
 	return false;
 }
 
+/* keepalived's scheduler flag keywords: ipvsadm's -b. */
+static const struct {
+	const char *kw;
+	uint32_t flag;
+	bool hashing;		/* for sh and mh only */
+} sched_flag_kws[] = {
+	{ "flag-1", L4LB_SVC_SCHED_F_FLAG1, false },
+	{ "flag-2", L4LB_SVC_SCHED_F_FLAG2, false },
+	{ "flag-3", L4LB_SVC_SCHED_F_FLAG3, false },
+	{ "sh-fallback", L4LB_SVC_SCHED_F_SH_FALLBACK, true },
+	{ "sh-port", L4LB_SVC_SCHED_F_SH_PORT, true },
+	{ "mh-fallback", L4LB_SVC_SCHED_F_MH_FALLBACK, true },
+	{ "mh-port", L4LB_SVC_SCHED_F_MH_PORT, true },
+};
+
+/*
+ * A scheduler flag keyword: true if @k is one. As keepalived, sh-* and
+ * mh-* (the same bits) need lb_algo sh or mh before them, else they are
+ * ignored with a warning.
+ */
+static bool parse_sched_flag(struct parser *p, const struct tok *k,
+			     struct vs *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sched_flag_kws) / sizeof(sched_flag_kws[0]); i++) {
+		if (strcmp(k->s, sched_flag_kws[i].kw))
+			continue;
+		if (sched_flag_kws[i].hashing && strcmp(v->sched, "sh") &&
+		    strcmp(v->sched, "mh"))
+			pwarn(p, k->line, "%s is for lb_algo sh or mh, given before it: ignored, as keepalived does",
+			      k->s);
+		else
+			v->sched_flags |= sched_flag_kws[i].flag;
+		return true;
+	}
+	return false;
+}
+
 static void parse_vs(struct parser *p, const struct tok *kw,
 		     struct config *cfg)
 {
@@ -1562,7 +1660,8 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 	struct tuning tu = { &v->retry, &v->rise, &v->delay_before_retry_ms,
 			     &v->connect_timeout_ms, &v->delay_loop_ms,
 			     &v->warmup_ms, &v->alpha_conf };
-	bool ok, proto_set = false, fwd_set = false, sched_set = false;
+	struct vs_seen seen = { 0 };
+	bool ok;
 	const char *s;
 	struct tok *k;
 
@@ -1573,22 +1672,27 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 	v->alpha_conf = v->inhibit_conf = -1;
 	v->protocol = IPPROTO_UDP;
 	s = opt_arg(p, kw);
-	if (s && (!strcmp(s, "fwmark") || !strcmp(s, "group"))) {
-		perr(p, kw->line, "not supported by l4lbd yet: virtual_server %s%s",
-		     s, !strcmp(s, "fwmark") ? " (use l4lbadm -f)" :
-		     " (l4lb has no virtual_server_group services yet)");
+	if (s && !strcmp(s, "group")) {
+		perr(p, kw->line, "not supported by l4lbd yet: virtual_server group (l4lb has no virtual_server_group services yet)");
 		skip_unknown(p, kw, NULL);
 		free(v);
 		return;
 	}
-	ok = parse_ip(p, kw, arg(p, kw), &v->addr);
-	v->persist_prefix = v->addr.family == AF_INET6 ? 128 : 32;
-	if (!opt_arg(p, kw)) {
-		perr(p, kw->line, "virtual_server needs a port (keepalived allows none only with persistence, for all ports: l4lb has no port-0 services)");
-		ok = false;
+	if (s && !strcmp(s, "fwmark")) {
+		/* Its family: ip_family, else its real servers' (finish_vs). */
+		p->i++;
+		ok = parse_uint(p, kw, arg(p, kw), 1, UINT32_MAX, &v->fwmark);
+		v->protocol = 0;
 	} else {
-		ok = parse_port(p, kw, arg(p, kw), &v->port) && ok;
+		ok = parse_ip(p, kw, arg(p, kw), &v->addr);
+		if (!opt_arg(p, kw)) {
+			perr(p, kw->line, "virtual_server needs a port (keepalived allows none only with persistence, for all ports: l4lb has no port-0 services)");
+			ok = false;
+		} else {
+			ok = parse_port(p, kw, arg(p, kw), &v->port) && ok;
+		}
 	}
+	v->persist_prefix = v->addr.family == AF_INET6 ? 128 : 32;
 	if (!open_block(p, kw)) {
 		vs_free(v);
 		return;
@@ -1599,7 +1703,7 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		if (!strcmp(k->s, "protocol")) {
 			if (!(s = arg(p, k)))
 				continue;
-			proto_set = true;
+			seen.proto = true;
 			if (!strcmp(s, "TCP"))
 				v->protocol = IPPROTO_TCP;
 			else if (!strcmp(s, "UDP"))
@@ -1611,7 +1715,7 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(k->s, "lb_algo") || !strcmp(k->s, "lvs_sched")) {
 			if (!(s = arg(p, k)))
 				continue;
-			sched_set = true;
+			seen.sched = true;
 			if (is_sched(s, kernel))
 				snprintf(v->sched, sizeof(v->sched), "%s", s);
 			else if (is_sched(s, keepalived))
@@ -1620,14 +1724,41 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			else
 				perr(p, k->line, "%s: '%s' is not a scheduler", k->s, s);
 		} else if (!strcmp(k->s, "lb_kind") || !strcmp(k->s, "lvs_method")) {
-			fwd_set = true;
+			seen.fwd = true;
 			parse_fwd(p, k, arg(p, k), &v->fwd, &v->tun);
 		} else if (!strcmp(k->s, "persistence_timeout")) {
 			parse_uint(p, k, arg(p, k), 1, L4LB_TIMEOUT_MAX,
 				   &v->persist_timeout);
 		} else if (!strcmp(k->s, "persistence_granularity")) {
-			parse_granularity(p, k, arg(p, k), v->addr.family,
-					  &v->persist_prefix);
+			uint16_t fam = v->addr.family;
+
+			s = arg(p, k);
+			/* A fwmark service's family may come later: the form says. */
+			if (v->fwmark)
+				fam = seen.ip_family ? seen.ip_family :
+				      s && strchr(s, '.') ? AF_INET : AF_INET6;
+			if (parse_granularity(p, k, s, fam, &v->persist_prefix) &&
+			    v->fwmark) {
+				seen.gran_family = fam;
+				seen.gran_line = k->line;
+			}
+		} else if (!strcmp(k->s, "ip_family")) {
+			if (!(s = arg(p, k)))
+				continue;
+			if (!strcmp(s, "inet"))
+				seen.ip_family = AF_INET;
+			else if (!strcmp(s, "inet6"))
+				seen.ip_family = AF_INET6;
+			else
+				perr(p, k->line, "ip_family: '%s' is not inet or inet6", s);
+			if (!v->fwmark && seen.ip_family &&
+			    seen.ip_family != v->addr.family)
+				perr(p, k->line, "ip_family %s: the virtual_server's address is %s",
+				     s, family_name(v->addr.family));
+		} else if (!strcmp(k->s, "ops")) {
+			v->svc_flags |= L4LB_SVC_F_ONEPACKET;
+		} else if (parse_sched_flag(p, k, v)) {
+			continue;
 		} else if (!strcmp(k->s, "inhibit_on_failure")) {
 			v->inhibit_conf = opt_bool(p, k);
 		} else if (!strcmp(k->s, "omega")) {
@@ -1682,15 +1813,26 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			unknown(p, k, "virtual_server", vs_kws);
 		}
 	}
-	if (!proto_set) {
+	if (v->fwmark) {
+		/* ip_family, else its real servers', else IPv4 (keepalived's). */
+		v->addr.family = seen.ip_family ? seen.ip_family :
+				 v->nrs ? v->rs[0]->addr.family :
+				 v->sorry ? v->sorry->addr.family : AF_INET;
+		if (seen.proto) {
+			char b[NAME_LEN];
+
+			pwarn(p, v->line, "virtual_server %s: protocol is for address services: ignored, as keepalived does",
+			      vs_name(v, b, sizeof(b)));
+		}
+		v->protocol = 0;
+	} else if (!seen.proto) {
 		char b[NAME_LEN];
 
 		pwarn(p, v->line, "virtual_server %s: no protocol, using UDP (keepalived's default)",
 		      vs_name(v, b, sizeof(b)));
 	}
 	if (ok) {
-		struct vs *old = config_find_vs(cfg, v->protocol, &v->addr,
-						v->port);
+		struct vs *old = config_match_vs(cfg, v);
 
 		if (old) {
 			char b[NAME_LEN], w[NAME_LEN + 16];
@@ -1701,7 +1843,7 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 			ok = false;
 		}
 	}
-	if (!ok || !finish_vs(p, v, fwd_set, sched_set)) {
+	if (!ok || !finish_vs(p, v, &seen)) {
 		vs_free(v);
 		return;
 	}
@@ -1960,6 +2102,11 @@ const char *vs_name(const struct vs *v, char *buf, size_t len)
 {
 	char a[NAME_LEN];
 
+	if (v->fwmark) {
+		snprintf(buf, len, "FWM %u%s", v->fwmark,
+			 v->addr.family == AF_INET6 ? " IPv6" : "");
+		return buf;
+	}
 	snprintf(buf, len, "%s %s", v->protocol == IPPROTO_UDP ? "UDP" : "TCP",
 		 addr_port_str(&v->addr, v->port, a, sizeof(a)));
 	return buf;

@@ -174,6 +174,7 @@ struct rs {
 	struct ipaddr addr;
 	uint16_t port;
 	uint32_t weight;
+	uint32_t u_thresh, l_thresh;	/* uthreshold, lthreshold; 0: none */
 	bool inhibit;
 	uint8_t fwd;			/* 0: the virtual server's lb_kind */
 	struct tun_cfg tun;		/* with fwd L4LB_FWD_TUN */
@@ -196,10 +197,13 @@ struct rs {
 
 struct vs {
 	/* configuration */
-	uint8_t protocol;
-	struct ipaddr addr;
+	uint32_t fwmark;		/* virtual_server fwmark N; 0: ADDRESS PORT */
+	uint8_t protocol;		/* 0 for a fwmark service */
+	struct ipaddr addr;		/* a fwmark service: its family only */
 	uint16_t port;
 	char sched[L4LB_SCHED_NAME_MAX];
+	uint32_t sched_flags;		/* L4LB_SVC_SCHED_F_*: flag-N, sh-*, mh-* */
+	uint32_t svc_flags;		/* L4LB_SVC_F_ONEPACKET (ops) */
 	uint8_t fwd;
 	unsigned int persist_timeout;	/* persistence_timeout; 0: none */
 	uint8_t persist_prefix;		/* persistence_granularity, bits */
@@ -263,6 +267,8 @@ void rs_free(struct rs *r);
 bool check_conf_equal(const struct check *a, const struct check *b);
 struct vs *config_find_vs(const struct config *c, uint8_t proto,
 			  const struct ipaddr *addr, uint16_t port);
+/* The virtual server of @c with @v's key (address and port, or fwmark). */
+struct vs *config_match_vs(const struct config *c, const struct vs *v);
 struct rs *vs_find_rs(const struct vs *v, const struct ipaddr *addr,
 		      uint16_t port);
 const char *check_type_name(enum check_type t);
@@ -274,7 +280,7 @@ const char *ipaddr_str(const struct ipaddr *a, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" (IPv6 bracketed as keepalived does) */
 const char *addr_port_str(const struct ipaddr *a, uint16_t port, char *buf,
 			  size_t len);
-/* "TCP 10.0.0.100:80", "TCP [2001:db8::10]:80" */
+/* "TCP 10.0.0.100:80", "TCP [2001:db8::10]:80", "FWM 1", "FWM 1 IPv6" */
 const char *vs_name(const struct vs *v, char *buf, size_t len);
 /* "10.0.0.11:80", "[2001:db8::11]:80" */
 const char *rs_name(const struct rs *r, char *buf, size_t len);

@@ -107,14 +107,43 @@ static void resync_soon(void)
 static void fill_key(const struct vs *v, struct l4lb_service *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->fwmark = v->fwmark;
 	s->protocol = v->protocol;
 	s->family = v->addr.family;
-	s->addr = v->addr.u;
-	s->port = v->port;
+	if (!v->fwmark) {
+		s->addr = v->addr.u;
+		s->port = v->port;
+	}
 	strcpy(s->sched, v->sched);
+	s->sched_flags = v->sched_flags;
 	s->persist_timeout = v->persist_timeout;
 	s->persist_prefix = v->persist_prefix;
-	s->set = L4LB_HAS_SCHED | L4LB_HAS_PERSIST;
+	s->set = L4LB_HAS_SCHED | L4LB_HAS_SCHED_FLAGS | L4LB_HAS_PERSIST;
+}
+
+/*
+ * The service flags to send, if any, for @v, whose kernel service is @ks
+ * (NULL: to be created): l4lbd sets ops (ONEPACKET) and leaves the other
+ * flags (pickup) to the module's defaults and the operator. False if
+ * there is nothing to change.
+ */
+static bool svc_flags_to_set(const struct vs *v, const struct l4lb_service *ks,
+			     struct l4lb_service *key)
+{
+	uint32_t ops = v->svc_flags & L4LB_SVC_F_ONEPACKET;
+
+	if (!ks) {
+		if (!ops)
+			return false;
+		/* What the module gives a service created without FLAGS. */
+		key->flags = ops | (!strcmp(v->sched, "mh") ? L4LB_SVC_F_PICKUP : 0);
+	} else {
+		if ((ks->flags & L4LB_SVC_F_ONEPACKET) == ops)
+			return false;
+		key->flags = (ks->flags & ~L4LB_SVC_F_ONEPACKET) | ops;
+	}
+	key->set |= L4LB_HAS_FLAGS;
+	return true;
 }
 
 /* The kernel's service @ks has other persistence settings than @key. */
@@ -145,7 +174,10 @@ static bool rs_desired(const struct rs *r, struct l4lb_dest *d)
 	d->addr = r->addr.u;
 	d->port = r->port;
 	d->fwd = r->fwd ? r->fwd : r->vs->fwd;
-	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS;
+	d->u_thresh = r->u_thresh;
+	d->l_thresh = r->l_thresh;
+	d->set = L4LB_HAS_PORT | L4LB_HAS_FWD | L4LB_HAS_WEIGHT | L4LB_HAS_FLAGS |
+		 L4LB_HAS_THRESH;
 	if (d->fwd == L4LB_FWD_TUN) {
 		const struct tun_cfg *t = r->fwd ? &r->tun : &r->vs->tun;
 
@@ -256,11 +288,16 @@ static struct l4lb_service *find_ksvc(struct l4lb_service_list *l,
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		if (l->svcs[i].protocol == v->protocol &&
-		    kaddr_is(l->svcs[i].family, &l->svcs[i].addr, &v->addr) &&
-		    l->svcs[i].port == v->port)
+	for (i = 0; i < l->n; i++) {
+		const struct l4lb_service *s = &l->svcs[i];
+
+		if (v->fwmark ? s->fwmark == v->fwmark &&
+				l4lb_family(s->family) == v->addr.family :
+				!s->fwmark && s->protocol == v->protocol &&
+				kaddr_is(s->family, &s->addr, &v->addr) &&
+				s->port == v->port)
 			return &l->svcs[i];
+	}
 	return NULL;
 }
 
@@ -297,9 +334,12 @@ static int sync_all(void)
 		struct vs *v = cfg->vs[i];
 		struct l4lb_service key, *ks = find_ksvc(&list, v);
 		char a[NAME_LEN];
+		bool flags_differ;
 
 		fill_key(v, &key);
+		flags_differ = ks && svc_flags_to_set(v, ks, &key);
 		if (!ks) {
+			svc_flags_to_set(v, NULL, &key);
 			ret = l4lb_service_cmd(&nl, L4LB_CMD_NEW_SERVICE, &key);
 			if (ret < 0) {
 				logmsg(LOG_ERR, "[%s] add service: %s%s%s",
@@ -311,16 +351,19 @@ static int sync_all(void)
 			v->created = true;
 			logmsg(LOG_INFO, "[%s] add service, scheduler %s",
 			       vs_name(v, a, sizeof(a)), v->sched);
-		} else if (strcmp(ks->sched, v->sched) ||
+		} else if (flags_differ || strcmp(ks->sched, v->sched) ||
+			   ks->sched_flags != v->sched_flags ||
 			   persist_changed(ks, &key)) {
 			ret = l4lb_service_cmd(&nl, L4LB_CMD_SET_SERVICE, &key);
 			if (ret < 0) {
-				logmsg(LOG_ERR, "[%s] edit service: %s",
-				       vs_name(v, a, sizeof(a)), strerror(-ret));
+				logmsg(LOG_ERR, "[%s] edit service: %s%s%s",
+				       vs_name(v, a, sizeof(a)), strerror(-ret),
+				       nl.extack[0] ? ": " : "", nl.extack);
 				errors++;
 			} else {
-				logmsg(LOG_INFO, "[%s] scheduler %s",
-				       vs_name(v, a, sizeof(a)), v->sched);
+				logmsg(LOG_INFO, "[%s] scheduler %s, flags 0x%x",
+				       vs_name(v, a, sizeof(a)), v->sched,
+				       v->sched_flags);
 			}
 		}
 		for (j = 0; j < v->nrs + !!v->sorry; j++) {
@@ -335,7 +378,9 @@ static int sync_all(void)
 					  kd->tun_type != d.tun_type ||
 					  kd->tun_port != d.tun_port ||
 					  kd->tun_flags != d.tun_flags ||
-					  kd->flags != d.flags))
+					  kd->flags != d.flags ||
+					  kd->u_thresh != d.u_thresh ||
+					  kd->l_thresh != d.l_thresh))
 				ret = dest_cmd(L4LB_CMD_SET_DEST, r, &d, false);
 			else if (!want && kd)
 				ret = dest_cmd(L4LB_CMD_DEL_DEST, r, &d, true);
@@ -357,8 +402,7 @@ static void remove_stale(struct config *old, struct config *new)
 
 	for (i = 0; i < old->nvs; i++) {
 		struct vs *ov = old->vs[i];
-		struct vs *nv = new ? config_find_vs(new, ov->protocol,
-						     &ov->addr, ov->port) : NULL;
+		struct vs *nv = new ? config_match_vs(new, ov) : NULL;
 
 		if (nv)
 			nv->created = ov->created;
@@ -530,10 +574,19 @@ void check_result(struct check *c, bool ok, const char *reason)
 	}
 	script(up ? r->notify_up : r->notify_down,
 	       up ? "notify_up" : "notify_down", b);
-	if (update_quorum(r->vs) && r->vs->sorry)
+	if (r->vs->sorry && vs_quorum_next(r->vs) != r->vs->quorum_ok) {
+		/* The sorry server goes in or out with the quorum. */
+		update_quorum(r->vs);
 		apply_vs(r->vs);
-	else
-		apply_rs(r);
+		return;
+	}
+	/*
+	 * The module first, then the quorum scripts: a quorum_up that
+	 * announces the VIP runs once the real server that made the quorum
+	 * is in the service.
+	 */
+	apply_rs(r);
+	update_quorum(r->vs);
 }
 
 static void start_rs_checks(struct rs *r, bool fresh)
@@ -656,8 +709,7 @@ static void reload(void)
 	log_notes(&errs);
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
-		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
-					       nv->port);
+		struct vs *ov = config_match_vs(old, nv);
 
 		for (j = 0; j < nv->nrs; j++) {
 			struct rs *nr = nv->rs[j];
@@ -708,8 +760,7 @@ static void reload(void)
 	}
 	for (i = 0; i < n->nvs; i++) {
 		struct vs *nv = n->vs[i];
-		struct vs *ov = config_find_vs(old, nv->protocol, &nv->addr,
-					       nv->port);
+		struct vs *ov = config_match_vs(old, nv);
 
 		if (nv->sorry)
 			nv->sorry->up = true;

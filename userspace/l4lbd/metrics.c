@@ -73,11 +73,18 @@ static const char *proto_name(uint8_t p)
 	return p == IPPROTO_UDP ? "UDP" : "TCP";
 }
 
-static void svc_labels(FILE *f, uint8_t proto, uint16_t family,
-		       const union l4lb_inaddr *a, uint16_t port)
+/* A fwmark service: node_exporter's local_mark, no address or port. */
+static void svc_labels(FILE *f, uint32_t fwmark, uint8_t proto,
+		       uint16_t family, const union l4lb_inaddr *a,
+		       uint16_t port)
 {
 	char s[INET6_ADDRSTRLEN];
 
+	if (fwmark) {
+		fprintf(f, "local_address=\"\",local_port=\"0\",proto=\"FWM\",local_mark=\"%u\",family=\"%s\"",
+			fwmark, l4lb_family(family) == AF_INET6 ? "IPv6" : "IPv4");
+		return;
+	}
 	inet_ntop(l4lb_family(family), a, s, sizeof(s));
 	fprintf(f, "local_address=\"%s\",local_port=\"%u\",proto=\"%s\"", s,
 		port, proto_name(proto));
@@ -88,7 +95,7 @@ static void dest_labels(FILE *f, const struct l4lb_service *s,
 {
 	char a[INET6_ADDRSTRLEN];
 
-	svc_labels(f, s->protocol, s->family, &s->addr, s->port);
+	svc_labels(f, s->fwmark, s->protocol, s->family, &s->addr, s->port);
 	inet_ntop(l4lb_family(d->family), &d->addr, a, sizeof(a));
 	fprintf(f, ",remote_address=\"%s\",remote_port=\"%u\"", a, d->port);
 }
@@ -97,8 +104,8 @@ static void rs_labels(FILE *f, const struct rs *r)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	svc_labels(f, r->vs->protocol, r->vs->addr.family, &r->vs->addr.u,
-		   r->vs->port);
+	svc_labels(f, r->vs->fwmark, r->vs->protocol, r->vs->addr.family,
+		   &r->vs->addr.u, r->vs->port);
 	inet_ntop(r->addr.family, &r->addr.u, a, sizeof(a));
 	fprintf(f, ",remote_address=\"%s\",remote_port=\"%u\"", a, r->port);
 }
@@ -232,7 +239,7 @@ static void render_kernel(FILE *f, const struct l4lb_service_list *l,
 			const struct l4lb_service *s = &l->svcs[i];
 
 			fprintf(f, "%s{", name);
-			svc_labels(f, s->protocol, s->family, &s->addr, s->port);
+			svc_labels(f, s->fwmark, s->protocol, s->family, &s->addr, s->port);
 			fprintf(f, "} %llu\n", stat_of(&s->stats, sm->off));
 		}
 		snprintf(name, sizeof(name), "l4lb_backend_%s", sm->name);
@@ -362,8 +369,9 @@ static void render_daemon(FILE *f, const struct config *c,
 		    "1 if the live weight reaches the quorum (else the sorry server, if any, serves).");
 	for (i = 0; i < c->nvs; i++) {
 		fputs("l4lbd_virtual_server_quorum_up{", f);
-		svc_labels(f, c->vs[i]->protocol, c->vs[i]->addr.family,
-			   &c->vs[i]->addr.u, c->vs[i]->port);
+		svc_labels(f, c->vs[i]->fwmark, c->vs[i]->protocol,
+			   c->vs[i]->addr.family, &c->vs[i]->addr.u,
+			   c->vs[i]->port);
 		fprintf(f, "} %d\n", c->vs[i]->quorum_ok);
 	}
 	if (!d)

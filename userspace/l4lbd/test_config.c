@@ -351,6 +351,164 @@ static void test_tun(void)
 	config_free(c);
 }
 
+/* @text parses with exactly one warning, containing @want. */
+static struct config *expect_warning(const char *text, const char *want)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("t.conf", text, &errs);
+
+	CHECK(c && errs.nwarn == 1 && strstr(errs.warn[0], want),
+	      "want warning '%s', got %zu errors (%s), %zu warnings, first '%s'",
+	      want, errs.n, errs.n ? errs.msg[0] : "", errs.nwarn,
+	      errs.nwarn ? errs.warn[0] : "(none)");
+	return c;
+}
+
+/* @text parses with no error and no warning. */
+static struct config *expect_clean(const char *text)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("t.conf", text, &errs);
+
+	CHECK(c && !errs.nwarn, "want no error, no warning: %s",
+	      errs.n ? errs.msg[0] : errs.nwarn ? errs.warn[0] : "");
+	return c;
+}
+
+#define VSP(proto, sched) VS "protocol " proto "\nlb_kind DR\nlb_algo " sched "\n"
+#define FWM(n) "virtual_server fwmark " n " {\nlb_kind DR\nlb_algo rr\n"
+#define RS_END "}\n}\n"
+
+/*
+ * What l4lb has that keepalived configures: scheduler flags, ops,
+ * connection thresholds, fwmark virtual servers (ip_family).
+ */
+static void test_l4lb_features(void)
+{
+	struct config *c;
+	char b[NAME_LEN];
+
+	c = expect_clean(VSP("TCP", "mh") "mh-port\nmh-fallback\n" RS RS_END);
+	CHECK(c && c->vs[0]->sched_flags == (L4LB_SVC_SCHED_F_MH_PORT |
+					     L4LB_SVC_SCHED_F_MH_FALLBACK),
+	      "mh-port mh-fallback: 0x%x", c ? c->vs[0]->sched_flags : 0);
+	config_free(c);
+	c = expect_clean(VSP("TCP", "sh") "sh-port\n" RS RS_END);
+	CHECK(c && c->vs[0]->sched_flags == L4LB_SVC_SCHED_F_SH_PORT,
+	      "sh-port: 0x%x", c ? c->vs[0]->sched_flags : 0);
+	config_free(c);
+	/* keepalived: the same bits, so mh-fallback with sh is flag-1. */
+	c = expect_clean(VSP("TCP", "sh") "mh-fallback\n" RS RS_END);
+	CHECK(c && c->vs[0]->sched_flags == L4LB_SVC_SCHED_F_SH_FALLBACK,
+	      "mh-fallback with sh: 0x%x", c ? c->vs[0]->sched_flags : 0);
+	config_free(c);
+	c = expect_clean(VSP("TCP", "rr") "flag-3\nflag-1\n" RS RS_END);
+	CHECK(c && c->vs[0]->sched_flags == (L4LB_SVC_SCHED_F_FLAG1 |
+					     L4LB_SVC_SCHED_F_FLAG3),
+	      "flag-1 flag-3: 0x%x", c ? c->vs[0]->sched_flags : 0);
+	config_free(c);
+	c = expect_warning(VSP("TCP", "rr") "mh-port\n" RS RS_END,
+			   "t.conf:5: mh-port is for lb_algo sh or mh, given before it: ignored, as keepalived does");
+	CHECK(c && !c->vs[0]->sched_flags, "mh-port with rr: ignored");
+	config_free(c);
+	c = expect_warning(VS "protocol TCP\nlb_kind DR\nsh-port\nlb_algo sh\n" RS RS_END,
+			   "t.conf:4: sh-port is for lb_algo sh or mh, given before it");
+	CHECK(c && !c->vs[0]->sched_flags, "sh-port before lb_algo: ignored");
+	config_free(c);
+
+	c = expect_clean(VSP("UDP", "rr") "ops\n" RS RS_END);
+	CHECK(c && c->vs[0]->svc_flags == L4LB_SVC_F_ONEPACKET, "ops");
+	config_free(c);
+	c = expect_warning(VSP("TCP", "rr") "ops\n" RS RS_END,
+			   "t.conf:1: virtual_server TCP 10.0.0.100:80: ops (one-packet scheduling) needs protocol UDP: reset, as keepalived does");
+	CHECK(c && !c->vs[0]->svc_flags, "ops with TCP: reset");
+	config_free(c);
+	expect_error(VSP("UDP", "rr") "ops\n" RS "lb_kind NAT\n" RS_END,
+		     "t.conf:6: not supported by l4lbd: real_server 10.0.0.11 with lb_kind NAT and ops");
+
+	c = expect_clean(VSP("TCP", "rr") RS "uthreshold 100\nlthreshold 20\n" RS_END);
+	CHECK(c && c->vs[0]->rs[0]->u_thresh == 100 &&
+	      c->vs[0]->rs[0]->l_thresh == 20, "uthreshold, lthreshold");
+	config_free(c);
+	c = expect_clean(VSP("TCP", "rr") RS "uthreshold 4294967295\n" RS_END);
+	CHECK(c && c->vs[0]->rs[0]->u_thresh == 4294967295u &&
+	      !c->vs[0]->rs[0]->l_thresh, "uthreshold alone, the largest");
+	config_free(c);
+	expect_error(VSP("TCP", "rr") RS "uthreshold 10\nlthreshold 20\n" RS_END,
+		     "t.conf:5: real_server: lthreshold 20 is above uthreshold 10");
+	expect_error(VSP("TCP", "rr") RS "lthreshold 5\n" RS_END,
+		     "t.conf:5: real_server: lthreshold 5 is above uthreshold 0 (0: no upper threshold)");
+	expect_error(VSP("TCP", "rr") RS "uthreshold -1\n" RS_END,
+		     "t.conf:6: uthreshold: '-1' is not an integer in 0..4294967295");
+
+	/* fwmark: no port, no protocol, the real servers' family. */
+	c = expect_clean(FWM("5") "real_server 10.0.0.11 {\nTCP_CHECK {\nconnect_port 80\n}\n" RS_END);
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 1) {
+		const struct vs *v = c->vs[0];
+
+		CHECK(v->fwmark == 5 && !v->protocol && !v->port &&
+		      v->addr.family == AF_INET && v->persist_prefix == 32,
+		      "fwmark 5: proto %u port %u family %u", v->protocol,
+		      v->port, v->addr.family);
+		CHECK(!strcmp(vs_name(v, b, sizeof(b)), "FWM 5"), "name %s", b);
+		CHECK(!v->rs[0]->port && v->rs[0]->checks[0]->connect_port == 80,
+		      "real server port 0, check port 80");
+		CHECK(config_match_vs(c, v) == v &&
+		      !config_find_vs(c, 0, ip("0.0.0.0"), 0), "lookups");
+	} else {
+		CHECK(0, "fwmark 5 parsed");
+	}
+	config_free(c);
+	c = expect_clean(FWM("4294967295") "ip_family inet6\npersistence_timeout 60\n"
+			 "persistence_granularity 64\nreal_server 2001:db8::11 {\n" RS_END);
+	CHECK(c && c->vs[0]->fwmark == 4294967295u &&
+	      c->vs[0]->addr.family == AF_INET6 &&
+	      c->vs[0]->persist_prefix == 64 &&
+	      !strcmp(vs_name(c->vs[0], b, sizeof(b)), "FWM 4294967295 IPv6"),
+	      "fwmark IPv6: %s", c ? b : "");
+	config_free(c);
+	/* Without ip_family: its real servers' family. */
+	c = expect_clean(FWM("6") "real_server 2001:db8::11 {\n" RS_END);
+	CHECK(c && c->vs[0]->addr.family == AF_INET6 &&
+	      c->vs[0]->persist_prefix == 128, "fwmark: IPv6 real servers");
+	config_free(c);
+	/* The same mark in both families: two services. */
+	c = expect_clean(FWM("7") "real_server 10.0.0.11 {\n" RS_END
+			 FWM("7") "real_server 2001:db8::11 {\n" RS_END);
+	CHECK(c && c->nvs == 2, "fwmark 7 IPv4 and IPv6");
+	config_free(c);
+	/* NAT keeps the real server's port. */
+	c = expect_clean("virtual_server fwmark 8 {\nlb_kind NAT\nlb_algo rr\n"
+			 "real_server 10.0.0.11 8080 {\nTCP_CHECK {\n}\n" RS_END);
+	CHECK(c && c->vs[0]->rs[0]->port == 8080, "fwmark NAT: port 8080");
+	config_free(c);
+	c = expect_warning(FWM("9") "real_server 10.0.0.11 80 {\n" RS_END,
+			   "t.conf:4: virtual_server FWM 9: real_server 10.0.0.11 has port 80, which lb_kind DR of a fwmark service does not use: cleared, as keepalived does");
+	CHECK(c && !c->vs[0]->rs[0]->port, "fwmark DR: port cleared");
+	config_free(c);
+	c = expect_warning(FWM("10") "protocol TCP\nreal_server 10.0.0.11 {\n" RS_END,
+			   "t.conf:1: virtual_server FWM 10: protocol is for address services: ignored, as keepalived does");
+	CHECK(c && !c->vs[0]->protocol, "fwmark: protocol ignored");
+	config_free(c);
+	expect_error(FWM("11") "real_server 10.0.0.11 {\nTCP_CHECK {\n}\n" RS_END,
+		     "t.conf:5: TCP_CHECK of real_server 10.0.0.11: no port to probe");
+	expect_error(FWM("12") "ip_family inet6\nreal_server 10.0.0.11 {\n" RS_END,
+		     "t.conf:5: real_server 10.0.0.11 is IPv4 but the virtual_server FWM 12 IPv6 is IPv6");
+	expect_error(FWM("13") "ip_family ipx\n" RS RS_END,
+		     "t.conf:4: ip_family: 'ipx' is not inet or inet6");
+	expect_error(FWM("14") "persistence_granularity 64\nreal_server 10.0.0.11 {\n" RS_END,
+		     "t.conf:4: persistence_granularity: a prefix length for an IPv6 service, but the virtual_server FWM 14 is IPv4");
+	expect_error(FWM("15") "real_server 10.0.0.11 {\n" RS_END
+		     FWM("15") "real_server 10.0.0.12 {\n" RS_END,
+		     "t.conf:7: duplicate virtual_server FWM 15 (first at line 1)");
+	expect_error(VSP("TCP", "rr") "ip_family inet6\n" RS RS_END,
+		     "t.conf:5: ip_family inet6: the virtual_server's address is IPv4");
+	/* ops needs UDP, which a fwmark service does not have. */
+	c = expect_warning(FWM("16") "ops\nreal_server 10.0.0.11 {\n" RS_END,
+			   "t.conf:1: virtual_server FWM 16: ops (one-packet scheduling) needs protocol UDP");
+	config_free(c);
+}
+
 static void test_errors(void)
 {
 	expect_error("virtual_serve 1.2.3.4 80 {}\n",
@@ -395,8 +553,8 @@ static void test_errors(void)
 		     "t.conf:2: persistence_granularity: '255.0.255.0' is not a netmask of contiguous ones");
 	expect_error(VS "persistence_timeout 0\n}\n",
 		     "t.conf:2: persistence_timeout: '0' is not an integer in 1..2678400");
-	expect_error("virtual_server fwmark 1 {\n}\n",
-		     "t.conf:1: not supported by l4lbd yet: virtual_server fwmark (use l4lbadm -f)");
+	expect_error("virtual_server fwmark 0 {\n}\n",
+		     "t.conf:1: virtual_server: '0' is not an integer in 1..4294967295");
 	expect_error("virtual_server group G {\n}\n",
 		     "t.conf:1: not supported by l4lbd yet: virtual_server group");
 	expect_error("virtual_server_group G {\n10.0.0.1 80\n}\n",
@@ -407,8 +565,8 @@ static void test_errors(void)
 		     "t.conf:1: virtual_server needs a port");
 	expect_error(VS RS "DNS_CHECK {\ntype A\n}\n}\n}\n",
 		     "t.conf:3: not supported by l4lbd: DNS_CHECK (use MISC_CHECK with a DNS client)");
-	expect_error(VS RS "uthreshold 100\n}\n}\n",
-		     "t.conf:3: not supported by l4lbd: uthreshold");
+	expect_error(VS "persistence_engine sip\n" RS "}\n}\n",
+		     "t.conf:2: not supported by l4lbd: persistence_engine (l4lb has no persistence engines)");
 	expect_error(VS RS "TCP_CHECK {\nbind_if eth0\n}\n}\n}\n",
 		     "t.conf:4: not supported by l4lbd: bind_if");
 	expect_error(VS RS "HTTP_GET {\nurl {\npath /\nregex ok\n}\n}\n}\n}\n",
@@ -902,5 +1060,6 @@ int main(void)
 	test_persistence();
 	test_errors();
 	test_tun();
+	test_l4lb_features();
 	TEST_DONE();
 }

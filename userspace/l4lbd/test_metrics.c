@@ -163,6 +163,34 @@ static void test_render(void)
 	config_free(c);
 }
 
+/* A fwmark service: node_exporter's local_mark, no address or port. */
+static void test_fwmark(void)
+{
+	struct config_errors errs;
+	struct config *c = config_parse_string("f.conf",
+		"virtual_server fwmark 7 {\nlb_algo rr\nlb_kind DR\n"
+		"real_server 10.0.0.11 {\n}\n}\n", &errs);
+	struct l4lb_dest d = { .family = AF_INET, .weight = 1 };
+	struct l4lb_service svc = { .fwmark = 7, .family = AF_INET6,
+				    .ndests = 1, .dests = &d };
+	struct l4lb_service_list l = { .n = 1, .svcs = &svc };
+	size_t len;
+	char *out;
+
+	CHECK(c != NULL, "fwmark: %s", errs.n ? errs.msg[0] : "");
+	if (!c)
+		return;
+	inet_pton(AF_INET, "10.0.0.11", &d.addr);
+	out = metrics_render(c, &l, NULL, NULL, &len);
+	CHECK(out != NULL, "rendered");
+	if (out) {
+		HAS(out, "l4lbd_backend_weight{local_address=\"\",local_port=\"0\",proto=\"FWM\",local_mark=\"7\",family=\"IPv4\",remote_address=\"10.0.0.11\",remote_port=\"0\"} 1");
+		HAS(out, "l4lb_backend_weight{local_address=\"\",local_port=\"0\",proto=\"FWM\",local_mark=\"7\",family=\"IPv6\",remote_address=\"10.0.0.11\",remote_port=\"0\"} 1");
+	}
+	free(out);
+	config_free(c);
+}
+
 static void test_reasons(void)
 {
 	CHECK(fail_reason_of("TCP connect timeout") == FAIL_TIMEOUT, "timeout");
@@ -269,6 +297,7 @@ static void test_server(void)
 int main(void)
 {
 	test_render();
+	test_fwmark();
 	test_reasons();
 	test_server();
 	TEST_DONE();
