@@ -555,6 +555,8 @@
 #ifndef _UAPI_LINUX_L4LB_H
 #define _UAPI_LINUX_L4LB_H
 
+#include <linux/types.h>
+
 #define L4LB_GENL_NAME		"l4lb"
 #define L4LB_GENL_VERSION	1
 
