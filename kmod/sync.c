@@ -572,38 +572,41 @@ static enum l4lb_sync_ctr l4lb_sync_install(struct l4lb_net *ln,
 	return L4LB_SYNC_RX_TABLE_FULL;
 }
 
+/*
+ * One datagram; counted last, so that whoever sees the count sees what
+ * the datagram did.
+ */
 static void l4lb_sync_process(struct l4lb_sync_backup *b, struct sk_buff *skb)
 {
 	struct l4lb_net *ln = b->ln;
-	unsigned int off, end, i;
+	unsigned int off, end;
 	const u8 *data;
 	int why;
 
-	l4lb_sync_count(ln, L4LB_SYNC_RX_DATAGRAMS, 1);
 	if (skb_linearize(skb)) {
 		l4lb_sync_count(ln, L4LB_SYNC_RX_DROPPED, 1);
-		return;
+		goto out;
 	}
 	data = skb->data;
 	why = l4lb_sync_check(b, data, skb->len, &end);
 	if (why >= 0) {
 		l4lb_sync_count(ln, why, 1);
-		return;
+		goto out;
 	}
 	mutex_lock(&ln->lock);
 	/* Being stopped: it drops what is left. */
-	if (ln->sync.backup != b)
-		goto out;
-	off = sizeof(struct l4lb_sync_hdr);
-	for (i = 0; off < end; i++) {
-		const struct l4lb_sync_rec *r;
+	if (ln->sync.backup == b) {
+		for (off = sizeof(struct l4lb_sync_hdr); off < end;) {
+			const struct l4lb_sync_rec *r;
 
-		r = (const struct l4lb_sync_rec *)(data + off);
-		l4lb_sync_count(ln, l4lb_sync_install(ln, r), 1);
-		off += L4LB_SYNC_REC_LEN(r->family);
+			r = (const struct l4lb_sync_rec *)(data + off);
+			l4lb_sync_count(ln, l4lb_sync_install(ln, r), 1);
+			off += L4LB_SYNC_REC_LEN(r->family);
+		}
 	}
-out:
 	mutex_unlock(&ln->lock);
+out:
+	l4lb_sync_count(ln, L4LB_SYNC_RX_DATAGRAMS, 1);
 }
 
 static void l4lb_sync_backup_work(struct work_struct *work)
