@@ -84,7 +84,7 @@ expect_eq "a second master: refused, exit 2" "$rc: $out" \
 	"2: l4lbadm: Sync daemon already running: this sync daemon runs already"
 out=$(adm lb1 --start-daemon backup --mcast-interface nosuch0 2>&1) && rc=0 || rc=$?
 expect_eq "no such interface: ENODEV, exit 2" "$rc: $out" \
-	"2: l4lbadm: No such interface: no such interface"
+	"2: l4lbadm: No such interface"
 
 # Connection I: from c's port BASE + I to VIP:7000 (I < 15, DR) or
 # VIP:7001 (NAT), through fifo fd 10 + I.
@@ -154,8 +154,10 @@ established() { flows "$1" "$2" "$3" | grep -c ' ESTABLISHED$' || true; }
 backup_has() { [ "$(established 2 "$1" "$2")" = "$3" ]; }
 
 # ---- sync on ------------------------------------------------------------
+log "set up"
 open_all 40000
 round a
+log "$N connections open"
 first=$got
 expect_eq "connections echoing through lb1" "$(answered "$got")" $N
 dr=$(tr ' ' '\n' <<<"$got" | head -n $((N / 2)) | sort | uniq -c | awk '{ printf "%s%s:%s", s, $2, $1; s = " " }')
@@ -181,6 +183,7 @@ hold 1
 round c
 expect_eq "after the failback to lb1: connections echoing, each from its server" "$got" "$first"
 close_all
+log "failback done"
 
 # ---- sync off: the same move loses every connection ---------------------
 for i in 1 2; do
@@ -199,6 +202,7 @@ round e
 expect_eq "without sync, after the move to lb2: connections echoing" "$(answered "$got")" 0
 close_all
 hold 1
+log "without sync done"
 
 # ---- hostile datagrams to lb2's backup ----------------------------------
 # stat NAME: a counter of lb2's backup (-L --daemon --stats).
