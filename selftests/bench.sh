@@ -92,8 +92,8 @@ for p in udpflood tcpcr tcpsrv; do
 done
 
 taskset -pc 1 $$ >/dev/null
-modprobe nf_defrag_ipv4	# l4lb.ko needs it; insmod does not load it
-modprobe nf_defrag_ipv6	# and this one for IPv6 services
+# What l4lb.ko needs (nf_defrag_ipv4/6, udp_tunnel...): insmod does not load it.
+modinfo -F depends "$L4LB_KO" | tr ',' '\n' | xargs -r -n 1 modprobe
 echo "=== RESULTS-BEGIN ==="
 raw M date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 raw M kernel "$(uname -r)"
