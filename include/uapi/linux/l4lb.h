@@ -470,7 +470,8 @@
  *    service (the same key) and a real server (the same address, port
  *    and forwarding method, neither deleted nor down) the backup has, else
  *    counted (NO_SERVICE); within the connection table's limits as a new
- *    flow (TABLE_FULL, and L4LB_DROP_A_TABLE_FULL); an entry of the same
+ *    flow (TABLE_FULL, and L4LB_DROP_A_TABLE_FULL; TABLE_FULL also counts
+ *    a record refused for want of memory); an entry of the same
  *    flow and real server takes the record's state and timeout, one of
  *    another real server is replaced. Synced entries count in the
  *    destinations' connections but not in CONNS (they were scheduled by
@@ -480,7 +481,8 @@
  *    a backup of sync id 0 takes every sync id, as IPVS's).
  *    Authentication (optional; anyone on the segment could otherwise
  *    inject flows): with a KEY, the master appends a MAC, siphash-2-4
- *    keyed with it over the whole datagram before it, and the backup
+ *    over the whole datagram before it, keyed with the KEY's 16 bytes
+ *    read as two little-endian 64-bit words, and the backup
  *    drops a datagram without one or with a wrong one (BAD_AUTH). A backup
  *    without a key ignores a MAC.
  *
