@@ -242,3 +242,27 @@ send "$(header 1 48 0)$(record 42003 7000)"
 expect_eq "the same well formed: installed, alone" "$(flows 2)" \
 	"$(wan 1):42003 $SVIP:7000 $(wan 21):7000"
 adm lb2 --stop-daemon backup
+
+# An IPv6 group, and a record of an IPv6 connection (lb2 has the service).
+for h in lb2:eth1:3 rs1:eth0:11; do
+	IFS=: read -r ns dev n <<<"$h"
+	nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		"net.ipv6.conf.$dev.disable_ipv6=0" "net.ipv6.conf.$dev.accept_dad=0"
+	ip -n "$prefix-$ns" addr add "2001:db8::$n/64" dev "$dev" nodad
+done
+adm lb2 -R <<<"-A -t [2001:db8:100::100]:7000 -s rr
+-a -t [2001:db8:100::100]:7000 -r [2001:db8:100::21]:7000 -g"
+adm lb2 --start-daemon backup --mcast-interface eth1 --syncid 1 --mcast-group ff02::81
+expect_eq "-L --daemon: an IPv6 group, maxlen for IPv6" "$(adm lb2 -L --daemon)" \
+	"backup sync daemon (mcast=eth1, syncid=1, maxlen=1452, group=ff02::81, port=8848, ttl=1)"
+n=$(stat datagrams)
+# 2001:db8:100::1 port 42004 to [2001:db8:100::100]:7000 on ::21.
+printf '%s010a0601020000%02x%04x%04x%04x0000%08x%08x%s%s%s' "$(header 1 84 0)" \
+	72 42004 7000 7000 0 600000 20010db8010000000000000000000001 \
+	20010db8010000000000000000000100 20010db8010000000000000000000021 |
+	xxd -r -p | nsx rs1 socat -u - "UDP6-SENDTO:[2001:db8::3]:8848"
+wait_for 10 got_datagrams $((n + 1))
+expect_eq "an IPv6 record over IPv6: installed" \
+	"$(adm lb2 -L -c -n | awk '$4 == "[2001:db8:100::1]:42004" { print $3, $5, $6 }')" \
+	"ESTABLISHED [2001:db8:100::100]:7000 [2001:db8:100::21]:7000"
+adm lb2 --stop-daemon backup
