@@ -266,3 +266,17 @@ expect_eq "an IPv6 record over IPv6: installed" \
 	"$(adm lb2 -L -c -n | awk '$4 == "[2001:db8:100::1]:42004" { print $3, $5, $6 }')" \
 	"ESTABLISHED [2001:db8:100::100]:7000 [2001:db8:100::21]:7000"
 adm lb2 --stop-daemon backup
+
+# l4lbd with keepalived's lvs_sync_daemon: both roles while it runs.
+conf=/tmp/sync-l4lbd.conf
+printf 'global_defs {\n  lvs_sync_daemon eth1 VI_1 id 3\n  l4lbd_allow_empty\n}\n' >"$conf"
+roles() { adm lb1 -L --daemon | awk '{ print $1 }' | tr '\n' ' '; }
+roles_are() { [ "$(roles)" = "$1" ]; }
+bg lb1 bash -c "exec $L4LBD -f $conf 2>/tmp/sync-l4lbd.log"
+l4lbd_pid=$!
+wait_for 20 roles_are "master backup "
+expect_eq "l4lbd's lvs_sync_daemon: both roles" "$(adm lb1 -L --daemon | sed -n 1p)" \
+	"master sync daemon (mcast=eth1, syncid=3, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)"
+kill "$l4lbd_pid"
+wait "$l4lbd_pid" || true
+expect_eq "l4lbd stopped: its sync roles too" "$(roles)" ""
