@@ -272,11 +272,12 @@ conf=/tmp/sync-l4lbd.conf
 printf 'global_defs {\n  lvs_sync_daemon eth1 VI_1 id 3\n  l4lbd_allow_empty\n}\n' >"$conf"
 roles() { adm lb1 -L --daemon | awk '{ print $1 }' | tr '\n' ' '; }
 roles_are() { [ "$(roles)" = "$1" ]; }
-bg lb1 bash -c "exec $L4LBD -f $conf 2>/tmp/sync-l4lbd.log"
-l4lbd_pid=$!
+pidf=/tmp/sync-l4lbd.pid
+rm -f "$pidf"
+bg lb1 bash -c "exec $L4LBD -f $conf -p $pidf 2>/tmp/sync-l4lbd.log"
 wait_for 20 roles_are "master backup "
 expect_eq "l4lbd's lvs_sync_daemon: both roles" "$(adm lb1 -L --daemon | sed -n 1p)" \
 	"master sync daemon (mcast=eth1, syncid=3, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)"
-kill "$l4lbd_pid"
-wait "$l4lbd_pid" || true
-expect_eq "l4lbd stopped: its sync roles too" "$(roles)" ""
+kill "$(cat "$pidf")"
+wait_for 20 roles_are ""
+log "l4lbd stopped: its sync roles too"
