@@ -280,4 +280,4 @@ expect_eq "l4lbd's lvs_sync_daemon: both roles" "$(adm lb1 -L --daemon | sed -n 
 	"master sync daemon (mcast=eth1, syncid=3, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)"
 kill "$(cat "$pidf")"
 wait_for 20 roles_are ""
-log "l4lbd stopped: its sync roles too"
+case_pass "l4lbd stopped: its sync roles too"
