@@ -21,7 +21,9 @@
 # test. Last, hostile datagrams to lb2's backup, crafted here: a bad MAC,
 # an unknown service, a malformed one install nothing and are counted,
 # exactly; a well-formed one (which shows the crafting is right) installs
-# its entry.
+# its entry; so does one of an IPv6 connection, over IPv6, to a backup of
+# an IPv6 group. Last, l4lbd with keepalived's lvs_sync_daemon runs both
+# roles, and stops them at its exit.
 . "$(dirname "$0")/../lib.sh"
 
 N=30
