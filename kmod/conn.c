@@ -571,8 +571,14 @@ static void l4lb_conn_expire(struct timer_list *t)
 	}
 	expires = READ_ONCE(c->expires);
 	if (time_after(expires, jiffies)) {
-		/* Refreshed by traffic since armed: sleep for the rest. */
-		mod_timer(&c->timer, expires);
+		struct l4lb_net *ln = c->dest->ln;
+
+		/*
+		 * Refreshed by traffic since armed: sleep for the rest, or
+		 * with a sync master half of it, refreshing the backup's copy.
+		 */
+		l4lb_sync_conn(ln, c);
+		mod_timer(&c->timer, l4lb_sync_timer_at(ln, expires));
 		spin_unlock_bh(lock);
 		return;
 	}
@@ -804,35 +810,22 @@ static void l4lb_flow_of(struct l4lb_flow *flow, const struct l4lb_flow_in *p)
 }
 
 /*
- * Schedule a new flow and insert it. Returns the dest to send to (valid
- * under RCU), or NULL with the drop already counted. If another CPU
- * inserted the same flow first, *raced is set and the caller retries.
+ * A new entry for @p on @dest (whose reference it takes), in @state with
+ * entry flags @flags, expiring in @ttl jiffies; not in the table yet.
  */
-static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
-					  struct l4lb_service *svc,
-					  const struct l4lb_flow_in *p, u32 hash,
-					  u64 addrs_stamp, bool moved,
-					  bool *raced)
+static struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
+				       struct l4lb_dest *dest,
+				       const struct l4lb_flow_in *p,
+				       u64 addrs_stamp, u8 state, u8 flags,
+				       unsigned long ttl)
 {
-	spinlock_t *lock = l4lb_conn_lock(hash);
-	struct l4lb_conn *c, *last;
-	struct l4lb_dest *dest;
-	struct l4lb_flow flow;
+	struct l4lb_conn *c;
 
-	l4lb_flow_of(&flow, p);
-	dest = l4lb_persist_pick(svc, &flow);
-	if (!dest) {
-		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
-		return NULL;
-	}
-	if (!l4lb_conn_make_room(ln, hash))
-		goto err_put;
 	c = kmem_cache_alloc(l4lb_conn_caches[p->family == AF_INET6 ?
 					      L4LB_CONN_V6 : L4LB_CONN_V4],
 			     GFP_ATOMIC);
 	if (!c)
-		goto err_uncount;
-
+		return NULL;
 	c->dest = dest;
 	if (p->family == AF_INET6) {
 		c->a.v6.caddr = p->caddr.in6;
@@ -847,18 +840,28 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 	atomic64_set(&c->addrs_stamp, addrs_stamp);
 	RCU_INIT_POINTER(c->reply_dst, NULL);
 	c->reply_tos = 0;
-	c->state = l4lb_conn_first_state(p, moved);
-	c->flags = p->family == AF_INET6 ? L4LB_CONN_F_INET6 : 0;
-	c->expires = jiffies + l4lb_state_timeout(ln, c->state, c->flags);
+	c->state = state;
+	c->flags = flags | (p->family == AF_INET6 ? L4LB_CONN_F_INET6 : 0);
+	c->expires = jiffies + ttl;
 	timer_setup(&c->timer, l4lb_conn_expire, 0);
+	return c;
+}
+
+/*
+ * Put new entry @c (for @p, bucket @hash) in the table, reserved already.
+ * False if another CPU inserted the same flow first: @c is still the
+ * caller's.
+ */
+static bool l4lb_conn_insert(struct l4lb_net *ln, struct l4lb_conn *c,
+			     const struct l4lb_flow_in *p, u32 hash)
+{
+	spinlock_t *lock = l4lb_conn_lock(hash);
+	struct l4lb_conn *last = NULL;
 
 	spin_lock_bh(lock);
-	last = NULL;
 	if (l4lb_conn_lookup_tail(ln->net, p, hash, &last)) {
 		spin_unlock_bh(lock);
-		kmem_cache_free(l4lb_conn_cache_of(c), c);
-		*raced = true;
-		goto err_uncount;
+		return false;
 	}
 	c->flags |= L4LB_CONN_F_HASHED;
 	if (l4lb_conn_is_nat(c))
@@ -874,13 +877,50 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 		hlist_add_behind_rcu(&c->node, &last->node);
 	else
 		hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
-	atomic_inc(l4lb_conn_counter(dest, c->state));
-	l4lb_dest_conn_added(dest);
-	c->timer.expires = c->expires;
+	atomic_inc(l4lb_conn_counter(c->dest, c->state));
+	l4lb_dest_conn_added(c->dest);
+	c->timer.expires = l4lb_sync_timer_at(ln, c->expires);
 	add_timer(&c->timer);
 	spin_unlock_bh(lock);
+	return true;
+}
 
+/*
+ * Schedule a new flow and insert it. Returns the dest to send to (valid
+ * under RCU), or NULL with the drop already counted. If another CPU
+ * inserted the same flow first, *raced is set and the caller retries.
+ */
+static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
+					  struct l4lb_service *svc,
+					  const struct l4lb_flow_in *p, u32 hash,
+					  u64 addrs_stamp, bool moved,
+					  bool *raced)
+{
+	struct l4lb_dest *dest;
+	struct l4lb_flow flow;
+	struct l4lb_conn *c;
+	u8 state;
+
+	l4lb_flow_of(&flow, p);
+	dest = l4lb_persist_pick(svc, &flow);
+	if (!dest) {
+		l4lb_count_drop(ln, L4LB_DROP_NO_DEST);
+		return NULL;
+	}
+	if (!l4lb_conn_make_room(ln, hash))
+		goto err_put;
+	state = l4lb_conn_first_state(p, moved);
+	c = l4lb_conn_new(ln, dest, p, addrs_stamp, state, 0,
+			  l4lb_state_timeout(ln, state, 0));
+	if (!c)
+		goto err_uncount;
+	if (!l4lb_conn_insert(ln, c, p, hash)) {
+		kmem_cache_free(l4lb_conn_cache_of(c), c);
+		*raced = true;
+		goto err_uncount;
+	}
 	l4lb_conn_count_new(svc, dest);
+	l4lb_sync_conn(ln, c);
 	return dest;
 
 err_uncount:
@@ -935,6 +975,7 @@ static void l4lb_conn_track(struct l4lb_net *ln, struct l4lb_conn *c,
 		expires = jiffies + l4lb_state_timeout(ln, next, c->flags);
 		WRITE_ONCE(c->expires, expires);
 		timer_reduce(&c->timer, expires);
+		l4lb_sync_conn(ln, c);
 	}
 	spin_unlock_bh(lock);
 }
@@ -1042,6 +1083,70 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
 	d->dest = dest;
 	d->fwd = dest->fwd;
 	return L4LB_FLOW_XMIT;
+}
+
+/*
+ * Connection sync, backup (sync.c; process context): install the entry of
+ * @p on @dest, whose reference the caller holds and gives to the entry
+ * (dropped if none is made), in @state with @flags (L4LB_CONN_F_CONFIRMED
+ * or 0), expiring in @ttl jiffies; or update the entry of the same flow
+ * on @dest. An entry of the flow on another dest is replaced. The table's
+ * limits hold as for a new flow. The entry's addresses are checked by its
+ * first packet, as a new flow's (a stamp that matches nothing).
+ */
+enum l4lb_sync_in l4lb_conn_sync_in(struct l4lb_net *ln,
+				    struct l4lb_dest *dest,
+				    const struct l4lb_flow_in *p, u8 state,
+				    u8 flags, unsigned long ttl)
+{
+	u32 hash = l4lb_conn_hash(ln->net, p);
+	enum l4lb_sync_in ret = L4LB_SYNC_IN_DONE;
+	struct l4lb_conn *c;
+	spinlock_t *lock;
+
+	rcu_read_lock();
+	c = l4lb_conn_lookup(ln->net, p, hash);
+	if (c && c->dest == dest) {
+		lock = l4lb_conn_lock(hash);
+		spin_lock_bh(lock);
+		if (c->flags & L4LB_CONN_F_HASHED) {
+			unsigned long expires = jiffies + ttl;
+
+			atomic_dec(l4lb_conn_counter(dest, c->state));
+			WRITE_ONCE(c->state, state);
+			atomic_inc(l4lb_conn_counter(dest, state));
+			WRITE_ONCE(c->flags, c->flags | flags);
+			WRITE_ONCE(c->expires, expires);
+			timer_reduce(&c->timer, expires);
+		}
+		spin_unlock_bh(lock);
+		goto out_put;
+	}
+	if (c)
+		l4lb_conn_kill(c, false);
+	if (!l4lb_conn_make_room(ln, hash)) {
+		ret = L4LB_SYNC_IN_FULL;
+		goto out_put;
+	}
+	c = l4lb_conn_new(ln, dest, p, U64_MAX, state, flags, ttl);
+	if (!c) {
+		l4lb_conn_unreserve(ln);
+		ret = L4LB_SYNC_IN_NOMEM;
+		goto out_put;
+	}
+	if (!l4lb_conn_insert(ln, c, p, hash)) {
+		/* A packet made it meanwhile: the flow has its entry. */
+		kmem_cache_free(l4lb_conn_cache_of(c), c);
+		l4lb_conn_unreserve(ln);
+		goto out_put;
+	}
+	rcu_read_unlock();
+	return L4LB_SYNC_IN_DONE;
+
+out_put:
+	rcu_read_unlock();
+	l4lb_dest_put(dest);
+	return ret;
 }
 
 /*

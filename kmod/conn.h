@@ -197,6 +197,10 @@ int l4lb_conn_walk(const struct net *net, unsigned long *bucket,
 		   unsigned long *skip,
 		   int (*fn)(const struct l4lb_conn *c, void *arg), void *arg);
 void l4lb_conn_flush_net(struct l4lb_net *ln);
+enum l4lb_sync_in l4lb_conn_sync_in(struct l4lb_net *ln,
+				    struct l4lb_dest *dest,
+				    const struct l4lb_flow_in *p, u8 state,
+				    u8 flags, unsigned long ttl);
 
 /*
  * A TOS the FIB looks at: routes may be chosen by it, so under a

@@ -64,6 +64,7 @@
 #include "sched.h"
 #include "service.h"
 #include "conn.h"
+#include "sync.h"
 #include "packet.h"
 
 /* ---- netlink.c ---- */

@@ -129,6 +129,7 @@ static int __net_init l4lb_net_init(struct net *net)
 	ln->timeout_tcp_fin = L4LB_DEF_TIMEOUT_TCP_FIN;
 	ln->timeout_udp = L4LB_DEF_TIMEOUT_UDP;
 	l4lb_persist_init(&ln->persist);
+	l4lb_sync_net_init(ln);
 	err = l4lb_stats_init(&ln->drops);
 	if (err)
 		return err;
@@ -152,6 +153,11 @@ static void __net_exit l4lb_net_pre_exit(struct net *net)
 {
 	struct l4lb_net *ln = l4lb_pernet(net);
 
+	/*
+	 * The sync roles first (they take the lock themselves): after the
+	 * grace period no backup installs an entry behind the flush either.
+	 */
+	l4lb_sync_net_stop(ln);
 	mutex_lock(&ln->lock);
 	l4lb_hooks_unregister(ln);
 	mutex_unlock(&ln->lock);

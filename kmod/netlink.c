@@ -14,6 +14,8 @@
 #include <linux/inetdevice.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <linux/udp.h>
+#include <asm/unaligned.h>
 #include "l4lb.h"
 #include "mh_table.h"
 
@@ -110,6 +112,26 @@ static const struct nla_policy l4lb_conn_policy[L4LB_CONN_A_MAX + 1] = {
 	[L4LB_CONN_A_CADDR6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
+static const struct nla_policy l4lb_daemon_policy[L4LB_DAEMON_A_MAX + 1] = {
+	[L4LB_DAEMON_A_STATE]	= NLA_POLICY_RANGE(NLA_U32, L4LB_DAEMON_MASTER,
+						   L4LB_DAEMON_BACKUP),
+	[L4LB_DAEMON_A_MCAST_IFN] = { .type = NLA_NUL_STRING,
+				      .len = IFNAMSIZ - 1 },
+	[L4LB_DAEMON_A_SYNC_ID]	= NLA_POLICY_MAX(NLA_U32,
+						 L4LB_SYNC_SYNCID_MAX),
+	/* At most the interface's MTU allows: l4lb_nl_new_daemon(). */
+	[L4LB_DAEMON_A_SYNC_MAXLEN] = NLA_POLICY_MIN(NLA_U16,
+						     L4LB_SYNC_MAXLEN_MIN),
+	[L4LB_DAEMON_A_MCAST_GROUP] = { .type = NLA_BE32 },
+	[L4LB_DAEMON_A_MCAST_GROUP6] =
+		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[L4LB_DAEMON_A_MCAST_PORT] = NLA_POLICY_MIN(NLA_BE16, 1),
+	[L4LB_DAEMON_A_MCAST_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
+	[L4LB_DAEMON_A_KEY]	= NLA_POLICY_EXACT_LEN(L4LB_SYNC_KEY_LEN),
+	[L4LB_DAEMON_A_KEYED ... L4LB_DAEMON_A_TABLE_FULL] = {
+		.type = NLA_REJECT, .reject_message = "output-only attribute" },
+};
+
 static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_INFO]		= { .type = NLA_REJECT,
 				    .reject_message = "output-only attribute" },
@@ -119,6 +141,7 @@ static const struct nla_policy l4lb_policy[L4LB_A_MAX + 1] = {
 	[L4LB_A_WITH_DESTS]	= { .type = NLA_FLAG },
 	[L4LB_A_CONN]		= NLA_POLICY_NESTED(l4lb_conn_policy),
 	[L4LB_A_CONFIG]		= NLA_POLICY_NESTED(l4lb_config_policy),
+	[L4LB_A_DAEMON]		= NLA_POLICY_NESTED(l4lb_daemon_policy),
 };
 
 static struct genl_family l4lb_genl_family;
@@ -1770,6 +1793,234 @@ static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Connection sync                                                   */
+
+static int l4lb_parse_daemon(struct genl_info *info, struct nlattr **tb)
+{
+	int err;
+
+	if (!info->attrs[L4LB_A_DAEMON])
+		return L4LB_MISSING(info->extack, NULL, L4LB_A_DAEMON,
+				    "Missing sync daemon (L4LB_A_DAEMON)");
+	err = nla_parse_nested(tb, L4LB_DAEMON_A_MAX,
+			       info->attrs[L4LB_A_DAEMON],
+			       l4lb_daemon_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[L4LB_DAEMON_A_STATE])
+		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DAEMON],
+				    L4LB_DAEMON_A_STATE,
+				    "Missing sync daemon state (STATE)");
+	return 0;
+}
+
+/* The group: IPVS's default, or an IPv4 or IPv6 multicast address. */
+static int l4lb_parse_group(struct genl_info *info, struct nlattr **tb,
+			    struct l4lb_sync_cfg *cfg)
+{
+	struct nlattr *g4 = tb[L4LB_DAEMON_A_MCAST_GROUP];
+	struct nlattr *g6 = tb[L4LB_DAEMON_A_MCAST_GROUP6];
+
+	if (g4 && g6) {
+		NL_SET_ERR_MSG_ATTR(info->extack, g6,
+				    "MCAST_GROUP and MCAST_GROUP6 together");
+		return -EINVAL;
+	}
+	if (g6) {
+		cfg->family = AF_INET6;
+		l4lb_addr_set6(&cfg->group, nla_data(g6));
+		if (!ipv6_addr_is_multicast(&cfg->group.in6)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, g6,
+					    "not a multicast group");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	cfg->family = AF_INET;
+	l4lb_addr_set4(&cfg->group, g4 ? nla_get_in_addr(g4) :
+				    htonl(L4LB_SYNC_GROUP_DEFAULT));
+	if (!ipv4_is_multicast(cfg->group.ip)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, g4, "not a multicast group");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int l4lb_nl_new_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_DAEMON_A_MAX + 1];
+	struct l4lb_sync_cfg cfg = {};
+	struct net_device *dev;
+	unsigned int maxlen;
+	int err;
+
+	err = l4lb_parse_daemon(info, tb);
+	if (err)
+		return err;
+	if (!tb[L4LB_DAEMON_A_MCAST_IFN])
+		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DAEMON],
+				    L4LB_DAEMON_A_MCAST_IFN,
+				    "Missing interface (MCAST_IFN)");
+	err = l4lb_parse_group(info, tb, &cfg);
+	if (err)
+		return err;
+	nla_strscpy(cfg.ifname, tb[L4LB_DAEMON_A_MCAST_IFN],
+		    sizeof(cfg.ifname));
+	dev = dev_get_by_name(genl_info_net(info), cfg.ifname);
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DAEMON_A_MCAST_IFN],
+				    "no such interface");
+		return -ENODEV;
+	}
+	cfg.ifindex = dev->ifindex;
+	maxlen = min_t(int, READ_ONCE(dev->mtu), IP_MAX_MTU) -
+		 (cfg.family == AF_INET6 ? sizeof(struct ipv6hdr) :
+					   sizeof(struct iphdr)) -
+		 sizeof(struct udphdr);
+	dev_put(dev);
+	if (maxlen < L4LB_SYNC_MAXLEN_MIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DAEMON_A_MCAST_IFN],
+				    "the interface's MTU is too small");
+		return -EINVAL;
+	}
+	if (tb[L4LB_DAEMON_A_SYNC_MAXLEN]) {
+		cfg.maxlen = nla_get_u16(tb[L4LB_DAEMON_A_SYNC_MAXLEN]);
+		if (cfg.maxlen > maxlen) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[L4LB_DAEMON_A_SYNC_MAXLEN],
+					    "larger than the interface's MTU allows");
+			return -EINVAL;
+		}
+	} else {
+		cfg.maxlen = maxlen;
+	}
+	cfg.syncid = tb[L4LB_DAEMON_A_SYNC_ID] ?
+		     nla_get_u32(tb[L4LB_DAEMON_A_SYNC_ID]) : 0;
+	cfg.port = tb[L4LB_DAEMON_A_MCAST_PORT] ?
+		   nla_get_be16(tb[L4LB_DAEMON_A_MCAST_PORT]) :
+		   htons(L4LB_SYNC_PORT_DEFAULT);
+	cfg.ttl = tb[L4LB_DAEMON_A_MCAST_TTL] ?
+		  nla_get_u8(tb[L4LB_DAEMON_A_MCAST_TTL]) :
+		  L4LB_SYNC_TTL_DEFAULT;
+	if (tb[L4LB_DAEMON_A_KEY]) {
+		const u8 *key = nla_data(tb[L4LB_DAEMON_A_KEY]);
+
+		cfg.keyed = true;
+		cfg.key.key[0] = get_unaligned_le64(key);
+		cfg.key.key[1] = get_unaligned_le64(key + 8);
+	}
+	err = l4lb_sync_start(ln, nla_get_u32(tb[L4LB_DAEMON_A_STATE]), &cfg);
+	memzero_explicit(&cfg.key, sizeof(cfg.key));
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DAEMON_A_STATE],
+				    "this sync daemon runs already");
+	return err;
+}
+
+static int l4lb_nl_del_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	struct nlattr *tb[L4LB_DAEMON_A_MAX + 1];
+	int err, i;
+
+	err = l4lb_parse_daemon(info, tb);
+	if (err)
+		return err;
+	for (i = L4LB_DAEMON_A_STATE + 1; i <= L4LB_DAEMON_A_MAX; i++)
+		if (tb[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+					    "only STATE stops a sync daemon");
+			return -EINVAL;
+		}
+	err = l4lb_sync_stop(ln, nla_get_u32(tb[L4LB_DAEMON_A_STATE]));
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DAEMON_A_STATE],
+				    "this sync daemon does not run");
+	return err;
+}
+
+static int l4lb_put_sync_ctr(struct sk_buff *msg, struct l4lb_net *ln,
+			     int attr, enum l4lb_sync_ctr ctr)
+{
+	return nla_put_u64_64bit(msg, attr, atomic64_read(&ln->sync.ctrs[ctr]),
+				 L4LB_DAEMON_A_PAD);
+}
+
+static int l4lb_put_daemon(struct sk_buff *msg, struct l4lb_net *ln,
+			   u32 state, const struct l4lb_sync_cfg *cfg)
+{
+	struct nlattr *nest = nla_nest_start(msg, L4LB_A_DAEMON);
+	bool master = state == L4LB_DAEMON_MASTER;
+
+	if (!nest ||
+	    nla_put_u32(msg, L4LB_DAEMON_A_STATE, state) ||
+	    nla_put_string(msg, L4LB_DAEMON_A_MCAST_IFN, cfg->ifname) ||
+	    nla_put_u32(msg, L4LB_DAEMON_A_SYNC_ID, cfg->syncid) ||
+	    nla_put_u16(msg, L4LB_DAEMON_A_SYNC_MAXLEN, cfg->maxlen) ||
+	    (cfg->family == AF_INET6 ?
+	     nla_put_in6_addr(msg, L4LB_DAEMON_A_MCAST_GROUP6,
+			      &cfg->group.in6) :
+	     nla_put_in_addr(msg, L4LB_DAEMON_A_MCAST_GROUP, cfg->group.ip)) ||
+	    nla_put_be16(msg, L4LB_DAEMON_A_MCAST_PORT, cfg->port) ||
+	    nla_put_u8(msg, L4LB_DAEMON_A_MCAST_TTL, cfg->ttl) ||
+	    (cfg->keyed && nla_put_flag(msg, L4LB_DAEMON_A_KEYED)))
+		return -EMSGSIZE;
+	if (master ?
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_DATAGRAMS,
+			      L4LB_SYNC_TX_DATAGRAMS) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_RECORDS,
+			      L4LB_SYNC_TX_RECORDS) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_DROPPED,
+			      L4LB_SYNC_TX_DROPPED) :
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_DATAGRAMS,
+			      L4LB_SYNC_RX_DATAGRAMS) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_RECORDS,
+			      L4LB_SYNC_RX_RECORDS) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_DROPPED,
+			      L4LB_SYNC_RX_DROPPED) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_MALFORMED,
+			      L4LB_SYNC_RX_MALFORMED) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_BAD_AUTH,
+			      L4LB_SYNC_RX_BAD_AUTH) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_OTHER_SYNCID,
+			      L4LB_SYNC_RX_OTHER_SYNCID) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_NO_SERVICE,
+			      L4LB_SYNC_RX_NO_SERVICE) ||
+	    l4lb_put_sync_ctr(msg, ln, L4LB_DAEMON_A_TABLE_FULL,
+			      L4LB_SYNC_RX_TABLE_FULL))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int l4lb_nl_get_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	static const u32 states[] = { L4LB_DAEMON_MASTER, L4LB_DAEMON_BACKUP };
+	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
+	const struct l4lb_sync_cfg *cfg;
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	msg = l4lb_reply_new(info, NLMSG_GOODSIZE, L4LB_CMD_GET_DAEMON, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&ln->lock);
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		cfg = l4lb_sync_cfg_of(ln, states[i]);
+		if (cfg && l4lb_put_daemon(msg, ln, states[i], cfg)) {
+			mutex_unlock(&ln->lock);
+			nlmsg_free(msg);
+			return -EMSGSIZE;
+		}
+	}
+	mutex_unlock(&ln->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_GET_INFO,
@@ -1846,6 +2097,21 @@ static const struct genl_ops l4lb_genl_ops[] = {
 	{
 		.cmd	= L4LB_CMD_SET_CONFIG,
 		.doit	= l4lb_nl_set_config,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_NEW_DAEMON,
+		.doit	= l4lb_nl_new_daemon,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_DEL_DAEMON,
+		.doit	= l4lb_nl_del_daemon,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= L4LB_CMD_GET_DAEMON,
+		.doit	= l4lb_nl_get_daemon,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

@@ -6,6 +6,39 @@
 #ifndef _L4LB_PERNET_H
 #define _L4LB_PERNET_H
 
+/* Connection sync's per-netns counters (GET_DAEMON; sync.c). */
+enum l4lb_sync_ctr {
+	L4LB_SYNC_TX_DATAGRAMS,
+	L4LB_SYNC_TX_RECORDS,
+	L4LB_SYNC_TX_DROPPED,
+	L4LB_SYNC_RX_DATAGRAMS,
+	L4LB_SYNC_RX_RECORDS,
+	L4LB_SYNC_RX_DROPPED,
+	L4LB_SYNC_RX_MALFORMED,
+	L4LB_SYNC_RX_BAD_AUTH,
+	L4LB_SYNC_RX_OTHER_SYNCID,
+	L4LB_SYNC_RX_NO_SERVICE,
+	L4LB_SYNC_RX_TABLE_FULL,
+	L4LB_SYNC_NR_CTRS
+};
+
+struct l4lb_sync_master;
+struct l4lb_sync_backup;
+
+struct l4lb_sync_net {
+	/* Set and cleared under the config lock; packets read it by RCU. */
+	struct l4lb_sync_master __rcu	*master;
+	struct l4lb_sync_backup		*backup;	/* config lock */
+	atomic64_t			ctrs[L4LB_SYNC_NR_CTRS];
+};
+
+/* What the backup's install of a record came to (conn.c, persist.c). */
+enum l4lb_sync_in {
+	L4LB_SYNC_IN_DONE,	/* installed or updated */
+	L4LB_SYNC_IN_FULL,	/* the table or the netns's share is full */
+	L4LB_SYNC_IN_NOMEM,
+};
+
 struct l4lb_net {
 	struct net		*net;
 	/* Serialises configuration; see the locking rules above. */
@@ -49,6 +82,8 @@ struct l4lb_net {
 	unsigned int		hooked;
 	/* Persistence templates (persist.c). */
 	struct l4lb_persist	persist;
+	/* Connection sync roles (sync.c). */
+	struct l4lb_sync_net	sync;
 };
 
 enum l4lb_net_defrag {
@@ -80,6 +115,8 @@ enum l4lb_net_flags {
 	 * expire_quiescent_template off; persist.c).
 	 */
 	L4LB_NET_F_KEEP_QUIESCENT	= BIT(1),
+	/* A sync master runs: entries' changes are queued (sync.c). */
+	L4LB_NET_F_SYNC_MASTER		= BIT(2),
 };
 
 /* What configuration needs set up in a netns (main.c). */

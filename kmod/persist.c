@@ -112,7 +112,11 @@ static void l4lb_tmpl_expire(struct timer_list *timer)
 	}
 	expires = READ_ONCE(t->expires);
 	if (time_after(expires, jiffies)) {
-		mod_timer(&t->timer, expires);
+		struct l4lb_net *ln = t->dest->ln;
+
+		/* As a conn's: a sync master refreshes the backup's copy. */
+		l4lb_sync_tmpl(ln, t);
+		mod_timer(&t->timer, l4lb_sync_timer_at(ln, expires));
 		spin_unlock_bh(&pt->lock);
 		return;
 	}
@@ -154,25 +158,28 @@ static bool l4lb_tmpl_usable(const struct l4lb_net *ln,
 }
 
 /*
- * Bind @caddr to @dest (held by the caller, who keeps its reference):
- * a new template, replacing any other of the same key (stale, or made
- * by another CPU meanwhile), and past the limit the oldest. Without
- * memory nothing is bound: the connection still goes to @dest.
+ * Bind @caddr to @dest (held by the caller, who keeps its reference)
+ * for @ttl jiffies: a new template, replacing any other of the same key
+ * (stale, or made by another CPU meanwhile), and past the limit the
+ * oldest. Without memory nothing is bound: the connection still goes to
+ * @dest. @sync: a sync master hears of it (not a backup's install).
+ * False if nothing was bound.
  */
-static void l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
-			  const union l4lb_addr *caddr, u32 hash, u32 timeout)
+static bool l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
+			  const union l4lb_addr *caddr, u32 hash,
+			  unsigned long ttl, bool sync)
 {
 	struct l4lb_persist *pt = &svc->ln->persist;
 	struct l4lb_tmpl *t, *old, *victim = NULL;
 
 	t = kmalloc(sizeof(*t), GFP_ATOMIC);
 	if (!t)
-		return;
+		return false;
 	refcount_inc(&dest->refcnt);
 	t->svc = svc;
 	t->dest = dest;
 	t->caddr = *caddr;
-	t->expires = jiffies + timeout * HZ;
+	t->expires = jiffies + ttl;
 	timer_setup(&t->timer, l4lb_tmpl_expire, 0);
 
 	spin_lock_bh(&pt->lock);
@@ -180,7 +187,7 @@ static void l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
 		spin_unlock_bh(&pt->lock);
 		refcount_dec(&dest->refcnt);
 		kfree(t);
-		return;
+		return false;
 	}
 	old = l4lb_persist_lookup(pt, svc, caddr, hash);
 	if (old)
@@ -194,8 +201,10 @@ static void l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
 	list_add_tail(&t->list, &pt->all);
 	t->hashed = true;
 	atomic_inc(&pt->count);
-	t->timer.expires = t->expires;
+	t->timer.expires = l4lb_sync_timer_at(svc->ln, t->expires);
 	add_timer(&t->timer);
+	if (sync)
+		l4lb_sync_tmpl(svc->ln, t);
 	spin_unlock_bh(&pt->lock);
 
 	old = old ?: victim;
@@ -203,6 +212,7 @@ static void l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
 		del_timer(&old->timer);
 		l4lb_tmpl_release(old);
 	}
+	return true;
 }
 
 /*
@@ -237,8 +247,22 @@ struct l4lb_dest *l4lb_persist_pick(struct l4lb_service *svc,
 		l4lb_tmpl_kill(pt, t);
 	dest = l4lb_svc_pick_dest(svc, flow);
 	if (dest)
-		l4lb_tmpl_new(svc, dest, &caddr, hash, timeout);
+		l4lb_tmpl_new(svc, dest, &caddr, hash,
+			      (unsigned long)timeout * HZ, true);
 	return dest;
+}
+
+/*
+ * Connection sync, backup (config lock held): the template of @svc for
+ * client @caddr (masked already) on @dest, one of @svc's, expiring in
+ * @ttl jiffies, replacing any of the same key. False without memory.
+ */
+bool l4lb_persist_sync_in(struct l4lb_service *svc, struct l4lb_dest *dest,
+			  const union l4lb_addr *caddr, unsigned long ttl)
+{
+	lockdep_assert_held(&svc->ln->lock);
+	return l4lb_tmpl_new(svc, dest, caddr, l4lb_persist_hash(svc, caddr),
+			     ttl, false);
 }
 
 /*

@@ -55,6 +55,8 @@ struct l4lb_dest *l4lb_persist_pick(struct l4lb_service *svc,
 				    const struct l4lb_flow *flow);
 void l4lb_persist_flush(struct l4lb_net *ln, struct l4lb_service *svc,
 			bool closing);
+bool l4lb_persist_sync_in(struct l4lb_service *svc, struct l4lb_dest *dest,
+			  const union l4lb_addr *caddr, unsigned long ttl);
 int l4lb_persist_walk(struct l4lb_net *ln, unsigned long *bucket,
 		      unsigned long *skip,
 		      int (*fn)(const struct l4lb_tmpl *t, void *arg),

@@ -92,8 +92,8 @@ for p in udpflood tcpcr tcpsrv; do
 done
 
 taskset -pc 1 $$ >/dev/null
-modprobe nf_defrag_ipv4	# l4lb.ko needs it; insmod does not load it
-modprobe nf_defrag_ipv6	# and this one for IPv6 services
+# What l4lb.ko needs (nf_defrag_ipv4/6, udp_tunnel...): insmod does not load it.
+modinfo -F depends "$L4LB_KO" | tr ',' '\n' | xargs -r -n 1 modprobe
 echo "=== RESULTS-BEGIN ==="
 raw M date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 raw M kernel "$(uname -r)"
@@ -149,6 +149,13 @@ for r in $RIPS; do
 	# DR: the real server takes the VIP (TCP is never DR here, so lo is enough).
 	accept_vip_lo "rs$i" "$VIP"
 done
+# l4lb_sync's backup (a back end of its own, not in the default set).
+if [[ " $BACKENDS " == *" l4lb_sync "* ]]; then
+	ns_add lb2
+	nodad lb2
+	plug sw lb2 10.0.0.3/24
+	rps lb2 eth0 2
+fi
 ip -n "$prefix-c" route add default via 10.1.255.254
 # Plain routing's client connects to the real servers from an address of
 # its own. Sharing one, NAT's 1-in-flight runs stalled 2 s at a time on
@@ -196,6 +203,8 @@ lbadm() {
 	shift
 	case $be in
 	ipvs) nsx lb ipvsadm "$@" ;;
+	# l4lb with a sync master, and lb2 its backup with the same services.
+	l4lb_sync) nsx lb "$L4LBADM" "$@" && nsx lb2 "$L4LBADM" "$@" ;;
 	l4lb*) nsx lb "$L4LBADM" "$@" ;;
 	esac
 }
@@ -225,6 +234,10 @@ be_up() {
 		insmod "$L4LB_KO" $params
 		vip_addr add
 		nsx lb "$L4LBADM" --set 900 120 900 || true
+		if [ "$1" = l4lb_sync ]; then
+			nsx lb "$L4LBADM" --start-daemon master --mcast-interface eth0
+			nsx lb2 "$L4LBADM" --start-daemon backup --mcast-interface eth0
+		fi
 		;;
 	esac
 }
@@ -242,6 +255,7 @@ be_down() {
 		;;
 	l4lb*)
 		nsx lb "$L4LBADM" -C || true
+		[ "$1" != l4lb_sync ] || nsx lb2 "$L4LBADM" -C || true
 		vip_addr del
 		rmmod l4lb || say "l4lb did not unload"
 		;;
@@ -386,6 +400,7 @@ table_count() {
 	case $1 in
 	ipvs) nsx lb ipvsadm -L -n | awk '$1 == "->" && $5 ~ /^[0-9]+$/ { n += $5 + $6 } END { print n + 0 }' ;;
 	l4lb) awk '$1 == "l4lb_conn" { n = $2 } END { print n + 0 }' /proc/slabinfo ;;
+	l4lb_sync) info_of lb conn_count ;;
 	*) echo 0 ;;
 	esac
 }
@@ -580,10 +595,26 @@ nat_syn() {
 			# shellcheck disable=SC2046
 			flood_raw "$sc" "$be" "$run" cps conn $(flood "$be" "$T_UDP" 3840000 10.1.32.0 "$SYN_PORT" -S)
 			raw R "$sc" "$be" "$run" entries "$(table_count "$be")"
+			[ "$be" != l4lb_sync ] || sync_raw "$sc" "$run"
 			be_down "$be"
 		done
 	done
 	l4lb_params= IPVS_PARAMS=
+}
+
+# sync_raw SCENARIO RUN: what lb2, the backup of l4lb_sync, made of the
+# master's records (its entries once the queue drained, and counters).
+sync_raw() {
+	local n=-1 m
+	while m=$(info_of lb2 conn_count) && [ "$m" != "$n" ]; do
+		n=$m
+		sleep 0.5
+	done
+	raw R "$1" l4lb_sync "$2" backup_entries "$n"
+	nsx lb "$L4LBADM" -L --daemon --stats | awk -v p="R $1 l4lb_sync $2 master_" '
+		NR == 2 { for (i = 2; i <= NF; i++) { split($i, kv, "="); print p kv[1], kv[2] } }' | tee -a "$out"
+	nsx lb2 "$L4LBADM" -L --daemon --stats | awk -v p="R $1 l4lb_sync $2 backup_" '
+		NR == 2 { for (i = 2; i <= NF; i++) { split($i, kv, "="); print p kv[1], kv[2] } }' | tee -a "$out"
 }
 
 # ---- 2c. a new connection's cost, per scheduler family ---------------------

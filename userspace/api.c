@@ -3,6 +3,7 @@
  * api.c - l4lb generic netlink requests (see include/uapi/linux/l4lb.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -156,6 +157,41 @@ struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 	if (c->set & L4LB_HAS_EXPIRE_QUIESCENT)
 		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_EXPIRE_QUIESCENT,
 				c->expire_quiescent);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct nlmsghdr *l4lb_build_daemon(void *buf, uint16_t family, uint8_t cmd,
+				   const struct l4lb_daemon *d)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = nl_genl_start(buf, family, cmd, L4LB_GENL_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, L4LB_A_DAEMON);
+	mnl_attr_put_u32(nlh, L4LB_DAEMON_A_STATE, d->state);
+	if (cmd == L4LB_CMD_NEW_DAEMON) {
+		mnl_attr_put_strz(nlh, L4LB_DAEMON_A_MCAST_IFN, d->ifname);
+		if (d->set & L4LB_HAS_SYNCID)
+			mnl_attr_put_u32(nlh, L4LB_DAEMON_A_SYNC_ID, d->syncid);
+		if (d->set & L4LB_HAS_MAXLEN)
+			mnl_attr_put_u16(nlh, L4LB_DAEMON_A_SYNC_MAXLEN,
+					 d->maxlen);
+		if ((d->set & L4LB_HAS_GROUP) && d->group_family == AF_INET6)
+			mnl_attr_put(nlh, L4LB_DAEMON_A_MCAST_GROUP6,
+				     sizeof(d->group.in6), &d->group.in6);
+		else if (d->set & L4LB_HAS_GROUP)
+			mnl_attr_put(nlh, L4LB_DAEMON_A_MCAST_GROUP,
+				     sizeof(d->group.in), &d->group.in);
+		if (d->set & L4LB_HAS_MCAST_PORT)
+			mnl_attr_put_u16(nlh, L4LB_DAEMON_A_MCAST_PORT,
+					 htons(d->port));
+		if (d->set & L4LB_HAS_TTL)
+			mnl_attr_put_u8(nlh, L4LB_DAEMON_A_MCAST_TTL, d->ttl);
+		if (d->set & L4LB_HAS_KEY)
+			mnl_attr_put(nlh, L4LB_DAEMON_A_KEY, sizeof(d->key),
+				     d->key);
+	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -561,6 +597,92 @@ static int info_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
+}
+
+int l4lb_parse_daemon_nest(const struct nlattr *nest, struct l4lb_daemon *d)
+{
+	const struct nlattr *g4, *g6;
+	struct tb in;
+
+	memset(d, 0, sizeof(*d));
+	if (tb_nested(nest, &in) || !ok(in.a[L4LB_DAEMON_A_STATE], MNL_TYPE_U32) ||
+	    !ok(in.a[L4LB_DAEMON_A_MCAST_IFN], MNL_TYPE_NUL_STRING))
+		return -EBADMSG;
+	d->state = mnl_attr_get_u32(in.a[L4LB_DAEMON_A_STATE]);
+	snprintf(d->ifname, sizeof(d->ifname), "%s",
+		 mnl_attr_get_str(in.a[L4LB_DAEMON_A_MCAST_IFN]));
+	d->syncid = get_u32(in.a[L4LB_DAEMON_A_SYNC_ID]);
+	if (ok(in.a[L4LB_DAEMON_A_SYNC_MAXLEN], MNL_TYPE_U16))
+		d->maxlen = mnl_attr_get_u16(in.a[L4LB_DAEMON_A_SYNC_MAXLEN]);
+	g4 = in.a[L4LB_DAEMON_A_MCAST_GROUP];
+	g6 = in.a[L4LB_DAEMON_A_MCAST_GROUP6];
+	if (g6 && mnl_attr_get_payload_len(g6) == sizeof(d->group.in6)) {
+		d->group_family = AF_INET6;
+		memcpy(&d->group.in6, mnl_attr_get_payload(g6),
+		       sizeof(d->group.in6));
+	} else if (g4 && mnl_attr_get_payload_len(g4) == sizeof(d->group.in)) {
+		d->group_family = AF_INET;
+		memcpy(&d->group.in, mnl_attr_get_payload(g4),
+		       sizeof(d->group.in));
+	}
+	if (ok(in.a[L4LB_DAEMON_A_MCAST_PORT], MNL_TYPE_U16))
+		d->port = ntohs(mnl_attr_get_u16(in.a[L4LB_DAEMON_A_MCAST_PORT]));
+	if (ok(in.a[L4LB_DAEMON_A_MCAST_TTL], MNL_TYPE_U8))
+		d->ttl = mnl_attr_get_u8(in.a[L4LB_DAEMON_A_MCAST_TTL]);
+	d->keyed = in.a[L4LB_DAEMON_A_KEYED] != NULL;
+	d->datagrams = get_u64(in.a[L4LB_DAEMON_A_DATAGRAMS]);
+	d->records = get_u64(in.a[L4LB_DAEMON_A_RECORDS]);
+	d->dropped = get_u64(in.a[L4LB_DAEMON_A_DROPPED]);
+	d->malformed = get_u64(in.a[L4LB_DAEMON_A_MALFORMED]);
+	d->bad_auth = get_u64(in.a[L4LB_DAEMON_A_BAD_AUTH]);
+	d->other_syncid = get_u64(in.a[L4LB_DAEMON_A_OTHER_SYNCID]);
+	d->no_service = get_u64(in.a[L4LB_DAEMON_A_NO_SERVICE]);
+	d->table_full = get_u64(in.a[L4LB_DAEMON_A_TABLE_FULL]);
+	return 0;
+}
+
+struct daemons {
+	struct l4lb_daemon *out;
+	size_t n;
+};
+
+static int daemons_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct daemons *ds = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, NL_GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != L4LB_A_DAEMON || ds->n >= 2)
+			continue;
+		if (l4lb_parse_daemon_nest(a, &ds->out[ds->n])) {
+			errno = EBADMSG;
+			return MNL_CB_ERROR;
+		}
+		ds->n++;
+	}
+	return MNL_CB_OK;
+}
+
+int l4lb_get_daemons(struct nl_ctx *nl, struct l4lb_daemon out[2], size_t *n)
+{
+	struct daemons ds = { .out = out };
+	char buf[NL_TX_BUFSIZE];
+	int ret;
+
+	ret = nl_talk(nl, nl_genl_start(buf, nl->family, L4LB_CMD_GET_DAEMON,
+					L4LB_GENL_VERSION, 0),
+		      daemons_cb, &ds);
+	*n = ds.n;
+	return ret;
+}
+
+int l4lb_daemon_cmd(struct nl_ctx *nl, uint8_t cmd,
+		    const struct l4lb_daemon *d)
+{
+	char buf[NL_TX_BUFSIZE];
+
+	return nl_talk(nl, l4lb_build_daemon(buf, nl->family, cmd, d),
+		       NULL, NULL);
 }
 
 int l4lb_get_info(struct nl_ctx *nl, struct l4lb_info *info)

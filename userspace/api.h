@@ -122,6 +122,31 @@ struct l4lb_config {
 	unsigned int set;		/* L4LB_HAS_CONN_LIMIT, ... */
 };
 
+/* A connection sync role (L4LB_CMD_*_DAEMON); .set says what is given. */
+#define L4LB_HAS_SYNCID		(1u << 0)
+#define L4LB_HAS_MAXLEN		(1u << 1)
+#define L4LB_HAS_GROUP		(1u << 2)
+#define L4LB_HAS_MCAST_PORT	(1u << 3)
+#define L4LB_HAS_TTL		(1u << 4)
+#define L4LB_HAS_KEY		(1u << 5)
+
+struct l4lb_daemon {
+	uint32_t state;			/* enum l4lb_daemon_state */
+	char ifname[16];		/* IFNAMSIZ */
+	uint32_t syncid;
+	uint16_t maxlen;
+	uint16_t group_family;		/* AF_INET or AF_INET6 */
+	union l4lb_inaddr group;
+	uint16_t port;			/* host byte order */
+	uint8_t ttl;
+	uint8_t key[L4LB_SYNC_KEY_LEN];
+	bool keyed;			/* replies: a key is set */
+	/* Replies: counters (see the UAPI header). */
+	uint64_t datagrams, records, dropped, malformed, bad_auth,
+		 other_syncid, no_service, table_full;
+	unsigned int set;		/* L4LB_HAS_SYNCID, ... */
+};
+
 /* --- addresses ---------------------------------------------------------- */
 
 /* The family a struct means: AF_INET for 0. */
@@ -172,6 +197,10 @@ struct nlmsghdr *l4lb_build_timeouts(void *buf, uint16_t family,
 struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 				   const struct l4lb_config *c);
 
+/* L4LB_CMD_NEW_DAEMON (all given) or L4LB_CMD_DEL_DAEMON (state only). */
+struct nlmsghdr *l4lb_build_daemon(void *buf, uint16_t family, uint8_t cmd,
+				   const struct l4lb_daemon *d);
+
 /* --- parsing (pure) ----------------------------------------------------- */
 
 /*
@@ -220,6 +249,15 @@ int l4lb_get_services(struct nl_ctx *nl, const struct l4lb_service *key,
 		      bool with_dests, struct l4lb_service_list *out);
 /* Destinations of one service through L4LB_CMD_GET_DEST (dump). */
 int l4lb_get_dests(struct nl_ctx *nl, struct l4lb_service *svc);
+
+/* cmd: L4LB_CMD_NEW_DAEMON or L4LB_CMD_DEL_DAEMON. */
+int l4lb_daemon_cmd(struct nl_ctx *nl, uint8_t cmd,
+		    const struct l4lb_daemon *d);
+/* The running roles, master first, into @out[0..1]; *@n of them. */
+int l4lb_get_daemons(struct nl_ctx *nl, struct l4lb_daemon out[2],
+		     size_t *n);
+/* Parse one L4LB_A_DAEMON nest. 0 or -EBADMSG. */
+int l4lb_parse_daemon_nest(const struct nlattr *nest, struct l4lb_daemon *d);
 
 /* --- batches: many requests per sendmsg --------------------------------- */
 

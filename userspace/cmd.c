@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 
 #include "cmd.h"
 #include "conns.h"
@@ -26,13 +27,21 @@ static const char *base_msg(enum l4lbadm_cmd cmd, int err,
 	case ENOMEM:
 		return "Memory allocation problem";
 	case EEXIST:
+		if (cmd == CMD_START_DAEMON)
+			return "Sync daemon already running";
 		return is_server_cmd(cmd) ? "Destination already exists"
 					  : "Service already exists";
 	case ENOSPC:
 		return is_server_cmd(cmd) ? "Destination limit reached"
 					  : "Service limit reached";
+	case ENODEV:
+		if (cmd == CMD_START_DAEMON)
+			return "No such interface";
+		return strerror(err);
 	case ENOENT:
 		switch (cmd) {
+		case CMD_STOP_DAEMON:
+			return "Sync daemon not running";
 		case CMD_ADD_SERVICE:
 			return "Scheduler not found";
 		case CMD_EDIT_SERVICE:
@@ -227,6 +236,78 @@ static unsigned int list_format(const struct l4lbadm_cmdline *cl)
 	       (cl->numeric ? L4LBADM_FMT_NUMERIC : 0);
 }
 
+/* -L --daemon: ipvsadm's lines; with --stats, l4lb's counters too. */
+static int list_daemons(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	struct l4lb_daemon d[2];
+	char group[INET6_ADDRSTRLEN];
+	size_t n, i;
+	int ret;
+
+	ret = l4lb_get_daemons(nl, d, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		bool master = d[i].state == L4LB_DAEMON_MASTER;
+
+		if (!inet_ntop(d[i].group_family, &d[i].group, group,
+			       sizeof(group)))
+			strcpy(group, "?");
+		printf("%s sync daemon (mcast=%s, syncid=%u, maxlen=%u, "
+		       "group=%s, port=%u, ttl=%u)\n",
+		       master ? "master" : "backup", d[i].ifname, d[i].syncid,
+		       d[i].maxlen, group, d[i].port, d[i].ttl);
+		if (!(cl->opts & OPT_STATS))
+			continue;
+		if (master)
+			printf("  key=%s datagrams=%llu records=%llu "
+			       "dropped=%llu\n", d[i].keyed ? "yes" : "no",
+			       (unsigned long long)d[i].datagrams,
+			       (unsigned long long)d[i].records,
+			       (unsigned long long)d[i].dropped);
+		else
+			printf("  key=%s datagrams=%llu records=%llu "
+			       "dropped=%llu malformed=%llu bad_auth=%llu "
+			       "other_syncid=%llu no_service=%llu "
+			       "table_full=%llu\n", d[i].keyed ? "yes" : "no",
+			       (unsigned long long)d[i].datagrams,
+			       (unsigned long long)d[i].records,
+			       (unsigned long long)d[i].dropped,
+			       (unsigned long long)d[i].malformed,
+			       (unsigned long long)d[i].bad_auth,
+			       (unsigned long long)d[i].other_syncid,
+			       (unsigned long long)d[i].no_service,
+			       (unsigned long long)d[i].table_full);
+	}
+	return 0;
+}
+
+static int do_daemon(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
+{
+	return l4lb_daemon_cmd(nl, cl->cmd->id == CMD_START_DAEMON ?
+				   L4LB_CMD_NEW_DAEMON : L4LB_CMD_DEL_DAEMON,
+			       &cl->daemon);
+}
+
+int l4lbadm_run_daemon(const struct l4lbadm_cmdline *cl)
+{
+	struct l4lbadm_cmdline c = *cl;
+	char err[512];
+	int rc;
+
+	if (c.key_file) {
+		if (l4lbadm_read_key_file(c.key_file, c.daemon.key, err,
+					  sizeof(err))) {
+			fprintf(stderr, "l4lbadm: %s\n", err);
+			return L4LBADM_EXIT_USAGE;
+		}
+		c.daemon.set |= L4LB_HAS_KEY;
+	}
+	rc = with_nl(&c, do_daemon);
+	memset(c.daemon.key, 0, sizeof(c.daemon.key));
+	return rc;
+}
+
 static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 {
 	const struct l4lb_service *key = cl->opts & OPT_SERVICE ? &cl->svc
@@ -235,6 +316,8 @@ static int do_list(const struct l4lbadm_cmdline *cl, struct nl_ctx *nl)
 	struct l4lb_info info;
 	int ret;
 
+	if (cl->sync_opts & SYNC_DAEMON)
+		return list_daemons(cl, nl);
 	if (cl->opts & OPT_TIMEOUT)
 		return list_timeouts(cl, nl);
 	if (cl->opts & OPT_INFO)

@@ -32,6 +32,7 @@ int l4lbadm_run_list(const struct l4lbadm_cmdline *cl);		/* -L */
 int l4lbadm_run_zero(const struct l4lbadm_cmdline *cl);		/* -Z */
 int l4lbadm_run_set(const struct l4lbadm_cmdline *cl);		/* --set */
 int l4lbadm_run_config(const struct l4lbadm_cmdline *cl);	/* --config */
+int l4lbadm_run_daemon(const struct l4lbadm_cmdline *cl);	/* --*-daemon */
 int l4lbadm_run_version(const struct l4lbadm_cmdline *cl);	/* --version */
 int l4lbadm_run_help(const struct l4lbadm_cmdline *cl);		/* -h */
 

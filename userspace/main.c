@@ -21,7 +21,7 @@
 #define LIST_OPTS	(OPT_SERVICE | OPT_IPV6 | OPT_NUMERIC | OPT_JSON | OPT_TIMEOUT | \
 			 OPT_STATS | OPT_RATE | OPT_EXACT | OPT_INFO | \
 			 OPT_CONN | OPT_SERVER | OPT_CLIENT | OPT_HEALTH | \
-			 OPT_THRESHOLDS | OPT_SORT | OPT_NOSORT)
+			 OPT_THRESHOLDS | OPT_SORT | OPT_NOSORT | OPT_SYNC)
 
 const struct l4lbadm_opt l4lbadm_table[] = {
 	/* commands */
@@ -76,7 +76,8 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 		   "[--json] [--sort|--nosort] [-t|u service-address]\n"
 		   "  l4lbadm -L --timeout|--info [--json]\n"
 		   "  l4lbadm -L -c [-n] [--json] [-t|u service-address] "
-		   "[-r server-address] [--client address[:port]]",
+		   "[-r server-address] [--client address[:port]]\n"
+		   "  l4lbadm -L --daemon [--stats]",
 	  .run = l4lbadm_run_list },
 	{ .long_name = "save", .short_name = 'S', .is_cmd = true,
 	  .id = CMD_SAVE, .help = "save rules to stdout",
@@ -102,6 +103,21 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 		  "tcp-pickup on|off",
 	  .usage = "--config conn-limit N | tcp-pickup on|off ...",
 	  .run = l4lbadm_run_config },
+	{ .long_name = "start-daemon", .is_cmd = true, .has_arg = true,
+	  .id = CMD_START_DAEMON, .argname = "state",
+	  .help = "start connection synchronization (master or backup)",
+	  .allowed = OPT_SYNC,
+	  .usage = "--start-daemon {master|backup} --mcast-interface "
+		   "interface [--syncid sid]\n"
+		   "        [--sync-maxlen length] [--mcast-group address] "
+		   "[--mcast-port port]\n"
+		   "        [--mcast-ttl ttl] [--sync-key-file file]",
+	  .run = l4lbadm_run_daemon },
+	{ .long_name = "stop-daemon", .is_cmd = true, .has_arg = true,
+	  .id = CMD_STOP_DAEMON, .argname = "state",
+	  .help = "stop connection synchronization (master or backup)",
+	  .usage = "--stop-daemon {master|backup}",
+	  .run = l4lbadm_run_daemon },
 	{ .long_name = "version", .short_name = 'v', .is_cmd = true,
 	  .id = CMD_VERSION, .help = "show l4lbadm and kernel module versions",
 	  .usage = "--version", .run = l4lbadm_run_version },
@@ -212,6 +228,29 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .help = "with -L -c: only this client's connections" },
 	{ .long_name = "info", .id = OPT_INFO,
 	  .help = "list module, connection table and drop counters" },
+	{ .long_name = "daemon", .id = OPT_SYNC, .value = SYNC_DAEMON,
+	  .help = "with -L: the sync daemons (with --stats, their counters)" },
+	{ .long_name = "mcast-interface", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_IFN, .argname = "interface",
+	  .help = "multicast interface for connection sync" },
+	{ .long_name = "syncid", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_ID, .argname = "sid",
+	  .help = "syncid for connection sync (0..255, default 0)" },
+	{ .long_name = "sync-maxlen", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_MAXLEN, .argname = "length",
+	  .help = "max sync message length (default from the MTU)" },
+	{ .long_name = "mcast-group", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_GROUP, .argname = "address",
+	  .help = "IPv4/IPv6 group (default 224.0.0.81)" },
+	{ .long_name = "mcast-port", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_PORT, .argname = "port",
+	  .help = "UDP port (default 8848)" },
+	{ .long_name = "mcast-ttl", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_TTL, .argname = "ttl",
+	  .help = "multicast TTL (default 1)" },
+	{ .long_name = "sync-key-file", .has_arg = true, .id = OPT_SYNC,
+	  .value = SYNC_KEY_FILE, .argname = "file",
+	  .help = "shared key, 32 hex digits: sync messages carry a MAC" },
 };
 
 const size_t l4lbadm_table_len = sizeof(l4lbadm_table) /

@@ -14,6 +14,13 @@
 
 #include "parse.h"
 
+/* -L's options that --daemon does not go with. */
+#define LIST_DAEMON_CONFLICTS	(OPT_SERVICE | OPT_TIMEOUT | OPT_RATE | \
+				 OPT_EXACT | OPT_INFO | OPT_CONN | \
+				 OPT_SERVER | OPT_CLIENT | OPT_HEALTH | \
+				 OPT_THRESHOLDS | OPT_JSON | OPT_SORT | \
+				 OPT_NOSORT)
+
 static const struct {
 	unsigned int bit;
 	const char *name;
@@ -315,10 +322,7 @@ static const struct {
 	const char *long_name;
 	int short_name;
 } unsupported_opts[] = {
-	{ "pe", 0 }, { "sctp-service", 0 }, { "start-daemon", 0 },
-	{ "stop-daemon", 0 }, { "syncid", 0 }, { "mcast-interface", 0 },
-	{ "mcast-group", 0 }, { "mcast-port", 0 }, { "mcast-ttl", 0 },
-	{ "persistent-conn", 0 }, { "daemon", 0 },
+	{ "pe", 0 }, { "sctp-service", 0 }, { "persistent-conn", 0 },
 };
 
 static const char *const unsupported_scheds[] = {
@@ -456,6 +460,8 @@ static int parse_sched_flags(struct l4lbadm_cmdline *cl, const char *sched,
 }
 
 struct raw_args {
+	const char *cmd_arg;	/* --start-daemon's, --stop-daemon's */
+	const char *sync[8];	/* by bit of enum l4lbadm_sync_opt */
 	const char *service;
 	const char *sched;
 	const char *sched_flags;
@@ -483,7 +489,8 @@ static int check_combination(struct l4lbadm_cmdline *cl)
 	for (unsigned int bit = 1; bit; bit <<= 1) {
 		if ((cl->opts & bit) && !(c->allowed & bit))
 			return fail(cl, "Illegal '%s' option with the '%s' "
-				    "command", l4lbadm_opt_name(bit),
+				    "command", bit == OPT_SYNC ?
+				    cl->sync_opt_name : l4lbadm_opt_name(bit),
 				    c->long_name);
 		if (!(cl->opts & bit) && (c->required & bit))
 			return fail(cl, "You need to supply the '%s' option "
@@ -674,6 +681,150 @@ static int parse_tunnel(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		cl->dest.tun_flags = r->tun_csum_flag;
 	}
 	cl->dest.set |= L4LB_HAS_TUN;
+	return 0;
+}
+
+/* The long name of sync option @bit (enum l4lbadm_sync_opt). */
+static const char *sync_opt_name(unsigned int bit)
+{
+	for (size_t i = 0; i < l4lbadm_table_len; i++)
+		if (l4lbadm_table[i].id == OPT_SYNC &&
+		    (unsigned int)l4lbadm_table[i].value == bit)
+			return l4lbadm_table[i].long_name;
+	return "?";
+}
+
+/* The raw argument of sync option @bit. */
+static const char *sync_arg(const struct raw_args *r, unsigned int bit)
+{
+	return r->sync[__builtin_ctz(bit)];
+}
+
+int l4lbadm_read_key_file(const char *path, uint8_t *key, char *err,
+			  size_t errlen)
+{
+	char buf[128], *p, *end;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		set_err(err, errlen, "cannot read key file \"%s\": %s", path,
+			strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (p = buf; isspace((unsigned char)*p); p++)
+		;
+	for (end = p + strlen(p); end > p && isspace((unsigned char)end[-1]);
+	     end--)
+		;
+	*end = '\0';
+	if (n == sizeof(buf) - 1 || l4lbadm_parse_mh_key(p, key)) {
+		set_err(err, errlen, "key file \"%s\": not %u hex digits",
+			path, 2 * L4LB_SYNC_KEY_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+/* --start-daemon, --stop-daemon and -L --daemon. */
+static int parse_sync(struct l4lbadm_cmdline *cl, const struct raw_args *r)
+{
+	enum l4lbadm_cmd cmd = cl->cmd->id;
+	struct l4lb_daemon *d = &cl->daemon;
+	const char *w;
+	unsigned long v;
+
+	if (cmd == CMD_LIST) {
+		const unsigned int others = LIST_DAEMON_CONFLICTS;
+		unsigned int both = cl->opts & others;
+
+		if (cl->sync_opts & ~SYNC_DAEMON) {
+			unsigned int bad = cl->sync_opts & ~SYNC_DAEMON;
+
+			return fail(cl, "Illegal '%s' option with the 'list' "
+				    "command", sync_opt_name(bad & -bad));
+		}
+		if ((cl->sync_opts & SYNC_DAEMON) && both)
+			return fail(cl, "The option 'daemon' conflicts with "
+				    "the '%s' option in the 'list' command",
+				    l4lbadm_opt_name(both & -both));
+		return 0;
+	}
+	if (cmd != CMD_START_DAEMON && cmd != CMD_STOP_DAEMON)
+		return 0;
+	if (!strcmp(r->cmd_arg, "master"))
+		d->state = L4LB_DAEMON_MASTER;
+	else if (!strcmp(r->cmd_arg, "backup"))
+		d->state = L4LB_DAEMON_BACKUP;
+	else
+		return fail(cl, "illegal %s state \"%s\" (master or backup)",
+			    cl->cmd->long_name, r->cmd_arg);
+	if (cmd == CMD_STOP_DAEMON)
+		return 0;
+	if (cl->sync_opts & SYNC_DAEMON)
+		return fail(cl, "Illegal 'daemon' option with the "
+			    "'start-daemon' command");
+	if (!(cl->sync_opts & SYNC_IFN))
+		return fail(cl, "You need to supply the 'mcast-interface' "
+			    "option for the 'start-daemon' command");
+	w = sync_arg(r, SYNC_IFN);
+	if (!*w || strlen(w) >= sizeof(d->ifname))
+		return fail(cl, "illegal mcast-interface \"%s\" (an interface "
+			    "name, 1..%zu characters)", w,
+			    sizeof(d->ifname) - 1);
+	strcpy(d->ifname, w);
+	w = sync_arg(r, SYNC_ID);
+	if (w) {
+		if (!parse_uint(w, L4LB_SYNC_SYNCID_MAX, &v))
+			return fail(cl, "illegal syncid \"%s\" (must be 0..%u)",
+				    w, L4LB_SYNC_SYNCID_MAX);
+		d->syncid = (uint32_t)v;
+		d->set |= L4LB_HAS_SYNCID;
+	}
+	w = sync_arg(r, SYNC_MAXLEN);
+	if (w) {
+		if (!parse_uint(w, 65535, &v) || v < L4LB_SYNC_MAXLEN_MIN)
+			return fail(cl, "illegal sync-maxlen \"%s\" (must be "
+				    "%zu..65535, and fit the interface's MTU)",
+				    w, L4LB_SYNC_MAXLEN_MIN);
+		d->maxlen = (uint16_t)v;
+		d->set |= L4LB_HAS_MAXLEN;
+	}
+	w = sync_arg(r, SYNC_GROUP);
+	if (w) {
+		if (inet_pton(AF_INET, w, &d->group.in) == 1 &&
+		    IN_MULTICAST(ntohl(d->group.in.s_addr)))
+			d->group_family = AF_INET;
+		else if (inet_pton(AF_INET6, w, &d->group.in6) == 1 &&
+			 IN6_IS_ADDR_MULTICAST(&d->group.in6))
+			d->group_family = AF_INET6;
+		else
+			return fail(cl, "illegal mcast-group \"%s\" (an IPv4 or "
+				    "IPv6 multicast address)", w);
+		d->set |= L4LB_HAS_GROUP;
+	}
+	w = sync_arg(r, SYNC_PORT);
+	if (w) {
+		if (!parse_uint(w, 65535, &v) || !v)
+			return fail(cl, "illegal mcast-port \"%s\" (must be "
+				    "1..65535)", w);
+		d->port = (uint16_t)v;
+		d->set |= L4LB_HAS_MCAST_PORT;
+	}
+	w = sync_arg(r, SYNC_TTL);
+	if (w) {
+		if (!parse_uint(w, 255, &v) || !v)
+			return fail(cl, "illegal mcast-ttl \"%s\" (must be "
+				    "1..255)", w);
+		d->ttl = (uint8_t)v;
+		d->set |= L4LB_HAS_TTL;
+	}
+	/* Read when the command runs (parsing stays pure). */
+	cl->key_file = sync_arg(r, SYNC_KEY_FILE);
 	return 0;
 }
 
@@ -886,6 +1037,8 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 
 	if (parse_tunnel(cl, r))
 		return L4LBADM_EXIT_USAGE;
+	if (parse_sync(cl, r))
+		return L4LBADM_EXIT_USAGE;
 
 	if (r->client &&
 	    l4lbadm_parse_addrport(r->client, cl->svc.protocol, false,
@@ -984,6 +1137,20 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 			if (cl->cmd)
 				return fail(cl, "multiple commands specified");
 			cl->cmd = o;
+			raw.cmd_arg = optarg;
+			continue;
+		}
+		if (o->id == OPT_SYNC) {
+			unsigned int bit = (unsigned int)o->value;
+
+			if (cl->sync_opts & bit)
+				return fail(cl, "multiple '%s' options "
+					    "specified", o->long_name);
+			if (!cl->sync_opts)
+				cl->sync_opt_name = o->long_name;
+			cl->sync_opts |= bit;
+			cl->opts |= OPT_SYNC;
+			raw.sync[__builtin_ctz(bit)] = optarg;
 			continue;
 		}
 		if (cl->opts & o->id)
@@ -1076,6 +1243,7 @@ int l4lbadm_parse(int argc, char **argv, struct l4lbadm_cmdline *cl)
 		case OPT_THRESHOLDS:
 		case OPT_SORT:
 		case OPT_NOSORT:
+		case OPT_SYNC:
 			break;
 		}
 	}

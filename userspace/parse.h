@@ -40,6 +40,8 @@ enum l4lbadm_cmd {
 	CMD_SAVE,
 	CMD_RESTORE,
 	CMD_CONFIG,
+	CMD_START_DAEMON,
+	CMD_STOP_DAEMON,
 };
 
 /* Option bits (struct l4lbadm_opt.id for options, cl->opts). */
@@ -75,6 +77,23 @@ enum {
 	OPT_SORT	= 1u << 28,	/* --sort: the default, as ipvsadm */
 	OPT_NOSORT	= 1u << 29,	/* --nosort */
 	OPT_PICKUP	= 1u << 30,	/* --pickup */
+	/*
+	 * The sync daemon's options (--mcast-interface, ..., and -L's
+	 * --daemon), told apart by their value (enum l4lbadm_sync_opt).
+	 */
+	OPT_SYNC	= 1u << 31,
+};
+
+/* struct l4lbadm_opt.value of the OPT_SYNC options; cl->sync_opts. */
+enum l4lbadm_sync_opt {
+	SYNC_IFN	= 1 << 0,	/* --mcast-interface */
+	SYNC_ID		= 1 << 1,	/* --syncid */
+	SYNC_MAXLEN	= 1 << 2,	/* --sync-maxlen */
+	SYNC_GROUP	= 1 << 3,	/* --mcast-group */
+	SYNC_PORT	= 1 << 4,	/* --mcast-port */
+	SYNC_TTL	= 1 << 5,	/* --mcast-ttl */
+	SYNC_KEY_FILE	= 1 << 6,	/* --sync-key-file */
+	SYNC_DAEMON	= 1 << 7,	/* -L --daemon */
 };
 
 /* ipvsadm's range of -x and -y. */
@@ -126,6 +145,10 @@ struct l4lbadm_cmdline {
 	union l4lb_inaddr client_addr;
 	uint16_t client_port;
 	bool client_has_port;
+	struct l4lb_daemon daemon;	/* --start-daemon, --stop-daemon */
+	unsigned int sync_opts;		/* enum l4lbadm_sync_opt seen */
+	const char *sync_opt_name;	/* the first of them */
+	const char *key_file;		/* --sync-key-file */
 	bool hint;			/* error: also suggest -h */
 	char err[512];
 };
@@ -156,6 +179,13 @@ int l4lbadm_parse_addrport(const char *word, int proto, bool port_required,
 			   uint16_t *family, union l4lb_inaddr *addr,
 			   uint16_t *port, bool *has_port, char *err,
 			   size_t errlen);
+
+/*
+ * --sync-key-file: the key, 32 hex digits (whitespace around them
+ * ignored), into @key. Returns 0, or -1 with @err filled.
+ */
+int l4lbadm_read_key_file(const char *path, uint8_t *key, char *err,
+			  size_t errlen);
 
 /* Usage/help text (generated from the table). */
 void l4lbadm_usage(FILE *f, const char *prog);

@@ -237,6 +237,27 @@ static void test_parse_ok(void)
 	      cl.svc.port == 80, "--list --numeric -t");
 	r = parse("-L --json", &cl);
 	check(r == 0 && cl.json, "-L --json");
+	r = parse("--start-daemon backup --mcast-interface eth1 --syncid 7 "
+		  "--sync-maxlen 1400 --mcast-group ff02::81 --mcast-port 9000 "
+		  "--mcast-ttl 2", &cl);
+	check(r == 0 && cl.cmd->id == CMD_START_DAEMON &&
+	      cl.daemon.state == L4LB_DAEMON_BACKUP &&
+	      !strcmp(cl.daemon.ifname, "eth1") && cl.daemon.syncid == 7 &&
+	      cl.daemon.maxlen == 1400 && cl.daemon.group_family == AF_INET6 &&
+	      cl.daemon.port == 9000 && cl.daemon.ttl == 2 &&
+	      cl.daemon.set == (L4LB_HAS_SYNCID | L4LB_HAS_MAXLEN |
+				L4LB_HAS_GROUP | L4LB_HAS_MCAST_PORT |
+				L4LB_HAS_TTL),
+	      "--start-daemon backup with every option");
+	r = parse("--start-daemon=master --mcast-interface eth0", &cl);
+	check(r == 0 && cl.daemon.state == L4LB_DAEMON_MASTER &&
+	      !cl.daemon.set, "--start-daemon=master, defaults left to the kernel");
+	r = parse("--stop-daemon backup", &cl);
+	check(r == 0 && cl.cmd->id == CMD_STOP_DAEMON &&
+	      cl.daemon.state == L4LB_DAEMON_BACKUP, "--stop-daemon backup");
+	r = parse("-L --daemon --stats", &cl);
+	check(r == 0 && (cl.sync_opts & SYNC_DAEMON), "-L --daemon --stats");
+
 	r = parse("-L --timeout", &cl);
 	check(r == 0 && (cl.opts & OPT_TIMEOUT), "-L --timeout");
 
@@ -414,14 +435,39 @@ static void test_parse_errors(void)
 	expect_err("-L --sort --nosort",
 		   "The option 'sort' conflicts with the 'nosort' option in "
 		   "the 'list' command");
-	expect_err("--stop-daemon master",
-		   "not supported by l4lb: \"--stop-daemon\"");
 	expect_err("-A -u 10.0.0.1:53 --pe sip",
 		   "not supported by l4lb: \"--pe\"");
-	expect_err("--start-daemon=backup --mcast-interface eth0",
-		   "not supported by l4lb: \"--start-daemon\"");
 	expect_err("--start-daemon master",
-		   "not supported by l4lb: \"--start-daemon\"");
+		   "You need to supply the 'mcast-interface' option for the "
+		   "'start-daemon' command");
+	expect_err("--start-daemon primary --mcast-interface eth0",
+		   "illegal start-daemon state \"primary\" (master or backup)");
+	expect_err("--stop-daemon master --syncid 1",
+		   "Illegal 'syncid' option with the 'stop-daemon' command");
+	expect_err("--start-daemon master --mcast-interface eth0 --syncid 256",
+		   "illegal syncid \"256\" (must be 0..255)");
+	expect_err("--start-daemon master --mcast-interface eth0 "
+		   "--mcast-group 10.0.0.1",
+		   "illegal mcast-group \"10.0.0.1\" (an IPv4 or IPv6 "
+		   "multicast address)");
+	expect_err("--start-daemon master --mcast-interface eth0 "
+		   "--mcast-ttl 0", "illegal mcast-ttl \"0\" (must be 1..255)");
+	expect_err("--start-daemon master --mcast-interface eth0 "
+		   "--mcast-port 0",
+		   "illegal mcast-port \"0\" (must be 1..65535)");
+	expect_err("--start-daemon master --mcast-interface eth0 "
+		   "--sync-maxlen 50",
+		   "illegal sync-maxlen \"50\" (must be 92..65535, and fit "
+		   "the interface's MTU)");
+	expect_err("--start-daemon master --mcast-interface eth0 --daemon",
+		   "Illegal 'daemon' option with the 'start-daemon' command");
+	expect_err("-L --daemon --mcast-interface eth0",
+		   "Illegal 'mcast-interface' option with the 'list' command");
+	expect_err("-L --daemon -c",
+		   "The option 'daemon' conflicts with the 'connection' option "
+		   "in the 'list' command");
+	expect_err("-A -t 10.0.0.1:80 --syncid 1",
+		   "Illegal 'syncid' option with the 'add-service' command");
 	expect_err("-A -t 10.0.0.1:80 -s twos",
 		   "not supported by l4lb: scheduler \"twos\"");
 	expect_err("--persistentx", "invalid option \"--persistentx\"");

@@ -69,8 +69,10 @@ expect_eq "-R of lines starting with ipvsadm" "$(adm lb -S -n | tr '\n' ' ')" \
 	"-A -u 10.0.0.100:53 -s rr -o -a -u 10.0.0.100:53 -r 10.0.0.12:53 -g -w 2 -x 4 -y 3 "
 # What l4lb does not implement says so; exit 2 and nothing changed.
 before=$(table)
-expect_error 'not supported by l4lb: "--start-daemon"' --start-daemon master --mcast-interface eth0
-expect_error 'not supported by l4lb: "--stop-daemon"' --stop-daemon master
+expect_error 'No such interface' --start-daemon master --mcast-interface eth0
+expect_error 'illegal start-daemon state "primary"' --start-daemon primary --mcast-interface lo
+expect_error 'Sync daemon not running' --stop-daemon master
+expect_eq "no sync daemon after the refused commands" "$(adm lb -L --daemon)" ""
 expect_error 'not supported by l4lb: "--pe"' -E -u 10.0.0.100:53 --pe sip
 expect_error 'One-Packet Scheduling (-o) is only for UDP' -A -t 10.0.0.100:81 -o
 expect_error '"2147483648"' -e -u 10.0.0.100:53 -r 10.0.0.12 -x 2147483648

@@ -461,7 +461,8 @@ static const char *const top_kws[] = {
 	"virtual_server", "global_defs", NULL
 };
 static const char *const global_kws[] = {
-	"resync_interval", "l4lbd_allow_empty", "l4lbd_metrics", NULL
+	"resync_interval", "l4lbd_allow_empty", "l4lbd_metrics",
+	"lvs_sync_daemon", NULL
 };
 
 /*
@@ -1850,6 +1851,105 @@ static void parse_vs(struct parser *p, const struct tok *kw,
 	push_ptr((void ***)&cfg->vs, &cfg->nvs, v);
 }
 
+/* The tokens left on @kw's line, up to a brace. */
+static struct tok *same_line(struct parser *p, const struct tok *kw)
+{
+	struct tok *t = peek(p);
+
+	if (!t || t->line != kw->line || is_brace(t, '{') || is_brace(t, '}'))
+		return NULL;
+	p->i++;
+	return t;
+}
+
+/*
+ * lvs_sync_daemon INTERFACE [VRRP_INSTANCE] [id N] [maxlen N] [port N]
+ * [ttl N] [group ADDRESS], keepalived's syntax and ranges.
+ */
+static void parse_sync_daemon(struct parser *p, const struct tok *kw,
+			      struct config *cfg)
+{
+	struct sync_conf *sc = &cfg->sync;
+	struct l4lb_daemon *d = &sc->d;
+	struct tok *t, *v;
+	unsigned int n;
+
+	if (sc->on) {
+		perr(p, kw->line, "lvs_sync_daemon given twice (first at line %d)",
+		     sc->line);
+		skip_unknown(p, kw, global_kws);
+		return;
+	}
+	t = same_line(p, kw);
+	if (!t) {
+		perr(p, kw->line, "'lvs_sync_daemon' needs an interface");
+		return;
+	}
+	if (strlen(t->s) >= sizeof(d->ifname)) {
+		perr(p, kw->line, "lvs_sync_daemon: interface name '%s' is too long",
+		     t->s);
+		skip_unknown(p, kw, global_kws);
+		return;
+	}
+	memset(sc, 0, sizeof(*sc));
+	sc->on = true;
+	sc->line = kw->line;
+	strcpy(d->ifname, t->s);
+	while ((t = same_line(p, kw))) {
+		const char *w = t->s;
+
+		if (!strcmp(w, "id") || !strcmp(w, "maxlen") ||
+		    !strcmp(w, "port") || !strcmp(w, "ttl") ||
+		    !strcmp(w, "group")) {
+			v = same_line(p, kw);
+			if (!v) {
+				perr(p, kw->line, "lvs_sync_daemon: '%s' needs a value", w);
+				sc->on = false;
+				return;
+			}
+		} else if (!sc->instance[0] && d->set == 0) {
+			snprintf(sc->instance, sizeof(sc->instance), "%s", w);
+			continue;
+		} else {
+			perr(p, kw->line, "lvs_sync_daemon: unknown option '%s' (id, maxlen, port, ttl, group)",
+			     w);
+			sc->on = false;
+			skip_unknown(p, kw, global_kws);
+			return;
+		}
+		if (!strcmp(w, "id") &&
+		    parse_uint(p, t, v->s, 0, L4LB_SYNC_SYNCID_MAX, &n)) {
+			d->syncid = n;
+			d->set |= L4LB_HAS_SYNCID;
+		} else if (!strcmp(w, "maxlen") &&
+			   parse_uint(p, t, v->s, L4LB_SYNC_MAXLEN_MIN, 65507, &n)) {
+			d->maxlen = (uint16_t)n;
+			d->set |= L4LB_HAS_MAXLEN;
+		} else if (!strcmp(w, "port") && parse_port(p, t, v->s, &d->port)) {
+			d->set |= L4LB_HAS_MCAST_PORT;
+		} else if (!strcmp(w, "ttl") &&
+			   parse_uint(p, t, v->s, 1, 255, &n)) {
+			d->ttl = (uint8_t)n;
+			d->set |= L4LB_HAS_TTL;
+		} else if (!strcmp(w, "group")) {
+			struct ipaddr a = { 0 };
+
+			if (!parse_ip(p, t, v->s, &a))
+				continue;
+			if (a.family == AF_INET ?
+			    !IN_MULTICAST(ntohl(a.u.in.s_addr)) :
+			    !IN6_IS_ADDR_MULTICAST(&a.u.in6)) {
+				perr(p, kw->line, "lvs_sync_daemon: group '%s' is not a multicast address",
+				     v->s);
+				continue;
+			}
+			d->group_family = a.family;
+			d->group = a.u;
+			d->set |= L4LB_HAS_GROUP;
+		}
+	}
+}
+
 static void parse_global(struct parser *p, const struct tok *kw,
 			 struct config *cfg)
 {
@@ -1868,6 +1968,8 @@ static void parse_global(struct parser *p, const struct tok *kw,
 			if (parse_ip(p, k, arg(p, k), &a) &&
 			    parse_port(p, k, arg(p, k), &cfg->metrics_port))
 				cfg->metrics_addr = a;
+		} else if (!strcmp(k->s, "lvs_sync_daemon")) {
+			parse_sync_daemon(p, k, cfg);
 		} else if (!strncmp(k->s, "l4lbd_", 6) ||
 			   !strncmp(k->s, "resync", 6)) {
 			unknown(p, k, "global_defs", global_kws);

@@ -227,8 +227,20 @@ struct vs {
 	bool vip_local;		/* the VIP is an address of this host */
 };
 
+/*
+ * keepalived's lvs_sync_daemon (global_defs): l4lbd runs both connection
+ * sync roles (l4lbadm --start-daemon master and backup) while it runs.
+ */
+struct sync_conf {
+	bool on;
+	int line;
+	struct l4lb_daemon d;		/* state unset; .set: what was given */
+	char instance[64];		/* the VRRP instance named, unused */
+};
+
 struct config {
 	char *file;
+	struct sync_conf sync;
 	unsigned int resync_ms;
 	bool allow_empty;		/* global_defs l4lbd_allow_empty */
 	struct ipaddr metrics_addr;	/* l4lbd_metrics; family 0: off */

@@ -301,6 +301,91 @@ static struct l4lb_service *find_ksvc(struct l4lb_service_list *l,
 	return NULL;
 }
 
+/* --- connection sync (global_defs lvs_sync_daemon) ----------------------- */
+
+static const uint32_t sync_states[2] = { L4LB_DAEMON_MASTER, L4LB_DAEMON_BACKUP };
+static const char *const sync_names[2] = { "master", "backup" };
+/* The roles this l4lbd started, and with what. */
+static bool sync_owned[2];
+static struct l4lb_daemon sync_applied;
+
+static bool daemon_equal(const struct l4lb_daemon *a, const struct l4lb_daemon *b)
+{
+	return !strcmp(a->ifname, b->ifname) && a->set == b->set &&
+	       a->syncid == b->syncid && a->maxlen == b->maxlen &&
+	       a->group_family == b->group_family &&
+	       !memcmp(&a->group, &b->group, sizeof(a->group)) &&
+	       a->port == b->port && a->ttl == b->ttl;
+}
+
+/* Stop the roles this l4lbd started. */
+static void sync_roles_stop(void)
+{
+	struct l4lb_daemon d = { 0 };
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		if (!sync_owned[i])
+			continue;
+		d.state = sync_states[i];
+		ret = l4lb_daemon_cmd(&nl, L4LB_CMD_DEL_DAEMON, &d);
+		if (ret < 0 && ret != -ENOENT)
+			logmsg(LOG_WARNING, "lvs_sync_daemon: stopping the %s sync daemon: %s",
+			       sync_names[i], strerror(-ret));
+		else
+			logmsg(LOG_NOTICE, "lvs_sync_daemon: %s sync daemon stopped",
+			       sync_names[i]);
+		sync_owned[i] = false;
+	}
+}
+
+/*
+ * Both roles run while the configuration has lvs_sync_daemon, so that a
+ * VRRP transition needs nothing (the sync follows the VIP): started if
+ * not running (also after the module was loaded again), restarted by a
+ * reload that changes the settings, stopped without the keyword. A role
+ * another program started is left alone.
+ */
+static void sync_roles(void)
+{
+	const struct sync_conf *sc = &cfg->sync;
+	struct l4lb_daemon run[2], d;
+	size_t n = 0, k;
+	int i, ret;
+
+	if (!sc->on || !daemon_equal(&sc->d, &sync_applied))
+		sync_roles_stop();
+	if (!sc->on)
+		return;
+	sync_applied = sc->d;
+	ret = l4lb_get_daemons(&nl, run, &n);
+	if (ret < 0) {
+		logmsg(LOG_WARNING, "lvs_sync_daemon: listing the sync daemons: %s",
+		       strerror(-ret));
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		bool on = false;
+
+		for (k = 0; k < n; k++)
+			on |= run[k].state == sync_states[i];
+		if (on)
+			continue;
+		d = sc->d;
+		d.state = sync_states[i];
+		ret = l4lb_daemon_cmd(&nl, L4LB_CMD_NEW_DAEMON, &d);
+		if (ret < 0) {
+			logmsg(LOG_ERR, "lvs_sync_daemon: starting the %s sync daemon on %s: %s%s%s",
+			       sync_names[i], d.ifname, strerror(-ret),
+			       nl.extack[0] ? ": " : "", nl.extack);
+			continue;
+		}
+		sync_owned[i] = true;
+		logmsg(LOG_NOTICE, "lvs_sync_daemon: %s sync daemon started on %s (syncid %u)",
+		       sync_names[i], d.ifname, d.syncid);
+	}
+}
+
 /*
  * Make the kernel match the configuration for everything the
  * configuration mentions. Returns 0, or -1 to be retried soon.
@@ -330,6 +415,7 @@ static int sync_all(void)
 			return -1;
 		}
 	}
+	sync_roles();
 	for (i = 0; i < cfg->nvs; i++) {
 		struct vs *v = cfg->vs[i];
 		struct l4lb_service key, *ks = find_ksvc(&list, v);
@@ -1101,6 +1187,8 @@ int main(int argc, char **argv)
 
 		remove_stale(cfg, &empty);
 	}
+	if (!dry_run && nl_ok)
+		sync_roles_stop();
 	config_free(cfg);
 	checks_cleanup();
 	nl_reset();

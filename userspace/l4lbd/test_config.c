@@ -923,6 +923,56 @@ static void test_skip(void)
 	config_free(c);
 }
 
+/* global_defs lvs_sync_daemon: keepalived's syntax, read for both roles. */
+static void test_sync_daemon(void)
+{
+	struct config_errors errs;
+	struct config *c;
+	const struct l4lb_daemon *d;
+
+	c = config_parse_string("sd.conf",
+		"global_defs {\n"
+		"  lvs_sync_daemon eth1 VI_1 id 7 maxlen 1400 port 9000 ttl 2 group ff02::81\n"
+		"  router_id LB1\n"
+		"}\n" VSR("TCP"), &errs);
+	CHECK(c && !errs.n, "lvs_sync_daemon: %s", errs.n ? errs.msg[0] : "");
+	if (c) {
+		d = &c->sync.d;
+		CHECK(c->sync.on && !strcmp(d->ifname, "eth1") &&
+		      !strcmp(c->sync.instance, "VI_1") && d->syncid == 7 &&
+		      d->maxlen == 1400 && d->port == 9000 && d->ttl == 2 &&
+		      d->group_family == AF_INET6 &&
+		      d->set == (L4LB_HAS_SYNCID | L4LB_HAS_MAXLEN |
+				 L4LB_HAS_MCAST_PORT | L4LB_HAS_TTL |
+				 L4LB_HAS_GROUP),
+		      "lvs_sync_daemon fields: %s set %#x", d->ifname, d->set);
+		CHECK(errs.nnote == 1, "only router_id skipped: %zu notices",
+		      errs.nnote);
+	}
+	config_free(c);
+	c = config_parse_string("sd.conf",
+		"global_defs {\n  lvs_sync_daemon eth0 VI_1\n}\n" VSR("TCP"),
+		&errs);
+	CHECK(c && c->sync.on && !c->sync.d.set &&
+	      !strcmp(c->sync.d.ifname, "eth0"), "lvs_sync_daemon, defaults");
+	config_free(c);
+	c = config_parse_string("sd.conf", VSR("TCP"), &errs);
+	CHECK(c && !c->sync.on, "no lvs_sync_daemon: no sync");
+	config_free(c);
+	expect_error("global_defs {\n  lvs_sync_daemon eth0 VI_1 id 256\n}\n" VSR("TCP"),
+		     "t.conf:2: id: '256' is not an integer in 0..255");
+	expect_error("global_defs {\n  lvs_sync_daemon eth0 VI_1 group 10.0.0.1\n}\n" VSR("TCP"),
+		     "t.conf:2: lvs_sync_daemon: group '10.0.0.1' is not a multicast address");
+	expect_error("global_defs {\n  lvs_sync_daemon eth0 VI_1 speed 3\n}\n" VSR("TCP"),
+		     "t.conf:2: lvs_sync_daemon: unknown option 'speed'");
+	expect_error("global_defs {\n  lvs_sync_daemon\n}\n" VSR("TCP"),
+		     "t.conf:2: 'lvs_sync_daemon' needs an interface");
+	expect_error("global_defs {\n  lvs_sync_daemon eth0 VI_1 ttl\n}\n" VSR("TCP"),
+		     "t.conf:2: lvs_sync_daemon: 'ttl' needs a value");
+	expect_error("global_defs {\n  lvs_sync_daemon eth0 VI_1\n  lvs_sync_daemon eth1 VI_1\n}\n" VSR("TCP"),
+		     "t.conf:3: lvs_sync_daemon given twice (first at line 2)");
+}
+
 static char tmpdir[64];
 
 static void put(const char *name, const char *text)
@@ -1061,5 +1111,6 @@ int main(void)
 	test_errors();
 	test_tun();
 	test_l4lb_features();
+	test_sync_daemon();
 	TEST_DONE();
 }

@@ -441,6 +441,113 @@
  *    pause in reading, the first read covers the time since the read
  *    before last (RATE_WINDOW_MS says so). Zeroing does not reset rates.
  *
+ * Connection sync (ipvsadm --start-daemon): a balancer running the master
+ *    role sends its connection entries and persistence templates, and
+ *    their changes, to a multicast group on one interface; one running
+ *    the backup role there installs them, so that when the clients'
+ *    gateway or the VIP moves to it (keepalived's VRRP) the flows carry
+ *    on. Both roles may run at once in a netns (as IPVS's), each at most
+ *    once; all per netns, stopped when the netns goes.
+ *    It runs in the kernel, as IPVS's does: --start-daemon is a one-shot
+ *    command operators already put in scripts and keepalived
+ *    configurations, there is no process to supervise, and the backup
+ *    installs entries without a round trip through user space. The master
+ *    queues a record when an entry is made, when its TCP state changes (or
+ *    a UDP entry is confirmed) and, while a flow lasts, about every half
+ *    of its remaining timeout, so that the backup's copy, which expires as
+ *    the master's does (plus L4LB_SYNC_GRACE_MS), outlives no idle flow
+ *    and loses no busy one. Records are batched into datagrams of at most
+ *    SYNC_MAXLEN bytes, sent when one is full or 50 ms after its first
+ *    record, from a work item; at most 64 full datagrams wait, a record
+ *    past that is dropped (DROPPED). A lost datagram costs only the flows
+ *    whose records it carried (on a takeover, as without sync).
+ *    The backup receives on a kernel UDP socket bound to the port and
+ *    interface that joined the group (its encap_rcv takes each datagram
+ *    in softirq context, with no copy to user space); a work item then
+ *    checks it whole and installs its records under the config mutex
+ *    (the destination lists are configuration), at most 256 datagrams
+ *    waiting (DROPPED past that). A record is installed only for a
+ *    service (the same key) and a real server (the same address, port
+ *    and forwarding method, neither deleted nor down) the backup has, else
+ *    counted (NO_SERVICE); within the connection table's limits as a new
+ *    flow (TABLE_FULL, and L4LB_DROP_A_TABLE_FULL; TABLE_FULL also counts
+ *    a record refused for want of memory); an entry of the same
+ *    flow and real server takes the record's state and timeout, one of
+ *    another real server is replaced. Synced entries count in the
+ *    destinations' connections but not in CONNS (they were scheduled by
+ *    the master); their first packets pass the input route's checks as a
+ *    new flow's do. Any datagram that is not exactly as below is dropped
+ *    whole (MALFORMED), one of another sync id ignored (OTHER_SYNCID;
+ *    a backup of sync id 0 takes every sync id, as IPVS's).
+ *    Authentication (optional; anyone on the segment could otherwise
+ *    inject flows): with a KEY, the master appends a MAC, siphash-2-4
+ *    over the whole datagram before it, keyed with the KEY's 16 bytes
+ *    read as two little-endian 64-bit words, and the backup
+ *    drops a datagram without one or with a wrong one (BAD_AUTH). A backup
+ *    without a key ignores a MAC.
+ *
+ * L4LB_CMD_NEW_DAEMON: start a role.
+ *    L4LB_A_DAEMON: NLA_NESTED
+ *        L4LB_DAEMON_A_STATE: NLA_U32, L4LB_DAEMON_MASTER or
+ *                          L4LB_DAEMON_BACKUP (required)
+ *        L4LB_DAEMON_A_MCAST_IFN: NLA_NUL_STRING, the interface, at most
+ *                          IFNAMSIZ - 1 bytes (required; ENODEV if the
+ *                          netns has no such interface)
+ *        L4LB_DAEMON_A_SYNC_ID: NLA_U32, 0..255; default 0
+ *        L4LB_DAEMON_A_SYNC_MAXLEN: NLA_U16, the largest datagram (UDP
+ *                          payload), L4LB_SYNC_MAXLEN_MIN.. the
+ *                          interface's MTU less the IP and UDP headers
+ *                          (EINVAL above); default that (1472 for an
+ *                          IPv4 group on a 1500-byte MTU, as IPVS)
+ *        L4LB_DAEMON_A_MCAST_GROUP: NLA_BE32, an IPv4 multicast group, or
+ *        L4LB_DAEMON_A_MCAST_GROUP6: 16 bytes, an IPv6 multicast group
+ *                          (not both; EINVAL if not multicast); default
+ *                          224.0.0.81, as IPVS
+ *        L4LB_DAEMON_A_MCAST_PORT: NLA_BE16, not 0; default 8848
+ *        L4LB_DAEMON_A_MCAST_TTL: NLA_U8, 1..255, the master's multicast
+ *                          TTL or hop limit; default 1
+ *        L4LB_DAEMON_A_KEY: exactly L4LB_SYNC_KEY_LEN (16) bytes, the
+ *                          shared key; default none
+ *    EEXIST if the role runs, EADDRINUSE if the port is taken (backup).
+ *
+ * L4LB_CMD_DEL_DAEMON: stop a role; L4LB_A_DAEMON with STATE only;
+ *    ENOENT if it does not run. Its pending records are dropped.
+ *
+ * L4LB_CMD_GET_DAEMON: no attributes in; the reply has one L4LB_A_DAEMON
+ *    per running role, master first: STATE, MCAST_IFN, SYNC_ID,
+ *    SYNC_MAXLEN, MCAST_GROUP or MCAST_GROUP6, MCAST_PORT, MCAST_TTL,
+ *    L4LB_DAEMON_A_KEYED (NLA_FLAG) if a key is set (never the key), and
+ *    counters (NLA_U64, padded with L4LB_DAEMON_A_PAD) of the netns since
+ *    it was made, for the role:
+ *        DATAGRAMS: sent (master) or received (backup)
+ *        RECORDS: sent (master), installed or updated (backup)
+ *        DROPPED: master: records not sent (queue full, no memory, a
+ *                 failed send); backup: datagrams not taken (queue full)
+ *        MALFORMED, BAD_AUTH, OTHER_SYNCID: backup, datagrams, see above
+ *        NO_SERVICE, TABLE_FULL: backup, records, see above
+ *
+ * Sync datagrams (UDP to the group and port), version 1, all fields in
+ *    network order: a struct l4lb_sync_hdr, COUNT records (struct
+ *    l4lb_sync_rec with its addresses), and with L4LB_SYNC_HDR_F_MAC the
+ *    MAC, L4LB_SYNC_MAC_LEN bytes (siphash-2-4's 64-bit result, little
+ *    endian). LEN is the whole datagram's; RESERVED fields are 0. A record:
+ *    TYPE L4LB_SYNC_REC_CONN or L4LB_SYNC_REC_TMPL, FAMILY AF_INET or
+ *    AF_INET6 (of every address), LEN L4LB_SYNC_REC_LEN(FAMILY), then
+ *        a connection: PROTOCOL IPPROTO_TCP or IPPROTO_UDP, FWD (enum
+ *        l4lb_fwd_method), STATE (enum l4lb_conn_state: SYN_RECV..CLOSE
+ *        for TCP, UDP for UDP), FLAGS L4LB_SYNC_REC_F_*, CPORT, VPORT
+ *        (the client's and the VIP's, as the packets have them), DPORT
+ *        (the real server's as configured: 0 for a firewall-mark
+ *        service's that keeps the packet's), FWMARK (the service's, or 0
+ *        for a service of address and port), TIMEOUT (milliseconds left,
+ *        at most L4LB_TIMEOUT_MAX seconds), ADDRS: client, VIP, real
+ *        server (1 word each for AF_INET, 4 for AF_INET6);
+ *        a persistence template: as a connection, with PROTOCOL the
+ *        service's (0 for a firewall-mark service), STATE NONE, FLAGS 0,
+ *        CPORT 0, the client's address masked, VPORT and the VIP the
+ *        service's (0 for a firewall-mark service).
+ *    A new version will have a new VERSION; a backup drops others.
+ *
  * Service dumps with L4LB_A_WITH_DESTS: a service whose destinations do
  *    not fit in one message continues in the next message(s), which repeat
  *    the service's attributes (key, SCHED, FLAGS, STATS) and carry the
@@ -449,6 +556,8 @@
  */
 #ifndef _UAPI_LINUX_L4LB_H
 #define _UAPI_LINUX_L4LB_H
+
+#include <linux/types.h>
 
 #define L4LB_GENL_NAME		"l4lb"
 #define L4LB_GENL_VERSION	1
@@ -476,6 +585,9 @@ enum l4lb_cmd {
 	L4LB_CMD_ZERO,
 	L4LB_CMD_GET_CONN,
 	L4LB_CMD_SET_CONFIG,
+	L4LB_CMD_NEW_DAEMON,
+	L4LB_CMD_DEL_DAEMON,
+	L4LB_CMD_GET_DAEMON,
 	__L4LB_CMD_MAX
 };
 #define L4LB_CMD_MAX (__L4LB_CMD_MAX - 1)
@@ -489,6 +601,7 @@ enum l4lb_attr {
 	L4LB_A_WITH_DESTS,
 	L4LB_A_CONN,
 	L4LB_A_CONFIG,
+	L4LB_A_DAEMON,
 	__L4LB_A_MAX
 };
 #define L4LB_A_MAX (__L4LB_A_MAX - 1)
@@ -699,5 +812,88 @@ enum l4lb_conn_attr {
 	__L4LB_CONN_A_MAX
 };
 #define L4LB_CONN_A_MAX (__L4LB_CONN_A_MAX - 1)
+
+/* Connection sync (L4LB_CMD_*_DAEMON). */
+enum l4lb_daemon_state {
+	L4LB_DAEMON_MASTER = 1,
+	L4LB_DAEMON_BACKUP = 2,
+};
+
+enum l4lb_daemon_attr {
+	L4LB_DAEMON_A_UNSPEC,
+	L4LB_DAEMON_A_STATE,
+	L4LB_DAEMON_A_MCAST_IFN,
+	L4LB_DAEMON_A_SYNC_ID,
+	L4LB_DAEMON_A_SYNC_MAXLEN,
+	L4LB_DAEMON_A_MCAST_GROUP,
+	L4LB_DAEMON_A_MCAST_GROUP6,
+	L4LB_DAEMON_A_MCAST_PORT,
+	L4LB_DAEMON_A_MCAST_TTL,
+	L4LB_DAEMON_A_KEY,
+	L4LB_DAEMON_A_KEYED,
+	L4LB_DAEMON_A_PAD,
+	L4LB_DAEMON_A_DATAGRAMS,
+	L4LB_DAEMON_A_RECORDS,
+	L4LB_DAEMON_A_DROPPED,
+	L4LB_DAEMON_A_MALFORMED,
+	L4LB_DAEMON_A_BAD_AUTH,
+	L4LB_DAEMON_A_OTHER_SYNCID,
+	L4LB_DAEMON_A_NO_SERVICE,
+	L4LB_DAEMON_A_TABLE_FULL,
+	__L4LB_DAEMON_A_MAX
+};
+#define L4LB_DAEMON_A_MAX (__L4LB_DAEMON_A_MAX - 1)
+
+#define L4LB_SYNC_KEY_LEN		16
+#define L4LB_SYNC_MAC_LEN		8
+#define L4LB_SYNC_SYNCID_MAX		255
+#define L4LB_SYNC_PORT_DEFAULT		8848
+#define L4LB_SYNC_GROUP_DEFAULT		0xe0000051	/* 224.0.0.81 */
+#define L4LB_SYNC_TTL_DEFAULT		1
+#define L4LB_SYNC_GRACE_MS		3000
+
+#define L4LB_SYNC_MAGIC			0x4c34534e	/* "L4SN" */
+#define L4LB_SYNC_VERSION		1
+
+struct l4lb_sync_hdr {
+	__be32	magic;		/* L4LB_SYNC_MAGIC */
+	__u8	version;	/* L4LB_SYNC_VERSION */
+	__u8	syncid;
+	__u8	count;		/* records */
+	__u8	flags;		/* L4LB_SYNC_HDR_F_* */
+	__be16	len;		/* the datagram's, MAC included */
+	__be16	reserved;
+};
+
+#define L4LB_SYNC_HDR_F_MAC	(1u << 0)	/* a MAC ends the datagram */
+
+enum l4lb_sync_rec_type {
+	L4LB_SYNC_REC_CONN = 1,
+	L4LB_SYNC_REC_TMPL = 2,
+};
+
+struct l4lb_sync_rec {
+	__u8	type;		/* enum l4lb_sync_rec_type */
+	__u8	family;
+	__u8	protocol;
+	__u8	fwd;
+	__u8	state;
+	__u8	flags;		/* L4LB_SYNC_REC_F_* */
+	__be16	len;		/* L4LB_SYNC_REC_LEN(family) */
+	__be16	cport;
+	__be16	vport;
+	__be16	dport;
+	__be16	reserved;
+	__be32	fwmark;
+	__be32	timeout;	/* milliseconds */
+	__be32	addrs[];	/* client, VIP, real server */
+};
+
+#define L4LB_SYNC_REC_F_CONFIRMED	(1u << 0)	/* UDP: proved itself */
+#define L4LB_SYNC_REC_LEN(family)	(sizeof(struct l4lb_sync_rec) + \
+					 3 * ((family) == AF_INET6 ? 16 : 4))
+/* A header, the largest record and a MAC. */
+#define L4LB_SYNC_MAXLEN_MIN	(sizeof(struct l4lb_sync_hdr) + \
+				 L4LB_SYNC_REC_LEN(AF_INET6) + L4LB_SYNC_MAC_LEN)
 
 #endif /* _UAPI_LINUX_L4LB_H */
