@@ -853,7 +853,8 @@ static struct l4lb_conn *l4lb_conn_new(struct l4lb_net *ln,
  * caller's.
  */
 static bool l4lb_conn_insert(struct l4lb_net *ln, struct l4lb_conn *c,
-			     const struct l4lb_flow_in *p, u32 hash)
+			     const struct l4lb_flow_in *p, u32 hash,
+			     unsigned long fire_at)
 {
 	spinlock_t *lock = l4lb_conn_lock(hash);
 	struct l4lb_conn *last = NULL;
@@ -879,7 +880,7 @@ static bool l4lb_conn_insert(struct l4lb_net *ln, struct l4lb_conn *c,
 		hlist_add_head_rcu(&c->node, l4lb_conn_bucket(hash));
 	atomic_inc(l4lb_conn_counter(c->dest, c->state));
 	l4lb_dest_conn_added(c->dest);
-	c->timer.expires = l4lb_sync_timer_at(ln, c->expires);
+	c->timer.expires = fire_at;
 	add_timer(&c->timer);
 	spin_unlock_bh(lock);
 	return true;
@@ -914,7 +915,8 @@ static struct l4lb_dest *l4lb_conn_create(struct l4lb_net *ln,
 			  l4lb_state_timeout(ln, state, 0));
 	if (!c)
 		goto err_uncount;
-	if (!l4lb_conn_insert(ln, c, p, hash)) {
+	if (!l4lb_conn_insert(ln, c, p, hash,
+			      l4lb_sync_timer_at(ln, c->expires))) {
 		kmem_cache_free(l4lb_conn_cache_of(c), c);
 		*raced = true;
 		goto err_uncount;
@@ -1093,6 +1095,13 @@ enum l4lb_flow_verdict l4lb_flow_step(struct l4lb_net *ln,
  * on @dest. An entry of the flow on another dest is replaced. The table's
  * limits hold as for a new flow. The entry's addresses are checked by its
  * first packet, as a new flow's (a stamp that matches nothing).
+ *
+ * Its timer fires at the expiry the record gives, not halfway as a local
+ * entry's does with a master running: if the expiry has moved on by then,
+ * packets moved it here, and this balancer refreshes its peers; if not,
+ * the entry goes. So an entry is only sent back to where it came from
+ * when it carries traffic here, and two balancers running both roles do
+ * not keep each other's idle entries alive.
  */
 enum l4lb_sync_in l4lb_conn_sync_in(struct l4lb_net *ln,
 				    struct l4lb_dest *dest,
@@ -1117,7 +1126,7 @@ enum l4lb_sync_in l4lb_conn_sync_in(struct l4lb_net *ln,
 			atomic_inc(l4lb_conn_counter(dest, state));
 			WRITE_ONCE(c->flags, c->flags | flags);
 			WRITE_ONCE(c->expires, expires);
-			timer_reduce(&c->timer, expires);
+			mod_timer(&c->timer, expires);
 		}
 		spin_unlock_bh(lock);
 		goto out_put;
@@ -1134,7 +1143,7 @@ enum l4lb_sync_in l4lb_conn_sync_in(struct l4lb_net *ln,
 		ret = L4LB_SYNC_IN_NOMEM;
 		goto out_put;
 	}
-	if (!l4lb_conn_insert(ln, c, p, hash)) {
+	if (!l4lb_conn_insert(ln, c, p, hash, c->expires)) {
 		/* A packet made it meanwhile: the flow has its entry. */
 		kmem_cache_free(l4lb_conn_cache_of(c), c);
 		l4lb_conn_unreserve(ln);

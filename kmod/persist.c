@@ -201,7 +201,9 @@ static bool l4lb_tmpl_new(struct l4lb_service *svc, struct l4lb_dest *dest,
 	list_add_tail(&t->list, &pt->all);
 	t->hashed = true;
 	atomic_inc(&pt->count);
-	t->timer.expires = l4lb_sync_timer_at(svc->ln, t->expires);
+	/* A backup's copy fires at its expiry: as conn.c's, l4lb_conn_sync_in() */
+	t->timer.expires = sync ? l4lb_sync_timer_at(svc->ln, t->expires) :
+				  t->expires;
 	add_timer(&t->timer);
 	if (sync)
 		l4lb_sync_tmpl(svc->ln, t);
