@@ -1,10 +1,12 @@
 #!/bin/bash
 # Tunnel forwarding (-i): IPIP and GUE to real servers two routers away,
 # TCP and UDP, bytes intact, exact rr counts; path MTU through the tunnel.
+# The same cases against IPVS's -i (ipvs, beside lb) are the control.
 # families: 4 6
 #
 #   c (wan 1) --------+
 #   lb (wan 2; VIP wan 100 on lo) --+-- out (bridge)
+#   ipvs (wan 3; VIP wan 100 on lo) -+
 #   r1 (wan 254) -----+
 #   r1 eth1 (lan 1) ----- r2 eth0 (lan 2)
 #   r2 eth1 (far 1) --+-- in (bridge) --+-- rs1..rs3 (far 11..13)
@@ -13,12 +15,14 @@
 # link); the real servers answer the client directly through r2 and r1.
 # Each real server decapsulates as README.md tells operators: the ipip
 # (IPv6: ip6tnl) fallback device up, fou receiving GUE on port 6080, the
-# VIP on lo, rp_filter off.
+# VIP on lo, rp_filter off. The client's route to the VIP picks the
+# balancer under test: lb (l4lb) or ipvs (IPVS, the control).
 . "$(dirname "$0")/../lib.sh"
 
 GUE_PORT=6080
 modprobe -q ipip && modprobe -q fou && modprobe -q ip6_tunnel && modprobe -q fou6 ||
 	skip "no ipip, fou, ip6_tunnel or fou6 module"
+modprobe -q ip_vs || skip "no ip_vs module"
 
 # tun_rip N: real server N (10.0.2.1N, 2001:db8:2::1N).
 tun_rip() { far $((10 + $1)); }
@@ -27,9 +31,10 @@ net_of() { if [ "$FAMILY" = 6 ]; then echo "$1/64"; else echo "${1%.*}.0/24"; fi
 module_load
 switch_add out
 switch_add in
-ns_add c lb r1 r2
+ns_add c lb ipvs r1 r2
 plug out c "$(wan 1)/$PLEN"
 plug out lb "$(wan 2)/$PLEN"
+plug out ipvs "$(wan 3)/$PLEN"
 plug out r1 "$(wan 254)/$PLEN"
 link_pair r1 eth1 "$(lan 1)/$PLEN" r2 eth0 "$(lan 2)/$PLEN"
 plug in r2 "$(far 1)/$PLEN" eth1
@@ -38,11 +43,12 @@ plug in r2 "$(far 1)/$PLEN" eth1
 # server holds too (an IPv6 tunnel drops packets from a local source).
 VIP_T=$(wan 100)
 addr_add lb lo "$VIP_T/$HLEN"
-ip -n "$prefix-c" route add "$VIP_T/$HLEN" via "$(wan 2)"
+addr_add ipvs lo "$VIP_T/$HLEN"
 ip_forward r1 1
 ip_forward r2 1
 nsx r1 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth1.rp_filter=0
 ip -n "$prefix-lb" route add "$(net_of "$(far 0)")" via "$(wan 254)"
+ip -n "$prefix-ipvs" route add "$(net_of "$(far 0)")" via "$(wan 254)"
 ip -n "$prefix-r1" route add "$(net_of "$(far 0)")" via "$(lan 2)"
 ip -n "$prefix-r2" route add default via "$(lan 1)"
 for i in 1 2 3; do
@@ -62,6 +68,22 @@ for i in 1 2 3; do
 	name_server "rs$i" udp 53 "rs$i" "$VIP_T"
 done
 
+# ctl lb|ipvs ARGS...: l4lbadm in lb, or ipvsadm in ipvs.
+ctl() {
+	local b=$1
+	shift
+	if [ "$b" = ipvs ]; then nsx ipvs ipvsadm "$@"; else adm lb "$@"; fi
+}
+# use lb|ipvs: the client's packets to the VIP go to that balancer, with
+# nothing learnt about the path before (its path MTU exceptions flushed).
+use() {
+	local via
+	if [ "$1" = ipvs ]; then via=$(wan 3); else via=$(wan 2); fi
+	ip -n "$prefix-c" route replace "$VIP_T/$HLEN" via "$via"
+	ip -n "$prefix-c" "-$FAMILY" route flush cache
+	B=$1
+}
+
 TSVC=$(svc_addr "$VIP_T" 80)
 USVC=$(svc_addr "$VIP_T" 53)
 BSVC=$(svc_addr "$VIP_T" 9000)
@@ -79,20 +101,20 @@ upload() {
 }
 
 # tunnel_case NAME OPTS...: rr over the three real servers tunnelled with
-# OPTS (l4lbadm's), TCP and UDP, then a 1 MB upload.
+# OPTS (ipvsadm's syntax) by balancer $B, TCP and UDP, then a 1 MB upload.
 tunnel_case() {
 	local name=$1 i names
 	shift
 	log "$name: rr over three tunnelled real servers"
-	adm lb -A -t "$TSVC" -s rr
-	adm lb -A -u "$USVC" -s rr
-	adm lb -A -t "$BSVC" -s rr
+	ctl "$B" -A -t "$TSVC" -s rr
+	ctl "$B" -A -u "$USVC" -s rr
+	ctl "$B" -A -t "$BSVC" -s rr
 	for i in 1 2 3; do
-		adm lb -a -t "$TSVC" -r "$(svc_addr "$(tun_rip "$i")" 80)" -i "$@"
-		adm lb -a -u "$USVC" -r "$(svc_addr "$(tun_rip "$i")" 53)" -i "$@"
+		ctl "$B" -a -t "$TSVC" -r "$(svc_addr "$(tun_rip "$i")" 80)" -i "$@"
+		ctl "$B" -a -u "$USVC" -r "$(svc_addr "$(tun_rip "$i")" 53)" -i "$@"
 	done
-	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
-	adm lb -L -n
+	ctl "$B" -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
+	ctl "$B" -L -n
 	names=$(tcp_names c "$VIP_T" 80 15)
 	for i in 1 2 3; do
 		expect_eq "$name: TCP connections to rs$i" "$(echo "$names" | count_of "rs$i")" 5
@@ -104,26 +126,37 @@ tunnel_case() {
 	upload "$name"
 }
 
-tunnel_case ipip
-expect_eq "ipip: -L -n forward column" \
-	"$(adm lb -L -n -t "$TSVC" | awk '$1 == "->" && $3 != "Forward" { print $3 }' | sort -u)" Tunnel
-expect_eq "ipip: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
-	"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type ipip"
-adm lb -C
+# cases lb|ipvs: every case, through l4lb or through IPVS.
+cases() {
+	local p=
+	use "$1"
+	[ "$B" = lb ] || p="ipvs "
+	tunnel_case "${p}ipip"
+	if [ "$B" = lb ]; then
+		expect_eq "ipip: -L -n forward column" \
+			"$(adm lb -L -n -t "$TSVC" | awk '$1 == "->" && $3 != "Forward" { print $3 }' | sort -u)" Tunnel
+		expect_eq "ipip: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
+			"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type ipip"
+	fi
+	ctl "$B" -C
 
-tunnel_case "gue nocsum" --tun-type gue --tun-port "$GUE_PORT"
-expect_eq "gue: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
-	"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type gue --tun-port $GUE_PORT --tun-nocsum"
-adm lb -C
-# With UDP checksums: the bytes (the scheduling is the same as above).
-adm lb -A -t "$BSVC" -s rr
-adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i --tun-type gue --tun-port "$GUE_PORT" --tun-csum
-upload "gue csum"
-adm lb -C
+	tunnel_case "${p}gue nocsum" --tun-type gue --tun-port "$GUE_PORT"
+	[ "$B" != lb ] ||
+		expect_eq "gue: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
+			"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type gue --tun-port $GUE_PORT --tun-nocsum"
+	ctl "$B" -C
+	# With UDP checksums: the bytes (the scheduling is the same as above).
+	ctl "$B" -A -t "$BSVC" -s rr
+	ctl "$B" -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i --tun-type gue --tun-port "$GUE_PORT" --tun-csum
+	upload "${p}gue csum"
+	ctl "$B" -C
+}
+cases lb
+cases ipvs
 
 # Path MTU: the link between r1 and r2 gets a smaller MTU. r1 answers
-# the LB's outer packets with ICMP frag-needed (IPv6: Packet Too Big);
-# the LB's route to the real server learns the MTU, and the client's
+# the balancer's outer packets with ICMP frag-needed (IPv6: Packet Too
+# Big); its route to the real server learns the MTU, and the client's
 # full-size DF segments come back as ICMP with that MTU less the
 # encapsulation: the client learns it and the upload completes. IPIP
 # first, then GUE (12 bytes more): each lowers what the client learnt.
@@ -134,12 +167,31 @@ mtu_case() { # NAME INNER-MTU OPTS...
 	local name=$1 mtu=$2
 	shift 2
 	log "$name: path MTU"
-	adm lb -A -t "$BSVC" -s rr
-	adm lb -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
+	ctl "$B" -A -t "$BSVC" -s rr
+	ctl "$B" -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i "$@"
 	upload "$name through a link of MTU $RMTU"
 	expect_true "$name: the client learnt path MTU $mtu" \
 		sh -c "ip -n '$prefix-c' route get '$VIP_T' | grep -w 'mtu $mtu'"
-	adm lb -C
+	ctl "$B" -C
 }
+use lb
 mtu_case ipip $((RMTU - OUTER))
 mtu_case gue $((RMTU - OUTER - 12)) --tun-type gue --tun-port "$GUE_PORT"
+# IPVS (6.1) learns nothing from a Packet Too Big about its IPv6 tunnel
+# packets: the client is never told, and its upload stalls.
+if [ "$FAMILY" = 6 ]; then
+	case_skip "ipvs: path MTU" "IPVS does not take Packet Too Big for its IPv6 tunnels"
+else
+	use ipvs
+	mtu_case "ipvs ipip" $((RMTU - OUTER))
+	mtu_case "ipvs gue" $((RMTU - OUTER - 12)) --tun-type gue --tun-port "$GUE_PORT"
+fi
+
+# IPVS goes with its netns; its modules then, as ipvsadm_compat leaves it.
+ip netns del "$prefix-ipvs"
+keep=()
+for ns in "${namespaces[@]}"; do [ "$ns" = ipvs ] || keep+=("$ns"); done
+namespaces=("${keep[@]}")
+for m in $(awk '$1 ~ /^ip_vs_/ { print $1 }' /proc/modules) ip_vs; do
+	modprobe -r "$m" 2>/dev/null || true
+done
