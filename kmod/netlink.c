@@ -390,36 +390,40 @@ static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 }
 
 /*
- * The dest's identity: address plus port (default: the service port). Its
- * family defaults to the service's, and direct routing and NAT need it
- * so: only a tunnel could carry one family in the other.
+ * The dest's identity: address, its family (default: the service's) and
+ * port (default: the service port).
  */
 static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
-			       const struct l4lb_service *svc,
+			       const struct l4lb_service *svc, u8 *family,
 			       union l4lb_addr *addr, __be16 *port)
 {
-	u8 family;
 	int err;
 
 	err = l4lb_parse_addr(tb, info->attrs[L4LB_A_DEST],
-			      &l4lb_dest_addr_attrs, svc->key.family, &family,
+			      &l4lb_dest_addr_attrs, svc->key.family, family,
 			      addr, info->extack);
 	if (err)
 		return err;
-	if (family != svc->key.family) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FAMILY],
-				    "real server of another family than the service: not supported");
-		return -EINVAL;
-	}
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
 				       svc->key.port;
 	return 0;
 }
 
-/* Checks that depend on the forwarding method. */
+/*
+ * Checks that depend on the forwarding method. Only a tunnel carries a
+ * packet to a real server of the other family (as IPVS allows): direct
+ * routing and NAT stay within the service's.
+ */
 static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
-			  const struct l4lb_service *svc, u8 fwd, __be16 port)
+			  const struct l4lb_service *svc, u8 fwd, u8 family,
+			  __be16 port)
 {
+	if (family != svc->key.family && fwd != L4LB_FWD_TUN) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[L4LB_DEST_A_FWD] ?: tb[L4LB_DEST_A_FAMILY],
+				    "real server of another family than the service: only tunnelling (L4LB_FWD_TUN) can carry it");
+		return -EINVAL;
+	}
 	if (fwd != L4LB_FWD_NAT && port != svc->key.port) {
 		if (svc->key.fwmark)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
@@ -1099,10 +1103,10 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	svc = l4lb_nl_lock_svc(info, tb, &err);
 	if (!svc)
 		return err;
-	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.addr, &cfg.port);
+	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.family, &cfg.addr,
+				  &cfg.port);
 	if (err)
 		goto out_unlock;
-	cfg.family = svc->key.family;
 	if (l4lb_bad_unicast(cfg.family, &cfg.addr)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    l4lb_addr_attr(dtb, &l4lb_dest_addr_attrs,
@@ -1121,7 +1125,7 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_parse_thresh(info, dtb, &cfg.u_thresh, &cfg.l_thresh);
 	if (err)
 		goto out_unlock;
-	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.family, cfg.port);
 	if (err)
 		goto out_unlock;
 	err = l4lb_parse_tun(info, dtb, cfg.fwd, &cfg.tun, &cfg.tun);
@@ -1153,6 +1157,7 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	struct l4lb_dest *dest;
 	union l4lb_addr addr;
 	__be16 port;
+	u8 family;
 
 	*err = l4lb_parse_dest(info, dtb);
 	if (*err)
@@ -1160,10 +1165,10 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	svc = l4lb_nl_lock_svc(info, tb, err);
 	if (!svc)
 		return NULL;
-	*err = l4lb_parse_dest_key(info, dtb, svc, &addr, &port);
+	*err = l4lb_parse_dest_key(info, dtb, svc, &family, &addr, &port);
 	if (*err)
 		goto err_unlock;
-	dest = l4lb_svc_find_dest(svc, &addr, port);
+	dest = l4lb_svc_find_dest(svc, family, &addr, port);
 	if (!dest) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "No such destination");
@@ -1219,7 +1224,8 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			.down	= down,
 		};
 
-		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.family,
+				     cfg.port);
 		if (!err)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
 		if (!err)

@@ -94,8 +94,11 @@ void l4lb_nat_rewrite4(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, __be32 addr, __be16 port);
 void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
-int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest);
+void l4lb_xmit_forward4(struct sk_buff *skb);
+struct l4lb_tun_hdr;
+void l4lb_tun_push4(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h);
 void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);
@@ -115,14 +118,24 @@ void l4lb_nat_rewrite6(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, const struct in6_addr *addr, __be16 port);
 void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
-int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest);
+void l4lb_xmit_forward6(struct sk_buff *skb);
+void l4lb_tun_push6(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h);
 
 /* tunnel.c */
+
+/* The outer IP header of a tunnel's packet, as l4lb_tun_xmit() makes it. */
+struct l4lb_tun_hdr {
+	u8	proto;	/* IPPROTO_IPIP, _IPV6 or _UDP (GUE) */
+	u8	tos;	/* the inner packet's DSCP and ECN */
+	__be16	df;	/* IPv4: IP_DF or 0 */
+	__be32	label;	/* IPv6: the flow label */
+};
+
 unsigned int l4lb_tun_overhead(const struct l4lb_dest *dest);
-int l4lb_tun_encap_udp(struct net *net, struct sk_buff *skb,
-		       const struct l4lb_dest *dest, unsigned int hroom,
-		       u8 *proto);
+int l4lb_tun_xmit(struct net *net, struct sk_buff *skb, u8 family,
+		  const struct l4lb_route *r, const struct l4lb_dest *dest);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */
 

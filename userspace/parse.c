@@ -846,21 +846,6 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 					   &cl->dest.port, &has_port, cl->err,
 					   sizeof(cl->err)))
 			return L4LBADM_EXIT_USAGE;
-		/*
-		 * Every method forwards within one family (the kernel refuses
-		 * the other with EINVAL; tunnels could carry it, not yet).
-		 */
-		if (cmd != CMD_LIST && r->service &&
-		    cl->dest.family != cl->svc.family)
-			return fail(cl, "real server \"%s\" is %s but service "
-				    "\"%s\" is %s: direct routing (-g) and "
-				    "masquerading (-m) forward within one "
-				    "address family", r->server,
-				    cl->dest.family == AF_INET6 ? "IPv6"
-								: "IPv4",
-				    r->service,
-				    cl->svc.family == AF_INET6 ? "IPv6"
-							       : "IPv4");
 		cl->server_has_port = has_port;
 		/* As ipvsadm: no port means the service port. */
 		if (!has_port)
@@ -873,6 +858,23 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			cl->dest.fwd = L4LB_FWD_DR;
 			cl->dest.set |= L4LB_HAS_FWD;
 		}
+		/*
+		 * Only a tunnel carries one family in the other, as with
+		 * IPVS; -d names a dest of either.
+		 */
+		if (cmd != CMD_LIST && cmd != CMD_DEL_SERVER && r->service &&
+		    cl->dest.family != cl->svc.family &&
+		    cl->dest.fwd != L4LB_FWD_TUN)
+			return fail(cl, "real server \"%s\" is %s but service "
+				    "\"%s\" is %s: direct routing (-g) and "
+				    "masquerading (-m) forward within one "
+				    "address family; tunneling (-i) carries "
+				    "one in the other", r->server,
+				    cl->dest.family == AF_INET6 ? "IPv6"
+								: "IPv4",
+				    r->service,
+				    cl->svc.family == AF_INET6 ? "IPv6"
+							       : "IPv4");
 		if (cmd != CMD_DEL_SERVER && (cl->dest.set & L4LB_HAS_FWD) &&
 		    cl->dest.fwd != L4LB_FWD_NAT &&
 		    cl->dest.port != cl->svc.port)

@@ -16,7 +16,7 @@
  * *_ADDR6 for AF_INET6; the other one is EINVAL, any other family
  * EAFNOSUPPORT. Replies always carry the family. Direct routing and NAT
  * forward only within one family: a destination of the other family is
- * EINVAL (only tunnels could carry it).
+ * EINVAL for them; a tunnel (L4LB_FWD_TUN) carries one in the other.
  *
  * Permissions: every command, reads included, needs CAP_NET_ADMIN in the
  * initial user namespace (GENL_ADMIN_PERM), as IPVS does. Reads are
@@ -274,21 +274,23 @@
  *                dead one until its connection times out.
  *    Tunnelling (L4LB_FWD_TUN): the client's packet, unchanged but for
  *    its TTL or hop limit, is sent to the real server's address inside an
- *    outer header of the same family: IP-in-IP (protocol IPPROTO_IPIP or
- *    IPPROTO_IPV6), or GUE (RFC draft-ietf-intarea-gue, version 0, no
- *    optional fields) in UDP to TUN_PORT, from a source port hashed from
- *    the flow. The outer source is the balancer's address on the route to
- *    the real server. The real server decapsulates, owns the VIP (as for
- *    direct routing) and answers the client directly; its port must equal
- *    the service port. A real server of the other family than the service
- *    is EINVAL (not supported yet). The path MTU a client sees is the
- *    route's less the encapsulation (20 or 40 bytes, and 12 more for GUE);
- *    a bigger packet that may not be fragmented is answered with ICMP
- *    "fragmentation needed" or Packet Too Big for that MTU. Such an error
- *    from a router about an outer packet lowers the MTU of the route to
- *    the real server, as for the stack's own tunnels. Changing the
- *    FWD or TUN_* attributes with SET_DEST replaces the destination as
- *    below.
+ *    outer header of the real server's family, which may be the other
+ *    one than the service's: IP-in-IP (protocol IPPROTO_IPIP for an
+ *    inner IPv4 packet, IPPROTO_IPV6 for an inner IPv6 one) or GUE (RFC
+ *    draft-ietf-intarea-gue, version 0, no optional fields) in UDP to
+ *    TUN_PORT, from a source port hashed from the flow. The outer source is the
+ *    balancer's address on the route to the real server. The real server
+ *    decapsulates, owns the VIP (as for direct routing) and answers the
+ *    client directly; its port must equal the service port. The path MTU
+ *    a client sees is the route's less the encapsulation (20 or 40
+ *    bytes, and 12 more for GUE), never less than the
+ *    client family's minimum (68, 1280); a bigger packet that may not be
+ *    fragmented is answered with ICMP "fragmentation needed" or Packet
+ *    Too Big, in the client's family, for that MTU. Such an error from a
+ *    router about an outer packet, in the outer family, lowers the MTU
+ *    of the route to the real server, as for the stack's own tunnels.
+ *    Changing the FWD or TUN_* attributes with SET_DEST replaces the
+ *    destination as below.
  *    Deleting a destination moves its flows: their next packet is
  *    scheduled to a live destination of the same service. SET_DEST with a
  *    different FWD replaces the destination in place: its flows move as
@@ -616,7 +618,7 @@ enum l4lb_dest_attr {
 
 /* Tunnel encapsulations (L4LB_DEST_A_TUN_TYPE), ipvsadm's --tun-type. */
 enum l4lb_tun_type {
-	L4LB_TUN_IPIP,		/* IPv4 in IPv4, IPv6 in IPv6 */
+	L4LB_TUN_IPIP,		/* IP in IP, either family in either */
 	L4LB_TUN_GUE,		/* the same in GUE (UDP), L4LB_DEST_A_TUN_PORT */
 	L4LB_TUN_GRE,		/* not supported yet: EOPNOTSUPP */
 	__L4LB_TUN_MAX
