@@ -67,6 +67,8 @@ struct l4lb_route {
 	u32			cookie;
 	/* The route's source address: a tunnel's outer source. */
 	union l4lb_addr		saddr;
+	/* ln->tun_src_gen when it was looked up (tunnels only). */
+	u32			src_gen;
 	struct rcu_head		rcu;
 };
 
@@ -127,7 +129,7 @@ void l4lb_tun_push6(struct net *net, struct sk_buff *skb,
 
 /* The outer IP header of a tunnel's packet, as l4lb_tun_xmit() makes it. */
 struct l4lb_tun_hdr {
-	u8	proto;	/* IPPROTO_IPIP, _IPV6 or _UDP (GUE) */
+	u8	proto;	/* IPPROTO_IPIP, _IPV6, _UDP (GUE) or _GRE */
 	u8	tos;	/* the inner packet's DSCP and ECN */
 	__be16	df;	/* IPv4: IP_DF or 0 */
 	__be32	label;	/* IPv6: the flow label */
@@ -136,6 +138,10 @@ struct l4lb_tun_hdr {
 unsigned int l4lb_tun_overhead(const struct l4lb_dest *dest);
 int l4lb_tun_xmit(struct net *net, struct sk_buff *skb, u8 family,
 		  const struct l4lb_route *r, const struct l4lb_dest *dest);
+__be32 l4lb_tun_src4(struct l4lb_net *ln);
+void l4lb_tun_src6(struct l4lb_net *ln, struct in6_addr *addr);
+int l4lb_tun_src_set(struct l4lb_net *ln, const __be32 *addr4,
+		     const struct in6_addr *addr6);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */
 

@@ -108,9 +108,13 @@ static struct l4lb_route *l4lb_route_get(struct l4lb_net *ln,
 	struct l4lb_route *r, *old;
 	struct dst_entry *dst;
 	u32 cookie = 0;
+	u32 src_gen;
 
+	/* Before the lookup reads ln->tun_src: pairs with l4lb_tun_src_set(). */
+	src_gen = smp_load_acquire(&ln->tun_src_gen);
 	r = rcu_dereference(dest->route);
-	if (likely(r && dst_check(r->dst, r->cookie)))
+	if (likely(r && dst_check(r->dst, r->cookie) &&
+		   (dest->fwd != L4LB_FWD_TUN || r->src_gen == src_gen)))
 		return r;
 
 	if (dest->family == AF_INET6)
@@ -124,6 +128,7 @@ static struct l4lb_route *l4lb_route_get(struct l4lb_net *ln,
 		dst_release(dst);
 		return NULL;
 	}
+	r->src_gen = src_gen;
 	r->dst = dst;
 	r->cookie = cookie;
 	r->saddr = saddr;

@@ -42,6 +42,9 @@ struct dst_entry *l4lb_route_lookup4(struct l4lb_net *ln,
 	struct rtable *rt;
 
 	fl4.daddr = dest->addr.ip;
+	/* A tunnel's configured outer source, which must still be ours. */
+	if (dest->fwd == L4LB_FWD_TUN)
+		fl4.saddr = l4lb_tun_src4(ln);
 	/*
 	 * DR: the packet keeps daddr = VIP, but the next hop must be the
 	 * real server: KNOWN_NH gives an uncached route whose gateway is the

@@ -17,6 +17,7 @@
 #include <net/ip6_checksum.h>
 #include <net/dst.h>
 #include <net/udp.h>
+#include <net/addrconf.h>
 #include "l4lb.h"
 
 /*
@@ -32,6 +33,8 @@ struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
 	struct rt6_info *rt;
 
 	fl6.daddr = dest->addr.in6;
+	if (dest->fwd == L4LB_FWD_TUN)
+		l4lb_tun_src6(ln, &fl6.saddr);
 	/*
 	 * DR: the packet keeps daddr = VIP, but the next hop must be the
 	 * real server: KNOWN_NH gives an uncached clone whose destination
@@ -49,11 +52,19 @@ struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
 	if ((rt->rt6i_flags & RTF_LOCAL) ||
 	    ipv6_addr_is_multicast(&dest->addr.in6))
 		goto err_release;
-	/* The outer source of a tunnel; the others need none. */
-	if (dest->fwd == L4LB_FWD_TUN &&
-	    ipv6_dev_get_saddr(ln->net, ip6_dst_idev(dst)->dev,
-			       &dest->addr.in6, 0, &saddr->in6))
+	/*
+	 * The outer source of a tunnel, configured (still ours: the lookup
+	 * took it as its source) or the route's; the others need none.
+	 */
+	if (dest->fwd == L4LB_FWD_TUN && !ipv6_addr_any(&fl6.saddr)) {
+		if (!ipv6_chk_addr(ln->net, &fl6.saddr, NULL, 0))
+			goto err_release;
+		saddr->in6 = fl6.saddr;
+	} else if (dest->fwd == L4LB_FWD_TUN &&
+		   ipv6_dev_get_saddr(ln->net, ip6_dst_idev(dst)->dev,
+				      &dest->addr.in6, 0, &saddr->in6)) {
 		goto err_release;
+	}
 	*cookie = rt6_get_cookie(rt);
 	return dst;
 

@@ -273,6 +273,18 @@ static void test_parse_ok(void)
 	      "--config tcp-pickup yes");
 	r = parse("--config conn-limit", &cl);
 	check(r == L4LBADM_EXIT_USAGE, "--config without a value");
+	r = parse("--config tun-source 198.51.100.2 tun-source 2001:db8::2",
+		  &cl);
+	check(r == 0 && cl.config.set ==
+	      (L4LB_HAS_TUN_SOURCE | L4LB_HAS_TUN_SOURCE6) &&
+	      cl.config.tun_source.s_addr == htonl(0xc6336402) &&
+	      cl.config.tun_source6.s6_addr[15] == 2,
+	      "--config tun-source, both families");
+	expect_err("--config tun-source 198.51.100.2 tun-source 10.0.0.1",
+		   "\"tun-source\" given twice for IPv4");
+	expect_err("--config tun-source lb1",
+		   "invalid tun-source \"lb1\" (an address of this host; "
+		   "0.0.0.0 or :: for the route's choice)");
 	r = parse("--config limit 5", &cl);
 	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"limit\""),
 	      "--config unknown setting");
@@ -2443,13 +2455,31 @@ static void test_tunnel(void)
 	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_TUN_FLAGS]) == L4LB_TUN_F_CSUM,
 	      "NEW_DEST: FWD TUN, TUN_TYPE gue, TUN_PORT be16 6080, TUN_FLAGS csum");
 
-	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre",
-		   "not supported by l4lb: --tun-type gre");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		  "--tun-csum", &cl);
+	check(r == 0 && cl.dest.tun_type == L4LB_TUN_GRE &&
+	      !cl.dest.tun_port && cl.dest.tun_flags == L4LB_TUN_F_CSUM,
+	      "-i --tun-type gre --tun-csum");
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	memset(&dst, 0, sizeof(dst));
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dst);
+	check(dst.a[L4LB_DEST_A_TUN_TYPE] &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_TUN_TYPE]) == L4LB_TUN_GRE &&
+	      !dst.a[L4LB_DEST_A_TUN_PORT] && dst.a[L4LB_DEST_A_TUN_FLAGS] &&
+	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_TUN_FLAGS]) == L4LB_TUN_F_CSUM,
+	      "NEW_DEST: TUN_TYPE gre, no TUN_PORT, TUN_FLAGS csum");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		   "--tun-port 6080",
+		   "Illegal 'tun-port' option with the 'gre' tunnel type");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		   "--tun-remcsum",
+		   "Illegal 'tun-remcsum' option with the 'gre' tunnel type");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
 		   "--tun-port 6080 --tun-remcsum",
 		   "not supported by l4lb: --tun-remcsum");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type vxlan",
-		   "illegal tunnel type \"vxlan\" (one of ipip|gue)");
+		   "illegal tunnel type \"vxlan\" (one of ipip|gue|gre)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue",
 		   "You need to supply the 'tun-port' option for the 'gue' "
 		   "tunnel type");
@@ -2471,7 +2501,8 @@ static void test_tunnel(void)
 		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 2,
 		  .tun_type = L4LB_TUN_GUE, .tun_port = 6080 },
 		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 3,
-		  .tun_type = L4LB_TUN_IPIP, .family = AF_INET6 },
+		  .tun_type = L4LB_TUN_GRE, .tun_flags = L4LB_TUN_F_CSUM,
+		  .family = AF_INET6 },
 	};
 
 	inet_pton(AF_INET, "10.0.2.11", &d[0].addr);
@@ -2494,10 +2525,11 @@ static void test_tunnel(void)
 	      strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.12:80 -i -w 2 "
 		     "--tun-type gue --tun-port 6080 --tun-nocsum\n") &&
 	      strstr(out, "-a -t 10.0.0.1:80 -r [2001:db8:2::13]:80 -i -w 3 "
-		     "--tun-type ipip\n"),
-	      "-S prints -i with ipvsadm's --tun-* options, mixed");
+		     "--tun-type gre --tun-csum\n"),
+	      "-S prints -i with ipvsadm's --tun-* options, gre, mixed");
 	check(out && restore_str(out, &rs, err) == 0 && rs.n == 4 &&
-	      rs.r[3].tun_type == L4LB_TUN_IPIP &&
+	      rs.r[3].tun_type == L4LB_TUN_GRE &&
+	      rs.r[3].tun_flags == L4LB_TUN_F_CSUM &&
 	      rs.r[3].rfamily == AF_INET6 && rs.r[3].vfamily == AF_INET &&
 	      rs.r[1].fwd == L4LB_FWD_TUN && (rs.r[1].set & L4LB_HAS_TUN) &&
 	      rs.r[1].tun_type == L4LB_TUN_IPIP &&

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Tunnel forwarding (-i): IPIP and GUE to real servers two routers
+# Tunnel forwarding (-i): IPIP, GUE and GRE to real servers two routers
 # away, in the service's family and in the other one, TCP and UDP, bytes
 # intact, exact rr counts; path MTU through the tunnel.
 # The same cases against IPVS's -i (ipvs, beside lb) are the control.
@@ -15,13 +15,13 @@
 # The LB reaches the real servers through r1 and r2 only (no shared
 # link); the real servers answer the client directly through r2 and r1.
 # Each real server decapsulates as README.md tells operators: the ipip,
-# sit and ip6tnl fallback devices up, fou receiving GUE on
+# sit, ip6tnl, gre and ip6gre fallback devices up, fou receiving GUE on
 # port 6080, the VIP on lo, rp_filter off. The client's route to the VIP picks the
 # balancer under test: lb (l4lb) or ipvs (IPVS, the control).
 . "$(dirname "$0")/../lib.sh"
 
 GUE_PORT=6080
-for m in ipip fou ip6_tunnel fou6 sit; do
+for m in ipip fou ip6_tunnel fou6 sit ip_gre ip6_gre; do
 	modprobe -q "$m" || skip "no $m module"
 done
 modprobe -q ip_vs || skip "no ip_vs module"
@@ -83,15 +83,34 @@ addr_add ipvs lo "$VIP_T/$HLEN"
 # IPv4 in IPv6 too: mode any), fou on the GUE port in both families.
 for i in 1 2 3; do
 	accept_vip_lo "rs$i" "$VIP_T"
-	for d in tunl0 sit0 ip6tnl0; do ip -n "$prefix-rs$i" link set "$d" up; done
+	for d in tunl0 sit0 ip6tnl0 gre0 ip6gre0; do ip -n "$prefix-rs$i" link set "$d" up; done
 	ip -n "$prefix-rs$i" -6 tunnel change ip6tnl0 mode any
 	nsx "rs$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0 \
-		net.ipv4.conf.ip6tnl0.rp_filter=0
+		net.ipv4.conf.ip6tnl0.rp_filter=0 net.ipv4.conf.gre0.rp_filter=0 \
+		net.ipv4.conf.ip6gre0.rp_filter=0
 	nsx "rs$i" ip fou add port "$GUE_PORT" gue
 	nsx "rs$i" ip fou add port "$GUE_PORT" gue -6
 	name_server "rs$i" tcp 80 "rs$i"
 	name_server "rs$i" udp 53 "rs$i" "$VIP_T"
 done
+
+# gre_csum add|del: on each real server, a GRE device that takes GRE
+# with the checksum (icsum; the catch-all gre0 and ip6gre0 drop it, as
+# any GRE device drops what does not match its checksum setting), for
+# the test's family.
+gre_csum() {
+	local i t=gre
+	[ "$FAMILY" = 4 ] || t=ip6gre
+	for i in 1 2 3; do
+		if [ "$1" = del ]; then
+			ip -n "$prefix-rs$i" link del grec
+			continue
+		fi
+		ip -n "$prefix-rs$i" link add grec type "$t" local "$(tun_rip "$i")" icsum
+		ip -n "$prefix-rs$i" link set grec up
+		nsx "rs$i" sysctl -qw net.ipv4.conf.grec.rp_filter=0
+	done
+}
 
 # ctl lb|ipvs ARGS...: l4lbadm in lb, or ipvsadm in ipvs.
 ctl() {
@@ -195,10 +214,68 @@ cases() {
 	ctl "$B" -C
 	tunnel_case "${p}mixed gue (IPv$FAMILY in UDP in IPv$OTHER)" --tun-type gue --tun-port "$GUE_PORT"
 	ctl "$B" -C
+	tunnel_case "${p}mixed gre (IPv$FAMILY in GRE in IPv$OTHER)" --tun-type gre
+	ctl "$B" -C
 	RIPF=tun_rip
+
+	# GRE with its checksum, then without, in the service's family.
+	gre_csum add
+	tunnel_case "${p}gre csum" --tun-type gre --tun-csum
+	ctl "$B" -S -n >"/tmp/gre-$B.save"
+	if [ "$B" = lb ]; then
+		expect_eq "gre: -S line" "$(grep -- "-a -t $(re "$BSVC")" /tmp/gre-lb.save)" \
+			"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type gre --tun-csum"
+	else
+		expect_eq "gre: l4lbadm -S -n and ipvsadm -S -n, lines that differ" \
+			"$(diff /tmp/gre-lb.save /tmp/gre-ipvs.save | grep -c '^[<>]')" 0
+	fi
+	ctl "$B" -C
+	gre_csum del
+	ctl "$B" -A -t "$BSVC" -s rr
+	ctl "$B" -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i --tun-type gre --tun-nocsum
+	upload "${p}gre nocsum"
+	ctl "$B" -C
 }
 cases lb
 cases ipvs
+
+# The outer source, configured: a second address of the LB's (on lo)
+# instead of the route's choice (wan 2). rs1 counts the outer packets
+# (IPIP: IPv4 protocol 4, IPv6 next header 41) by their source.
+log "tunnel source"
+use lb
+TSRC=$(wan 4)
+addr_add lb lo "$TSRC/$HLEN"
+if [ "$FAMILY" = 6 ]; then OPROTO=41; else OPROTO=4; fi
+for a in "$(wan 2)" "$TSRC"; do ipt rs1 -A INPUT -s "$a" -p "$OPROTO"; done
+# outer_from ADDR: the outer packets rs1 received from ADDR.
+outer_from() {
+	ipt rs1 -L INPUT -v -n -x |
+		awk -v a="$1" '{ for (i = 2; i <= NF; i++) if ($i == a) { print $1; exit } }'
+}
+src_case() { # NAME WANT-FROM-WAN2 WANT-FROM-TSRC
+	ipt rs1 -Z INPUT
+	ctl lb -A -u "$USVC" -s rr
+	ctl lb -a -u "$USVC" -r "$(svc_addr "$(tun_rip 1)" 53)" -i
+	expect_eq "$1: UDP flows answered by rs1" "$(udp_names c "$VIP_T" 53 4 | count_of rs1)" 4
+	expect_eq "$1: outer packets from $(wan 2)" "$(outer_from "$(wan 2)")" "$2"
+	expect_eq "$1: outer packets from $TSRC" "$(outer_from "$TSRC")" "$3"
+	ctl lb -C
+}
+src_case "route's source" 4 0
+adm lb --config tun-source "$TSRC"
+expect_eq "-L --info: the tunnel source" "$(adm lb -L --info | grep '^Tunnel source')" \
+	"Tunnel source: $TSRC"
+src_case "tun-source $TSRC" 0 4
+if out=$(adm lb --config tun-source "$(far 99)" 2>&1); then
+	case_fail "tun-source of another host: accepted"
+else
+	expect_eq "tun-source of another host: refused" "$out" \
+		"l4lbadm: Cannot assign requested address: tunnel source is not an address of this network namespace"
+fi
+src_case "tun-source after a refused one" 0 4
+adm lb --config tun-source "$(if [ "$FAMILY" = 6 ]; then echo ::; else echo 0.0.0.0; fi)"
+src_case "tun-source reset" 4 0
 
 # Path MTU: r1's route to the real servers gets a smaller MTU (locked:
 # IPv6 forwarding takes no other route MTU), in each family. r1 answers
@@ -229,6 +306,12 @@ mtu_case() { # NAME INNER-MTU OPTS...
 use lb
 mtu_case ipip $((RMTU - OUTER))
 mtu_case gue $((RMTU - OUTER - 12)) --tun-type gue --tun-port "$GUE_PORT"
+# GRE with its checksum: 8 bytes, less than GUE's 12: the client starts
+# afresh.
+use lb
+gre_csum add
+mtu_case "gre csum" $((RMTU - OUTER - 8)) --tun-type gre --tun-csum
+gre_csum del
 # Mixed: the outer family's path, its header. IPv6 inside IPv4 gets
 # IPv6's minimum, 1280, the outer packets then fragmented on the way.
 use lb
@@ -236,6 +319,8 @@ RIPF=other_rip
 if [ "$FAMILY" = 4 ]; then
 	mtu_case "mixed ipip" $(($(rmtu_of 6) - 40))
 	mtu_case "mixed gue" $(($(rmtu_of 6) - 40 - 12)) --tun-type gue --tun-port "$GUE_PORT"
+	use lb
+	mtu_case "mixed gre" $(($(rmtu_of 6) - 40 - 4)) --tun-type gre
 else
 	mtu_case "mixed ipip" 1280
 fi

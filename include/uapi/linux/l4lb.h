@@ -90,6 +90,9 @@
  *        L4LB_INFO_A_EXPIRE_QUIESCENT: NLA_U8, 1 (default) if a template
  *                               whose destination has weight 0 attracts
  *                               no new connection, 0 if it still does
+ *        L4LB_INFO_A_TUN_SOURCE, L4LB_INFO_A_TUN_SOURCE6: the configured
+ *                               outer sources of tunnels
+ *                               (L4LB_CMD_SET_CONFIG), only if set
  *
  * Connection entries. A new TCP flow starts only with a SYN without ACK,
  *    RST or FIN (as with IPVS), unless the netns (L4LB_CONFIG_A_TCP_PICKUP)
@@ -111,8 +114,9 @@
  *    (L4LB_DROP_A_TABLE_FULL). Established and confirmed entries are
  *    never evicted.
  *
- * L4LB_CMD_SET_CONFIG: per-netns settings of the connection table; an
- *    absent attribute leaves its value alone. GET_INFO reports them.
+ * L4LB_CMD_SET_CONFIG: per-netns settings of the connection table and
+ *    tunnels; an absent attribute leaves its value alone. GET_INFO
+ *    reports them. A rejected command changes none.
  *    L4LB_A_CONFIG: NLA_NESTED
  *        L4LB_CONFIG_A_CONN_LIMIT: NLA_U32, 0..L4LB_CONN_LIMIT_MAX: the
  *                               most entries of this netns; 0 (default)
@@ -122,6 +126,16 @@
  *        L4LB_CONFIG_A_TCP_PICKUP: NLA_U8, 0 or 1, see above (default 0)
  *        L4LB_CONFIG_A_EXPIRE_QUIESCENT: NLA_U8, 0 or 1 (default 1): IPVS's
  *                               expire_quiescent_template, see Persistence
+ *        L4LB_CONFIG_A_TUN_SOURCE: NLA_BE32, the outer source address of
+ *                               the IPv4 tunnels of this netns
+ *                               (L4LB_FWD_TUN); 0.0.0.0 (default) leaves
+ *                               it to the route to each real server. It
+ *                               must be an address of this netns, else
+ *                               EADDRNOTAVAIL; while it is not (removed
+ *                               later) packets to the tunnels are dropped
+ *                               (L4LB_DROP_A_NO_ROUTE).
+ *        L4LB_CONFIG_A_TUN_SOURCE6: 16 bytes, the same for IPv6 tunnels;
+ *                               :: (default) leaves it to the route
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -241,13 +255,14 @@
  *                            existing flows continue, no new ones.
  *        L4LB_DEST_A_TUN_TYPE: NLA_U8, enum l4lb_tun_type, with FWD
  *                          L4LB_FWD_TUN only (EINVAL otherwise); default
- *                          L4LB_TUN_IPIP; L4LB_TUN_GRE is EOPNOTSUPP
+ *                          L4LB_TUN_IPIP
  *        L4LB_DEST_A_TUN_PORT: NLA_BE16, not 0: the UDP port the real
  *                          server receives GUE on; required for
  *                          L4LB_TUN_GUE, EINVAL with any other type
- *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE only; default 0
- *                          (as NOCSUM); NOCSUM and CSUM together are
- *                          EINVAL, REMCSUM is EOPNOTSUPP
+ *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE and GRE only
+ *                          (EINVAL with IPIP); default 0 (as NOCSUM);
+ *                          NOCSUM and CSUM together are EINVAL; REMCSUM
+ *                          is EINVAL with GRE, EOPNOTSUPP with GUE
  *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
  *                           an absent attribute leaves the flags alone;
  *                           an unknown bit is EINVAL.
@@ -276,14 +291,16 @@
  *    its TTL or hop limit, is sent to the real server's address inside an
  *    outer header of the real server's family, which may be the other
  *    one than the service's: IP-in-IP (protocol IPPROTO_IPIP for an
- *    inner IPv4 packet, IPPROTO_IPV6 for an inner IPv6 one) or GUE (RFC
+ *    inner IPv4 packet, IPPROTO_IPV6 for an inner IPv6 one), GUE (RFC
  *    draft-ietf-intarea-gue, version 0, no optional fields) in UDP to
- *    TUN_PORT, from a source port hashed from the flow. The outer source is the
+ *    TUN_PORT, from a source port hashed from the flow, or GRE (RFC 2784,
+ *    protocol ETH_P_IP or ETH_P_IPV6, with the checksum if TUN_FLAGS has
+ *    CSUM, no key or sequence number). The outer source is the
  *    balancer's address on the route to the real server. The real server
  *    decapsulates, owns the VIP (as for direct routing) and answers the
  *    client directly; its port must equal the service port. The path MTU
  *    a client sees is the route's less the encapsulation (20 or 40
- *    bytes, and 12 more for GUE), never less than the
+ *    bytes, and 12 more for GUE, 4 or 8 for GRE), never less than the
  *    client family's minimum (68, 1280); a bigger packet that may not be
  *    fragmented is answered with ICMP "fragmentation needed" or Packet
  *    Too Big, in the client's family, for that MTU. Such an error from a
@@ -516,6 +533,8 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_TEMPLATE_COUNT,
 	L4LB_INFO_A_TEMPLATE_LIMIT,
 	L4LB_INFO_A_EXPIRE_QUIESCENT,
+	L4LB_INFO_A_TUN_SOURCE,
+	L4LB_INFO_A_TUN_SOURCE6,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)
@@ -620,14 +639,14 @@ enum l4lb_dest_attr {
 enum l4lb_tun_type {
 	L4LB_TUN_IPIP,		/* IP in IP, either family in either */
 	L4LB_TUN_GUE,		/* the same in GUE (UDP), L4LB_DEST_A_TUN_PORT */
-	L4LB_TUN_GRE,		/* not supported yet: EOPNOTSUPP */
+	L4LB_TUN_GRE,		/* the same in GRE */
 	__L4LB_TUN_MAX
 };
 #define L4LB_TUN_MAX (__L4LB_TUN_MAX - 1)
 
 /* Tunnel flags (L4LB_DEST_A_TUN_FLAGS), ipvsadm's --tun-*csum. */
-#define L4LB_TUN_F_NOCSUM	(1u << 0)	/* outer UDP checksum 0 */
-#define L4LB_TUN_F_CSUM		(1u << 1)	/* outer UDP checksum */
+#define L4LB_TUN_F_NOCSUM	(1u << 0)	/* no UDP (GRE) checksum */
+#define L4LB_TUN_F_CSUM		(1u << 1)	/* UDP (GRE) checksum */
 #define L4LB_TUN_F_REMCSUM	(1u << 2)	/* remote checksum offload */
 #define L4LB_TUN_F_ALL		(L4LB_TUN_F_NOCSUM | L4LB_TUN_F_CSUM | \
 				 L4LB_TUN_F_REMCSUM)
@@ -646,6 +665,8 @@ enum l4lb_config_attr {
 	L4LB_CONFIG_A_CONN_LIMIT,
 	L4LB_CONFIG_A_TCP_PICKUP,
 	L4LB_CONFIG_A_EXPIRE_QUIESCENT,
+	L4LB_CONFIG_A_TUN_SOURCE,
+	L4LB_CONFIG_A_TUN_SOURCE6,
 	__L4LB_CONFIG_A_MAX
 };
 #define L4LB_CONFIG_A_MAX (__L4LB_CONFIG_A_MAX - 1)
