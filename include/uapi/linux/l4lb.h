@@ -34,7 +34,8 @@
  * missing attribute; see extack), EAFNOSUPPORT (a family other than
  * AF_INET or AF_INET6), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached:
  * 16384 services per netns, 256 destinations per service), ERANGE (a
- * destination's lower threshold above its upper one, as IPVS).
+ * destination's lower threshold above its upper one, as IPVS),
+ * EADDRNOTAVAIL (a tunnel source that is not an address of the netns).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
