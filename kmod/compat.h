@@ -9,6 +9,7 @@
 
 #include <linux/timer.h>
 #include <linux/slab.h>
+#include <net/gre.h>
 
 /*
  * timer_shutdown_sync() (6.2+) also forbids re-arming; 6.1 only has
@@ -36,6 +37,25 @@ static inline struct kmem_cache *l4lb_cache_create_unmerged(const char *name,
 	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
 #else
 	return kmem_cache_create_usercopy(name, size, 0, 0, 0, 1, NULL);
+#endif
+}
+
+/*
+ * A GRE header of @hlen bytes (4, or 8 with the checksum: @csum) in
+ * front of @skb's data, for inner protocol @proto (an ethertype). 6.10
+ * turned the tunnel flags into a bitmap (IP_TUNNEL_DECLARE_FLAGS).
+ */
+static inline void l4lb_gre_build_header(struct sk_buff *skb, int hlen,
+					 bool csum, __be16 proto)
+{
+#ifdef IP_TUNNEL_DECLARE_FLAGS
+	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
+
+	if (csum)
+		__set_bit(IP_TUNNEL_CSUM_BIT, flags);
+	gre_build_header(skb, hlen, flags, proto, 0, 0);
+#else
+	gre_build_header(skb, hlen, csum ? TUNNEL_CSUM : 0, proto, 0, 0);
 #endif
 }
 

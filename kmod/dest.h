@@ -36,7 +36,10 @@ struct l4lb_dest {
 	__be16			port;
 	u8			fwd;	/* immutable: conns depend on it */
 	struct l4lb_tun		tun;	/* immutable too */
-	/* The service's: direct routing and NAT stay within a family. */
+	/*
+	 * Of addr: the service's, but for a tunnel, which may carry the
+	 * service's family in the other (tunnel.c).
+	 */
 	u8			family;
 	u32			weight;	/* under ln->lock */
 	/* L4LB_DEST_A_U_THRESH, _L_THRESH; 0: none. WRITE_ONCE, lock */

@@ -112,8 +112,8 @@ int l4lb_icmp_translate4(struct sk_buff *skb, const struct l4lb_icmp_quote *q,
 }
 
 /*
- * "Fragmentation needed" about a packet this host sent in IPIP or UDP (a
- * tunnel's outer packet, tunnel.c), from a router on the way to a real
+ * "Fragmentation needed" about a packet this host sent in IPIP, IPv6 in
+ * IPv4, UDP or GRE (a tunnel's outer packet, tunnel.c), from a router on the way to a real
  * server: the route to the real server learns the MTU, as the stack's
  * own tunnels and sockets do (and within the same bounds,
  * ipv4_update_pmtu()). The next client packet too big for it then gets
@@ -139,7 +139,9 @@ static void l4lb_icmp_outer4(struct net *net, struct sk_buff *skb)
 	qiph = (const struct iphdr *)(skb->data + off);
 	if (qiph->version != 4 || qiph->ihl < 5 ||
 	    (qiph->protocol != IPPROTO_IPIP &&
-	     qiph->protocol != IPPROTO_UDP) ||
+	     qiph->protocol != IPPROTO_IPV6 &&
+	     qiph->protocol != IPPROTO_UDP &&
+	     qiph->protocol != IPPROTO_GRE) ||
 	    qiph->saddr != ip_hdr(skb)->daddr)
 		return;
 	/* ipv4_update_pmtu() reads the quoted header at skb->data. */

@@ -138,8 +138,8 @@ int l4lb_icmp_translate6(struct sk_buff *skb, const struct l4lb_icmp_quote *q,
 }
 
 /*
- * Packet Too Big about a packet this host sent in IPv6-in-IPv6 or UDP (a
- * tunnel's outer packet, tunnel.c): the route to the real server learns
+ * Packet Too Big about a packet this host sent in IPv6-in-IPv6, IPv4 in
+ * IPv6, UDP or GRE (a tunnel's outer packet, tunnel.c): the route to the real server learns
  * the MTU, as icmp4.c's l4lb_icmp_outer4() does for IPv4.
  */
 static void l4lb_icmp6_outer(struct net *net, struct sk_buff *skb,
@@ -159,7 +159,8 @@ static void l4lb_icmp6_outer(struct net *net, struct sk_buff *skb,
 		return;
 	qh = (const struct ipv6hdr *)(skb->data + off);
 	if (qh->version != 6 ||
-	    (qh->nexthdr != IPPROTO_IPV6 && qh->nexthdr != IPPROTO_UDP) ||
+	    (qh->nexthdr != IPPROTO_IPV6 && qh->nexthdr != IPPROTO_IPIP &&
+	     qh->nexthdr != IPPROTO_UDP && qh->nexthdr != IPPROTO_GRE) ||
 	    !ipv6_addr_equal(&qh->saddr, &ipv6_hdr(skb)->daddr))
 		return;
 	/* ip6_update_pmtu() reads the quoted header at skb->data. */

@@ -174,6 +174,8 @@ static void __net_exit l4lb_net_exit(struct net *net)
 	l4lb_persist_flush(ln, NULL, false);
 	mutex_unlock(&ln->lock);
 	l4lb_conn_flush_net(ln);
+	/* No hook runs any more (.pre_exit, then a grace period). */
+	kfree(rcu_dereference_protected(ln->tun_src, true));
 	if (ln->defrag & L4LB_DEFRAG_INET6)
 		nf_defrag_ipv6_disable(net);
 	if (ln->defrag & L4LB_DEFRAG_INET)

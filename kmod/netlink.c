@@ -14,6 +14,8 @@
 #include <linux/inetdevice.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
+#include <net/addrconf.h>
 #include <linux/udp.h>
 #include <asm/unaligned.h>
 #include "l4lb.h"
@@ -45,6 +47,8 @@ static const struct nla_policy l4lb_config_policy[L4LB_CONFIG_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &l4lb_conn_limit_range),
 	[L4LB_CONFIG_A_TCP_PICKUP] = NLA_POLICY_MAX(NLA_U8, 1),
 	[L4LB_CONFIG_A_EXPIRE_QUIESCENT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[L4LB_CONFIG_A_TUN_SOURCE] = { .type = NLA_BE32 },
+	[L4LB_CONFIG_A_TUN_SOURCE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
 
 static const struct nla_policy l4lb_svc_policy[L4LB_SVC_A_MAX + 1] = {
@@ -413,36 +417,40 @@ static int l4lb_parse_dest(struct genl_info *info, struct nlattr **tb)
 }
 
 /*
- * The dest's identity: address plus port (default: the service port). Its
- * family defaults to the service's, and direct routing and NAT need it
- * so: only a tunnel could carry one family in the other.
+ * The dest's identity: address, its family (default: the service's) and
+ * port (default: the service port).
  */
 static int l4lb_parse_dest_key(struct genl_info *info, struct nlattr **tb,
-			       const struct l4lb_service *svc,
+			       const struct l4lb_service *svc, u8 *family,
 			       union l4lb_addr *addr, __be16 *port)
 {
-	u8 family;
 	int err;
 
 	err = l4lb_parse_addr(tb, info->attrs[L4LB_A_DEST],
-			      &l4lb_dest_addr_attrs, svc->key.family, &family,
+			      &l4lb_dest_addr_attrs, svc->key.family, family,
 			      addr, info->extack);
 	if (err)
 		return err;
-	if (family != svc->key.family) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_FAMILY],
-				    "real server of another family than the service: not supported");
-		return -EINVAL;
-	}
 	*port = tb[L4LB_DEST_A_PORT] ? nla_get_be16(tb[L4LB_DEST_A_PORT]) :
 				       svc->key.port;
 	return 0;
 }
 
-/* Checks that depend on the forwarding method. */
+/*
+ * Checks that depend on the forwarding method. Only a tunnel carries a
+ * packet to a real server of the other family (as IPVS allows): direct
+ * routing and NAT stay within the service's.
+ */
 static int l4lb_check_fwd(struct genl_info *info, struct nlattr **tb,
-			  const struct l4lb_service *svc, u8 fwd, __be16 port)
+			  const struct l4lb_service *svc, u8 fwd, u8 family,
+			  __be16 port)
 {
+	if (family != svc->key.family && fwd != L4LB_FWD_TUN) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[L4LB_DEST_A_FWD] ?: tb[L4LB_DEST_A_FAMILY],
+				    "real server of another family than the service: only tunnelling (L4LB_FWD_TUN) can carry it");
+		return -EINVAL;
+	}
 	if (fwd != L4LB_FWD_NAT && port != svc->key.port) {
 		if (svc->key.fwmark)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_PORT],
@@ -542,24 +550,24 @@ static int l4lb_parse_tun(struct genl_info *info, struct nlattr **tb, u8 fwd,
 			tun->type = type;
 		}
 	}
-	if (tun->type == L4LB_TUN_GRE) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_TYPE],
-				    "GRE tunnels are not supported");
-		return -EOPNOTSUPP;
-	}
-	if (tun->type != L4LB_TUN_GUE) {
+	if (tun->type == L4LB_TUN_IPIP) {
 		if (tb[L4LB_DEST_A_TUN_PORT] || tb[L4LB_DEST_A_TUN_FLAGS]) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    tb[L4LB_DEST_A_TUN_PORT] ?:
 					    tb[L4LB_DEST_A_TUN_FLAGS],
-					    "tunnel port and flags are for GUE only");
+					    "tunnel port and flags are not for IPIP");
 			return -EINVAL;
 		}
 		return 0;
 	}
+	if (tun->type == L4LB_TUN_GRE && tb[L4LB_DEST_A_TUN_PORT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_PORT],
+				    "tunnel port is for GUE only");
+		return -EINVAL;
+	}
 	if (tb[L4LB_DEST_A_TUN_PORT])
 		tun->port = nla_get_be16(tb[L4LB_DEST_A_TUN_PORT]);
-	if (!tun->port)
+	if (tun->type == L4LB_TUN_GUE && !tun->port)
 		return L4LB_MISSING(info->extack, info->attrs[L4LB_A_DEST],
 				    L4LB_DEST_A_TUN_PORT,
 				    "GUE needs a tunnel port (L4LB_DEST_A_TUN_PORT)");
@@ -571,11 +579,34 @@ static int l4lb_parse_tun(struct genl_info *info, struct nlattr **tb, u8 fwd,
 				    "tunnel flags NOCSUM and CSUM exclude each other");
 		return -EINVAL;
 	}
+	if ((tun->flags & L4LB_TUN_F_REMCSUM) && tun->type == L4LB_TUN_GRE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_FLAGS],
+				    "remote checksum offload (REMCSUM) is for GUE only");
+		return -EINVAL;
+	}
 	if (tun->flags & L4LB_TUN_F_REMCSUM) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_FLAGS],
-				    "remote checksum offload (REMCSUM) is not supported");
+				    "remote checksum offload (REMCSUM) is not supported by l4lb");
 		return -EOPNOTSUPP;
 	}
+	return 0;
+}
+
+/* The configured outer sources of tunnels, if any. Config lock. */
+static int l4lb_put_tun_src(struct sk_buff *msg, struct l4lb_net *ln)
+{
+	const struct l4lb_tun_src *src;
+
+	src = rcu_dereference_protected(ln->tun_src,
+					lockdep_is_held(&ln->lock));
+	if (!src)
+		return 0;
+	if (src->addr4 &&
+	    nla_put_in_addr(msg, L4LB_INFO_A_TUN_SOURCE, src->addr4))
+		return -EMSGSIZE;
+	if (!ipv6_addr_any(&src->addr6) &&
+	    nla_put_in6_addr(msg, L4LB_INFO_A_TUN_SOURCE6, &src->addr6))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -585,10 +616,12 @@ static int l4lb_put_tun(struct sk_buff *skb, const struct l4lb_dest *dest)
 		return 0;
 	if (nla_put_u8(skb, L4LB_DEST_A_TUN_TYPE, dest->tun.type))
 		return -EMSGSIZE;
-	if (dest->tun.type != L4LB_TUN_GUE)
+	if (dest->tun.type == L4LB_TUN_IPIP)
 		return 0;
-	if (nla_put_be16(skb, L4LB_DEST_A_TUN_PORT, dest->tun.port) ||
-	    nla_put_u32(skb, L4LB_DEST_A_TUN_FLAGS, dest->tun.flags))
+	if (dest->tun.type == L4LB_TUN_GUE &&
+	    nla_put_be16(skb, L4LB_DEST_A_TUN_PORT, dest->tun.port))
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, L4LB_DEST_A_TUN_FLAGS, dest->tun.flags))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -841,7 +874,8 @@ static int l4lb_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, L4LB_INFO_A_TEMPLATE_LIMIT,
 			READ_ONCE(l4lb_persist_max)) ||
 	    nla_put_u8(msg, L4LB_INFO_A_EXPIRE_QUIESCENT,
-		       !(ln->flags & L4LB_NET_F_KEEP_QUIESCENT))) {
+		       !(ln->flags & L4LB_NET_F_KEEP_QUIESCENT)) ||
+	    l4lb_put_tun_src(msg, ln)) {
 		mutex_unlock(&ln->lock);
 		goto err_free;
 	}
@@ -1122,10 +1156,10 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	svc = l4lb_nl_lock_svc(info, tb, &err);
 	if (!svc)
 		return err;
-	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.addr, &cfg.port);
+	err = l4lb_parse_dest_key(info, dtb, svc, &cfg.family, &cfg.addr,
+				  &cfg.port);
 	if (err)
 		goto out_unlock;
-	cfg.family = svc->key.family;
 	if (l4lb_bad_unicast(cfg.family, &cfg.addr)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    l4lb_addr_attr(dtb, &l4lb_dest_addr_attrs,
@@ -1144,7 +1178,7 @@ static int l4lb_nl_new_dest(struct sk_buff *skb, struct genl_info *info)
 	err = l4lb_parse_thresh(info, dtb, &cfg.u_thresh, &cfg.l_thresh);
 	if (err)
 		goto out_unlock;
-	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+	err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.family, cfg.port);
 	if (err)
 		goto out_unlock;
 	err = l4lb_parse_tun(info, dtb, cfg.fwd, &cfg.tun, &cfg.tun);
@@ -1176,6 +1210,7 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	struct l4lb_dest *dest;
 	union l4lb_addr addr;
 	__be16 port;
+	u8 family;
 
 	*err = l4lb_parse_dest(info, dtb);
 	if (*err)
@@ -1183,10 +1218,10 @@ static struct l4lb_dest *l4lb_nl_lock_dest(struct genl_info *info,
 	svc = l4lb_nl_lock_svc(info, tb, err);
 	if (!svc)
 		return NULL;
-	*err = l4lb_parse_dest_key(info, dtb, svc, &addr, &port);
+	*err = l4lb_parse_dest_key(info, dtb, svc, &family, &addr, &port);
 	if (*err)
 		goto err_unlock;
-	dest = l4lb_svc_find_dest(svc, &addr, port);
+	dest = l4lb_svc_find_dest(svc, family, &addr, port);
 	if (!dest) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[L4LB_A_DEST],
 				    "No such destination");
@@ -1242,7 +1277,8 @@ static int l4lb_nl_set_dest(struct sk_buff *skb, struct genl_info *info)
 			.down	= down,
 		};
 
-		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.port);
+		err = l4lb_check_fwd(info, dtb, svc, cfg.fwd, cfg.family,
+				     cfg.port);
 		if (!err)
 			err = l4lb_svc_replace_dest(svc, dest, &cfg);
 		if (!err)
@@ -1730,10 +1766,42 @@ static int l4lb_nl_set_timeouts(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The outer sources of L4LB_CONFIG_A_TUN_SOURCE*, into @a4 and @a6 (NULL
+ * if absent): unspecified, or an address of this netns.
+ */
+static int l4lb_parse_tun_src(struct genl_info *info, struct nlattr **tb,
+			      __be32 *a4, struct in6_addr *a6)
+{
+	struct net *net = genl_info_net(info);
+
+	if (tb[L4LB_CONFIG_A_TUN_SOURCE]) {
+		*a4 = nla_get_in_addr(tb[L4LB_CONFIG_A_TUN_SOURCE]);
+		if (*a4 && inet_addr_type(net, *a4) != RTN_LOCAL) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[L4LB_CONFIG_A_TUN_SOURCE],
+					    "tunnel source is not an address of this network namespace");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	if (tb[L4LB_CONFIG_A_TUN_SOURCE6]) {
+		*a6 = nla_get_in6_addr(tb[L4LB_CONFIG_A_TUN_SOURCE6]);
+		if (!ipv6_addr_any(a6) && !ipv6_chk_addr(net, a6, NULL, 0)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[L4LB_CONFIG_A_TUN_SOURCE6],
+					    "tunnel source is not an address of this network namespace");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+
 static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct l4lb_net *ln = l4lb_pernet(genl_info_net(info));
 	struct nlattr *tb[L4LB_CONFIG_A_MAX + 1];
+	struct in6_addr a6 = {};
+	__be32 a4 = 0;
 	int err;
 
 	if (!info->attrs[L4LB_A_CONFIG])
@@ -1745,6 +1813,15 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&ln->lock);
+	err = l4lb_parse_tun_src(info, tb, &a4, &a6);
+	/* First: the one that may fail, which then changes nothing. */
+	if (!err && (tb[L4LB_CONFIG_A_TUN_SOURCE] ||
+		     tb[L4LB_CONFIG_A_TUN_SOURCE6]))
+		err = l4lb_tun_src_set(ln,
+				       tb[L4LB_CONFIG_A_TUN_SOURCE] ? &a4 : NULL,
+				       tb[L4LB_CONFIG_A_TUN_SOURCE6] ? &a6 : NULL);
+	if (err)
+		goto out_unlock;
 	if (tb[L4LB_CONFIG_A_CONN_LIMIT])
 		WRITE_ONCE(ln->conn_limit,
 			   nla_get_u32(tb[L4LB_CONFIG_A_CONN_LIMIT]));
@@ -1762,8 +1839,9 @@ static int l4lb_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			flags |= L4LB_NET_F_KEEP_QUIESCENT;
 		WRITE_ONCE(ln->flags, flags);
 	}
+out_unlock:
 	mutex_unlock(&ln->lock);
-	return 0;
+	return err;
 }
 
 static int l4lb_nl_zero(struct sk_buff *skb, struct genl_info *info)

@@ -68,6 +68,8 @@ struct l4lb_route {
 	u32			cookie;
 	/* The route's source address: a tunnel's outer source. */
 	union l4lb_addr		saddr;
+	/* ln->tun_src_gen when it was looked up (tunnels only). */
+	u32			src_gen;
 	struct rcu_head		rcu;
 };
 
@@ -95,8 +97,11 @@ void l4lb_nat_rewrite4(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, __be32 addr, __be16 port);
 void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
-int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest);
+void l4lb_xmit_forward4(struct sk_buff *skb);
+struct l4lb_tun_hdr;
+void l4lb_tun_push4(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h);
 void l4lb_reply_route_save(struct l4lb_conn *c, struct sk_buff *skb);
 struct dst_entry *l4lb_reply_route(struct l4lb_conn *c,
 				   const struct sk_buff *skb);
@@ -116,14 +121,28 @@ void l4lb_nat_rewrite6(struct sk_buff *skb, unsigned int l4off, u8 protocol,
 		       bool dst, const struct in6_addr *addr, __be16 port);
 void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst);
-int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest);
+void l4lb_xmit_forward6(struct sk_buff *skb);
+void l4lb_tun_push6(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h);
 
 /* tunnel.c */
+
+/* The outer IP header of a tunnel's packet, as l4lb_tun_xmit() makes it. */
+struct l4lb_tun_hdr {
+	u8	proto;	/* IPPROTO_IPIP, _IPV6, _UDP (GUE) or _GRE */
+	u8	tos;	/* the inner packet's DSCP and ECN */
+	__be16	df;	/* IPv4: IP_DF or 0 */
+	__be32	label;	/* IPv6: the flow label */
+};
+
 unsigned int l4lb_tun_overhead(const struct l4lb_dest *dest);
-int l4lb_tun_encap_udp(struct net *net, struct sk_buff *skb,
-		       const struct l4lb_dest *dest, unsigned int hroom,
-		       u8 *proto);
+int l4lb_tun_xmit(struct net *net, struct sk_buff *skb, u8 family,
+		  const struct l4lb_route *r, const struct l4lb_dest *dest);
+__be32 l4lb_tun_src4(struct l4lb_net *ln);
+void l4lb_tun_src6(struct l4lb_net *ln, struct in6_addr *addr);
+int l4lb_tun_src_set(struct l4lb_net *ln, const __be32 *addr4,
+		     const struct in6_addr *addr6);
 
 /* ---- icmp.c: errors about a balanced flow, both directions ---- */
 

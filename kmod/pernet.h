@@ -84,6 +84,21 @@ struct l4lb_net {
 	struct l4lb_persist	persist;
 	/* Connection sync roles (sync.c). */
 	struct l4lb_sync_net	sync;
+	/*
+	 * The outer source of tunnels (L4LB_CONFIG_A_TUN_SOURCE*; tunnel.c),
+	 * NULL while the routes choose it. Replaced under the config lock,
+	 * then tun_src_gen is bumped (release), so a route looked up before
+	 * is looked up again.
+	 */
+	struct l4lb_tun_src __rcu *tun_src;
+	u32			tun_src_gen;
+};
+
+/* Configured outer sources of tunnels; any address: the route's choice. */
+struct l4lb_tun_src {
+	__be32		addr4;
+	struct in6_addr	addr6;
+	struct rcu_head	rcu;
 };
 
 enum l4lb_net_defrag {

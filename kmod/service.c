@@ -317,14 +317,15 @@ void l4lb_svc_flush(struct l4lb_net *ln)
 			l4lb_svc_del(svc);
 }
 
-struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, u8 family,
 				     const union l4lb_addr *addr, __be16 port)
 {
 	struct l4lb_dest *dest;
 
 	lockdep_assert_held(&svc->ln->lock);
 	list_for_each_entry(dest, &svc->dests, list)
-		if (l4lb_addr_eq(&dest->addr, addr) && dest->port == port)
+		if (dest->family == family && l4lb_addr_eq(&dest->addr, addr) &&
+		    dest->port == port)
 			return dest;
 	return NULL;
 }
@@ -342,6 +343,16 @@ static struct l4lb_dest *l4lb_svc_new_dest(struct l4lb_service *svc,
 		if (err)
 			return ERR_PTR(err);
 	}
+	/*
+	 * A tunnel to a real server of the other family: the ICMP errors
+	 * about its outer packets come in that family's hooks.
+	 */
+	if (cfg->family != svc->key.family) {
+		err = l4lb_net_need(svc->ln, cfg->family == AF_INET6 ?
+					     L4LB_NEED_INET6 : L4LB_NEED_HOOKS);
+		if (err)
+			return ERR_PTR(err);
+	}
 	dest = l4lb_dest_alloc(svc->ln, cfg);
 	return dest ?: ERR_PTR(-ENOMEM);
 }
@@ -353,7 +364,7 @@ int l4lb_svc_add_dest(struct l4lb_service *svc,
 	int err;
 
 	lockdep_assert_held(&svc->ln->lock);
-	if (l4lb_svc_find_dest(svc, &cfg->addr, cfg->port))
+	if (l4lb_svc_find_dest(svc, cfg->family, &cfg->addr, cfg->port))
 		return -EEXIST;
 	if (svc->dest_count >= L4LB_DEST_MAX_PER_SVC)
 		return -ENOSPC;

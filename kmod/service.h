@@ -55,7 +55,7 @@ void l4lb_svc_set_persist(struct l4lb_service *svc,
 void l4lb_svc_del(struct l4lb_service *svc);
 void l4lb_svc_flush(struct l4lb_net *ln);
 int l4lb_svc_rebuild_sched(struct l4lb_service *svc);
-struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc,
+struct l4lb_dest *l4lb_svc_find_dest(struct l4lb_service *svc, u8 family,
 				     const union l4lb_addr *addr, __be16 port);
 int l4lb_svc_add_dest(struct l4lb_service *svc,
 		      const struct l4lb_dest_cfg *cfg);

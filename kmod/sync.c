@@ -131,22 +131,39 @@ static u32 l4lb_sync_ms_left(unsigned long expires)
 	return left > 0 ? jiffies_to_msecs(left) : 0;
 }
 
-static void l4lb_sync_put_addrs(struct l4lb_sync_rec *r, u8 family,
-				const union l4lb_addr *caddr,
-				const union l4lb_addr *vaddr,
-				const union l4lb_addr *daddr)
+/* The real server's family of record @r. */
+static u8 l4lb_sync_dfamily(const struct l4lb_sync_rec *r)
 {
-	unsigned int n = l4lb_addr_words(family);
-
-	memcpy(&r->addrs[0], caddr->all, n * 4);
-	memcpy(&r->addrs[n], vaddr->all, n * 4);
-	memcpy(&r->addrs[2 * n], daddr->all, n * 4);
+	return r->dfamily ?: r->family;
 }
 
-/* RCU: append @r (L4LB_SYNC_REC_LEN(@r->family) bytes) to the queue. */
+/* Record @r's length, by its families. */
+static unsigned int l4lb_sync_rec_len(const struct l4lb_sync_rec *r)
+{
+	return L4LB_SYNC_REC_LEN2(r->family, l4lb_sync_dfamily(r));
+}
+
+/* The addresses of @r, whose family is set, and its length; @dest's family. */
+static void l4lb_sync_put_addrs(struct l4lb_sync_rec *r,
+				const union l4lb_addr *caddr,
+				const union l4lb_addr *vaddr,
+				const struct l4lb_dest *dest)
+{
+	unsigned int n = l4lb_addr_words(r->family);
+
+	if (dest->family != r->family)
+		r->dfamily = dest->family;
+	r->len = htons(l4lb_sync_rec_len(r));
+	memcpy(&r->addrs[0], caddr->all, n * 4);
+	memcpy(&r->addrs[n], vaddr->all, n * 4);
+	memcpy(&r->addrs[2 * n], dest->addr.all,
+	       l4lb_addr_words(dest->family) * 4);
+}
+
+/* RCU: append @r (l4lb_sync_rec_len() bytes) to the queue. */
 static void l4lb_sync_queue(struct l4lb_net *ln, const struct l4lb_sync_rec *r)
 {
-	unsigned int len = L4LB_SYNC_REC_LEN(r->family);
+	unsigned int len = l4lb_sync_rec_len(r);
 	struct l4lb_sync_master *m;
 	struct l4lb_sync_buf *b;
 	unsigned long flags;
@@ -199,13 +216,12 @@ void __l4lb_sync_conn(struct l4lb_net *ln, const struct l4lb_conn *c)
 	r->state = READ_ONCE(c->state);
 	if (READ_ONCE(c->flags) & L4LB_CONN_F_CONFIRMED)
 		r->flags = L4LB_SYNC_REC_F_CONFIRMED;
-	r->len = htons(L4LB_SYNC_REC_LEN(r->family));
 	r->cport = c->cport;
 	r->vport = c->vport;
 	r->dport = dest->port;
 	r->fwmark = htonl(svc->key.fwmark);
 	r->timeout = htonl(l4lb_sync_ms_left(READ_ONCE(c->expires)));
-	l4lb_sync_put_addrs(r, r->family, &caddr, &vaddr, &dest->addr);
+	l4lb_sync_put_addrs(r, &caddr, &vaddr, dest);
 	l4lb_sync_queue(ln, r);
 out:
 	rcu_read_unlock();
@@ -223,13 +239,11 @@ void __l4lb_sync_tmpl(struct l4lb_net *ln, const struct l4lb_tmpl *t)
 	r->protocol = svc->key.protocol;
 	r->fwd = t->dest->fwd;
 	r->state = L4LB_CONN_S_NONE;
-	r->len = htons(L4LB_SYNC_REC_LEN(r->family));
 	r->vport = svc->key.port;
 	r->dport = t->dest->port;
 	r->fwmark = htonl(svc->key.fwmark);
 	r->timeout = htonl(l4lb_sync_ms_left(READ_ONCE(t->expires)));
-	l4lb_sync_put_addrs(r, r->family, &t->caddr, &svc->key.addr,
-			    &t->dest->addr);
+	l4lb_sync_put_addrs(r, &t->caddr, &svc->key.addr, t->dest);
 	rcu_read_lock();
 	l4lb_sync_queue(ln, r);
 	rcu_read_unlock();
@@ -417,6 +431,10 @@ static bool l4lb_sync_rec_ok(const struct l4lb_sync_rec *r)
 	if (r->reserved || r->fwd < L4LB_FWD_DR || r->fwd > L4LB_FWD_MAX ||
 	    ntohl(r->timeout) > L4LB_TIMEOUT_MAX * 1000U)
 		return false;
+	/* Only a tunnel reaches a real server of the other family. */
+	if (r->dfamily && (r->fwd != L4LB_FWD_TUN || r->dfamily == r->family ||
+			   (r->dfamily != AF_INET && r->dfamily != AF_INET6)))
+		return false;
 	switch (r->type) {
 	case L4LB_SYNC_REC_CONN:
 		return (r->protocol == IPPROTO_TCP ||
@@ -472,11 +490,11 @@ static int l4lb_sync_check(const struct l4lb_sync_backup *b, const u8 *data,
 			return L4LB_SYNC_RX_MALFORMED;
 		r = (const struct l4lb_sync_rec *)(data + off);
 		if ((r->family != AF_INET && r->family != AF_INET6) ||
-		    ntohs(r->len) != L4LB_SYNC_REC_LEN(r->family) ||
-		    end - off < L4LB_SYNC_REC_LEN(r->family) ||
-		    !l4lb_sync_rec_ok(r))
+		    !l4lb_sync_rec_ok(r) ||
+		    ntohs(r->len) != l4lb_sync_rec_len(r) ||
+		    end - off < l4lb_sync_rec_len(r))
 			return L4LB_SYNC_RX_MALFORMED;
-		off += L4LB_SYNC_REC_LEN(r->family);
+		off += l4lb_sync_rec_len(r);
 	}
 	if (off != end)
 		return L4LB_SYNC_RX_MALFORMED;
@@ -518,8 +536,8 @@ static struct l4lb_dest *l4lb_sync_dest_of(struct l4lb_net *ln,
 	svc = l4lb_svc_find(ln, &key);
 	if (!svc)
 		return NULL;
-	l4lb_sync_get_addr(&daddr, r->family, &r->addrs[2 * n]);
-	dest = l4lb_svc_find_dest(svc, &daddr, r->dport);
+	l4lb_sync_get_addr(&daddr, l4lb_sync_dfamily(r), &r->addrs[2 * n]);
+	dest = l4lb_svc_find_dest(svc, l4lb_sync_dfamily(r), &daddr, r->dport);
 	if (!dest || dest->fwd != r->fwd || l4lb_dest_unusable(dest) ||
 	    !l4lb_dest_hold(dest))
 		return NULL;
@@ -601,7 +619,7 @@ static void l4lb_sync_process(struct l4lb_sync_backup *b, struct sk_buff *skb)
 
 			r = (const struct l4lb_sync_rec *)(data + off);
 			l4lb_sync_count(ln, l4lb_sync_install(ln, r), 1);
-			off += L4LB_SYNC_REC_LEN(r->family);
+			off += l4lb_sync_rec_len(r);
 		}
 	}
 	mutex_unlock(&ln->lock);

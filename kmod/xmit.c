@@ -102,18 +102,22 @@ void l4lb_route_forget_dev(struct l4lb_dest *dest,
  * theirs, and each retires what it replaced.
  */
 static struct l4lb_route *l4lb_route_get(struct l4lb_net *ln,
-					 struct l4lb_dest *dest, u8 family)
+					 struct l4lb_dest *dest)
 {
 	union l4lb_addr saddr = {};
 	struct l4lb_route *r, *old;
 	struct dst_entry *dst;
 	u32 cookie = 0;
+	u32 src_gen;
 
+	/* Before the lookup reads ln->tun_src: pairs with l4lb_tun_src_set(). */
+	src_gen = smp_load_acquire(&ln->tun_src_gen);
 	r = rcu_dereference(dest->route);
-	if (likely(r && dst_check(r->dst, r->cookie)))
+	if (likely(r && dst_check(r->dst, r->cookie) &&
+		   (dest->fwd != L4LB_FWD_TUN || r->src_gen == src_gen)))
 		return r;
 
-	if (family == AF_INET6)
+	if (dest->family == AF_INET6)
 		dst = l4lb_route_lookup6(ln, dest, &cookie, &saddr);
 	else
 		dst = l4lb_route_lookup4(ln, dest, &saddr);
@@ -124,6 +128,7 @@ static struct l4lb_route *l4lb_route_get(struct l4lb_net *ln,
 		dst_release(dst);
 		return NULL;
 	}
+	r->src_gen = src_gen;
 	r->dst = dst;
 	r->cookie = cookie;
 	r->saddr = saddr;
@@ -167,6 +172,24 @@ static void l4lb_nat_rewrite(struct sk_buff *skb, u8 family,
 }
 
 /*
+ * The MTU @skb, of @family, must fit to go to @dest on @dst: a tunnel's
+ * inner packets get the route's MTU less the outer headers, but never
+ * less than their family's minimum.
+ */
+static unsigned int l4lb_xmit_mtu(const struct l4lb_dest *dest, u8 family,
+				  const struct dst_entry *dst)
+{
+	unsigned int mtu = dest->family == AF_INET6 ? l4lb_mtu6(dst) :
+						      dst_mtu(dst);
+	unsigned int least = family == AF_INET6 ? IPV6_MIN_MTU : IPV4_MIN_MTU;
+
+	if (dest->fwd != L4LB_FWD_TUN)
+		return mtu;
+	mtu -= min(mtu, l4lb_tun_overhead(dest));
+	return max(mtu, least);
+}
+
+/*
  * Send @skb (still addressed as it arrived) to @dest; with @dnat, rewrite
  * its destination to the dest's address and port first (its TCP or UDP
  * header at @l4off; a dest of port 0 keeps @dport, the packet's). @hdrs: the headers the sending writes. ICMP errors
@@ -199,25 +222,14 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 				 l4lb_hop_expired4(skb))
 		return NF_DROP;
 
-	r = l4lb_route_get(ln, dest, family);
+	r = l4lb_route_get(ln, dest);
 	if (!r)
 		return NF_DROP;
 	dst = r->dst;
 
-	/* A tunnel's inner packets: the route's MTU less the outer headers. */
-	if (family == AF_INET6) {
-		mtu = l4lb_mtu6(dst);
-		if (dest->fwd == L4LB_FWD_TUN)
-			mtu = max_t(int, mtu - l4lb_tun_overhead(dest),
-				    IPV6_MIN_MTU);
-		too_big = l4lb_too_big6(skb, mtu);
-	} else {
-		mtu = dst_mtu(dst);
-		if (dest->fwd == L4LB_FWD_TUN)
-			mtu = max_t(int, mtu - l4lb_tun_overhead(dest),
-				    IPV4_MIN_MTU);
-		too_big = l4lb_too_big4(skb, mtu);
-	}
+	mtu = l4lb_xmit_mtu(dest, family, dst);
+	too_big = family == AF_INET6 ? l4lb_too_big6(skb, mtu) :
+				       l4lb_too_big4(skb, mtu);
 	if (too_big) {
 		if (early)
 			return NF_ACCEPT;
@@ -229,14 +241,10 @@ static unsigned int l4lb_xmit_to(struct l4lb_net *ln, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	if (dest->fwd == L4LB_FWD_TUN) {
-		int err = family == AF_INET6 ?
-			  l4lb_tun_xmit6(ln->net, skb, r, dest) :
-			  l4lb_tun_xmit4(ln->net, skb, r, dest);
-
-		/* Only -ENOMEM: the packet is dropped, as elsewhere. */
-		return err ? NF_DROP : NF_STOLEN;
-	}
+	/* Only -ENOMEM: the packet is dropped, as elsewhere. */
+	if (dest->fwd == L4LB_FWD_TUN)
+		return l4lb_tun_xmit(ln->net, skb, family, r, dest) ?
+		       NF_DROP : NF_STOLEN;
 	if (dnat)
 		l4lb_nat_rewrite(skb, family, l4off, protocol, true,
 				 &dest->addr, dest->port ?: dport);

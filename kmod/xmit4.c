@@ -42,6 +42,9 @@ struct dst_entry *l4lb_route_lookup4(struct l4lb_net *ln,
 	struct rtable *rt;
 
 	fl4.daddr = dest->addr.ip;
+	/* A tunnel's configured outer source, which must still be ours. */
+	if (dest->fwd == L4LB_FWD_TUN)
+		fl4.saddr = l4lb_tun_src4(ln);
 	/*
 	 * DR: the packet keeps daddr = VIP, but the next hop must be the
 	 * real server: KNOWN_NH gives an uncached route whose gateway is the
@@ -126,7 +129,7 @@ void l4lb_nat_rewrite4(struct sk_buff *skb, unsigned int l4off, u8 protocol,
  * are writable and whose TTL is above 1; @dst is used without a reference
  * (see struct l4lb_route).
  */
-static void l4lb_forward4(struct sk_buff *skb)
+void l4lb_xmit_forward4(struct sk_buff *skb)
 {
 	/* Early demux may have attached a local socket; it is not ours. */
 	skb_orphan(skb);
@@ -140,7 +143,7 @@ static void l4lb_forward4(struct sk_buff *skb)
 void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst)
 {
-	l4lb_forward4(skb);
+	l4lb_xmit_forward4(skb);
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, dst);
 	IPCB(skb)->flags |= IPSKB_FORWARDED;
@@ -150,31 +153,17 @@ void l4lb_xmit_finish4(struct net *net, struct sk_buff *skb,
 }
 
 /*
- * Tunnelling (tunnel.c): send @skb, forwarded as by l4lb_xmit_finish4(),
- * inside an IPv4 header from @r's source to @dest. The outer header takes
- * the inner one's DSCP and ECN bits and DF flag: a packet that may be
- * fragmented still may, outside. 0, or -ENOMEM (@skb is then the
- * caller's to drop).
+ * Tunnelling (tunnel.c): send @skb, its tunnel headers pushed, inside an
+ * IPv4 header from @r's source to @dest, as @h says.
  */
-int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest)
+void l4lb_tun_push4(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h)
 {
 	struct dst_entry *dst = r->dst;
-	u8 proto = IPPROTO_IPIP;
 	struct iphdr *iph;
-	__be16 df;
-	u8 tos;
-	int err;
 
-	l4lb_forward4(skb);
-	iph = ip_hdr(skb);
-	df = iph->frag_off & htons(IP_DF);
-	tos = iph->tos;
-	err = l4lb_tun_encap_udp(net, skb, dest, LL_RESERVED_SPACE(dst->dev),
-				 &proto);
-	if (err)
-		return err;
-	if (proto == IPPROTO_UDP)
+	if (h->proto == IPPROTO_UDP)
 		udp_set_csum(!(dest->tun.flags & L4LB_TUN_F_CSUM), skb,
 			     r->saddr.ip, dest->addr.ip, skb->len);
 
@@ -183,10 +172,10 @@ int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
 	iph = ip_hdr(skb);
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) >> 2;
-	iph->tos = tos;
-	iph->frag_off = df;
+	iph->tos = h->tos;
+	iph->frag_off = h->df;
 	iph->ttl = ip4_dst_hoplimit(dst);
-	iph->protocol = proto;
+	iph->protocol = h->proto;
 	iph->saddr = r->saddr.ip;
 	iph->daddr = dest->addr.ip;
 	/* ip_local_out() sets the length and checksum. */
@@ -198,7 +187,6 @@ int l4lb_tun_xmit4(struct net *net, struct sk_buff *skb,
 	skb_dst_set_noref(skb, dst);
 	/* LOCAL_OUT, POSTROUTING, fragmentation of non-DF packets, L2. */
 	ip_local_out(net, NULL, skb);
-	return 0;
 }
 
 /*

@@ -17,7 +17,7 @@
 #include <net/ip6_checksum.h>
 #include <net/dst.h>
 #include <net/udp.h>
-#include <net/dsfield.h>
+#include <net/addrconf.h>
 #include "l4lb.h"
 
 /*
@@ -33,6 +33,8 @@ struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
 	struct rt6_info *rt;
 
 	fl6.daddr = dest->addr.in6;
+	if (dest->fwd == L4LB_FWD_TUN)
+		l4lb_tun_src6(ln, &fl6.saddr);
 	/*
 	 * DR: the packet keeps daddr = VIP, but the next hop must be the
 	 * real server: KNOWN_NH gives an uncached clone whose destination
@@ -50,11 +52,19 @@ struct dst_entry *l4lb_route_lookup6(struct l4lb_net *ln,
 	if ((rt->rt6i_flags & RTF_LOCAL) ||
 	    ipv6_addr_is_multicast(&dest->addr.in6))
 		goto err_release;
-	/* The outer source of a tunnel; the others need none. */
-	if (dest->fwd == L4LB_FWD_TUN &&
-	    ipv6_dev_get_saddr(ln->net, ip6_dst_idev(dst)->dev,
-			       &dest->addr.in6, 0, &saddr->in6))
+	/*
+	 * The outer source of a tunnel, configured (still ours: the lookup
+	 * took it as its source) or the route's; the others need none.
+	 */
+	if (dest->fwd == L4LB_FWD_TUN && !ipv6_addr_any(&fl6.saddr)) {
+		if (!ipv6_chk_addr(ln->net, &fl6.saddr, NULL, 0))
+			goto err_release;
+		saddr->in6 = fl6.saddr;
+	} else if (dest->fwd == L4LB_FWD_TUN &&
+		   ipv6_dev_get_saddr(ln->net, ip6_dst_idev(dst)->dev,
+				      &dest->addr.in6, 0, &saddr->in6)) {
 		goto err_release;
+	}
 	*cookie = rt6_get_cookie(rt);
 	return dst;
 
@@ -153,7 +163,7 @@ void l4lb_nat_rewrite6(struct sk_buff *skb, unsigned int l4off, u8 protocol,
  * header is writable and whose hop limit is above 1; @dst is used without
  * a reference (see struct l4lb_route).
  */
-static void l4lb_forward6(struct sk_buff *skb)
+void l4lb_xmit_forward6(struct sk_buff *skb)
 {
 	/* Early demux may have attached a local socket; it is not ours. */
 	skb_orphan(skb);
@@ -167,7 +177,7 @@ static void l4lb_forward6(struct sk_buff *skb)
 void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
 		       struct dst_entry *dst)
 {
-	l4lb_forward6(skb);
+	l4lb_xmit_forward6(skb);
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, dst);
 	IP6CB(skb)->flags |= IP6SKB_FORWARDED;
@@ -177,40 +187,28 @@ void l4lb_xmit_finish6(struct net *net, struct sk_buff *skb,
 }
 
 /*
- * Tunnelling (tunnel.c): send @skb, forwarded as by l4lb_xmit_finish6(),
- * inside an IPv6 header from @r's source to @dest, with the inner
- * header's traffic class and a flow label from the flow's hash. An outer
- * packet bigger than the route's MTU (the inner one fitted the minimum
- * MTU, 1280) is fragmented, as RFC 2473 asks. 0, or -ENOMEM (@skb is
- * then the caller's to drop).
+ * Tunnelling (tunnel.c): send @skb, its tunnel headers pushed, inside an
+ * IPv6 header from @r's source to @dest, as @h says. An outer packet
+ * bigger than the route's MTU (the inner one fitted the minimum MTU of
+ * its family) is fragmented, as RFC 2473 asks.
  */
-int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
-		   const struct l4lb_route *r, const struct l4lb_dest *dest)
+void l4lb_tun_push6(struct net *net, struct sk_buff *skb,
+		    const struct l4lb_route *r, const struct l4lb_dest *dest,
+		    const struct l4lb_tun_hdr *h)
 {
 	struct dst_entry *dst = r->dst;
-	u8 proto = IPPROTO_IPV6;
 	struct ipv6hdr *ip6h;
-	__be32 label;
-	u8 tclass;
-	int err;
 
-	l4lb_forward6(skb);
-	tclass = ipv6_get_dsfield(ipv6_hdr(skb));
-	label = htonl(skb_get_hash(skb)) & IPV6_FLOWLABEL_MASK;
-	err = l4lb_tun_encap_udp(net, skb, dest, LL_RESERVED_SPACE(dst->dev),
-				 &proto);
-	if (err)
-		return err;
-	if (proto == IPPROTO_UDP)
+	if (h->proto == IPPROTO_UDP)
 		udp6_set_csum(!(dest->tun.flags & L4LB_TUN_F_CSUM), skb,
 			      &r->saddr.in6, &dest->addr.in6, skb->len);
 
 	skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
 	ip6h = ipv6_hdr(skb);
-	ip6_flow_hdr(ip6h, tclass, label);
+	ip6_flow_hdr(ip6h, h->tos, h->label);
 	/* ip6_local_out() sets the payload length. */
-	ip6h->nexthdr = proto;
+	ip6h->nexthdr = h->proto;
 	ip6h->hop_limit = ip6_dst_hoplimit(dst);
 	ip6h->saddr = r->saddr.in6;
 	ip6h->daddr = dest->addr.in6;
@@ -222,5 +220,4 @@ int l4lb_tun_xmit6(struct net *net, struct sk_buff *skb,
 	skb_dst_set_noref(skb, dst);
 	/* LOCAL_OUT, POSTROUTING, fragmentation, L2. */
 	ip6_local_out(net, NULL, skb);
-	return 0;
 }

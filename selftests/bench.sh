@@ -9,7 +9,8 @@
 #                                                                 |
 #                                  rs1..rs3 10.0.0.11..13 ------ br0 (sw)
 #
-# VIP 10.9.0.100 (on the LB's lo for IPVS and l4lb). The real servers' default
+# VIP 10.9.0.100 (on the LB's lo for IPVS and l4lb). tun_udp tunnels the
+# same flows in IPIP (-i) to the same real servers. The real servers' default
 # route is the LB. IPv6 (dr6_udp, nat6_udp) mirrors it on the same links:
 #
 #   c 2001:db8:1::1/64 ---- (2001:db8:1::fffe/64) lb (2001:db8::2/64) ---- br0
@@ -53,7 +54,7 @@ SCALE_RUNS=3	# measurements per table size (the fill is not repeated)
 IPVS_SCALE_PARAMS="conn_tab_bits=20"	# 1M buckets, as one would tune IPVS for 1M flows
 L4LB_SCALE_PARAMS="conn_tab_bits=20 conn_max=2000000"	# the same tuning for l4lb
 CP_SVCS=1000 CP_DESTS=10 CP_RUNS=3	# control plane (10000 x 10 takes ~8 min for ipvsadm -R under TCG)
-SCENARIOS="dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn nat_bulk scale control"
+SCENARIOS="dr_udp nat_udp tun_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn nat_bulk scale control"
 RP_FILTER=0	# the LB's reverse-path filter: 1 strict, 2 loose (RHEL, Ubuntu)
 BACKENDS="plain ipvs l4lb"
 # build/bench.env (written by the host side, optional) may override these,
@@ -67,7 +68,7 @@ elif [ -n "${L4LB_INSNCOUNT:-}" ]; then
 	# host.sh's second boot, for instruction counts only: they vary by a
 	# few percent between runs, not by the host's load, so fewer runs do.
 	RUNS=${INSN_RUNS:-3} SCALE_RUNS=${INSN_SCALE_RUNS:-2}
-	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn scale"}
+	SCENARIOS=${INSN_SCENARIOS:-"dr_udp nat_udp tun_udp dr6_udp nat6_udp nat_cps nat_syn sched_syn scale"}
 fi
 
 VIP=10.9.0.100
@@ -142,8 +143,11 @@ for r in $RIPS; do
 	sink_udp6 "rs$i" 9
 	ip -n "$prefix-rs$i" addr add "$VIP6/128" dev lo nodad
 	ip -n "$prefix-rs$i" route add default via 10.0.0.2
-	# The flood's packets are counted and dropped where they arrive.
+	# The flood's packets are counted and dropped where they arrive;
+	# tun_udp's in their outer IPIP header.
 	sink_udp "rs$i" 9
+	nsx "rs$i" tc filter add dev eth0 ingress protocol ip u32 \
+		match ip protocol 4 0xff action drop
 	sink_tcp "rs$i" "$SYN_PORT"
 	rps "rs$i" eth0 2
 	# DR: the real server takes the VIP (TCP is never DR here, so lo is enough).
@@ -763,6 +767,7 @@ for sc in $SCENARIOS; do
 	case $sc in
 	dr_udp) pkt_rate dr_udp -g ;;
 	nat_udp) pkt_rate nat_udp -m ;;
+	tun_udp) pkt_rate tun_udp -i ;;
 	dr6_udp) pkt_rate dr6_udp -g 6 ;;
 	nat6_udp) pkt_rate nat6_udp -m 6 ;;
 	nat_cps) nat_cps ;;

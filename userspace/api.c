@@ -102,7 +102,7 @@ struct nlmsghdr *l4lb_build_dest(void *buf, uint16_t family, uint8_t cmd,
 			if (d->tun_port)
 				mnl_attr_put_u16(nlh, L4LB_DEST_A_TUN_PORT,
 						 htons(d->tun_port));
-			if (d->tun_type == L4LB_TUN_GUE)
+			if (d->tun_type != L4LB_TUN_IPIP)
 				mnl_attr_put_u32(nlh, L4LB_DEST_A_TUN_FLAGS,
 						 d->tun_flags);
 		}
@@ -157,6 +157,12 @@ struct nlmsghdr *l4lb_build_config(void *buf, uint16_t family,
 	if (c->set & L4LB_HAS_EXPIRE_QUIESCENT)
 		mnl_attr_put_u8(nlh, L4LB_CONFIG_A_EXPIRE_QUIESCENT,
 				c->expire_quiescent);
+	if (c->set & L4LB_HAS_TUN_SOURCE)
+		mnl_attr_put(nlh, L4LB_CONFIG_A_TUN_SOURCE,
+			     sizeof(c->tun_source), &c->tun_source);
+	if (c->set & L4LB_HAS_TUN_SOURCE6)
+		mnl_attr_put(nlh, L4LB_CONFIG_A_TUN_SOURCE6,
+			     sizeof(c->tun_source6), &c->tun_source6);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -477,6 +483,22 @@ int l4lb_parse_info_msg(const struct nlmsghdr *nlh, struct l4lb_info *info)
 	info->expire_quiescent =
 		ok(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT], MNL_TYPE_U8) &&
 		mnl_attr_get_u8(in.a[L4LB_INFO_A_EXPIRE_QUIESCENT]);
+	if (in.a[L4LB_INFO_A_TUN_SOURCE] &&
+	    mnl_attr_get_payload_len(in.a[L4LB_INFO_A_TUN_SOURCE]) ==
+	    sizeof(info->tun_source)) {
+		memcpy(&info->tun_source,
+		       mnl_attr_get_payload(in.a[L4LB_INFO_A_TUN_SOURCE]),
+		       sizeof(info->tun_source));
+		info->has_tun_source = true;
+	}
+	if (in.a[L4LB_INFO_A_TUN_SOURCE6] &&
+	    mnl_attr_get_payload_len(in.a[L4LB_INFO_A_TUN_SOURCE6]) ==
+	    sizeof(info->tun_source6)) {
+		memcpy(&info->tun_source6,
+		       mnl_attr_get_payload(in.a[L4LB_INFO_A_TUN_SOURCE6]),
+		       sizeof(info->tun_source6));
+		info->has_tun_source6 = true;
+	}
 	if (in.a[L4LB_INFO_A_DROPS] && !tb_nested(in.a[L4LB_INFO_A_DROPS], &dr)) {
 		info->drop_no_dest = get_u64(dr.a[L4LB_DROP_A_NO_DEST]);
 		info->drop_table_full = get_u64(dr.a[L4LB_DROP_A_TABLE_FULL]);

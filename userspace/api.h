@@ -104,6 +104,10 @@ struct l4lb_info {
 	uint64_t conn_evicted, not_syn_pkts;
 	uint32_t template_count, template_limit;	/* persistence */
 	bool expire_quiescent;
+	/* The configured outer sources of tunnels; has_*: set. */
+	bool has_tun_source, has_tun_source6;
+	struct in_addr tun_source;
+	struct in6_addr tun_source6;
 };
 
 struct l4lb_timeouts {
@@ -114,11 +118,15 @@ struct l4lb_timeouts {
 #define L4LB_HAS_CONN_LIMIT	(1u << 0)
 #define L4LB_HAS_TCP_PICKUP	(1u << 1)
 #define L4LB_HAS_EXPIRE_QUIESCENT	(1u << 2)
+#define L4LB_HAS_TUN_SOURCE	(1u << 3)
+#define L4LB_HAS_TUN_SOURCE6	(1u << 4)
 
 struct l4lb_config {
 	uint32_t conn_limit;		/* 0: conn_max */
 	bool tcp_pickup;
 	bool expire_quiescent;
+	struct in_addr tun_source;	/* 0.0.0.0: the route's choice */
+	struct in6_addr tun_source6;	/* :: likewise */
 	unsigned int set;		/* L4LB_HAS_CONN_LIMIT, ... */
 };
 

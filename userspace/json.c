@@ -80,7 +80,7 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		"\"conn_limit\":%u,\"tcp_pickup\":%s,\"conn_evicted\":%llu,"
 		"\"not_syn_pkts\":%llu,\"conn_entry_size6\":%u,"
 		"\"template_count\":%u,\"template_limit\":%u,"
-		"\"expire_quiescent\":%s}",
+		"\"expire_quiescent\":%s",
 		i->conn_max, i->conn_buckets, i->conn_count,
 		i->conn_entry_size, i->services, i->dests,
 		(unsigned long long)i->drop_no_dest,
@@ -95,6 +95,19 @@ static void json_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->not_syn_pkts, i->conn_entry_size6,
 		i->template_count, i->template_limit,
 		i->expire_quiescent ? "true" : "false");
+	if (i->has_tun_source) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &i->tun_source, a, sizeof(a));
+		fprintf(f, ",\"tun_source\":\"%s\"", a);
+	}
+	if (i->has_tun_source6) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &i->tun_source6, a, sizeof(a));
+		fprintf(f, ",\"tun_source6\":\"%s\"", a);
+	}
+	fputc('}', f);
 }
 
 void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
@@ -135,10 +148,13 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 			if (d->fwd == L4LB_FWD_TUN) {
 				fprintf(f, ",\"tun_type\":\"%s\"",
 					d->tun_type == L4LB_TUN_GUE ? "gue" :
+					d->tun_type == L4LB_TUN_GRE ? "gre" :
 								      "ipip");
 				if (d->tun_type == L4LB_TUN_GUE)
-					fprintf(f, ",\"tun_port\":%u,"
-						"\"tun_csum\":%s", d->tun_port,
+					fprintf(f, ",\"tun_port\":%u",
+						d->tun_port);
+				if (d->tun_type != L4LB_TUN_IPIP)
+					fprintf(f, ",\"tun_csum\":%s",
 						d->tun_flags & L4LB_TUN_F_CSUM ?
 						"true" : "false");
 			}

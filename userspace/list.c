@@ -267,6 +267,16 @@ void l4lbadm_print_info(FILE *f, const struct l4lb_info *i)
 		(unsigned long long)i->fast_reply_pkts,
 		i->template_count, i->template_limit,
 		i->expire_quiescent ? "on" : "off");
+	if (i->has_tun_source || i->has_tun_source6) {
+		char a4[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
+
+		if (i->has_tun_source)
+			inet_ntop(AF_INET, &i->tun_source, a4, sizeof(a4));
+		if (i->has_tun_source6)
+			inet_ntop(AF_INET6, &i->tun_source6, a6, sizeof(a6));
+		fprintf(f, "Tunnel source: %s%s%s\n", a4, a4[0] && a6[0] ?
+			" " : "", a6);
+	}
 }
 
 void l4lbadm_print_timeouts(FILE *f, const struct l4lb_timeouts *t)

@@ -56,7 +56,7 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .usage = "-a|e -t|u service-address -r server-address [-g|-i|-m] "
 		   "[-w weight]\n"
 		   "        [-x upper-threshold] [-y lower-threshold]\n"
-		   "        [--tun-type ipip|gue [--tun-port port] "
+		   "        [--tun-type ipip|gue|gre [--tun-port port] "
 		   "[--tun-nocsum|--tun-csum]]",
 	  .run = l4lbadm_run_server },
 	{ .long_name = "edit-server", .short_name = 'e', .is_cmd = true,
@@ -101,7 +101,8 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .argname = "setting value...",
 	  .help = "set this namespace's conn-limit N (0 = conn_max) or "
 		  "tcp-pickup on|off",
-	  .usage = "--config conn-limit N | tcp-pickup on|off ...",
+	  .usage = "--config conn-limit N | tcp-pickup on|off | "
+		   "tun-source ADDRESS ...",
 	  .run = l4lbadm_run_config },
 	{ .long_name = "start-daemon", .is_cmd = true, .has_arg = true,
 	  .id = CMD_START_DAEMON, .argname = "state",
@@ -174,7 +175,7 @@ const struct l4lbadm_opt l4lbadm_table[] = {
 	  .value = L4LB_FWD_NAT, .help = "masquerading (NAT)" },
 	{ .long_name = "tun-type", .has_arg = true, .id = OPT_TUN_TYPE,
 	  .argname = "type",
-	  .help = "one of ipip|gue, the default tunnel type is ipip" },
+	  .help = "one of ipip|gue|gre, the default tunnel type is ipip" },
 	{ .long_name = "tun-port", .has_arg = true, .id = OPT_TUN_PORT,
 	  .argname = "port", .help = "tunnel destination port (gue)" },
 	{ .long_name = "tun-nocsum", .id = OPT_TUN_CSUM, .value = 0,

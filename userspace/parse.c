@@ -552,7 +552,10 @@ static int parse_timeouts(struct l4lbadm_cmdline *cl, char **words, int n)
 	return 0;
 }
 
-/* --config KEY VALUE...: conn-limit 0..L4LB_CONN_LIMIT_MAX, tcp-pickup on|off. */
+/*
+ * --config KEY VALUE...: conn-limit 0..L4LB_CONN_LIMIT_MAX, tcp-pickup
+ * on|off, expire-quiescent on|off, tun-source ADDR (once per family).
+ */
 static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
 {
 	struct l4lb_config *c = &cl->config;
@@ -561,7 +564,7 @@ static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
 	if (n == 0 || n % 2)
 		return fail(cl, "--config needs KEY VALUE pairs "
 			    "(conn-limit N, tcp-pickup on|off, "
-			    "expire-quiescent on|off)");
+			    "expire-quiescent on|off, tun-source ADDRESS)");
 	for (int i = 0; i < n; i += 2) {
 		const char *key = words[i], *val = words[i + 1];
 
@@ -590,10 +593,27 @@ static int parse_config(struct l4lbadm_cmdline *cl, char **words, int n)
 					    "(must be on or off)", val);
 			c->expire_quiescent = !strcmp(val, "on");
 			c->set |= L4LB_HAS_EXPIRE_QUIESCENT;
+		} else if (!strcmp(key, "tun-source")) {
+			if (inet_pton(AF_INET, val, &c->tun_source) == 1) {
+				if (c->set & L4LB_HAS_TUN_SOURCE)
+					return fail(cl, "\"%s\" given twice for "
+						    "IPv4", key);
+				c->set |= L4LB_HAS_TUN_SOURCE;
+			} else if (inet_pton(AF_INET6, val,
+					     &c->tun_source6) == 1) {
+				if (c->set & L4LB_HAS_TUN_SOURCE6)
+					return fail(cl, "\"%s\" given twice for "
+						    "IPv6", key);
+				c->set |= L4LB_HAS_TUN_SOURCE6;
+			} else {
+				return fail(cl, "invalid tun-source \"%s\" (an "
+					    "address of this host; 0.0.0.0 or "
+					    ":: for the route's choice)", val);
+			}
 		} else {
 			return fail(cl, "unknown --config setting \"%s\" "
-				    "(conn-limit, tcp-pickup, expire-quiescent)",
-				    key);
+				    "(conn-limit, tcp-pickup, expire-quiescent, "
+				    "tun-source)", key);
 		}
 	}
 	return 0;
@@ -636,8 +656,8 @@ static int parse_netmask(struct l4lbadm_cmdline *cl, const char *word)
 
 /*
  * -i and its options, checked as ipvsadm checks them: the tunnel options
- * only with -i; --tun-port required for gue, refused for ipip; one of the
- * checksum options, gue only.
+ * only with -i; --tun-port required for gue, refused for ipip and gre;
+ * one of the checksum options, gue and gre only (--tun-remcsum gue only).
  */
 static int parse_tunnel(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 {
@@ -656,18 +676,27 @@ static int parse_tunnel(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 		if (!strcmp(r->tun_type, "gue"))
 			cl->dest.tun_type = L4LB_TUN_GUE;
 		else if (!strcmp(r->tun_type, "gre"))
-			return fail(cl, "not supported by l4lb: --tun-type %s",
-				    r->tun_type);
+			cl->dest.tun_type = L4LB_TUN_GRE;
 		else if (strcmp(r->tun_type, "ipip"))
 			return fail(cl, "illegal tunnel type \"%s\" (one of "
-				    "ipip|gue)", r->tun_type);
+				    "ipip|gue|gre)", r->tun_type);
 	}
-	if (cl->dest.tun_type == L4LB_TUN_IPIP) {
+	switch (cl->dest.tun_type) {
+	case L4LB_TUN_IPIP:
 		if (r->tun_port || r->tun_csum)
 			return fail(cl, "Illegal '%s' option with the 'ipip' "
 				    "tunnel type",
 				    r->tun_port ? "tun-port" : r->tun_csum);
-	} else {
+		break;
+	case L4LB_TUN_GRE:
+		if (r->tun_port ||
+		    (r->tun_csum_flag & L4LB_TUN_F_REMCSUM))
+			return fail(cl, "Illegal '%s' option with the 'gre' "
+				    "tunnel type",
+				    r->tun_port ? "tun-port" : r->tun_csum);
+		cl->dest.tun_flags = r->tun_csum_flag;
+		break;
+	default:
 		if (!r->tun_port)
 			return fail(cl, "You need to supply the 'tun-port' "
 				    "option for the 'gue' tunnel type");
@@ -997,21 +1026,6 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 					   &cl->dest.port, &has_port, cl->err,
 					   sizeof(cl->err)))
 			return L4LBADM_EXIT_USAGE;
-		/*
-		 * Every method forwards within one family (the kernel refuses
-		 * the other with EINVAL; tunnels could carry it, not yet).
-		 */
-		if (cmd != CMD_LIST && r->service &&
-		    cl->dest.family != cl->svc.family)
-			return fail(cl, "real server \"%s\" is %s but service "
-				    "\"%s\" is %s: direct routing (-g) and "
-				    "masquerading (-m) forward within one "
-				    "address family", r->server,
-				    cl->dest.family == AF_INET6 ? "IPv6"
-								: "IPv4",
-				    r->service,
-				    cl->svc.family == AF_INET6 ? "IPv6"
-							       : "IPv4");
 		cl->server_has_port = has_port;
 		/* As ipvsadm: no port means the service port. */
 		if (!has_port)
@@ -1024,6 +1038,23 @@ static int parse_values(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			cl->dest.fwd = L4LB_FWD_DR;
 			cl->dest.set |= L4LB_HAS_FWD;
 		}
+		/*
+		 * Only a tunnel carries one family in the other, as with
+		 * IPVS; -d names a dest of either.
+		 */
+		if (cmd != CMD_LIST && cmd != CMD_DEL_SERVER && r->service &&
+		    cl->dest.family != cl->svc.family &&
+		    cl->dest.fwd != L4LB_FWD_TUN)
+			return fail(cl, "real server \"%s\" is %s but service "
+				    "\"%s\" is %s: direct routing (-g) and "
+				    "masquerading (-m) forward within one "
+				    "address family; tunneling (-i) carries "
+				    "one in the other", r->server,
+				    cl->dest.family == AF_INET6 ? "IPv6"
+								: "IPv4",
+				    r->service,
+				    cl->svc.family == AF_INET6 ? "IPv6"
+							       : "IPv4");
 		if (cmd != CMD_DEL_SERVER && (cl->dest.set & L4LB_HAS_FWD) &&
 		    cl->dest.fwd != L4LB_FWD_NAT &&
 		    cl->dest.port != cl->svc.port)

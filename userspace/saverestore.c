@@ -95,6 +95,11 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 					d->tun_port,
 					d->tun_flags & L4LB_TUN_F_CSUM ?
 					"--tun-csum" : "--tun-nocsum");
+			else if (d->fwd == L4LB_FWD_TUN &&
+				 d->tun_type == L4LB_TUN_GRE)
+				fprintf(f, " --tun-type gre %s",
+					d->tun_flags & L4LB_TUN_F_CSUM ?
+					"--tun-csum" : "--tun-nocsum");
 			else if (d->fwd == L4LB_FWD_TUN)
 				fputs(" --tun-type ipip", f);
 			if (d->u_thresh || d->l_thresh)

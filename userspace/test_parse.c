@@ -294,6 +294,18 @@ static void test_parse_ok(void)
 	      "--config tcp-pickup yes");
 	r = parse("--config conn-limit", &cl);
 	check(r == L4LBADM_EXIT_USAGE, "--config without a value");
+	r = parse("--config tun-source 198.51.100.2 tun-source 2001:db8::2",
+		  &cl);
+	check(r == 0 && cl.config.set ==
+	      (L4LB_HAS_TUN_SOURCE | L4LB_HAS_TUN_SOURCE6) &&
+	      cl.config.tun_source.s_addr == htonl(0xc6336402) &&
+	      cl.config.tun_source6.s6_addr[15] == 2,
+	      "--config tun-source, both families");
+	expect_err("--config tun-source 198.51.100.2 tun-source 10.0.0.1",
+		   "\"tun-source\" given twice for IPv4");
+	expect_err("--config tun-source lb1",
+		   "invalid tun-source \"lb1\" (an address of this host; "
+		   "0.0.0.0 or :: for the route's choice)");
 	r = parse("--config limit 5", &cl);
 	check(r == L4LBADM_EXIT_USAGE && strstr(cl.err, "\"limit\""),
 	      "--config unknown setting");
@@ -1424,7 +1436,8 @@ static void test_fwmark(void)
 	expect_err("-a -f 1 -r [2001:db8::2]",
 		   "real server \"[2001:db8::2]\" is IPv6 but service \"1\" "
 		   "is IPv4: direct routing (-g) and masquerading (-m) forward "
-		   "within one address family");
+		   "within one address family; tunneling (-i) carries one in "
+		   "the other");
 
 	svcs[0] = mksvc(IPPROTO_TCP, "10.0.0.1", 80, "rr");
 	svcs[1] = mksvc(0, "0.0.0.0", 0, "wlc");
@@ -1926,19 +1939,30 @@ static void test_ipv6_parse(void)
 	expect_err("-a -t [2001:db8::10]:80 -r 10.0.0.2",
 		   "real server \"10.0.0.2\" is IPv4 but service "
 		   "\"[2001:db8::10]:80\" is IPv6: direct routing (-g) and "
-		   "masquerading (-m) forward within one address family");
+		   "masquerading (-m) forward within one address family; "
+		   "tunneling (-i) carries one in the other");
 	expect_err("-a -t 10.0.0.1:80 -r [2001:db8::11]:8080 -m",
 		   "real server \"[2001:db8::11]:8080\" is IPv6 but service "
 		   "\"10.0.0.1:80\" is IPv4: direct routing (-g) and "
-		   "masquerading (-m) forward within one address family");
+		   "masquerading (-m) forward within one address family; "
+		   "tunneling (-i) carries one in the other");
 	expect_err("-e -t 10.0.0.1:80 -r 2001:db8::11 -w 2",
 		   "real server \"2001:db8::11\" is IPv6 but service "
 		   "\"10.0.0.1:80\" is IPv4: direct routing (-g) and "
-		   "masquerading (-m) forward within one address family");
-	expect_err("-d -u [2001:db8::10]:53 -r 10.0.0.2",
-		   "real server \"10.0.0.2\" is IPv4 but service "
-		   "\"[2001:db8::10]:53\" is IPv6: direct routing (-g) and "
-		   "masquerading (-m) forward within one address family");
+		   "masquerading (-m) forward within one address family; "
+		   "tunneling (-i) carries one in the other");
+	r = parse("-d -u [2001:db8::10]:53 -r 10.0.0.2", &cl);
+	check(r == 0 && cl.dest.family == AF_INET && cl.svc.family == AF_INET6,
+	      "-d of a real server of the other family");
+	r = parse("-a -t 10.0.0.1:80 -r [2001:db8::11] -i", &cl);
+	check(r == 0 && cl.dest.family == AF_INET6 &&
+	      cl.dest.fwd == L4LB_FWD_TUN && cl.dest.port == 80,
+	      "-a -i: an IPv6 real server for an IPv4 service");
+	r = parse("-a -u [2001:db8::10]:53 -r 10.0.0.2 -i --tun-type gue "
+		  "--tun-port 6080", &cl);
+	check(r == 0 && cl.dest.family == AF_INET &&
+	      cl.dest.tun_type == L4LB_TUN_GUE,
+	      "-a -i gue: an IPv4 real server for an IPv6 service");
 	expect_err("-a -t [2001:db8::10]:80 -r [2001:db8::11]:8080",
 		   "real server port 8080 in \"[2001:db8::11]:8080\" differs "
 		   "from service port 80: direct routing (-g) cannot change "
@@ -1957,7 +1981,8 @@ static void test_ipv6_program(void)
 	check(r.status == 2 && !r.out[0] && !strcmp(r.err,
 	      "l4lbadm: real server \"10.0.0.2\" is IPv4 but service "
 	      "\"[2001:db8::10]:80\" is IPv6: direct routing (-g) and "
-	      "masquerading (-m) forward within one address family\n"),
+	      "masquerading (-m) forward within one address family; "
+	      "tunneling (-i) carries one in the other\n"),
 	      "mixed families: message, exit 2, before any netlink");
 	run("-A -t [2001:db8::10:80", &r);
 	check(r.status == 2 && !strcmp(r.err, "l4lbadm: missing \"]\" in "
@@ -2476,13 +2501,31 @@ static void test_tunnel(void)
 	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_TUN_FLAGS]) == L4LB_TUN_F_CSUM,
 	      "NEW_DEST: FWD TUN, TUN_TYPE gue, TUN_PORT be16 6080, TUN_FLAGS csum");
 
-	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre",
-		   "not supported by l4lb: --tun-type gre");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		  "--tun-csum", &cl);
+	check(r == 0 && cl.dest.tun_type == L4LB_TUN_GRE &&
+	      !cl.dest.tun_port && cl.dest.tun_flags == L4LB_TUN_F_CSUM,
+	      "-i --tun-type gre --tun-csum");
+	nlh = l4lb_build_dest(buf, 42, L4LB_CMD_NEW_DEST, &cl.svc, &cl.dest);
+	mnl_attr_parse(nlh, NL_GENL_HDRLEN, tb_cb, &top);
+	memset(&dst, 0, sizeof(dst));
+	mnl_attr_parse_nested(top.a[L4LB_A_DEST], tb_cb, &dst);
+	check(dst.a[L4LB_DEST_A_TUN_TYPE] &&
+	      mnl_attr_get_u8(dst.a[L4LB_DEST_A_TUN_TYPE]) == L4LB_TUN_GRE &&
+	      !dst.a[L4LB_DEST_A_TUN_PORT] && dst.a[L4LB_DEST_A_TUN_FLAGS] &&
+	      mnl_attr_get_u32(dst.a[L4LB_DEST_A_TUN_FLAGS]) == L4LB_TUN_F_CSUM,
+	      "NEW_DEST: TUN_TYPE gre, no TUN_PORT, TUN_FLAGS csum");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		   "--tun-port 6080",
+		   "Illegal 'tun-port' option with the 'gre' tunnel type");
+	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
+		   "--tun-remcsum",
+		   "Illegal 'tun-remcsum' option with the 'gre' tunnel type");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
 		   "--tun-port 6080 --tun-remcsum",
 		   "not supported by l4lb: --tun-remcsum");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type vxlan",
-		   "illegal tunnel type \"vxlan\" (one of ipip|gue)");
+		   "illegal tunnel type \"vxlan\" (one of ipip|gue|gre)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue",
 		   "You need to supply the 'tun-port' option for the 'gue' "
 		   "tunnel type");
@@ -2498,21 +2541,25 @@ static void test_tunnel(void)
 		   "use -m");
 
 	/* -S prints what ipvsadm -S prints; -R reads it back. */
-	struct l4lb_dest d[2] = {
+	struct l4lb_dest d[3] = {
 		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 1,
 		  .tun_type = L4LB_TUN_IPIP },
 		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 2,
 		  .tun_type = L4LB_TUN_GUE, .tun_port = 6080 },
+		{ .port = 80, .fwd = L4LB_FWD_TUN, .weight = 3,
+		  .tun_type = L4LB_TUN_GRE, .tun_flags = L4LB_TUN_F_CSUM,
+		  .family = AF_INET6 },
 	};
 
 	inet_pton(AF_INET, "10.0.2.11", &d[0].addr);
 	inet_pton(AF_INET, "10.0.2.12", &d[1].addr);
+	inet_pton(AF_INET6, "2001:db8:2::13", &d[2].addr);
 	svc.protocol = IPPROTO_TCP;
 	inet_pton(AF_INET, "10.0.0.1", &svc.addr);
 	svc.port = 80;
 	strcpy(svc.sched, "rr");
 	svc.set = L4LB_HAS_SCHED;
-	svc.ndests = 2;
+	svc.ndests = 3;
 	svc.dests = d;
 	l.n = 1;
 	l.svcs = &svc;
@@ -2522,9 +2569,14 @@ static void test_tunnel(void)
 	check(out && strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.11:80 -i -w 1 "
 			    "--tun-type ipip\n") &&
 	      strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.12:80 -i -w 2 "
-		     "--tun-type gue --tun-port 6080 --tun-nocsum\n"),
-	      "-S prints -i with ipvsadm's --tun-* options");
-	check(out && restore_str(out, &rs, err) == 0 && rs.n == 3 &&
+		     "--tun-type gue --tun-port 6080 --tun-nocsum\n") &&
+	      strstr(out, "-a -t 10.0.0.1:80 -r [2001:db8:2::13]:80 -i -w 3 "
+		     "--tun-type gre --tun-csum\n"),
+	      "-S prints -i with ipvsadm's --tun-* options, gre, mixed");
+	check(out && restore_str(out, &rs, err) == 0 && rs.n == 4 &&
+	      rs.r[3].tun_type == L4LB_TUN_GRE &&
+	      rs.r[3].tun_flags == L4LB_TUN_F_CSUM &&
+	      rs.r[3].rfamily == AF_INET6 && rs.r[3].vfamily == AF_INET &&
 	      rs.r[1].fwd == L4LB_FWD_TUN && (rs.r[1].set & L4LB_HAS_TUN) &&
 	      rs.r[1].tun_type == L4LB_TUN_IPIP &&
 	      rs.r[2].tun_type == L4LB_TUN_GUE && rs.r[2].tun_port == 6080 &&

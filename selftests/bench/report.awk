@@ -113,11 +113,11 @@ END {
 	print "| --- | --- | --- | --- | --- | --- | --- |"
 
 	# 1. packet rate, IPv4 then IPv6 (the scenarios that ran)
-	split("dr_udp nat_udp dr6_udp nat6_udp", S, " ")
-	for (s = 1; s <= 4; s++) {
+	split("dr_udp nat_udp tun_udp dr6_udp nat6_udp", S, " ")
+	for (s = 1; s <= 5; s++) {
 		sc = S[s]
 		if (!(sc in ran)) continue
-		nm = (sc ~ /^dr/) ? "DR" : "NAT"
+		nm = (sc ~ /^dr/) ? "DR" : (sc ~ /^tun/) ? "Tunnel (IPIP)" : "NAT"
 		if (sc ~ /6_udp$/) nm = "IPv6 " nm
 		row(sc, "pps", nm " UDP " (sc ~ /6_udp$/ ? "66" : "64") " B: delivered pps", "")
 		row(sc, "lb_ns_per_pkt", nm " UDP: LB CPU ns/packet (lower is better)", "")
@@ -128,13 +128,16 @@ END {
 		# 100 %, the more fixed per-batch costs (IPIs, polls) weigh alike
 		# on every back end and pull the ratios towards 1.
 		row(sc, "lb_cpu_pct", nm " UDP: LB CPU busy % during the flood (100 = saturated)", "")
-		rate_goal(nm, "CPU time", ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "ipvs", "lb_kpps"]),
-			  ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "plain", "lb_kpps"]))
+		# (The goals are DR's and NAT's; a tunnel has none of its own.)
+		if (sc !~ /^tun/)
+			rate_goal(nm, "CPU time", ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "ipvs", "lb_kpps"]),
+				  ratio(M[sc, "l4lb", "lb_kpps"], M[sc, "plain", "lb_kpps"]))
 		if (has(sc, "l4lb", "lb_insns_per_pkt")) {
 			row(sc, "lb_insns_per_pkt", nm " UDP: LB CPU instructions/packet (qemu plugin count; lower is better)", "")
 			# Capacity is inversely proportional to the cost per packet.
-			rate_goal(nm, "instructions", ratio(M[sc, "ipvs", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]),
-				  ratio(M[sc, "plain", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]))
+			if (sc !~ /^tun/)
+				rate_goal(nm, "instructions", ratio(M[sc, "ipvs", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]),
+					  ratio(M[sc, "plain", "lb_insns_per_pkt"], M[sc, "l4lb", "lb_insns_per_pkt"]))
 			if (has(sc, "l4lb_li", "lb_insns_per_pkt")) {
 				c = cell(sc, "l4lb_li", "lb_insns_per_pkt"); li = M[sc, "l4lb_li", "lb_insns_per_pkt"]
 				printf "| %s UDP: LB CPU instructions/packet, l4lb with fast_path=0 | | | %s | %s | %s | fast path gain: %s× |\n", nm,

@@ -16,7 +16,7 @@
  * *_ADDR6 for AF_INET6; the other one is EINVAL, any other family
  * EAFNOSUPPORT. Replies always carry the family. Direct routing and NAT
  * forward only within one family: a destination of the other family is
- * EINVAL (only tunnels could carry it).
+ * EINVAL for them; a tunnel (L4LB_FWD_TUN) carries one in the other.
  *
  * Permissions: every command, reads included, needs CAP_NET_ADMIN in the
  * initial user namespace (GENL_ADMIN_PERM), as IPVS does. Reads are
@@ -34,7 +34,8 @@
  * missing attribute; see extack), EAFNOSUPPORT (a family other than
  * AF_INET or AF_INET6), EPERM (no CAP_NET_ADMIN), ENOSPC (limit reached:
  * 16384 services per netns, 256 destinations per service), ERANGE (a
- * destination's lower threshold above its upper one, as IPVS).
+ * destination's lower threshold above its upper one, as IPVS),
+ * EADDRNOTAVAIL (a tunnel source that is not an address of the netns).
  *
  * L4LB_CMD_GET_INFO: no attributes in; replies with:
  *    L4LB_A_INFO: NLA_NESTED
@@ -90,6 +91,9 @@
  *        L4LB_INFO_A_EXPIRE_QUIESCENT: NLA_U8, 1 (default) if a template
  *                               whose destination has weight 0 attracts
  *                               no new connection, 0 if it still does
+ *        L4LB_INFO_A_TUN_SOURCE, L4LB_INFO_A_TUN_SOURCE6: the configured
+ *                               outer sources of tunnels
+ *                               (L4LB_CMD_SET_CONFIG), only if set
  *
  * Connection entries. A new TCP flow starts only with a SYN without ACK,
  *    RST or FIN (as with IPVS), unless the netns (L4LB_CONFIG_A_TCP_PICKUP)
@@ -111,8 +115,9 @@
  *    (L4LB_DROP_A_TABLE_FULL). Established and confirmed entries are
  *    never evicted.
  *
- * L4LB_CMD_SET_CONFIG: per-netns settings of the connection table; an
- *    absent attribute leaves its value alone. GET_INFO reports them.
+ * L4LB_CMD_SET_CONFIG: per-netns settings of the connection table and
+ *    tunnels; an absent attribute leaves its value alone. GET_INFO
+ *    reports them. A rejected command changes none.
  *    L4LB_A_CONFIG: NLA_NESTED
  *        L4LB_CONFIG_A_CONN_LIMIT: NLA_U32, 0..L4LB_CONN_LIMIT_MAX: the
  *                               most entries of this netns; 0 (default)
@@ -122,6 +127,16 @@
  *        L4LB_CONFIG_A_TCP_PICKUP: NLA_U8, 0 or 1, see above (default 0)
  *        L4LB_CONFIG_A_EXPIRE_QUIESCENT: NLA_U8, 0 or 1 (default 1): IPVS's
  *                               expire_quiescent_template, see Persistence
+ *        L4LB_CONFIG_A_TUN_SOURCE: NLA_BE32, the outer source address of
+ *                               the IPv4 tunnels of this netns
+ *                               (L4LB_FWD_TUN); 0.0.0.0 (default) leaves
+ *                               it to the route to each real server. It
+ *                               must be an address of this netns, else
+ *                               EADDRNOTAVAIL; while it is not (removed
+ *                               later) packets to the tunnels are dropped
+ *                               (L4LB_DROP_A_NO_ROUTE).
+ *        L4LB_CONFIG_A_TUN_SOURCE6: 16 bytes, the same for IPv6 tunnels;
+ *                               :: (default) leaves it to the route
  *
  * L4LB_CMD_NEW_SERVICE: add a service; EEXIST if it exists.
  *    L4LB_A_SERVICE: NLA_NESTED
@@ -241,13 +256,14 @@
  *                            existing flows continue, no new ones.
  *        L4LB_DEST_A_TUN_TYPE: NLA_U8, enum l4lb_tun_type, with FWD
  *                          L4LB_FWD_TUN only (EINVAL otherwise); default
- *                          L4LB_TUN_IPIP; L4LB_TUN_GRE is EOPNOTSUPP
+ *                          L4LB_TUN_IPIP
  *        L4LB_DEST_A_TUN_PORT: NLA_BE16, not 0: the UDP port the real
  *                          server receives GUE on; required for
  *                          L4LB_TUN_GUE, EINVAL with any other type
- *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE only; default 0
- *                          (as NOCSUM); NOCSUM and CSUM together are
- *                          EINVAL, REMCSUM is EOPNOTSUPP
+ *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE and GRE only
+ *                          (EINVAL with IPIP); default 0 (as NOCSUM);
+ *                          NOCSUM and CSUM together are EINVAL; REMCSUM
+ *                          is EINVAL with GRE, EOPNOTSUPP with GUE
  *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
  *                           an absent attribute leaves the flags alone;
  *                           an unknown bit is EINVAL.
@@ -274,21 +290,25 @@
  *                dead one until its connection times out.
  *    Tunnelling (L4LB_FWD_TUN): the client's packet, unchanged but for
  *    its TTL or hop limit, is sent to the real server's address inside an
- *    outer header of the same family: IP-in-IP (protocol IPPROTO_IPIP or
- *    IPPROTO_IPV6), or GUE (RFC draft-ietf-intarea-gue, version 0, no
- *    optional fields) in UDP to TUN_PORT, from a source port hashed from
- *    the flow. The outer source is the balancer's address on the route to
- *    the real server. The real server decapsulates, owns the VIP (as for
- *    direct routing) and answers the client directly; its port must equal
- *    the service port. A real server of the other family than the service
- *    is EINVAL (not supported yet). The path MTU a client sees is the
- *    route's less the encapsulation (20 or 40 bytes, and 12 more for GUE);
- *    a bigger packet that may not be fragmented is answered with ICMP
- *    "fragmentation needed" or Packet Too Big for that MTU. Such an error
- *    from a router about an outer packet lowers the MTU of the route to
- *    the real server, as for the stack's own tunnels. Changing the
- *    FWD or TUN_* attributes with SET_DEST replaces the destination as
- *    below.
+ *    outer header of the real server's family, which may be the other
+ *    one than the service's: IP-in-IP (protocol IPPROTO_IPIP for an
+ *    inner IPv4 packet, IPPROTO_IPV6 for an inner IPv6 one), GUE (RFC
+ *    draft-ietf-intarea-gue, version 0, no optional fields) in UDP to
+ *    TUN_PORT, from a source port hashed from the flow, or GRE (RFC 2784,
+ *    protocol ETH_P_IP or ETH_P_IPV6, with the checksum if TUN_FLAGS has
+ *    CSUM, no key or sequence number). The outer source is the
+ *    balancer's address on the route to the real server. The real server
+ *    decapsulates, owns the VIP (as for direct routing) and answers the
+ *    client directly; its port must equal the service port. The path MTU
+ *    a client sees is the route's less the encapsulation (20 or 40
+ *    bytes, and 12 more for GUE, 4 or 8 for GRE), never less than the
+ *    client family's minimum (68, 1280); a bigger packet that may not be
+ *    fragmented is answered with ICMP "fragmentation needed" or Packet
+ *    Too Big, in the client's family, for that MTU. Such an error from a
+ *    router about an outer packet, in the outer family, lowers the MTU
+ *    of the route to the real server, as for the stack's own tunnels.
+ *    Changing the FWD or TUN_* attributes with SET_DEST replaces the
+ *    destination as below.
  *    Deleting a destination moves its flows: their next packet is
  *    scheduled to a live destination of the same service. SET_DEST with a
  *    different FWD replaces the destination in place: its flows move as
@@ -532,7 +552,9 @@
  *    MAC, L4LB_SYNC_MAC_LEN bytes (siphash-2-4's 64-bit result, little
  *    endian). LEN is the whole datagram's; RESERVED fields are 0. A record:
  *    TYPE L4LB_SYNC_REC_CONN or L4LB_SYNC_REC_TMPL, FAMILY AF_INET or
- *    AF_INET6 (of every address), LEN L4LB_SYNC_REC_LEN(FAMILY), then
+ *    AF_INET6 (of the client and the VIP), DFAMILY the real server's
+ *    where it is the other family (a tunnel's, FWD L4LB_FWD_TUN), else
+ *    0, LEN L4LB_SYNC_REC_LEN2(FAMILY, DFAMILY or FAMILY), then
  *        a connection: PROTOCOL IPPROTO_TCP or IPPROTO_UDP, FWD (enum
  *        l4lb_fwd_method), STATE (enum l4lb_conn_state: SYN_RECV..CLOSE
  *        for TCP, UDP for UDP), FLAGS L4LB_SYNC_REC_F_*, CPORT, VPORT
@@ -541,7 +563,7 @@
  *        service's that keeps the packet's), FWMARK (the service's, or 0
  *        for a service of address and port), TIMEOUT (milliseconds left,
  *        at most L4LB_TIMEOUT_MAX seconds), ADDRS: client, VIP, real
- *        server (1 word each for AF_INET, 4 for AF_INET6);
+ *        server (1 word each of AF_INET, 4 of AF_INET6);
  *        a persistence template: as a connection, with PROTOCOL the
  *        service's (0 for a firewall-mark service), STATE NONE, FLAGS 0,
  *        CPORT 0, the client's address masked, VPORT and the VIP the
@@ -627,6 +649,8 @@ enum l4lb_info_attr {
 	L4LB_INFO_A_TEMPLATE_COUNT,
 	L4LB_INFO_A_TEMPLATE_LIMIT,
 	L4LB_INFO_A_EXPIRE_QUIESCENT,
+	L4LB_INFO_A_TUN_SOURCE,
+	L4LB_INFO_A_TUN_SOURCE6,
 	__L4LB_INFO_A_MAX
 };
 #define L4LB_INFO_A_MAX (__L4LB_INFO_A_MAX - 1)
@@ -729,16 +753,16 @@ enum l4lb_dest_attr {
 
 /* Tunnel encapsulations (L4LB_DEST_A_TUN_TYPE), ipvsadm's --tun-type. */
 enum l4lb_tun_type {
-	L4LB_TUN_IPIP,		/* IPv4 in IPv4, IPv6 in IPv6 */
+	L4LB_TUN_IPIP,		/* IP in IP, either family in either */
 	L4LB_TUN_GUE,		/* the same in GUE (UDP), L4LB_DEST_A_TUN_PORT */
-	L4LB_TUN_GRE,		/* not supported yet: EOPNOTSUPP */
+	L4LB_TUN_GRE,		/* the same in GRE */
 	__L4LB_TUN_MAX
 };
 #define L4LB_TUN_MAX (__L4LB_TUN_MAX - 1)
 
 /* Tunnel flags (L4LB_DEST_A_TUN_FLAGS), ipvsadm's --tun-*csum. */
-#define L4LB_TUN_F_NOCSUM	(1u << 0)	/* outer UDP checksum 0 */
-#define L4LB_TUN_F_CSUM		(1u << 1)	/* outer UDP checksum */
+#define L4LB_TUN_F_NOCSUM	(1u << 0)	/* no UDP (GRE) checksum */
+#define L4LB_TUN_F_CSUM		(1u << 1)	/* UDP (GRE) checksum */
 #define L4LB_TUN_F_REMCSUM	(1u << 2)	/* remote checksum offload */
 #define L4LB_TUN_F_ALL		(L4LB_TUN_F_NOCSUM | L4LB_TUN_F_CSUM | \
 				 L4LB_TUN_F_REMCSUM)
@@ -757,6 +781,8 @@ enum l4lb_config_attr {
 	L4LB_CONFIG_A_CONN_LIMIT,
 	L4LB_CONFIG_A_TCP_PICKUP,
 	L4LB_CONFIG_A_EXPIRE_QUIESCENT,
+	L4LB_CONFIG_A_TUN_SOURCE,
+	L4LB_CONFIG_A_TUN_SOURCE6,
 	__L4LB_CONFIG_A_MAX
 };
 #define L4LB_CONFIG_A_MAX (__L4LB_CONFIG_A_MAX - 1)
@@ -879,19 +905,23 @@ struct l4lb_sync_rec {
 	__u8	fwd;
 	__u8	state;
 	__u8	flags;		/* L4LB_SYNC_REC_F_* */
-	__be16	len;		/* L4LB_SYNC_REC_LEN(family) */
+	__be16	len;		/* L4LB_SYNC_REC_LEN2() */
 	__be16	cport;
 	__be16	vport;
 	__be16	dport;
-	__be16	reserved;
+	__u8	dfamily;	/* the real server's if not @family, else 0 */
+	__u8	reserved;
 	__be32	fwmark;
 	__be32	timeout;	/* milliseconds */
 	__be32	addrs[];	/* client, VIP, real server */
 };
 
 #define L4LB_SYNC_REC_F_CONFIRMED	(1u << 0)	/* UDP: proved itself */
-#define L4LB_SYNC_REC_LEN(family)	(sizeof(struct l4lb_sync_rec) + \
-					 3 * ((family) == AF_INET6 ? 16 : 4))
+#define L4LB_SYNC_ADDR_LEN(family)	((family) == AF_INET6 ? 16 : 4)
+#define L4LB_SYNC_REC_LEN2(family, dfamily) \
+	(sizeof(struct l4lb_sync_rec) + 2 * L4LB_SYNC_ADDR_LEN(family) + \
+	 L4LB_SYNC_ADDR_LEN(dfamily))
+#define L4LB_SYNC_REC_LEN(family)	L4LB_SYNC_REC_LEN2(family, family)
 /* A header, the largest record and a MAC. */
 #define L4LB_SYNC_MAXLEN_MIN	(sizeof(struct l4lb_sync_hdr) + \
 				 L4LB_SYNC_REC_LEN(AF_INET6) + L4LB_SYNC_MAC_LEN)
