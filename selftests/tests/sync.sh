@@ -177,11 +177,23 @@ expect_true "lb2 carried the DR service's packets ($in0 -> $in1)" [ "$in1" -gt "
 hold 1
 round c
 expect_eq "after the failback to lb1: connections echoing, each from its server" "$got" "$first"
+# Closing entries last 8 s (above twice the backup's 3 s of grace, so
+# the master refreshes them once halfway).
+for i in 1 2; do adm "lb$i" --set 0 8 0; done
 close_all
 # The clients' FINs moved lb1's entries on; the backup follows.
 wait_for 20 has 1 0
 wait_for 20 has 2 0
 log "failback done, connections closed on lb1 and lb2"
+# entries LB: LB's entries of c, in any state.
+entries() {
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" 'index($4, c ":") == 1' | grep -c . || true
+}
+gone() { [ "$(entries 1)" = 0 ] && [ "$(entries 2)" = 0 ]; }
+# Both balancers run both roles: neither may send the other's copies
+# back to it, which would keep them alive on both for ever.
+wait_for 40 gone
+expect_eq "closed: the entries expire on lb1 and on lb2" "$(entries 1) $(entries 2)" "0 0"
 
 # ---- sync off: the same move loses every connection ---------------------
 for i in 1 2; do
