@@ -2,7 +2,9 @@
 # Tunnel forwarding (-i): IPIP, GUE and GRE to real servers two routers
 # away, in the service's family and in the other one, TCP and UDP, bytes
 # intact, exact rr counts; path MTU through the tunnel.
-# The same cases against IPVS's -i (ipvs, beside lb) are the control.
+# L4LB_TUNNEL_IPVS=1 (tunnel_ipvs.sh, make check-extended): the same
+# cases against IPVS's -i (ipvs, beside lb) as the control, and its -S
+# lines compared with l4lbadm's.
 # families: 4 6
 #
 #   c (wan 1) --------+
@@ -236,8 +238,9 @@ cases() {
 	upload "${p}gre nocsum"
 	ctl "$B" -C
 }
+IPVS=${L4LB_TUNNEL_IPVS:-}
 cases lb
-cases ipvs
+[ -z "$IPVS" ] || cases ipvs
 
 # The outer source, configured: a second address of the LB's (on lo)
 # instead of the route's choice (wan 2). rs1 counts the outer packets
@@ -327,7 +330,9 @@ fi
 RIPF=tun_rip
 # IPVS (6.1) learns nothing from a Packet Too Big about its IPv6 tunnel
 # packets: the client is never told, and its upload stalls.
-if [ "$FAMILY" = 6 ]; then
+if [ -z "$IPVS" ]; then
+	:
+elif [ "$FAMILY" = 6 ]; then
 	case_skip "ipvs: path MTU" "IPVS does not take Packet Too Big for its IPv6 tunnels"
 else
 	use ipvs
