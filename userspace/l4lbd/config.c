@@ -709,7 +709,8 @@ static const char *opt_arg(struct parser *p, const struct tok *kw);
 
 /*
  * keepalived's "TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]",
- * the rest of @kw's line; gre and remcsum are refused as l4lb has neither.
+ * the rest of @kw's line: a port for gue only, checksums for gue and gre;
+ * remcsum is refused as l4lb has none.
  */
 static bool parse_tun(struct parser *p, const struct tok *kw,
 		      struct tun_cfg *tun)
@@ -726,11 +727,9 @@ static bool parse_tun(struct parser *p, const struct tok *kw,
 			if (!strcmp(s, "gue")) {
 				tun->type = L4LB_TUN_GUE;
 			} else if (!strcmp(s, "gre")) {
-				perr(p, kw->line, "not supported by l4lbd: %s TUN type gre",
-				     kw->s);
-				ok = false;
+				tun->type = L4LB_TUN_GRE;
 			} else if (strcmp(s, "ipip")) {
-				perr(p, kw->line, "%s TUN: type '%s' is not ipip or gue",
+				perr(p, kw->line, "%s TUN: type '%s' is not ipip, gue or gre",
 				     kw->s, s);
 				ok = false;
 			}
@@ -754,8 +753,12 @@ static bool parse_tun(struct parser *p, const struct tok *kw,
 		perr(p, kw->line, "%s TUN type gue needs a port", kw->s);
 		ok = false;
 	}
-	if (ok && tun->type != L4LB_TUN_GUE && (port || tun->flags)) {
-		perr(p, kw->line, "%s TUN: port and checksum options are for type gue",
+	if (ok && tun->type != L4LB_TUN_GUE && port) {
+		perr(p, kw->line, "%s TUN: port is for type gue", kw->s);
+		ok = false;
+	}
+	if (ok && tun->type == L4LB_TUN_IPIP && tun->flags) {
+		perr(p, kw->line, "%s TUN: checksum options are for types gue and gre",
 		     kw->s);
 		ok = false;
 	}
@@ -1448,16 +1451,15 @@ static void check_rs_fwd(struct parser *p, const struct vs *v, struct rs *r,
 		perr(p, r->line, "not supported by l4lbd: %s %s with lb_kind NAT and ops (one-packet scheduling makes no connection entry, which NAT's replies need)",
 		     what, ipaddr_str(&r->addr, b, sizeof(b)));
 
-	/* keepalived allows mixed families only for TUN. */
-	if (r->addr.family != v->addr.family) {
+	/* Mixed families: TUN only, as keepalived and IPVS. */
+	if (r->addr.family != v->addr.family && fwd != L4LB_FWD_TUN) {
 		perr(p, r->line, "%s %s is %s but the virtual_server %s is %s: lb_kind %s forwards within one address family",
 		     what, ipaddr_str(&r->addr, a, sizeof(a)),
 		     family_name(r->addr.family),
 		     v->fwmark ? vs_name(v, b, sizeof(b)) :
 				 ipaddr_str(&v->addr, b, sizeof(b)),
 		     family_name(v->addr.family),
-		     fwd == L4LB_FWD_NAT ? "NAT" :
-		     fwd == L4LB_FWD_TUN ? "TUN" : "DR");
+		     fwd == L4LB_FWD_NAT ? "NAT" : "DR");
 	}
 	if (fwd != L4LB_FWD_NAT && r->port != v->port)
 		perr(p, r->line, "%s port %u differs from the virtual_server port %u; lb_kind %s needs them equal",

@@ -349,6 +349,26 @@ static void test_tun(void)
 		      "lvs_method TUN type gue port 6080 csum");
 	}
 	config_free(c);
+
+	/* GRE with its checksum; an IPv6 real server of an IPv4 service. */
+	c = config_parse_string("t.conf", VS "protocol TCP\n"
+				"lvs_method TUN type gre csum\n"
+				"real_server 2001:db8::11 80 {\n}\n"
+				"}\n", &errs);
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 1, "TUN gre, mixed: %s",
+	      errs.n ? errs.msg[0] : "");
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 1) {
+		const struct vs *v = c->vs[0];
+
+		CHECK(v->fwd == L4LB_FWD_TUN && v->tun.type == L4LB_TUN_GRE &&
+		      v->tun.flags == L4LB_TUN_F_CSUM, "lvs_method TUN type gre csum");
+		CHECK(v->addr.family == AF_INET &&
+		      v->rs[0]->addr.family == AF_INET6,
+		      "TUN: an IPv6 real server of an IPv4 virtual_server");
+	}
+	config_free(c);
+	expect_error(VS "lb_kind DR\nreal_server 2001:db8::11 80 {\n}\n}\n",
+		     "t.conf:3: real_server 2001:db8::11 is IPv6 but the virtual_server 10.0.0.100 is IPv4: lb_kind DR forwards within one address family");
 }
 
 /* @text parses with exactly one warning, containing @want. */
@@ -529,14 +549,18 @@ static void test_errors(void)
 		     "t.conf:2: not supported by l4lbd yet: lvs_sched twos (the l4lb module has no such scheduler)");
 	expect_error(VS "lb_algo fastest\n}\n",
 		     "t.conf:2: lb_algo: 'fastest' is not a scheduler");
-	expect_error(VS "lvs_method TUN type gre\n}\n",
-		     "t.conf:2: not supported by l4lbd: lvs_method TUN type gre");
+	expect_error(VS "lvs_method TUN type gre port 6080\n}\n",
+		     "t.conf:2: lvs_method TUN: port is for type gue");
+	expect_error(VS "lvs_method TUN type ipip csum\n}\n",
+		     "t.conf:2: lvs_method TUN: checksum options are for types gue and gre");
+	expect_error(VS "lvs_method TUN type sit\n}\n",
+		     "t.conf:2: lvs_method TUN: type 'sit' is not ipip, gue or gre");
 	expect_error(VS "lvs_method TUN type gue\n}\n",
 		     "t.conf:2: lvs_method TUN type gue needs a port");
 	expect_error(VS "lvs_method TUN type gue port 6080 remcsum\n}\n",
 		     "t.conf:2: not supported by l4lbd: lvs_method TUN remcsum");
 	expect_error(VS "lvs_method TUN port 6080\n}\n",
-		     "t.conf:2: lvs_method TUN: port and checksum options are for type gue");
+		     "t.conf:2: lvs_method TUN: port is for type gue");
 	expect_error(VS "lb_kind LOCAL\n}\n",
 		     "t.conf:2: lb_kind: 'LOCAL' is not DR, NAT or TUN");
 	expect_error(VS "delay_loop 0\n}\n",
