@@ -43,9 +43,11 @@ log() { echo "# [${SECONDS}s] $*"; }
 # line, without '#', which starts a KTAP directive such as "SKIP why") and
 # print it.
 case_result() {
-	local n line what=${2%%$'\n'*}
+	local n line what=${2%%$'\n'*} lines=()
 	what=${what//#/}
-	n=$(($(grep -c '' "$L4LB_KTAP" 2>/dev/null || true) + 1))
+	# (Counted by mapfile, not grep -c: no process per case.)
+	mapfile -t lines 2>/dev/null <"$L4LB_KTAP" || true
+	n=$((${#lines[@]} + 1))
 	line="$1 $n - $what${3:+ # $3}"
 	echo "$line" >>"$L4LB_KTAP"
 	if [ "$1" = ok ]; then echo "    $line"; else echo "    $line" >&2; fi
