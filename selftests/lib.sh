@@ -239,10 +239,16 @@ link_pair() {
 	ip -n "$prefix-$4" link set "$5" up
 }
 
-listening() { # NS PROTO PORT
-	local flag=-tln
-	[ "$2" = udp ] && flag=-uln
-	nsx "$1" ss -H $flag "sport = :$3" | grep -q .
+# listening NS PROTO PORT: a socket listens on PORT in NS (as ss -tln or
+# -uln "sport = :PORT" lists them: TCP in LISTEN, UDP unconnected), read
+# from the namespace's /proc/net tables by awk, a far lighter process
+# than ss for a poll.
+listening() {
+	local table=/proc/net/tcp state=0A
+	[ "$2" = udp ] && table=/proc/net/udp state=07
+	nsx "$1" awk -v port="$(printf ':%04X' "$3")" -v state="$state" '
+		FNR > 1 && substr($2, length($2) - 4) == port && $4 == state { found = 1; exit }
+		END { exit !found }' "$table" "${table}6"
 }
 
 wait_listen() { wait_for 10 listening "$@"; }
