@@ -138,10 +138,16 @@ module_present() {
 # The module is loaded from a copy without debug info: the same code, but
 # a 90 KB file instead of 3.6 MB to read over 9p and parse at every load.
 module_load() {
+	local dep
 	module_loaded && return 0
 	[ -s /tmp/l4lb.ko ] || objcopy --strip-debug "$L4LB_KO" /tmp/l4lb.ko
 	# insmod does not load dependencies (nf_defrag_ipv4); modprobe does.
-	modinfo -F depends /tmp/l4lb.ko | tr ',' '\n' | xargs -r -n 1 modprobe
+	# Their list is kept with the copy, and no modprobe runs for one
+	# loaded already (by an earlier test in this VM).
+	[ -s /tmp/l4lb.deps ] || modinfo -F depends /tmp/l4lb.ko | tr ',' '\n' >/tmp/l4lb.deps
+	while read -r dep; do
+		[ -z "$dep" ] || [ -d "/sys/module/$dep" ] || modprobe "$dep"
+	done </tmp/l4lb.deps
 	insmod /tmp/l4lb.ko "$@"
 }
 
