@@ -609,7 +609,7 @@ leak_check_all() {
 # an empty UDP datagram to port 9 to make it so: there is no ping here).
 neighbour_known() {
 	nsx "$1" bash -c "echo >/dev/udp/$2/9" 2>/dev/null || true
-	nsx "$1" ip neigh show "$2" dev eth0 | grep -q lladdr
+	ip -n "$prefix-$1" neigh show "$2" dev eth0 | grep -q lladdr
 }
 
 # bg_exec NS CMD...: like bg, but $! is CMD itself (ip execs it), not a
@@ -721,7 +721,7 @@ sink_tcp() { sink_l4 "$1" 6 "$2"; }
 sunk() {
 	local ns n=0
 	for ns; do
-		n=$((n + $(nsx "$ns" tc -s filter show dev eth0 ingress | awk '/Sent/ { n += $4 } END { print n + 0 }')))
+		n=$((n + $(tc -n "$prefix-$ns" -s filter show dev eth0 ingress | awk '/Sent/ { n += $4 } END { print n + 0 }')))
 	done
 	echo $n
 }
