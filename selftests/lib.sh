@@ -186,9 +186,10 @@ hold_nf_hooks() {
 # once, no test waits for DAD (addr_add also says nodad).
 ns_add() {
 	local ns
+	# One ip for all of them (a process costs more than its work here).
+	namespaces+=("$@")
+	for ns in "$@"; do echo "netns add $prefix-$ns"; done | ip -batch -
 	for ns in "$@"; do
-		ip netns add "$prefix-$ns"
-		namespaces+=("$ns")
 		ip -n "$prefix-$ns" link set lo up
 		if has_family 6; then
 			nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
@@ -420,25 +421,26 @@ accept_vip_lo() {
 # (iptables REDIRECT of the VIP) or "lo" (VIP on lo, arp_ignore/
 # arp_announce). Loads the module.
 topo_dr() {
-	local i mode f fam=$FAMILY
+	local i h mode f fam=$FAMILY hosts=(c lb)
 	module_load
-	switch_add sw
-	ns_add c lb
-	plug sw c ""
-	plug sw lb ""
-	for ((i = 1; i <= $#; i++)); do
-		ns_add "rs$i"
-		plug sw "rs$i" ""
-	done
+	for ((i = 1; i <= $#; i++)); do hosts+=("rs$i"); done
+	ns_add sw "${hosts[@]}"
+	# What switch_add, plug and addr_add would do, one ip per namespace.
+	ipq_switch sw
+	for h in "${hosts[@]}"; do ipq_plug sw "$h"; done
 	for f in $TOPO_FAMILIES; do
 		family "$f"
-		addr_add c eth0 "$(lan 1)/$PLEN"
-		addr_add lb eth0 "$(lan 2)/$PLEN"
-		addr_add lb eth0 "$VIP/$PLEN"
+		ipq_addr c eth0 "$(lan 1)/$PLEN"
+		ipq_addr lb eth0 "$(lan 2)/$PLEN"
+		ipq_addr lb eth0 "$VIP/$PLEN"
+		for ((i = 1; i <= $#; i++)); do ipq_addr "rs$i" eth0 "$(rip "$i")/$PLEN"; done
+	done
+	ipq_run
+	for f in $TOPO_FAMILIES; do
+		family "$f"
 		i=0
 		for mode in "$@"; do
 			i=$((i + 1))
-			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
 			case $mode in
 			redirect) accept_vip_redirect "rs$i" "$VIP" ;;
 			lo) accept_vip_lo "rs$i" "$VIP" ;;
@@ -447,6 +449,58 @@ topo_dr() {
 		done
 	done
 	family "$fam"
+}
+
+# The topologies' ip commands, queued and then run by one ip -batch per
+# namespace (under TCG starting ip costs far more than what it does):
+#   ipq NS ARGS...        ip -n NS ARGS, queued (NS - : the initial netns)
+#   ipq_switch SW         switch_add's bridge in SW (SW from ns_add)
+#   ipq_plug SW HOST [IFACE], ipq_pair A IFA B IFB: plug and link_pair
+#                         without addresses
+#   ipq_addr NS DEV ADDR/LEN: addr_add
+#   ipq_run               the initial netns's queue first (it makes the
+#                         veths), then each other's in the order queued
+declare -A ipq_cmds=()
+ipq_order=()
+ipq() {
+	local ns=$1
+	shift
+	[ -n "${ipq_cmds[$ns]+set}" ] || ipq_order+=("$ns")
+	ipq_cmds[$ns]+="$*"$'\n'
+}
+ipq_switch() {
+	if has_family 6; then
+		ipq - link add br0 netns "$prefix-$1" type bridge mcast_snooping 0
+	else
+		ipq - link add br0 netns "$prefix-$1" type bridge
+	fi
+	ipq "$1" link set br0 up
+}
+ipq_plug() {
+	local dev=${3:-eth0}
+	ipq - link add "v-$2" netns "$prefix-$1" type veth peer name "$dev" netns "$prefix-$2"
+	ipq "$1" link set "v-$2" master br0 up
+	ipq "$2" link set "$dev" up
+}
+ipq_pair() {
+	ipq - link add "$2" netns "$prefix-$1" type veth peer name "$4" netns "$prefix-$3"
+	ipq "$1" link set "$2" up
+	ipq "$3" link set "$4" up
+}
+ipq_addr() {
+	case $3 in
+	*:*) ipq "$1" addr add "$3" dev "$2" nodad ;;
+	*) ipq "$1" addr add "$3" dev "$2" ;;
+	esac
+}
+ipq_run() {
+	local ns
+	[ -z "${ipq_cmds[-]+set}" ] || printf %s "${ipq_cmds[-]}" | ip -batch -
+	for ns in "${ipq_order[@]}"; do
+		[ "$ns" = - ] || printf %s "${ipq_cmds[$ns]}" | ip -n "$prefix-$ns" -batch -
+	done
+	ipq_cmds=()
+	ipq_order=()
 }
 
 # topo_clear: end the test's background processes and delete its
@@ -490,46 +544,49 @@ name_servers() {
 # least IPv6 allows) on r's route to rs9. Both with topo_families "4 6".
 # Loads the module.
 topo_nat() {
-	local i f fam=$FAMILY
+	local i h f fam=$FAMILY rs=()
 	module_load
-	switch_add out
-	switch_add in
-	ns_add c lb rsd r rs9
-	plug out c ""
-	plug out rsd ""
-	plug out lb "" eth0
-	plug in lb "" eth1
-	for ((i = 1; i <= $1; i++)); do
-		ns_add "rs$i"
-		plug in "rs$i" ""
-	done
-	plug in r ""
-	link_pair r eth1 "" rs9 eth0 ""
+	for ((i = 1; i <= $1; i++)); do rs+=("rs$i"); done
+	ns_add out in c lb rsd r rs9 "${rs[@]}"
+	# What switch_add, plug, link_pair, addr_add and ip route would do,
+	# one ip per namespace.
+	ipq_switch out
+	ipq_switch in
+	ipq_plug out c
+	ipq_plug out rsd
+	ipq_plug out lb eth0
+	ipq_plug in lb eth1
+	for h in "${rs[@]}"; do ipq_plug in "$h"; done
+	ipq_plug in r
+	ipq_pair r eth1 rs9 eth0
 	for f in $TOPO_FAMILIES; do
 		family "$f"
-		addr_add c eth0 "$(wan 1)/$PLEN"
-		addr_add rsd eth0 "$(wan 21)/$PLEN"
-		addr_add lb eth0 "$(wan 2)/$PLEN"
-		addr_add lb eth1 "$(lan 1)/$PLEN"
-		addr_add lb eth0 "$NAT_VIP/$PLEN"
+		ipq_addr c eth0 "$(wan 1)/$PLEN"
+		ipq_addr rsd eth0 "$(wan 21)/$PLEN"
+		ipq_addr lb eth0 "$(wan 2)/$PLEN"
+		ipq_addr lb eth1 "$(lan 1)/$PLEN"
+		ipq_addr lb eth0 "$NAT_VIP/$PLEN"
+		for ((i = 1; i <= $1; i++)); do
+			ipq_addr "rs$i" eth0 "$(rip "$i")/$PLEN"
+			ipq "rs$i" route add default via "$(lan 1)"
+		done
+		ipq_addr r eth0 "$(lan 254)/$PLEN"
+		ipq_addr r eth1 "$(far 1)/$PLEN"
+		ipq_addr rs9 eth0 "$(far 9)/$PLEN"
+		ipq r route add default via "$(lan 1)"
+		ipq r route add "$(far 9)/$HLEN" dev eth1 mtu "$SMALL_MTU"
+		ipq rs9 route add default via "$(far 1)"
+		ipq lb route add "$(far 0)/$PLEN" via "$(lan 254)"
+	done
+	ipq_run
+	for f in $TOPO_FAMILIES; do
+		family "$f"
 		ip_forward lb 1
 		accept_vip_redirect rsd "$NAT_VIP"
-		for ((i = 1; i <= $1; i++)); do
-			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
-			ip -n "$prefix-rs$i" route add default via "$(lan 1)"
-		done
-		addr_add r eth0 "$(lan 254)/$PLEN"
-		addr_add r eth1 "$(far 1)/$PLEN"
-		addr_add rs9 eth0 "$(far 9)/$PLEN"
 		ip_forward r 1
-		ip -n "$prefix-r" route add default via "$(lan 1)"
-		ip -n "$prefix-r" route add "$(far 9)/$HLEN" dev eth1 mtu "$SMALL_MTU"
-		ip -n "$prefix-rs9" route add default via "$(far 1)"
-		ip -n "$prefix-lb" route add "$(far 0)/$PLEN" via "$(lan 254)"
 	done
 	family "$fam"
 }
-
 
 # ---- robustness helpers (issue 7) ------------------------------------------
 # Leak check run by cleanup() after every passing test, GET_INFO readers,
