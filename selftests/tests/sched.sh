@@ -78,13 +78,14 @@ held_at_least() {
 	[ "$n" -ge "$1" ]
 }
 hold() {
-	local k
+	local k line
 	held_names=
 	for ((k = 0; k < $1; k++)); do
 		echo >&8
 		held=$((held + 1))
 		wait_for 30 held_at_least "$held"
-		held_names+="$(sed -n "${held}p" /tmp/hold.out) "
+		mapfile -t -s $((held - 1)) -n 1 line </tmp/hold.out
+		held_names+="$line "
 	done
 	held_names=${held_names% }
 }
