@@ -83,8 +83,10 @@ cleanup() {
 	fi
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$prefix-$ns" 2>/dev/null
 	done
+	# One ip deletes them all (-force: on past one that fails).
+	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do echo "netns del $prefix-$ns"; done |
+		ip -force -batch - 2>/dev/null
 	wait 2>/dev/null
 	module_unload || rc=1
 	[ -z "$ktap_own" ] || rm -f "$ktap_own"
@@ -511,8 +513,9 @@ topo_clear() {
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-		ip netns del "$prefix-$ns"
 	done
+	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do echo "netns del $prefix-$ns"; done |
+		ip -batch -
 	wait 2>/dev/null || true
 	bg_pids=()
 	namespaces=()
