@@ -614,7 +614,16 @@ objects_left() {
 	local out
 	if [ "$1" = - ]; then out=$("$L4LBINFO"); else out=$(nsx "$1" "$L4LBINFO"); fi ||
 		{ echo "l4lbinfo failed"; return 1; }
-	echo "$out" | awk -F= '{ v[$1] = $2 } END { print v["services"] + 0, v["dests"] + 0, v["conn_count"] + 0 }'
+	# (Read here, not by awk: this runs for every namespace at every exit.)
+	local k v s=0 d=0 c=0
+	while IFS== read -r k v; do
+		case $k in
+		services) s=$((v + 0)) ;;
+		dests) d=$((v + 0)) ;;
+		conn_count) c=$((v + 0)) ;;
+		esac
+	done <<<"$out"
+	echo "$s $d $c"
 }
 
 empty_state() { [ "$(objects_left "$1")" = "0 0 0" ]; }
@@ -659,7 +668,7 @@ leak_check_all() {
 	module_loaded || return 0
 	[ -x "$L4LBINFO" ] || { echo "leak check: $L4LBINFO missing (make)" >&2; return 1; }
 	for ns in - "${namespaces[@]+"${namespaces[@]}"}"; do
-		[ "$ns" = - ] || ip netns pids "$prefix-$ns" >/dev/null 2>&1 || continue
+		[ "$ns" = - ] || [ -e "/run/netns/$prefix-$ns" ] || continue
 		empty_state "$ns" 2>/dev/null && continue
 		leak_check_ns "$ns" || return 1
 	done
