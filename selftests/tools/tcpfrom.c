@@ -5,15 +5,17 @@
  * namespaces only; one process for all of them, where a client process
  * per connection costs most of a second under TCG.
  *
- *   tcpfrom [-p] [-t SECONDS] DST PORT SRC...
+ *   tcpfrom [-p] [-t SECONDS] [-w SECONDS] [-s LINE] DST PORT SRC...
  *
  * SRC is ADDR or ADDR:PORT, an IPv6 one [ADDR] or [ADDR]:PORT (DST's
  * family; DST may be bracketed too). For each SRC in turn: a socket bound
- * to it connects to DST:PORT (at most SECONDS, 4 by default), sends
- * nothing, shuts its side down and reads the answer until the server
- * closes (at most 10 s). One line per SRC, in their order: the answer's
- * first line, or "none" if the connection was not made (refused, or not
- * answered in time: dropped) or nothing came back.
+ * to it connects to DST:PORT (at most -t SECONDS, 4 by default), sends
+ * nothing (-s: LINE and a newline), shuts its side down and reads the
+ * answer until the server closes (at most 10 s; with -w, all of it within
+ * SECONDS of the connection's start). One line per SRC, in their order:
+ * the answer's first line, or "none" if the connection was not made
+ * (refused, or not answered in time: dropped) or nothing came back in
+ * time.
  *
  * -p: all the connections are started at once, then read in order (the
  * SECONDS of those not answered run together); without it each one ends
@@ -39,7 +41,7 @@
 static void usage(const char *why)
 {
 	fprintf(stderr, "tcpfrom: %s\n"
-		"usage: tcpfrom [-p] [-t SECONDS] DST PORT SRC...\n", why);
+		"usage: tcpfrom [-p] [-t SECONDS] [-w SECONDS] [-s LINE] DST PORT SRC...\n", why);
 	exit(2);
 }
 
@@ -135,8 +137,11 @@ static int start(const struct sockaddr_storage *src,
 	return fd;
 }
 
+static const char *send_line;
+static long whole_ms;
+
 /* Finish FD's connection by DEADLINE, read the answer; print a line. */
-static void finish(int fd, long deadline)
+static void finish(int fd, long started, long deadline)
 {
 	char answer[MAX_ANSWER + 1];
 	size_t got = 0;
@@ -152,8 +157,20 @@ static void finish(int fd, long deadline)
 			close(fd);
 		return;
 	}
+	if (send_line) {
+		size_t len = strlen(send_line);
+
+		if (write(fd, send_line, len) != (ssize_t)len ||
+		    write(fd, "\n", 1) != 1) {
+			puts("none");
+			close(fd);
+			return;
+		}
+	}
 	shutdown(fd, SHUT_WR);
 	read_end = now_ms() + READ_MS;
+	if (whole_ms && read_end > started + whole_ms)
+		read_end = started + whole_ms;
 	while (wait_fd(fd, POLLIN, read_end)) {
 		n = read(fd, answer + got, MAX_ANSWER - got);
 		if (n < 0 && errno == EINTR)
@@ -161,10 +178,14 @@ static void finish(int fd, long deadline)
 		if (n <= 0)
 			break;
 		got += n;
-		if (got == MAX_ANSWER)
+		/* With -w, the first line is the answer: no need to wait for the close. */
+		if (got == MAX_ANSWER || (whole_ms && memchr(answer, '\n', got)))
 			break;
 	}
 	close(fd);
+	/* With -w, an answer without its whole first line in time is none. */
+	if (whole_ms && !memchr(answer, '\n', got))
+		got = 0;
 	answer[got] = '\0';
 	answer[strcspn(answer, "\n")] = '\0';
 	puts(got && answer[0] ? answer : "none");
@@ -173,19 +194,27 @@ static void finish(int fd, long deadline)
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage dst, *src;
-	long connect_ms = 4000, deadline = 0;
+	long connect_ms = 4000, deadline = 0, started = 0;
 	int family, parallel = 0, opt, n, i, *fds;
 	char *e;
 
-	while ((opt = getopt(argc, argv, "pt:")) != -1) {
+	while ((opt = getopt(argc, argv, "ps:t:w:")) != -1) {
 		switch (opt) {
 		case 'p':
 			parallel = 1;
+			break;
+		case 's':
+			send_line = optarg;
 			break;
 		case 't':
 			connect_ms = strtol(optarg, &e, 10) * 1000;
 			if (!*optarg || *e || connect_ms <= 0)
 				usage("bad -t");
+			break;
+		case 'w':
+			whole_ms = strtol(optarg, &e, 10) * 1000;
+			if (!*optarg || *e || whole_ms <= 0)
+				usage("bad -w");
 			break;
 		default:
 			usage("bad option");
@@ -193,6 +222,9 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind < 3)
 		usage("too few arguments");
+	if (whole_ms && connect_ms > whole_ms)
+		connect_ms = whole_ms;
+
 	family = strchr(argv[optind], ':') ? AF_INET6 : AF_INET;
 	{
 		const char *a = argv[optind], *fmt = "%s:%s";
@@ -214,16 +246,18 @@ int main(int argc, char **argv)
 			usage("bad SRC");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parallel) {
+		started = now_ms();
 		for (i = 0; i < n; i++)
 			fds[i] = start(&src[i], &dst);
-		deadline = now_ms() + connect_ms;
+		deadline = started + connect_ms;
 	}
 	for (i = 0; i < n; i++) {
 		if (!parallel) {
+			started = now_ms();
 			fds[i] = start(&src[i], &dst);
-			deadline = now_ms() + connect_ms;
+			deadline = started + connect_ms;
 		}
-		finish(fds[i], deadline);
+		finish(fds[i], started, deadline);
 	}
 	free(fds);
 	free(src);
