@@ -629,7 +629,7 @@ objects_left() {
 		{ echo "l4lbinfo failed"; return 1; }
 	# (Read here, not by awk: this runs for every namespace at every exit.)
 	local k v s=0 d=0 c=0
-	while IFS== read -r k v; do
+	while IFS='=' read -r k v; do
 		case $k in
 		services) s=$((v + 0)) ;;
 		dests) d=$((v + 0)) ;;

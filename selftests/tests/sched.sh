@@ -73,8 +73,8 @@ bg_pids+=($!)
 held=0
 # held_at_least N: hold.out has N lines (no process per poll).
 held_at_least() {
-	local n=0 l
-	while read -r l; do n=$((n + 1)); done </tmp/hold.out
+	local n=0
+	while read -r _; do n=$((n + 1)); done </tmp/hold.out
 	[ "$n" -ge "$1" ]
 }
 hold() {
@@ -85,7 +85,7 @@ hold() {
 		held=$((held + 1))
 		wait_for 30 held_at_least "$held"
 		mapfile -t -s $((held - 1)) -n 1 line </tmp/hold.out
-		held_names+="$line "
+		held_names+="${line[0]} "
 	done
 	held_names=${held_names% }
 }
