@@ -43,9 +43,11 @@ log() { echo "# [${SECONDS}s] $*"; }
 # line, without '#', which starts a KTAP directive such as "SKIP why") and
 # print it.
 case_result() {
-	local n line what=${2%%$'\n'*}
+	local n line what=${2%%$'\n'*} lines=()
 	what=${what//#/}
-	n=$(($(grep -c '' "$L4LB_KTAP" 2>/dev/null || true) + 1))
+	# (Counted by mapfile, not grep -c: no process per case.)
+	mapfile -t lines 2>/dev/null <"$L4LB_KTAP" || true
+	n=$((${#lines[@]} + 1))
 	line="$1 $n - $what${3:+ # $3}"
 	echo "$line" >>"$L4LB_KTAP"
 	if [ "$1" = ok ]; then echo "    $line"; else echo "    $line" >&2; fi
@@ -81,8 +83,10 @@ cleanup() {
 	fi
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-		ip netns del "$prefix-$ns" 2>/dev/null
 	done
+	# One ip deletes them all (-force: on past one that fails).
+	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do echo "netns del $prefix-$ns"; done |
+		ip -force -batch - 2>/dev/null
 	wait 2>/dev/null
 	module_unload || rc=1
 	[ -z "$ktap_own" ] || rm -f "$ktap_own"
@@ -102,8 +106,21 @@ wait_for() {
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$end" ] || fail "timed out after ${limit}s waiting for: $*"
-		sleep 0.05
+		nap
 	done
+}
+
+# nap: 50 ms, without a process (a sleep per poll costs more than 50 ms
+# under TCG): read's timeout on a fifo nobody writes, opened once on fd
+# 250 (far above the numbers tests use) and unlinked.
+nap() {
+	if ! { true <&250; } 2>/dev/null; then
+		rm -f "/tmp/l4lb-nap-$BASHPID"
+		mkfifo "/tmp/l4lb-nap-$BASHPID"
+		exec 250<>"/tmp/l4lb-nap-$BASHPID"
+		rm -f "/tmp/l4lb-nap-$BASHPID"
+	fi
+	read -r -t 0.05 -u 250 _ || true
 }
 
 # expect_eq WHAT GOT WANT: a case, passed if GOT is WANT. A failed one
@@ -136,10 +153,16 @@ module_present() {
 # The module is loaded from a copy without debug info: the same code, but
 # a 90 KB file instead of 3.6 MB to read over 9p and parse at every load.
 module_load() {
+	local dep
 	module_loaded && return 0
 	[ -s /tmp/l4lb.ko ] || objcopy --strip-debug "$L4LB_KO" /tmp/l4lb.ko
 	# insmod does not load dependencies (nf_defrag_ipv4); modprobe does.
-	modinfo -F depends /tmp/l4lb.ko | tr ',' '\n' | xargs -r -n 1 modprobe
+	# Their list is kept with the copy, and no modprobe runs for one
+	# loaded already (by an earlier test in this VM).
+	[ -s /tmp/l4lb.deps ] || modinfo -F depends /tmp/l4lb.ko | tr ',' '\n' >/tmp/l4lb.deps
+	while read -r dep; do
+		[ -z "$dep" ] || [ -d "/sys/module/$dep" ] || modprobe "$dep"
+	done </tmp/l4lb.deps
 	insmod /tmp/l4lb.ko "$@"
 }
 
@@ -178,9 +201,10 @@ hold_nf_hooks() {
 # once, no test waits for DAD (addr_add also says nodad).
 ns_add() {
 	local ns
+	# One ip for all of them (a process costs more than its work here).
+	namespaces+=("$@")
+	for ns in "$@"; do echo "netns add $prefix-$ns"; done | ip -batch -
 	for ns in "$@"; do
-		ip netns add "$prefix-$ns"
-		namespaces+=("$ns")
 		ip -n "$prefix-$ns" link set lo up
 		if has_family 6; then
 			nsx "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
@@ -237,10 +261,16 @@ link_pair() {
 	ip -n "$prefix-$4" link set "$5" up
 }
 
-listening() { # NS PROTO PORT
-	local flag=-tln
-	[ "$2" = udp ] && flag=-uln
-	nsx "$1" ss -H $flag "sport = :$3" | grep -q .
+# listening NS PROTO PORT: a socket listens on PORT in NS (as ss -tln or
+# -uln "sport = :PORT" lists them: TCP in LISTEN, UDP unconnected), read
+# from the namespace's /proc/net tables by awk, a far lighter process
+# than ss for a poll.
+listening() {
+	local table=/proc/net/tcp state=0A
+	[ "$2" = udp ] && table=/proc/net/udp state=07
+	nsx "$1" awk -v port="$(printf ':%04X' "$3")" -v state="$state" '
+		FNR > 1 && substr($2, length($2) - 4) == port && $4 == state { found = 1; exit }
+		END { exit !found }' "$table" "${table}6"
 }
 
 wait_listen() { wait_for 10 listening "$@"; }
@@ -406,25 +436,26 @@ accept_vip_lo() {
 # (iptables REDIRECT of the VIP) or "lo" (VIP on lo, arp_ignore/
 # arp_announce). Loads the module.
 topo_dr() {
-	local i mode f fam=$FAMILY
+	local i h mode f fam=$FAMILY hosts=(c lb)
 	module_load
-	switch_add sw
-	ns_add c lb
-	plug sw c ""
-	plug sw lb ""
-	for ((i = 1; i <= $#; i++)); do
-		ns_add "rs$i"
-		plug sw "rs$i" ""
-	done
+	for ((i = 1; i <= $#; i++)); do hosts+=("rs$i"); done
+	ns_add sw "${hosts[@]}"
+	# What switch_add, plug and addr_add would do, one ip per namespace.
+	ipq_switch sw
+	for h in "${hosts[@]}"; do ipq_plug sw "$h"; done
 	for f in $TOPO_FAMILIES; do
 		family "$f"
-		addr_add c eth0 "$(lan 1)/$PLEN"
-		addr_add lb eth0 "$(lan 2)/$PLEN"
-		addr_add lb eth0 "$VIP/$PLEN"
+		ipq_addr c eth0 "$(lan 1)/$PLEN"
+		ipq_addr lb eth0 "$(lan 2)/$PLEN"
+		ipq_addr lb eth0 "$VIP/$PLEN"
+		for ((i = 1; i <= $#; i++)); do ipq_addr "rs$i" eth0 "$(rip "$i")/$PLEN"; done
+	done
+	ipq_run
+	for f in $TOPO_FAMILIES; do
+		family "$f"
 		i=0
 		for mode in "$@"; do
 			i=$((i + 1))
-			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
 			case $mode in
 			redirect) accept_vip_redirect "rs$i" "$VIP" ;;
 			lo) accept_vip_lo "rs$i" "$VIP" ;;
@@ -435,6 +466,58 @@ topo_dr() {
 	family "$fam"
 }
 
+# The topologies' ip commands, queued and then run by one ip -batch per
+# namespace (under TCG starting ip costs far more than what it does):
+#   ipq NS ARGS...        ip -n NS ARGS, queued (NS - : the initial netns)
+#   ipq_switch SW         switch_add's bridge in SW (SW from ns_add)
+#   ipq_plug SW HOST [IFACE], ipq_pair A IFA B IFB: plug and link_pair
+#                         without addresses
+#   ipq_addr NS DEV ADDR/LEN: addr_add
+#   ipq_run               the initial netns's queue first (it makes the
+#                         veths), then each other's in the order queued
+declare -A ipq_cmds=()
+ipq_order=()
+ipq() {
+	local ns=$1
+	shift
+	[ -n "${ipq_cmds[$ns]+set}" ] || ipq_order+=("$ns")
+	ipq_cmds[$ns]+="$*"$'\n'
+}
+ipq_switch() {
+	if has_family 6; then
+		ipq - link add br0 netns "$prefix-$1" type bridge mcast_snooping 0
+	else
+		ipq - link add br0 netns "$prefix-$1" type bridge
+	fi
+	ipq "$1" link set br0 up
+}
+ipq_plug() {
+	local dev=${3:-eth0}
+	ipq - link add "v-$2" netns "$prefix-$1" type veth peer name "$dev" netns "$prefix-$2"
+	ipq "$1" link set "v-$2" master br0 up
+	ipq "$2" link set "$dev" up
+}
+ipq_pair() {
+	ipq - link add "$2" netns "$prefix-$1" type veth peer name "$4" netns "$prefix-$3"
+	ipq "$1" link set "$2" up
+	ipq "$3" link set "$4" up
+}
+ipq_addr() {
+	case $3 in
+	*:*) ipq "$1" addr add "$3" dev "$2" nodad ;;
+	*) ipq "$1" addr add "$3" dev "$2" ;;
+	esac
+}
+ipq_run() {
+	local ns
+	[ -z "${ipq_cmds[-]+set}" ] || printf %s "${ipq_cmds[-]}" | ip -batch -
+	for ns in "${ipq_order[@]}"; do
+		[ "$ns" = - ] || printf %s "${ipq_cmds[$ns]}" | ip -n "$prefix-$ns" -batch -
+	done
+	ipq_cmds=()
+	ipq_order=()
+}
+
 # topo_clear: end the test's background processes and delete its
 # namespaces, for a test that builds a second topology (the module stays
 # loaded; what the LB's netns held goes with it).
@@ -443,8 +526,9 @@ topo_clear() {
 	for pid in "${bg_pids[@]+"${bg_pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done
 	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do
 		ip netns pids "$prefix-$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
-		ip netns del "$prefix-$ns"
 	done
+	for ns in "${namespaces[@]+"${namespaces[@]}"}"; do echo "netns del $prefix-$ns"; done |
+		ip -batch -
 	wait 2>/dev/null || true
 	bg_pids=()
 	namespaces=()
@@ -476,46 +560,49 @@ name_servers() {
 # least IPv6 allows) on r's route to rs9. Both with topo_families "4 6".
 # Loads the module.
 topo_nat() {
-	local i f fam=$FAMILY
+	local i h f fam=$FAMILY rs=()
 	module_load
-	switch_add out
-	switch_add in
-	ns_add c lb rsd r rs9
-	plug out c ""
-	plug out rsd ""
-	plug out lb "" eth0
-	plug in lb "" eth1
-	for ((i = 1; i <= $1; i++)); do
-		ns_add "rs$i"
-		plug in "rs$i" ""
-	done
-	plug in r ""
-	link_pair r eth1 "" rs9 eth0 ""
+	for ((i = 1; i <= $1; i++)); do rs+=("rs$i"); done
+	ns_add out in c lb rsd r rs9 "${rs[@]}"
+	# What switch_add, plug, link_pair, addr_add and ip route would do,
+	# one ip per namespace.
+	ipq_switch out
+	ipq_switch in
+	ipq_plug out c
+	ipq_plug out rsd
+	ipq_plug out lb eth0
+	ipq_plug in lb eth1
+	for h in "${rs[@]}"; do ipq_plug in "$h"; done
+	ipq_plug in r
+	ipq_pair r eth1 rs9 eth0
 	for f in $TOPO_FAMILIES; do
 		family "$f"
-		addr_add c eth0 "$(wan 1)/$PLEN"
-		addr_add rsd eth0 "$(wan 21)/$PLEN"
-		addr_add lb eth0 "$(wan 2)/$PLEN"
-		addr_add lb eth1 "$(lan 1)/$PLEN"
-		addr_add lb eth0 "$NAT_VIP/$PLEN"
+		ipq_addr c eth0 "$(wan 1)/$PLEN"
+		ipq_addr rsd eth0 "$(wan 21)/$PLEN"
+		ipq_addr lb eth0 "$(wan 2)/$PLEN"
+		ipq_addr lb eth1 "$(lan 1)/$PLEN"
+		ipq_addr lb eth0 "$NAT_VIP/$PLEN"
+		for ((i = 1; i <= $1; i++)); do
+			ipq_addr "rs$i" eth0 "$(rip "$i")/$PLEN"
+			ipq "rs$i" route add default via "$(lan 1)"
+		done
+		ipq_addr r eth0 "$(lan 254)/$PLEN"
+		ipq_addr r eth1 "$(far 1)/$PLEN"
+		ipq_addr rs9 eth0 "$(far 9)/$PLEN"
+		ipq r route add default via "$(lan 1)"
+		ipq r route add "$(far 9)/$HLEN" dev eth1 mtu "$SMALL_MTU"
+		ipq rs9 route add default via "$(far 1)"
+		ipq lb route add "$(far 0)/$PLEN" via "$(lan 254)"
+	done
+	ipq_run
+	for f in $TOPO_FAMILIES; do
+		family "$f"
 		ip_forward lb 1
 		accept_vip_redirect rsd "$NAT_VIP"
-		for ((i = 1; i <= $1; i++)); do
-			addr_add "rs$i" eth0 "$(rip "$i")/$PLEN"
-			ip -n "$prefix-rs$i" route add default via "$(lan 1)"
-		done
-		addr_add r eth0 "$(lan 254)/$PLEN"
-		addr_add r eth1 "$(far 1)/$PLEN"
-		addr_add rs9 eth0 "$(far 9)/$PLEN"
 		ip_forward r 1
-		ip -n "$prefix-r" route add default via "$(lan 1)"
-		ip -n "$prefix-r" route add "$(far 9)/$HLEN" dev eth1 mtu "$SMALL_MTU"
-		ip -n "$prefix-rs9" route add default via "$(far 1)"
-		ip -n "$prefix-lb" route add "$(far 0)/$PLEN" via "$(lan 254)"
 	done
 	family "$fam"
 }
-
 
 # ---- robustness helpers (issue 7) ------------------------------------------
 # Leak check run by cleanup() after every passing test, GET_INFO readers,
@@ -540,7 +627,16 @@ objects_left() {
 	local out
 	if [ "$1" = - ]; then out=$("$L4LBINFO"); else out=$(nsx "$1" "$L4LBINFO"); fi ||
 		{ echo "l4lbinfo failed"; return 1; }
-	echo "$out" | awk -F= '{ v[$1] = $2 } END { print v["services"] + 0, v["dests"] + 0, v["conn_count"] + 0 }'
+	# (Read here, not by awk: this runs for every namespace at every exit.)
+	local k v s=0 d=0 c=0
+	while IFS='=' read -r k v; do
+		case $k in
+		services) s=$((v + 0)) ;;
+		dests) d=$((v + 0)) ;;
+		conn_count) c=$((v + 0)) ;;
+		esac
+	done <<<"$out"
+	echo "$s $d $c"
 }
 
 empty_state() { [ "$(objects_left "$1")" = "0 0 0" ]; }
@@ -572,7 +668,7 @@ leak_check_ns() {
 			log "leak check $ns: $c connections still to expire hold $d deleted destinations"
 			return 0
 		fi
-		sleep 0.05
+		nap
 	done
 	echo "leak check: netns $ns after -C: services dests conns = $(objects_left "$ns")" >&2
 	return 1
@@ -585,7 +681,7 @@ leak_check_all() {
 	module_loaded || return 0
 	[ -x "$L4LBINFO" ] || { echo "leak check: $L4LBINFO missing (make)" >&2; return 1; }
 	for ns in - "${namespaces[@]+"${namespaces[@]}"}"; do
-		[ "$ns" = - ] || ip netns pids "$prefix-$ns" >/dev/null 2>&1 || continue
+		[ "$ns" = - ] || [ -e "/run/netns/$prefix-$ns" ] || continue
 		empty_state "$ns" 2>/dev/null && continue
 		leak_check_ns "$ns" || return 1
 	done
@@ -595,7 +691,7 @@ leak_check_all() {
 # an empty UDP datagram to port 9 to make it so: there is no ping here).
 neighbour_known() {
 	nsx "$1" bash -c "echo >/dev/udp/$2/9" 2>/dev/null || true
-	nsx "$1" ip neigh show "$2" dev eth0 | grep -q lladdr
+	ip -n "$prefix-$1" neigh show "$2" dev eth0 | grep -q lladdr
 }
 
 # bg_exec NS CMD...: like bg, but $! is CMD itself (ip execs it), not a
@@ -707,7 +803,7 @@ sink_tcp() { sink_l4 "$1" 6 "$2"; }
 sunk() {
 	local ns n=0
 	for ns; do
-		n=$((n + $(nsx "$ns" tc -s filter show dev eth0 ingress | awk '/Sent/ { n += $4 } END { print n + 0 }')))
+		n=$((n + $(tc -n "$prefix-$ns" -s filter show dev eth0 ingress | awk '/Sent/ { n += $4 } END { print n + 0 }')))
 	done
 	echo $n
 }

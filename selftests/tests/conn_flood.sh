@@ -18,6 +18,8 @@
 #     netns still takes new flows.
 . "$(dirname "$0")/../lib.sh"
 
+TCPFROM=$L4LB_DIR/selftests/tools/tcpfrom
+[ -x "$TCPFROM" ] || fail "$TCPFROM missing: run make on the host"
 MAX=256
 LIMIT2=128
 param=/sys/module/l4lb/parameters/conn_max
@@ -52,19 +54,13 @@ raw() {
 	awk '$1 == "sent" { print $2 }' <<<"$out"
 }
 
-# new_tcp_ok ADDR: a fresh connection to ADDR:7000 gets its line back.
-new_tcp_ok() {
-	local t=$((5 * ${L4LB_WAIT_SCALE:-1}))
-	nsx c timeout "$t" bash -c "exec 3<>/dev/tcp/$1/7000 && echo new >&3 && read -r -t $((t - 1)) a b <&3 && [ \"\$b\" = new ]"
-}
-
-# served ADDR N: how many of N fresh connections were served.
+# served ADDR N: how many of N fresh connections to ADDR:7000, one after
+# the other, got their line back within 5 s each (one tcpfrom for all).
 served() {
-	local i ok=0
-	for ((i = 0; i < $2; i++)); do
-		if new_tcp_ok "$1"; then ok=$((ok + 1)); fi
-	done
-	echo $ok
+	local t=$((5 * ${L4LB_WAIT_SCALE:-1})) i from=()
+	for ((i = 0; i < $2; i++)); do from+=("$(lan 1)"); done
+	nsx c "$TCPFROM" -t "$t" -w "$t" -s new "$1" 7000 "${from[@]}" |
+		awk '$2 == "new" { n++ } END { print n + 0 }'
 }
 
 # spoofed_established NS: entries ESTABLISHED for a client other than c.

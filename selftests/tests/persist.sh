@@ -9,6 +9,9 @@
 # families: 4 6
 . "$(dirname "$0")/../lib.sh"
 
+TCPFROM=$L4LB_DIR/selftests/tools/tcpfrom
+[ -x "$TCPFROM" ] || fail "$TCPFROM missing: run make on the host"
+
 topo_dr redirect redirect lo
 name_servers tcp 80 3
 SVC=$(svc_addr "$VIP" 80)
@@ -40,11 +43,7 @@ svc() {
 from() {
 	local port=80
 	case $1 in *.* | *:*) ;; *) port=$1; shift ;; esac
-	nsx c bash -c '
-		for a in "${@:2}"; do
-			out=$(timeout 20 socat -t 10 - "$1,bind=$a,connect-timeout=4" </dev/null 2>/dev/null) || out=
-			echo "${out:-none}"
-		done' from "$(tcp_to "$VIP" "$port")" "$@" | tr '\n' ' ' | sed 's/ $//'
+	nsx c "$TCPFROM" "$VIP" "$port" "$@" | tr '\n' ' ' | sed 's/ $//'
 }
 
 # times N WORD: WORD N times.

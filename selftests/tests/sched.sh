@@ -15,6 +15,8 @@
 
 MH_LOOKUP=$L4LB_DIR/selftests/unit/mh_lookup
 [ -x "$MH_LOOKUP" ] || fail "$MH_LOOKUP missing: run make on the host"
+TCPFROM=$L4LB_DIR/selftests/tools/tcpfrom
+[ -x "$TCPFROM" ] || fail "$TCPFROM missing: run make on the host"
 
 # say_server NS NAME: on port 80, says NAME to each connection and keeps
 # it open until the client closes, then closes within 0.1 s (socat alone:
@@ -35,34 +37,55 @@ for i in $(seq 31 42); do
 done
 
 # svc SCHED|- W1 W2 W3: a fresh service (- : no -s, the default) with rs1,
-# rs2, rs3 of these weights.
+# rs2, rs3 of these weights (one l4lbadm -R for the four commands).
 svc() {
 	local sched=$1 i
 	shift
 	adm lb -D -t "$VIP:80" 2>/dev/null || true
-	if [ "$sched" = - ]; then
-		adm lb -A -t "$VIP:80"
-	else
-		adm lb -A -t "$VIP:80" -s "$sched"
-	fi
-	for i in 1 2 3; do
-		adm lb -a -t "$VIP:80" -r "$(rip "$i"):80" -g -w "${!i}"
-	done
+	{
+		if [ "$sched" = - ]; then
+			echo "-A -t $VIP:80"
+		else
+			echo "-A -t $VIP:80 -s $sched"
+		fi
+		for i in 1 2 3; do
+			echo "-a -t $VIP:80 -r $(rip "$i"):80 -g -w ${!i}"
+		done
+	} | adm lb -R
 }
 
 # hold N: N more long connections, one after the other; held_names is
-# where they went. They stay open until the test ends (each connection's
-# socat inherits the fifos of the ones before, so closing one's fifo would
-# not end it); the next case's fresh service does not count them.
-next_fd=10
+# where they went. One bash in c opens them (bash's /dev/tcp), one per
+# line written to its fifo, prints the name each server says first, and
+# keeps them all open until the test ends; the next case's fresh service
+# does not count them.
+rm -f /tmp/hold.in
+mkfifo /tmp/hold.in
+exec 8<>/tmp/hold.in
+nsx c bash -c 'while read -r _; do
+		if exec {fd}<>"/dev/tcp/$1/80" && read -r -t 30 name <&"$fd"; then
+			echo "$name"
+		else
+			echo none
+		fi
+	done' hold "$VIP" <&8 >/tmp/hold.out &
+bg_pids+=($!)
+held=0
+# held_at_least N: hold.out has N lines (no process per poll).
+held_at_least() {
+	local n=0
+	while read -r _; do n=$((n + 1)); done </tmp/hold.out
+	[ "$n" -ge "$1" ]
+}
 hold() {
-	local k
+	local k line
 	held_names=
 	for ((k = 0; k < $1; k++)); do
-		conn_open "$next_fd" c "$VIP" 80
-		wait_for 30 grep -q . "/tmp/conn-$next_fd.out"
-		held_names+="$(head -n 1 "/tmp/conn-$next_fd.out") "
-		next_fd=$((next_fd + 1))
+		echo >&8
+		held=$((held + 1))
+		wait_for 30 held_at_least "$held"
+		mapfile -t -s $((held - 1)) -n 1 line </tmp/hold.out
+		held_names+="${line[0]} "
 	done
 	held_names=${held_names% }
 }
@@ -72,14 +95,10 @@ shorts() { tcp_names c "$VIP" 80 "$1" | tr '\n' ' ' | sed 's/ $//'; }
 
 # from ADDR[:PORT]...: one connection from each client address (and
 # port): its server, or "none" if it was not answered within 4 s (dropped:
-# no destination).
-from() {
-	nsx c bash -c '
-		for a in "${@:2}"; do
-			out=$(timeout 20 socat -t 10 - "TCP:$1:80,bind=$a,connect-timeout=4" </dev/null 2>/dev/null) || out=
-			echo "${out:-none}"
-		done' from "$VIP" "$@" | tr '\n' ' ' | sed 's/ $//'
-}
+# no destination). All at once (tcpfrom -p): the hashing schedulers'
+# choices do not depend on the order, and the 4 s of those dropped run
+# together.
+from() { nsx c "$TCPFROM" -p "$VIP" 80 "$@" | tr '\n' ' ' | sed 's/ $//'; }
 
 no_dest_drops() { adm lb -L --info --json | jq .info.drops.no_dest; }
 
