@@ -155,10 +155,12 @@ close_all() {
 	exec 9>&-
 }
 answered() { tr ' ' '\n' <<<"$1" | grep -c '^rs' || true; }
-# flows LB: LB's ESTABLISHED entries of c, "client vip dest" sorted.
+# flows LB: LB's ESTABLISHED entries of c to VIP:7000 and VIP:7001,
+# "client vip dest" sorted.
 flows() {
-	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" '
-		$1 == "TCP" && $3 == "ESTABLISHED" && index($4, c ":") == 1 { print $4, $5, $6 }' | sort
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" -v v="$SVIP" '
+		$1 == "TCP" && $3 == "ESTABLISHED" && index($4, c ":") == 1 &&
+		($5 == v ":7000" || $5 == v ":7001") { print $4, $5, $6 }' | sort
 }
 established() { flows "$1" | grep -c . || true; }
 # has LB N: LB holds N ESTABLISHED entries of c.
@@ -195,9 +197,14 @@ log "lb2 holds the $N entries"
 
 # A persistent service (VIP:7002 -p, NAT to rs1, rs2): a connection of c
 # through lb1 makes its template, which the backup gets; after the move,
-# two new connections of c follow it (without it, rr would answer from
-# both servers).
+# c's new connections follow it. Another client (a second address of c)
+# comes first, so that c's server is rs2, where lb2's rr, without the
+# template, would send c's first new connection to rs1.
+addr_add c eth0 "$(wan 4)/24"
+expect_eq "-p: another client's connection through lb1" \
+	"$(nsx c socat -t 10 - "TCP4:$SVIP:7002,bind=$(wan 4)" <<<o | awk '{ print $1 }')" rs1
 sticky=$(tcp_names c "$SVIP" 7002 1 p)
+expect_eq "-p: c's connection through lb1" "$sticky" rs2
 # tmpl LB: LB's template of c for VIP:7002, "IP NONE client vip dest".
 tmpl() {
 	adm "lb$1" -L -c -n | awk -v c="$(wan 1):0" -v v="$SVIP:7002" '
@@ -247,7 +254,8 @@ round c
 expect_eq "after the failback to lb1: connections echoing, each from its server" "$got" "$first"
 # The tunnel connection's client ends (its own socat holds the fifo's
 # writing end too, so closing ours is no EOF).
-kill "$(nsx c ss -Htnp "dport = :7003" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)"
+pid=$(nsx c ss -Htnp "dport = :7003" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
+[ -z "$pid" ] || kill "$pid"
 exec 3>&-
 close_all
 # The clients' FINs moved lb1's entries on; the backup follows.
