@@ -10,20 +10,26 @@
 #   lb1 198.51.100.2 / 10.0.0.2, lb2 198.51.100.3 / 10.0.0.3;
 #   the active one also VIP 198.51.100.100 and GW 10.0.0.1.
 #
-# VIP:7000 rr, direct routing to rsd1, rsd2; VIP:7001 rr, NAT to rs1, rs2.
+# VIP:7000 rr, direct routing to rsd1, rsd2; VIP:7001 rr, NAT to rs1, rs2;
+# VIP:7002 rr -p, NAT to rs1, rs2; VIP:7003 rr, IPIP tunnel to rsd1, rsd2.
 # Sync over eth1 (224.0.0.81:8848, syncid 1, a shared key). 30 long-lived
-# connections (15 to each service) echo through lb1; the backup holds
-# exactly their 30 entries, on the same real servers; the addresses move
-# to lb2 (a plain `ip addr` move, and the neighbours' caches flushed as a
-# gratuitous ARP would): all 30 keep echoing, each from its server; then
-# back to lb1, the same. With the daemons stopped, 30 new connections and
-# the same move: none survives (lb2's stack resets them), which proves the
-# test. Last, hostile datagrams to lb2's backup, crafted here: a bad MAC,
-# an unknown service, a malformed one install nothing and are counted,
+# connections (15 to each of 7000 and 7001) echo through lb1; the backup
+# holds exactly their 30 entries, on the same real servers, and also c's
+# template of 7002 and the entry of a long connection to 7003; the
+# addresses move to lb2 (a plain `ip addr` move, and the neighbours'
+# caches flushed as a gratuitous ARP would): all 30 keep echoing, each
+# from its server, so does the tunnel's, and c's new connections to 7002
+# go to its template's server (rr would take both); then back to lb1, the
+# 30 the same. With the daemons stopped, 30 new connections and the same
+# move: none survives (lb2's stack resets them), which proves the test.
+# Last, hostile datagrams to lb2's backup, crafted here: a bad MAC, an
+# unknown service, a malformed one install nothing and are counted,
 # exactly; a well-formed one (which shows the crafting is right) installs
 # its entry; so does one of an IPv6 connection, over IPv6, to a backup of
-# an IPv6 group. Last, l4lbd with keepalived's lvs_sync_daemon runs both
-# roles, and stops them at its exit.
+# an IPv6 group; then lb1's master sends to that group the entry of c's
+# IPv6 UDP flow through lb1, which lb2 installs. Last, l4lbd with
+# keepalived's lvs_sync_daemon runs both roles, and stops them at its
+# exit.
 . "$(dirname "$0")/../lib.sh"
 
 N=30
@@ -32,6 +38,7 @@ GW=$(lan 1)
 KEY=/tmp/sync.key
 echo 000102030405060708090a0b0c0d0e0f >"$KEY"
 
+modprobe -q ipip || skip "no ipip module"
 module_load
 switch_add out
 switch_add in
@@ -44,6 +51,9 @@ for i in 1 2; do
 	plug out "rsd$i" "$(wan $((20 + i)))/24"
 	accept_vip_lo "rsd$i" "$SVIP"
 	chat_server "rsd$i" 7000 "rsd$i" backlog=64
+	chat_server "rsd$i" 7003 "rsd$i"
+	ip -n "$prefix-rsd$i" link set tunl0 up
+	nsx "rsd$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
 	plug in "rs$i" "$(rip "$i")/24"
 	ip -n "$prefix-rs$i" route add default via "$GW"
 	chat_server "rs$i" 7001 "rs$i" backlog=64
@@ -54,7 +64,13 @@ rules="-A -t $SVIP:7000 -s rr
 -a -t $SVIP:7000 -r $(wan 22) -g
 -A -t $SVIP:7001 -s rr
 -a -t $SVIP:7001 -r $(rip 1):7001 -m
--a -t $SVIP:7001 -r $(rip 2):7001 -m"
+-a -t $SVIP:7001 -r $(rip 2):7001 -m
+-A -t $SVIP:7002 -s rr -p 300
+-a -t $SVIP:7002 -r $(rip 1):7001 -m
+-a -t $SVIP:7002 -r $(rip 2):7001 -m
+-A -t $SVIP:7003 -s rr
+-a -t $SVIP:7003 -r $(wan 21):7003 -i
+-a -t $SVIP:7003 -r $(wan 22):7003 -i"
 for i in 1 2; do adm "lb$i" -R <<<"$rules"; done
 
 # hold LB: LB takes the VIP and the gateway, the other lets them go.
@@ -139,14 +155,26 @@ close_all() {
 	exec 9>&-
 }
 answered() { tr ' ' '\n' <<<"$1" | grep -c '^rs' || true; }
-# flows LB: LB's ESTABLISHED entries of c, "client vip dest" sorted.
+# flows LB: LB's ESTABLISHED entries of c to VIP:7000 and VIP:7001,
+# "client vip dest" sorted.
 flows() {
-	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" '
-		$1 == "TCP" && $3 == "ESTABLISHED" && index($4, c ":") == 1 { print $4, $5, $6 }' | sort
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" -v v="$SVIP" '
+		$1 == "TCP" && $3 == "ESTABLISHED" && index($4, c ":") == 1 &&
+		($5 == v ":7000" || $5 == v ":7001") { print $4, $5, $6 }' | sort
 }
 established() { flows "$1" | grep -c . || true; }
 # has LB N: LB holds N ESTABLISHED entries of c.
 has() { [ "$(established "$1")" = "$2" ]; }
+# poll LIMIT CMD...: wait_for's polling, but a timeout returns 1 (the
+# case after it says what was missing) rather than stopping the test.
+poll() {
+	local end=$((SECONDS + $1 * ${L4LB_WAIT_SCALE:-1}))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
 
 # ---- sync on ------------------------------------------------------------
 log "set up"
@@ -165,7 +193,50 @@ expect_eq "lb1: entries ESTABLISHED" "$(established 1)" $N
 wait_for 20 has 2 $N
 expect_eq "lb2 (backup): the same entries, on the same real servers" \
 	"$(flows 2)" "$(flows 1)"
-log "lb2 holds the $N entries; moving the VIP and the gateway to lb2"
+log "lb2 holds the $N entries"
+
+# A persistent service (VIP:7002 -p, NAT to rs1, rs2): a connection of c
+# through lb1 makes its template, which the backup gets; after the move,
+# c's new connections follow it. Another client (a second address of c)
+# comes first, so that c's server is rs2, where lb2's rr, without the
+# template, would send c's first new connection to rs1.
+addr_add c eth0 "$(wan 4)/24"
+expect_eq "-p: another client's connection through lb1" \
+	"$(nsx c socat -t 10 - "TCP4:$SVIP:7002,bind=$(wan 4)" <<<o | awk '{ print $1 }')" rs1
+sticky=$(tcp_names c "$SVIP" 7002 1 p)
+expect_eq "-p: c's connection through lb1" "$sticky" rs2
+# tmpl LB: LB's template of c for VIP:7002, "IP NONE client vip dest".
+tmpl() {
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1):0" -v v="$SVIP:7002" '
+		$1 == "IP" && $4 == c && $5 == v { print $1, $3, $4, $5, $6 }'
+}
+tmpl_on_lb2() { [ -n "$(tmpl 2)" ]; }
+poll 20 tmpl_on_lb2 || true
+expect_eq "-p: lb2 (backup) holds lb1's template of c" "$(tmpl 2)" \
+	"IP NONE $(wan 1):0 $SVIP:7002 $(rip "${sticky#rs}"):7001"
+
+# A tunnel service (VIP:7003 -i, IPIP to rsd1, rsd2): a long connection
+# through lb1, its entry on lb2, and after the move it still echoes, from
+# its server (lb2 encapsulating).
+conn_open 3 c "$SVIP" 7003
+tun_first=$(conn_say 3 t1)
+# tun LB: LB's ESTABLISHED entries of c for VIP:7003, "vip dest".
+tun() {
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1):" -v v="$SVIP:7003" '
+		$1 == "TCP" && $3 == "ESTABLISHED" && index($4, c) == 1 && $5 == v { print $5, $6 }'
+}
+tun_on_lb2() { [ -n "$(tun 2)" ]; }
+poll 20 tun_on_lb2 || true
+expect_eq "-i: lb2 (backup) holds the tunnel connection's entry" "$(tun 2)" \
+	"$SVIP:7003 $(wan "2${tun_first#rsd}"):7003"
+# tun_say WORD: the server that answered WORD on the tunnel connection,
+# or nothing.
+tun_say() {
+	echo "$1" >&3
+	poll 10 grep -q " $1\$" /tmp/conn-3.out || true
+	awk -v w="$1" '$2 == w { print $1 }' /tmp/conn-3.out
+}
+log "moving the VIP and the gateway to lb2"
 
 in0=$(adm lb2 -L -n --stats | awk -v v="$SVIP:7000" '$2 == v { print $4 }')
 hold 2
@@ -173,10 +244,19 @@ round b
 expect_eq "after the move to lb2: connections echoing, each from its server" "$got" "$first"
 in1=$(adm lb2 -L -n --stats | awk -v v="$SVIP:7000" '$2 == v { print $4 }')
 expect_true "lb2 carried the DR service's packets ($in0 -> $in1)" [ "$in1" -gt "$in0" ]
+expect_eq "-p, after the move to lb2: c's new connections on its server" \
+	"$(tcp_names c "$SVIP" 7002 2 q | tr '\n' ' ')" "$sticky $sticky "
+expect_eq "-i, after the move to lb2: the tunnel connection echoes, from its server" \
+	"$(tun_say t2)" "$tun_first"
 
 hold 1
 round c
 expect_eq "after the failback to lb1: connections echoing, each from its server" "$got" "$first"
+# The tunnel connection's client ends (its own socat holds the fifo's
+# writing end too, so closing ours is no EOF).
+pid=$(nsx c ss -Htnp "dport = :7003" | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1)
+[ -z "$pid" ] || kill "$pid"
+exec 3>&-
 # Closing entries last 8 s (above twice the backup's 3 s of grace, so
 # the master refreshes them once halfway).
 for i in 1 2; do adm "lb$i" --set 0 8 0; done
@@ -185,9 +265,10 @@ close_all
 wait_for 20 has 1 0
 wait_for 20 has 2 0
 log "failback done, connections closed on lb1 and lb2"
-# entries LB: LB's entries of c, in any state.
+# entries LB: LB's connection entries of c, in any state (not its
+# template, which lasts -p's 300 s).
 entries() {
-	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" 'index($4, c ":") == 1' | grep -c . || true
+	adm "lb$1" -L -c -n | awk -v c="$(wan 1)" '$1 != "IP" && index($4, c ":") == 1' | grep -c . || true
 }
 gone() { [ "$(entries 1)" = 0 ] && [ "$(entries 2)" = 0 ]; }
 # Both balancers run both roles: neither may send the other's copies
@@ -279,6 +360,34 @@ wait_for 10 got_datagrams $((n + 1))
 expect_eq "an IPv6 record over IPv6: installed" \
 	"$(adm lb2 -L -c -n | awk '$4 == "[2001:db8:100::1]:42004" { print $3, $5, $6 }')" \
 	"ESTABLISHED [2001:db8:100::100]:7000 [2001:db8:100::21]:7000"
+
+# The master's IPv6 path: lb1 sends to the IPv6 group; a datagram of c
+# to lb1's IPv6 UDP service makes an entry that lb2's backup installs.
+for h in lb1:eth1:2001:db8::2 lb1:eth0:2001:db8:100::2 c:eth0:2001:db8:100::1 \
+	rsd1:eth0:2001:db8:100::21; do
+	IFS=: read -r ns dev a <<<"$h"
+	nsx "$ns" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0" \
+		net.ipv6.conf.all.disable_ipv6=0 "net.ipv6.conf.$dev.disable_ipv6=0"
+	ip -n "$prefix-$ns" addr add "$a/64" dev "$dev" nodad
+done
+ip -n "$prefix-lb1" addr add 2001:db8:100::100/64 dev eth0 nodad
+for i in 1 2; do
+	adm "lb$i" -R <<<"-A -u [2001:db8:100::100]:7000 -s rr
+-a -u [2001:db8:100::100]:7000 -r [2001:db8:100::21]:7000 -g"
+done
+adm lb1 --start-daemon master --mcast-interface eth1 --syncid 1 --mcast-group ff02::81
+# udp6 LB: LB's entries of c's IPv6 UDP flows, "vip dest".
+udp6() {
+	adm "lb$1" -L -c -n | awk '$1 == "UDP" && index($4, "[2001:db8:100::1]:") == 1 { print $5, $6 }'
+}
+udp6_on() { [ -n "$(udp6 "$1")" ]; }
+nsx c bash -c 'echo x >/dev/udp/2001:db8:100::100/7000'
+poll 20 udp6_on 1 || true
+expect_eq "lb1: c's IPv6 UDP flow" "$(udp6 1)" "[2001:db8:100::100]:7000 [2001:db8:100::21]:7000"
+poll 20 udp6_on 2 || true
+expect_eq "IPv6 master to an IPv6 group: lb2's backup installed c's flow" "$(udp6 2)" \
+	"[2001:db8:100::100]:7000 [2001:db8:100::21]:7000"
+adm lb1 --stop-daemon master
 adm lb2 --stop-daemon backup
 
 # l4lbd with keepalived's lvs_sync_daemon: both roles while it runs.
