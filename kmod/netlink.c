@@ -584,10 +584,11 @@ static int l4lb_parse_tun(struct genl_info *info, struct nlattr **tb, u8 fwd,
 				    "remote checksum offload (REMCSUM) is for GUE only");
 		return -EINVAL;
 	}
-	if (tun->flags & L4LB_TUN_F_REMCSUM) {
+	if ((tun->flags & L4LB_TUN_F_REMCSUM) &&
+	    (tun->flags & L4LB_TUN_F_CSUM)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[L4LB_DEST_A_TUN_FLAGS],
-				    "remote checksum offload (REMCSUM) is not supported by l4lb");
-		return -EOPNOTSUPP;
+				    "tunnel flags REMCSUM and CSUM exclude each other");
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -10,6 +10,14 @@
  * checksum if asked, no key or sequence number, as the fallback gre0 and
  * ip6gre0 devices receive it).
  *
+ * With remote checksum offload (L4LB_TUN_F_REMCSUM), a packet whose
+ * transport checksum is still to be summed (CHECKSUM_PARTIAL: a local
+ * sender's, kept so by veth and GRO) goes as it is, with GUE's private
+ * flags and the remote checksum option naming where the sum starts and
+ * where it goes: the real server's fou sums it (or its NIC does), not the
+ * balancer. A GSO packet's segments carry the option too
+ * (SKB_GSO_TUNNEL_REMCSUM).
+ *
  * The UDP source port comes from the flow's hash (udp_flow_src_port()),
  * so every packet of a flow takes the same one and a real server spreads
  * flows over its receive queues. GSO packets stay GSO: the outer headers
@@ -29,6 +37,9 @@
 #include "l4lb.h"
 #include "compat.h"
 
+/* GUE's private flags and its remote checksum option. */
+#define L4LB_GUE_REMCSUM_LEN	(GUE_LEN_PRIV + GUE_PLEN_REMCSUM)
+
 /* The GRE header: 4 bytes, and 4 more for the checksum. */
 static unsigned int l4lb_tun_gre_len(const struct l4lb_dest *dest)
 {
@@ -44,6 +55,8 @@ unsigned int l4lb_tun_overhead(const struct l4lb_dest *dest)
 	switch (dest->tun.type) {
 	case L4LB_TUN_GUE:
 		len += sizeof(struct udphdr) + sizeof(struct guehdr);
+		if (dest->tun.flags & L4LB_TUN_F_REMCSUM)
+			len += L4LB_GUE_REMCSUM_LEN;
 		break;
 	case L4LB_TUN_GRE:
 		len += l4lb_tun_gre_len(dest);
@@ -65,17 +78,57 @@ static int l4lb_tun_gso_type(const struct l4lb_dest *dest)
 	return dest->family == AF_INET6 ? SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4;
 }
 
-/* GUE: the UDP and GUE headers (the UDP checksum waits for the outer addresses). */
+/* Whether @skb goes to @dest with GUE's remote checksum option. */
+static bool l4lb_tun_remcsum(const struct sk_buff *skb,
+			     const struct l4lb_dest *dest)
+{
+	return dest->tun.type == L4LB_TUN_GUE &&
+	       (dest->tun.flags & L4LB_TUN_F_REMCSUM) &&
+	       skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+/*
+ * GUE's private flags and remote checksum option, in front of the inner
+ * packet: where its transport checksum starts and where it goes, from
+ * the inner packet's start. The packet is no longer ours to sum.
+ */
+static void l4lb_tun_push_remcsum(struct sk_buff *skb)
+{
+	u16 start = skb_checksum_start_offset(skb);
+	__be32 *pflags;
+	__be16 *pd;
+
+	pd = skb_push(skb, GUE_PLEN_REMCSUM);
+	pd[0] = htons(start);
+	pd[1] = htons(start + skb->csum_offset);
+	pflags = skb_push(skb, GUE_LEN_PRIV);
+	*pflags = GUE_PFLAG_REMCSUM;
+	if (!skb_is_gso(skb)) {
+		skb->ip_summed = CHECKSUM_NONE;
+		skb->encapsulation = 0;
+	}
+}
+
+/*
+ * GUE: the UDP and GUE headers, the GUE options with @remcsum (the UDP
+ * checksum waits for the outer addresses).
+ */
 static void l4lb_tun_push_gue(struct sk_buff *skb,
 			      const struct l4lb_dest *dest, __be16 sport,
-			      struct l4lb_tun_hdr *h)
+			      bool remcsum, struct l4lb_tun_hdr *h)
 {
 	struct guehdr *gh;
 	struct udphdr *uh;
 
+	if (remcsum)
+		l4lb_tun_push_remcsum(skb);
 	gh = skb_push(skb, sizeof(*gh));
 	memset(gh, 0, sizeof(*gh));
 	gh->proto_ctype = h->proto;
+	if (remcsum) {
+		gh->hlen = L4LB_GUE_REMCSUM_LEN >> 2;
+		gh->flags = GUE_FLAG_PRIV;
+	}
 	uh = skb_push(skb, sizeof(*uh));
 	skb_reset_transport_header(skb);
 	uh->source = sport;
@@ -99,6 +152,8 @@ static int l4lb_tun_encap(struct net *net, struct sk_buff *skb,
 			  const struct l4lb_dest *dest, unsigned int hroom,
 			  struct l4lb_tun_hdr *h)
 {
+	bool remcsum = l4lb_tun_remcsum(skb, dest);
+	int gso_type = l4lb_tun_gso_type(dest);
 	__be16 sport = 0;
 	int err;
 
@@ -108,14 +163,16 @@ static int l4lb_tun_encap(struct net *net, struct sk_buff *skb,
 	err = skb_cow_head(skb, hroom + l4lb_tun_overhead(dest));
 	if (err)
 		return err;
-	err = iptunnel_handle_offloads(skb, l4lb_tun_gso_type(dest));
+	if (remcsum)
+		gso_type |= SKB_GSO_TUNNEL_REMCSUM;
+	err = iptunnel_handle_offloads(skb, gso_type);
 	if (err)
 		return err;
 	skb_set_inner_ipproto(skb, h->proto);
 
 	switch (dest->tun.type) {
 	case L4LB_TUN_GUE:
-		l4lb_tun_push_gue(skb, dest, sport, h);
+		l4lb_tun_push_gue(skb, dest, sport, remcsum, h);
 		break;
 	case L4LB_TUN_GRE:
 		l4lb_gre_build_header(skb, l4lb_tun_gre_len(dest),

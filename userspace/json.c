@@ -151,8 +151,12 @@ void l4lbadm_print_json(FILE *f, const struct l4lb_info *info,
 					d->tun_type == L4LB_TUN_GRE ? "gre" :
 								      "ipip");
 				if (d->tun_type == L4LB_TUN_GUE)
-					fprintf(f, ",\"tun_port\":%u",
-						d->tun_port);
+					fprintf(f, ",\"tun_port\":%u,"
+						"\"tun_remcsum\":%s",
+						d->tun_port,
+						d->tun_flags &
+						L4LB_TUN_F_REMCSUM ?
+						"true" : "false");
 				if (d->tun_type != L4LB_TUN_IPIP)
 					fprintf(f, ",\"tun_csum\":%s",
 						d->tun_flags & L4LB_TUN_F_CSUM ?

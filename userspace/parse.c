@@ -704,9 +704,6 @@ static int parse_tunnel(struct l4lbadm_cmdline *cl, const struct raw_args *r)
 			return fail(cl, "illegal tunnel port \"%s\" (must be "
 				    "1..65535)", r->tun_port);
 		cl->dest.tun_port = (uint16_t)v;
-		if (r->tun_csum_flag & L4LB_TUN_F_REMCSUM)
-			return fail(cl, "not supported by l4lb: --%s",
-				    r->tun_csum);
 		cl->dest.tun_flags = r->tun_csum_flag;
 	}
 	cl->dest.set |= L4LB_HAS_TUN;

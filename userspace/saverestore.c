@@ -94,7 +94,9 @@ void l4lbadm_print_save(FILE *f, const struct l4lb_service_list *l,
 				fprintf(f, " --tun-type gue --tun-port %u %s",
 					d->tun_port,
 					d->tun_flags & L4LB_TUN_F_CSUM ?
-					"--tun-csum" : "--tun-nocsum");
+					"--tun-csum" :
+					d->tun_flags & L4LB_TUN_F_REMCSUM ?
+					"--tun-remcsum" : "--tun-nocsum");
 			else if (d->fwd == L4LB_FWD_TUN &&
 				 d->tun_type == L4LB_TUN_GRE)
 				fprintf(f, " --tun-type gre %s",

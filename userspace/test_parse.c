@@ -2521,9 +2521,14 @@ static void test_tunnel(void)
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gre "
 		   "--tun-remcsum",
 		   "Illegal 'tun-remcsum' option with the 'gre' tunnel type");
+	r = parse("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
+		  "--tun-port 6080 --tun-remcsum", &cl);
+	check(r == 0 && cl.dest.tun_type == L4LB_TUN_GUE &&
+	      cl.dest.tun_flags == L4LB_TUN_F_REMCSUM,
+	      "-i --tun-type gue --tun-remcsum");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue "
-		   "--tun-port 6080 --tun-remcsum",
-		   "not supported by l4lb: --tun-remcsum");
+		   "--tun-port 6080 --tun-remcsum --tun-csum",
+		   "multiple 'tun-nocsum' options specified");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type vxlan",
 		   "illegal tunnel type \"vxlan\" (one of ipip|gue|gre)");
 	expect_err("-a -t 10.0.0.1:80 -r 10.0.2.11 -i --tun-type gue",
@@ -2561,6 +2566,7 @@ static void test_tunnel(void)
 	svc.set = L4LB_HAS_SCHED;
 	svc.ndests = 3;
 	svc.dests = d;
+	d[1].tun_flags = L4LB_TUN_F_REMCSUM;
 	l.n = 1;
 	l.svcs = &svc;
 	f = open_memstream(&out, &len);
@@ -2569,7 +2575,7 @@ static void test_tunnel(void)
 	check(out && strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.11:80 -i -w 1 "
 			    "--tun-type ipip\n") &&
 	      strstr(out, "-a -t 10.0.0.1:80 -r 10.0.2.12:80 -i -w 2 "
-		     "--tun-type gue --tun-port 6080 --tun-nocsum\n") &&
+		     "--tun-type gue --tun-port 6080 --tun-remcsum\n") &&
 	      strstr(out, "-a -t 10.0.0.1:80 -r [2001:db8:2::13]:80 -i -w 3 "
 		     "--tun-type gre --tun-csum\n"),
 	      "-S prints -i with ipvsadm's --tun-* options, gre, mixed");
@@ -2580,7 +2586,8 @@ static void test_tunnel(void)
 	      rs.r[1].fwd == L4LB_FWD_TUN && (rs.r[1].set & L4LB_HAS_TUN) &&
 	      rs.r[1].tun_type == L4LB_TUN_IPIP &&
 	      rs.r[2].tun_type == L4LB_TUN_GUE && rs.r[2].tun_port == 6080 &&
-	      !rs.r[2].tun_flags, "-R reads -S's tunnel lines back");
+	      rs.r[2].tun_flags == L4LB_TUN_F_REMCSUM,
+	      "-R reads -S's tunnel lines back");
 	if (rs.n)
 		l4lbadm_rules_free(&rs);
 	free(out);

@@ -175,6 +175,25 @@ tunnel_case() {
 	upload "$name"
 }
 
+# remcsum_count -A|-D: add or delete rs1's rules counting GUE packets
+# by their header length (hlen: 0, no options; 2, the remote checksum
+# option); remcsum_count HLEN: the packets counted of that length.
+remcsum_count() {
+	local at h
+	if [ "$FAMILY" = 6 ]; then at=48; else at='0>>22&0x3C@8'; fi
+	case $1 in
+	-A|-D)
+		for h in 0 2; do
+			ipt rs1 "$1" INPUT -p udp --dport "$GUE_PORT" \
+				-m u32 --u32 "$at>>24&0x1F=$h" -m comment --comment "gue-hlen-$h"
+		done
+		;;
+	*)
+		ipt rs1 -L INPUT -v -n -x | awk -v c="gue-hlen-$1" 'index($0, c) { print $1 }'
+		;;
+	esac
+}
+
 # cases lb|ipvs: every case, through l4lb or through IPVS.
 cases() {
 	local p=
@@ -198,6 +217,19 @@ cases() {
 	ctl "$B" -A -t "$BSVC" -s rr
 	ctl "$B" -a -t "$BSVC" -r "$(svc_addr "$(tun_rip 1)" 9000)" -i --tun-type gue --tun-port "$GUE_PORT" --tun-csum
 	upload "${p}gue csum"
+	ctl "$B" -C
+	# Remote checksum offload: every packet the client's stack sent
+	# (through veth, its checksums still to be summed) reaches rs1 in GUE
+	# with the private flags and the remote checksum option (GUE hlen 2,
+	# 8 bytes), and rs1's fou sums them: the bytes arrive intact.
+	remcsum_count -A
+	tunnel_case "${p}gue remcsum" --tun-type gue --tun-port "$GUE_PORT" --tun-remcsum
+	[ "$B" != lb ] ||
+		expect_eq "gue remcsum: -S line" "$(adm lb -S -n | grep -- "-a -t $(re "$BSVC")")" \
+			"-a -t $BSVC -r $(svc_addr "$(tun_rip 1)" 9000) -i -w 1 --tun-type gue --tun-port $GUE_PORT --tun-remcsum"
+	expect_eq "${p}gue remcsum: GUE packets at rs1 without the option" "$(remcsum_count 0)" 0
+	expect_true "${p}gue remcsum: GUE packets at rs1 with it" [ "$(remcsum_count 2)" -gt 0 ]
+	remcsum_count -D
 	ctl "$B" -C
 
 	# Mixed: the service's family inside the other one's outer header.
@@ -309,6 +341,7 @@ mtu_case() { # NAME INNER-MTU OPTS...
 use lb
 mtu_case ipip $((RMTU - OUTER))
 mtu_case gue $((RMTU - OUTER - 12)) --tun-type gue --tun-port "$GUE_PORT"
+mtu_case "gue remcsum" $((RMTU - OUTER - 20)) --tun-type gue --tun-port "$GUE_PORT" --tun-remcsum
 # GRE with its checksum: 8 bytes, less than GUE's 12: the client starts
 # afresh.
 use lb

@@ -709,8 +709,8 @@ static const char *opt_arg(struct parser *p, const struct tok *kw);
 
 /*
  * keepalived's "TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]",
- * the rest of @kw's line: a port for gue only, checksums for gue and gre;
- * remcsum is refused as l4lb has none.
+ * the rest of @kw's line: a port for gue only, checksums for gue and gre,
+ * remcsum for gue only.
  */
 static bool parse_tun(struct parser *p, const struct tok *kw,
 		      struct tun_cfg *tun)
@@ -741,9 +741,7 @@ static bool parse_tun(struct parser *p, const struct tok *kw,
 		} else if (!strcmp(s, "csum")) {
 			tun->flags = L4LB_TUN_F_CSUM;
 		} else if (!strcmp(s, "remcsum")) {
-			perr(p, kw->line, "not supported by l4lbd: %s TUN remcsum",
-			     kw->s);
-			ok = false;
+			tun->flags = L4LB_TUN_F_REMCSUM;
 		} else {
 			perr(p, kw->line, "%s TUN: unknown option '%s'", kw->s, s);
 			ok = false;
@@ -755,6 +753,11 @@ static bool parse_tun(struct parser *p, const struct tok *kw,
 	}
 	if (ok && tun->type != L4LB_TUN_GUE && port) {
 		perr(p, kw->line, "%s TUN: port is for type gue", kw->s);
+		ok = false;
+	}
+	if (ok && tun->type == L4LB_TUN_GRE &&
+	    (tun->flags & L4LB_TUN_F_REMCSUM)) {
+		perr(p, kw->line, "%s TUN: remcsum is for type gue", kw->s);
 		ok = false;
 	}
 	if (ok && tun->type == L4LB_TUN_IPIP && tun->flags) {

@@ -333,10 +333,12 @@ static void test_tun(void)
 	c = config_parse_string("t.conf", VS "protocol TCP\nlb_kind TUN\n"
 				RS "}\n"
 				RS_GUE "lvs_method TUN type gue port 6080 csum\n}\n"
+				"real_server 10.0.0.13 80 {\n"
+				"lvs_method TUN type gue port 6080 remcsum\n}\n"
 				"}\n", &errs);
-	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 2, "TUN: %s",
+	CHECK(c && c->nvs == 1 && c->vs[0]->nrs == 3, "TUN: %s",
 	      errs.n ? errs.msg[0] : "");
-	if (c && c->nvs == 1 && c->vs[0]->nrs == 2) {
+	if (c && c->nvs == 1 && c->vs[0]->nrs == 3) {
 		const struct vs *v = c->vs[0];
 
 		CHECK(v->fwd == L4LB_FWD_TUN && v->tun.type == L4LB_TUN_IPIP &&
@@ -347,6 +349,9 @@ static void test_tun(void)
 		      v->rs[1]->tun.port == 6080 &&
 		      v->rs[1]->tun.flags == L4LB_TUN_F_CSUM,
 		      "lvs_method TUN type gue port 6080 csum");
+		CHECK(v->rs[2]->tun.type == L4LB_TUN_GUE &&
+		      v->rs[2]->tun.flags == L4LB_TUN_F_REMCSUM,
+		      "lvs_method TUN type gue port 6080 remcsum");
 	}
 	config_free(c);
 
@@ -557,8 +562,8 @@ static void test_errors(void)
 		     "t.conf:2: lvs_method TUN: type 'sit' is not ipip, gue or gre");
 	expect_error(VS "lvs_method TUN type gue\n}\n",
 		     "t.conf:2: lvs_method TUN type gue needs a port");
-	expect_error(VS "lvs_method TUN type gue port 6080 remcsum\n}\n",
-		     "t.conf:2: not supported by l4lbd: lvs_method TUN remcsum");
+	expect_error(VS "lvs_method TUN type gre remcsum\n}\n",
+		     "t.conf:2: lvs_method TUN: remcsum is for type gue");
 	expect_error(VS "lvs_method TUN port 6080\n}\n",
 		     "t.conf:2: lvs_method TUN: port is for type gue");
 	expect_error(VS "lb_kind LOCAL\n}\n",

@@ -262,8 +262,13 @@
  *                          L4LB_TUN_GUE, EINVAL with any other type
  *        L4LB_DEST_A_TUN_FLAGS: NLA_U32, L4LB_TUN_F_*, GUE and GRE only
  *                          (EINVAL with IPIP); default 0 (as NOCSUM);
- *                          NOCSUM and CSUM together are EINVAL; REMCSUM
- *                          is EINVAL with GRE, EOPNOTSUPP with GUE
+ *                          NOCSUM and CSUM together are EINVAL, so is
+ *                          REMCSUM with CSUM or with GRE. REMCSUM (GUE's
+ *                          remote checksum offload): a packet whose
+ *                          transport checksum is not summed yet goes
+ *                          with GUE's private flags and the checksum's
+ *                          start and offset, and the real server sums
+ *                          it; the outer UDP checksum is left 0 (IPv4)
  *        L4LB_DEST_A_FLAGS: NLA_U32, L4LB_DEST_F_*; default 0; on SET_DEST
  *                           an absent attribute leaves the flags alone;
  *                           an unknown bit is EINVAL.
